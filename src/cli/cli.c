@@ -1,0 +1,85 @@
+/* cli.c: `basin COMMAND ...`: dispatch, global help and version. */
+#include "cli.h"
+
+#include "commands.h"
+
+#include <string.h>
+
+static const char usage[] =
+    "usage: basin [COMMAND] [OPTIONS]\n"
+    "\n"
+    "Basin is an optimization and loss-landscape lab: real optimizers (torch.optim's exact semantics)\n"
+    "on test surfaces, quadratics and least squares, with their trajectories.\n"
+    "\n"
+    "commands:\n"
+    "  race     race every optimizer on an ill-conditioned quadratic (what `basin` alone does)\n"
+    "  run      run optimizers on a surface; print a summary table or the trajectories as CSV\n"
+    "  list     list the surfaces, optimizers and schedules with their keys and defaults\n"
+    "  help     show a command's help (basin help run)\n"
+    "\n"
+    "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"
+    "with '/', e.g. quadratic:eig=1/50,angle=30 or sgd:lr=0.03,momentum=0.9.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help     show this help\n"
+    "  --version      show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv, FILE *out, FILE *err);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"race", basin_cmd_race, basin_race_usage},
+    {"run", basin_cmd_run, basin_run_usage},
+    {"list", basin_cmd_list, basin_list_usage},
+};
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int help(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc < 3) {
+        fputs(usage, out);
+        return BASIN_EXIT_OK;
+    }
+    const command *c = find_command(argv[2]);
+    if (!c || argc > 3) {
+        fprintf(err, "basin help: unknown command '%s' (commands: race, run, list)\n", argv[c ? 3 : 2]);
+        return BASIN_EXIT_USAGE;
+    }
+    fputs(c->usage, out);
+    return BASIN_EXIT_OK;
+}
+
+int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc < 2) {
+        char *race[] = {"race", NULL};
+        return basin_cmd_race(1, race, out, err);
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
+        return help(1, argv, out, err);
+    if (strcmp(name, "help") == 0)
+        return help(argc, argv, out, err);
+    if (strcmp(name, "--version") == 0) {
+        fprintf(out, "basin %s\n", BASIN_VERSION);
+        return BASIN_EXIT_OK;
+    }
+    const command *c = find_command(name);
+    if (!c) {
+        fprintf(err, "basin: unknown command '%s' (commands: race, run, list; see basin --help)\n", name);
+        return BASIN_EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1, out, err);
+}

@@ -1,0 +1,482 @@
+/* cmd_run.c: `basin run` (optimizers on a surface, summary table or CSV) and `basin race` (the built-in
+ * race on an ill-conditioned quadratic, Basin's main job until the window exists). */
+#include "cli.h"
+#include "commands.h"
+#include "output_file.h"
+
+#include "engine/error.h"
+#include "engine/linalg.h"
+#include "engine/problem.h"
+#include "engine/run.h"
+#include "engine/schedule.h"
+#include "lab/spec.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char basin_run_usage[] =
+    "usage: basin run --surface SPEC --opt SPEC [--opt SPEC ...] --start=X0,X1[,...]\n"
+    "                 [--schedule SPEC] [--steps N] [--seed S] [--batch B] [--tol T] [--csv FILE|-]\n"
+    "\n"
+    "Runs each optimizer from the start point on the surface and prints a summary table: final and\n"
+    "best loss, the steps taken to reach the tolerance, and whether the run diverged.\n"
+    "\n"
+    "options:\n"
+    "  --surface SPEC    the problem, e.g. rosenbrock or quadratic:eig=1/50,angle=30 (basin list surfaces)\n"
+    "  --opt SPEC        an optimizer, e.g. sgd:lr=0.01,momentum=0.9; repeat to race several\n"
+    "  --start X0,X1,... the start point, one value per parameter (write --start=-1,2 or --start -1,2)\n"
+    "  --schedule SPEC   a learning-rate schedule for every run, e.g. cosine:warmup=10 (default constant)\n"
+    "  --steps N         steps per run (default 100)\n"
+    "  --seed S          seed of the runs' randomness: minibatches and gradient noise (default 0)\n"
+    "  --batch B         minibatch size on a finite-sum surface such as linreg (default: all examples);\n"
+    "                    Newton then uses the minibatch's Hessian too (stochastic Newton)\n"
+    "  --tol T           tolerance of 'steps to tol': on f − f* where f* is known, else on |grad f|\n"
+    "                    (default 1e-6)\n"
+    "  --csv FILE|-      write every step instead of the table: a header step,loss,x0,x1,...,lr,grad_norm\n"
+    "                    (with several --opt a first column run names each run), then one row per step\n"
+    "                    from 0 (the start) to N, in %.17g so that values read back exactly; lr is the\n"
+    "                    learning rate of the step taken from that row. '-' writes to standard output.\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "A run that diverges (a non-finite value or |loss| > 1e100) stops there, keeps every finite row and\n"
+    "is reported on standard error as 'diverged at step k'; the exit status stays 0.\n"
+    "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
+
+const char basin_race_usage[] =
+    "usage: basin race\n"
+    "\n"
+    "Races every optimizer on the ill-conditioned quadratic quadratic:eig=1/50,angle=30 from (2.5, 1.5)\n"
+    "for 150 steps and prints the summary table. It is `basin run` with a fixed line-up; `basin` with no\n"
+    "command does this.\n";
+
+typedef struct run_options {
+    const char *surface, *schedule, *start, *csv;
+    const char **opts;
+    size_t n_opts;
+    long steps;
+    unsigned long seed;
+    size_t batch;
+    double tol;
+} run_options;
+
+typedef struct race {
+    basin_spec surface;
+    basin_problem *problem;
+    double *start;
+    basin_spec *opts;
+    basin_run **runs;
+    size_t n_runs; /* slots of opts and runs, all zeroed until built */
+} race;
+
+/* Writes "basin run: MESSAGE" as one line and returns -1. */
+static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(FILE *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("basin run: ", err);
+    vfprintf(err, fmt, ap);
+    fputc('\n', err);
+    va_end(ap);
+    return -1;
+}
+
+static int parse_whole(const char *text, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (end == text || *end != '\0' || errno || !(x >= 0) || x > max || x != floor(x))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_real(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (end == text || *end != '\0' || errno || !isfinite(x))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* Parses the options into o. Returns -1 on bad usage (message written), 1 when help was printed,
+ * 0 to go on. */
+static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE *err)
+{
+    static const struct option longs[] = {
+        {"surface", required_argument, NULL, 'S'}, {"opt", required_argument, NULL, 'o'},
+        {"schedule", required_argument, NULL, 'c'}, {"start", required_argument, NULL, 'x'},
+        {"steps", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+        {"batch", required_argument, NULL, 'b'},   {"tol", required_argument, NULL, 't'},
+        {"csv", required_argument, NULL, 'C'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *o = (run_options){.schedule = "constant", .steps = 100, .tol = 1e-6};
+    o->opts = calloc((size_t)argc, sizeof *o->opts);
+    if (!o->opts)
+        return usage_error(err, "out of memory");
+    optind = 0; /* glibc: start a fresh scan (the CLI may run more than once in a process) */
+    opterr = 0;
+    int c;
+    double x;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        const char *token = argv[optind - 1];
+        switch (c) {
+        case 'S': o->surface = optarg; break;
+        case 'o': o->opts[o->n_opts++] = optarg; break;
+        case 'c': o->schedule = optarg; break;
+        case 'x': o->start = optarg; break;
+        case 'C': o->csv = optarg; break;
+        case 'n':
+            if (parse_whole(optarg, 1e9, &x) != 0)
+                return usage_error(err, "--steps '%s' is not a whole number from 0 to 1e9", optarg);
+            o->steps = (long)x;
+            break;
+        case 's':
+            if (parse_whole(optarg, 4294967295.0, &x) != 0)
+                return usage_error(err, "--seed '%s' is not a whole number from 0 to 4294967295", optarg);
+            o->seed = (unsigned long)x;
+            break;
+        case 'b':
+            if (parse_whole(optarg, 1e9, &x) != 0)
+                return usage_error(err, "--batch '%s' is not a whole number", optarg);
+            o->batch = (size_t)x;
+            break;
+        case 't':
+            if (parse_real(optarg, &x) != 0 || x < 0)
+                return usage_error(err, "--tol '%s' is not a non-negative number", optarg);
+            o->tol = x;
+            break;
+        case 'h':
+            fputs(basin_run_usage, out);
+            return 1;
+        case ':':
+            return usage_error(err, "option '%s' needs a value", token);
+        default:
+            return usage_error(err, "unknown option '%s' (see basin run --help)", token);
+        }
+    }
+    if (optind < argc)
+        return usage_error(err, "unexpected argument '%s' (see basin run --help)", argv[optind]);
+    if (!o->surface)
+        return usage_error(err, "--surface is required (e.g. --surface rosenbrock; basin list surfaces)");
+    if (o->n_opts == 0)
+        return usage_error(err, "--opt is required (e.g. --opt sgd:lr=0.01; basin list optimizers)");
+    if (!o->start)
+        return usage_error(err, "--start is required (e.g. --start=-1.5,2)");
+    return 0;
+}
+
+/* Parses "x0,x1,..." into a new array of exactly dim values. */
+static double *parse_start(const char *text, size_t dim, const char *surface, FILE *err)
+{
+    size_t count = 1;
+    for (const char *c = text; *c; c++)
+        count += *c == ',';
+    if (count != dim) {
+        fprintf(err, "basin run: --start '%s' has %zu value%s but surface '%s' has %zu parameters\n", text, count,
+                count == 1 ? "" : "s", surface, dim);
+        return NULL;
+    }
+    double *start = malloc(dim * sizeof *start);
+    char *copy = strdup(text);
+    if (!start || !copy) {
+        fputs("basin run: out of memory\n", err);
+        goto fail;
+    }
+    char *item = copy;
+    for (size_t i = 0; i < dim; i++) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        if (parse_real(item, &start[i]) != 0) {
+            fprintf(err, "basin run: --start '%s': '%s' is not a number\n", text, item);
+            goto fail;
+        }
+        item = comma + 1;
+    }
+    free(copy);
+    return start;
+fail:
+    free(copy);
+    free(start);
+    return NULL;
+}
+
+static void race_free(race *r)
+{
+    for (size_t i = 0; r->opts && r->runs && i < r->n_runs; i++) {
+        basin_run_destroy(r->runs[i]);
+        basin_spec_clear(&r->opts[i]);
+    }
+    free(r->runs);
+    free(r->opts);
+    free(r->start);
+    basin_problem_destroy(r->problem);
+    basin_spec_clear(&r->surface);
+}
+
+/* Builds the problem and every run from the options. Returns an exit status; on failure the message
+ * is written and what was built is freed. */
+static int race_build(race *r, const run_options *o, FILE *err)
+{
+    *r = (race){0};
+    basin_spec schedule = {0};
+    int status = BASIN_EXIT_USAGE;
+    if (basin_spec_parse(&r->surface, BASIN_KIND_SURFACE, o->surface) != 0) {
+        fprintf(err, "basin run: --surface '%s': %s\n", o->surface, basin_error_message());
+        goto fail;
+    }
+    r->problem = basin_problem_create(r->surface.entry, &r->surface.params);
+    if (!r->problem) {
+        fprintf(err, "basin run: --surface '%s': %s\n", o->surface, basin_error_message());
+        goto fail;
+    }
+    size_t n_examples = r->problem->n_examples;
+    if (o->batch > 0 && n_examples == 0) {
+        fprintf(err, "basin run: --batch %zu: surface '%s' is not a sum over examples (linreg is)\n", o->batch,
+                r->surface.entry->name);
+        goto fail;
+    }
+    if (o->batch > n_examples && n_examples > 0) {
+        fprintf(err, "basin run: --batch %zu exceeds the %zu examples of '%s'\n", o->batch, n_examples,
+                o->surface);
+        goto fail;
+    }
+    r->start = parse_start(o->start, r->problem->dim, r->surface.entry->name, err);
+    if (!r->start)
+        goto fail;
+    if (basin_spec_parse(&schedule, BASIN_KIND_SCHEDULE, o->schedule) != 0) {
+        fprintf(err, "basin run: --schedule '%s': %s\n", o->schedule, basin_error_message());
+        goto fail;
+    }
+    r->opts = calloc(o->n_opts, sizeof *r->opts);
+    r->runs = calloc(o->n_opts, sizeof *r->runs);
+    if (!r->opts || !r->runs) {
+        fputs("basin run: out of memory\n", err);
+        goto fail;
+    }
+    r->n_runs = o->n_opts;
+    for (size_t i = 0; i < r->n_runs; i++) {
+        if (basin_spec_parse(&r->opts[i], BASIN_KIND_OPTIMIZER, o->opts[i]) != 0) {
+            fprintf(err, "basin run: --opt '%s': %s\n", o->opts[i], basin_error_message());
+            goto fail;
+        }
+        basin_optimizer *opt = basin_optimizer_create(r->opts[i].entry, &r->opts[i].params, r->problem->dim);
+        if (!opt) {
+            fprintf(err, "basin run: --opt '%s': %s\n", o->opts[i], basin_error_message());
+            goto fail;
+        }
+        basin_schedule *sched = basin_schedule_create(schedule.entry, &schedule.params);
+        if (!sched) {
+            basin_optimizer_destroy(opt);
+            fprintf(err, "basin run: --schedule '%s': %s\n", o->schedule, basin_error_message());
+            goto fail;
+        }
+        r->runs[i] = basin_run_create(r->problem, opt, sched, r->start, o->seed, o->batch, o->steps);
+        if (!r->runs[i]) {
+            fprintf(err, "basin run: %s\n", basin_error_message());
+            status = BASIN_EXIT_FAILURE;
+            goto fail;
+        }
+    }
+    basin_spec_clear(&schedule);
+    return BASIN_EXIT_OK;
+fail:
+    basin_spec_clear(&schedule);
+    race_free(r);
+    return status;
+}
+
+static void write_csv_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\n")) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static void write_csv(FILE *f, const race *r)
+{
+    size_t dim = r->problem->dim;
+    bool named = r->n_runs > 1;
+    fputs(named ? "run,step,loss" : "step,loss", f);
+    for (size_t j = 0; j < dim; j++)
+        fprintf(f, ",x%zu", j);
+    fputs(",lr,grad_norm\n", f);
+    for (size_t i = 0; i < r->n_runs; i++) {
+        const basin_trace *tr = &r->runs[i]->trace;
+        for (size_t t = 0; t < tr->len; t++) {
+            if (named) {
+                write_csv_field(f, r->opts[i].text);
+                fputc(',', f);
+            }
+            fprintf(f, "%zu,%.17g", t, tr->loss[t]);
+            for (size_t j = 0; j < dim; j++)
+                fprintf(f, ",%.17g", tr->w[t * dim + j]);
+            fprintf(f, ",%.17g,%.17g\n", tr->lr[t], tr->grad_norm[t]);
+        }
+    }
+}
+
+/* "eigenvalues 1 and 50, condition number 50" for the Hessian at the start, or nothing if too large. */
+static void describe_hessian(FILE *out, const race *r)
+{
+    size_t n = r->problem->dim;
+    if (n > 1000)
+        return;
+    double *h = malloc(n * n * sizeof *h), *eval = malloc(n * sizeof *eval);
+    if (h && eval) {
+        basin_problem_hessian(r->problem, r->start, BASIN_FULL_BATCH, h);
+        if (basin_symmetric_eigen(n, h, eval, NULL) == 0) {
+            fputs("Hessian at the start: eigenvalues ", out);
+            if (n <= 6)
+                for (size_t i = 0; i < n; i++)
+                    fprintf(out, "%s%.4g", i == 0 ? "" : i + 1 == n ? " and " : ", ", eval[i]);
+            else
+                fprintf(out, "from %.4g to %.4g", eval[0], eval[n - 1]);
+            size_t negative = 0;
+            for (size_t i = 0; i < n; i++)
+                negative += eval[i] < 0;
+            if (eval[0] > 0)
+                fprintf(out, ", condition number %.4g\n", eval[n - 1] / eval[0]);
+            else if (negative)
+                fprintf(out, "; indefinite: %zu negative\n", negative);
+            else
+                fputs("; singular\n", out);
+        }
+    }
+    free(h);
+    free(eval);
+}
+
+static void write_table(FILE *out, const race *r, const run_options *o)
+{
+    const basin_problem *p = r->problem;
+    bool known_min = isfinite(p->f_min);
+    fprintf(out, "%s (%zu parameters%s) from (", o->surface, p->dim,
+            p->n_examples ? ", a sum over examples" : "");
+    for (size_t j = 0; j < p->dim && j < 6; j++)
+        fprintf(out, "%s%g", j ? ", " : "", r->start[j]);
+    fprintf(out, "%s), %ld steps, seed %lu\n", p->dim > 6 ? ", ..." : "", o->steps, o->seed);
+    describe_hessian(out, r);
+    if (known_min)
+        fprintf(out, "minimum value f* = %.10g\n", p->f_min);
+    fputc('\n', out);
+
+    int width = 3;
+    for (size_t i = 0; i < r->n_runs; i++)
+        if ((int)strlen(r->opts[i].text) > width)
+            width = (int)strlen(r->opts[i].text);
+    char criterion[64];
+    snprintf(criterion, sizeof criterion, "steps to %s<=%g", known_min ? "f-f*" : "|grad|", o->tol);
+    fprintf(out, "%-*s  %12s  %12s  %*s  %s\n", width, "run", "final loss", "best loss",
+            (int)strlen(criterion), criterion, "result");
+    for (size_t i = 0; i < r->n_runs; i++) {
+        const basin_run *run = r->runs[i];
+        const basin_trace *tr = &run->trace;
+        double best = INFINITY;
+        long reached = -1;
+        for (size_t t = 0; t < tr->len; t++) {
+            best = fmin(best, tr->loss[t]);
+            double gap = known_min ? tr->loss[t] - p->f_min : tr->grad_norm[t];
+            if (reached < 0 && gap <= o->tol)
+                reached = (long)t;
+        }
+        char reached_text[32] = "-", result[96];
+        if (reached >= 0)
+            snprintf(reached_text, sizeof reached_text, "%ld", reached);
+        if (run->diverged_at >= 0)
+            snprintf(result, sizeof result, "%s at step %ld",
+                     strcmp(run->stop_reason, "diverged") == 0 ? "diverged" : "stopped", run->diverged_at);
+        else
+            snprintf(result, sizeof result, "%s", reached >= 0 ? "converged" : "not converged");
+        fprintf(out, "%-*s  %12.5g  %12.5g  %*s  %s\n", width, r->opts[i].text,
+                tr->len ? tr->loss[tr->len - 1] : NAN, best, (int)strlen(criterion), reached_text, result);
+    }
+}
+
+static int execute(const run_options *o, FILE *out, FILE *err)
+{
+    race r;
+    int status = race_build(&r, o, err);
+    if (status != BASIN_EXIT_OK)
+        return status;
+    for (size_t i = 0; i < r.n_runs; i++) {
+        basin_run *run = r.runs[i];
+        basin_run_steps(run, o->steps);
+        if (run->diverged_at < 0)
+            continue;
+        if (strcmp(run->stop_reason, "diverged") == 0)
+            fprintf(err, "basin run: '%s' diverged at step %ld\n", r.opts[i].text, run->diverged_at);
+        else
+            fprintf(err, "basin run: '%s' stopped at step %ld: %s\n", r.opts[i].text, run->diverged_at,
+                    run->stop_reason);
+    }
+    if (o->csv) {
+        basin_output_file f;
+        if (basin_output_open(&f, o->csv, out) != 0) {
+            fprintf(err, "basin run: --csv: %s\n", basin_error_message());
+            status = BASIN_EXIT_USAGE;
+        } else {
+            write_csv(f.stream, &r);
+            if (basin_output_commit(&f) != 0) {
+                fprintf(err, "basin run: --csv: %s\n", basin_error_message());
+                status = BASIN_EXIT_FAILURE;
+            }
+        }
+    } else {
+        write_table(out, &r, o);
+    }
+    race_free(&r);
+    return status;
+}
+
+int basin_cmd_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    run_options o;
+    int parsed = parse_options(argc, argv, &o, out, err);
+    int status = parsed < 0 ? BASIN_EXIT_USAGE : parsed > 0 ? BASIN_EXIT_OK : execute(&o, out, err);
+    free(o.opts);
+    return status;
+}
+
+int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc > 1) {
+        if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+            fputs(basin_race_usage, out);
+            return BASIN_EXIT_OK;
+        }
+        fprintf(err, "basin race: unexpected argument '%s' (basin race takes none)\n", argv[1]);
+        return BASIN_EXIT_USAGE;
+    }
+    static const char *lineup[] = {
+        "sgd:lr=0.039",
+        "sgd:lr=0.039,momentum=0.7",
+        "sgd:lr=0.025,momentum=0.8,nesterov=true",
+        "adagrad:lr=2",
+        "rmsprop:lr=0.05",
+        "adam:lr=0.2",
+        "newton",
+    };
+    run_options o = {.surface = "quadratic:eig=1/50,angle=30", .schedule = "constant", .start = "2.5,1.5",
+                     .steps = 150, .tol = 1e-6, .opts = lineup, .n_opts = sizeof lineup / sizeof *lineup};
+    fputs("Basin race: gradient descent at lr just under 2/λmax = 0.04 against momentum, Nesterov,\n"
+          "Adagrad, RMSProp, Adam and Newton on an ill-conditioned quadratic (κ = 50).\n\n", out);
+    return execute(&o, out, err);
+}

@@ -1,0 +1,86 @@
+/* output_file.c: temporary file + rename, so a failed write never leaves a half-written file. */
+#include "output_file.h"
+
+#include "engine/error.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int basin_output_open(basin_output_file *f, const char *path, FILE *stdout_stream)
+{
+    *f = (basin_output_file){0};
+    if (strcmp(path, "-") == 0) {
+        f->stream = stdout_stream;
+        return 0;
+    }
+    size_t len = strlen(path);
+    f->path = strdup(path);
+    f->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
+    if (!f->path || !f->temp_path) {
+        basin_error_set("out of memory opening '%s'", path);
+        goto fail;
+    }
+    memcpy(f->temp_path, path, len);
+    memcpy(f->temp_path + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(f->temp_path);
+    if (fd < 0) {
+        basin_error_set("cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    mode_t mask = umask(0); /* mkstemp makes 0600; give the file the mode a plain open would */
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    f->stream = fdopen(fd, "w");
+    if (!f->stream) {
+        basin_error_set("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(f->temp_path);
+        goto fail;
+    }
+    return 0;
+fail:
+    free(f->path);
+    free(f->temp_path);
+    *f = (basin_output_file){0};
+    return -1;
+}
+
+static void release(basin_output_file *f)
+{
+    free(f->path);
+    free(f->temp_path);
+    *f = (basin_output_file){0};
+}
+
+int basin_output_commit(basin_output_file *f)
+{
+    if (!f->path) {
+        int bad = fflush(f->stream) != 0 || ferror(f->stream);
+        if (bad)
+            basin_error_set("cannot write to standard output: %s", strerror(errno));
+        release(f);
+        return bad ? -1 : 0;
+    }
+    int bad = ferror(f->stream);
+    bad = (fclose(f->stream) != 0) || bad;
+    if (bad || rename(f->temp_path, f->path) != 0) {
+        basin_error_set("cannot write '%s': %s", f->path, strerror(errno ? errno : EIO));
+        unlink(f->temp_path);
+        release(f);
+        return -1;
+    }
+    release(f);
+    return 0;
+}
+
+void basin_output_abort(basin_output_file *f)
+{
+    if (f->path) {
+        fclose(f->stream);
+        unlink(f->temp_path);
+    }
+    release(f);
+}

@@ -1,0 +1,49 @@
+/* optimizer.c: what every optimizer shares: construction, stepping, one block of state. */
+#include "optimizer.h"
+
+#include "../error.h"
+
+#include <stdlib.h>
+
+basin_optimizer *basin_optimizer_create(const basin_entry *entry, const basin_params *params, size_t dim)
+{
+    BASIN_ASSERT(entry->kind == BASIN_KIND_OPTIMIZER);
+    return entry->create.optimizer(entry, params, dim);
+}
+
+int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                         basin_batch batch)
+{
+    BASIN_ASSERT(p == NULL || p->dim == o->dim);
+    int status = o->ops->step(o, w, g, lr, p, batch);
+    if (status == 0)
+        o->steps++;
+    return status;
+}
+
+void basin_optimizer_destroy(basin_optimizer *o)
+{
+    if (!o)
+        return;
+    free(o->state);
+    free(o);
+}
+
+void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_optimizer_ops *ops,
+                            const basin_params *params, size_t dim, size_t state_len)
+{
+    basin_optimizer *o = calloc(1, size);
+    double *state = calloc(state_len ? state_len : 1, sizeof *state);
+    if (!o || !state) {
+        free(o);
+        free(state);
+        basin_error_set("%s: out of memory for %zu parameters", entry->name, dim);
+        return NULL;
+    }
+    o->ops = ops;
+    o->entry = entry;
+    o->dim = dim;
+    o->lr = basin_params_real(params, "lr");
+    o->state = state;
+    return o;
+}

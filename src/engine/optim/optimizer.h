@@ -1,0 +1,46 @@
+/* optimizer.h: one interface over flat arrays for every optimizer. An optimizer updates w in place from
+ * a gradient g and a learning rate lr (the schedule's, for this step); Newton also asks the problem for
+ * curvature over the same batch. Semantics, defaults and state follow torch.optim 1.13 exactly. */
+#ifndef BASIN_OPTIMIZER_H
+#define BASIN_OPTIMIZER_H
+
+#include "../problem.h"
+#include "../registry.h"
+
+#include <stddef.h>
+
+typedef struct basin_optimizer_ops {
+    /* One update of w (length dim). Returns 0, or -1 with a message (e.g. Newton at a non-finite
+     * Hessian). */
+    int (*step)(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                basin_batch batch);
+} basin_optimizer_ops;
+
+struct basin_optimizer {
+    const basin_optimizer_ops *ops;
+    const basin_entry *entry;
+    size_t dim;
+    double lr;  /* base learning rate; a schedule scales it */
+    long steps; /* updates taken so far (torch's state['step']) */
+    double *state; /* all per-parameter state in one zeroed block; optimizers keep views into it */
+};
+
+/* Builds the optimizer an entry of kind BASIN_KIND_OPTIMIZER describes, for dim parameters, with its
+ * state zeroed. Returns it (owned by the caller) or NULL with basin_error_message() (torch's checks,
+ * e.g. "Nesterov momentum requires a momentum and zero dampening"). */
+basin_optimizer *basin_optimizer_create(const basin_entry *entry, const basin_params *params, size_t dim);
+
+/* One update of w from gradient g at learning rate lr; p and batch serve curvature-based optimizers.
+ * Returns 0, or -1 with a message; w is left unchanged on failure. */
+int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                         basin_batch batch);
+
+/* Frees o; NULL is a no-op. */
+void basin_optimizer_destroy(basin_optimizer *o);
+
+/* For constructors: a zeroed object of size bytes whose base is filled from entry, ops, params (lr) and
+ * dim, with a zeroed state block of state_len doubles. Returns it, or NULL with a message. */
+void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_optimizer_ops *ops,
+                            const basin_params *params, size_t dim, size_t state_len);
+
+#endif

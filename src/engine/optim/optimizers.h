@@ -1,0 +1,14 @@
+/* optimizers.h: the registry entries of every optimizer. */
+#ifndef BASIN_OPTIMIZERS_H
+#define BASIN_OPTIMIZERS_H
+
+#include "../registry.h"
+
+extern const basin_entry basin_optim_sgd;     /* torch.optim.SGD */
+extern const basin_entry basin_optim_adagrad; /* torch.optim.Adagrad */
+extern const basin_entry basin_optim_rmsprop; /* torch.optim.RMSprop */
+extern const basin_entry basin_optim_adam;    /* torch.optim.Adam */
+extern const basin_entry basin_optim_adamw;   /* torch.optim.AdamW */
+extern const basin_entry basin_optim_newton;  /* Newton's method, damped when lr < 1 */
+
+#endif

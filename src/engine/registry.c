@@ -1,0 +1,65 @@
+/* registry.c: the list of every named thing, in the order `basin list` shows them. */
+#include "registry.h"
+
+#include "optim/optimizers.h"
+#include "problem/linreg.h"
+#include "problem/quadratic.h"
+#include "problem/surfaces.h"
+#include "schedule.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const basin_entry *const surfaces[] = {
+    &basin_surface_quadratic,   &basin_surface_rosenbrock,     &basin_surface_himmelblau,
+    &basin_surface_beale,       &basin_surface_booth,          &basin_surface_rastrigin,
+    &basin_surface_ackley,      &basin_surface_styblinski_tang, &basin_surface_six_hump_camel,
+    &basin_surface_saddle,      &basin_surface_monkey_saddle,  &basin_surface_linreg,
+};
+
+static const basin_entry *const optimizers[] = {
+    &basin_optim_sgd,  &basin_optim_adagrad, &basin_optim_rmsprop,
+    &basin_optim_adam, &basin_optim_adamw,   &basin_optim_newton,
+};
+
+static const basin_entry *const schedules[] = {
+    &basin_schedule_constant, &basin_schedule_step, &basin_schedule_exp,
+    &basin_schedule_cosine,   &basin_schedule_warmup,
+};
+
+static const struct {
+    const basin_entry *const *entries;
+    size_t count;
+    const char *name;
+} kinds[BASIN_KIND_COUNT] = {
+    [BASIN_KIND_SURFACE] = {surfaces, sizeof surfaces / sizeof *surfaces, "surface"},
+    [BASIN_KIND_OPTIMIZER] = {optimizers, sizeof optimizers / sizeof *optimizers, "optimizer"},
+    [BASIN_KIND_SCHEDULE] = {schedules, sizeof schedules / sizeof *schedules, "schedule"},
+};
+
+const basin_entry *basin_registry_find(basin_kind kind, const char *name)
+{
+    for (size_t i = 0; i < kinds[kind].count; i++)
+        if (strcmp(kinds[kind].entries[i]->name, name) == 0)
+            return kinds[kind].entries[i];
+    return NULL;
+}
+
+const basin_entry *const *basin_registry_list(basin_kind kind, size_t *count)
+{
+    *count = kinds[kind].count;
+    return kinds[kind].entries;
+}
+
+const char *basin_kind_name(basin_kind kind)
+{
+    return kinds[kind].name;
+}
+
+void basin_registry_names(basin_kind kind, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < kinds[kind].count && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", kinds[kind].entries[i]->name);
+}

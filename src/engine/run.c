@@ -1,0 +1,170 @@
+/* run.c: stepping a run and recording its trace. */
+#include "run.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int trace_reserve(basin_trace *tr, size_t rows)
+{
+    if (rows <= tr->cap)
+        return 0;
+    size_t cap = tr->cap ? tr->cap : 64;
+    while (cap < rows)
+        cap *= 2;
+    double *loss = realloc(tr->loss, cap * sizeof *loss);
+    if (loss)
+        tr->loss = loss;
+    double *grad_norm = realloc(tr->grad_norm, cap * sizeof *grad_norm);
+    if (grad_norm)
+        tr->grad_norm = grad_norm;
+    double *lr = realloc(tr->lr, cap * sizeof *lr);
+    if (lr)
+        tr->lr = lr;
+    double *w = realloc(tr->w, cap * tr->dim * sizeof *w);
+    if (w)
+        tr->w = w;
+    if (!loss || !grad_norm || !lr || !w)
+        return -1;
+    tr->cap = cap;
+    return 0;
+}
+
+static void trace_free(basin_trace *tr)
+{
+    free(tr->loss);
+    free(tr->grad_norm);
+    free(tr->lr);
+    free(tr->w);
+}
+
+double basin_run_lr(const basin_run *r, long t)
+{
+    return r->opt->lr * basin_schedule_factor(r->schedule, t, r->opt->lr, r->horizon);
+}
+
+static bool all_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+static void stop(basin_run *r, const char *reason)
+{
+    r->diverged_at = r->t;
+    free(r->stop_reason);
+    r->stop_reason = strdup(reason);
+}
+
+/* Evaluates the full loss and gradient at r->w and appends row r->t; false (and stopped) if the point
+ * diverged or the trace could not grow. */
+static bool record(basin_run *r)
+{
+    size_t n = r->problem->dim;
+    double loss = basin_problem_eval(r->problem, r->w, r->g_full);
+    if (!isfinite(loss) || fabs(loss) > BASIN_DIVERGENCE_LOSS || !all_finite(r->w, n)) {
+        stop(r, "diverged");
+        return false;
+    }
+    basin_trace *tr = &r->trace;
+    if (trace_reserve(tr, tr->len + 1) != 0) {
+        stop(r, "out of memory for the trace");
+        return false;
+    }
+    double norm2 = 0;
+    for (size_t i = 0; i < n; i++)
+        norm2 += r->g_full[i] * r->g_full[i];
+    tr->loss[tr->len] = loss;
+    tr->grad_norm[tr->len] = sqrt(norm2);
+    tr->lr[tr->len] = basin_run_lr(r, r->t);
+    memcpy(tr->w + tr->len * n, r->w, n * sizeof *r->w);
+    tr->len++;
+    return true;
+}
+
+basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, basin_schedule *schedule,
+                            const double *start, unsigned long seed, size_t batch_size, long horizon)
+{
+    size_t n = problem->dim;
+    BASIN_ASSERT(opt->dim == n);
+    basin_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        basin_optimizer_destroy(opt);
+        basin_schedule_destroy(schedule);
+        basin_error_set("out of memory for a run");
+        return NULL;
+    }
+    r->problem = problem;
+    r->opt = opt;
+    r->schedule = schedule;
+    r->horizon = horizon;
+    r->batch_size = batch_size;
+    r->diverged_at = -1;
+    r->trace.dim = n;
+    r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    r->w = malloc(n * sizeof *r->w);
+    r->g = malloc(n * sizeof *r->g);
+    r->g_full = malloc(n * sizeof *r->g_full);
+    r->idx = malloc((batch_size ? batch_size : 1) * sizeof *r->idx);
+    if (!r->rng || !r->w || !r->g || !r->g_full || !r->idx) {
+        basin_run_destroy(r);
+        basin_error_set("out of memory for a run of %zu parameters", n);
+        return NULL;
+    }
+    gsl_rng_set(r->rng, seed);
+    memcpy(r->w, start, n * sizeof *start);
+    record(r); /* a start that already diverges leaves an empty trace and a stopped run */
+    return r;
+}
+
+void basin_run_destroy(basin_run *r)
+{
+    if (!r)
+        return;
+    basin_optimizer_destroy(r->opt);
+    basin_schedule_destroy(r->schedule);
+    gsl_rng_free(r->rng);
+    free(r->w);
+    free(r->g);
+    free(r->g_full);
+    free(r->idx);
+    free(r->stop_reason);
+    trace_free(&r->trace);
+    free(r);
+}
+
+bool basin_run_step(basin_run *r)
+{
+    if (r->diverged_at >= 0)
+        return false;
+    const basin_problem *p = r->problem;
+    basin_batch batch = basin_problem_sample_batch(p, r->batch_size, r->rng, r->idx);
+    const double *g = r->g_full; /* the full gradient at w was computed when the row was recorded */
+    if (batch.idx || p->grad_noise > 0) {
+        if (batch.idx)
+            basin_problem_eval_batch(p, r->w, batch, r->g);
+        else
+            memcpy(r->g, r->g_full, p->dim * sizeof *r->g);
+        basin_problem_add_noise(p, r->rng, r->g);
+        g = r->g;
+    }
+    int status = basin_optimizer_step(r->opt, r->w, g, basin_run_lr(r, r->t), p, batch);
+    r->t++;
+    if (status != 0) {
+        stop(r, basin_error_message());
+        return false;
+    }
+    return record(r);
+}
+
+long basin_run_steps(basin_run *r, long n)
+{
+    long taken = 0;
+    while (taken < n && basin_run_step(r))
+        taken++;
+    return taken;
+}

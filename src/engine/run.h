@@ -1,0 +1,60 @@
+/* run.h: a run is a problem + optimizer + schedule + start point + seed; stepping it appends to its
+ * trace. A run stops by itself when it diverges (a non-finite loss or parameter, or |loss| > 1e100):
+ * divergence is a result, kept in the trace, not an error. */
+#ifndef BASIN_RUN_H
+#define BASIN_RUN_H
+
+#include "optim/optimizer.h"
+#include "problem.h"
+#include "schedule.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BASIN_DIVERGENCE_LOSS 1e100
+
+/* Row t is the state after t steps: the loss and full-batch gradient norm at w_t, w_t itself, and the
+ * learning rate of the step taken from row t (the schedule at index t). */
+typedef struct basin_trace {
+    size_t dim;
+    size_t len; /* rows recorded */
+    size_t cap;
+    double *loss, *grad_norm, *lr; /* len each */
+    double *w;                     /* len × dim */
+} basin_trace;
+
+typedef struct basin_run {
+    const basin_problem *problem; /* shared, not owned */
+    basin_optimizer *opt;         /* owned */
+    basin_schedule *schedule;     /* owned; NULL is constant */
+    long horizon;                 /* planned step count (cosine's default T_max) */
+    size_t batch_size;            /* 0: full batch */
+    gsl_rng *rng;                 /* owned; minibatches and gradient noise */
+    double *w, *g, *g_full;       /* current point, the step's gradient, the full gradient at w */
+    size_t *idx;                  /* minibatch indices */
+    long t;                       /* steps taken */
+    long diverged_at;             /* the step k whose row could not be kept (rows 0..k−1 are), or -1 */
+    char *stop_reason;            /* why: "diverged", or the optimizer's message */
+    basin_trace trace;
+} basin_run;
+
+/* Creates a run at start (length problem->dim) and records row 0. Takes ownership of opt and schedule
+ * (even on failure). Returns the run or NULL with basin_error_message(). */
+basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, basin_schedule *schedule,
+                            const double *start, unsigned long seed, size_t batch_size, long horizon);
+
+/* Frees r and what it owns; NULL is a no-op. */
+void basin_run_destroy(basin_run *r);
+
+/* Takes one step and records its row. Returns true while the run goes on, false once it has diverged
+ * (then nothing changes). Running out of memory for the trace counts as stopping, with a reason. */
+bool basin_run_step(basin_run *r);
+
+/* Takes up to n steps, stopping early on divergence. Returns the number taken. */
+long basin_run_steps(basin_run *r, long n);
+
+/* The learning rate of the step from index t. */
+double basin_run_lr(const basin_run *r, long t);
+
+#endif

@@ -12,6 +12,7 @@
 #include "../linalg.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #define NEWTON_RCOND 1e-12
 
@@ -28,7 +29,9 @@ static int newton_step(basin_optimizer *o, double *w, const double *g, double lr
     size_t n = o->dim;
     basin_problem_hessian(p, w, batch, nt->h);
     if (basin_symmetric_eigen(n, nt->h, nt->eval, nt->evec) != 0) {
-        basin_error_set("newton: no step at this point: the Hessian %s", basin_error_message());
+        char why[256];
+        snprintf(why, sizeof why, "%s", basin_error_message()); /* basin_error_set overwrites it */
+        basin_error_set("newton: no step at this point: the Hessian: %s", why);
         return -1;
     }
     double largest = fmax(fabs(nt->eval[0]), fabs(nt->eval[n - 1]));

@@ -1,0 +1,120 @@
+/* test_run.c: runs and traces: row 0 is the start, same seed gives the same bits, gradient noise has
+ * the asked-for spread, divergence stops a run and keeps only finite rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <math.h>
+#include <string.h>
+
+static void test_row_zero_is_the_start(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("rosenbrock");
+    double start[2] = {-1.5, 2};
+    basin_run *run = support_run(p, "adam:lr=0.01", NULL, start, 0, 0, 10);
+    assert_int_equal(run->trace.len, 1);
+    assert_memory_equal(run->trace.w, start, sizeof start);
+    assert_close(run->trace.loss[0], 6.25 + 100 * 0.0625, 0);
+    assert_int_equal(basin_run_steps(run, 10), 10);
+    assert_int_equal(run->trace.len, 11);
+    assert_int_equal(run->opt->steps, 10);
+    basin_run_destroy(run);
+    basin_problem_destroy(p);
+}
+
+static void run_twice(const char *surface, const char *opt, size_t batch, unsigned long s1, unsigned long s2,
+                      bool expect_equal)
+{
+    basin_problem *p = support_problem(surface);
+    double start[2] = {3, -2};
+    basin_run *a = support_run(p, opt, NULL, start, s1, batch, 50);
+    basin_run *b = support_run(p, opt, NULL, start, s2, batch, 50);
+    basin_run_steps(a, 50);
+    basin_run_steps(b, 50);
+    assert_int_equal(a->trace.len, b->trace.len);
+    bool equal = memcmp(a->trace.w, b->trace.w, a->trace.len * 2 * sizeof(double)) == 0;
+    if (equal != expect_equal)
+        fail_msg("%s with %s, batch %zu, seeds %lu and %lu: trajectories %s", surface, opt, batch, s1, s2,
+                 equal ? "equal" : "differ");
+    basin_run_destroy(a);
+    basin_run_destroy(b);
+    basin_problem_destroy(p);
+}
+
+static void test_same_seed_same_bits(void **state)
+{
+    (void)state;
+    run_twice("linreg:normalize=true", "sgd:lr=0.1", 8, 42, 42, true);
+    run_twice("linreg:normalize=true", "sgd:lr=0.1", 8, 42, 43, false);
+    run_twice("booth:noise=0.5", "adam:lr=0.1", 0, 7, 7, true);
+    run_twice("booth:noise=0.5", "adam:lr=0.1", 0, 7, 8, false);
+    run_twice("linreg:normalize=true", "sgd:lr=0.1", 0, 1, 2, true); /* nothing random: seeds don't matter */
+}
+
+/* At booth's minimum the gradient is 0, so SGD with lr = 1 moves by the noise alone: each coordinate's
+ * step has mean 0 and standard deviation σ. */
+static void test_gradient_noise_has_the_given_spread(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("booth:noise=0.3");
+    double start[2] = {1, 3};
+    const int steps = 4000;
+    double sum = 0, sum2 = 0;
+    for (int k = 0; k < steps; k++) {
+        basin_run *run = support_run(p, "sgd:lr=1", NULL, start, (unsigned long)k, 0, 1);
+        basin_run_step(run);
+        for (int i = 0; i < 2; i++) {
+            double step = start[i] - run->w[i];
+            sum += step;
+            sum2 += step * step;
+        }
+        basin_run_destroy(run);
+    }
+    double n = 2.0 * steps, mean = sum / n, sd = sqrt(sum2 / n - mean * mean);
+    print_message("gradient noise σ=0.3: measured mean %.4f, sd %.4f over %d draws\n", mean, sd, 2 * steps);
+    assert_close(mean, 0, 4 * 0.3 / sqrt(n));
+    assert_close(sd, 0.3, 0.3 * 4 / sqrt(2 * n));
+    basin_problem_destroy(p);
+}
+
+static void test_divergence_stops_and_keeps_finite_rows(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("rosenbrock");
+    double start[2] = {-1.5, 2};
+    basin_run *run = support_run(p, "sgd:lr=0.01", NULL, start, 0, 0, 100);
+    long taken = basin_run_steps(run, 100);
+    assert_true(taken < 100);
+    assert_int_equal(run->diverged_at, taken + 1);
+    assert_int_equal(run->trace.len, (size_t)run->diverged_at);
+    assert_string_equal(run->stop_reason, "diverged");
+    for (size_t t = 0; t < run->trace.len; t++)
+        assert_true(isfinite(run->trace.loss[t]) && fabs(run->trace.loss[t]) <= BASIN_DIVERGENCE_LOSS);
+    assert_false(basin_run_step(run)); /* stays stopped */
+    assert_int_equal(run->trace.len, (size_t)run->diverged_at);
+    basin_run_destroy(run);
+
+    /* A start that is already out of bounds leaves an empty trace. */
+    double far[2] = {1e60, 0};
+    run = support_run(p, "sgd:lr=0.01", NULL, far, 0, 0, 10);
+    assert_int_equal(run->trace.len, 0);
+    assert_int_equal(run->diverged_at, 0);
+    basin_run_destroy(run);
+    basin_problem_destroy(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_row_zero_is_the_start),
+        cmocka_unit_test(test_same_seed_same_bits),
+        cmocka_unit_test(test_gradient_noise_has_the_given_spread),
+        cmocka_unit_test(test_divergence_stops_and_keeps_finite_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+"""Writes the golden data of Basin's optimizer and schedule tests from PyTorch (float64).
+
+Run by hand after changing a case (needs Debian's python3-torch; the build and the tests never do):
+    /usr/bin/python3 tests/reference/make_golden.py
+It writes golden_optim.inc and golden_schedule.inc beside itself: C initializers with exact hex-float
+literals, read by tests/engine/test_golden.c. Every case is written once, as the Basin specs the CLI
+takes; this script turns them into torch.optim and torch.optim.lr_scheduler calls.
+"""
+import math
+import os
+import sys
+import warnings
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+# SequentialLR calls step(0) on its children itself; its deprecation warning is torch's own business.
+warnings.filterwarnings('ignore', message='The epoch parameter')
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse_spec(spec):
+    """'sgd:lr=0.1,nesterov=true' -> ('sgd', {'lr': 0.1, 'nesterov': True})"""
+    name, _, rest = spec.partition(':')
+    keys = {}
+    for item in filter(None, rest.split(',')):
+        key, value = item.split('=')
+        if value in ('true', 'false'):
+            keys[key] = value == 'true'
+        elif '/' in value:
+            keys[key] = [float(v) for v in value.split('/')]
+        else:
+            keys[key] = float(value)
+    return name, keys
+
+
+# --- surfaces, written from their formulas (autograd gives the gradient) ---
+def surface(spec):
+    name, k = parse_spec(spec)
+    if name == 'rosenbrock':
+        a, b = k.get('a', 1.0), k.get('b', 100.0)
+        return lambda w: (a - w[0]) ** 2 + b * (w[1] - w[0] ** 2) ** 2
+    if name == 'beale':
+        return lambda w: ((1.5 - w[0] + w[0] * w[1]) ** 2 + (2.25 - w[0] + w[0] * w[1] ** 2) ** 2
+                          + (2.625 - w[0] + w[0] * w[1] ** 3) ** 2)
+    if name == 'quadratic':
+        eig = torch.tensor(k['eig'])
+        theta = math.radians(k.get('angle', 0.0))
+        rot = torch.tensor([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+        h = rot @ torch.diag(eig) @ rot.T
+        center = torch.tensor(k.get('center', [0.0, 0.0]))
+        return lambda w: 0.5 * (w - center) @ h @ (w - center)
+    raise SystemExit('no torch form for surface ' + spec)
+
+
+def optimizer(spec, params):
+    name, k = parse_spec(spec)
+    if name in ('adam', 'adamw'):
+        k['betas'] = (k.pop('beta1', 0.9), k.pop('beta2', 0.999))
+    cls = {'sgd': torch.optim.SGD, 'adagrad': torch.optim.Adagrad, 'rmsprop': torch.optim.RMSprop,
+           'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[name]
+    return cls(params, foreach=False, **k)
+
+
+def scheduler(spec, opt):
+    """torch's own schedulers for Basin's schedule specs (None for constant)."""
+    name, k = parse_spec(spec)
+    S = torch.optim.lr_scheduler
+    if name == 'constant':
+        return None
+    if name == 'step':
+        return S.StepLR(opt, step_size=int(k['step_size']), gamma=k.get('gamma', 0.1))
+    if name == 'exp':
+        return S.ExponentialLR(opt, gamma=k['gamma'])
+    if name == 'warmup':
+        w = int(k.get('steps', 5))
+        return S.LinearLR(opt, start_factor=1 / w, end_factor=1.0, total_iters=w - 1)
+    if name == 'cosine':
+        w, t_max, eta_min = int(k.get('warmup', 0)), int(k['T_max']), k.get('eta_min', 0.0)
+        cosine = S.CosineAnnealingLR(opt, T_max=t_max - w, eta_min=eta_min)
+        if w == 0:
+            return cosine
+        warm = S.LinearLR(opt, start_factor=1 / w, end_factor=1.0, total_iters=w - 1)
+        return S.SequentialLR(opt, [warm, cosine], milestones=[w])
+    raise SystemExit('no torch scheduler for ' + spec)
+
+
+def closed_form(spec, t, lr):
+    """Basin's documented factor, to check the torch mapping above before anything is written."""
+    name, k = parse_spec(spec)
+    if name == 'constant':
+        return 1.0
+    if name == 'step':
+        return k.get('gamma', 0.1) ** math.floor(t / k['step_size'])
+    if name == 'exp':
+        return k['gamma'] ** t
+    if name == 'warmup':
+        w = k.get('steps', 5)
+        return (t + 1) / w if t < w else 1.0
+    w, T, e = k.get('warmup', 0), k['T_max'], k.get('eta_min', 0.0)
+    if t < w:
+        return (t + 1) / w
+    return e / lr + (1 - e / lr) * (1 + math.cos(math.pi * min(t - w, T - w) / (T - w))) / 2
+
+
+def trajectory(surface_spec, opt_spec, schedule_spec, start, steps):
+    f = surface(surface_spec)
+    w = torch.tensor(start, requires_grad=True)
+    opt = optimizer(opt_spec, [w])
+    sched = scheduler(schedule_spec, opt)
+    base_lr = opt.defaults['lr']
+    rows, lrs = [], []
+    for t in range(steps + 1):
+        loss = f(w)
+        rows.append([float(loss)] + w.detach().tolist())
+        lr = opt.param_groups[0]['lr']
+        lrs.append(lr)
+        factor = closed_form(schedule_spec, t, base_lr)
+        assert abs(lr - base_lr * factor) <= 1e-13 * max(1.0, abs(lr)), (schedule_spec, t, lr, base_lr * factor)
+        if t == steps:
+            break
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if sched:
+            sched.step()
+    return rows, lrs
+
+
+ROSEN = 'rosenbrock'
+QUAD = 'quadratic:eig=1/50,angle=30,center=1/-0.5'
+# (surface, optimizer, schedule, start, steps): every key of every optimizer appears in some case.
+CASES = [
+    (QUAD, 'sgd:lr=0.03', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'sgd:lr=0.03,momentum=0.9', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'sgd:lr=0.03,momentum=0.9,dampening=0.3', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'sgd:lr=0.02,momentum=0.8,nesterov=true', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'sgd:lr=0.02,momentum=0.5,weight_decay=0.1', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'sgd:lr=0.0005,momentum=0.9,nesterov=true,weight_decay=0.01', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'adagrad', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'adagrad:lr=0.5,lr_decay=0.05', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'adagrad:lr=0.8,initial_accumulator_value=0.5,eps=0.001', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adagrad:lr=0.8,weight_decay=0.2', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'rmsprop', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'rmsprop:lr=0.005,alpha=0.9,eps=0.001', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'rmsprop:lr=0.01,centered=true', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'rmsprop:lr=0.005,momentum=0.8', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'rmsprop:lr=0.005,centered=true,momentum=0.8,weight_decay=0.1', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'adam', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'adam:lr=0.05,beta1=0.8,beta2=0.99,eps=0.0001', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'adam:lr=0.1,weight_decay=0.3', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adam:lr=0.1,amsgrad=true', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adamw:lr=0.1', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adamw:lr=0.1,weight_decay=0.5,amsgrad=true', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'adamw:lr=0.02,beta1=0.5,beta2=0.9,eps=0.01,weight_decay=0.1', 'constant', [-1.5, 2.0], 60),
+    # schedules driving optimizers
+    (QUAD, 'sgd:lr=0.035', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
+    (QUAD, 'sgd:lr=0.035,momentum=0.7', 'exp:gamma=0.95', [2.5, 1.5], 40),
+    (QUAD, 'adam:lr=0.2', 'cosine:T_max=40,eta_min=0.01', [2.5, 1.5], 40),
+    (QUAD, 'adam:lr=0.2', 'cosine:T_max=40,eta_min=0.01,warmup=8', [2.5, 1.5], 40),
+    (QUAD, 'rmsprop:lr=0.02', 'warmup:steps=10', [2.5, 1.5], 40),
+]
+
+# Schedules alone: the learning rate torch's schedulers give at each step index, base lr 0.1.
+SCHEDULES = [
+    ('step:step_size=3', 20), ('step:step_size=5,gamma=0.5', 20), ('exp:gamma=0.9', 20),
+    ('cosine:T_max=25', 25), ('cosine:T_max=30,eta_min=0.002', 30),
+    ('cosine:T_max=30,eta_min=0.002,warmup=6', 30), ('cosine:T_max=12,warmup=1', 12),
+    ('warmup:steps=8', 20), ('warmup:steps=1', 5),
+]
+
+
+def hexs(values):
+    return ', '.join(float(v).hex() for v in values)
+
+
+def write(path, text):
+    with open(path + '.tmp', 'w') as f:
+        f.write(text)
+    os.replace(path + '.tmp', path)
+
+
+def main():
+    head = '/* Generated by tests/reference/make_golden.py with torch %s (float64). Do not edit. */\n' % torch.__version__
+    out = [head]
+    table = []
+    for i, (surf, opt, sched, start, steps) in enumerate(CASES):
+        rows, _ = trajectory(surf, opt, sched, start, steps)
+        out.append('static const double golden_rows_%d[] = { /* loss, x0, x1 for steps 0..%d */\n' % (i, steps))
+        out.extend('    %s,\n' % hexs(r) for r in rows)
+        out.append('};\n')
+        table.append('    {"%s", "%s", "%s", %d, golden_rows_%d},\n' % (surf, opt, sched, steps, i))
+    out.append('static const golden_trajectory golden_trajectories[] = {\n')
+    out.extend(table)
+    out.append('};\n')
+    write(os.path.join(HERE, 'golden_optim.inc'), ''.join(out))
+
+    out = [head]
+    table = []
+    for i, (spec, steps) in enumerate(SCHEDULES):
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        sched = scheduler(spec, opt)
+        lrs = []
+        for t in range(steps):
+            lrs.append(opt.param_groups[0]['lr'])
+            assert abs(lrs[-1] - 0.1 * closed_form(spec, t, 0.1)) <= 1e-14, (spec, t)
+            opt.step()
+            sched.step()
+        out.append('static const double golden_lr_%d[] = {%s};\n' % (i, hexs(lrs)))
+        table.append('    {"%s", 0.1, %d, golden_lr_%d},\n' % (spec, steps, i))
+    out.append('static const golden_schedule golden_schedules[] = {\n')
+    out.extend(table)
+    out.append('};\n')
+    write(os.path.join(HERE, 'golden_schedule.inc'), ''.join(out))
+    print('wrote %d trajectories and %d schedules' % (len(CASES), len(SCHEDULES)), file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

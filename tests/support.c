@@ -1,0 +1,124 @@
+/* support.c: spec-built engine objects and finite differences for the tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "engine/error.h"
+#include "lab/spec.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void parse_or_fail(basin_spec *spec, basin_kind kind, const char *text)
+{
+    if (basin_spec_parse(spec, kind, text) != 0)
+        fail_msg("spec '%s' does not parse: %s", text, basin_error_message());
+}
+
+basin_problem *support_problem(const char *text)
+{
+    basin_spec spec;
+    parse_or_fail(&spec, BASIN_KIND_SURFACE, text);
+    basin_problem *p = basin_problem_create(spec.entry, &spec.params);
+    if (!p)
+        fail_msg("surface '%s' was not built: %s", text, basin_error_message());
+    basin_spec_clear(&spec);
+    return p;
+}
+
+basin_optimizer *support_optimizer(const char *text, size_t dim)
+{
+    basin_spec spec;
+    parse_or_fail(&spec, BASIN_KIND_OPTIMIZER, text);
+    basin_optimizer *o = basin_optimizer_create(spec.entry, &spec.params, dim);
+    if (!o)
+        fail_msg("optimizer '%s' was not built: %s", text, basin_error_message());
+    basin_spec_clear(&spec);
+    return o;
+}
+
+basin_schedule *support_schedule(const char *text)
+{
+    basin_spec spec;
+    parse_or_fail(&spec, BASIN_KIND_SCHEDULE, text);
+    basin_schedule *s = basin_schedule_create(spec.entry, &spec.params);
+    if (!s)
+        fail_msg("schedule '%s' was not built: %s", text, basin_error_message());
+    basin_spec_clear(&spec);
+    return s;
+}
+
+basin_run *support_run(const basin_problem *problem, const char *opt_spec, const char *schedule_spec,
+                       const double *start, unsigned long seed, size_t batch, long horizon)
+{
+    basin_optimizer *opt = support_optimizer(opt_spec, problem->dim);
+    basin_schedule *sched = schedule_spec ? support_schedule(schedule_spec) : NULL;
+    basin_run *run = basin_run_create(problem, opt, sched, start, seed, batch, horizon);
+    assert_non_null(run);
+    return run;
+}
+
+void support_fd_gradient(const basin_problem *p, const double *w, double h, double *g)
+{
+    size_t n = p->dim;
+    double *x = malloc(n * sizeof *x);
+    assert_non_null(x);
+    memcpy(x, w, n * sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        double step = h * fmax(1, fabs(w[i]));
+        x[i] = w[i] + step;
+        double up = basin_problem_eval(p, x, NULL);
+        x[i] = w[i] - step;
+        double down = basin_problem_eval(p, x, NULL);
+        x[i] = w[i];
+        g[i] = (up - down) / (2 * step);
+    }
+    free(x);
+}
+
+void support_fd_hessian(const basin_problem *p, const double *w, double h, double *hess)
+{
+    size_t n = p->dim;
+    double *x = malloc(n * sizeof *x), *gu = malloc(n * sizeof *gu), *gd = malloc(n * sizeof *gd);
+    assert_true(x && gu && gd);
+    memcpy(x, w, n * sizeof *x);
+    for (size_t j = 0; j < n; j++) {
+        double step = h * fmax(1, fabs(w[j]));
+        x[j] = w[j] + step;
+        basin_problem_eval(p, x, gu);
+        x[j] = w[j] - step;
+        basin_problem_eval(p, x, gd);
+        x[j] = w[j];
+        for (size_t i = 0; i < n; i++)
+            hess[i * n + j] = (gu[i] - gd[i]) / (2 * step);
+    }
+    free(x);
+    free(gu);
+    free(gd);
+}
+
+double support_max_rel_diff(const double *a, const double *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(a[i] - b[i]) / (1 + fabs(b[i]));
+        if (!(d <= worst)) /* NaN counts as the worst */
+            worst = isnan(d) ? INFINITY : d;
+    }
+    return worst;
+}
+
+void support_assert_close(double actual, double expected, double tol, const char *what, const char *file,
+                          int line)
+{
+    if (fabs(actual - expected) <= tol || actual == expected)
+        return;
+    print_error("%s is %.17g, expected %.17g within %.3g (off by %.3g)\n", what, actual, expected, tol,
+                fabs(actual - expected));
+    _fail(file, line);
+}

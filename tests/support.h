@@ -1,0 +1,37 @@
+/* support.h: helpers the tests share: building engine objects from spec strings, finite differences. */
+#ifndef BASIN_TEST_SUPPORT_H
+#define BASIN_TEST_SUPPORT_H
+
+#include "engine/optim/optimizer.h"
+#include "engine/problem.h"
+#include "engine/run.h"
+#include "engine/schedule.h"
+
+#include <stddef.h>
+
+/* Each fails the current test (cmocka) with the parser's message if the spec is not valid. */
+basin_problem *support_problem(const char *spec);
+basin_optimizer *support_optimizer(const char *spec, size_t dim);
+basin_schedule *support_schedule(const char *spec);
+
+/* A run of problem from start with opt_spec and schedule_spec (NULL: constant). */
+basin_run *support_run(const basin_problem *problem, const char *opt_spec, const char *schedule_spec,
+                       const double *start, unsigned long seed, size_t batch, long horizon);
+
+/* Central-difference gradient of p's full loss at w into g, step h·max(1, |wᵢ|). */
+void support_fd_gradient(const basin_problem *p, const double *w, double h, double *g);
+
+/* Central differences of p's exact gradient: an n×n row-major Hessian into hess. */
+void support_fd_hessian(const basin_problem *p, const double *w, double h, double *hess);
+
+/* Fails the test unless |actual − expected| ≤ tol, in double precision (cmocka 1.1's
+ * assert_float_equal converts to float, which would hide errors below 1e-7: never use it). */
+#define assert_close(actual, expected, tol) \
+    support_assert_close((actual), (expected), (tol), #actual, __FILE__, __LINE__)
+void support_assert_close(double actual, double expected, double tol, const char *what, const char *file,
+                          int line);
+
+/* max over i of |a[i] − b[i]| / (1 + |b[i]|). */
+double support_max_rel_diff(const double *a, const double *b, size_t n);
+
+#endif

@@ -160,7 +160,8 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         case ':':
             return usage_error(err, "option '%s' needs a value", token);
         default:
-            return usage_error(err, "unknown option '%s' (see basin run --help)", token);
+            return usage_error(err, "unknown option '%.*s' (see basin run --help)", (int)strcspn(token, "="),
+                               token);
         }
     }
     if (optind < argc)
@@ -364,6 +365,50 @@ static void describe_hessian(FILE *out, const race *r)
     free(eval);
 }
 
+typedef enum { POINT_MINIMUM, POINT_SADDLE, POINT_MAXIMUM } point_kind;
+
+/* The kind of stationary point w is, from the signs of the Hessian's eigenvalues there (a minimum when
+ * it cannot tell: too large, or not finite). */
+static point_kind stationary_kind(const basin_problem *p, const double *w)
+{
+    size_t n = p->dim;
+    if (n > 1000)
+        return POINT_MINIMUM;
+    double *h = malloc(n * n * sizeof *h), *eval = malloc(n * sizeof *eval);
+    point_kind kind = POINT_MINIMUM;
+    if (h && eval) {
+        basin_problem_hessian(p, w, BASIN_FULL_BATCH, h);
+        if (basin_symmetric_eigen(n, h, eval, NULL) == 0) {
+            double tiny = 1e-9 * fmax(fabs(eval[0]), fabs(eval[n - 1]));
+            if (eval[n - 1] < -tiny)
+                kind = POINT_MAXIMUM;
+            else if (eval[0] < -tiny)
+                kind = POINT_SADDLE;
+        }
+    }
+    free(h);
+    free(eval);
+    return kind;
+}
+
+/* The result column of a run that did not diverge: converged (to f*, or to a point of zero gradient
+ * when f* is unknown), or stopped where the gradient vanishes but f* was not reached. */
+static const char *run_result(const basin_problem *p, const basin_run *run, bool reached, double tol)
+{
+    const basin_trace *tr = &run->trace;
+    bool stationary = tr->len > 0 && tr->grad_norm[tr->len - 1] <= tol;
+    if (!reached && !stationary)
+        return "not converged";
+    switch (stationary_kind(p, run->w)) {
+    case POINT_MAXIMUM:
+        return "reached a maximum";
+    case POINT_SADDLE:
+        return "reached a saddle";
+    default:
+        return reached ? "converged" : "stuck in a local minimum";
+    }
+}
+
 static void write_table(FILE *out, const race *r, const run_options *o)
 {
     const basin_problem *p = r->problem;
@@ -404,7 +449,7 @@ static void write_table(FILE *out, const race *r, const run_options *o)
             snprintf(result, sizeof result, "%s at step %ld",
                      strcmp(run->stop_reason, "diverged") == 0 ? "diverged" : "stopped", run->diverged_at);
         else
-            snprintf(result, sizeof result, "%s", reached >= 0 ? "converged" : "not converged");
+            snprintf(result, sizeof result, "%s", run_result(p, run, reached >= 0, o->tol));
         fprintf(out, "%-*s  %12.5g  %12.5g  %*s  %s\n", width, r->opts[i].text,
                 tr->len ? tr->loss[tr->len - 1] : NAN, best, (int)strlen(criterion), reached_text, result);
     }

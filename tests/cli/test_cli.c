@@ -1,0 +1,287 @@
+/* test_cli.c: the `basin` command line, run in-process: exit statuses, one-line errors naming the
+ * offending token, CSV that reads back to the engine's exact bits, files written whole or not at all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "cli/cli.h"
+#include "engine/registry.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct result {
+    int status;
+    char *out, *err;
+} result;
+
+/* Runs `basin ARGS...` (NULL-terminated) and captures its streams. */
+static result basin(const char *first, ...)
+{
+    char *argv[64] = {"basin"};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    result r = {0};
+    size_t out_len, err_len;
+    FILE *out = open_memstream(&r.out, &out_len), *err = open_memstream(&r.err, &err_len);
+    assert_true(out && err);
+    r.status = basin_cli_main(argc, argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Expects exit status 2, nothing on stdout and exactly one line on stderr containing fragment. */
+#define expect_usage_error(fragment, ...)                                                              \
+    do {                                                                                               \
+        result r_ = basin(__VA_ARGS__, NULL);                                                          \
+        if (r_.status != 2 || count_lines(r_.err) != 1 || !strstr(r_.err, fragment) || *r_.out)       \
+            fail_msg("status %d, stderr '%s' (want one line with '%s'), stdout '%.60s'", r_.status,     \
+                     r_.err, fragment, r_.out);                                                        \
+        result_free(&r_);                                                                              \
+    } while (0)
+
+static void test_bad_input_exits_two_with_one_line(void **state)
+{
+    (void)state;
+    const char *rosen = "--surface=rosenbrock", *sgd = "--opt=sgd:lr=0.001", *start = "--start=-1.5,2";
+    expect_usage_error("unknown surface 'rosenbrok'", "run", "--surface=rosenbrok", sgd, start);
+    expect_usage_error("unknown optimizer 'sgdd'", "run", rosen, "--opt=sgdd:lr=1", start);
+    expect_usage_error("sgd has no key 'mom'", "run", rosen, "--opt=sgd:lr=1,mom=2", start);
+    expect_usage_error("lr='abc' is not a number", "run", rosen, "--opt=sgd:lr=abc", start);
+    expect_usage_error("key 'momentum' has no value", "run", rosen, "--opt=sgd:lr=1,momentum", start);
+    expect_usage_error("--start '1,2,3' has 3 values but surface 'rosenbrock' has 2 parameters", "run", rosen, sgd,
+                       "--start=1,2,3");
+    expect_usage_error("--start '1,x': 'x' is not a number", "run", rosen, sgd, "--start=1,x");
+    expect_usage_error("--steps '-5' is not a whole number", "run", rosen, sgd, start, "--steps", "-5");
+    expect_usage_error("--steps '1.5' is not a whole number", "run", rosen, sgd, start, "--steps=1.5");
+    expect_usage_error("option '--steps' needs a value", "run", rosen, sgd, start, "--steps");
+    expect_usage_error("unknown option '--stepz'", "run", rosen, sgd, start, "--stepz=3");
+    expect_usage_error("unexpected argument 'extra'", "run", rosen, sgd, start, "extra");
+    expect_usage_error("--surface is required", "run", sgd, start);
+    expect_usage_error("--opt is required", "run", rosen, start);
+    expect_usage_error("--start is required", "run", rosen, sgd);
+    expect_usage_error("unknown schedule 'linear'", "run", rosen, sgd, start, "--schedule=linear");
+    expect_usage_error("Nesterov momentum requires", "run", rosen, "--opt=sgd:lr=1,nesterov=true", start);
+    expect_usage_error("--batch 5: surface 'rosenbrock' is not a sum over examples", "run", rosen, sgd, start,
+                       "--batch=5");
+    expect_usage_error("--batch 500 exceeds the 200 examples", "run", "--surface=linreg", sgd, "--start=0,0",
+                       "--batch=500");
+    expect_usage_error("quadratic: angle= applies to 2-D", "run", "--surface=quadratic:dim=3,angle=4", sgd,
+                       "--start=0,0,0");
+    expect_usage_error("unknown command 'rnu'", "rnu");
+    expect_usage_error("unknown kind 'optimisers'", "list", "optimisers");
+    expect_usage_error("unexpected argument 'now'", "race", "now");
+    expect_usage_error("unknown command 'frobnicate'", "help", "frobnicate");
+}
+
+static void test_csv_reads_back_the_engine_bits(void **state)
+{
+    (void)state;
+    result r = basin("run", "--surface", "quadratic:eig=1/50,angle=30", "--opt", "adam:lr=0.1", "--start",
+                     "2.5,1.5", "--steps", "30", "--schedule", "cosine:warmup=5", "--csv", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_int_equal(count_lines(r.out), 32); /* header + steps 0..30 */
+    assert_true(strncmp(r.out, "step,loss,x0,x1,lr,grad_norm\n", 29) == 0);
+
+    basin_problem *p = support_problem("quadratic:eig=1/50,angle=30");
+    double start[2] = {2.5, 1.5};
+    basin_run *run = support_run(p, "adam:lr=0.1", "cosine:warmup=5", start, 0, 0, 30);
+    basin_run_steps(run, 30);
+    char *line = strchr(r.out, '\n') + 1;
+    for (size_t t = 0; t <= 30; t++) {
+        double v[6];
+        char *end = line;
+        assert_int_equal(strtol(end, &end, 10), (long)t);
+        for (int k = 0; k < 5; k++) {
+            assert_int_equal(*end, ',');
+            v[k] = strtod(end + 1, &end);
+        }
+        assert_int_equal(*end, '\n');
+        line = end + 1;
+        double expected[5] = {run->trace.loss[t], run->trace.w[2 * t], run->trace.w[2 * t + 1], run->trace.lr[t],
+                              run->trace.grad_norm[t]};
+        assert_memory_equal(v, expected, sizeof expected); /* %.17g reads back to the same bits */
+    }
+    assert_close(run->trace.lr[0], 0.1 * (1.0 / 5), 0); /* warmup: (t+1)/W at t = 0 */
+    basin_run_destroy(run);
+    basin_problem_destroy(p);
+    result_free(&r);
+}
+
+static void test_csv_names_runs_and_reports_divergence(void **state)
+{
+    (void)state;
+    result r = basin("run", "--surface=rosenbrock", "--opt=sgd:lr=0.001,momentum=0.9", "--opt=sgd:lr=0.01",
+                     "--start=-1.5,2", "--steps=50", "--csv=-", NULL);
+    assert_int_equal(r.status, 0); /* divergence is a result, not an error */
+    assert_true(strncmp(r.out, "run,step,loss,x0,x1,lr,grad_norm\n", 33) == 0);
+    assert_non_null(strstr(r.out, "\n\"sgd:lr=0.001,momentum=0.9\",50,")); /* quoted: the spec has a comma */
+    assert_non_null(strstr(r.out, "\nsgd:lr=0.01,0,"));
+    assert_int_equal(count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "basin run: 'sgd:lr=0.01' diverged at step "));
+    long k = strtol(strstr(r.err, "at step ") + 8, NULL, 10);
+    int rows = 0;
+    for (char *s = strstr(r.out, "\nsgd:lr=0.01,"); s; s = strstr(s + 1, "\nsgd:lr=0.01,"))
+        rows++;
+    assert_int_equal(rows, k); /* rows 0..k−1 kept */
+    result_free(&r);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void test_csv_file_is_whole_or_absent(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/basin-test-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/run.csv", dir);
+    result r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=3", "--csv", path, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 40);
+    assert_int_equal(count_files(dir), 1); /* no temporary file left behind */
+
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/missing/run.csv", dir);
+    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", bad, NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, bad));
+    result_free(&r);
+    assert_int_equal(count_files(dir), 1);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_table_summary(void **state)
+{
+    (void)state;
+    result r = basin("run", "--surface=quadratic:eig=1/50,angle=30", "--opt=sgd:lr=0.039", "--opt=newton",
+                     "--opt=sgd:lr=0.1", "--start=2.5,1.5", "--steps=150", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Hessian at the start: eigenvalues 1 and 50, condition number 50"));
+    assert_non_null(strstr(r.out, "steps to f-f*<=1e-06"));
+    assert_non_null(strstr(r.out, "not converged")); /* GD at lr 0.039 needs more than 150 steps */
+    assert_non_null(strstr(r.out, "diverged at step"));
+    char *newton = strstr(r.out, "\nnewton ");
+    assert_non_null(newton);
+    assert_non_null(strstr(newton, " 1  converged")); /* one step on a quadratic */
+    assert_non_null(strstr(r.err, "'sgd:lr=0.1' diverged at step"));
+    result_free(&r);
+
+    /* Without a known minimum the criterion is the gradient norm. */
+    r = basin("run", "--surface=saddle", "--opt=newton", "--start=0.5,0.5", "--steps=2", NULL);
+    assert_non_null(strstr(r.out, "steps to |grad|<=1e-06"));
+    assert_non_null(strstr(r.out, "indefinite: 1 negative"));
+    assert_non_null(strstr(r.out, "reached a saddle")); /* Newton is attracted to saddles too */
+    result_free(&r);
+    r = basin("run", "--surface=himmelblau", "--opt=newton", "--start=-0.4,-1.1", "--steps=8", NULL);
+    assert_non_null(strstr(r.out, "reached a maximum"));
+    result_free(&r);
+    r = basin("run", "--surface=rastrigin", "--opt=newton", "--start=2.1,-0.9", "--steps=20", NULL);
+    assert_non_null(strstr(r.out, "stuck in a local minimum"));
+    result_free(&r);
+}
+
+static void test_list_help_and_race(void **state)
+{
+    (void)state;
+    result r = basin("list", NULL);
+    assert_int_equal(r.status, 0);
+    for (int kind = 0; kind < BASIN_KIND_COUNT; kind++) {
+        size_t count;
+        const basin_entry *const *entries = basin_registry_list((basin_kind)kind, &count);
+        for (size_t i = 0; i < count; i++) {
+            char needle[64];
+            snprintf(needle, sizeof needle, "\n  %s\n", entries[i]->name);
+            if (!strstr(r.out, needle))
+                fail_msg("basin list lacks %s", entries[i]->name);
+        }
+    }
+    result_free(&r);
+    r = basin("list", "optimizers", NULL);
+    assert_non_null(strstr(r.out, "lr=(required)"));
+    assert_non_null(strstr(r.out, "beta2=0.999"));
+    assert_null(strstr(r.out, "rosenbrock"));
+    result_free(&r);
+
+    const char *helps[][3] = {{"--help", NULL, "usage: basin"}, {"help", "run", "usage: basin run"},
+                              {"run", "--help", "usage: basin run"}, {"list", "--help", "usage: basin list"},
+                              {"race", "-h", "usage: basin race"}};
+    for (size_t i = 0; i < 5; i++) {
+        r = basin(helps[i][0], helps[i][1], NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, helps[i][2]));
+        result_free(&r);
+    }
+    r = basin("--version", NULL);
+    assert_non_null(strstr(r.out, "basin 0."));
+    result_free(&r);
+
+    char *no_args[] = {"basin", NULL};
+    char *out = NULL, *err = NULL;
+    size_t lo, le;
+    FILE *fo = open_memstream(&out, &lo), *fe = open_memstream(&err, &le);
+    assert_int_equal(basin_cli_main(1, no_args, fo, fe), 0);
+    fclose(fo);
+    fclose(fe);
+    assert_non_null(strstr(out, "Basin race"));
+    assert_non_null(strstr(out, "\nnewton "));
+    assert_string_equal(err, "");
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_input_exits_two_with_one_line),
+        cmocka_unit_test(test_csv_reads_back_the_engine_bits),
+        cmocka_unit_test(test_csv_names_runs_and_reports_divergence),
+        cmocka_unit_test(test_csv_file_is_whole_or_absent),
+        cmocka_unit_test(test_table_summary),
+        cmocka_unit_test(test_list_help_and_race),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -222,9 +222,9 @@ void basin_param_range_text(const basin_param_spec *spec, char *buf, size_t size
     if (spec->type == BASIN_PARAM_BOOL || spec->type == BASIN_PARAM_CHOICE || (!low && !high))
         snprintf(buf, size, "%s", "");
     else if (low && high)
-        snprintf(buf, size, "[%g, %g%s", spec->min, spec->max, spec->max_open ? ")" : "]");
+        snprintf(buf, size, "[%.10g, %.10g%s", spec->min, spec->max, spec->max_open ? ")" : "]");
     else if (low)
-        snprintf(buf, size, "[%g, inf)", spec->min);
+        snprintf(buf, size, "[%.10g, inf)", spec->min);
     else
-        snprintf(buf, size, "(-inf, %g%s", spec->max, spec->max_open ? ")" : "]");
+        snprintf(buf, size, "(-inf, %.10g%s", spec->max, spec->max_open ? ")" : "]");
 }

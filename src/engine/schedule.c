@@ -92,11 +92,11 @@ double basin_schedule_factor(const basin_schedule *s, long t, double base_lr, lo
 
 static const basin_param_spec constant_specs[] = {BASIN_PARAMS_END};
 static const basin_param_spec step_specs[] = {
-    BASIN_INT("step_size", NULL, 1, BASIN_INF, "steps between decays (required)"),
+    BASIN_INT("step_size", NULL, 1, BASIN_INF, "steps between decays"),
     BASIN_REAL("gamma", "0.1", 0, BASIN_INF, "factor applied every step_size steps"),
     BASIN_PARAMS_END};
 static const basin_param_spec exp_specs[] = {
-    BASIN_REAL("gamma", NULL, 0, BASIN_INF, "factor applied every step (required)"),
+    BASIN_REAL("gamma", NULL, 0, BASIN_INF, "factor applied every step"),
     BASIN_PARAMS_END};
 static const basin_param_spec cosine_specs[] = {
     BASIN_INT("T_max", "0", 0, BASIN_INF, "step where the cosine reaches eta_min (0: the run's step count)"),

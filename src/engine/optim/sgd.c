@@ -57,7 +57,7 @@ static basin_optimizer *sgd_create(const basin_entry *entry, const basin_params 
 }
 
 static const basin_param_spec sgd_specs[] = {
-    BASIN_REAL("lr", NULL, 0, BASIN_INF, "learning rate (required, as in torch)"),
+    BASIN_REAL("lr", NULL, 0, BASIN_INF, "learning rate (no default, as in torch)"),
     BASIN_REAL("momentum", "0", 0, BASIN_INF, "momentum factor"),
     BASIN_REAL("dampening", "0", -BASIN_INF, BASIN_INF, "dampening of the gradient added to the momentum"),
     BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),

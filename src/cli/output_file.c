@@ -16,6 +16,18 @@ int basin_output_open(basin_output_file *f, const char *path, FILE *stdout_strea
         f->stream = stdout_stream;
         return 0;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device, FIFO or terminal (/dev/stdout, /dev/null): write to it directly; renaming a
+         * temporary file over it would replace the node itself. */
+        f->stream = fopen(path, "w");
+        if (!f->stream) {
+            basin_error_set("cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        f->direct = true;
+        return 0;
+    }
     size_t len = strlen(path);
     f->path = strdup(path);
     f->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
@@ -57,6 +69,14 @@ static void release(basin_output_file *f)
 
 int basin_output_commit(basin_output_file *f)
 {
+    if (f->direct) {
+        int bad = ferror(f->stream);
+        bad = (fclose(f->stream) != 0) || bad;
+        if (bad)
+            basin_error_set("cannot write: %s", strerror(errno ? errno : EIO));
+        release(f);
+        return bad ? -1 : 0;
+    }
     if (!f->path) {
         int bad = fflush(f->stream) != 0 || ferror(f->stream);
         if (bad)
@@ -78,6 +98,8 @@ int basin_output_commit(basin_output_file *f)
 
 void basin_output_abort(basin_output_file *f)
 {
+    if (f->direct)
+        fclose(f->stream);
     if (f->path) {
         fclose(f->stream);
         unlink(f->temp_path);

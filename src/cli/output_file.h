@@ -1,14 +1,17 @@
 /* output_file.h: writing a file so that it appears complete or not at all: the data goes to a temporary
- * file beside the target, renamed over it only when everything was written. "-" means stdout. */
+ * file beside the target, renamed over it only when everything was written. "-" means stdout; a path
+ * that is not a regular file (/dev/null, a FIFO) is written directly. */
 #ifndef BASIN_OUTPUT_FILE_H
 #define BASIN_OUTPUT_FILE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct basin_output_file {
     FILE *stream;     /* write here */
     char *path;       /* the target, owned (NULL for stdout) */
     char *temp_path;  /* owned */
+    bool direct;      /* writing straight to a device or FIFO */
 } basin_output_file;
 
 /* Opens a temporary file beside path (or stdout for "-"). Returns 0, or -1 with a message naming path. */

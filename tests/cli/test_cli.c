@@ -190,6 +190,13 @@ static void test_csv_file_is_whole_or_absent(void **state)
     assert_non_null(strstr(r.err, bad));
     result_free(&r);
     assert_int_equal(count_files(dir), 1);
+
+    /* A device is written directly, never replaced by a renamed file. */
+    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", "/dev/null", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
     unlink(path);
     rmdir(dir);
 }

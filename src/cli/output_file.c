@@ -9,6 +9,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Whether path is something other than a regular file that may be replaced: anything under /dev or
+ * /proc, or an existing file of another type. */
+static bool is_special(const char *path)
+{
+    if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
+        return true;
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 int basin_output_open(basin_output_file *f, const char *path, FILE *stdout_stream)
 {
     *f = (basin_output_file){0};
@@ -16,11 +26,10 @@ int basin_output_open(basin_output_file *f, const char *path, FILE *stdout_strea
         f->stream = stdout_stream;
         return 0;
     }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device, FIFO or terminal (/dev/stdout, /dev/null): write to it directly; renaming a
-         * temporary file over it would replace the node itself. */
-        f->stream = fopen(path, "w");
+    if (is_special(path)) {
+        /* A device, FIFO or descriptor (/dev/stdout, /dev/null, a pipe): write to it directly;
+         * renaming a temporary file over it would replace the node or the link itself. */
+        f->stream = fopen(path, "a"); /* "a": a redirected stdout keeps what it holds */
         if (!f->stream) {
             basin_error_set("cannot write '%s': %s", path, strerror(errno));
             return -1;
@@ -28,14 +37,17 @@ int basin_output_open(basin_output_file *f, const char *path, FILE *stdout_strea
         f->direct = true;
         return 0;
     }
-    size_t len = strlen(path);
-    f->path = strdup(path);
+    /* Through a symbolic link, the rename targets the file it names, so that the link survives. */
+    char *real = realpath(path, NULL);
+    f->path = strdup(real ? real : path);
+    free(real);
+    size_t len = f->path ? strlen(f->path) : 0;
     f->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
     if (!f->path || !f->temp_path) {
         basin_error_set("out of memory opening '%s'", path);
         goto fail;
     }
-    memcpy(f->temp_path, path, len);
+    memcpy(f->temp_path, f->path, len);
     memcpy(f->temp_path + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
     int fd = mkstemp(f->temp_path);
     if (fd < 0) {

@@ -197,6 +197,25 @@ static void test_csv_file_is_whole_or_absent(void **state)
     result_free(&r);
     assert_int_equal(stat("/dev/null", &st), 0);
     assert_true(S_ISCHR(st.st_mode));
+
+    /* Through a symbolic link the file it names is replaced and the link stays a link. */
+    char link[80];
+    snprintf(link, sizeof link, "%s/latest.csv", dir);
+    assert_int_equal(symlink(path, link), 0);
+    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=7", "--csv", link, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    FILE *csv = fopen(path, "r");
+    assert_non_null(csv);
+    int rows = 0;
+    for (int ch; (ch = fgetc(csv)) != EOF;)
+        rows += ch == '\n';
+    fclose(csv);
+    assert_int_equal(rows, 9); /* header + steps 0..7 */
+    assert_int_equal(count_files(dir), 2);
+    unlink(link);
     unlink(path);
     rmdir(dir);
 }

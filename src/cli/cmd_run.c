@@ -9,7 +9,7 @@
 #include "engine/problem.h"
 #include "engine/run.h"
 #include "engine/schedule.h"
-#include "lab/spec.h"
+#include "lab/lab.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -54,23 +54,11 @@ const char basin_race_usage[] =
     "command does this.\n";
 
 typedef struct run_options {
-    const char *surface, *schedule, *start, *csv;
+    const char *surface, *schedule, *start, *steps, *seed, *batch, *csv;
     const char **opts;
     size_t n_opts;
-    long steps;
-    unsigned long seed;
-    size_t batch;
     double tol;
 } run_options;
-
-typedef struct race {
-    basin_spec surface;
-    basin_problem *problem;
-    double *start;
-    basin_spec *opts;
-    basin_run **runs;
-    size_t n_runs; /* slots of opts and runs, all zeroed until built */
-} race;
 
 /* Writes "basin run: MESSAGE" as one line and returns -1. */
 static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -83,17 +71,6 @@ static int usage_error(FILE *err, const char *fmt, ...)
     fputc('\n', err);
     va_end(ap);
     return -1;
-}
-
-static int parse_whole(const char *text, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(text, &end);
-    if (end == text || *end != '\0' || errno || !(x >= 0) || x > max || x != floor(x))
-        return -1;
-    *out = x;
-    return 0;
 }
 
 static int parse_real(const char *text, double *out)
@@ -118,7 +95,7 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         {"batch", required_argument, NULL, 'b'},   {"tol", required_argument, NULL, 't'},
         {"csv", required_argument, NULL, 'C'},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *o = (run_options){.schedule = "constant", .steps = 100, .tol = 1e-6};
+    *o = (run_options){.tol = 1e-6};
     o->opts = calloc((size_t)argc, sizeof *o->opts);
     if (!o->opts)
         return usage_error(err, "out of memory");
@@ -134,21 +111,9 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         case 'c': o->schedule = optarg; break;
         case 'x': o->start = optarg; break;
         case 'C': o->csv = optarg; break;
-        case 'n':
-            if (parse_whole(optarg, 1e9, &x) != 0)
-                return usage_error(err, "--steps '%s' is not a whole number from 0 to 1e9", optarg);
-            o->steps = (long)x;
-            break;
-        case 's':
-            if (parse_whole(optarg, 4294967295.0, &x) != 0)
-                return usage_error(err, "--seed '%s' is not a whole number from 0 to 4294967295", optarg);
-            o->seed = (unsigned long)x;
-            break;
-        case 'b':
-            if (parse_whole(optarg, 1e9, &x) != 0)
-                return usage_error(err, "--batch '%s' is not a whole number", optarg);
-            o->batch = (size_t)x;
-            break;
+        case 'n': o->steps = optarg; break;
+        case 's': o->seed = optarg; break;
+        case 'b': o->batch = optarg; break;
         case 't':
             if (parse_real(optarg, &x) != 0 || x < 0)
                 return usage_error(err, "--tol '%s' is not a non-negative number", optarg);
@@ -175,125 +140,48 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
     return 0;
 }
 
-/* Parses "x0,x1,..." into a new array of exactly dim values. */
-static double *parse_start(const char *text, size_t dim, const char *surface, FILE *err)
+/* The lab the options describe: [lab] keys from --surface, --steps, ..., a run per --opt (named by its
+ * spec). Returns an exit status; on failure the message is written. */
+int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_cli_scene *scene, FILE *err)
 {
-    size_t count = 1;
-    for (const char *c = text; *c; c++)
-        count += *c == ',';
-    if (count != dim) {
-        fprintf(err, "basin run: --start '%s' has %zu value%s but surface '%s' has %zu parameters\n", text, count,
-                count == 1 ? "" : "s", surface, dim);
-        return NULL;
-    }
-    double *start = malloc(dim * sizeof *start);
-    char *copy = strdup(text);
-    if (!start || !copy) {
-        fputs("basin run: out of memory\n", err);
-        goto fail;
-    }
-    char *item = copy;
-    for (size_t i = 0; i < dim; i++) {
-        char *comma = strchr(item, ',');
-        if (comma)
-            *comma = '\0';
-        if (parse_real(item, &start[i]) != 0) {
-            fprintf(err, "basin run: --start '%s': '%s' is not a number\n", text, item);
-            goto fail;
+    static const char *const keys[] = {"surface", "schedule", "start", "steps", "seed", "batch"};
+    const char *values[] = {scene->surface, scene->schedule, scene->start, scene->steps, scene->seed, scene->batch};
+    basin_lab_entries e = {0};
+    char origin[64], label[256];
+    int status = 0;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys && status == 0; k++)
+        if (values[k]) {
+            snprintf(origin, sizeof origin, "--%s", keys[k]);
+            status = basin_lab_add(&e, "lab", keys[k], values[k], origin);
         }
-        item = comma + 1;
-    }
-    free(copy);
-    return start;
-fail:
-    free(copy);
-    free(start);
-    return NULL;
-}
-
-static void race_free(race *r)
-{
-    for (size_t i = 0; r->opts && r->runs && i < r->n_runs; i++) {
-        basin_run_destroy(r->runs[i]);
-        basin_spec_clear(&r->opts[i]);
-    }
-    free(r->runs);
-    free(r->opts);
-    free(r->start);
-    basin_problem_destroy(r->problem);
-    basin_spec_clear(&r->surface);
-}
-
-/* Builds the problem and every run from the options. Returns an exit status; on failure the message
- * is written and what was built is freed. */
-static int race_build(race *r, const run_options *o, FILE *err)
-{
-    *r = (race){0};
-    basin_spec schedule = {0};
-    int status = BASIN_EXIT_USAGE;
-    if (basin_spec_parse(&r->surface, BASIN_KIND_SURFACE, o->surface) != 0) {
-        fprintf(err, "basin run: --surface '%s': %s\n", o->surface, basin_error_message());
-        goto fail;
-    }
-    r->problem = basin_problem_create(r->surface.entry, &r->surface.params);
-    if (!r->problem) {
-        fprintf(err, "basin run: --surface '%s': %s\n", o->surface, basin_error_message());
-        goto fail;
-    }
-    size_t n_examples = r->problem->n_examples;
-    if (o->batch > 0 && n_examples == 0) {
-        fprintf(err, "basin run: --batch %zu: surface '%s' is not a sum over examples (linreg is)\n", o->batch,
-                r->surface.entry->name);
-        goto fail;
-    }
-    if (o->batch > n_examples && n_examples > 0) {
-        fprintf(err, "basin run: --batch %zu exceeds the %zu examples of '%s'\n", o->batch, n_examples,
-                o->surface);
-        goto fail;
-    }
-    r->start = parse_start(o->start, r->problem->dim, r->surface.entry->name, err);
-    if (!r->start)
-        goto fail;
-    if (basin_spec_parse(&schedule, BASIN_KIND_SCHEDULE, o->schedule) != 0) {
-        fprintf(err, "basin run: --schedule '%s': %s\n", o->schedule, basin_error_message());
-        goto fail;
-    }
-    r->opts = calloc(o->n_opts, sizeof *r->opts);
-    r->runs = calloc(o->n_opts, sizeof *r->runs);
-    if (!r->opts || !r->runs) {
-        fputs("basin run: out of memory\n", err);
-        goto fail;
-    }
-    r->n_runs = o->n_opts;
-    for (size_t i = 0; i < r->n_runs; i++) {
-        if (basin_spec_parse(&r->opts[i], BASIN_KIND_OPTIMIZER, o->opts[i]) != 0) {
-            fprintf(err, "basin run: --opt '%s': %s\n", o->opts[i], basin_error_message());
-            goto fail;
+    for (size_t i = 0; i < scene->n_opts && status == 0; i++) {
+        /* The same spec twice still gives two runs. */
+        snprintf(label, sizeof label, "%s", scene->opts[i]);
+        for (size_t j = 0, copy = 1; j < i; j++)
+            if (strcmp(scene->opts[j], scene->opts[i]) == 0)
+                snprintf(label, sizeof label, "%s #%zu", scene->opts[i], ++copy);
+        char *where = malloc(strlen(scene->opts[i]) + 16);
+        if (!where) {
+            status = -1;
+            break;
         }
-        basin_optimizer *opt = basin_optimizer_create(r->opts[i].entry, &r->opts[i].params, r->problem->dim);
-        if (!opt) {
-            fprintf(err, "basin run: --opt '%s': %s\n", o->opts[i], basin_error_message());
-            goto fail;
-        }
-        basin_schedule *sched = basin_schedule_create(schedule.entry, &schedule.params);
-        if (!sched) {
-            basin_optimizer_destroy(opt);
-            fprintf(err, "basin run: --schedule '%s': %s\n", o->schedule, basin_error_message());
-            goto fail;
-        }
-        r->runs[i] = basin_run_create(r->problem, opt, sched, r->start, o->seed, o->batch, o->steps);
-        if (!r->runs[i]) {
-            fprintf(err, "basin run: %s\n", basin_error_message());
-            status = BASIN_EXIT_FAILURE;
-            goto fail;
-        }
+        sprintf(where, "--opt '%s'", scene->opts[i]);
+        status = basin_lab_add(&e, label, "opt", scene->opts[i], where);
+        free(where);
     }
-    basin_spec_clear(&schedule);
+    if (status == 0)
+        status = basin_lab_build(lab, &e);
+    basin_lab_entries_free(&e);
+    if (status != 0) {
+        fprintf(err, "basin %s: %s\n", command, basin_error_message());
+        return BASIN_EXIT_USAGE;
+    }
+    if (basin_lab_simulate(lab) != 0) {
+        fprintf(err, "basin %s: %s\n", command, basin_error_message());
+        basin_lab_free(lab);
+        return BASIN_EXIT_FAILURE;
+    }
     return BASIN_EXIT_OK;
-fail:
-    basin_spec_clear(&schedule);
-    race_free(r);
-    return status;
 }
 
 static void write_csv_field(FILE *f, const char *text)
@@ -311,19 +199,19 @@ static void write_csv_field(FILE *f, const char *text)
     fputc('"', f);
 }
 
-static void write_csv(FILE *f, const race *r)
+static void write_csv(FILE *f, const basin_lab *lab)
 {
-    size_t dim = r->problem->dim;
-    bool named = r->n_runs > 1;
+    size_t dim = lab->problem->dim;
+    bool named = lab->n_runs > 1;
     fputs(named ? "run,step,loss" : "step,loss", f);
     for (size_t j = 0; j < dim; j++)
         fprintf(f, ",x%zu", j);
     fputs(",lr,grad_norm\n", f);
-    for (size_t i = 0; i < r->n_runs; i++) {
-        const basin_trace *tr = &r->runs[i]->trace;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_trace *tr = &lab->runs[i].run->trace;
         for (size_t t = 0; t < tr->len; t++) {
             if (named) {
-                write_csv_field(f, r->opts[i].text);
+                write_csv_field(f, lab->runs[i].label);
                 fputc(',', f);
             }
             fprintf(f, "%zu,%.17g", t, tr->loss[t]);
@@ -335,14 +223,14 @@ static void write_csv(FILE *f, const race *r)
 }
 
 /* "eigenvalues 1 and 50, condition number 50" for the Hessian at the start, or nothing if too large. */
-static void describe_hessian(FILE *out, const race *r)
+static void describe_hessian(FILE *out, const basin_lab *lab)
 {
-    size_t n = r->problem->dim;
+    size_t n = lab->problem->dim;
     if (n > 1000)
         return;
     double *h = malloc(n * n * sizeof *h), *eval = malloc(n * sizeof *eval);
     if (h && eval) {
-        basin_problem_hessian(r->problem, r->start, BASIN_FULL_BATCH, h);
+        basin_problem_hessian(lab->problem, lab->runs[0].start, BASIN_FULL_BATCH, h);
         if (basin_symmetric_eigen(n, h, eval, NULL) == 0) {
             fputs("Hessian at the start: eigenvalues ", out);
             if (n <= 6)
@@ -409,37 +297,38 @@ static const char *run_result(const basin_problem *p, const basin_run *run, bool
     }
 }
 
-static void write_table(FILE *out, const race *r, const run_options *o)
+static void write_table(FILE *out, const basin_lab *lab, double tol)
 {
-    const basin_problem *p = r->problem;
+    const basin_problem *p = lab->problem;
+    const double *start = lab->runs[0].start;
     bool known_min = isfinite(p->f_min);
-    fprintf(out, "%s (%zu parameters%s) from (", o->surface, p->dim,
+    fprintf(out, "%s (%zu parameters%s) from (", lab->surface.text, p->dim,
             p->n_examples ? ", a sum over examples" : "");
     for (size_t j = 0; j < p->dim && j < 6; j++)
-        fprintf(out, "%s%g", j ? ", " : "", r->start[j]);
-    fprintf(out, "%s), %ld steps, seed %lu\n", p->dim > 6 ? ", ..." : "", o->steps, o->seed);
-    describe_hessian(out, r);
+        fprintf(out, "%s%g", j ? ", " : "", start[j]);
+    fprintf(out, "%s), %ld steps, seed %lu\n", p->dim > 6 ? ", ..." : "", lab->steps, lab->runs[0].seed);
+    describe_hessian(out, lab);
     if (known_min)
         fprintf(out, "minimum value f* = %.10g\n", p->f_min);
     fputc('\n', out);
 
     int width = 3;
-    for (size_t i = 0; i < r->n_runs; i++)
-        if ((int)strlen(r->opts[i].text) > width)
-            width = (int)strlen(r->opts[i].text);
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if ((int)strlen(lab->runs[i].label) > width)
+            width = (int)strlen(lab->runs[i].label);
     char criterion[64];
-    snprintf(criterion, sizeof criterion, "steps to %s<=%g", known_min ? "f-f*" : "|grad|", o->tol);
+    snprintf(criterion, sizeof criterion, "steps to %s<=%g", known_min ? "f-f*" : "|grad|", tol);
     fprintf(out, "%-*s  %12s  %12s  %*s  %s\n", width, "run", "final loss", "best loss",
             (int)strlen(criterion), criterion, "result");
-    for (size_t i = 0; i < r->n_runs; i++) {
-        const basin_run *run = r->runs[i];
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_run *run = lab->runs[i].run;
         const basin_trace *tr = &run->trace;
         double best = INFINITY;
         long reached = -1;
         for (size_t t = 0; t < tr->len; t++) {
             best = fmin(best, tr->loss[t]);
             double gap = known_min ? tr->loss[t] - p->f_min : tr->grad_norm[t];
-            if (reached < 0 && gap <= o->tol)
+            if (reached < 0 && gap <= tol)
                 reached = (long)t;
         }
         char reached_text[32] = "-", result[96];
@@ -449,27 +338,27 @@ static void write_table(FILE *out, const race *r, const run_options *o)
             snprintf(result, sizeof result, "%s at step %ld",
                      strcmp(run->stop_reason, "diverged") == 0 ? "diverged" : "stopped", run->diverged_at);
         else
-            snprintf(result, sizeof result, "%s", run_result(p, run, reached >= 0, o->tol));
-        fprintf(out, "%-*s  %12.5g  %12.5g  %*s  %s\n", width, r->opts[i].text,
+            snprintf(result, sizeof result, "%s", run_result(p, run, reached >= 0, tol));
+        fprintf(out, "%-*s  %12.5g  %12.5g  %*s  %s\n", width, lab->runs[i].label,
                 tr->len ? tr->loss[tr->len - 1] : NAN, best, (int)strlen(criterion), reached_text, result);
     }
 }
 
 static int execute(const run_options *o, FILE *out, FILE *err)
 {
-    race r;
-    int status = race_build(&r, o, err);
+    basin_lab lab;
+    basin_cli_scene scene = {o->surface, o->schedule, o->start, o->steps, o->seed, o->batch, o->opts, o->n_opts};
+    int status = basin_cli_build_lab(&lab, "run", &scene, err);
     if (status != BASIN_EXIT_OK)
         return status;
-    for (size_t i = 0; i < r.n_runs; i++) {
-        basin_run *run = r.runs[i];
-        basin_run_steps(run, o->steps);
+    for (size_t i = 0; i < lab.n_runs; i++) {
+        const basin_run *run = lab.runs[i].run;
         if (run->diverged_at < 0)
             continue;
         if (strcmp(run->stop_reason, "diverged") == 0)
-            fprintf(err, "basin run: '%s' diverged at step %ld\n", r.opts[i].text, run->diverged_at);
+            fprintf(err, "basin run: '%s' diverged at step %ld\n", lab.runs[i].label, run->diverged_at);
         else
-            fprintf(err, "basin run: '%s' stopped at step %ld: %s\n", r.opts[i].text, run->diverged_at,
+            fprintf(err, "basin run: '%s' stopped at step %ld: %s\n", lab.runs[i].label, run->diverged_at,
                     run->stop_reason);
     }
     if (o->csv) {
@@ -478,16 +367,16 @@ static int execute(const run_options *o, FILE *out, FILE *err)
             fprintf(err, "basin run: --csv: %s\n", basin_error_message());
             status = BASIN_EXIT_USAGE;
         } else {
-            write_csv(f.stream, &r);
+            write_csv(f.stream, &lab);
             if (basin_output_commit(&f) != 0) {
                 fprintf(err, "basin run: --csv: %s\n", basin_error_message());
                 status = BASIN_EXIT_FAILURE;
             }
         }
     } else {
-        write_table(out, &r, o);
+        write_table(out, &lab, o->tol);
     }
-    race_free(&r);
+    basin_lab_free(&lab);
     return status;
 }
 
@@ -519,8 +408,8 @@ int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err)
         "adam:lr=0.2",
         "newton",
     };
-    run_options o = {.surface = "quadratic:eig=1/50,angle=30", .schedule = "constant", .start = "2.5,1.5",
-                     .steps = 150, .tol = 1e-6, .opts = lineup, .n_opts = sizeof lineup / sizeof *lineup};
+    run_options o = {.surface = "quadratic:eig=1/50,angle=30", .start = "2.5,1.5", .steps = "150", .tol = 1e-6,
+                     .opts = lineup, .n_opts = sizeof lineup / sizeof *lineup};
     fputs("Basin race: gradient descent at lr just under 2/λmax = 0.04 against momentum, Nesterov,\n"
           "Adagrad, RMSProp, Adam and Newton on an ill-conditioned quadratic (κ = 50).\n\n", out);
     return execute(&o, out, err);

@@ -77,11 +77,11 @@ static void test_bad_input_exits_two_with_one_line(void **state)
     expect_usage_error("sgd has no key 'mom'", "run", rosen, "--opt=sgd:lr=1,mom=2", start);
     expect_usage_error("lr='abc' is not a number", "run", rosen, "--opt=sgd:lr=abc", start);
     expect_usage_error("key 'momentum' has no value", "run", rosen, "--opt=sgd:lr=1,momentum", start);
-    expect_usage_error("--start '1,2,3' has 3 values but surface 'rosenbrock' has 2 parameters", "run", rosen, sgd,
+    expect_usage_error("--start: '1,2,3' has 3 values but surface 'rosenbrock' has 2 parameters", "run", rosen, sgd,
                        "--start=1,2,3");
-    expect_usage_error("--start '1,x': 'x' is not a number", "run", rosen, sgd, "--start=1,x");
-    expect_usage_error("--steps '-5' is not a whole number", "run", rosen, sgd, start, "--steps", "-5");
-    expect_usage_error("--steps '1.5' is not a whole number", "run", rosen, sgd, start, "--steps=1.5");
+    expect_usage_error("--start: '1,x': 'x' is not a number", "run", rosen, sgd, "--start=1,x");
+    expect_usage_error("--steps: '-5' is not a whole number", "run", rosen, sgd, start, "--steps", "-5");
+    expect_usage_error("--steps: '1.5' is not a whole number", "run", rosen, sgd, start, "--steps=1.5");
     expect_usage_error("option '--steps' needs a value", "run", rosen, sgd, start, "--steps");
     expect_usage_error("unknown option '--stepz'", "run", rosen, sgd, start, "--stepz=3");
     expect_usage_error("unexpected argument 'extra'", "run", rosen, sgd, start, "extra");
@@ -90,9 +90,9 @@ static void test_bad_input_exits_two_with_one_line(void **state)
     expect_usage_error("--start is required", "run", rosen, sgd);
     expect_usage_error("unknown schedule 'linear'", "run", rosen, sgd, start, "--schedule=linear");
     expect_usage_error("Nesterov momentum requires", "run", rosen, "--opt=sgd:lr=1,nesterov=true", start);
-    expect_usage_error("--batch 5: surface 'rosenbrock' is not a sum over examples", "run", rosen, sgd, start,
+    expect_usage_error("--batch: surface 'rosenbrock' is not a sum over examples", "run", rosen, sgd, start,
                        "--batch=5");
-    expect_usage_error("--batch 500 exceeds the 200 examples", "run", "--surface=linreg", sgd, "--start=0,0",
+    expect_usage_error("--batch: 500 exceeds the 200 examples", "run", "--surface=linreg", sgd, "--start=0,0",
                        "--batch=500");
     expect_usage_error("quadratic: angle= applies to 2-D", "run", "--surface=quadratic:dim=3,angle=4", sgd,
                        "--start=0,0,0");

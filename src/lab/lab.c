@@ -1,0 +1,604 @@
+/* lab.c: lab files and command-line specs into labs. Reading keeps every key with where it came from;
+ * overrides replace keys; the builder checks each key and builds the problem and the runs' specs. */
+#include "lab.h"
+
+#include "engine/error.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- entries ---- */
+
+int basin_lab_add(basin_lab_entries *e, const char *section, const char *key, const char *value,
+                  const char *origin)
+{
+    if (e->len == e->cap) {
+        size_t cap = e->cap ? 2 * e->cap : 16;
+        basin_lab_entry *items = realloc(e->items, cap * sizeof *items);
+        if (!items)
+            goto oom;
+        e->items = items;
+        e->cap = cap;
+    }
+    basin_lab_entry *it = &e->items[e->len];
+    *it = (basin_lab_entry){strdup(section), strdup(key), strdup(value), strdup(origin), 0};
+    if (!it->section || !it->key || !it->value || !it->origin) {
+        free(it->section);
+        free(it->key);
+        free(it->value);
+        free(it->origin);
+        goto oom;
+    }
+    e->len++;
+    return 0;
+oom:
+    basin_error_set("out of memory reading the lab");
+    return -1;
+}
+
+void basin_lab_entries_free(basin_lab_entries *e)
+{
+    for (size_t i = 0; i < e->len; i++) {
+        free(e->items[i].section);
+        free(e->items[i].key);
+        free(e->items[i].value);
+        free(e->items[i].origin);
+    }
+    free(e->items);
+    free(e->source);
+    *e = (basin_lab_entries){0};
+}
+
+static basin_lab_entry *find_entry(const basin_lab_entries *e, const char *section, const char *key)
+{
+    for (size_t i = 0; i < e->len; i++)
+        if (strcmp(e->items[i].section, section) == 0 && strcmp(e->items[i].key, key) == 0)
+            return &e->items[i];
+    return NULL;
+}
+
+/* ---- reading a file with inih, counting lines ourselves (Debian's inih passes no line numbers) ---- */
+
+typedef struct reader {
+    FILE *file;
+    const char *path;
+    int line;
+    bool too_long;
+    basin_lab_entries *entries;
+    bool failed; /* a message is set */
+} reader;
+
+static char *read_line(char *buf, int size, void *stream)
+{
+    reader *r = stream;
+    char *got = fgets(buf, size, r->file);
+    if (!got)
+        return NULL;
+    r->line++;
+    size_t len = strlen(buf);
+    if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(r->file)) {
+        r->too_long = true;
+        return NULL; /* stop: a split line would be parsed as two */
+    }
+    return got;
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+    reader *r = user;
+    char origin[512];
+    snprintf(origin, sizeof origin, "%s:%d: %s", r->path, r->line, key);
+    const char *label = NULL;
+    if (strcmp(section, "lab") == 0)
+        label = "lab";
+    else if (strncmp(section, "run", 3) == 0 && isspace((unsigned char)section[3])) {
+        label = section + 4;
+        while (isspace((unsigned char)*label))
+            label++;
+    }
+    if (!label || !*label) {
+        basin_error_set("%s:%d: section [%s] is neither [lab] nor [run NAME]", r->path, r->line, section);
+        r->failed = true;
+        return 0;
+    }
+    if (strcmp(label, "lab") == 0 && section[0] == 'r') {
+        basin_error_set("%s:%d: a run cannot be named 'lab'", r->path, r->line);
+        r->failed = true;
+        return 0;
+    }
+    const basin_lab_entry *twice = find_entry(r->entries, label, key);
+    if (twice) {
+        basin_error_set("%s: given twice in [%s] (first at line %d)", origin, section, twice->line);
+        r->failed = true;
+        return 0;
+    }
+    if (basin_lab_add(r->entries, label, key, value, origin) != 0) {
+        r->failed = true;
+        return 0;
+    }
+    r->entries->items[r->entries->len - 1].line = r->line;
+    return 1;
+}
+
+int basin_lab_read(basin_lab_entries *entries, const char *path)
+{
+    *entries = (basin_lab_entries){.source = strdup(path)};
+    reader r = {.file = fopen(path, "r"), .path = path, .entries = entries};
+    if (!entries->source || !r.file) {
+        basin_error_set("%s: cannot read: %s", path, entries->source ? strerror(errno) : "out of memory");
+        if (r.file)
+            fclose(r.file);
+        basin_lab_entries_free(entries);
+        return -1;
+    }
+    int status = ini_parse_stream(read_line, &r, on_key, &r);
+    bool read_error = ferror(r.file);
+    fclose(r.file);
+    if (r.too_long)
+        basin_error_set("%s:%d: line too long (at most %d characters)", path, r.line, INI_MAX_LINE - 2);
+    else if (read_error)
+        basin_error_set("%s: cannot read: %s", path, strerror(EIO));
+    else if (status > 0 && !r.failed)
+        basin_error_set("%s:%d: expected KEY = VALUE or a [section]", path, status);
+    else if (status < 0 && !r.failed)
+        basin_error_set("%s: out of memory reading it", path);
+    if (r.too_long || read_error || status != 0) {
+        basin_lab_entries_free(entries);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether item i's section already appeared in an earlier item (so sections are listed once). */
+static bool section_seen_before(const basin_lab_entries *e, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(e->items[j].section, e->items[i].section) == 0)
+            return true;
+    return false;
+}
+
+int basin_lab_override(basin_lab_entries *e, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    const char *dot = eq ? eq : assignment + strlen(assignment);
+    while (dot > assignment && *dot != '.')
+        dot--;
+    if (!eq || *dot != '.' || dot == assignment || dot + 1 == eq) {
+        basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
+        return -1;
+    }
+    char section[256], key[128], origin[512];
+    snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+    snprintf(origin, sizeof origin, "--set '%s'", assignment);
+    bool known = strcmp(section, "lab") == 0;
+    for (size_t i = 0; i < e->len && !known; i++)
+        known = strcmp(e->items[i].section, section) == 0;
+    if (!known) {
+        char runs[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < e->len && used < sizeof runs; i++)
+            if (strcmp(e->items[i].section, "lab") != 0 && !section_seen_before(e, i))
+                used += (size_t)snprintf(runs + used, sizeof runs - used, "%s%s", used ? ", " : "",
+                                         e->items[i].section);
+        basin_error_set("--set '%s': no run named '%s' (runs: %s)", assignment, section, *runs ? runs : "none");
+        return -1;
+    }
+    basin_lab_entry *it = find_entry(e, section, key);
+    if (!it)
+        return basin_lab_add(e, section, key, eq + 1, origin);
+    char *value = strdup(eq + 1), *where = strdup(origin);
+    if (!value || !where) {
+        free(value);
+        free(where);
+        basin_error_set("out of memory");
+        return -1;
+    }
+    free(it->value);
+    free(it->origin);
+    it->value = value;
+    it->origin = where;
+    return 0;
+}
+
+/* ---- building ---- */
+
+static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "loss", "lr"};
+static const char *const later_views[] = {"surface", "spectrum", "sharpness"};
+static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
+                                       "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
+static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
+#define COLORMAPS "viridis|magma|cividis|diverging"
+
+static const struct {
+    const char *name;
+    unsigned rgb;
+} palette[] = {{"blue", 0x1f77b4},  {"orange", 0xff7f0e}, {"green", 0x2ca02c}, {"red", 0xd62728},
+               {"purple", 0x9467bd}, {"brown", 0x8c564b}, {"pink", 0xe377c2},  {"gray", 0x7f7f7f},
+               {"olive", 0xbcbd22},  {"cyan", 0x17becf}};
+#define PALETTE_SIZE (sizeof palette / sizeof *palette)
+
+const char *basin_view_name(basin_view view)
+{
+    return view_names[view];
+}
+
+int basin_view_find(const char *name)
+{
+    for (int i = 0; i < BASIN_VIEW_COUNT; i++)
+        if (strcmp(view_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* Sets "ORIGIN: message" and returns -1. */
+static int fail(const char *origin, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const char *origin, const char *fmt, ...)
+{
+    char message[448];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    basin_error_set("%s: %s", origin, message);
+    return -1;
+}
+
+static bool in_list(const char *const *list, const char *word)
+{
+    for (; *list; list++)
+        if (strcmp(*list, word) == 0)
+            return true;
+    return false;
+}
+
+static void join(const char *const *list, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (; *list && used < size; list++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", *list);
+}
+
+static int read_number(const basin_lab_entry *it, double min, double max, bool whole, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(it->value, &end);
+    if (end == it->value || *end != '\0' || errno || !isfinite(x) || x < min || x > max || (whole && x != floor(x)))
+        return fail(it->origin, "'%s' is not a %s from %.10g to %.10g", it->value, whole ? "whole number" : "number",
+                    min, max);
+    *out = x;
+    return 0;
+}
+
+static int read_range(const basin_lab_entry *it, double out[2])
+{
+    char *end;
+    errno = 0;
+    out[0] = strtod(it->value, &end);
+    if (end == it->value || *end != ':')
+        return fail(it->origin, "'%s' is not a range LOW:HIGH", it->value);
+    char *second = end + 1;
+    out[1] = strtod(second, &end);
+    if (end == second || *end != '\0' || errno || !isfinite(out[0]) || !isfinite(out[1]) || !(out[0] < out[1]))
+        return fail(it->origin, "'%s' is not a range LOW:HIGH with LOW < HIGH", it->value);
+    return 0;
+}
+
+/* "x0,x1,..." with exactly dim finite numbers into a new array. */
+static int read_point(const basin_lab_entry *it, const basin_lab *lab, double **out)
+{
+    size_t dim = lab->problem->dim, count = 1;
+    for (const char *c = it->value; *c; c++)
+        count += *c == ',';
+    if (count != dim)
+        return fail(it->origin, "'%s' has %zu value%s but surface '%s' has %zu parameters", it->value, count,
+                    count == 1 ? "" : "s", lab->surface.entry->name, dim);
+    double *point = malloc(dim * sizeof *point);
+    if (!point)
+        return fail(it->origin, "out of memory");
+    const char *c = it->value;
+    for (size_t i = 0; i < dim; i++) {
+        char *end;
+        errno = 0;
+        point[i] = strtod(c, &end);
+        while (isspace((unsigned char)*end))
+            end++;
+        if (end == c || (*end != ',' && *end != '\0') || errno || !isfinite(point[i])) {
+            size_t len = strcspn(c, ",");
+            free(point);
+            return fail(it->origin, "'%s': '%.*s' is not a number", it->value, (int)len, c);
+        }
+        c = end + 1;
+    }
+    *out = point;
+    return 0;
+}
+
+static int read_spec(const basin_lab_entry *it, basin_kind kind, basin_spec *out)
+{
+    if (basin_spec_parse(out, kind, it->value) != 0)
+        return fail(it->origin, "%s", basin_error_message());
+    return 0;
+}
+
+static int read_color(const basin_lab_entry *it, double rgb[3])
+{
+    unsigned value = 0;
+    bool found = false;
+    for (size_t i = 0; i < PALETTE_SIZE && !found; i++)
+        if (strcmp(palette[i].name, it->value) == 0) {
+            value = palette[i].rgb;
+            found = true;
+        }
+    if (!found && it->value[0] == '#' && strlen(it->value) == 7 && strspn(it->value + 1, "0123456789abcdefABCDEF") == 6) {
+        value = (unsigned)strtoul(it->value + 1, NULL, 16);
+        found = true;
+    }
+    if (!found)
+        return fail(it->origin, "'%s' is not a colour (#rrggbb, or blue, orange, green, red, purple, brown, pink, "
+                                "gray, olive, cyan)", it->value);
+    rgb[0] = (value >> 16 & 0xff) / 255.0;
+    rgb[1] = (value >> 8 & 0xff) / 255.0;
+    rgb[2] = (value & 0xff) / 255.0;
+    return 0;
+}
+
+static int read_views(const basin_lab_entry *it, basin_lab *lab)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", it->value);
+    lab->n_views = 0;
+    for (char *word = strtok(copy, ", \t"); word; word = strtok(NULL, ", \t")) {
+        int view = basin_view_find(word);
+        if (view < 0) {
+            for (size_t i = 0; i < sizeof later_views / sizeof *later_views; i++)
+                if (strcmp(later_views[i], word) == 0)
+                    return fail(it->origin, "view '%s' is not implemented yet (views: contour, loss, lr)", word);
+            return fail(it->origin, "unknown view '%s' (views: contour, loss, lr)", word);
+        }
+        for (size_t i = 0; i < lab->n_views; i++)
+            if (lab->views[i] == (basin_view)view)
+                return fail(it->origin, "view '%s' is listed twice", word);
+        if (view == BASIN_VIEW_CONTOUR && lab->problem->dim != 2)
+            return fail(it->origin, "the contour view needs a 2-D surface ('%s' has %zu parameters)",
+                        lab->surface.text, lab->problem->dim);
+        lab->views[lab->n_views++] = (basin_view)view;
+    }
+    if (lab->n_views == 0)
+        return fail(it->origin, "no views listed (views: contour, loss, lr)");
+    return 0;
+}
+
+static int check_keys(const basin_lab_entries *e)
+{
+    char keys[256];
+    for (size_t i = 0; i < e->len; i++) {
+        const basin_lab_entry *it = &e->items[i];
+        bool is_lab = strcmp(it->section, "lab") == 0;
+        const char *const *valid = is_lab ? lab_keys : run_keys;
+        if (!in_list(valid, it->key)) {
+            join(valid, keys, sizeof keys);
+            return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
+        }
+    }
+    return 0;
+}
+
+/* The [lab] keys that need no problem, and the problem itself. */
+static int build_scene(basin_lab *lab, const basin_lab_entries *e)
+{
+    const basin_lab_entry *it = find_entry(e, "lab", "surface");
+    if (!it)
+        return fail(lab->source, "the lab needs surface = SPEC in [lab] (basin list surfaces)");
+    if (read_spec(it, BASIN_KIND_SURFACE, &lab->surface) != 0)
+        return -1;
+    lab->problem = basin_problem_create(lab->surface.entry, &lab->surface.params);
+    if (!lab->problem)
+        return fail(it->origin, "%s", basin_error_message());
+    it = find_entry(e, "lab", "title");
+    lab->title = strdup(it ? it->value : lab->surface.text);
+    lab->colormap = strdup("viridis");
+    if (!lab->title || !lab->colormap)
+        return fail(lab->source, "out of memory");
+    double x;
+    lab->steps = 100;
+    if ((it = find_entry(e, "lab", "steps"))) {
+        if (read_number(it, 0, 1e9, true, &x) != 0)
+            return -1;
+        lab->steps = (long)x;
+    }
+    lab->levels = 20;
+    if ((it = find_entry(e, "lab", "levels"))) {
+        if (read_number(it, 2, 200, true, &x) != 0)
+            return -1;
+        lab->levels = (int)x;
+    }
+    if ((it = find_entry(e, "lab", "level_scale"))) {
+        static const char *const scales[] = {"auto", "linear", "log", NULL};
+        int k = 0;
+        while (scales[k] && strcmp(scales[k], it->value) != 0)
+            k++;
+        if (!scales[k])
+            return fail(it->origin, "'%s' is not one of auto|linear|log", it->value);
+        lab->level_scale = (basin_level_scale)k;
+    }
+    if ((it = find_entry(e, "lab", "colormap"))) {
+        static const char *const maps[] = {"viridis", "magma", "cividis", "diverging", NULL};
+        if (!in_list(maps, it->value))
+            return fail(it->origin, "'%s' is not one of " COLORMAPS, it->value);
+        free(lab->colormap);
+        lab->colormap = strdup(it->value);
+    }
+    const basin_lab_entry *xr = find_entry(e, "lab", "xrange"), *yr = find_entry(e, "lab", "yrange");
+    if (xr || yr) {
+        if (!xr || !yr)
+            return fail((xr ? xr : yr)->origin, "give both xrange and yrange");
+        if (read_range(xr, lab->window) != 0 || read_range(yr, lab->window + 2) != 0)
+            return -1;
+        lab->has_window = true;
+    }
+    if ((it = find_entry(e, "lab", "views")))
+        return read_views(it, lab);
+    lab->views[0] = lab->problem->dim == 2 ? BASIN_VIEW_CONTOUR : BASIN_VIEW_LOSS;
+    lab->views[1] = BASIN_VIEW_LOSS;
+    lab->n_views = lab->problem->dim == 2 ? 2 : 1;
+    return 0;
+}
+
+/* A run's key, else the [lab] default of the same name. */
+static const basin_lab_entry *run_key(const basin_lab_entries *e, const char *label, const char *key)
+{
+    const basin_lab_entry *it = find_entry(e, label, key);
+    return it ? it : find_entry(e, "lab", key);
+}
+
+static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
+{
+    basin_lab_run *r = &lab->runs[lab->n_runs];
+    r->label = strdup(label);
+    r->origin = strdup(origin);
+    if (!r->label || !r->origin)
+        return fail(origin, "out of memory");
+    lab->n_runs++; /* from here basin_lab_free frees it */
+    const basin_lab_entry *it = find_entry(e, label, "opt");
+    if (!it)
+        return fail(origin, "[run %s] needs opt = SPEC (basin list optimizers)", label);
+    if (read_spec(it, BASIN_KIND_OPTIMIZER, &r->opt) != 0)
+        return -1;
+    basin_optimizer *probe = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
+    if (!probe)
+        return fail(it->origin, "%s", basin_error_message());
+    basin_optimizer_destroy(probe);
+    if ((it = run_key(e, label, "schedule"))) {
+        if (read_spec(it, BASIN_KIND_SCHEDULE, &r->schedule) != 0)
+            return -1;
+        basin_schedule *probe_schedule = basin_schedule_create(r->schedule.entry, &r->schedule.params);
+        if (!probe_schedule)
+            return fail(it->origin, "%s", basin_error_message());
+        basin_schedule_destroy(probe_schedule);
+    }
+    if (!(it = run_key(e, label, "start")))
+        return fail(origin, "[run %s] needs start = X0,X1,... (or a start in [lab])", label);
+    if (read_point(it, lab, &r->start) != 0)
+        return -1;
+    double x;
+    if ((it = run_key(e, label, "batch"))) {
+        if (read_number(it, 0, 1e9, true, &x) != 0)
+            return -1;
+        size_t n = lab->problem->n_examples;
+        if (x > 0 && n == 0)
+            return fail(it->origin, "surface '%s' is not a sum over examples (linreg is)", lab->surface.entry->name);
+        if (x > (double)n && n > 0)
+            return fail(it->origin, "%g exceeds the %zu examples of '%s'", x, n, lab->surface.text);
+        r->batch = (size_t)x;
+    }
+    if ((it = run_key(e, label, "seed"))) {
+        if (read_number(it, 0, 4294967295.0, true, &x) != 0)
+            return -1;
+        r->seed = (unsigned long)x;
+    }
+    unsigned rgb = palette[(lab->n_runs - 1) % PALETTE_SIZE].rgb;
+    r->color[0] = (rgb >> 16 & 0xff) / 255.0;
+    r->color[1] = (rgb >> 8 & 0xff) / 255.0;
+    r->color[2] = (rgb & 0xff) / 255.0;
+    if ((it = find_entry(e, label, "color")))
+        return read_color(it, r->color);
+    return 0;
+}
+
+int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
+{
+    *lab = (basin_lab){.source = strdup(e->source ? e->source : "command line")};
+    if (!lab->source)
+        return fail("lab", "out of memory");
+    if (check_keys(e) != 0 || build_scene(lab, e) != 0)
+        goto fail;
+    size_t sections = 0;
+    for (size_t i = 0; i < e->len; i++)
+        sections += strcmp(e->items[i].section, "lab") != 0 && !section_seen_before(e, i);
+    if (sections == 0) {
+        fail(lab->source, "the lab has no runs (add a [run NAME] section with opt = SPEC)");
+        goto fail;
+    }
+    lab->runs = calloc(sections, sizeof *lab->runs);
+    if (!lab->runs) {
+        fail(lab->source, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < e->len; i++) {
+        const basin_lab_entry *it = &e->items[i];
+        if (strcmp(it->section, "lab") == 0 || section_seen_before(e, i))
+            continue;
+        if (build_run(lab, e, it->section, it->origin) != 0)
+            goto fail;
+    }
+    return 0;
+fail:
+    basin_lab_free(lab);
+    return -1;
+}
+
+int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, size_t n_overrides)
+{
+    basin_lab_entries e;
+    *lab = (basin_lab){0};
+    if (basin_lab_read(&e, path) != 0)
+        return -1;
+    int status = 0;
+    for (size_t i = 0; i < n_overrides && status == 0; i++)
+        status = basin_lab_override(&e, overrides[i]);
+    if (status == 0)
+        status = basin_lab_build(lab, &e);
+    basin_lab_entries_free(&e);
+    return status;
+}
+
+int basin_lab_simulate(basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        basin_lab_run *r = &lab->runs[i];
+        basin_run_destroy(r->run);
+        basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
+        basin_schedule *schedule = NULL;
+        if (opt && r->schedule.entry)
+            schedule = basin_schedule_create(r->schedule.entry, &r->schedule.params);
+        if (!opt || (r->schedule.entry && !schedule)) {
+            basin_optimizer_destroy(opt);
+            return fail(r->origin, "%s", basin_error_message());
+        }
+        r->run = basin_run_create(lab->problem, opt, schedule, r->start, r->seed, r->batch, lab->steps);
+        if (!r->run)
+            return fail(r->origin, "%s", basin_error_message());
+        basin_run_steps(r->run, lab->steps);
+    }
+    return 0;
+}
+
+void basin_lab_free(basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        basin_lab_run *r = &lab->runs[i];
+        basin_run_destroy(r->run);
+        basin_spec_clear(&r->opt);
+        basin_spec_clear(&r->schedule);
+        free(r->start);
+        free(r->label);
+        free(r->origin);
+    }
+    free(lab->runs);
+    basin_problem_destroy(lab->problem);
+    basin_spec_clear(&lab->surface);
+    free(lab->title);
+    free(lab->colormap);
+    free(lab->source);
+    *lab = (basin_lab){0};
+}

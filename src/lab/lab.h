@@ -1,0 +1,100 @@
+/* lab.h: a lab is one scene: a problem, the runs on it (each an optimizer + schedule + start point, with
+ * a label and a colour), how many steps, and the views to draw. It comes from a lab file (INI) or from
+ * command-line specs, through one list of entries and one builder, so both give the same errors. */
+#ifndef BASIN_LAB_H
+#define BASIN_LAB_H
+
+#include "lab/spec.h"
+
+#include "engine/problem.h"
+#include "engine/run.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    BASIN_VIEW_CONTOUR, /* heatmap and contours of a 2-D surface with the trajectories */
+    BASIN_VIEW_LOSS,    /* loss (or f − f*) against step, log axis */
+    BASIN_VIEW_LR,      /* learning rate against step */
+    BASIN_VIEW_COUNT,
+} basin_view;
+
+typedef enum { BASIN_LEVELS_AUTO, BASIN_LEVELS_LINEAR, BASIN_LEVELS_LOG } basin_level_scale;
+
+typedef struct basin_lab_run {
+    char *label;
+    char *origin;        /* where the run was defined, for messages */
+    basin_spec opt;
+    basin_spec schedule; /* entry NULL: constant */
+    double *start;       /* problem dim */
+    size_t batch;
+    unsigned long seed;
+    double color[3];     /* sRGB in [0, 1] */
+    basin_run *run;      /* after basin_lab_simulate */
+} basin_lab_run;
+
+typedef struct basin_lab {
+    char *source;        /* the file, or "command line" */
+    char *title;
+    basin_spec surface;
+    basin_problem *problem;
+    long steps;
+    basin_view views[BASIN_VIEW_COUNT];
+    size_t n_views;
+    bool has_window;     /* xrange/yrange given */
+    double window[4];    /* xmin, xmax, ymin, ymax of the contour view */
+    int levels;          /* number of contour levels */
+    basin_level_scale level_scale;
+    char *colormap;
+    basin_lab_run *runs;
+    size_t n_runs;
+} basin_lab;
+
+/* One key of a lab before it is checked: section is "lab" or a run's label. */
+typedef struct basin_lab_entry {
+    char *section, *key, *value;
+    char *origin; /* "FILE:LINE: KEY" or a command-line option, prefixed to messages */
+    int line;     /* in the file; 0 from the command line */
+} basin_lab_entry;
+
+typedef struct basin_lab_entries {
+    basin_lab_entry *items;
+    size_t len, cap;
+    char *source;
+} basin_lab_entries;
+
+/* Reads the entries of a lab file. Returns 0, or -1 with "FILE:LINE: message" (unreadable file, a
+ * section other than [lab] or [run NAME], a line that is not KEY = VALUE). */
+int basin_lab_read(basin_lab_entries *entries, const char *path);
+
+/* Adds one entry (copies every string). Returns 0, or -1 when out of memory. */
+int basin_lab_add(basin_lab_entries *entries, const char *section, const char *key, const char *value,
+                  const char *origin);
+
+/* Applies "SECTION.KEY=VALUE" (SECTION is lab or a run's label), replacing that key or adding it. Returns
+ * 0, or -1 with a message naming the assignment (malformed, or no such run). */
+int basin_lab_override(basin_lab_entries *entries, const char *assignment);
+
+/* Frees the entries; a zeroed set is fine. */
+void basin_lab_entries_free(basin_lab_entries *entries);
+
+/* Builds the lab the entries describe, checking every key against the registry and the problem. Returns
+ * 0, or -1 with "ORIGIN: message" naming the key (unknown or missing key, bad spec, a start point of the
+ * wrong dimension, ...); on failure lab holds nothing to free. */
+int basin_lab_build(basin_lab *lab, const basin_lab_entries *entries);
+
+/* Reads, overrides and builds in one call: basin_lab_read + basin_lab_override each + basin_lab_build. */
+int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, size_t n_overrides);
+
+/* Creates every run and steps it to lab->steps (stopping runs that diverge). Returns 0, or -1 with a
+ * message (out of memory). */
+int basin_lab_simulate(basin_lab *lab);
+
+/* Frees everything the lab holds; a zeroed lab is fine. */
+void basin_lab_free(basin_lab *lab);
+
+/* The name of a view ("contour"), and the view a name denotes (-1 if none). */
+const char *basin_view_name(basin_view view);
+int basin_view_find(const char *name);
+
+#endif

@@ -1,0 +1,165 @@
+/* test_lab.c: lab files: keys, defaults, overrides, simulation, and errors that name the file, the line
+ * and the key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "engine/error.h"
+#include "lab/lab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[64];
+
+/* Writes text to a fresh temporary .ini file and returns its path. */
+static const char *lab_file(const char *text)
+{
+    snprintf(path, sizeof path, "/tmp/basin-lab-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static const char scene[] =
+    "# Ill-conditioned quadratic\n"
+    "[lab]\n"
+    "title   = GD zig-zags ; κ = 50\n"
+    "surface = quadratic:eig=1/50,angle=30\n"
+    "steps   = 40\n"
+    "views   = contour, loss\n"
+    "start   = 2.5,1.5\n"
+    "xrange  = -3:3\n"
+    "yrange  = -2:2\n"
+    "\n"
+    "[run GD]\n"
+    "opt   = sgd:lr=0.039\n"
+    "\n"
+    "[run Momentum]\n"
+    "opt   = sgd:lr=0.039,momentum=0.7\n"
+    "start = -2,1\n"
+    "color = #00ff80\n";
+
+static void test_a_scene(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, lab_file(scene), NULL, 0) != 0)
+        fail_msg("%s", basin_error_message());
+    unlink(path);
+    assert_string_equal(lab.title, "GD zig-zags"); /* inline comment stripped */
+    assert_string_equal(lab.surface.entry->name, "quadratic");
+    assert_int_equal(lab.steps, 40);
+    assert_int_equal(lab.n_views, 2);
+    assert_int_equal(lab.views[0], BASIN_VIEW_CONTOUR);
+    assert_int_equal(lab.views[1], BASIN_VIEW_LOSS);
+    assert_true(lab.has_window);
+    assert_close(lab.window[0], -3, 0);
+    assert_close(lab.window[3], 2, 0);
+    assert_int_equal(lab.n_runs, 2);
+    assert_string_equal(lab.runs[0].label, "GD");
+    assert_close(lab.runs[0].start[0], 2.5, 0); /* the [lab] default */
+    assert_close(lab.runs[1].start[0], -2, 0);  /* its own */
+    assert_close(lab.runs[1].color[1], 1, 0);
+    assert_close(lab.runs[1].color[2], 128 / 255.0, 1e-15);
+    assert_close(lab.runs[0].color[0], 0x1f / 255.0, 1e-15); /* the palette's first colour */
+    assert_int_equal(basin_lab_simulate(&lab), 0);
+    assert_int_equal(lab.runs[0].run->trace.len, 41);
+    assert_int_equal(lab.runs[1].run->trace.len, 41);
+    basin_lab_free(&lab);
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    char *sets[] = {"GD.opt=adam:lr=0.1", "lab.steps=7", "Momentum.seed=3"};
+    if (basin_lab_load(&lab, lab_file(scene), sets, 3) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_string_equal(lab.runs[0].opt.entry->name, "adam");
+    assert_int_equal(lab.steps, 7);
+    assert_int_equal(lab.runs[1].seed, 3);
+    basin_lab_free(&lab);
+
+    char *bad[] = {"Nesterov.opt=sgd:lr=1"};
+    assert_int_equal(basin_lab_load(&lab, path, bad, 1), -1);
+    assert_string_equal(basin_error_message(), "--set 'Nesterov.opt=sgd:lr=1': no run named 'Nesterov' (runs: GD, Momentum)");
+    char *malformed[] = {"steps=3"};
+    assert_int_equal(basin_lab_load(&lab, path, malformed, 1), -1);
+    assert_non_null(strstr(basin_error_message(), "expected SECTION.KEY=VALUE"));
+    char *invalid[] = {"GD.opt=sgd:lr=-1"};
+    assert_int_equal(basin_lab_load(&lab, path, invalid, 1), -1);
+    assert_non_null(strstr(basin_error_message(), "--set 'GD.opt=sgd:lr=-1': sgd: lr='-1' is out of range"));
+    unlink(path);
+}
+
+static void expect_lab_error(const char *text, const char *expected_suffix)
+{
+    basin_lab lab;
+    const char *file = lab_file(text);
+    if (basin_lab_load(&lab, file, NULL, 0) == 0)
+        fail_msg("accepted:\n%s", text);
+    const char *msg = basin_error_message();
+    char expected[512];
+    snprintf(expected, sizeof expected, "%s%s", file, expected_suffix);
+    if (strcmp(msg, expected) != 0)
+        fail_msg("message\n  '%s'\nexpected\n  '%s'", msg, expected);
+    unlink(file);
+}
+
+static void test_errors_name_file_line_and_key(void **state)
+{
+    (void)state;
+    expect_lab_error("[lab]\nsurface = rosenbrok\n[run A]\nopt = sgd:lr=1\nstart = 0,0\n",
+                     ":2: surface: unknown surface 'rosenbrok' (valid: quadratic, rosenbrock, himmelblau, beale, "
+                     "booth, rastrigin, ackley, styblinski-tang, six-hump-camel, saddle, monkey-saddle, linreg)");
+    expect_lab_error("[lab]\nsurface = booth\nstart = 0,0\n\n[run A]\nopt = sgd:lr=1,mom=0.9\n",
+                     ":6: opt: sgd has no key 'mom' (keys: lr, momentum, dampening, weight_decay, nesterov)");
+    expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\nstart = 0,0,0\n",
+                     ":5: start: '0,0,0' has 3 values but surface 'booth' has 2 parameters");
+    expect_lab_error("[lab]\nsurface = booth\nstepz = 4\n",
+                     ":3: stepz: unknown key in [lab] (keys: title, surface, steps, seed, batch, schedule, start, "
+                     "views, xrange, yrange, levels, level_scale, colormap)");
+    expect_lab_error("[lab]\nsurface = booth\nsteps = many\n",
+                     ":3: steps: 'many' is not a whole number from 0 to 1000000000");
+    expect_lab_error("[lab]\nsurface = booth\nstart = 0,0\n[run A]\nopt = sgd:lr=1\nopt = adam\n",
+                     ":6: opt: given twice in [run A] (first at line 5)");
+    expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":5: start: [run A] needs opt = SPEC (basin list optimizers)");
+    expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":4: opt: [run A] needs start = X0,X1,... (or a start in [lab])");
+    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, loss, lr)");
+    expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
+                     ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
+    expect_lab_error("[lab]\nsurface = booth\nxrange = 2:1\nyrange=0:1\n", ":3: xrange: '2:1' is not a range LOW:HIGH with LOW < HIGH");
+    expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nopt=sgd:lr=1\ncolor = teal\n",
+                     ":6: color: 'teal' is not a colour (#rrggbb, or blue, orange, green, red, purple, brown, pink, gray, olive, cyan)");
+    expect_lab_error("[lab]\nsurface = booth\n[walk A]\nopt = sgd:lr=1\n", ":4: section [walk A] is neither [lab] nor [run NAME]");
+    expect_lab_error("[lab]\nsurface = booth\nthis line has no equals sign\n", ":3: expected KEY = VALUE or a [section]");
+    expect_lab_error("[lab]\ntitle = no surface\n[run A]\nopt=sgd:lr=1\n", ": the lab needs surface = SPEC in [lab] (basin list surfaces)");
+    expect_lab_error("[lab]\nsurface = booth\n", ": the lab has no runs (add a [run NAME] section with opt = SPEC)");
+    char long_line[400] = "[lab]\nsurface = booth\ntitle = ";
+    memset(long_line + strlen(long_line), 'x', 300);
+    expect_lab_error(long_line, ":3: line too long (at most 198 characters)");
+
+    basin_lab lab;
+    assert_int_equal(basin_lab_load(&lab, "/nonexistent/lab.ini", NULL, 0), -1);
+    assert_string_equal(basin_error_message(), "/nonexistent/lab.ini: cannot read: No such file or directory");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_scene),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_errors_name_file_line_and_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -15,6 +15,7 @@ static const char usage[] =
     "  race     race every optimizer on an ill-conditioned quadratic (what `basin` alone does)\n"
     "  run      run optimizers on a surface; print a summary table or the trajectories as CSV\n"
     "  list     list the surfaces, optimizers and schedules with their keys and defaults\n"
+    "  export   draw a lab (a lab file, or specs) as a PNG, SVG or PDF figure\n"
     "  help     show a command's help (basin help run)\n"
     "\n"
     "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"
@@ -36,6 +37,7 @@ static const command commands[] = {
     {"race", basin_cmd_race, basin_race_usage},
     {"run", basin_cmd_run, basin_run_usage},
     {"list", basin_cmd_list, basin_list_usage},
+    {"export", basin_cmd_export, basin_export_usage},
 };
 
 static const command *find_command(const char *name)
@@ -54,7 +56,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: race, run, list)\n", argv[c ? 3 : 2]);
+        fprintf(err, "basin help: unknown command '%s' (commands: race, run, list, export)\n", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);
@@ -78,7 +80,7 @@ int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(name);
     if (!c) {
-        fprintf(err, "basin: unknown command '%s' (commands: race, run, list; see basin --help)\n", name);
+        fprintf(err, "basin: unknown command '%s' (commands: race, run, list, export; see basin --help)\n", name);
         return BASIN_EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1, out, err);

@@ -21,9 +21,11 @@ int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_cli_sce
 int basin_cmd_run(int argc, char **argv, FILE *out, FILE *err);  /* basin run */
 int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err); /* basin race (the default job) */
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err); /* basin list */
+int basin_cmd_export(int argc, char **argv, FILE *out, FILE *err); /* basin export */
 
 extern const char basin_run_usage[];
 extern const char basin_race_usage[];
 extern const char basin_list_usage[];
+extern const char basin_export_usage[];
 
 #endif

@@ -31,6 +31,7 @@ struct basin_problem {
     size_t n_examples; /* examples of a finite sum; 0 for a deterministic surface */
     double f_min;      /* global minimum value; -INFINITY if unbounded below, NAN if unknown */
     double grad_noise; /* σ of the Gaussian noise added to every sampled gradient component */
+    double domain[4];  /* the usual window of a 2-D test function (xmin, xmax, ymin, ymax); zeros if none */
 };
 
 /* Builds the problem an entry of kind BASIN_KIND_SURFACE describes, applying the keys every surface

@@ -215,7 +215,7 @@ static const char *const later_views[] = {"surface", "spectrum", "sharpness"};
 static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
                                        "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
 static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
-#define COLORMAPS "viridis|magma|cividis|diverging"
+#define COLORMAPS "auto|viridis|magma|cividis|diverging"
 
 static const struct {
     const char *name;
@@ -406,7 +406,7 @@ static int build_scene(basin_lab *lab, const basin_lab_entries *e)
         return fail(it->origin, "%s", basin_error_message());
     it = find_entry(e, "lab", "title");
     lab->title = strdup(it ? it->value : lab->surface.text);
-    lab->colormap = strdup("viridis");
+    lab->colormap = strdup("auto");
     if (!lab->title || !lab->colormap)
         return fail(lab->source, "out of memory");
     double x;
@@ -432,7 +432,7 @@ static int build_scene(basin_lab *lab, const basin_lab_entries *e)
         lab->level_scale = (basin_level_scale)k;
     }
     if ((it = find_entry(e, "lab", "colormap"))) {
-        static const char *const maps[] = {"viridis", "magma", "cividis", "diverging", NULL};
+        static const char *const maps[] = {"auto", "viridis", "magma", "cividis", "diverging", NULL};
         if (!in_list(maps, it->value))
             return fail(it->origin, "'%s' is not one of " COLORMAPS, it->value);
         free(lab->colormap);

@@ -21,6 +21,7 @@ typedef struct analytic_def {
     analytic_fn fn;
     double f_min; /* the global minimum value (the same for every dim) */
     bool has_dim; /* takes dim= */
+    double domain[4]; /* the window it is usually drawn on */
 } analytic_def;
 
 static double rosenbrock(const analytic *s, const double *v, double *g, double *h)
@@ -252,6 +253,7 @@ static basin_problem *analytic_create(const basin_entry *entry, const basin_para
     if (def->has_dim)
         s->base.dim = (size_t)basin_params_real(params, "dim");
     s->base.f_min = def->f_min;
+    memcpy(s->base.domain, def->domain, sizeof def->domain);
     if (basin_param_find(entry->specs, "a") >= 0)
         s->a = basin_params_real(params, "a");
     if (basin_param_find(entry->specs, "b") >= 0)
@@ -263,8 +265,8 @@ static basin_problem *analytic_create(const basin_entry *entry, const basin_para
 
 static const basin_param_spec noise_only[] = {BASIN_NOISE_PARAM, BASIN_PARAMS_END};
 
-#define SURFACE(id, label, text, specs_, fn_, fmin, sep)                                            \
-    static const analytic_def id##_def = {fn_, fmin, sep};                                          \
+#define SURFACE(id, label, text, specs_, fn_, fmin, sep, ...)                                       \
+    static const analytic_def id##_def = {fn_, fmin, sep, {__VA_ARGS__}};                           \
     const basin_entry basin_surface_##id = {                                                        \
         BASIN_KIND_SURFACE, label, text, specs_, &id##_def, {.surface = analytic_create}}
 
@@ -273,39 +275,39 @@ static const basin_param_spec rosenbrock_specs[] = {
     BASIN_REAL("b", "100", 0, BASIN_INF, "steepness of the curved valley's walls"),
     BASIN_NOISE_PARAM, BASIN_PARAMS_END};
 SURFACE(rosenbrock, "rosenbrock", "(a−x)² + b(y−x²)²: a curved narrow valley, minimum 0 at (a, a²)",
-        rosenbrock_specs, rosenbrock, 0, false);
+        rosenbrock_specs, rosenbrock, 0, false, -2, 2, -1, 3);
 
 SURFACE(himmelblau, "himmelblau",
         "(x²+y−11)² + (x+y²−7)²: four minima of value 0, e.g. (3, 2), a maximum near (−0.27, −0.92)",
-        noise_only, himmelblau, 0, false);
+        noise_only, himmelblau, 0, false, -5, 5, -5, 5);
 
 SURFACE(beale, "beale", "(1.5−x+xy)² + (2.25−x+xy²)² + (2.625−x+xy³)²: minimum 0 at (3, 0.5), flat plateaus",
-        noise_only, beale, 0, false);
+        noise_only, beale, 0, false, -4.5, 4.5, -4.5, 4.5);
 
 SURFACE(booth, "booth", "(x+2y−7)² + (2x+y−5)²: a convex quadratic, minimum 0 at (1, 3)", noise_only,
-        booth, 0, false);
+        booth, 0, false, -10, 10, -10, 10);
 
 static const basin_param_spec rastrigin_specs[] = {
     BASIN_REAL("A", "10", 0, BASIN_INF, "amplitude of the cosine ripples"),
     BASIN_INT("dim", "2", 1, 4096, "number of coordinates"),
     BASIN_NOISE_PARAM, BASIN_PARAMS_END};
 SURFACE(rastrigin, "rastrigin", "A·n + Σ(xᵢ² − A cos 2πxᵢ): a bowl covered in local minima, minimum 0 at 0",
-        rastrigin_specs, rastrigin, 0, true);
+        rastrigin_specs, rastrigin, 0, true, -5.12, 5.12, -5.12, 5.12);
 
 SURFACE(ackley, "ackley",
         "−20e^(−0.2√(½(x²+y²))) − e^(½(cos 2πx + cos 2πy)) + e + 20: a needle at the origin (minimum 0) in a bumpy plain",
-        noise_only, ackley, 0, false);
+        noise_only, ackley, 0, false, -5, 5, -5, 5);
 
 SURFACE(styblinski_tang, "styblinski-tang",
         "½Σ(xᵢ⁴ − 16xᵢ² + 5xᵢ): minimum −78.33 at (−2.9035, −2.9035), three other local minima",
-        noise_only, styblinski_tang, -78.33233140754283, false);
+        noise_only, styblinski_tang, -78.33233140754283, false, -5, 5, -5, 5);
 
 SURFACE(six_hump_camel, "six-hump-camel",
         "(4 − 2.1x² + x⁴/3)x² + xy + (4y² − 4)y²: six minima, the lowest −1.0316 at ±(0.0898, −0.7126)",
-        noise_only, six_hump_camel, -1.031628453489877, false);
+        noise_only, six_hump_camel, -1.031628453489877, false, -3, 3, -2, 2);
 
 SURFACE(saddle, "saddle", "x² − y²: a saddle point at the origin, unbounded below", noise_only, saddle,
-        -INFINITY, false);
+        -INFINITY, false, -2, 2, -2, 2);
 
 SURFACE(monkey_saddle, "monkey-saddle", "x³ − 3xy²: a degenerate saddle (zero Hessian) at the origin",
-        noise_only, monkey_saddle, -INFINITY, false);
+        noise_only, monkey_saddle, -INFINITY, false, -2, 2, -2, 2);

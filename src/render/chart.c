@@ -1,0 +1,173 @@
+/* chart.c: line charts, histograms and bar charts on plot frames. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define LOG_DECADES 12
+
+static bool usable(double y, bool ylog)
+{
+    return isfinite(y) && (!ylog || y > 0);
+}
+
+basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
+                             size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel)
+{
+    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    for (size_t s = 0; s < n_series; s++)
+        for (size_t i = 0; i < series[s].n; i++) {
+            double x = series[s].x[i], y = series[s].y[i];
+            if (!isfinite(x) || !usable(y, ylog))
+                continue;
+            xmin = fmin(xmin, x);
+            xmax = fmax(xmax, x);
+            ymin = fmin(ymin, y);
+            ymax = fmax(ymax, y);
+        }
+    if (!(xmax > xmin)) {
+        xmin = isfinite(xmin) ? xmin - 1 : 0;
+        xmax = xmin + 2;
+    }
+    if (ylog) {
+        if (!(ymax > 0)) {
+            ymin = 0.1;
+            ymax = 10;
+        }
+        ymin = fmax(ymin, ymax * pow(10, -LOG_DECADES));
+        if (!(ymax > ymin * 1.0001)) {
+            ymin /= 10;
+            ymax *= 10;
+        }
+        ymin /= pow(ymax / ymin, 0.04);
+        ymax *= pow(ymax / ymin, 0.04);
+    } else {
+        if (!(ymax > ymin)) {
+            ymin = isfinite(ymin) ? ymin - 1 : 0;
+            ymax = ymin + 2;
+        }
+        double pad = 0.05 * (ymax - ymin);
+        ymin -= pad;
+        ymax += pad;
+    }
+    basin_plot p = basin_plot_make(outer, theme, xmin, xmax, false, ymin, ymax, ylog);
+    basin_plot_axes(cr, &p, theme, title, xlabel, ylabel, true);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    for (size_t s = 0; s < n_series; s++) {
+        const basin_series *se = &series[s];
+        bool pen_down = false;
+        double last_x = NAN, last_y = NAN;
+        for (size_t i = 0; i < se->n; i++) {
+            if (!isfinite(se->x[i]) || !usable(se->y[i], ylog)) {
+                pen_down = false;
+                continue;
+            }
+            last_x = basin_plot_x(&p, se->x[i]);
+            last_y = basin_plot_y(&p, se->y[i]);
+            if (pen_down)
+                cairo_line_to(cr, last_x, last_y);
+            else
+                cairo_move_to(cr, last_x, last_y);
+            pen_down = true;
+        }
+        cairo_set_source_rgb(cr, se->rgb[0], se->rgb[1], se->rgb[2]);
+        cairo_set_line_width(cr, theme->line_width);
+        double dash[2] = {3 * theme->line_width, 2 * theme->line_width};
+        cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        if (se->end_cross && isfinite(last_x)) {
+            double r = 2.2 * theme->line_width;
+            cairo_move_to(cr, last_x - r, last_y - r);
+            cairo_line_to(cr, last_x + r, last_y + r);
+            cairo_move_to(cr, last_x - r, last_y + r);
+            cairo_line_to(cr, last_x + r, last_y - r);
+            cairo_stroke(cr);
+        }
+    }
+    cairo_restore(cr);
+    return p;
+}
+
+basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,
+                                 int bins, bool density, const double rgb[3], const char *title, const char *xlabel)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(values[i])) {
+            lo = fmin(lo, values[i]);
+            hi = fmax(hi, values[i]);
+        }
+    if (!(hi > lo)) {
+        lo = isfinite(lo) ? lo - 0.5 : 0;
+        hi = lo + 1;
+    }
+    if (bins < 1)
+        bins = 1;
+    double *count = calloc((size_t)bins, sizeof *count), width = (hi - lo) / bins, top = 0;
+    size_t total = 0;
+    for (size_t i = 0; count && i < n; i++)
+        if (isfinite(values[i])) {
+            int b = (int)((values[i] - lo) / width);
+            count[b < bins ? b : bins - 1] += 1;
+            total++;
+        }
+    for (int b = 0; count && b < bins; b++) {
+        if (density && total)
+            count[b] /= (double)total * width;
+        top = fmax(top, count[b]);
+    }
+    basin_plot p = basin_plot_make(outer, theme, lo, hi, false, 0, top > 0 ? top * 1.08 : 1, false);
+    basin_plot_axes(cr, &p, theme, title, xlabel, density ? "density" : "count", true);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    for (int b = 0; count && b < bins; b++) {
+        double x0 = basin_plot_x(&p, lo + b * width), x1 = basin_plot_x(&p, lo + (b + 1) * width);
+        double y0 = basin_plot_y(&p, 0), y1 = basin_plot_y(&p, count[b]);
+        cairo_rectangle(cr, x0, y1, x1 - x0, y0 - y1);
+    }
+    cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], 0.85);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    free(count);
+    return p;
+}
+
+basin_plot basin_chart_bars(cairo_t *cr, basin_rect outer, const basin_theme *theme, const char *const *names,
+                            const double *values, size_t n, bool ylog, const double rgb[3], const char *title,
+                            const char *ylabel)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (usable(values[i], ylog)) {
+            lo = fmin(lo, values[i]);
+            hi = fmax(hi, values[i]);
+        }
+    double ymin = ylog ? (isfinite(lo) ? lo / 3 : 0.1) : fmin(0, isfinite(lo) ? lo : 0);
+    double ymax = isfinite(hi) ? (ylog ? hi * 3 : hi * 1.1) : 1;
+    if (!(ymax > ymin))
+        ymax = ymin + 1;
+    basin_plot p = basin_plot_make(outer, theme, 0, (double)(n ? n : 1), false, ymin, ymax, ylog);
+    /* The x axis names bars instead of numbering them. */
+    basin_plot frame = p;
+    frame.xmin = frame.xmax = 0;
+    basin_plot_axes(cr, &frame, theme, title, NULL, ylabel, true);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    for (size_t i = 0; i < n; i++) {
+        if (!usable(values[i], ylog))
+            continue;
+        double x0 = basin_plot_x(&p, (double)i + 0.15), x1 = basin_plot_x(&p, (double)i + 0.85);
+        double y0 = basin_plot_y(&p, ylog ? ymin : 0), y1 = basin_plot_y(&p, values[i]);
+        cairo_rectangle(cr, x0, fmin(y0, y1), x1 - x0, fabs(y0 - y1));
+    }
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    for (size_t i = 0; i < n; i++)
+        basin_text(cr, theme, 0.85 * theme->font_size, theme->muted, basin_plot_x(&p, (double)i + 0.5),
+                   p.area.y + p.area.h + 0.4 * theme->font_size, 0.5, 0, 0, names[i]);
+    return p;
+}

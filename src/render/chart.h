@@ -1,0 +1,36 @@
+/* chart.h: general charts: lines (loss against step on a log axis, learning rate, λmax beside 2/η,
+ * train/test curves, a 1-D landscape), a histogram or density (a Hessian spectrum), bars (per-layer
+ * variances). */
+#ifndef BASIN_CHART_H
+#define BASIN_CHART_H
+
+#include "plot.h"
+#include "theme.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct basin_series {
+    const double *x, *y; /* n points; non-finite points (and ≤ 0 on a log axis) break the line */
+    size_t n;
+    double rgb[3];
+    bool dashed;    /* a reference line such as 2/η */
+    bool end_cross; /* mark the last point with a cross (a diverged run) */
+} basin_series;
+
+/* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is the
+ * data's, padded; a log axis starts at most 12 decades below its top. Returns the plot used. */
+basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
+                             size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel);
+
+/* A histogram of n values in bins equal bins over their range; density scales bars to unit area. */
+basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,
+                                 int bins, bool density, const double rgb[3], const char *title, const char *xlabel);
+
+/* One bar per value, named below; ylog puts the values on a log axis. */
+basin_plot basin_chart_bars(cairo_t *cr, basin_rect outer, const basin_theme *theme, const char *const *names,
+                            const double *values, size_t n, bool ylog, const double rgb[3], const char *title,
+                            const char *ylabel);
+
+#endif

@@ -1,0 +1,271 @@
+/* contour_view.c: heatmap, contours, colour bar and trajectories of a 2-D lab. */
+#include "contour_view.h"
+
+#include "contour.h"
+#include "ticks.h"
+#include "trajectory.h"
+
+#include "engine/error.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static void include_point(double window[4], double x, double y)
+{
+    window[0] = fmin(window[0], x);
+    window[1] = fmax(window[1], x);
+    window[2] = fmin(window[2], y);
+    window[3] = fmax(window[3], y);
+}
+
+void basin_contour_window(const basin_lab *lab, double window[4])
+{
+    if (lab->has_window) {
+        memcpy(window, lab->window, 4 * sizeof *window);
+        return;
+    }
+    const double *domain = lab->problem->domain;
+    bool has_domain = domain[1] > domain[0] && domain[3] > domain[2];
+    double box[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        include_point(box, lab->runs[i].start[0], lab->runs[i].start[1]);
+        const basin_run *run = lab->runs[i].run;
+        if (has_domain || !run || run->diverged_at >= 0)
+            continue; /* without a usual window, converging paths say where to look */
+        for (size_t t = 0; t < run->trace.len; t++)
+            include_point(box, run->trace.w[2 * t], run->trace.w[2 * t + 1]);
+    }
+    if (has_domain) {
+        include_point(box, domain[0], domain[2]);
+        include_point(box, domain[1], domain[3]);
+        memcpy(window, box, 4 * sizeof *window);
+        return;
+    }
+    double cx = (box[0] + box[1]) / 2, cy = (box[2] + box[3]) / 2;
+    double half = fmax(fmax(box[1] - box[0], box[3] - box[2]) * 0.6, 1e-9 + 1e-6 * fmax(fabs(cx), fabs(cy)));
+    if (!(half > 0) || !isfinite(half))
+        half = 1;
+    double hx = fmax(half, 0.6 * (box[1] - box[0])), hy = fmax(half, 0.6 * (box[3] - box[2]));
+    double w[4] = {cx - hx, cx + hx, cy - hy, cy + hy};
+    memcpy(window, w, sizeof w);
+}
+
+int basin_contour_view_init(basin_contour_view *v, const basin_lab *lab, basin_rect outer, const basin_theme *theme,
+                            size_t grid)
+{
+    *v = (basin_contour_view){.outer = outer};
+    double window[4];
+    basin_contour_window(lab, window);
+    const char *map_name = strcmp(lab->colormap, "auto") != 0 ? lab->colormap
+                           : lab->problem->f_min == -INFINITY ? "diverging" : "viridis";
+    v->map = basin_colormap_find(map_name);
+    BASIN_ASSERT(v->map != NULL);
+    if (basin_field_sample(&v->field, lab->problem, window, grid, grid, lab->level_scale) != 0)
+        return -1;
+    v->heat = basin_field_image(&v->field, v->map);
+    if (!v->heat) {
+        basin_contour_view_free(v);
+        basin_error_set("out of memory for the heatmap");
+        return -1;
+    }
+    double f = theme->font_size, bar_room = 5.5 * f;
+    basin_rect left = {outer.x, outer.y, outer.w - bar_room, outer.h};
+    v->plot = basin_plot_make(left, theme, window[0], window[1], false, window[2], window[3], false);
+    basin_plot_equal_aspect(&v->plot);
+    v->colorbar = (basin_rect){v->plot.area.x + v->plot.area.w + 0.9 * f, v->plot.area.y, 0.9 * f, v->plot.area.h};
+    v->n_levels = lab->levels < BASIN_MAX_LEVELS ? lab->levels : BASIN_MAX_LEVELS;
+    for (int k = 0; k < v->n_levels; k++)
+        v->levels[k] = basin_field_value(&v->field, (k + 0.5) / v->n_levels);
+    return 0;
+}
+
+void basin_contour_view_free(basin_contour_view *v)
+{
+    basin_field_free(&v->field);
+    if (v->heat)
+        cairo_surface_destroy(v->heat);
+    if (v->backdrop)
+        cairo_surface_destroy(v->backdrop);
+    *v = (basin_contour_view){0};
+}
+
+typedef struct segment_path {
+    cairo_t *cr;
+    const basin_contour_view *v;
+    double target[2]; /* where this level's label would best sit */
+    double spot[2];   /* the segment midpoint nearest to target so far */
+    double distance;
+    double inset;
+} segment_path;
+
+static void add_segment(double i0, double j0, double i1, double j1, void *user)
+{
+    segment_path *s = user;
+    const basin_field *f = &s->v->field;
+    double dx = (f->window[1] - f->window[0]) / (double)(f->nx - 1), dy = (f->window[3] - f->window[2]) / (double)(f->ny - 1);
+    double x0 = basin_plot_x(&s->v->plot, f->window[0] + i0 * dx), y0 = basin_plot_y(&s->v->plot, f->window[2] + j0 * dy);
+    double x1 = basin_plot_x(&s->v->plot, f->window[0] + i1 * dx), y1 = basin_plot_y(&s->v->plot, f->window[2] + j1 * dy);
+    cairo_move_to(s->cr, x0, y0);
+    cairo_line_to(s->cr, x1, y1);
+    double mx = (x0 + x1) / 2, my = (y0 + y1) / 2, d = hypot(mx - s->target[0], my - s->target[1]);
+    const basin_rect *a = &s->v->plot.area;
+    double inset = s->inset; /* a label must fit inside the plot */
+    bool inside = mx > a->x + inset && mx < a->x + a->w - inset && my > a->y + inset && my < a->y + a->h - inset;
+    if (inside && d < s->distance) {
+        s->distance = d;
+        s->spot[0] = mx;
+        s->spot[1] = my;
+    }
+}
+
+/* Perceived lightness of a colormap entry, to draw lines that contrast with it. */
+static bool light_at(basin_colormap map, double t)
+{
+    unsigned char rgb[3];
+    basin_colormap_rgb(map, t, rgb);
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] > 150;
+}
+
+static void label_text(double value, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.3g", value);
+}
+
+static void draw_colorbar(const basin_contour_view *v, cairo_t *cr, const basin_theme *theme)
+{
+    const basin_rect *b = &v->colorbar;
+    double f = theme->font_size;
+    cairo_surface_t *ramp = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 256);
+    cairo_surface_flush(ramp);
+    unsigned char *data = cairo_image_surface_get_data(ramp);
+    int stride = cairo_image_surface_get_stride(ramp);
+    for (int k = 0; k < 256; k++) {
+        unsigned char rgb[3];
+        basin_colormap_rgb(v->map, (255 - k) / 255.0, rgb);
+        *(uint32_t *)(data + k * stride) = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
+    }
+    cairo_surface_mark_dirty(ramp);
+    cairo_save(cr);
+    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    cairo_clip(cr);
+    cairo_translate(cr, b->x, b->y);
+    cairo_scale(cr, b->w, b->h / 256);
+    cairo_set_source_surface(cr, ramp, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(ramp);
+    cairo_save(cr);
+    basin_set_color(cr, theme->frame);
+    cairo_set_line_width(cr, 0.06 * f);
+    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    cairo_stroke(cr);
+    /* Ticks at nice values of the scale (decades on a log scale, of f − ref). */
+    const basin_field *fl = &v->field;
+    double lo = fl->log ? fl->floor : fl->lo, hi = fl->log ? fl->hi - fl->ref : fl->hi, ticks[32], step;
+    size_t n = basin_ticks(lo, hi, fl->log, (int)fmax(2, b->h / (3 * f)), ticks, 32, &step);
+    char label[64];
+    for (size_t k = 0; k < n; k++) {
+        double value = fl->log ? fl->ref + ticks[k] : ticks[k];
+        double y = b->y + b->h * (1 - basin_field_fraction(fl, value));
+        cairo_move_to(cr, b->x + b->w, y);
+        cairo_line_to(cr, b->x + b->w + 0.3 * f, y);
+        cairo_stroke(cr);
+        basin_tick_label(ticks[k], step, label, sizeof label);
+        basin_text(cr, theme, 0.8 * f, theme->muted, b->x + b->w + 0.45 * f, y, 0, 0.5, 0, label);
+    }
+    const char *caption = fl->log ? (fl->ref != 0 ? "f − f*" : "f") : "f";
+    basin_text(cr, theme, 0.85 * f, theme->text, b->x + b->w / 2, b->y - 0.35 * f, 0.5, 1, 0, caption);
+    cairo_restore(cr);
+}
+
+void basin_contour_view_backdrop(basin_contour_view *v, cairo_t *cr, const basin_theme *theme, const char *title,
+                                 bool labels)
+{
+    const basin_plot *p = &v->plot;
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    /* The image's pixel centres sit on the grid points: stretch so that they span the data area. */
+    double sx = p->area.w / (double)(v->field.nx - 1), sy = p->area.h / (double)(v->field.ny - 1);
+    cairo_translate(cr, p->area.x - sx / 2, p->area.y - sy / 2);
+    cairo_scale(cr, sx, sy);
+    cairo_set_source_surface(cr, v->heat, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr);
+    cairo_restore(cr);
+
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    cairo_set_line_width(cr, 0.05 * theme->font_size);
+    double label_at[BASIN_MAX_LEVELS][2];
+    int labelled = 0;
+    for (int k = 0; k < v->n_levels; k++) {
+        /* Labels go where each level passes closest to a point sliding along the plot's diagonal. */
+        double u = 0.15 + 0.7 * (k + 0.5) / v->n_levels;
+        segment_path s = {.cr = cr, .v = v, .target = {p->area.x + u * p->area.w, p->area.y + u * p->area.h},
+                          .distance = INFINITY, .inset = 1.5 * theme->font_size};
+        basin_contour_segments(v->field.f, v->field.nx, v->field.ny, v->levels[k], add_segment, &s);
+        double t = (k + 0.5) / v->n_levels;
+        if (light_at(v->map, t))
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
+        else
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+        cairo_stroke(cr);
+        if (!labels || !isfinite(s.distance))
+            continue;
+        double x = s.spot[0], y = s.spot[1];
+        bool crowded = false;
+        for (int q = 0; q < labelled && !crowded; q++)
+            crowded = hypot(label_at[q][0] - x, label_at[q][1] - y) < 4 * theme->font_size;
+        if (crowded)
+            continue;
+        label_at[labelled][0] = x;
+        label_at[labelled][1] = y;
+        labelled++;
+        char text[32];
+        label_text(v->levels[k], text, sizeof text);
+        basin_rgb ink = light_at(v->map, t) ? (basin_rgb){0, 0, 0} : (basin_rgb){1, 1, 1};
+        basin_text(cr, theme, 0.7 * theme->font_size, ink, x, y, 0.5, 0.5, 0, text);
+    }
+    cairo_restore(cr);
+    draw_colorbar(v, cr, theme);
+    basin_plot_axes(cr, p, theme, title, "x₀", "x₁", false);
+}
+
+void basin_contour_view_backdrop_cached(basin_contour_view *v, cairo_t *cr, const basin_theme *theme,
+                                        const char *title, bool labels, double scale)
+{
+    if (!v->backdrop || v->backdrop_scale != scale) {
+        if (v->backdrop)
+            cairo_surface_destroy(v->backdrop);
+        int w = (int)ceil(v->outer.w * scale), h = (int)ceil(v->outer.h * scale);
+        v->backdrop = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+        v->backdrop_scale = scale;
+        cairo_t *layer = cairo_create(v->backdrop);
+        cairo_scale(layer, scale, scale);
+        cairo_translate(layer, -v->outer.x, -v->outer.y);
+        basin_contour_view_backdrop(v, layer, theme, title, labels);
+        cairo_destroy(layer);
+    }
+    cairo_save(cr);
+    cairo_translate(cr, v->outer.x, v->outer.y);
+    cairo_scale(cr, 1 / scale, 1 / scale);
+    cairo_set_source_surface(cr, v->backdrop, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}
+
+void basin_contour_view_runs(const basin_contour_view *v, cairo_t *cr, const basin_lab *lab, const basin_theme *theme,
+                             size_t shown)
+{
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_run *run = lab->runs[i].run;
+        if (!run)
+            continue;
+        size_t len = run->trace.len < shown ? run->trace.len : shown;
+        bool diverged = run->diverged_at >= 0 && len == run->trace.len;
+        basin_draw_trajectory(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color, diverged);
+    }
+}

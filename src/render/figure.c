@@ -1,0 +1,209 @@
+/* figure.c: laying out, drawing and writing a lab's figure. */
+#include "figure.h"
+
+#include "chart.h"
+
+#include "engine/error.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+basin_figure_options basin_figure_defaults(void)
+{
+    return (basin_figure_options){.width = 1600, .height = 900, .dpi = 200, .font_scale = 1, .grid = 256};
+}
+
+int basin_format_from_path(const char *path, basin_format *format)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (dot && (!slash || dot > slash)) {
+        if (strcasecmp(dot, ".png") == 0)
+            return *format = BASIN_FORMAT_PNG, 0;
+        if (strcasecmp(dot, ".svg") == 0)
+            return *format = BASIN_FORMAT_SVG, 0;
+        if (strcasecmp(dot, ".pdf") == 0)
+            return *format = BASIN_FORMAT_PDF, 0;
+    }
+    basin_error_set("'%s': unknown format '%s' (write .png, .svg or .pdf)", path, dot && (!slash || dot > slash) ? dot : "");
+    return -1;
+}
+
+basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_figure_options *o, double w, double h,
+                                             const basin_theme *theme)
+{
+    basin_figure_layout l = {0};
+    double f = theme->font_size, margin = 0.8 * f;
+    (void)o;
+    for (size_t i = 0; i < lab->n_views; i++)
+        l.views[l.n++] = lab->views[i];
+    l.title = (basin_rect){margin, 0, w - 2 * margin, 2.6 * f};
+    l.legend = (basin_rect){margin, h - 2.4 * f, w - 2 * margin, 2.2 * f};
+    basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
+    if (l.n == 0)
+        return l;
+    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR;
+    if (contour_first && l.n > 1) {
+        double left = fmin(body.w * 0.58, body.h + 6.5 * f);
+        l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
+        double column = body.w - left, each = body.h / (double)(l.n - 1);
+        for (size_t i = 1; i < l.n; i++)
+            l.panel[i] = (basin_rect){body.x + left, body.y + each * (double)(i - 1), column, each};
+    } else {
+        double each = body.w / (double)l.n;
+        for (size_t i = 0; i < l.n; i++)
+            l.panel[i] = (basin_rect){body.x + each * (double)i, body.y, each, body.h};
+    }
+    return l;
+}
+
+static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, const basin_theme *theme)
+{
+    double f = theme->font_size, size = 0.9 * f, swatch = 1.6 * f, gap = 1.4 * f;
+    char text[256];
+    double total = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_run *run = lab->runs[i].run;
+        if (run && run->diverged_at >= 0)
+            snprintf(text, sizeof text, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
+        else
+            snprintf(text, sizeof text, "%s", lab->runs[i].label);
+        total += swatch + 0.4 * f + basin_text_width(cr, theme, size, text) + (i ? gap : 0);
+    }
+    double x = r->x + fmax(0, (r->w - total) / 2), y = r->y + r->h / 2;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_run *run = lab->runs[i].run;
+        if (run && run->diverged_at >= 0)
+            snprintf(text, sizeof text, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
+        else
+            snprintf(text, sizeof text, "%s", lab->runs[i].label);
+        const double *c = lab->runs[i].color;
+        cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+        cairo_set_line_width(cr, theme->line_width * 1.3);
+        cairo_move_to(cr, x, y);
+        cairo_line_to(cr, x + swatch, y);
+        cairo_stroke(cr);
+        x += swatch + 0.4 * f;
+        basin_text(cr, theme, size, theme->text, x, y, 0, 0.5, 0, text);
+        x += basin_text_width(cr, theme, size, text) + gap;
+    }
+}
+
+/* Loss against step (f − f* where f* is known, on a log axis when positive) or the learning rate. */
+static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, basin_view view)
+{
+    basin_series *series = calloc(lab->n_runs, sizeof *series);
+    double **buffers = calloc(2 * lab->n_runs, sizeof *buffers);
+    int status = -1;
+    if (!series || !buffers)
+        goto done;
+    double f_min = lab->problem->f_min;
+    bool gap = view == BASIN_VIEW_LOSS && isfinite(f_min);
+    bool all_positive = true;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_trace *tr = &lab->runs[i].run->trace;
+        double *x = buffers[2 * i] = malloc((tr->len + 1) * sizeof *x);
+        double *y = buffers[2 * i + 1] = malloc((tr->len + 1) * sizeof *y);
+        if (!x || !y)
+            goto done;
+        for (size_t t = 0; t < tr->len; t++) {
+            x[t] = (double)t;
+            y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? tr->loss[t] - f_min : tr->loss[t];
+            all_positive = all_positive && y[t] > 0;
+        }
+        series[i] = (basin_series){x, y, tr->len, {0}, false, lab->runs[i].run->diverged_at >= 0};
+        memcpy(series[i].rgb, lab->runs[i].color, sizeof series[i].rgb);
+    }
+    if (view == BASIN_VIEW_LR)
+        basin_chart_lines(cr, r, theme, series, lab->n_runs, false, "learning rate", "step", "η");
+    else
+        /* Where f* is known, f − f* ≥ 0 and exact zeros (a solved quadratic) fall off the log axis. */
+        basin_chart_lines(cr, r, theme, series, lab->n_runs, gap || all_positive, "loss", "step",
+                          gap ? "f − f*" : "f");
+    status = 0;
+done:
+    for (size_t i = 0; buffers && i < 2 * lab->n_runs; i++)
+        free(buffers[i]);
+    free(buffers);
+    free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the curves");
+    return status;
+}
+
+int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o)
+{
+    basin_theme theme = basin_theme_make(o->dark, o->font_scale);
+    basin_figure_layout l = basin_figure_layout_make(lab, o, w, h, &theme);
+    basin_set_color(cr, theme.background);
+    cairo_paint(cr);
+    basin_text(cr, &theme, 1.3 * theme.font_size, theme.text, w / 2, l.title.y + l.title.h / 2, 0.5, 0.5, 0,
+               lab->title);
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.views[i] == BASIN_VIEW_CONTOUR) {
+            basin_contour_view v;
+            if (basin_contour_view_init(&v, lab, l.panel[i], &theme, o->grid) != 0)
+                return -1;
+            /* The surface names the panel, unless the figure's title already does. */
+            const char *title = strcmp(lab->title, lab->surface.text) != 0 ? lab->surface.text : NULL;
+            basin_contour_view_backdrop(&v, cr, &theme, title, o->labels);
+            basin_contour_view_runs(&v, cr, lab, &theme, SIZE_MAX);
+            basin_contour_view_free(&v);
+        } else if (draw_curves(cr, l.panel[i], lab, &theme, l.views[i]) != 0) {
+            return -1;
+        }
+    }
+    draw_legend(cr, &l.legend, lab, &theme);
+    return 0;
+}
+
+static const char *status_text(cairo_status_t status)
+{
+    return cairo_status_to_string(status);
+}
+
+int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,
+                       cairo_write_func_t write, void *closure)
+{
+    double scale = o->dpi / 72.0, w = o->width / scale, h = o->height / scale;
+    cairo_surface_t *surface;
+    if (format == BASIN_FORMAT_PNG)
+        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o->width, o->height);
+    else if (format == BASIN_FORMAT_SVG)
+        surface = cairo_svg_surface_create_for_stream(write, closure, w, h);
+    else
+        surface = cairo_pdf_surface_create_for_stream(write, closure, w, h);
+    cairo_status_t status = cairo_surface_status(surface);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        basin_error_set("cannot create the figure: %s", status_text(status));
+        cairo_surface_destroy(surface);
+        return -1;
+    }
+    if (format == BASIN_FORMAT_PDF)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, lab->title);
+    cairo_t *cr = cairo_create(surface);
+    if (format == BASIN_FORMAT_PNG)
+        cairo_scale(cr, scale, scale);
+    int drawn = basin_figure_draw(cr, w, h, lab, o);
+    status = cairo_status(cr);
+    cairo_destroy(cr);
+    if (drawn == 0 && status == CAIRO_STATUS_SUCCESS && format == BASIN_FORMAT_PNG)
+        status = cairo_surface_write_to_png_stream(surface, write, closure);
+    cairo_surface_finish(surface);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (drawn != 0)
+        return -1;
+    if (status != CAIRO_STATUS_SUCCESS) {
+        basin_error_set("cannot write the figure: %s", status_text(status));
+        return -1;
+    }
+    return 0;
+}

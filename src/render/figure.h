@@ -1,0 +1,51 @@
+/* figure.h: a lab's whole figure: its title, one panel per view (the contour view on the left, the
+ * others beside it), a shared legend; drawn on any cairo target and written as PNG, SVG or PDF. */
+#ifndef BASIN_FIGURE_H
+#define BASIN_FIGURE_H
+
+#include "contour_view.h"
+#include "theme.h"
+
+#include "lab/lab.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+
+typedef enum { BASIN_FORMAT_PNG, BASIN_FORMAT_SVG, BASIN_FORMAT_PDF } basin_format;
+
+typedef struct basin_figure_options {
+    int width, height; /* pixels for PNG; with dpi, the page size of SVG and PDF */
+    double dpi;        /* pixels per inch: fonts are in points, so this scales a PNG's text */
+    bool dark;
+    double font_scale;
+    bool labels;       /* label the contour lines */
+    size_t grid;       /* heatmap samples per side */
+} basin_figure_options;
+
+/* The defaults: 1600×900 at 200 dpi, light, a 256-point grid. */
+basin_figure_options basin_figure_defaults(void);
+
+/* The format named by path's extension (.png, .svg, .pdf, any case). Returns 0, or -1 with a message. */
+int basin_format_from_path(const char *path, basin_format *format);
+
+/* The layout of a figure of size w × h points: where each of the lab's views goes. */
+typedef struct basin_figure_layout {
+    basin_rect title, legend;
+    basin_rect panel[BASIN_VIEW_COUNT];
+    basin_view views[BASIN_VIEW_COUNT];
+    size_t n;
+} basin_figure_layout;
+
+basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_figure_options *o, double w, double h,
+                                             const basin_theme *theme);
+
+/* Draws the figure of a simulated lab on cr, whose user space is w × h points. Returns 0, or -1 with a
+ * message (the surface cannot be sampled, out of memory). */
+int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o);
+
+/* Renders the figure and writes it in format through write (cairo's stream writer) to closure. Returns
+ * 0 only when cairo reports success, else -1 with a message. */
+int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,
+                       cairo_write_func_t write, void *closure);
+
+#endif

@@ -1,0 +1,149 @@
+/* plot.c: plot frames, axes and text. */
+#include "plot.h"
+
+#include "ticks.h"
+
+#include <math.h>
+
+void basin_set_color(cairo_t *cr, basin_rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void set_font(cairo_t *cr, const basin_theme *theme, double size)
+{
+    cairo_select_font_face(cr, theme->font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+double basin_text_width(cairo_t *cr, const basin_theme *theme, double size, const char *text)
+{
+    cairo_text_extents_t ext;
+    set_font(cr, theme, size);
+    cairo_text_extents(cr, text, &ext);
+    return ext.x_advance;
+}
+
+void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y, double ax,
+                double ay, double angle, const char *text)
+{
+    cairo_font_extents_t font;
+    cairo_text_extents_t ext;
+    set_font(cr, theme, size);
+    cairo_font_extents(cr, &font);
+    cairo_text_extents(cr, text, &ext);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_rotate(cr, angle);
+    double height = font.ascent + font.descent;
+    cairo_move_to(cr, -ax * ext.x_advance, -ay * height + font.ascent);
+    basin_set_color(cr, color);
+    cairo_show_text(cr, text);
+    cairo_restore(cr);
+}
+
+basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xmin, double xmax, bool xlog,
+                           double ymin, double ymax, bool ylog)
+{
+    double f = theme->font_size;
+    double left = 5.2 * f, right = 1.2 * f, top = 2.2 * f, bottom = 3.4 * f;
+    basin_plot p = {{outer.x + left, outer.y + top, fmax(outer.w - left - right, 1), fmax(outer.h - top - bottom, 1)},
+                    xmin, xmax, ymin, ymax, xlog, ylog};
+    return p;
+}
+
+void basin_plot_equal_aspect(basin_plot *p)
+{
+    double sx = p->area.w / (p->xmax - p->xmin), sy = p->area.h / (p->ymax - p->ymin);
+    if (sx > sy) {
+        double w = sy * (p->xmax - p->xmin);
+        p->area.x += (p->area.w - w) / 2;
+        p->area.w = w;
+    } else {
+        double h = sx * (p->ymax - p->ymin);
+        p->area.y += (p->area.h - h) / 2;
+        p->area.h = h;
+    }
+}
+
+static double fraction(double v, double lo, double hi, bool log)
+{
+    if (log)
+        return v > 0 ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : -1e6;
+    return (v - lo) / (hi - lo);
+}
+
+double basin_plot_x(const basin_plot *p, double x)
+{
+    return p->area.x + fraction(x, p->xmin, p->xmax, p->xlog) * p->area.w;
+}
+
+double basin_plot_y(const basin_plot *p, double y)
+{
+    return p->area.y + p->area.h - fraction(y, p->ymin, p->ymax, p->ylog) * p->area.h;
+}
+
+void basin_plot_clip(cairo_t *cr, const basin_plot *p)
+{
+    cairo_rectangle(cr, p->area.x, p->area.y, p->area.w, p->area.h);
+    cairo_clip(cr);
+}
+
+#define MAX_TICKS 32
+
+void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const char *title,
+                     const char *xlabel, const char *ylabel, bool grid)
+{
+    double f = theme->font_size, tick_size = 0.85 * f, tick_len = 0.35 * f;
+    double ticks[MAX_TICKS], step;
+    char label[64];
+    const basin_rect *a = &p->area;
+    cairo_save(cr);
+    cairo_set_line_width(cr, 0.06 * f);
+
+    size_t nx = basin_ticks(p->xmin, p->xmax, p->xlog, (int)fmax(2, a->w / (6 * f)), ticks, MAX_TICKS, &step);
+    for (size_t i = 0; i < nx; i++) {
+        double x = basin_plot_x(p, ticks[i]);
+        if (grid) {
+            basin_set_color(cr, theme->grid);
+            cairo_move_to(cr, x, a->y);
+            cairo_line_to(cr, x, a->y + a->h);
+            cairo_stroke(cr);
+        }
+        basin_set_color(cr, theme->frame);
+        cairo_move_to(cr, x, a->y + a->h);
+        cairo_line_to(cr, x, a->y + a->h + tick_len);
+        cairo_stroke(cr);
+        basin_tick_label(ticks[i], step, label, sizeof label);
+        basin_text(cr, theme, tick_size, theme->muted, x, a->y + a->h + 1.4 * tick_len, 0.5, 0, 0, label);
+    }
+    size_t ny = basin_ticks(p->ymin, p->ymax, p->ylog, (int)fmax(2, a->h / (3.5 * f)), ticks, MAX_TICKS, &step);
+    double widest = 0;
+    for (size_t i = 0; i < ny; i++) {
+        double y = basin_plot_y(p, ticks[i]);
+        if (grid) {
+            basin_set_color(cr, theme->grid);
+            cairo_move_to(cr, a->x, y);
+            cairo_line_to(cr, a->x + a->w, y);
+            cairo_stroke(cr);
+        }
+        basin_set_color(cr, theme->frame);
+        cairo_move_to(cr, a->x - tick_len, y);
+        cairo_line_to(cr, a->x, y);
+        cairo_stroke(cr);
+        basin_tick_label(ticks[i], step, label, sizeof label);
+        basin_text(cr, theme, tick_size, theme->muted, a->x - 1.6 * tick_len, y, 1, 0.5, 0, label);
+        widest = fmax(widest, basin_text_width(cr, theme, tick_size, label));
+    }
+    basin_set_color(cr, theme->frame);
+    cairo_rectangle(cr, a->x, a->y, a->w, a->h);
+    cairo_stroke(cr);
+    if (title)
+        basin_text(cr, theme, 1.1 * f, theme->text, a->x + a->w / 2, a->y - 0.5 * f, 0.5, 1, 0, title);
+    if (xlabel)
+        basin_text(cr, theme, f, theme->text, a->x + a->w / 2, a->y + a->h + 1.9 * f, 0.5, 0, 0, xlabel);
+    if (ylabel)
+        basin_text(cr, theme, f, theme->text, a->x - 1.6 * tick_len - widest - 0.4 * f, a->y + a->h / 2, 0.5, 1,
+                   -M_PI / 2, ylabel);
+    cairo_restore(cr);
+}

@@ -1,0 +1,52 @@
+/* plot.h: one plot: a data area inside a panel, its mapping from data to points (linear or log), its
+ * frame, ticks, grid, title and axis labels; and text drawing for everything else. */
+#ifndef BASIN_PLOT_H
+#define BASIN_PLOT_H
+
+#include "theme.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+
+typedef struct basin_rect {
+    double x, y, w, h;
+} basin_rect;
+
+typedef struct basin_plot {
+    basin_rect area; /* the data area, in points */
+    double xmin, xmax, ymin, ymax;
+    bool xlog, ylog;
+} basin_plot;
+
+/* A plot filling outer less room for a title, tick labels and axis labels. Ranges must be increasing
+ * (positive on a log axis). Can't fail. */
+basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xmin, double xmax, bool xlog,
+                           double ymin, double ymax, bool ylog);
+
+/* Shrinks the data area (centred) so that one unit is as long on x as on y (contour views). */
+void basin_plot_equal_aspect(basin_plot *p);
+
+/* Data to points. Values outside the range map outside the area; on a log axis, values ≤ 0 map to
+ * -∞-ward points far outside. */
+double basin_plot_x(const basin_plot *p, double x);
+double basin_plot_y(const basin_plot *p, double y);
+
+/* Draws the frame, grid (if grid), ticks with labels, the title above and the axis labels (NULL: none). */
+void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const char *title,
+                     const char *xlabel, const char *ylabel, bool grid);
+
+/* Clips cr to the data area (cairo_save first; cairo_restore to undo). */
+void basin_plot_clip(cairo_t *cr, const basin_plot *p);
+
+/* Draws UTF-8 text of size points at (x, y) anchored by (ax, ay): 0 left/top, 0.5 centre, 1 right/bottom
+ * (of the text's logical extents), rotated by angle radians. */
+void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y, double ax,
+                double ay, double angle, const char *text);
+
+/* The advance width of text at size points. */
+double basin_text_width(cairo_t *cr, const basin_theme *theme, double size, const char *text);
+
+/* Sets cr's source colour. */
+void basin_set_color(cairo_t *cr, basin_rgb c);
+
+#endif

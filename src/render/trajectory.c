@@ -1,0 +1,95 @@
+/* trajectory.c: drawing one run's path. */
+#include "trajectory.h"
+
+#include <math.h>
+
+#define DOTS_UP_TO 200 /* steps shown as dots when a run has at most this many */
+#define ARROWS 8
+
+static void point(const basin_plot *p, const basin_trace *tr, size_t t, double *x, double *y)
+{
+    *x = basin_plot_x(p, tr->w[2 * t]);
+    *y = basin_plot_y(p, tr->w[2 * t + 1]);
+}
+
+/* A filled arrowhead at (x, y) pointing along (dx, dy). */
+static void arrowhead(cairo_t *cr, double x, double y, double dx, double dy, double size)
+{
+    double n = hypot(dx, dy);
+    dx /= n;
+    dy /= n;
+    cairo_move_to(cr, x + dx * size, y + dy * size);
+    cairo_line_to(cr, x - dx * size - dy * size * 0.6, y - dy * size + dx * size * 0.6);
+    cairo_line_to(cr, x - dx * size + dy * size * 0.6, y - dy * size - dx * size * 0.6);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
+                           size_t len, const double rgb[3], bool diverged)
+{
+    if (len == 0)
+        return;
+    double lw = theme->line_width, x, y;
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t t = 0; t < len; t++) {
+        point(p, tr, t, &x, &y);
+        if (t == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    /* A halo in the background colour keeps the line readable on any heatmap colour. */
+    cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.75);
+    cairo_set_line_width(cr, 2.2 * lw);
+    cairo_stroke_preserve(cr);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_set_line_width(cr, lw);
+    cairo_stroke(cr);
+
+    if (len <= DOTS_UP_TO) {
+        for (size_t t = 1; t + 1 < len; t++) {
+            point(p, tr, t, &x, &y);
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, x, y, 0.75 * lw, 0, 2 * M_PI);
+        }
+        cairo_fill(cr);
+    }
+    size_t every = len / ARROWS > 1 ? len / ARROWS : 1;
+    for (size_t t = every / 2; t + 1 < len; t += every) {
+        double x0, y0, x1, y1;
+        point(p, tr, t, &x0, &y0);
+        point(p, tr, t + 1, &x1, &y1);
+        if (hypot(x1 - x0, y1 - y0) > 4 * lw)
+            arrowhead(cr, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 1.8 * lw);
+    }
+
+    point(p, tr, 0, &x, &y); /* start: a ringed disc */
+    cairo_arc(cr, x, y, 2.6 * lw, 0, 2 * M_PI);
+    cairo_fill_preserve(cr);
+    basin_set_color(cr, theme->background);
+    cairo_set_line_width(cr, 0.7 * lw);
+    cairo_stroke(cr);
+    point(p, tr, len - 1, &x, &y);
+    double r = 2.4 * lw;
+    if (diverged) { /* a cross where the run left the finite world */
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_set_line_width(cr, 1.2 * lw);
+        cairo_move_to(cr, x - r, y - r);
+        cairo_line_to(cr, x + r, y + r);
+        cairo_move_to(cr, x - r, y + r);
+        cairo_line_to(cr, x + r, y - r);
+        cairo_stroke(cr);
+    } else if (len > 1) { /* end: a square */
+        cairo_rectangle(cr, x - 0.8 * r, y - 0.8 * r, 1.6 * r, 1.6 * r);
+        basin_set_color(cr, theme->background);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_set_line_width(cr, 0.8 * lw);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}

@@ -1,0 +1,18 @@
+/* trajectory.h: a run's path over a 2-D view: a polyline with a halo, step dots for short runs,
+ * arrows for direction, a start marker, an end marker, and a cross where a run diverged. */
+#ifndef BASIN_TRAJECTORY_H
+#define BASIN_TRAJECTORY_H
+
+#include "plot.h"
+#include "theme.h"
+
+#include "engine/run.h"
+
+#include <cairo.h>
+
+/* Draws the first len rows of trace (2-D) in colour rgb on plot p, clipped to its area; diverged marks
+ * the last row with a cross. Can't fail (cairo errors are sticky on cr). */
+void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
+                           size_t len, const double rgb[3], bool diverged);
+
+#endif

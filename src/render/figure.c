@@ -63,33 +63,40 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     return l;
 }
 
+static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
+{
+    const basin_run *run = lab->runs[i].run;
+    if (run && run->diverged_at >= 0)
+        snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
+    else
+        snprintf(text, size, "%s", lab->runs[i].label);
+}
+
+/* One row of entries, centred; its text shrinks (to 60 % at most) when the row would overflow. */
 static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, const basin_theme *theme)
 {
-    double f = theme->font_size, size = 0.9 * f, swatch = 1.6 * f, gap = 1.4 * f;
+    double f = theme->font_size, size = 0.9 * f;
     char text[256];
     double total = 0;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_run *run = lab->runs[i].run;
-        if (run && run->diverged_at >= 0)
-            snprintf(text, sizeof text, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
-        else
-            snprintf(text, sizeof text, "%s", lab->runs[i].label);
-        total += swatch + 0.4 * f + basin_text_width(cr, theme, size, text) + (i ? gap : 0);
+        legend_text(lab, i, text, sizeof text);
+        total += (2.0 + (i ? 1.4 : 0)) * size + basin_text_width(cr, theme, size, text);
     }
+    if (total > r->w) {
+        size *= fmax(0.6, r->w / total);
+        total *= size / (0.9 * f);
+    }
+    double swatch = 1.6 * size, gap = 1.4 * size;
     double x = r->x + fmax(0, (r->w - total) / 2), y = r->y + r->h / 2;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_run *run = lab->runs[i].run;
-        if (run && run->diverged_at >= 0)
-            snprintf(text, sizeof text, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
-        else
-            snprintf(text, sizeof text, "%s", lab->runs[i].label);
+        legend_text(lab, i, text, sizeof text);
         const double *c = lab->runs[i].color;
         cairo_set_source_rgb(cr, c[0], c[1], c[2]);
         cairo_set_line_width(cr, theme->line_width * 1.3);
         cairo_move_to(cr, x, y);
         cairo_line_to(cr, x + swatch, y);
         cairo_stroke(cr);
-        x += swatch + 0.4 * f;
+        x += swatch + 0.4 * size;
         basin_text(cr, theme, size, theme->text, x, y, 0, 0.5, 0, text);
         x += basin_text_width(cr, theme, size, text) + gap;
     }

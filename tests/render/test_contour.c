@@ -1,0 +1,183 @@
+/* test_contour.c: marching squares on functions with known level sets (circles of a paraboloid, the
+ * hyperbolas and axes of a saddle, the two saddle-cell cases), and nice ticks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "render/contour.h"
+#include "render/ticks.h"
+
+#include <math.h>
+#include <string.h>
+
+#define N 101 /* grid points per side over [-2, 2] (the saddle test uses an even count, below) */
+
+static int grid_n = N;  /* the grid in use */
+static double radius;   /* the circle being checked */
+
+typedef struct collected {
+    double worst;  /* the largest |g(x, y)| over segment ends, g = 0 on the exact level set */
+    double length; /* total length in data units */
+    size_t count;
+    double (*g)(double x, double y);
+    double pts[8][4];
+} collected;
+
+static double to_data(double i)
+{
+    return -2 + 4 * i / (grid_n - 1);
+}
+
+static void collect(double i0, double j0, double i1, double j1, void *user)
+{
+    collected *c = user;
+    double x0 = to_data(i0), y0 = to_data(j0), x1 = to_data(i1), y1 = to_data(j1);
+    if (c->g)
+        c->worst = fmax(c->worst, fmax(fabs(c->g(x0, y0)), fabs(c->g(x1, y1))));
+    c->length += hypot(x1 - x0, y1 - y0);
+    if (c->count < 8) {
+        double seg[4] = {i0, j0, i1, j1};
+        memcpy(c->pts[c->count], seg, sizeof seg);
+    }
+    c->count++;
+}
+
+static double radius_error(double x, double y)
+{
+    return hypot(x, y) - radius;
+}
+
+static double hyperbola_error(double x, double y)
+{
+    return x * y - 0.5;
+}
+
+static double axes_error(double x, double y)
+{
+    return fmin(fabs(x), fabs(y));
+}
+
+static void fill(double *f, double (*fn)(double, double))
+{
+    for (int j = 0; j < grid_n; j++)
+        for (int i = 0; i < grid_n; i++)
+            f[j * grid_n + i] = fn(to_data(i), to_data(j));
+}
+
+static double paraboloid(double x, double y)
+{
+    return x * x + y * y;
+}
+
+static double saddle(double x, double y)
+{
+    return x * y;
+}
+
+static void test_paraboloid_circles(void **state)
+{
+    (void)state;
+    static double f[N * N];
+    grid_n = N;
+    fill(f, paraboloid);
+    for (radius = 0.5; radius <= 1.75; radius += 0.25) {
+        /* Along an edge [x₀, x₀+h] the function is t² + const; interpolating it linearly puts the
+         * crossing (r − x₀)(x₀ + h − r)/(2x₀ + h) ≤ h²/(4(2r − h)) away, and the radius moves less. */
+        double h = 4.0 / (N - 1), bound = h * h / (4 * (2 * radius - h));
+        collected e = {.g = radius_error};
+        basin_contour_segments(f, N, N, radius * radius, collect, &e);
+        if (e.worst > bound)
+            fail_msg("circle r=%g: an end lies %.3g off the circle (bound %.3g)", radius, e.worst, bound);
+        assert_close(e.length, 2 * M_PI * radius, 0.001 * 2 * M_PI * radius);
+    }
+    collected none = {0};
+    assert_int_equal(basin_contour_segments(f, N, N, 100, collect, &none), 0); /* above every value */
+}
+
+static void test_saddle_level_sets(void **state)
+{
+    (void)state;
+    /* An even grid: no grid point lies on an axis, so no value equals the level exactly. */
+    enum { M = 100 };
+    static double f[M * M];
+    grid_n = M;
+    fill(f, saddle);
+    collected hyp = {.g = hyperbola_error};
+    basin_contour_segments(f, M, M, 0.5, collect, &hyp);
+    assert_true(hyp.count > 50);
+    assert_true(hyp.worst < 2e-3);
+    /* xy is linear along every cell edge, so the crossings of level 0 are exact: the two axes. Only the
+     * centre cell is a saddle: its mean 0 is not above the level, so it cuts its two inside corners
+     * with diagonals of length h/√2 instead of crossing with two axis pieces of length h. */
+    collected axes = {.g = axes_error};
+    basin_contour_segments(f, M, M, 0, collect, &axes);
+    double h = 4.0 / (M - 1);
+    assert_true(axes.worst < 1e-15);
+    assert_close(axes.length, 8 - (2 - sqrt(2)) * h, 1e-12);
+}
+
+/* One cell with a and c above, b and d below (case 5): the mean decides which corners are joined. */
+static void test_ambiguous_cells(void **state)
+{
+    (void)state;
+    double grid[4] = {1, -1,  /* row 0: a = (0,0), b = (1,0) */
+                      -1, 1}; /* row 1: d = (0,1), c = (1,1) */
+    collected c = {0};
+    /* Level 0.2: the mean 0 is below, so the inside corners a and c are cut off separately. */
+    assert_int_equal(basin_contour_segments(grid, 2, 2, 0.2, collect, &c), 2);
+    /* Segment around a joins the left and bottom edges: one end has i = 0, the other j = 0. */
+    assert_close(c.pts[0][0], 0, 0);
+    assert_close(c.pts[0][3], 0, 0);
+    assert_close(c.pts[0][1], 0.4, 1e-15); /* (0.2 − 1)/(−1 − 1) along a→d */
+    /* Level −0.2: the mean is above; the outside corners b and d are cut off instead. */
+    collected d = {0};
+    assert_int_equal(basin_contour_segments(grid, 2, 2, -0.2, collect, &d), 2);
+    assert_close(d.pts[0][1], 0, 0);  /* around b: from the bottom edge ... */
+    assert_close(d.pts[0][2], 1, 0);  /* ... to the right edge */
+    /* A non-finite corner skips the cell. */
+    grid[0] = NAN;
+    collected n = {0};
+    assert_int_equal(basin_contour_segments(grid, 2, 2, 0, collect, &n), 0);
+}
+
+static void test_ticks(void **state)
+{
+    (void)state;
+    double t[32], step;
+    size_t n = basin_ticks(0, 1, false, 5, t, 32, &step);
+    assert_int_equal(n, 6);
+    assert_close(step, 0.2, 1e-15);
+    assert_close(t[5], 1, 1e-12);
+    n = basin_ticks(-2.7, 3.1, false, 6, t, 32, &step);
+    assert_close(step, 1, 0);
+    assert_close(t[0], -2, 0);
+    assert_int_equal(n, 6);
+    n = basin_ticks(1e-3, 250, true, 6, t, 32, &step);
+    assert_close(step, 0, 0);
+    assert_int_equal(n, 6);
+    assert_close(t[0], 1e-3, 1e-18);
+    char label[32];
+    basin_tick_label(1e-3, 0, label, sizeof label);
+    assert_string_equal(label, "10⁻³");
+    basin_tick_label(0.25, 0.25, label, sizeof label);
+    assert_string_equal(label, "0.25");
+    basin_tick_label(-2, 1, label, sizeof label);
+    assert_string_equal(label, "−2");
+    basin_tick_label(2500, 500, label, sizeof label);
+    assert_string_equal(label, "2500");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_paraboloid_circles),
+        cmocka_unit_test(test_saddle_level_sets),
+        cmocka_unit_test(test_ambiguous_cells),
+        cmocka_unit_test(test_ticks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -35,12 +35,19 @@ void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *
     basin_plot_clip(cr, p);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    /* Points closer than a third of a line width to the last one drawn add nothing visible (a run
+     * converging piles hundreds onto one spot) but cost as much to stroke: skip them, keep the last. */
+    double kept_x = 0, kept_y = 0, close = lw / 3;
     for (size_t t = 0; t < len; t++) {
         point(p, tr, t, &x, &y);
         if (t == 0)
             cairo_move_to(cr, x, y);
-        else
+        else if (t + 1 == len || fabs(x - kept_x) > close || fabs(y - kept_y) > close)
             cairo_line_to(cr, x, y);
+        else
+            continue;
+        kept_x = x;
+        kept_y = y;
     }
     /* A halo in the background colour keeps the line readable on any heatmap colour. */
     cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.75);

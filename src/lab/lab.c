@@ -164,13 +164,28 @@ static bool section_seen_before(const basin_lab_entries *e, size_t i)
     return false;
 }
 
+/* Finds ".KEY=" in an assignment: the first dot followed by a key word (letters, digits after the first,
+ * underscores) and '='. Run names may hold dots, commas and '=' ("GD, η = 0.039.opt=..."). */
+static const char *key_dot(const char *assignment, const char **eq)
+{
+    for (const char *dot = strchr(assignment, '.'); dot; dot = strchr(dot + 1, '.')) {
+        const char *c = dot + 1;
+        if (!isalpha((unsigned char)*c) && *c != '_')
+            continue;
+        while (isalnum((unsigned char)*c) || *c == '_')
+            c++;
+        if (*c == '=' && dot > assignment) {
+            *eq = c;
+            return dot;
+        }
+    }
+    return NULL;
+}
+
 int basin_lab_override(basin_lab_entries *e, const char *assignment)
 {
-    const char *eq = strchr(assignment, '=');
-    const char *dot = eq ? eq : assignment + strlen(assignment);
-    while (dot > assignment && *dot != '.')
-        dot--;
-    if (!eq || *dot != '.' || dot == assignment || dot + 1 == eq) {
+    const char *eq = NULL, *dot = key_dot(assignment, &eq);
+    if (!dot) {
         basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
         return -1;
     }

@@ -90,6 +90,17 @@ static void test_overrides(void **state)
     assert_int_equal(lab.runs[1].seed, 3);
     basin_lab_free(&lab);
 
+    /* A run name with dots, a comma and '=' in it. */
+    const char *named = "[lab]\nsurface = booth\nstart = 0,0\n[run GD, η = 0.039]\nopt = sgd:lr=0.039\n";
+    char *rename[] = {"GD, η = 0.039.opt=sgd:lr=0.02"};
+    if (basin_lab_load(&lab, lab_file(named), rename, 1) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_string_equal(lab.runs[0].label, "GD, η = 0.039");
+    assert_close(basin_params_real(&lab.runs[0].opt.params, "lr"), 0.02, 0);
+    basin_lab_free(&lab);
+    unlink(path);
+    lab_file(scene);
+
     char *bad[] = {"Nesterov.opt=sgd:lr=1"};
     assert_int_equal(basin_lab_load(&lab, path, bad, 1), -1);
     assert_string_equal(basin_error_message(), "--set 'Nesterov.opt=sgd:lr=1': no run named 'Nesterov' (runs: GD, Momentum)");

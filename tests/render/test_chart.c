@@ -1,0 +1,106 @@
+/* test_chart.c: the general charts drawn on an image and read back: histogram bars as tall as their
+ * counts (or densities), bars as tall as their values, a line chart on a log axis through its points. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "render/chart.h"
+
+#include <cairo.h>
+#include <math.h>
+
+static const double red[3] = {1, 0, 0};
+
+static cairo_surface_t *canvas(cairo_t **cr)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 600, 400);
+    *cr = cairo_create(s);
+    cairo_set_source_rgb(*cr, 1, 1, 1);
+    cairo_paint(*cr);
+    return s;
+}
+
+static bool is_red(cairo_surface_t *s, double x, double y)
+{
+    cairo_surface_flush(s);
+    uint32_t v = *(uint32_t *)(cairo_image_surface_get_data(s) + (int)y * cairo_image_surface_get_stride(s) + 4 * (int)x);
+    return (v >> 16 & 0xff) > 200 && (v >> 8 & 0xff) < 80 && (v & 0xff) < 80;
+}
+
+/* The bar spanning [x0, x1] reaches exactly height value: solid just below it, not just above. */
+static void expect_bar(cairo_surface_t *s, const basin_plot *p, double x0, double x1, double value)
+{
+    double x = basin_plot_x(p, (x0 + x1) / 2), top = basin_plot_y(p, value);
+    if (!is_red(s, x, top + 2) || is_red(s, x, top - 2))
+        fail_msg("the bar over [%g, %g] does not end at %g (pixel row %.1f)", x0, x1, value, top);
+}
+
+static void test_histogram(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 1);
+    double values[] = {0.1, 1.1, 1.2, 2.1, 2.2, 2.3, 3.1, 3.2, 3.3, 3.4, 4}; /* 1, 2, 3, 5 per unit bin */
+    basin_plot p = basin_chart_histogram(cr, (basin_rect){0, 0, 600, 400}, &theme, values, 11, 4, false, red, "h", "λ");
+    double lo = 0.1, w = (4 - 0.1) / 4;
+    int counts[4] = {1, 2, 3, 5};
+    for (int b = 0; b < 4; b++)
+        expect_bar(s, &p, lo + b * w, lo + (b + 1) * w, counts[b]);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+
+    s = canvas(&cr); /* as a density, the bars' area is 1 */
+    p = basin_chart_histogram(cr, (basin_rect){0, 0, 600, 400}, &theme, values, 11, 4, true, red, "h", "λ");
+    expect_bar(s, &p, lo + 3 * w, lo + 4 * w, 5 / (11 * w));
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+static void test_bars(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 1);
+    const char *names[] = {"layer 1", "layer 2", "layer 3"};
+    double variances[] = {1, 0.1, 0.01};
+    basin_plot p = basin_chart_bars(cr, (basin_rect){0, 0, 600, 400}, &theme, names, variances, 3, true, red, "Var", "σ²");
+    for (int i = 0; i < 3; i++)
+        expect_bar(s, &p, i + 0.15, i + 0.85, variances[i]);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+static void test_lines_on_a_log_axis(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 2); /* thick lines */
+    double x[] = {0, 1, 2, 3, 4}, y[] = {1, 1e-2, 1e-4, -1, 1e-8}; /* −1 cannot sit on a log axis: a gap */
+    basin_series line = {x, y, 5, {1, 0, 0}, false, false};
+    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, &line, 1, true, "loss", "step", "f");
+    assert_true(p.ylog);
+    assert_true(is_red(s, basin_plot_x(&p, 0.5), basin_plot_y(&p, 1e-1))); /* geometric midpoint on the line */
+    assert_true(is_red(s, basin_plot_x(&p, 1.5), basin_plot_y(&p, 1e-3)));
+    assert_false(is_red(s, basin_plot_x(&p, 3.5), basin_plot_y(&p, 1e-6))); /* the gap around −1 */
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_bars),
+        cmocka_unit_test(test_lines_on_a_log_axis),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    cairo_debug_reset_static_data();
+    return failed;
+}

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static const char usage[] =
@@ -26,6 +27,17 @@ static const char usage[] =
     "  --version      show the version\n"
     "\n"
     "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
+
+int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(err, "basin %s: ", command);
+    vfprintf(err, fmt, ap);
+    fputc('\n', err);
+    va_end(ap);
+    return -1;
+}
 
 typedef struct command {
     const char *name;

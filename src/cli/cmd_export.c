@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,17 +48,7 @@ typedef struct export_options {
     basin_figure_options figure;
 } export_options;
 
-static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage_error(FILE *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("basin export: ", err);
-    vfprintf(err, fmt, ap);
-    fputc('\n', err);
-    va_end(ap);
-    return -1;
-}
+#define usage_error(err, ...) basin_cli_usage_error((err), "export", __VA_ARGS__)
 
 static int parse_positive(const char *text, double max, double *out)
 {

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,18 +59,7 @@ typedef struct run_options {
     double tol;
 } run_options;
 
-/* Writes "basin run: MESSAGE" as one line and returns -1. */
-static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage_error(FILE *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("basin run: ", err);
-    vfprintf(err, fmt, ap);
-    fputc('\n', err);
-    va_end(ap);
-    return -1;
-}
+#define usage_error(err, ...) basin_cli_usage_error((err), "run", __VA_ARGS__)
 
 static int parse_real(const char *text, double *out)
 {

@@ -14,6 +14,9 @@ typedef struct basin_cli_scene {
     size_t n_opts;
 } basin_cli_scene;
 
+/* Writes "basin COMMAND: MESSAGE" as one line to err and returns -1 (for option parsers). */
+int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Builds the lab of a scene given by options and simulates it. Returns an exit status; on failure the
  * message ("basin COMMAND: ...") is written to err and lab holds nothing. */
 int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_cli_scene *scene, FILE *err);

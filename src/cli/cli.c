@@ -13,7 +13,8 @@ static const char usage[] =
     "on test surfaces, quadratics and least squares, with their trajectories.\n"
     "\n"
     "commands:\n"
-    "  race     race every optimizer on an ill-conditioned quadratic (what `basin` alone does)\n"
+    "  open     open a lab in the interactive window (what `basin` alone does, on the default demo)\n"
+    "  race     race every optimizer on an ill-conditioned quadratic, printed as a table\n"
     "  run      run optimizers on a surface; print a summary table or the trajectories as CSV\n"
     "  list     list the surfaces, optimizers and schedules with their keys and defaults\n"
     "  export   draw a lab (a lab file, or specs) as a PNG, SVG or PDF figure\n"
@@ -50,6 +51,7 @@ static const command commands[] = {
     {"run", basin_cmd_run, basin_run_usage},
     {"list", basin_cmd_list, basin_list_usage},
     {"export", basin_cmd_export, basin_export_usage},
+    {"open", basin_cmd_open, basin_open_usage},
 };
 
 static const command *find_command(const char *name)
@@ -68,7 +70,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: race, run, list, export)\n", argv[c ? 3 : 2]);
+        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export)\n", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);
@@ -78,8 +80,8 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
 int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc < 2) {
-        char *race[] = {"race", NULL};
-        return basin_cmd_race(1, race, out, err);
+        char *open[] = {"open", NULL};
+        return basin_cmd_open(1, open, out, err);
     }
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
@@ -92,7 +94,7 @@ int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(name);
     if (!c) {
-        fprintf(err, "basin: unknown command '%s' (commands: race, run, list, export; see basin --help)\n", name);
+        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export; see basin --help)\n", name);
         return BASIN_EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1, out, err);

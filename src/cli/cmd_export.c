@@ -2,7 +2,7 @@
  * figure, written whole or not at all. */
 #include "cli.h"
 #include "commands.h"
-#include "output_file.h"
+#include "render/output_file.h"
 
 #include "engine/error.h"
 #include "render/figure.h"

@@ -1,8 +1,8 @@
 /* cmd_run.c: `basin run` (optimizers on a surface, summary table or CSV) and `basin race` (the built-in
- * race on an ill-conditioned quadratic, Basin's main job until the window exists). */
+ * race on an ill-conditioned quadratic, as a table). */
 #include "cli.h"
 #include "commands.h"
-#include "output_file.h"
+#include "render/output_file.h"
 
 #include "engine/error.h"
 #include "engine/linalg.h"
@@ -49,8 +49,7 @@ const char basin_race_usage[] =
     "usage: basin race\n"
     "\n"
     "Races every optimizer on the ill-conditioned quadratic quadratic:eig=1/50,angle=30 from (2.5, 1.5)\n"
-    "for 150 steps and prints the summary table. It is `basin run` with a fixed line-up; `basin` with no\n"
-    "command does this.\n";
+    "for 150 steps and prints the summary table. It is `basin run` with a fixed line-up.\n";
 
 typedef struct run_options {
     const char *surface, *schedule, *start, *steps, *seed, *batch, *csv;

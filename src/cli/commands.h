@@ -25,10 +25,12 @@ int basin_cmd_run(int argc, char **argv, FILE *out, FILE *err);  /* basin run */
 int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err); /* basin race (the default job) */
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err); /* basin list */
 int basin_cmd_export(int argc, char **argv, FILE *out, FILE *err); /* basin export */
+int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err);   /* basin open (the window) */
 
 extern const char basin_run_usage[];
 extern const char basin_race_usage[];
 extern const char basin_list_usage[];
 extern const char basin_export_usage[];
+extern const char basin_open_usage[];
 
 #endif

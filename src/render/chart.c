@@ -2,6 +2,7 @@
 #include "chart.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define LOG_DECADES 12
@@ -13,6 +14,13 @@ static bool usable(double y, bool ylog)
 
 basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                              size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel)
+{
+    return basin_chart_lines_upto(cr, outer, theme, series, n_series, SIZE_MAX, ylog, title, xlabel, ylabel);
+}
+
+basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
+                                  size_t n_series, size_t shown, bool ylog, const char *title, const char *xlabel,
+                                  const char *ylabel)
 {
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     for (size_t s = 0; s < n_series; s++)
@@ -59,7 +67,8 @@ basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *t
         const basin_series *se = &series[s];
         bool pen_down = false;
         double last_x = NAN, last_y = NAN;
-        for (size_t i = 0; i < se->n; i++) {
+        size_t n = se->n < shown ? se->n : shown;
+        for (size_t i = 0; i < n; i++) {
             if (!isfinite(se->x[i]) || !usable(se->y[i], ylog)) {
                 pen_down = false;
                 continue;
@@ -78,7 +87,7 @@ basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *t
         cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        if (se->end_cross && isfinite(last_x)) {
+        if (se->end_cross && n == se->n && isfinite(last_x)) {
             double r = 2.2 * theme->line_width;
             cairo_move_to(cr, last_x - r, last_y - r);
             cairo_line_to(cr, last_x + r, last_y + r);

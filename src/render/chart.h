@@ -19,10 +19,15 @@ typedef struct basin_series {
     bool end_cross; /* mark the last point with a cross (a diverged run) */
 } basin_series;
 
-/* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is the
- * data's, padded; a log axis starts at most 12 decades below its top. Returns the plot used. */
+/* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is padded;
+ * a log axis starts at most 12 decades below its top. Returns the plot used. */
 basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                              size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel);
+
+/* The same, drawing each series' first shown points on axes fitted to all of its points. */
+basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
+                                  size_t n_series, size_t shown, bool ylog, const char *title, const char *xlabel,
+                                  const char *ylabel);
 
 /* A histogram of n values in bins equal bins over their range; density scales bars to unit area. */
 basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,

@@ -103,7 +103,8 @@ static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, 
 }
 
 /* Loss against step (f − f* where f* is known, on a log axis when positive) or the learning rate. */
-static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, basin_view view)
+static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, basin_view view,
+                       size_t shown)
 {
     basin_series *series = calloc(lab->n_runs, sizeof *series);
     double **buffers = calloc(2 * lab->n_runs, sizeof *buffers);
@@ -128,11 +129,11 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
         memcpy(series[i].rgb, lab->runs[i].color, sizeof series[i].rgb);
     }
     if (view == BASIN_VIEW_LR)
-        basin_chart_lines(cr, r, theme, series, lab->n_runs, false, "learning rate", "step", "η");
+        basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, false, "learning rate", "step", "η");
     else
         /* Where f* is known, f − f* ≥ 0 and exact zeros (a solved quadratic) fall off the log axis. */
-        basin_chart_lines(cr, r, theme, series, lab->n_runs, gap || all_positive, "loss", "step",
-                          gap ? "f − f*" : "f");
+        basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, gap || all_positive, "loss", "step",
+                               gap ? "f − f*" : "f");
     status = 0;
 done:
     for (size_t i = 0; buffers && i < 2 * lab->n_runs; i++)
@@ -144,30 +145,60 @@ done:
     return status;
 }
 
-int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o)
+void basin_figure_cache_free(basin_figure_cache *cache)
+{
+    if (cache->has_view)
+        basin_contour_view_free(&cache->view);
+    *cache = (basin_figure_cache){0};
+}
+
+static bool same_options(const basin_figure_options *a, const basin_figure_options *b)
+{
+    return a->dark == b->dark && a->font_scale == b->font_scale && a->labels == b->labels && a->grid == b->grid;
+}
+
+int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,
+                           const basin_figure_options *o, size_t shown, basin_figure_cache *cache)
 {
     basin_theme theme = basin_theme_make(o->dark, o->font_scale);
     basin_figure_layout l = basin_figure_layout_make(lab, o, w, h, &theme);
+    if (cache && (cache->lab != lab || cache->w != w || cache->h != h || cache->scale != scale ||
+                  !same_options(&cache->options, o)))
+        basin_figure_cache_free(cache);
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
     basin_text(cr, &theme, 1.3 * theme.font_size, theme.text, w / 2, l.title.y + l.title.h / 2, 0.5, 0.5, 0,
                lab->title);
     for (size_t i = 0; i < l.n; i++) {
-        if (l.views[i] == BASIN_VIEW_CONTOUR) {
-            basin_contour_view v;
-            if (basin_contour_view_init(&v, lab, l.panel[i], &theme, o->grid) != 0)
+        if (l.views[i] != BASIN_VIEW_CONTOUR) {
+            if (draw_curves(cr, l.panel[i], lab, &theme, l.views[i], shown) != 0)
                 return -1;
-            /* The surface names the panel, unless the figure's title already does. */
-            const char *title = strcmp(lab->title, lab->surface.text) != 0 ? lab->surface.text : NULL;
-            basin_contour_view_backdrop(&v, cr, &theme, title, o->labels);
-            basin_contour_view_runs(&v, cr, lab, &theme, SIZE_MAX);
-            basin_contour_view_free(&v);
-        } else if (draw_curves(cr, l.panel[i], lab, &theme, l.views[i]) != 0) {
-            return -1;
+            continue;
         }
+        basin_contour_view local, *v = cache ? &cache->view : &local;
+        if (!cache || !cache->has_view) {
+            if (basin_contour_view_init(v, lab, l.panel[i], &theme, o->grid) != 0)
+                return -1;
+            if (cache)
+                *cache = (basin_figure_cache){lab, w, h, scale, *o, true, *v};
+        }
+        /* The surface names the panel, unless the figure's title already does. */
+        const char *title = strcmp(lab->title, lab->surface.text) != 0 ? lab->surface.text : NULL;
+        if (cache)
+            basin_contour_view_backdrop_cached(v, cr, &theme, title, o->labels, scale);
+        else
+            basin_contour_view_backdrop(v, cr, &theme, title, o->labels);
+        basin_contour_view_runs(v, cr, lab, &theme, shown);
+        if (!cache)
+            basin_contour_view_free(v);
     }
     draw_legend(cr, &l.legend, lab, &theme);
     return 0;
+}
+
+int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o)
+{
+    return basin_figure_draw_live(cr, w, h, 1, lab, o, SIZE_MAX, NULL);
 }
 
 static const char *status_text(cairo_status_t status)

@@ -83,6 +83,21 @@ double basin_plot_y(const basin_plot *p, double y)
     return p->area.y + p->area.h - fraction(y, p->ymin, p->ymax, p->ylog) * p->area.h;
 }
 
+static double from_fraction(double t, double lo, double hi, bool log)
+{
+    return log ? pow(10, log10(lo) + t * (log10(hi) - log10(lo))) : lo + t * (hi - lo);
+}
+
+double basin_plot_data_x(const basin_plot *p, double px)
+{
+    return from_fraction((px - p->area.x) / p->area.w, p->xmin, p->xmax, p->xlog);
+}
+
+double basin_plot_data_y(const basin_plot *p, double py)
+{
+    return from_fraction((p->area.y + p->area.h - py) / p->area.h, p->ymin, p->ymax, p->ylog);
+}
+
 void basin_plot_clip(cairo_t *cr, const basin_plot *p)
 {
     cairo_rectangle(cr, p->area.x, p->area.y, p->area.w, p->area.h);

@@ -31,6 +31,10 @@ void basin_plot_equal_aspect(basin_plot *p);
 double basin_plot_x(const basin_plot *p, double x);
 double basin_plot_y(const basin_plot *p, double y);
 
+/* Points to data: the inverse of basin_plot_x and basin_plot_y. */
+double basin_plot_data_x(const basin_plot *p, double px);
+double basin_plot_data_y(const basin_plot *p, double py);
+
 /* Draws the frame, grid (if grid), ticks with labels, the title above and the axis labels (NULL: none). */
 void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const char *title,
                      const char *xlabel, const char *ylabel, bool grid);

@@ -285,18 +285,12 @@ static void test_list_help_and_race(void **state)
     assert_non_null(strstr(r.out, "basin 0."));
     result_free(&r);
 
-    char *no_args[] = {"basin", NULL};
-    char *out = NULL, *err = NULL;
-    size_t lo, le;
-    FILE *fo = open_memstream(&out, &lo), *fe = open_memstream(&err, &le);
-    assert_int_equal(basin_cli_main(1, no_args, fo, fe), 0);
-    fclose(fo);
-    fclose(fe);
-    assert_non_null(strstr(out, "Basin race"));
-    assert_non_null(strstr(out, "\nnewton "));
-    assert_string_equal(err, "");
-    free(out);
-    free(err);
+    r = basin("race", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Basin race"));
+    assert_non_null(strstr(r.out, "\nnewton "));
+    assert_string_equal(r.err, "");
+    result_free(&r);
 }
 
 int main(void)

@@ -1,0 +1,255 @@
+/* app.c: the window's life: SDL2 and an OpenGL 3.3 core context (libepoxy), the frame loop (events,
+ * playback, drawing the panels with the plot kit, presenting them through GL), and the test hooks
+ * (--frames, --screenshot, --bench-frames, --script). */
+#include "app.h"
+
+#include "script.h"
+#include "state.h"
+
+#include "engine/error.h"
+#include "render/output_file.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIXED_DT (1.0 / 60) /* seconds a frame advances playback in scripted and timed runs */
+
+static int compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Saves the back buffer as a PNG, whole or not at all. */
+static int save_screenshot(const basin_app *app, const char *path)
+{
+    cairo_surface_t *image = basin_gl_read_pixels(app->pix_w, app->pix_h);
+    basin_output_file f;
+    if (!image || basin_output_open(&f, path, stdout) != 0) {
+        if (image)
+            cairo_surface_destroy(image);
+        return -1;
+    }
+    cairo_status_t status = cairo_surface_write_to_png_stream(image, write_stream, f.stream);
+    cairo_surface_destroy(image);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        basin_output_abort(&f);
+        basin_error_set("cannot write '%s': %s", path, cairo_status_to_string(status));
+        return -1;
+    }
+    return basin_output_commit(&f);
+}
+
+/* Keeps the canvas the drawable's size. */
+static int fit_canvas(basin_app *app)
+{
+    SDL_GetWindowSize(app->window, &app->win_w, &app->win_h);
+    SDL_GL_GetDrawableSize(app->window, &app->pix_w, &app->pix_h);
+    if (app->canvas && cairo_image_surface_get_width(app->canvas) == app->pix_w &&
+        cairo_image_surface_get_height(app->canvas) == app->pix_h)
+        return 0;
+    if (app->canvas)
+        cairo_surface_destroy(app->canvas);
+    app->canvas = cairo_image_surface_create(CAIRO_FORMAT_RGB24, app->pix_w, app->pix_h);
+    if (cairo_surface_status(app->canvas) != CAIRO_STATUS_SUCCESS) {
+        basin_error_set("out of memory for a %d×%d window", app->pix_w, app->pix_h);
+        return -1;
+    }
+    return 0;
+}
+
+/* Draws the panels of the published lab (under the live lock) into the canvas. */
+static int draw_panels(basin_app *app, const basin_lab *lab)
+{
+    cairo_t *cr = cairo_create(app->canvas);
+    double scale = (double)app->pix_w / app->win_w;
+    cairo_scale(cr, scale, scale);
+    basin_figure_options o = basin_figure_defaults();
+    o.dark = app->presenter;
+    o.font_scale = app->presenter ? 2 : 1.35;
+    basin_theme theme = basin_theme_make(o.dark, o.font_scale);
+    double strip = 1.8 * theme.font_size;
+    int status = 0;
+    if (lab) {
+        status = basin_figure_draw_live(cr, app->win_w, app->win_h - strip, scale, lab, &o, (size_t)app->shown,
+                                        &app->cache);
+    } else {
+        basin_set_color(cr, theme.background);
+        cairo_paint(cr);
+    }
+    basin_app_draw_overlay(app, cr, lab);
+    cairo_destroy(cr);
+    return status;
+}
+
+static void advance(basin_app *app, const basin_lab *lab, double dt)
+{
+    if (!lab || !app->playing)
+        return;
+    double last = (double)lab->steps + 1;
+    app->shown = fmin(app->shown + app->speed * dt, last);
+    if (app->shown >= last)
+        app->playing = false;
+}
+
+static int open_window(basin_app *app, const basin_app_options *o, FILE *err)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(err, "basin open: no display to open a window on (%s); export a figure instead: "
+                     "basin export LAB.ini -o figure.png\n", SDL_GetError());
+        return -1;
+    }
+    /* Without a display SDL falls back to its headless drivers: fine for timed and scripted runs (they
+     * render and read back), but nobody would see an interactive window. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    bool timed = o->frames > 0 || o->bench_frames > 0 || o->script;
+    if (!timed && driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0)) {
+        fprintf(err, "basin open: no display to open a window on (SDL found only its '%s' driver); export a "
+                     "figure instead: basin export LAB.ini -o figure.png\n", driver);
+        return -1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    app->window = SDL_CreateWindow("Basin", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->width, o->height, flags);
+    if (!app->window) {
+        fprintf(err, "basin open: cannot open a window: %s\n", SDL_GetError());
+        return -1;
+    }
+    app->gl = SDL_GL_CreateContext(app->window);
+    if (!app->gl || epoxy_gl_version() < 33) {
+        fprintf(err, "basin open: no OpenGL 3.3 core context: %s\n", app->gl ? "the driver offers less" : SDL_GetError());
+        return -1;
+    }
+    SDL_GL_SetSwapInterval(timed ? 0 : 1);
+    if (basin_gl_panels_init(&app->panels) != 0) {
+        fprintf(err, "basin open: %s\n", basin_error_message());
+        return -1;
+    }
+    if (o->presenter) {
+        app->presenter = true;
+        SDL_SetWindowFullscreen(app->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    }
+    return 0;
+}
+
+static void close_window(basin_app *app)
+{
+    basin_live_stop(&app->live);
+    basin_figure_cache_free(&app->cache);
+    if (app->canvas)
+        cairo_surface_destroy(app->canvas);
+    if (app->gl) {
+        basin_gl_panels_free(&app->panels);
+        SDL_GL_DeleteContext(app->gl);
+    }
+    if (app->window)
+        SDL_DestroyWindow(app->window);
+    SDL_Quit();
+    for (size_t i = 0; i < app->n_sets; i++)
+        free(app->sets[i]);
+    free(app->sets);
+    free(app->lab_path);
+}
+
+int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
+{
+    basin_app app = {.speed = 30, .shown = 1}; /* opens paused: the presenter presses play */
+    basin_script script = {0};
+    double *frame_ms = NULL;
+    int status = 1;
+    app.lab_path = strdup(o->lab_path);
+    for (size_t i = 0; i < o->n_sets; i++)
+        basin_app_set(&app, o->sets[i]);
+    if (o->script && basin_script_open(&script, o->script) != 0) {
+        fprintf(err, "basin open: %s\n", basin_error_message());
+        status = 2;
+        goto done;
+    }
+    if (open_window(&app, o, err) != 0)
+        goto done;
+    if (basin_live_start(&app.live) != 0) {
+        fprintf(err, "basin open: %s\n", basin_error_message());
+        goto done;
+    }
+    basin_app_rebuild(&app);
+    app.playing = o->bench_frames > 0; /* the benchmark times frames with the runs playing */
+    basin_live_wait(&app.live, 30000);
+    if (app.live.error[0]) {
+        fprintf(err, "basin open: %s\n", app.live.error);
+        status = 2;
+        goto done;
+    }
+    int total = o->bench_frames > 0 ? o->bench_frames : o->frames;
+    frame_ms = calloc(total > 0 ? (size_t)total : 1, sizeof *frame_ms);
+    bool timed = total > 0 || o->script;
+    unsigned drawn_generation = app.live.built;
+    Uint64 last = SDL_GetPerformanceCounter(), ticks = SDL_GetPerformanceFrequency();
+    for (int frame = 0; !app.quit && (total <= 0 || frame < total); frame++) {
+        Uint64 start = SDL_GetPerformanceCounter();
+        if (o->script && !script.done) {
+            int step = basin_script_step(&script, o->script);
+            if (step < 0) {
+                fprintf(err, "basin open: %s\n", basin_error_message());
+                status = 2;
+                goto done;
+            }
+            if (script.screenshot[0])
+                basin_live_wait(&app.live, 30000); /* show the lab the script's input asked for */
+            if (step > 0)
+                app.quit = true;
+        }
+        SDL_LockMutex(app.live.lock);
+        if (app.live.built != drawn_generation) { /* a new lab: its backdrop must be drawn anew */
+            basin_figure_cache_free(&app.cache);
+            drawn_generation = app.live.built;
+            if (app.live.error[0])
+                basin_app_say(&app, "%s", app.live.error);
+        }
+        SDL_Event e;
+        while (SDL_PollEvent(&e))
+            basin_app_handle(&app, &e);
+        double dt = timed ? FIXED_DT : (double)(start - last) / (double)ticks;
+        last = start;
+        advance(&app, app.live.lab, dt);
+        int drawn = fit_canvas(&app) == 0 ? draw_panels(&app, app.live.lab) : -1;
+        SDL_UnlockMutex(app.live.lock);
+        if (drawn != 0) {
+            fprintf(err, "basin open: %s\n", basin_error_message());
+            goto done;
+        }
+        basin_gl_panels_upload(&app.panels, app.canvas);
+        glViewport(0, 0, app.pix_w, app.pix_h);
+        basin_gl_panels_draw(&app.panels);
+        const char *shot = script.screenshot[0] ? script.screenshot
+                           : (o->screenshot && total > 0 && frame == total - 1) ? o->screenshot : NULL;
+        if (shot && save_screenshot(&app, shot) != 0) {
+            fprintf(err, "basin open: screenshot: %s\n", basin_error_message());
+            goto done;
+        }
+        SDL_GL_SwapWindow(app.window);
+        if (o->bench_frames > 0) {
+            glFinish();
+            frame_ms[frame] = 1e3 * (double)(SDL_GetPerformanceCounter() - start) / (double)ticks;
+        }
+    }
+    if (o->bench_frames > 0) {
+        qsort(frame_ms, (size_t)o->bench_frames, sizeof *frame_ms, compare);
+        fprintf(out, "frame_ms_median=%.2f frame_ms_p95=%.2f\n", frame_ms[o->bench_frames / 2],
+                frame_ms[(int)(0.95 * (o->bench_frames - 1))]);
+    }
+    status = 0;
+done:
+    free(frame_ms);
+    basin_script_close(&script);
+    close_window(&app);
+    return status;
+}

@@ -1,0 +1,40 @@
+/* live.h: the lab the window shows, rebuilt and simulated by a worker thread so that the event loop
+ * never waits: the main thread posts a request (a lab file and its overrides) and keeps drawing the last
+ * published lab, which it reads under the lock. */
+#ifndef BASIN_LIVE_H
+#define BASIN_LIVE_H
+
+#include "lab/lab.h"
+
+#include <SDL.h>
+#include <stdbool.h>
+
+typedef struct basin_live {
+    SDL_mutex *lock;
+    SDL_cond *wake;
+    SDL_Thread *thread;
+    /* the request (main thread, under lock) */
+    char *path;
+    char **sets;
+    size_t n_sets;
+    unsigned requested;
+    bool quit;
+    /* the result (worker, under lock) */
+    basin_lab *lab;    /* the published lab, or NULL before the first build */
+    unsigned built;    /* the request the result answers */
+    char error[512];   /* why the last request failed ("" when it did not) */
+} basin_live;
+
+/* Starts the worker. Returns 0, or -1 with a message. */
+int basin_live_start(basin_live *live);
+
+/* Asks for the lab at path with overrides sets (copied). Never blocks on a build. */
+void basin_live_request(basin_live *live, const char *path, char *const *sets, size_t n_sets);
+
+/* Waits until the latest request is answered (for scripted runs and tests), at most timeout_ms. */
+void basin_live_wait(basin_live *live, unsigned timeout_ms);
+
+/* Stops the worker and frees everything. */
+void basin_live_stop(basin_live *live);
+
+#endif

@@ -1,0 +1,119 @@
+/* script.c: injecting scripted input as SDL events. */
+#include "script.h"
+
+#include "engine/error.h"
+
+#include <SDL.h>
+#include <errno.h>
+#include <string.h>
+
+int basin_script_open(basin_script *s, const char *path)
+{
+    *s = (basin_script){.file = fopen(path, "r")};
+    if (!s->file) {
+        basin_error_set("%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void basin_script_close(basin_script *s)
+{
+    if (s->file)
+        fclose(s->file);
+    *s = (basin_script){0};
+}
+
+static void push_button(int type, int x, int y)
+{
+    SDL_Event e = {.type = (Uint32)type};
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.x = x;
+    e.button.y = y;
+    e.button.clicks = 1;
+    SDL_PushEvent(&e);
+}
+
+static void push_motion(int x, int y)
+{
+    SDL_Event e = {.type = SDL_MOUSEMOTION};
+    e.motion.x = x;
+    e.motion.y = y;
+    SDL_PushEvent(&e);
+}
+
+static SDL_Keycode key_named(const char *name)
+{
+    static const struct {
+        const char *name;
+        SDL_Keycode key;
+    } names[] = {{"space", SDLK_SPACE},   {"right", SDLK_RIGHT},       {"left", SDLK_LEFT},
+                 {"r", SDLK_r},           {"plus", SDLK_PLUS},         {"minus", SDLK_MINUS},
+                 {"f", SDLK_f},           {"e", SDLK_e},               {"question", SDLK_SLASH},
+                 {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i].name, name) == 0)
+            return names[i].key;
+    if (name[0] >= '1' && name[0] <= '9' && name[1] == '\0')
+        return SDLK_1 + (name[0] - '1');
+    return SDLK_UNKNOWN;
+}
+
+int basin_script_step(basin_script *s, const char *path)
+{
+    s->screenshot[0] = '\0';
+    SDL_SetModState(KMOD_NONE);
+    if (s->waiting > 0) {
+        s->waiting--;
+        return 0;
+    }
+    char line[1200], word[32], arg[1024];
+    for (;;) {
+        if (!fgets(line, sizeof line, s->file)) {
+            s->done = true;
+            return 1;
+        }
+        s->line++;
+        line[strcspn(line, "#\n")] = '\0';
+        if (sscanf(line, "%31s", word) == 1)
+            break;
+    }
+    int x, y, x1, y1, n;
+    if (strcmp(word, "wait") == 0 && sscanf(line, "%*s %d", &n) == 1 && n >= 0) {
+        s->waiting = n;
+    } else if ((strcmp(word, "click") == 0 || strcmp(word, "shift-click") == 0) &&
+               sscanf(line, "%*s %d %d", &x, &y) == 2) {
+        if (word[0] == 's')
+            SDL_SetModState(KMOD_LSHIFT);
+        push_motion(x, y);
+        push_button(SDL_MOUSEBUTTONDOWN, x, y);
+        push_button(SDL_MOUSEBUTTONUP, x, y);
+    } else if (strcmp(word, "drag") == 0 && sscanf(line, "%*s %d %d %d %d", &x, &y, &x1, &y1) == 4) {
+        push_motion(x, y);
+        push_button(SDL_MOUSEBUTTONDOWN, x, y);
+        push_motion(x1, y1);
+        push_button(SDL_MOUSEBUTTONUP, x1, y1);
+    } else if (strcmp(word, "move") == 0 && sscanf(line, "%*s %d %d", &x, &y) == 2) {
+        push_motion(x, y);
+    } else if (strcmp(word, "wheel") == 0 && sscanf(line, "%*s %d %d %d", &x, &y, &n) == 3) {
+        push_motion(x, y);
+        SDL_Event e = {.type = SDL_MOUSEWHEEL};
+        e.wheel.y = n;
+        SDL_PushEvent(&e);
+    } else if (strcmp(word, "key") == 0 && sscanf(line, "%*s %1023s", arg) == 1 && key_named(arg) != SDLK_UNKNOWN) {
+        SDL_Event e = {.type = SDL_KEYDOWN};
+        e.key.state = SDL_PRESSED;
+        e.key.keysym.sym = key_named(arg);
+        SDL_PushEvent(&e);
+    } else if (strcmp(word, "screenshot") == 0 && sscanf(line, "%*s %1023s", arg) == 1) {
+        snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);
+    } else if (strcmp(word, "quit") == 0) {
+        s->done = true;
+        return 1;
+    } else {
+        basin_error_set("%s:%d: not a command: '%s' (see basin open --help)", path, s->line, line);
+        return -1;
+    }
+    return 0;
+}

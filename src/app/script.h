@@ -1,0 +1,35 @@
+/* script.h: a test hook: a file of input events injected into the window as real SDL events, one
+ * command per frame. Commands (one per line, # starts a comment):
+ *     wait N              render N frames
+ *     click X Y           left click at window point (X, Y)
+ *     shift-click X Y     the same with shift held
+ *     drag X0 Y0 X1 Y1    press at (X0, Y0), move to (X1, Y1), release
+ *     move X Y            move the mouse there
+ *     wheel X Y N         turn the wheel N notches (positive zooms in) over (X, Y)
+ *     key NAME            press a key: space right left r plus minus f e question pagedown pageup q 1 … 9
+ *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
+ *     quit                close the window */
+#ifndef BASIN_SCRIPT_H
+#define BASIN_SCRIPT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct basin_script {
+    FILE *file;
+    int line;
+    int waiting;            /* frames left to wait */
+    char screenshot[1024];  /* set when a screenshot is due this frame */
+    bool done;
+} basin_script;
+
+/* Opens a script. Returns 0, or -1 with "FILE: message". */
+int basin_script_open(basin_script *s, const char *path);
+
+/* Runs the next command (pushing SDL events). Returns 0, 1 at quit or the end, or -1 with "FILE:LINE:
+ * message" for a bad command. */
+int basin_script_step(basin_script *s, const char *path);
+
+void basin_script_close(basin_script *s);
+
+#endif

@@ -1,0 +1,115 @@
+/* cmd_open.c: `basin open`: a lab in the interactive window (and `basin` alone: the default demo). */
+#include "cli.h"
+#include "commands.h"
+
+#include "app/app.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char basin_open_usage[] =
+    "usage: basin open [LAB.ini] [OPTIONS]\n"
+    "\n"
+    "Opens a lab in the window and plays it (default: demos/quadratic.ini). Keys: space play/pause,\n"
+    "→ ← step, r reset, + − speed, click to move every start (shift-click: the selected run's), 1–9 select\n"
+    "a run, wheel and drag zoom and pan, PageDown/PageUp next/previous lab, e export to PDF and PNG,\n"
+    "f or F11 presenter mode, ? help, q quit.\n"
+    "\n"
+    "options:\n"
+    "  --size WxH           window size in points (default 1280x800)\n"
+    "  --presenter          start in presenter mode (full screen, large type, dark)\n"
+    "  --set SECTION.KEY=V  override a key of the lab (repeatable)\n"
+    "  --frames N           render N frames, then quit\n"
+    "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
+    "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"
+    "  --script FILE        inject input events from FILE, one command a frame (a test hook):\n"
+    "                         wait N | click X Y | shift-click X Y | drag X0 Y0 X1 Y1 | move X Y |\n"
+    "                         wheel X Y N | key NAME | screenshot FILE | quit\n"
+    "                       key names: space right left r plus minus f e question pagedown pageup q 1…9\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 no window could be opened or a failure while running, 2 bad usage or input.\n";
+
+static int positive(const char *text, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno || v < 1 || v > 10000000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
+{
+    enum { OPT_SIZE = 256, OPT_PRESENTER, OPT_SET, OPT_FRAMES, OPT_SCREENSHOT, OPT_BENCH, OPT_SCRIPT };
+    static const struct option longs[] = {
+        {"size", required_argument, NULL, OPT_SIZE},     {"presenter", no_argument, NULL, OPT_PRESENTER},
+        {"set", required_argument, NULL, OPT_SET},       {"frames", required_argument, NULL, OPT_FRAMES},
+        {"screenshot", required_argument, NULL, OPT_SCREENSHOT}, {"bench-frames", required_argument, NULL, OPT_BENCH},
+        {"script", required_argument, NULL, OPT_SCRIPT}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    basin_app_options o = {.lab_path = BASIN_DEMOS_DIR "/quadratic.ini", .width = 1280, .height = 800};
+    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int status = BASIN_EXIT_USAGE;
+    if (!sets)
+        return basin_cli_usage_error(err, "open", "out of memory"), BASIN_EXIT_FAILURE;
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        const char *token = argv[optind - 1];
+        switch (c) {
+        case OPT_SIZE: {
+            char *end;
+            long w = strtol(optarg, &end, 10), h = *end == 'x' ? strtol(end + 1, &end, 10) : 0;
+            if (*end != '\0' || w < 320 || h < 240 || w > 16384 || h > 16384) {
+                basin_cli_usage_error(err, "open", "--size '%s' is not WIDTHxHEIGHT from 320x240 to 16384x16384", optarg);
+                goto done;
+            }
+            o.width = (int)w;
+            o.height = (int)h;
+            break;
+        }
+        case OPT_PRESENTER: o.presenter = true; break;
+        case OPT_SET: sets[o.n_sets++] = optarg; break;
+        case OPT_FRAMES:
+        case OPT_BENCH:
+            if (positive(optarg, c == OPT_FRAMES ? &o.frames : &o.bench_frames) != 0) {
+                basin_cli_usage_error(err, "open", "%s '%s' is not a whole number from 1", token, optarg);
+                goto done;
+            }
+            break;
+        case OPT_SCREENSHOT: o.screenshot = optarg; break;
+        case OPT_SCRIPT: o.script = optarg; break;
+        case 'h':
+            fputs(basin_open_usage, out);
+            status = BASIN_EXIT_OK;
+            goto done;
+        case ':':
+            basin_cli_usage_error(err, "open", "option '%s' needs a value", token);
+            goto done;
+        default:
+            basin_cli_usage_error(err, "open", "unknown option '%.*s' (see basin open --help)", (int)strcspn(token, "="), token);
+            goto done;
+        }
+    }
+    if (optind < argc)
+        o.lab_path = argv[optind++];
+    if (optind < argc) {
+        basin_cli_usage_error(err, "open", "unexpected argument '%s' (one lab file at most)", argv[optind]);
+        goto done;
+    }
+    if (o.screenshot && o.frames <= 0) {
+        basin_cli_usage_error(err, "open", "--screenshot needs --frames N (or use a script's screenshot command)");
+        goto done;
+    }
+    o.sets = sets;
+    status = basin_app_run(&o, out, err);
+done:
+    free(sets);
+    return status;
+}

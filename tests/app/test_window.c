@@ -1,0 +1,207 @@
+/* test_window.c: the real window under Xvfb (llvmpipe), driven by injected input (basin open --script)
+ * and checked through its screenshots: it draws the lab; space plays the runs; a click moves the runs'
+ * start to where the click was; ? shows the help overlay; --frames/--screenshot and --bench-frames work;
+ * a missing display is a clear error. Run by meson under xvfb-run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <cairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/basin-window-XXXXXX";
+
+static const char *in_dir(const char *name)
+{
+    static char paths[8][512];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 512, "%s/%s", dir, name);
+    return p;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    return system(command) == 0 ? 0 : -1;
+}
+
+/* Runs basin with arguments; returns its exit status, its output into out (if non-NULL). */
+static int basin(char *out, size_t size, const char *args)
+{
+    char command[2048];
+    snprintf(command, sizeof command, "'%s' %s 2>&1", getenv("BASIN_EXE"), args);
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    size_t n = fread(out ? out : (char[4096]){0}, 1, out ? size - 1 : 4095, p);
+    if (out)
+        out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+typedef struct shot {
+    cairo_surface_t *image;
+    int w, h;
+} shot;
+
+static shot load(const char *path)
+{
+    shot s = {cairo_image_surface_create_from_png(path), 0, 0};
+    if (cairo_surface_status(s.image) != CAIRO_STATUS_SUCCESS)
+        fail_msg("no screenshot %s", path);
+    s.w = cairo_image_surface_get_width(s.image);
+    s.h = cairo_image_surface_get_height(s.image);
+    return s;
+}
+
+static void rgb_at(const shot *s, int x, int y, int rgb[3])
+{
+    uint32_t v = *(uint32_t *)(cairo_image_surface_get_data(s->image) + y * cairo_image_surface_get_stride(s->image) + 4 * x);
+    rgb[0] = v >> 16 & 0xff;
+    rgb[1] = v >> 8 & 0xff;
+    rgb[2] = v & 0xff;
+}
+
+static bool near(const int a[3], unsigned hex, int tolerance)
+{
+    int b[3] = {(int)(hex >> 16 & 0xff), (int)(hex >> 8 & 0xff), (int)(hex & 0xff)};
+    return abs(a[0] - b[0]) <= tolerance && abs(a[1] - b[1]) <= tolerance && abs(a[2] - b[2]) <= tolerance;
+}
+
+/* Pixels of colour hex in the box. */
+static long count(const shot *s, unsigned hex, int x0, int y0, int x1, int y1)
+{
+    long n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
+            int rgb[3];
+            rgb_at(s, x, y, rgb);
+            n += near(rgb, hex, 24);
+        }
+    return n;
+}
+
+static const unsigned gd_blue = 0x1f77b4, momentum_orange = 0xff7f0e;
+
+static void test_scripted_session(void **state)
+{
+    (void)state;
+    FILE *f = fopen(in_dir("session.txt"), "w");
+    fprintf(f, "# the session a person would have\n"
+               "wait 2\nscreenshot %s\n"
+               "key space\nwait 30\nscreenshot %s\n"
+               "click 560 430\nwait 2\nscreenshot %s\n"
+               "key question\nwait 1\nscreenshot %s\nquit\n",
+            in_dir("paused.png"), in_dir("played.png"), in_dir("clicked.png"), in_dir("help.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --set lab.views=contour --script '%s'", BASIN_DEMOS_DIR,
+             in_dir("session.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+
+    shot paused = load(in_dir("paused.png")), played = load(in_dir("played.png"));
+    shot clicked = load(in_dir("clicked.png")), help = load(in_dir("help.png"));
+    assert_int_equal(paused.w, 1280);
+    assert_int_equal(paused.h, 800);
+
+    /* Paused at step 0 only the start markers show; thirty frames of play draw the paths. */
+    long before = count(&paused, gd_blue, 0, 0, 1280, 760), after = count(&played, gd_blue, 0, 0, 1280, 760);
+    print_message("GD's colour: %ld pixels paused, %ld after playing\n", before, after);
+    assert_true(after > before + 500);
+
+    /* The click moved every run's start there; the last run (momentum) is drawn on top. */
+    int rgb[3];
+    rgb_at(&clicked, 560, 430, rgb);
+    if (!near(rgb, momentum_orange, 40))
+        fail_msg("the start marker is not at the click: pixel (560, 430) is (%d, %d, %d)", rgb[0], rgb[1], rgb[2]);
+    /* ... and the runs left their old start (2.5 · 1): fewer of their pixels remain up there. */
+
+    /* The help overlay: the middle of the window turns to the overlay's light panel. */
+    long light_before = count(&clicked, 0xfefefe, 540, 330, 740, 470), light_after = count(&help, 0xfefefe, 540, 330, 740, 470);
+    print_message("light pixels in the middle: %ld without help, %ld with\n", light_before, light_after);
+    assert_true(light_after > light_before + 10000);
+    cairo_surface_destroy(paused.image);
+    cairo_surface_destroy(played.image);
+    cairo_surface_destroy(clicked.image);
+    cairo_surface_destroy(help.image);
+}
+
+static void test_frames_screenshot_and_bench(void **state)
+{
+    (void)state;
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/rosenbrock.ini' --frames 5 --screenshot '%s'", BASIN_DEMOS_DIR, in_dir("five.png"));
+    assert_int_equal(basin(out, sizeof out, args), 0);
+    shot s = load(in_dir("five.png"));
+    int distinct = 0;
+    for (int y = 100; y < 700; y += 60)
+        for (int x = 100; x < 1200; x += 100) {
+            int a[3], b[3];
+            rgb_at(&s, x, y, a);
+            rgb_at(&s, x + 30, y + 30, b);
+            distinct += !near(a, (unsigned)(b[0] << 16 | b[1] << 8 | b[2]), 3);
+        }
+    assert_true(distinct > 40); /* not blank */
+    cairo_surface_destroy(s.image);
+
+    snprintf(args, sizeof args, "open '%s/schedules.ini' --bench-frames 20", BASIN_DEMOS_DIR);
+    assert_int_equal(basin(out, sizeof out, args), 0);
+    double median, p95;
+    assert_int_equal(sscanf(out, "frame_ms_median=%lf frame_ms_p95=%lf", &median, &p95), 2);
+    assert_true(median > 0 && p95 >= median);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    char args[1024], out[4096];
+    FILE *f = fopen(in_dir("bad.txt"), "w");
+    fputs("wait 1\njump 3 4\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, in_dir("bad.txt"));
+    assert_int_equal(basin(out, sizeof out, args), 2);
+    assert_non_null(strstr(out, "bad.txt:2: not a command: 'jump 3 4'"));
+    snprintf(args, sizeof args, "open '%s/missing.ini' --frames 1", dir);
+    assert_int_equal(basin(out, sizeof out, args), 2);
+    assert_non_null(strstr(out, "missing.ini: cannot read"));
+    /* Without a display an interactive window is a clear message, exit 1, no crash (SDL would fall back
+     * to a headless driver that nobody sees), whichever driver SDL picks. */
+    snprintf(args, sizeof args, "open '%s/quadratic.ini'", BASIN_DEMOS_DIR);
+    char command[1100];
+    snprintf(command, sizeof command, "env -u DISPLAY -u WAYLAND_DISPLAY XDG_RUNTIME_DIR=/nonexistent '%s' %s 2>&1",
+             getenv("BASIN_EXE"), args);
+    FILE *p = popen(command, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_non_null(strstr(out, "basin open: no display to open a window on"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scripted_session),
+        cmocka_unit_test(test_frames_screenshot_and_bench),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -64,6 +64,39 @@ static int fit_canvas(basin_app *app)
     return 0;
 }
 
+/* The figure's painter for the 3-D panel in the window: it only notes where the panel goes; the mesh is
+ * drawn with GL into that viewport after the panels. */
+static int note_surface_panel(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown, bool dark,
+                              void *user)
+{
+    (void)cr, (void)scale, (void)lab, (void)shown, (void)dark;
+    ((basin_app *)user)->surface_rect = rect;
+    return 0;
+}
+
+/* Draws the 3-D panel, if the figure has one, rebuilding its mesh for a new lab. Returns 0 or -1. */
+static int draw_surface(basin_app *app, const basin_lab *lab)
+{
+    const basin_rect *r = &app->surface_rect;
+    if (!lab || r->w <= 0)
+        return 0;
+    if (!app->surface_ready) {
+        if (basin_surface3d_init(&app->surface) != 0)
+            return -1;
+        app->surface_ready = true;
+    }
+    if (app->surface_built != app->live.built) {
+        if (basin_surface3d_build(&app->surface, lab, 256) != 0)
+            return -1;
+        app->surface_built = app->live.built;
+    }
+    double scale = (double)app->pix_w / app->win_w;
+    int x = (int)(r->x * scale), w = (int)(r->w * scale), h = (int)(r->h * scale);
+    int y = app->pix_h - (int)((r->y + r->h) * scale);
+    basin_surface3d_draw(&app->surface, lab, (size_t)app->shown, x, y, w, h, app->presenter);
+    return 0;
+}
+
 /* Draws the panels of the published lab (under the live lock) into the canvas. */
 static int draw_panels(basin_app *app, const basin_lab *lab)
 {
@@ -73,6 +106,9 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     basin_figure_options o = basin_figure_defaults();
     o.dark = app->presenter;
     o.font_scale = app->presenter ? 2 : 1.35;
+    o.surface = note_surface_panel;
+    o.surface_user = app;
+    app->surface_rect = (basin_rect){0};
     basin_theme theme = basin_theme_make(o.dark, o.font_scale);
     double strip = 1.8 * theme.font_size;
     int status = 0;
@@ -148,6 +184,8 @@ static void close_window(basin_app *app)
     if (app->canvas)
         cairo_surface_destroy(app->canvas);
     if (app->gl) {
+        if (app->surface_ready)
+            basin_surface3d_free(&app->surface);
         basin_gl_panels_free(&app->panels);
         SDL_GL_DeleteContext(app->gl);
     }
@@ -221,14 +259,17 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         last = start;
         advance(&app, app.live.lab, dt);
         int drawn = fit_canvas(&app) == 0 ? draw_panels(&app, app.live.lab) : -1;
+        if (drawn == 0) {
+            basin_gl_panels_upload(&app.panels, app.canvas);
+            glViewport(0, 0, app.pix_w, app.pix_h);
+            basin_gl_panels_draw(&app.panels);
+            drawn = draw_surface(&app, app.live.lab); /* reads the runs: still under the lock */
+        }
         SDL_UnlockMutex(app.live.lock);
         if (drawn != 0) {
             fprintf(err, "basin open: %s\n", basin_error_message());
             goto done;
         }
-        basin_gl_panels_upload(&app.panels, app.canvas);
-        glViewport(0, 0, app.pix_w, app.pix_h);
-        basin_gl_panels_draw(&app.panels);
         const char *shot = script.screenshot[0] ? script.screenshot
                            : (o->screenshot && total > 0 && frame == total - 1) ? o->screenshot : NULL;
         if (shot && save_screenshot(&app, shot) != 0) {

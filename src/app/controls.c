@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 #include "engine/linalg.h"
+#include "app/offscreen.h"
 #include "render/output_file.h"
 
 #include <dirent.h>
@@ -183,6 +184,8 @@ static void export_view(basin_app *app, const basin_lab *lab)
     basin_figure_options o = basin_figure_defaults();
     o.dark = app->presenter;
     o.font_scale = 1; /* figures keep their slide scale whatever the window shows */
+    o.surface = basin_offscreen_painter;
+    o.surface_user = app; /* render the 3-D view with the window's context */
     const char *ext[2] = {"pdf", "png"};
     const basin_format format[2] = {BASIN_FORMAT_PDF, BASIN_FORMAT_PNG};
     for (int k = 0; k < 2; k++) {
@@ -204,6 +207,25 @@ static void export_view(basin_app *app, const basin_lab *lab)
         }
     }
     basin_app_say(app, "exported basin-%.*s.pdf and basin-%.*s.png", stem, name, stem, name);
+}
+
+/* Swaps the main view between the contour and the 3-D surface, keeping the other panels. */
+static void toggle_view(basin_app *app, const basin_lab *lab)
+{
+    char views[128] = "lab.views=";
+    for (size_t i = 0; i < lab->n_views; i++) {
+        basin_view v = lab->views[i];
+        v = v == BASIN_VIEW_CONTOUR ? BASIN_VIEW_SURFACE : v == BASIN_VIEW_SURFACE ? BASIN_VIEW_CONTOUR : v;
+        strncat(views, basin_view_name(v), sizeof views - strlen(views) - 2);
+        strncat(views, ",", sizeof views - strlen(views) - 1);
+    }
+    views[strlen(views) - 1] = '\0';
+    basin_app_set(app, views);
+    double shown = app->shown;
+    bool playing = app->playing;
+    basin_app_rebuild(app);
+    app->shown = shown;
+    app->playing = playing;
 }
 
 static void toggle_presenter(basin_app *app)
@@ -272,6 +294,10 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         if (lab)
             export_view(app, lab);
         break;
+    case SDLK_v:
+        if (lab && lab->problem->dim == 2)
+            toggle_view(app, lab);
+        break;
     default:
         if (sym >= SDLK_1 && sym <= SDLK_9 && lab && (size_t)(sym - SDLK_1) < lab->n_runs) {
             app->selected = sym - SDLK_1;
@@ -293,13 +319,18 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
         break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button == SDL_BUTTON_LEFT) {
+            const basin_rect *r = &app->surface_rect;
             app->dragging = true;
+            app->rotating = r->w > 0 && e->button.x >= r->x && e->button.x <= r->x + r->w && e->button.y >= r->y &&
+                            e->button.y <= r->y + r->h;
             app->press_x = e->button.x;
             app->press_y = e->button.y;
         }
         break;
     case SDL_MOUSEBUTTONUP:
-        if (e->button.button == SDL_BUTTON_LEFT && app->dragging && lab) {
+        if (e->button.button == SDL_BUTTON_LEFT && app->dragging && app->rotating) {
+            app->dragging = app->rotating = false;
+        } else if (e->button.button == SDL_BUTTON_LEFT && app->dragging && lab) {
             app->dragging = false;
             int dx = e->button.x - app->press_x, dy = e->button.y - app->press_y;
             bool click = abs(dx) < 4 && abs(dy) < 4;
@@ -312,6 +343,9 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
         }
         break;
     case SDL_MOUSEMOTION:
+        if (app->dragging && app->rotating) /* drag turns the 3-D view */
+            basin_surface3d_rotate(&app->surface, 0.4f * (float)(e->motion.x - app->mouse_x),
+                                   0.3f * (float)(e->motion.y - app->mouse_y));
         app->mouse_x = e->motion.x;
         app->mouse_y = e->motion.y;
         if (lab)

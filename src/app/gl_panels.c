@@ -1,54 +1,19 @@
 /* gl_panels.c: one textured quad for the cairo panels. */
 #include "gl_panels.h"
 
-#include "engine/error.h"
+#include "gl_program.h"
 #include "shaders.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static GLuint compile(GLenum kind, const char *source, const char *name)
-{
-    GLuint shader = glCreateShader(kind);
-    glShaderSource(shader, 1, &source, NULL);
-    glCompileShader(shader);
-    GLint ok;
-    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[512] = "";
-        glGetShaderInfoLog(shader, sizeof log, NULL, log);
-        log[strcspn(log, "\n")] = '\0';
-        basin_error_set("shader %s does not compile: %s", name, log);
-        glDeleteShader(shader);
-        return 0;
-    }
-    return shader;
-}
-
 int basin_gl_panels_init(basin_gl_panels *p)
 {
     *p = (basin_gl_panels){0};
-    GLuint vs = compile(GL_VERTEX_SHADER, shader_panel_vert, "panel.vert");
-    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, shader_panel_frag, "panel.frag") : 0;
-    if (!vs || !fs) {
-        if (vs)
-            glDeleteShader(vs);
+    p->program = basin_gl_program(shader_panel_vert, shader_panel_frag, "panel");
+    if (!p->program)
         return -1;
-    }
-    p->program = glCreateProgram();
-    glAttachShader(p->program, vs);
-    glAttachShader(p->program, fs);
-    glLinkProgram(p->program);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
-    GLint ok;
-    glGetProgramiv(p->program, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        basin_error_set("the panel shaders do not link");
-        basin_gl_panels_free(p);
-        return -1;
-    }
     glGenVertexArrays(1, &p->vao);
     glGenTextures(1, &p->texture);
     glBindTexture(GL_TEXTURE_2D, p->texture);

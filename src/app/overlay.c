@@ -16,6 +16,8 @@ static const char *const keys[][2] = {
     {"shift-click", "move the selected run's start"},
     {"1 … 9", "select a run"},
     {"wheel, drag", "zoom, pan the contour view"},
+    {"v", "switch the main view: contour or 3-D surface"},
+    {"drag (3-D)", "turn the 3-D view"},
     {"PageDown  PageUp", "next / previous lab in the folder"},
     {"e", "export the view to PDF and PNG here"},
     {"f  F11", "presenter mode: full screen, large type, dark"},

@@ -5,6 +5,7 @@
 
 #include "gl_panels.h"
 #include "live.h"
+#include "surface3d.h"
 
 #include "render/figure.h"
 
@@ -17,6 +18,10 @@ typedef struct basin_app {
     basin_gl_panels panels;
     basin_live live;
     basin_figure_cache cache;
+    basin_surface3d surface;     /* the 3-D view's GL objects */
+    bool surface_ready;          /* its shaders compiled */
+    unsigned surface_built;      /* the lab generation its mesh shows, or 0 */
+    basin_rect surface_rect;     /* where the figure put the 3-D panel this frame (w = 0: none) */
     cairo_surface_t *canvas;    /* drawable-sized image the panels are drawn into */
     int win_w, win_h;           /* window size, points */
     int pix_w, pix_h;           /* drawable size, pixels */
@@ -31,6 +36,7 @@ typedef struct basin_app {
     int selected;               /* the run that shift-click and 1–9 act on */
 
     bool dragging;              /* left button held */
+    bool rotating;              /* ... and it went down on the 3-D panel */
     int press_x, press_y, mouse_x, mouse_y;
     char status[256];           /* a message shown for a few seconds */
     Uint32 status_until;

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "render/output_file.h"
 
+#include "app/offscreen.h"
 #include "engine/error.h"
 #include "render/figure.h"
 
@@ -28,7 +29,7 @@ const char basin_export_usage[] =
     "  --theme light|dark     light for slides, dark for projectors (default light)\n"
     "  --font-scale S         text and line size factor (default 1)\n"
     "  --steps N              steps of every run (the lab's steps=)\n"
-    "  --view NAME            draw only this view: contour, loss or lr\n"
+    "  --view NAME            draw only this view: contour, surface (3-D, OpenGL through EGL), loss or lr\n"
     "  --labels               label the contour lines\n"
     "  --set SECTION.KEY=VAL  override a key of the lab for this export, e.g. --set GD.opt=sgd:lr=0.02 or\n"
     "                         --set lab.title='Step size 0.02' (repeatable)\n"
@@ -210,9 +211,9 @@ static int export(const export_options *o, FILE *out, FILE *err)
         status = basin_cli_build_lab(&lab, "export", &scene, err);
         if (status == BASIN_EXIT_OK && o->view) {
             int view = basin_view_find(o->view);
-            if (view < 0 || (view == BASIN_VIEW_CONTOUR && lab.problem->dim != 2)) {
+            if (view < 0 || ((view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab.problem->dim != 2)) {
                 fprintf(err, "basin export: --view '%s' is not a view of this scene (views: %s)\n", o->view,
-                        lab.problem->dim == 2 ? "contour, loss, lr" : "loss, lr");
+                        lab.problem->dim == 2 ? "contour, surface, loss, lr" : "loss, lr");
                 basin_lab_free(&lab);
                 return BASIN_EXIT_USAGE;
             }
@@ -222,13 +223,15 @@ static int export(const export_options *o, FILE *out, FILE *err)
     }
     if (status != BASIN_EXIT_OK)
         return status;
+    basin_figure_options figure = o->figure;
+    figure.surface = basin_offscreen_painter; /* the 3-D view through EGL, no display needed */
     basin_output_file f;
     if (basin_output_open(&f, o->output, out) != 0) {
         fprintf(err, "basin export: -o %s\n", basin_error_message());
         basin_lab_free(&lab);
         return BASIN_EXIT_USAGE;
     }
-    if (basin_figure_write(&lab, &o->figure, format, write_to_stream, f.stream) != 0) {
+    if (basin_figure_write(&lab, &figure, format, write_to_stream, f.stream) != 0) {
         fprintf(err, "basin export: %s: %s\n", o->output, basin_error_message());
         basin_output_abort(&f);
         status = BASIN_EXIT_FAILURE;

@@ -14,13 +14,14 @@ const char basin_open_usage[] =
     "\n"
     "Opens a lab in the window and plays it (default: demos/quadratic.ini). Keys: space play/pause,\n"
     "→ ← step, r reset, + − speed, click to move every start (shift-click: the selected run's), 1–9 select\n"
-    "a run, wheel and drag zoom and pan, PageDown/PageUp next/previous lab, e export to PDF and PNG,\n"
-    "f or F11 presenter mode, ? help, q quit.\n"
+    "a run, wheel and drag zoom and pan (drag turns the 3-D view), v contour or 3-D, PageDown/PageUp\n"
+    "next/previous lab, e export to PDF and PNG, f or F11 presenter mode, ? help, q quit.\n"
     "\n"
     "options:\n"
     "  --size WxH           window size in points (default 1280x800)\n"
     "  --presenter          start in presenter mode (full screen, large type, dark)\n"
     "  --set SECTION.KEY=V  override a key of the lab (repeatable)\n"
+    "  --view NAMES         the views to show, e.g. surface or contour,loss,lr (the lab's views=)\n"
     "  --frames N           render N frames, then quit\n"
     "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
     "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"
@@ -45,15 +46,16 @@ static int positive(const char *text, int *out)
 
 int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
 {
-    enum { OPT_SIZE = 256, OPT_PRESENTER, OPT_SET, OPT_FRAMES, OPT_SCREENSHOT, OPT_BENCH, OPT_SCRIPT };
+    enum { OPT_SIZE = 256, OPT_PRESENTER, OPT_SET, OPT_VIEW, OPT_FRAMES, OPT_SCREENSHOT, OPT_BENCH, OPT_SCRIPT };
     static const struct option longs[] = {
         {"size", required_argument, NULL, OPT_SIZE},     {"presenter", no_argument, NULL, OPT_PRESENTER},
-        {"set", required_argument, NULL, OPT_SET},       {"frames", required_argument, NULL, OPT_FRAMES},
+        {"set", required_argument, NULL, OPT_SET},       {"view", required_argument, NULL, OPT_VIEW},
+        {"frames", required_argument, NULL, OPT_FRAMES},
         {"screenshot", required_argument, NULL, OPT_SCREENSHOT}, {"bench-frames", required_argument, NULL, OPT_BENCH},
         {"script", required_argument, NULL, OPT_SCRIPT}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     basin_app_options o = {.lab_path = BASIN_DEMOS_DIR "/quadratic.ini", .width = 1280, .height = 800};
-    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    char **sets = calloc((size_t)argc + 1, sizeof *sets), view[160];
     int status = BASIN_EXIT_USAGE;
     if (!sets)
         return basin_cli_usage_error(err, "open", "out of memory"), BASIN_EXIT_FAILURE;
@@ -76,6 +78,10 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         }
         case OPT_PRESENTER: o.presenter = true; break;
         case OPT_SET: sets[o.n_sets++] = optarg; break;
+        case OPT_VIEW:
+            snprintf(view, sizeof view, "lab.views=%s", optarg);
+            sets[o.n_sets++] = view;
+            break;
         case OPT_FRAMES:
         case OPT_BENCH:
             if (positive(optarg, c == OPT_FRAMES ? &o.frames : &o.bench_frames) != 0) {

@@ -225,8 +225,8 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
 
 /* ---- building ---- */
 
-static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "loss", "lr"};
-static const char *const later_views[] = {"surface", "spectrum", "sharpness"};
+static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "surface", "loss", "lr"};
+static const char *const later_views[] = {"spectrum", "sharpness"};
 static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
                                        "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
 static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
@@ -377,19 +377,19 @@ static int read_views(const basin_lab_entry *it, basin_lab *lab)
         if (view < 0) {
             for (size_t i = 0; i < sizeof later_views / sizeof *later_views; i++)
                 if (strcmp(later_views[i], word) == 0)
-                    return fail(it->origin, "view '%s' is not implemented yet (views: contour, loss, lr)", word);
-            return fail(it->origin, "unknown view '%s' (views: contour, loss, lr)", word);
+                    return fail(it->origin, "view '%s' is not implemented yet (views: contour, surface, loss, lr)", word);
+            return fail(it->origin, "unknown view '%s' (views: contour, surface, loss, lr)", word);
         }
         for (size_t i = 0; i < lab->n_views; i++)
             if (lab->views[i] == (basin_view)view)
                 return fail(it->origin, "view '%s' is listed twice", word);
-        if (view == BASIN_VIEW_CONTOUR && lab->problem->dim != 2)
-            return fail(it->origin, "the contour view needs a 2-D surface ('%s' has %zu parameters)",
+        if ((view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab->problem->dim != 2)
+            return fail(it->origin, "the %s view needs a 2-D surface ('%s' has %zu parameters)", word,
                         lab->surface.text, lab->problem->dim);
         lab->views[lab->n_views++] = (basin_view)view;
     }
     if (lab->n_views == 0)
-        return fail(it->origin, "no views listed (views: contour, loss, lr)");
+        return fail(it->origin, "no views listed (views: contour, surface, loss, lr)");
     return 0;
 }
 

@@ -14,6 +14,7 @@
 
 typedef enum {
     BASIN_VIEW_CONTOUR, /* heatmap and contours of a 2-D surface with the trajectories */
+    BASIN_VIEW_SURFACE, /* the same as a lit 3-D mesh (drawn with OpenGL) */
     BASIN_VIEW_LOSS,    /* loss (or f − f*) against step, log axis */
     BASIN_VIEW_LR,      /* learning rate against step */
     BASIN_VIEW_COUNT,

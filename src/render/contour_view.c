@@ -20,6 +20,15 @@ static void include_point(double window[4], double x, double y)
     window[3] = fmax(window[3], y);
 }
 
+basin_colormap basin_lab_colormap(const basin_lab *lab)
+{
+    const char *name = strcmp(lab->colormap, "auto") != 0 ? lab->colormap
+                       : lab->problem->f_min == -INFINITY ? "diverging" : "viridis";
+    basin_colormap map = basin_colormap_find(name);
+    BASIN_ASSERT(map != NULL); /* the lab accepts only the names colormap.c has */
+    return map;
+}
+
 void basin_contour_window(const basin_lab *lab, double window[4])
 {
     if (lab->has_window) {
@@ -58,10 +67,7 @@ int basin_contour_view_init(basin_contour_view *v, const basin_lab *lab, basin_r
     *v = (basin_contour_view){.outer = outer};
     double window[4];
     basin_contour_window(lab, window);
-    const char *map_name = strcmp(lab->colormap, "auto") != 0 ? lab->colormap
-                           : lab->problem->f_min == -INFINITY ? "diverging" : "viridis";
-    v->map = basin_colormap_find(map_name);
-    BASIN_ASSERT(v->map != NULL);
+    v->map = basin_lab_colormap(lab);
     if (basin_field_sample(&v->field, lab->problem, window, grid, grid, lab->level_scale) != 0)
         return -1;
     v->heat = basin_field_image(&v->field, v->map);

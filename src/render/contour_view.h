@@ -27,6 +27,10 @@ typedef struct basin_contour_view {
     double backdrop_scale;
 } basin_contour_view;
 
+/* The colormap a lab's surface is drawn with: its colormap key, where auto means the diverging map for
+ * surfaces unbounded below (saddles) and viridis otherwise. */
+basin_colormap basin_lab_colormap(const basin_lab *lab);
+
 /* The window a lab's contour view shows: xrange/yrange if given, else the surface's usual window (or the
  * runs' bounding box), widened to hold every start point. */
 void basin_contour_window(const basin_lab *lab, double window[4]);

@@ -48,7 +48,7 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
     if (l.n == 0)
         return l;
-    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR;
+    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR || l.views[0] == BASIN_VIEW_SURFACE;
     if (contour_first && l.n > 1) {
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
@@ -157,6 +157,7 @@ static bool same_options(const basin_figure_options *a, const basin_figure_optio
     return a->dark == b->dark && a->font_scale == b->font_scale && a->labels == b->labels && a->grid == b->grid;
 }
 
+
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,
                            const basin_figure_options *o, size_t shown, basin_figure_cache *cache)
 {
@@ -170,6 +171,15 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
     basin_text(cr, &theme, 1.3 * theme.font_size, theme.text, w / 2, l.title.y + l.title.h / 2, 0.5, 0.5, 0,
                lab->title);
     for (size_t i = 0; i < l.n; i++) {
+        if (l.views[i] == BASIN_VIEW_SURFACE) {
+            if (!o->surface) {
+                basin_text(cr, &theme, theme.font_size, theme.muted, l.panel[i].x + l.panel[i].w / 2,
+                           l.panel[i].y + l.panel[i].h / 2, 0.5, 0.5, 0, "the 3-D view needs OpenGL");
+            } else if (o->surface(cr, l.panel[i], scale, lab, shown, o->dark, o->surface_user) != 0) {
+                return -1;
+            }
+            continue;
+        }
         if (l.views[i] != BASIN_VIEW_CONTOUR) {
             if (draw_curves(cr, l.panel[i], lab, &theme, l.views[i], shown) != 0)
                 return -1;
@@ -198,7 +208,7 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
 
 int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o)
 {
-    return basin_figure_draw_live(cr, w, h, 1, lab, o, SIZE_MAX, NULL);
+    return basin_figure_draw_live(cr, w, h, o->dpi / 72, lab, o, SIZE_MAX, NULL);
 }
 
 static const char *status_text(cairo_status_t status)

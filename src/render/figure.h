@@ -13,6 +13,12 @@
 
 typedef enum { BASIN_FORMAT_PNG, BASIN_FORMAT_SVG, BASIN_FORMAT_PDF } basin_format;
 
+/* Draws the 3-D surface view of lab (its first shown rows) into rect of cr, whose device has scale pixels
+ * per point; the render layer has no OpenGL, so whoever has it supplies this. Returns 0, or -1 with a
+ * message. */
+typedef int (*basin_surface_painter)(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown,
+                                     bool dark, void *user);
+
 typedef struct basin_figure_options {
     int width, height; /* pixels for PNG; with dpi, the page size of SVG and PDF */
     double dpi;        /* pixels per inch: fonts are in points, so this scales a PNG's text */
@@ -20,6 +26,8 @@ typedef struct basin_figure_options {
     double font_scale;
     bool labels;       /* label the contour lines */
     size_t grid;       /* heatmap samples per side */
+    basin_surface_painter surface; /* draws the surface view; NULL: the panel says it needs OpenGL */
+    void *surface_user;
 } basin_figure_options;
 
 /* The defaults: 1600×900 at 200 dpi, light, a 256-point grid. */

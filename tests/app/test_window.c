@@ -169,6 +169,82 @@ static void test_frames_screenshot_and_bench(void **state)
     assert_true(median > 0 && p95 >= median);
 }
 
+/* Distinct colours on a coarse grid of the box: a blank or flat area has one or two. */
+static int distinct_colours(const shot *s, int x0, int y0, int x1, int y1)
+{
+    int seen[400][3], n = 0;
+    for (int y = y0; y < y1; y += (y1 - y0) / 20)
+        for (int x = x0; x < x1; x += (x1 - x0) / 20) {
+            int rgb[3];
+            rgb_at(s, x, y, rgb);
+            bool known = false;
+            for (int k = 0; k < n && !known; k++)
+                known = abs(seen[k][0] - rgb[0]) + abs(seen[k][1] - rgb[1]) + abs(seen[k][2] - rgb[2]) < 6;
+            if (!known && n < 400)
+                memcpy(seen[n++], rgb, sizeof rgb);
+        }
+    return n;
+}
+
+static void test_surface_view(void **state)
+{
+    (void)state;
+    FILE *f = fopen(in_dir("surface.txt"), "w");
+    fprintf(f, "wait 2\nkey space\nwait 40\nscreenshot %s\ndrag 300 400 420 380\nwait 2\nscreenshot %s\nquit\n",
+            in_dir("surface.png"), in_dir("turned.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/newton-himmelblau.ini' --view surface,loss --script '%s'", BASIN_DEMOS_DIR,
+             in_dir("surface.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open --view surface failed: %s", out);
+    shot a = load(in_dir("surface.png")), b = load(in_dir("turned.png"));
+    /* The 3-D panel (the left part) is not blank: a shaded, coloured mesh, with the runs on it. */
+    int colours = distinct_colours(&a, 20, 100, 720, 680);
+    print_message("3-D view: %d distinct colours in the panel\n", colours);
+    assert_true(colours > 60);
+    assert_true(count(&a, 0xff7f0e, 20, 100, 720, 680) > 50); /* GD near the maximum, in orange */
+    /* Dragging turned it: the picture changed. */
+    long changed = 0;
+    for (int y = 100; y < 680; y += 4)
+        for (int x = 20; x < 720; x += 4) {
+            int p[3], q[3];
+            rgb_at(&a, x, y, p);
+            rgb_at(&b, x, y, q);
+            changed += abs(p[0] - q[0]) + abs(p[1] - q[1]) + abs(p[2] - q[2]) > 30;
+        }
+    assert_true(changed > 2000);
+    cairo_surface_destroy(a.image);
+    cairo_surface_destroy(b.image);
+
+    /* Benchmarkable, like the 2-D view. */
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --view surface --bench-frames 10", BASIN_DEMOS_DIR);
+    assert_int_equal(basin(out, sizeof out, args), 0);
+    double median, p95;
+    assert_int_equal(sscanf(out, "frame_ms_median=%lf frame_ms_p95=%lf", &median, &p95), 2);
+}
+
+/* basin export --view surface renders the 3-D view with the same shaders, headless: EGL surfaceless. */
+static void test_headless_surface_export(void **state)
+{
+    (void)state;
+    char command[1200], out[4096];
+    snprintf(command, sizeof command,
+             "env -u DISPLAY -u WAYLAND_DISPLAY '%s' export '%s/rosenbrock.ini' --view surface --size 800x450 --dpi 100 "
+             "-o '%s' 2>&1", getenv("BASIN_EXE"), BASIN_DEMOS_DIR, in_dir("headless.png"));
+    FILE *p = popen(command, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    if (pclose(p) != 0)
+        fail_msg("headless export failed: %s", out);
+    shot s = load(in_dir("headless.png"));
+    assert_int_equal(s.w, 800);
+    int colours = distinct_colours(&s, 100, 60, 700, 390);
+    print_message("headless 3-D export: %d distinct colours\n", colours);
+    assert_true(colours > 60);
+    cairo_surface_destroy(s.image);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -201,6 +277,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scripted_session),
         cmocka_unit_test(test_frames_screenshot_and_bench),
+        cmocka_unit_test(test_surface_view),
+        cmocka_unit_test(test_headless_surface_export),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

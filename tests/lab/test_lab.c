@@ -146,7 +146,7 @@ static void test_errors_name_file_line_and_key(void **state)
                      ":6: opt: given twice in [run A] (first at line 5)");
     expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":5: start: [run A] needs opt = SPEC (basin list optimizers)");
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":4: opt: [run A] needs start = X0,X1,... (or a start in [lab])");
-    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, loss, lr)");
+    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr)");
     expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
                      ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
     expect_lab_error("[lab]\nsurface = booth\nxrange = 2:1\nyrange=0:1\n", ":3: xrange: '2:1' is not a range LOW:HIGH with LOW < HIGH");

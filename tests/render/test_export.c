@@ -300,8 +300,8 @@ static void test_bad_outputs_leave_nothing(void **state)
     assert_non_null(strstr(err, "--set 'GD.opt=sgd:lr=x': sgd: lr='x' is not a number"));
     assert_int_equal(export(err, sizeof err, in_dir("missing.ini"), "-o", in_dir("x.png"), NULL), 2);
     assert_non_null(strstr(err, "missing.ini: cannot read"));
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("x.png"), "--view", "surface", NULL), 2);
-    assert_non_null(strstr(err, "view 'surface' is not implemented yet"));
+    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("x.png"), "--view", "spectrum", NULL), 2);
+    assert_non_null(strstr(err, "view 'spectrum' is not implemented yet"));
     assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), NULL), 2);
     assert_non_null(strstr(err, "-o FIGURE.(png|svg|pdf) is required"));
     assert_int_equal(count_files(), before);

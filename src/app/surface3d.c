@@ -1,0 +1,360 @@
+/* surface3d.c: the loss as a 3-D mesh with OpenGL. */
+#include "surface3d.h"
+
+#include "gl_program.h"
+#include "shaders.h"
+
+#include "engine/error.h"
+#include "render/colormap.h"
+#include "render/contour_view.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEIGHT 0.7f /* the mesh's height for the whole colour scale, against a half-width of 1 */
+
+/* ---- 4×4 column-major matrices ---- */
+
+static void multiply(float out[16], const float a[16], const float b[16])
+{
+    float r[16];
+    for (int c = 0; c < 4; c++)
+        for (int row = 0; row < 4; row++) {
+            float sum = 0;
+            for (int k = 0; k < 4; k++)
+                sum += a[k * 4 + row] * b[c * 4 + k];
+            r[c * 4 + row] = sum;
+        }
+    memcpy(out, r, sizeof r);
+}
+
+static void perspective(float m[16], float fov_degrees, float aspect, float near, float far)
+{
+    float f = 1 / tanf(fov_degrees * (float)M_PI / 360);
+    memset(m, 0, 16 * sizeof *m);
+    m[0] = f / aspect;
+    m[5] = f;
+    m[10] = (far + near) / (near - far);
+    m[11] = -1;
+    m[14] = 2 * far * near / (near - far);
+}
+
+static void look_at(float m[16], const float eye[3], const float target[3])
+{
+    float f[3] = {target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]}, up[3] = {0, 0, 1};
+    float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+    for (int i = 0; i < 3; i++)
+        f[i] /= n;
+    float s[3] = {f[1] * up[2] - f[2] * up[1], f[2] * up[0] - f[0] * up[2], f[0] * up[1] - f[1] * up[0]};
+    n = sqrtf(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
+    for (int i = 0; i < 3; i++)
+        s[i] /= n;
+    float u[3] = {s[1] * f[2] - s[2] * f[1], s[2] * f[0] - s[0] * f[2], s[0] * f[1] - s[1] * f[0]};
+    float r[16] = {s[0], u[0], -f[0], 0, s[1], u[1], -f[1], 0, s[2], u[2], -f[2], 0,
+                   -(s[0] * eye[0] + s[1] * eye[1] + s[2] * eye[2]), -(u[0] * eye[0] + u[1] * eye[1] + u[2] * eye[2]),
+                   f[0] * eye[0] + f[1] * eye[1] + f[2] * eye[2], 1};
+    memcpy(m, r, sizeof r);
+}
+
+static void camera(const basin_surface3d *s, float aspect, float mvp[16])
+{
+    float yaw = s->yaw * (float)M_PI / 180, pitch = s->pitch * (float)M_PI / 180, distance = 3.9f;
+    float target[3] = {0, 0, HEIGHT * 0.4f};
+    float eye[3] = {target[0] + distance * cosf(pitch) * sinf(yaw), target[1] - distance * cosf(pitch) * cosf(yaw),
+                    target[2] + distance * sinf(pitch)};
+    float view[16], projection[16];
+    look_at(view, eye, target);
+    perspective(projection, 32, aspect, 0.1f, 20);
+    multiply(mvp, projection, view);
+}
+
+/* ---- building ---- */
+
+int basin_surface3d_init(basin_surface3d *s)
+{
+    *s = (basin_surface3d){.yaw = -30, .pitch = 38};
+    s->mesh_program = basin_gl_program(shader_surface_vert, shader_surface_frag, "surface");
+    s->line_program = s->mesh_program ? basin_gl_program(shader_line_vert, shader_line_frag, "line") : 0;
+    if (!s->line_program) {
+        basin_surface3d_free(s);
+        return -1;
+    }
+    glGenVertexArrays(1, &s->mesh_vao);
+    glGenBuffers(1, &s->mesh_vbo);
+    glGenBuffers(1, &s->mesh_ibo);
+    glGenVertexArrays(1, &s->line_vao);
+    glGenBuffers(1, &s->line_vbo);
+    glGenTextures(1, &s->colormap);
+    return 0;
+}
+
+/* The mesh height of a loss value. */
+static float height(const basin_field *f, double v)
+{
+    double t = basin_field_fraction(f, v);
+    return HEIGHT * (float)(isnan(t) ? 1 : fmin(fmax(t, 0), 1));
+}
+
+int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
+{
+    double window[4];
+    basin_contour_window(lab, window);
+    basin_field_free(&s->field);
+    s->built = false;
+    if (basin_field_sample(&s->field, lab->problem, window, grid, grid, lab->level_scale) != 0)
+        return -1;
+    double xr = window[1] - window[0], yr = window[3] - window[2];
+    s->extent[0] = xr >= yr ? 1 : xr / yr;
+    s->extent[1] = xr >= yr ? yr / xr : 1;
+    s->levels = lab->levels;
+    size_t n = grid, floats = 7;
+    float *vertices = malloc(n * n * floats * sizeof *vertices);
+    GLuint *indices = malloc((n - 1) * (n - 1) * 6 * sizeof *indices);
+    if (!vertices || !indices) {
+        free(vertices);
+        free(indices);
+        basin_error_set("out of memory for a %zu×%zu mesh", n, n);
+        return -1;
+    }
+    float dx = (float)(2 * s->extent[0] / (double)(n - 1)), dy = (float)(2 * s->extent[1] / (double)(n - 1));
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++) {
+            const double *f = s->field.f;
+            size_t il = i ? i - 1 : i, ir = i + 1 < n ? i + 1 : i, jd = j ? j - 1 : j, ju = j + 1 < n ? j + 1 : j;
+            float dzdx = (height(&s->field, f[j * n + ir]) - height(&s->field, f[j * n + il])) / (dx * (float)(ir - il));
+            float dzdy = (height(&s->field, f[ju * n + i]) - height(&s->field, f[jd * n + i])) / (dy * (float)(ju - jd));
+            float norm = sqrtf(dzdx * dzdx + dzdy * dzdy + 1);
+            double t = basin_field_fraction(&s->field, f[j * n + i]);
+            float *v = vertices + (j * n + i) * floats;
+            v[0] = (float)(-s->extent[0]) + dx * (float)i;
+            v[1] = (float)(-s->extent[1]) + dy * (float)j;
+            v[2] = height(&s->field, f[j * n + i]);
+            v[3] = -dzdx / norm;
+            v[4] = -dzdy / norm;
+            v[5] = 1 / norm;
+            v[6] = (float)(isnan(t) ? 1 : t);
+        }
+    GLuint *ix = indices;
+    for (size_t j = 0; j + 1 < n; j++)
+        for (size_t i = 0; i + 1 < n; i++) {
+            GLuint a = (GLuint)(j * n + i), b = a + 1, c = a + (GLuint)n + 1, d = a + (GLuint)n;
+            GLuint cell[6] = {a, b, c, a, c, d};
+            memcpy(ix, cell, sizeof cell);
+            ix += 6;
+        }
+    s->n_indices = (GLsizei)((n - 1) * (n - 1) * 6);
+    glBindVertexArray(s->mesh_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, s->mesh_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(n * n * floats * sizeof *vertices), vertices, GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, s->mesh_ibo);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)((size_t)s->n_indices * sizeof *indices), indices, GL_STATIC_DRAW);
+    GLsizei stride = (GLsizei)(floats * sizeof(float));
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, stride, (void *)0);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, stride, (void *)(3 * sizeof(float)));
+    glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, stride, (void *)(6 * sizeof(float)));
+    for (GLuint a = 0; a < 3; a++)
+        glEnableVertexAttribArray(a);
+    glBindVertexArray(0);
+    free(vertices);
+    free(indices);
+
+    basin_colormap map = basin_lab_colormap(lab);
+    glBindTexture(GL_TEXTURE_2D, s->colormap);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, 256, 1, 0, GL_RGB, GL_UNSIGNED_BYTE, map);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    s->built = true;
+    s->mesh_cached = false;
+    return 0;
+}
+
+/* ---- drawing ---- */
+
+/* Writes a run's first len points as mesh coordinates lifted above the surface; points outside the
+ * window become NaN (a break in the line). */
+static void trajectory_points(const basin_surface3d *s, const basin_lab *lab, const basin_trace *tr, size_t len,
+                              float *out)
+{
+    const double *w = s->field.window;
+    for (size_t t = 0; t < len; t++) {
+        double x = tr->w[2 * t], y = tr->w[2 * t + 1];
+        float *p = out + 3 * t;
+        if (x < w[0] || x > w[1] || y < w[2] || y > w[3]) {
+            p[0] = p[1] = p[2] = NAN;
+            continue;
+        }
+        double point[2] = {x, y};
+        p[0] = (float)(-s->extent[0] + 2 * s->extent[0] * (x - w[0]) / (w[1] - w[0]));
+        p[1] = (float)(-s->extent[1] + 2 * s->extent[1] * (y - w[2]) / (w[3] - w[2]));
+        p[2] = height(&s->field, basin_problem_eval(lab->problem, point, NULL)) + 0.012f;
+    }
+}
+
+static void draw_runs(const basin_surface3d *s, const basin_lab *lab, size_t shown, const float mvp[16])
+{
+    glUseProgram(s->line_program);
+    glUniformMatrix4fv(glGetUniformLocation(s->line_program, "mvp"), 1, GL_FALSE, mvp);
+    GLint color = glGetUniformLocation(s->line_program, "run_color");
+    GLint point_size = glGetUniformLocation(s->line_program, "point_size");
+    GLint round = glGetUniformLocation(s->line_program, "round_points");
+    GLfloat widths[2];
+    glGetFloatv(GL_ALIASED_LINE_WIDTH_RANGE, widths);
+    glLineWidth(fminf(2.5f, widths[1]));
+    glBindVertexArray(s->line_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, s->line_vbo);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 3 * sizeof(float), (void *)0);
+    glEnableVertexAttribArray(0);
+    for (size_t r = 0; r < lab->n_runs; r++) {
+        const basin_run *run = lab->runs[r].run;
+        size_t len = run ? (run->trace.len < shown ? run->trace.len : shown) : 0;
+        if (len == 0)
+            continue;
+        float *points = malloc(3 * len * sizeof *points);
+        if (!points)
+            return;
+        trajectory_points(s, lab, &run->trace, len, points);
+        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(3 * len * sizeof *points), points, GL_STREAM_DRAW);
+        const double *c = lab->runs[r].color;
+        glUniform3f(color, (float)c[0], (float)c[1], (float)c[2]);
+        glUniform1i(round, 0);
+        for (size_t start = 0; start < len;) { /* one strip per stretch inside the window */
+            while (start < len && isnan(points[3 * start]))
+                start++;
+            size_t end = start;
+            while (end < len && !isnan(points[3 * end]))
+                end++;
+            if (end > start + 1)
+                glDrawArrays(GL_LINE_STRIP, (GLint)start, (GLsizei)(end - start));
+            start = end;
+        }
+        glUniform1i(round, 1);
+        glUniform1f(point_size, 11);
+        if (!isnan(points[0]))
+            glDrawArrays(GL_POINTS, 0, 1);
+        glUniform1f(point_size, 7);
+        if (len > 1 && !isnan(points[3 * (len - 1)]))
+            glDrawArrays(GL_POINTS, (GLint)(len - 1), 1);
+        free(points);
+    }
+    glBindVertexArray(0);
+}
+
+static void target_free(basin_gl_target *t)
+{
+    if (t->fbo)
+        glDeleteFramebuffers(1, &t->fbo);
+    GLuint buffers[2] = {t->color, t->depth};
+    glDeleteRenderbuffers(2, buffers);
+    *t = (basin_gl_target){0};
+}
+
+/* Makes t w × h (recreating it when the size changed). Returns whether it was (re)made. */
+static bool target_fit(basin_gl_target *t, int w, int h)
+{
+    if (t->fbo && t->w == w && t->h == h)
+        return false;
+    target_free(t);
+    glGenFramebuffers(1, &t->fbo);
+    glGenRenderbuffers(1, &t->color);
+    glGenRenderbuffers(1, &t->depth);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+    glBindRenderbuffer(GL_RENDERBUFFER, t->color);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, t->color);
+    glBindRenderbuffer(GL_RENDERBUFFER, t->depth);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, w, h);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, t->depth);
+    t->w = w;
+    t->h = h;
+    return true;
+}
+
+static void draw_mesh(const basin_surface3d *s, const float mvp[16], bool dark)
+{
+    if (dark)
+        glClearColor(0.07f, 0.08f, 0.10f, 1);
+    else
+        glClearColor(1, 1, 1, 1);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    if (!s->built)
+        return;
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glUseProgram(s->mesh_program);
+        glUniformMatrix4fv(glGetUniformLocation(s->mesh_program, "mvp"), 1, GL_FALSE, mvp);
+        glUniform1f(glGetUniformLocation(s->mesh_program, "levels"), (float)s->levels);
+        glUniform3f(glGetUniformLocation(s->mesh_program, "light"), -0.4f, -0.6f, 1.0f);
+        glUniform3f(glGetUniformLocation(s->mesh_program, "line_color"), dark ? 0.9f : 1.0f, dark ? 0.9f : 1.0f,
+                    dark ? 0.9f : 1.0f);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, s->colormap);
+        glUniform1i(glGetUniformLocation(s->mesh_program, "colormap"), 0);
+        glBindVertexArray(s->mesh_vao);
+        glDrawElements(GL_TRIANGLES, s->n_indices, GL_UNSIGNED_INT, (void *)0);
+        glBindVertexArray(0);
+    glDisable(GL_DEPTH_TEST);
+}
+
+void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown, int x, int y, int w, int h, bool dark)
+{
+    GLint screen;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &screen);
+    float mvp[16];
+    camera(s, (float)w / (float)(h > 0 ? h : 1), mvp);
+    bool resized = target_fit(&s->mesh_target, w, h);
+    target_fit(&s->work_target, w, h);
+    glViewport(0, 0, w, h);
+    if (resized || !s->mesh_cached || s->cached_dark != dark) {
+        glBindFramebuffer(GL_FRAMEBUFFER, s->mesh_target.fbo);
+        draw_mesh(s, mvp, dark);
+        s->mesh_cached = true;
+        s->cached_dark = dark;
+    }
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, s->mesh_target.fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, s->work_target.fbo);
+    glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, s->work_target.fbo);
+    if (s->built) {
+        glEnable(GL_DEPTH_TEST);
+        glDepthFunc(GL_LEQUAL);
+        glEnable(GL_PROGRAM_POINT_SIZE);
+        draw_runs(s, lab, shown, mvp);
+        glDisable(GL_DEPTH_TEST);
+    }
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, s->work_target.fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)screen);
+    glBlitFramebuffer(0, 0, w, h, x, y, x + w, y + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, (GLuint)screen);
+}
+
+void basin_surface3d_rotate(basin_surface3d *s, float dyaw, float dpitch)
+{
+    s->mesh_cached = false;
+    s->yaw += dyaw;
+    s->pitch = fminf(fmaxf(s->pitch + dpitch, 5), 89);
+}
+
+void basin_surface3d_free(basin_surface3d *s)
+{
+    if (s->mesh_vao)
+        glDeleteVertexArrays(1, &s->mesh_vao);
+    if (s->line_vao)
+        glDeleteVertexArrays(1, &s->line_vao);
+    GLuint buffers[3] = {s->mesh_vbo, s->mesh_ibo, s->line_vbo};
+    glDeleteBuffers(3, buffers);
+    if (s->colormap)
+        glDeleteTextures(1, &s->colormap);
+    if (s->mesh_program)
+        glDeleteProgram(s->mesh_program);
+    if (s->line_program)
+        glDeleteProgram(s->line_program);
+    target_free(&s->mesh_target);
+    target_free(&s->work_target);
+    basin_field_free(&s->field);
+    *s = (basin_surface3d){0};
+}

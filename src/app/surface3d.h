@@ -1,0 +1,53 @@
+/* surface3d.h: the 3-D surface view with OpenGL: the lab's loss as a lit, height-coloured mesh (at least
+ * 256×256 vertices) with contour lines drawn by the fragment shader and the runs' trajectories on it.
+ * Needs a current GL 3.3 core context; used by the window and by headless export (EGL). */
+#ifndef BASIN_SURFACE3D_H
+#define BASIN_SURFACE3D_H
+
+#include "lab/lab.h"
+#include "render/field.h"
+
+#include <epoxy/gl.h>
+#include <stdbool.h>
+
+/* An offscreen colour + depth target (renderbuffers: RGBA8, DEPTH_COMPONENT24). */
+typedef struct basin_gl_target {
+    GLuint fbo, color, depth;
+    int w, h;
+} basin_gl_target;
+
+typedef struct basin_surface3d {
+    GLuint mesh_program, line_program, colormap;
+    GLuint mesh_vao, mesh_vbo, mesh_ibo, line_vao, line_vbo;
+    GLsizei n_indices;
+    basin_field field;  /* the sampled loss the mesh shows */
+    double extent[2];   /* x and y half-extents of the mesh in model units */
+    float yaw, pitch;   /* the camera, degrees */
+    int levels;
+    bool built;
+    /* The mesh changes only with the lab, the camera, the size and the theme: it is rendered once into
+     * mesh_target, and each frame copies it (colour and depth) into work_target, draws the runs there
+     * depth-tested, and blits the colour to the screen. */
+    basin_gl_target mesh_target, work_target;
+    bool mesh_cached, cached_dark;
+} basin_surface3d;
+
+/* Compiles the shaders. Returns 0, or -1 with a message. */
+int basin_surface3d_init(basin_surface3d *s);
+
+/* Samples lab's surface on a grid × grid mesh over its view window and uploads it. Returns 0, or -1 with
+ * a message. */
+int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid);
+
+/* Draws the mesh and the runs' first shown rows into (x, y, w, h) in pixels of the bound framebuffer,
+ * GL's origin at the bottom left, on the theme's background. The mesh is re-rendered only when it, the
+ * camera, the size or the theme changed. */
+void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown, int x, int y, int w, int h, bool dark);
+
+/* Turns the camera by (dyaw, dpitch) degrees (pitch kept between 5 and 89). */
+void basin_surface3d_rotate(basin_surface3d *s, float dyaw, float dpitch);
+
+/* Deletes the GL objects and the samples. */
+void basin_surface3d_free(basin_surface3d *s);
+
+#endif

@@ -85,10 +85,12 @@ static int draw_surface(basin_app *app, const basin_lab *lab)
             return -1;
         app->surface_ready = true;
     }
-    if (app->surface_built != app->live.built) {
+    char scene[sizeof app->surface_scene];
+    basin_figure_scene(lab, scene, sizeof scene);
+    if (strcmp(scene, app->surface_scene) != 0) { /* only a new surface or window needs a new mesh */
         if (basin_surface3d_build(&app->surface, lab, 256) != 0)
             return -1;
-        app->surface_built = app->live.built;
+        snprintf(app->surface_scene, sizeof app->surface_scene, "%s", scene);
     }
     double scale = (double)app->pix_w / app->win_w;
     int x = (int)(r->x * scale), w = (int)(r->w * scale), h = (int)(r->h * scale);
@@ -246,8 +248,7 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
                 app.quit = true;
         }
         SDL_LockMutex(app.live.lock);
-        if (app.live.built != drawn_generation) { /* a new lab: its backdrop must be drawn anew */
-            basin_figure_cache_free(&app.cache);
+        if (app.live.built != drawn_generation) { /* a new lab (the caches check whether its scene changed) */
             drawn_generation = app.live.built;
             if (app.live.error[0])
                 basin_app_say(&app, "%s", app.live.error);

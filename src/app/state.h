@@ -20,7 +20,7 @@ typedef struct basin_app {
     basin_figure_cache cache;
     basin_surface3d surface;     /* the 3-D view's GL objects */
     bool surface_ready;          /* its shaders compiled */
-    unsigned surface_built;      /* the lab generation its mesh shows, or 0 */
+    char surface_scene[1024];    /* the scene its mesh shows (basin_figure_scene), "" before any */
     basin_rect surface_rect;     /* where the figure put the 3-D panel this frame (w = 0: none) */
     cairo_surface_t *canvas;    /* drawable-sized image the panels are drawn into */
     int win_w, win_h;           /* window size, points */

@@ -182,8 +182,45 @@ static const char *key_dot(const char *assignment, const char **eq)
     return NULL;
 }
 
+static bool has_section(const basin_lab_entries *e, const char *section)
+{
+    for (size_t i = 0; i < e->len; i++)
+        if (strcmp(e->items[i].section, section) == 0)
+            return true;
+    return false;
+}
+
+/* "-NAME": drops every entry of run NAME. */
+static int remove_run(basin_lab_entries *e, const char *assignment)
+{
+    const char *name = assignment + 1;
+    if (strcmp(name, "lab") == 0 || !has_section(e, name)) {
+        basin_error_set("--set '%s': no run named '%s' to remove", assignment, name);
+        return -1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < e->len; i++) {
+        basin_lab_entry *it = &e->items[i];
+        if (strcmp(it->section, name) == 0) {
+            free(it->section);
+            free(it->key);
+            free(it->value);
+            free(it->origin);
+        } else {
+            e->items[kept++] = *it;
+        }
+    }
+    e->len = kept;
+    return 0;
+}
+
 int basin_lab_override(basin_lab_entries *e, const char *assignment)
 {
+    if (assignment[0] == '-')
+        return remove_run(e, assignment);
+    bool create = assignment[0] == '+';
+    if (create)
+        assignment++;
     const char *eq = NULL, *dot = key_dot(assignment, &eq);
     if (!dot) {
         basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
@@ -193,9 +230,13 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
     snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
     snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
     snprintf(origin, sizeof origin, "--set '%s'", assignment);
-    bool known = strcmp(section, "lab") == 0;
-    for (size_t i = 0; i < e->len && !known; i++)
-        known = strcmp(e->items[i].section, section) == 0;
+    bool known = strcmp(section, "lab") == 0 || has_section(e, section);
+    if (create && known) {
+        basin_error_set("--set '+%s': a run named '%s' exists already", assignment, section);
+        return -1;
+    }
+    if (create)
+        return basin_lab_add(e, section, key, eq + 1, origin);
     if (!known) {
         char runs[256] = "";
         size_t used = 0;

@@ -72,8 +72,10 @@ int basin_lab_read(basin_lab_entries *entries, const char *path);
 int basin_lab_add(basin_lab_entries *entries, const char *section, const char *key, const char *value,
                   const char *origin);
 
-/* Applies "SECTION.KEY=VALUE" (SECTION is lab or a run's label), replacing that key or adding it. Returns
- * 0, or -1 with a message naming the assignment (malformed, or no such run). */
+/* Applies "SECTION.KEY=VALUE" (SECTION is lab or a run's label), replacing that key or adding it;
+ * "+NAME.KEY=VALUE" does the same for a new run NAME (created, placed last), and "-NAME" removes the run
+ * NAME. Returns 0, or -1 with a message naming the assignment (malformed, no such run, a new run's name
+ * taken). */
 int basin_lab_override(basin_lab_entries *entries, const char *assignment);
 
 /* Frees the entries; a zeroed set is fine. */

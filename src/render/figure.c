@@ -158,14 +158,28 @@ static bool same_options(const basin_figure_options *a, const basin_figure_optio
 }
 
 
+void basin_figure_scene(const basin_lab *lab, char *buf, size_t size)
+{
+    double window[4];
+    basin_contour_window(lab, window);
+    int used = snprintf(buf, size, "%s|%.17g,%.17g,%.17g,%.17g|%d|%d|%s|", lab->surface.text, window[0], window[1],
+                        window[2], window[3], lab->levels, (int)lab->level_scale, lab->colormap);
+    for (size_t i = 0; i < lab->n_views && used > 0 && (size_t)used < size; i++)
+        used += snprintf(buf + used, size - (size_t)used, "%d,", (int)lab->views[i]);
+}
+
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,
                            const basin_figure_options *o, size_t shown, basin_figure_cache *cache)
 {
     basin_theme theme = basin_theme_make(o->dark, o->font_scale);
     basin_figure_layout l = basin_figure_layout_make(lab, o, w, h, &theme);
-    if (cache && (cache->lab != lab || cache->w != w || cache->h != h || cache->scale != scale ||
-                  !same_options(&cache->options, o)))
-        basin_figure_cache_free(cache);
+    char scene[sizeof cache->scene];
+    if (cache) {
+        basin_figure_scene(lab, scene, sizeof scene);
+        if (strcmp(cache->scene, scene) != 0 || cache->w != w || cache->h != h || cache->scale != scale ||
+            !same_options(&cache->options, o))
+            basin_figure_cache_free(cache);
+    }
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
     basin_text(cr, &theme, 1.3 * theme.font_size, theme.text, w / 2, l.title.y + l.title.h / 2, 0.5, 0.5, 0,
@@ -189,8 +203,10 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
         if (!cache || !cache->has_view) {
             if (basin_contour_view_init(v, lab, l.panel[i], &theme, o->grid) != 0)
                 return -1;
-            if (cache)
-                *cache = (basin_figure_cache){lab, w, h, scale, *o, true, *v};
+            if (cache) {
+                *cache = (basin_figure_cache){"", w, h, scale, *o, true, *v};
+                snprintf(cache->scene, sizeof cache->scene, "%s", scene);
+            }
         }
         /* The surface names the panel, unless the figure's title already does. */
         const char *title = strcmp(lab->title, lab->surface.text) != 0 ? lab->surface.text : NULL;

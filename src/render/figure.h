@@ -51,10 +51,11 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
  * message (the surface cannot be sampled, out of memory). */
 int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o);
 
-/* What a live figure keeps between frames: the contour view with its cached backdrop, valid for one lab
- * at one size. */
+/* What a live figure keeps between frames: the contour view with its cached backdrop, valid for one
+ * scene (surface, window, levels, colours, views) at one size, whatever the runs do: changing an
+ * optimizer's learning rate does not resample the surface. */
 typedef struct basin_figure_cache {
-    const basin_lab *lab;
+    char scene[1024];
     double w, h, scale;
     basin_figure_options options;
     bool has_view;
@@ -62,13 +63,17 @@ typedef struct basin_figure_cache {
 } basin_figure_cache;
 
 /* Draws the figure as basin_figure_draw does, showing the runs' first shown rows only, and keeping the
- * contour backdrop in cache (rebuilt when the lab, size, scale or options change). cr's device has scale
- * pixels per point. Returns 0, or -1 with a message. */
+ * contour backdrop in cache (rebuilt when the scene, size, scale or options change). cr's device has
+ * scale pixels per point. Returns 0, or -1 with a message. */
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,
                            const basin_figure_options *o, size_t shown, basin_figure_cache *cache);
 
 /* Frees what cache holds; a zeroed cache is fine. */
 void basin_figure_cache_free(basin_figure_cache *cache);
+
+/* Writes what fixes a lab's drawn surface (its spec, window, levels, scale, colormap and views) into buf:
+ * two labs with the same text draw the same backdrop. */
+void basin_figure_scene(const basin_lab *lab, char *buf, size_t size);
 
 /* Renders the figure and writes it in format through write (cairo's stream writer) to closure. Returns
  * 0 only when cairo reports success, else -1 with a message. */

@@ -101,6 +101,23 @@ static void test_overrides(void **state)
     unlink(path);
     lab_file(scene);
 
+    /* Adding and removing runs. */
+    char *edits[] = {"+Adam.opt=adam:lr=0.1", "Adam.color=green", "-GD"}; /* + creates; then plain keys */
+    if (basin_lab_load(&lab, path, edits, 3) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_int_equal(lab.n_runs, 2);
+    assert_string_equal(lab.runs[0].label, "Momentum");
+    assert_string_equal(lab.runs[1].label, "Adam");
+    assert_close(lab.runs[1].start[0], 2.5, 0); /* the [lab] start */
+    assert_close(lab.runs[1].color[1], 0xa0 / 255.0, 1e-15);
+    basin_lab_free(&lab);
+    char *taken[] = {"+GD.opt=adam"};
+    assert_int_equal(basin_lab_load(&lab, path, taken, 1), -1);
+    assert_string_equal(basin_error_message(), "--set '+GD.opt=adam': a run named 'GD' exists already");
+    char *gone[] = {"-Nesterov"};
+    assert_int_equal(basin_lab_load(&lab, path, gone, 1), -1);
+    assert_string_equal(basin_error_message(), "--set '-Nesterov': no run named 'Nesterov' to remove");
+
     char *bad[] = {"Nesterov.opt=sgd:lr=1"};
     assert_int_equal(basin_lab_load(&lab, path, bad, 1), -1);
     assert_string_equal(basin_error_message(), "--set 'Nesterov.opt=sgd:lr=1': no run named 'Nesterov' (runs: GD, Momentum)");

@@ -3,6 +3,7 @@
  * (--frames, --screenshot, --bench-frames, --script). */
 #include "app.h"
 
+#include "panel.h"
 #include "script.h"
 #include "state.h"
 
@@ -112,14 +113,24 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     o.surface_user = app;
     app->surface_rect = (basin_rect){0};
     basin_theme theme = basin_theme_make(o.dark, o.font_scale);
-    double strip = 1.8 * theme.font_size;
+    double strip = 1.8 * theme.font_size, f = theme.font_size;
+    double column = app->show_panel && !app->presenter ? 17 * f : 0;
     int status = 0;
     if (lab) {
-        status = basin_figure_draw_live(cr, app->win_w, app->win_h - strip, scale, lab, &o, (size_t)app->shown,
-                                        &app->cache);
+        status = basin_figure_draw_live(cr, app->win_w - column, app->win_h - strip, scale, lab, &o,
+                                        (size_t)app->shown, &app->cache);
+        if (status == 0)
+            basin_panel_draw_directions(app, cr, lab);
     } else {
         basin_set_color(cr, theme.background);
         cairo_paint(cr);
+    }
+    if (lab && status == 0 && column > 0) {
+        double x0 = app->win_w - column;
+        basin_set_color(cr, theme.grid);
+        cairo_rectangle(cr, x0, 0, 0.08 * f, app->win_h - strip);
+        cairo_fill(cr);
+        basin_panel_run(app, cr, lab, x0 + 0.9 * f, 0.8 * f, column - 1.6 * f);
     }
     basin_app_draw_overlay(app, cr, lab);
     cairo_destroy(cr);
@@ -202,7 +213,7 @@ static void close_window(basin_app *app)
 
 int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
 {
-    basin_app app = {.speed = 30, .shown = 1}; /* opens paused: the presenter presses play */
+    basin_app app = {.speed = 30, .shown = 1, .show_panel = true}; /* opens paused: the presenter presses play */
     basin_script script = {0};
     double *frame_ms = NULL;
     int status = 1;
@@ -236,7 +247,7 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
     for (int frame = 0; !app.quit && (total <= 0 || frame < total); frame++) {
         Uint64 start = SDL_GetPerformanceCounter();
         if (o->script && !script.done) {
-            int step = basin_script_step(&script, o->script);
+            int step = basin_script_step(&script, o->script, &app.ui);
             if (step < 0) {
                 fprintf(err, "basin open: %s\n", basin_error_message());
                 status = 2;
@@ -259,6 +270,8 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         double dt = timed ? FIXED_DT : (double)(start - last) / (double)ticks;
         last = start;
         advance(&app, app.live.lab, dt);
+        if (app.live.lab) /* a recomputed run is shown whole: keep the count within the run */
+            app.shown = fmin(app.shown, (double)app.live.lab->steps + 1);
         int drawn = fit_canvas(&app) == 0 ? draw_panels(&app, app.live.lab) : -1;
         if (drawn == 0) {
             basin_gl_panels_upload(&app.panels, app.canvas);
@@ -266,6 +279,7 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
             basin_gl_panels_draw(&app.panels);
             drawn = draw_surface(&app, app.live.lab); /* reads the runs: still under the lock */
         }
+        app.ui_input.pressed = false; /* a press counts for one frame */
         SDL_UnlockMutex(app.live.lock);
         if (drawn != 0) {
             fprintf(err, "basin open: %s\n", basin_error_message());

@@ -294,6 +294,9 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         if (lab)
             export_view(app, lab);
         break;
+    case SDLK_c:
+        app->show_panel = !app->show_panel;
+        break;
     case SDLK_v:
         if (lab && lab->problem->dim == 2)
             toggle_view(app, lab);
@@ -319,6 +322,7 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
         break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button == SDL_BUTTON_LEFT) {
+            app->ui_input = (basin_ui_input){e->button.x, e->button.y, true, true};
             const basin_rect *r = &app->surface_rect;
             app->dragging = true;
             app->rotating = r->w > 0 && e->button.x >= r->x && e->button.x <= r->x + r->w && e->button.y >= r->y &&
@@ -328,6 +332,8 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
         }
         break;
     case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            app->ui_input.down = false;
         if (e->button.button == SDL_BUTTON_LEFT && app->dragging && app->rotating) {
             app->dragging = app->rotating = false;
         } else if (e->button.button == SDL_BUTTON_LEFT && app->dragging && lab) {
@@ -348,6 +354,8 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
                                    0.3f * (float)(e->motion.y - app->mouse_y));
         app->mouse_x = e->motion.x;
         app->mouse_y = e->motion.y;
+        app->ui_input.x = e->motion.x;
+        app->ui_input.y = e->motion.y;
         if (lab)
             describe_point(app, lab, e->motion.x, e->motion.y);
         break;

@@ -17,6 +17,7 @@ static const char *const keys[][2] = {
     {"1 … 9", "select a run"},
     {"wheel, drag", "zoom, pan the contour view"},
     {"v", "switch the main view: contour or 3-D surface"},
+    {"c", "show or hide the control column"},
     {"drag (3-D)", "turn the 3-D view"},
     {"PageDown  PageUp", "next / previous lab in the folder"},
     {"e", "export the view to PDF and PNG here"},

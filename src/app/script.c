@@ -51,6 +51,7 @@ static SDL_Keycode key_named(const char *name)
     } names[] = {{"space", SDLK_SPACE},   {"right", SDLK_RIGHT},       {"left", SDLK_LEFT},
                  {"r", SDLK_r},           {"plus", SDLK_PLUS},         {"minus", SDLK_MINUS},
                  {"f", SDLK_f},           {"e", SDLK_e},               {"question", SDLK_SLASH},
+                 {"v", SDLK_v},           {"c", SDLK_c},
                  {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
@@ -60,10 +61,19 @@ static SDL_Keycode key_named(const char *name)
     return SDLK_UNKNOWN;
 }
 
-int basin_script_step(basin_script *s, const char *path)
+int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
 {
     s->screenshot[0] = '\0';
     SDL_SetModState(KMOD_NONE);
+    if (s->slide_phase > 0) { /* press, move, release on three frames: the UI reads the mouse per frame */
+        if (s->slide_phase == 2) {
+            push_motion((int)s->slide_x1, (int)s->slide_y);
+        } else {
+            push_button(SDL_MOUSEBUTTONUP, (int)s->slide_x1, (int)s->slide_y);
+        }
+        s->slide_phase--;
+        return 0;
+    }
     if (s->waiting > 0) {
         s->waiting--;
         return 0;
@@ -106,6 +116,35 @@ int basin_script_step(basin_script *s, const char *path)
         e.key.state = SDL_PRESSED;
         e.key.keysym.sym = key_named(arg);
         SDL_PushEvent(&e);
+    } else if ((strcmp(word, "press") == 0 || strcmp(word, "slide") == 0) && sscanf(line, "%*s %1023[^\n]", arg) == 1) {
+        double fraction = 0;
+        if (word[0] == 's') { /* the last word is the fraction */
+            char *space = strrchr(arg, ' ');
+            if (!space || sscanf(space + 1, "%lf", &fraction) != 1) {
+                basin_error_set("%s:%d: slide LABEL FRACTION", path, s->line);
+                return -1;
+            }
+            *space = '\0';
+        }
+        const basin_rect *r = basin_ui_find(ui, arg);
+        if (!r) {
+            basin_error_set("%s:%d: no control labelled '%s' on screen", path, s->line, arg);
+            return -1;
+        }
+        int y = (int)(r->y + r->h / 2);
+        if (word[0] == 'p') {
+            int x = (int)(r->x + r->w / 2);
+            push_motion(x, y);
+            push_button(SDL_MOUSEBUTTONDOWN, x, y);
+            push_button(SDL_MOUSEBUTTONUP, x, y);
+        } else {
+            s->slide_x0 = r->x + 1;
+            s->slide_x1 = r->x + fraction * r->w;
+            s->slide_y = y;
+            push_motion((int)s->slide_x0, y);
+            push_button(SDL_MOUSEBUTTONDOWN, (int)s->slide_x0, y);
+            s->slide_phase = 2;
+        }
     } else if (strcmp(word, "screenshot") == 0 && sscanf(line, "%*s %1023s", arg) == 1) {
         snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);
     } else if (strcmp(word, "quit") == 0) {

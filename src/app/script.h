@@ -6,11 +6,15 @@
  *     drag X0 Y0 X1 Y1    press at (X0, Y0), move to (X1, Y1), release
  *     move X Y            move the mouse there
  *     wheel X Y N         turn the wheel N notches (positive zooms in) over (X, Y)
- *     key NAME            press a key: space right left r plus minus f e question pagedown pageup q 1 … 9
+ *     key NAME            press a key: space right left r plus minus f e v c question pagedown pageup q 1 … 9
+ *     press LABEL         click the control labelled LABEL (a button, a run, a check box)
+ *     slide LABEL T       drag the slider LABEL to fraction T of its track (over three frames)
  *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
  *     quit                close the window */
 #ifndef BASIN_SCRIPT_H
 #define BASIN_SCRIPT_H
+
+#include "ui.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,14 +25,16 @@ typedef struct basin_script {
     int waiting;            /* frames left to wait */
     char screenshot[1024];  /* set when a screenshot is due this frame */
     bool done;
+    int slide_phase;        /* a slide in progress: frames left */
+    double slide_x0, slide_x1, slide_y;
 } basin_script;
 
 /* Opens a script. Returns 0, or -1 with "FILE: message". */
 int basin_script_open(basin_script *s, const char *path);
 
-/* Runs the next command (pushing SDL events). Returns 0, 1 at quit or the end, or -1 with "FILE:LINE:
- * message" for a bad command. */
-int basin_script_step(basin_script *s, const char *path);
+/* Runs the next command (pushing SDL events), finding controls in ui's last frame. Returns 0, 1 at quit
+ * or the end, or -1 with "FILE:LINE: message" for a bad command or a control that is not there. */
+int basin_script_step(basin_script *s, const char *path, const basin_ui *ui);
 
 void basin_script_close(basin_script *s);
 

@@ -6,6 +6,7 @@
 #include "gl_panels.h"
 #include "live.h"
 #include "surface3d.h"
+#include "ui.h"
 
 #include "render/figure.h"
 
@@ -38,6 +39,9 @@ typedef struct basin_app {
     bool dragging;              /* left button held */
     bool rotating;              /* ... and it went down on the 3-D panel */
     int press_x, press_y, mouse_x, mouse_y;
+    basin_ui ui;                /* the control column */
+    basin_ui_input ui_input;    /* the mouse as the UI sees it this frame */
+    bool show_panel;            /* the control column is shown (not in presenter mode) */
     char status[256];           /* a message shown for a few seconds */
     Uint32 status_until;
     char hover[256];            /* f, |∇f| and the Hessian's eigenvalues under the cursor */

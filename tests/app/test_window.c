@@ -245,6 +245,36 @@ static void test_headless_surface_export(void **state)
     cairo_surface_destroy(s.image);
 }
 
+/* The control column: selecting a run, sliding its learning rate, adding and removing runs. */
+static void test_controls(void **state)
+{
+    (void)state;
+    FILE *f = fopen(in_dir("controls.txt"), "w");
+    fprintf(f, "wait 2\nkey space\nwait 200\nscreenshot %s\n"
+               "press Momentum β = 0.7\nwait 1\nslide lr 0.2\nwait 3\nscreenshot %s\n"
+               "press + adam\nwait 200\nscreenshot %s\n"
+               "press remove this run\nwait 3\nscreenshot %s\nquit\n",
+            in_dir("c0.png"), in_dir("c1.png"), in_dir("c2.png"), in_dir("c3.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, in_dir("controls.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot c0 = load(in_dir("c0.png")), c1 = load(in_dir("c1.png")), c2 = load(in_dir("c2.png")), c3 = load(in_dir("c3.png"));
+    const unsigned green = 0x2ca02c; /* the palette's third colour: the added run */
+    long orange0 = count(&c0, momentum_orange, 0, 0, 1040, 760), orange1 = count(&c1, momentum_orange, 0, 0, 1040, 760);
+    long green2 = count(&c2, green, 0, 0, 1040, 760), green3 = count(&c3, green, 0, 0, 1040, 760);
+    print_message("momentum's pixels %ld → %ld after lr 1.6e-4; the added run's %ld, after removing it %ld\n", orange0,
+                  orange1, green2, green3);
+    assert_true(orange1 < orange0 / 2); /* a tiny step: its path shrinks to a stub */
+    assert_true(green2 > 300);          /* adam 1 runs and is drawn */
+    assert_true(green3 < 20);           /* and is gone */
+    cairo_surface_destroy(c0.image);
+    cairo_surface_destroy(c1.image);
+    cairo_surface_destroy(c2.image);
+    cairo_surface_destroy(c3.image);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -279,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_frames_screenshot_and_bench),
         cmocka_unit_test(test_surface_view),
         cmocka_unit_test(test_headless_surface_export),
+        cmocka_unit_test(test_controls),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -137,12 +137,16 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     return status;
 }
 
+#define SLOW_STEPS 10    /* slow motion covers the first steps ... */
+#define SLOW_SPEED 3.0   /* ... at this many steps per second */
+
 static void advance(basin_app *app, const basin_lab *lab, double dt)
 {
     if (!lab || !app->playing)
         return;
     double last = (double)lab->steps + 1;
-    app->shown = fmin(app->shown + app->speed * dt, last);
+    double speed = app->slow_start && app->shown < SLOW_STEPS + 1 ? fmin(app->speed, SLOW_SPEED) : app->speed;
+    app->shown = fmin(app->shown + speed * dt, last);
     if (app->shown >= last)
         app->playing = false;
 }
@@ -173,7 +177,15 @@ static int open_window(basin_app *app, const basin_app_options *o, FILE *err)
         fprintf(err, "basin open: cannot open a window: %s\n", SDL_GetError());
         return -1;
     }
+    /* A robust context reports a GPU reset instead of failing silently; not every driver offers one. */
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, SDL_GL_CONTEXT_ROBUST_ACCESS_FLAG);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_RESET_NOTIFICATION, SDL_GL_CONTEXT_RESET_LOSE_CONTEXT);
     app->gl = SDL_GL_CreateContext(app->window);
+    if (!app->gl) {
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_RESET_NOTIFICATION, SDL_GL_CONTEXT_RESET_NO_NOTIFICATION);
+        app->gl = SDL_GL_CreateContext(app->window);
+    }
     if (!app->gl || epoxy_gl_version() < 33) {
         fprintf(err, "basin open: no OpenGL 3.3 core context: %s\n", app->gl ? "the driver offers less" : SDL_GetError());
         return -1;
@@ -188,6 +200,16 @@ static int open_window(basin_app *app, const basin_app_options *o, FILE *err)
         SDL_SetWindowFullscreen(app->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
     }
     return 0;
+}
+
+/* Whether the GL context was lost (a GPU reset), where the driver can tell. */
+static bool context_lost(void)
+{
+    if (epoxy_gl_version() >= 45 || epoxy_has_gl_extension("GL_KHR_robustness"))
+        return glGetGraphicsResetStatus() != GL_NO_ERROR;
+    if (epoxy_has_gl_extension("GL_ARB_robustness"))
+        return glGetGraphicsResetStatusARB() != GL_NO_ERROR;
+    return false;
 }
 
 static void close_window(basin_app *app)
@@ -292,6 +314,10 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
             goto done;
         }
         SDL_GL_SwapWindow(app.window);
+        if (context_lost()) {
+            fprintf(err, "basin open: the OpenGL context was lost (the GPU was reset); open the lab again\n");
+            goto done;
+        }
         if (o->bench_frames > 0) {
             glFinish();
             frame_ms[frame] = 1e3 * (double)(SDL_GetPerformanceCounter() - start) / (double)ticks;

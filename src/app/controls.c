@@ -297,6 +297,10 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
     case SDLK_c:
         app->show_panel = !app->show_panel;
         break;
+    case SDLK_s:
+        app->slow_start = !app->slow_start;
+        basin_app_say(app, app->slow_start ? "slow motion for the first steps" : "no slow motion");
+        break;
     case SDLK_v:
         if (lab && lab->problem->dim == 2)
             toggle_view(app, lab);

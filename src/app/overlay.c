@@ -12,6 +12,7 @@ static const char *const keys[][2] = {
     {"→  ←", "one step forward / back"},
     {"r", "back to the start"},
     {"+  −", "faster / slower"},
+    {"s", "slow motion for the first steps"},
     {"click", "move every run's start there"},
     {"shift-click", "move the selected run's start"},
     {"1 … 9", "select a run"},

@@ -173,7 +173,9 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
         return;
     const basin_lab_run *r = &lab->runs[app->selected];
     char line[128];
-    snprintf(line, sizeof line, "at (%.3g, %.3g): λ = %.3g, %.3g", w[0], w[1], eval[0], eval[1]);
+    snprintf(line, sizeof line, "at (%.3g, %.3g)", w[0], w[1]);
+    basin_ui_label(ui, line, false);
+    snprintf(line, sizeof line, "λ = %.3g, %.3g", eval[0], eval[1]);
     basin_ui_label(ui, line, false);
     if (eval[0] > 0)
         snprintf(line, sizeof line, "κ = λmax/λmin = %.3g", eval[1] / eval[0]);
@@ -232,10 +234,18 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
             }
             continue;
         }
-        for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++)
-            if (strcmp(ranges[k].key, p->key) == 0 &&
-                basin_ui_slider(ui, p->key, &v->num, ranges[k].lo, ranges[k].hi, ranges[k].log))
+        for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
+            if (strcmp(ranges[k].key, p->key) != 0)
+                continue;
+            /* A log range reaches two decades past the run's own value (lr = 8e-11 on raw features). */
+            double lo = ranges[k].lo, hi = ranges[k].hi;
+            if (ranges[k].log && v->num > 0) {
+                lo = fmin(lo, v->num / 100);
+                hi = fmax(hi, v->num * 100);
+            }
+            if (basin_ui_slider(ui, p->key, &v->num, lo, hi, ranges[k].log))
                 v->given = changed = true;
+        }
     }
     bool remove = lab->n_runs > 1 && basin_ui_button(ui, "remove this run");
     basin_ui_row_end(ui);

@@ -51,7 +51,7 @@ static SDL_Keycode key_named(const char *name)
     } names[] = {{"space", SDLK_SPACE},   {"right", SDLK_RIGHT},       {"left", SDLK_LEFT},
                  {"r", SDLK_r},           {"plus", SDLK_PLUS},         {"minus", SDLK_MINUS},
                  {"f", SDLK_f},           {"e", SDLK_e},               {"question", SDLK_SLASH},
-                 {"v", SDLK_v},           {"c", SDLK_c},
+                 {"v", SDLK_v},           {"c", SDLK_c},               {"s", SDLK_s},
                  {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
@@ -147,6 +147,8 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
         }
     } else if (strcmp(word, "screenshot") == 0 && sscanf(line, "%*s %1023s", arg) == 1) {
         snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);
+    } else if (strcmp(word, "resize") == 0 && sscanf(line, "%*s %d %d", &x, &y) == 2 && x >= 320 && y >= 240) {
+        SDL_SetWindowSize(SDL_GL_GetCurrentWindow(), x, y);
     } else if (strcmp(word, "quit") == 0) {
         s->done = true;
         return 1;

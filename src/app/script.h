@@ -6,9 +6,10 @@
  *     drag X0 Y0 X1 Y1    press at (X0, Y0), move to (X1, Y1), release
  *     move X Y            move the mouse there
  *     wheel X Y N         turn the wheel N notches (positive zooms in) over (X, Y)
- *     key NAME            press a key: space right left r plus minus f e v c question pagedown pageup q 1 … 9
+ *     key NAME            press a key: space right left r plus minus s f e v c question pagedown pageup q 1 … 9
  *     press LABEL         click the control labelled LABEL (a button, a run, a check box)
  *     slide LABEL T       drag the slider LABEL to fraction T of its track (over three frames)
+ *     resize W H          resize the window to W × H points
  *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
  *     quit                close the window */
 #ifndef BASIN_SCRIPT_H

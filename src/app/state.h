@@ -32,6 +32,7 @@ typedef struct basin_app {
     size_t n_sets, cap_sets;
 
     bool playing, help, presenter, quit;
+    bool slow_start;            /* play the first steps in slow motion */
     double shown;               /* rows of each trace shown (fractional while playing) */
     double speed;               /* steps per second */
     int selected;               /* the run that shift-click and 1–9 act on */

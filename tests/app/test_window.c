@@ -46,7 +46,7 @@ static int teardown(void **state)
 static int basin(char *out, size_t size, const char *args)
 {
     char command[2048];
-    snprintf(command, sizeof command, "'%s' %s 2>&1", getenv("BASIN_EXE"), args);
+    snprintf(command, sizeof command, "cd '%s' && '%s' %s 2>&1", dir, getenv("BASIN_EXE"), args);
     FILE *p = popen(command, "r");
     assert_non_null(p);
     size_t n = fread(out ? out : (char[4096]){0}, 1, out ? size - 1 : 4095, p);
@@ -253,8 +253,9 @@ static void test_controls(void **state)
     fprintf(f, "wait 2\nkey space\nwait 200\nscreenshot %s\n"
                "press Momentum β = 0.7\nwait 1\nslide lr 0.2\nwait 3\nscreenshot %s\n"
                "press + adam\nwait 200\nscreenshot %s\n"
-               "press remove this run\nwait 3\nscreenshot %s\nquit\n",
-            in_dir("c0.png"), in_dir("c1.png"), in_dir("c2.png"), in_dir("c3.png"));
+               "press remove this run\nwait 3\nscreenshot %s\n"
+               "key e\nwait 1\nresize 900 600\nwait 3\nscreenshot %s\nquit\n",
+            in_dir("c0.png"), in_dir("c1.png"), in_dir("c2.png"), in_dir("c3.png"), in_dir("small.png"));
     fclose(f);
     char args[1024], out[4096];
     snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, in_dir("controls.txt"));
@@ -269,6 +270,15 @@ static void test_controls(void **state)
     assert_true(orange1 < orange0 / 2); /* a tiny step: its path shrinks to a stub */
     assert_true(green2 > 300);          /* adam 1 runs and is drawn */
     assert_true(green3 < 20);           /* and is gone */
+    /* e exported the view into the working directory; the window resized and drew at its new size. */
+    assert_int_equal(access(in_dir("basin-quadratic.pdf"), R_OK), 0);
+    shot exported = load(in_dir("basin-quadratic.png")), small = load(in_dir("small.png"));
+    assert_int_equal(exported.w, 1600);
+    assert_int_equal(small.w, 900);
+    assert_int_equal(small.h, 600);
+    assert_true(distinct_colours(&small, 20, 60, 600, 500) > 40);
+    cairo_surface_destroy(exported.image);
+    cairo_surface_destroy(small.image);
     cairo_surface_destroy(c0.image);
     cairo_surface_destroy(c1.image);
     cairo_surface_destroy(c2.image);

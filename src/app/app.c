@@ -22,11 +22,6 @@ static int compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int length)
-{
-    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Saves the back buffer as a PNG, whole or not at all. */
 static int save_screenshot(const basin_app *app, const char *path)
 {
@@ -37,7 +32,7 @@ static int save_screenshot(const basin_app *app, const char *path)
             cairo_surface_destroy(image);
         return -1;
     }
-    cairo_status_t status = cairo_surface_write_to_png_stream(image, write_stream, f.stream);
+    cairo_status_t status = cairo_surface_write_to_png_stream(image, basin_output_cairo_write, f.stream);
     cairo_surface_destroy(image);
     if (status != CAIRO_STATUS_SUCCESS) {
         basin_output_abort(&f);

@@ -170,11 +170,6 @@ static void switch_lab(basin_app *app, int step)
         free(names[i]);
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int length)
-{
-    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Writes the current figure as basin-NAME.pdf and basin-NAME.png in the working directory. */
 static void export_view(basin_app *app, const basin_lab *lab)
 {
@@ -196,7 +191,7 @@ static void export_view(basin_app *app, const basin_lab *lab)
             basin_app_say(app, "export failed: %s", basin_error_message());
             return;
         }
-        if (basin_figure_write(lab, &o, format[k], write_stream, f.stream) != 0) {
+        if (basin_figure_write(lab, &o, format[k], basin_output_cairo_write, f.stream) != 0) {
             basin_output_abort(&f);
             basin_app_say(app, "export failed: %s", basin_error_message());
             return;

@@ -156,11 +156,6 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
     return 0;
 }
 
-static cairo_status_t write_to_stream(void *closure, const unsigned char *data, unsigned int length)
-{
-    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Loads the lab file with the overrides (and --steps, --view as lab.steps, lab.views) and simulates it. */
 static int load_lab(basin_lab *lab, const export_options *o, FILE *err)
 {
@@ -231,7 +226,7 @@ static int export(const export_options *o, FILE *out, FILE *err)
         basin_lab_free(&lab);
         return BASIN_EXIT_USAGE;
     }
-    if (basin_figure_write(&lab, &figure, format, write_to_stream, f.stream) != 0) {
+    if (basin_figure_write(&lab, &figure, format, basin_output_cairo_write, f.stream) != 0) {
         fprintf(err, "basin export: %s: %s\n", o->output, basin_error_message());
         basin_output_abort(&f);
         status = BASIN_EXIT_FAILURE;

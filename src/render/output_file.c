@@ -118,3 +118,8 @@ void basin_output_abort(basin_output_file *f)
     }
     release(f);
 }
+
+cairo_status_t basin_output_cairo_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}

@@ -4,6 +4,7 @@
 #ifndef BASIN_OUTPUT_FILE_H
 #define BASIN_OUTPUT_FILE_H
 
+#include <cairo.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,5 +24,8 @@ int basin_output_commit(basin_output_file *f);
 
 /* Closes and removes the temporary file, leaving the target as it was. Frees f's memory. */
 void basin_output_abort(basin_output_file *f);
+
+/* A cairo_write_func_t that writes to the FILE * closure (cairo's PNG, SVG and PDF stream writers). */
+cairo_status_t basin_output_cairo_write(void *closure, const unsigned char *data, unsigned int length);
 
 #endif

@@ -11,6 +11,7 @@
 #include "lab/spec.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,33 @@ void support_assert_close(double actual, double expected, double tol, const char
     print_error("%s is %.17g, expected %.17g within %.3g (off by %.3g)\n", what, actual, expected, tol,
                 fabs(actual - expected));
     _fail(file, line);
+}
+
+static char tmpdir[256];
+
+int support_tmpdir_create(const char *prefix)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s-XXXXXX", prefix);
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+const char *support_tmpdir(void)
+{
+    return tmpdir;
+}
+
+const char *support_tmp(const char *name)
+{
+    static char paths[8][512];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/%s", tmpdir, name);
+    return p;
+}
+
+int support_tmpdir_remove(void)
+{
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
+    return system(command) == 0 ? 0 : -1;
 }

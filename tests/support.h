@@ -31,6 +31,13 @@ void support_fd_hessian(const basin_problem *p, const double *w, double h, doubl
 void support_assert_close(double actual, double expected, double tol, const char *what, const char *file,
                           int line);
 
+/* A fresh temporary folder for this test program (mkdtemp on prefix, e.g. "/tmp/basin-export"): its
+ * path, and the path of name inside it (from a ring of 8 buffers). Removing it removes what it holds. */
+int support_tmpdir_create(const char *prefix);
+const char *support_tmpdir(void);
+const char *support_tmp(const char *name);
+int support_tmpdir_remove(void);
+
 /* max over i of |a[i] − b[i]| / (1 + |b[i]|). */
 double support_max_rel_diff(const double *a, const double *b, size_t n);
 

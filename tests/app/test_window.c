@@ -17,36 +17,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/basin-window-XXXXXX";
-
-static const char *in_dir(const char *name)
-{
-    static char paths[8][512];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(dir) ? 0 : -1;
+    return support_tmpdir_create("/tmp/basin-window");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    return system(command) == 0 ? 0 : -1;
+    return support_tmpdir_remove();
 }
 
 /* Runs basin with arguments; returns its exit status, its output into out (if non-NULL). */
 static int basin(char *out, size_t size, const char *args)
 {
     char command[2048];
-    snprintf(command, sizeof command, "cd '%s' && '%s' %s 2>&1", dir, getenv("BASIN_EXE"), args);
+    snprintf(command, sizeof command, "cd '%s' && '%s' %s 2>&1", support_tmpdir(), getenv("BASIN_EXE"), args);
     FILE *p = popen(command, "r");
     assert_non_null(p);
     size_t n = fread(out ? out : (char[4096]){0}, 1, out ? size - 1 : 4095, p);
@@ -103,22 +90,22 @@ static const unsigned gd_blue = 0x1f77b4, momentum_orange = 0xff7f0e;
 static void test_scripted_session(void **state)
 {
     (void)state;
-    FILE *f = fopen(in_dir("session.txt"), "w");
+    FILE *f = fopen(support_tmp("session.txt"), "w");
     fprintf(f, "# the session a person would have\n"
                "wait 2\nscreenshot %s\n"
                "key space\nwait 30\nscreenshot %s\n"
                "click 560 430\nwait 2\nscreenshot %s\n"
                "key question\nwait 1\nscreenshot %s\nquit\n",
-            in_dir("paused.png"), in_dir("played.png"), in_dir("clicked.png"), in_dir("help.png"));
+            support_tmp("paused.png"), support_tmp("played.png"), support_tmp("clicked.png"), support_tmp("help.png"));
     fclose(f);
     char args[1024], out[4096];
     snprintf(args, sizeof args, "open '%s/quadratic.ini' --set lab.views=contour --script '%s'", BASIN_DEMOS_DIR,
-             in_dir("session.txt"));
+             support_tmp("session.txt"));
     if (basin(out, sizeof out, args) != 0)
         fail_msg("basin open failed: %s", out);
 
-    shot paused = load(in_dir("paused.png")), played = load(in_dir("played.png"));
-    shot clicked = load(in_dir("clicked.png")), help = load(in_dir("help.png"));
+    shot paused = load(support_tmp("paused.png")), played = load(support_tmp("played.png"));
+    shot clicked = load(support_tmp("clicked.png")), help = load(support_tmp("help.png"));
     assert_int_equal(paused.w, 1280);
     assert_int_equal(paused.h, 800);
 
@@ -148,9 +135,9 @@ static void test_frames_screenshot_and_bench(void **state)
 {
     (void)state;
     char args[1024], out[4096];
-    snprintf(args, sizeof args, "open '%s/rosenbrock.ini' --frames 5 --screenshot '%s'", BASIN_DEMOS_DIR, in_dir("five.png"));
+    snprintf(args, sizeof args, "open '%s/rosenbrock.ini' --frames 5 --screenshot '%s'", BASIN_DEMOS_DIR, support_tmp("five.png"));
     assert_int_equal(basin(out, sizeof out, args), 0);
-    shot s = load(in_dir("five.png"));
+    shot s = load(support_tmp("five.png"));
     int distinct = 0;
     for (int y = 100; y < 700; y += 60)
         for (int x = 100; x < 1200; x += 100) {
@@ -189,16 +176,16 @@ static int distinct_colours(const shot *s, int x0, int y0, int x1, int y1)
 static void test_surface_view(void **state)
 {
     (void)state;
-    FILE *f = fopen(in_dir("surface.txt"), "w");
+    FILE *f = fopen(support_tmp("surface.txt"), "w");
     fprintf(f, "wait 2\nkey space\nwait 40\nscreenshot %s\ndrag 300 400 420 380\nwait 2\nscreenshot %s\nquit\n",
-            in_dir("surface.png"), in_dir("turned.png"));
+            support_tmp("surface.png"), support_tmp("turned.png"));
     fclose(f);
     char args[1024], out[4096];
     snprintf(args, sizeof args, "open '%s/newton-himmelblau.ini' --view surface,loss --script '%s'", BASIN_DEMOS_DIR,
-             in_dir("surface.txt"));
+             support_tmp("surface.txt"));
     if (basin(out, sizeof out, args) != 0)
         fail_msg("basin open --view surface failed: %s", out);
-    shot a = load(in_dir("surface.png")), b = load(in_dir("turned.png"));
+    shot a = load(support_tmp("surface.png")), b = load(support_tmp("turned.png"));
     /* The 3-D panel (the left part) is not blank: a shaded, coloured mesh, with the runs on it. */
     int colours = distinct_colours(&a, 20, 100, 720, 680);
     print_message("3-D view: %d distinct colours in the panel\n", colours);
@@ -231,13 +218,13 @@ static void test_headless_surface_export(void **state)
     char command[1200], out[4096];
     snprintf(command, sizeof command,
              "env -u DISPLAY -u WAYLAND_DISPLAY '%s' export '%s/rosenbrock.ini' --view surface --size 800x450 --dpi 100 "
-             "-o '%s' 2>&1", getenv("BASIN_EXE"), BASIN_DEMOS_DIR, in_dir("headless.png"));
+             "-o '%s' 2>&1", getenv("BASIN_EXE"), BASIN_DEMOS_DIR, support_tmp("headless.png"));
     FILE *p = popen(command, "r");
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
     if (pclose(p) != 0)
         fail_msg("headless export failed: %s", out);
-    shot s = load(in_dir("headless.png"));
+    shot s = load(support_tmp("headless.png"));
     assert_int_equal(s.w, 800);
     int colours = distinct_colours(&s, 100, 60, 700, 390);
     print_message("headless 3-D export: %d distinct colours\n", colours);
@@ -249,19 +236,19 @@ static void test_headless_surface_export(void **state)
 static void test_controls(void **state)
 {
     (void)state;
-    FILE *f = fopen(in_dir("controls.txt"), "w");
+    FILE *f = fopen(support_tmp("controls.txt"), "w");
     fprintf(f, "wait 2\nkey space\nwait 200\nscreenshot %s\n"
                "press Momentum β = 0.7\nwait 1\nslide lr 0.2\nwait 3\nscreenshot %s\n"
                "press + adam\nwait 200\nscreenshot %s\n"
                "press remove this run\nwait 3\nscreenshot %s\n"
                "key e\nwait 1\nresize 900 600\nwait 3\nscreenshot %s\nquit\n",
-            in_dir("c0.png"), in_dir("c1.png"), in_dir("c2.png"), in_dir("c3.png"), in_dir("small.png"));
+            support_tmp("c0.png"), support_tmp("c1.png"), support_tmp("c2.png"), support_tmp("c3.png"), support_tmp("small.png"));
     fclose(f);
     char args[1024], out[4096];
-    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, in_dir("controls.txt"));
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("controls.txt"));
     if (basin(out, sizeof out, args) != 0)
         fail_msg("basin open failed: %s", out);
-    shot c0 = load(in_dir("c0.png")), c1 = load(in_dir("c1.png")), c2 = load(in_dir("c2.png")), c3 = load(in_dir("c3.png"));
+    shot c0 = load(support_tmp("c0.png")), c1 = load(support_tmp("c1.png")), c2 = load(support_tmp("c2.png")), c3 = load(support_tmp("c3.png"));
     const unsigned green = 0x2ca02c; /* the palette's third colour: the added run */
     long orange0 = count(&c0, momentum_orange, 0, 0, 1040, 760), orange1 = count(&c1, momentum_orange, 0, 0, 1040, 760);
     long green2 = count(&c2, green, 0, 0, 1040, 760), green3 = count(&c3, green, 0, 0, 1040, 760);
@@ -271,8 +258,8 @@ static void test_controls(void **state)
     assert_true(green2 > 300);          /* adam 1 runs and is drawn */
     assert_true(green3 < 20);           /* and is gone */
     /* e exported the view into the working directory; the window resized and drew at its new size. */
-    assert_int_equal(access(in_dir("basin-quadratic.pdf"), R_OK), 0);
-    shot exported = load(in_dir("basin-quadratic.png")), small = load(in_dir("small.png"));
+    assert_int_equal(access(support_tmp("basin-quadratic.pdf"), R_OK), 0);
+    shot exported = load(support_tmp("basin-quadratic.png")), small = load(support_tmp("small.png"));
     assert_int_equal(exported.w, 1600);
     assert_int_equal(small.w, 900);
     assert_int_equal(small.h, 600);
@@ -289,13 +276,13 @@ static void test_bad_input(void **state)
 {
     (void)state;
     char args[1024], out[4096];
-    FILE *f = fopen(in_dir("bad.txt"), "w");
+    FILE *f = fopen(support_tmp("bad.txt"), "w");
     fputs("wait 1\njump 3 4\n", f);
     fclose(f);
-    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, in_dir("bad.txt"));
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("bad.txt"));
     assert_int_equal(basin(out, sizeof out, args), 2);
     assert_non_null(strstr(out, "bad.txt:2: not a command: 'jump 3 4'"));
-    snprintf(args, sizeof args, "open '%s/missing.ini' --frames 1", dir);
+    snprintf(args, sizeof args, "open '%s/missing.ini' --frames 1", support_tmpdir());
     assert_int_equal(basin(out, sizeof out, args), 2);
     assert_non_null(strstr(out, "missing.ini: cannot read"));
     /* Without a display an interactive window is a clear message, exit 1, no crash (SDL would fall back

@@ -25,8 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/basin-export-XXXXXX";
-
 static const char scene[] = "[lab]\n"
                             "title   = One run\n"
                             "surface = quadratic:eig=1/8,angle=20\n"
@@ -42,21 +40,12 @@ static const char scene[] = "[lab]\n"
                             "start = 2,-1\n"
                             "color = #1f77b4\n";
 
-static char *in_dir(const char *name)
-{
-    static char paths[8][512];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    if (!mkdtemp(dir))
+    if (support_tmpdir_create("/tmp/basin-export") != 0)
         return -1;
-    FILE *f = fopen(in_dir("scene.ini"), "w");
+    FILE *f = fopen(support_tmp("scene.ini"), "w");
     fputs(scene, f);
     fclose(f);
     return 0;
@@ -65,14 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.')
-            unlink(in_dir(e->d_name));
-    if (d)
-        closedir(d);
-    rmdir(dir);
-    return 0;
+    return support_tmpdir_remove();
 }
 
 /* Runs `basin export ...` (NULL-terminated); returns the status, stderr into err_text if non-NULL. */
@@ -128,14 +110,14 @@ static void locate(const basin_lab *lab, const basin_figure_options *o, double x
 static void test_png_pixels(void **state)
 {
     (void)state;
-    assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir("a.png"), "--size", "1200x700", "--dpi", "150", NULL), 0);
-    cairo_surface_t *png = cairo_image_surface_create_from_png(in_dir("a.png"));
+    assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp("a.png"), "--size", "1200x700", "--dpi", "150", NULL), 0);
+    cairo_surface_t *png = cairo_image_surface_create_from_png(support_tmp("a.png"));
     assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
     assert_int_equal(cairo_image_surface_get_width(png), 1200);
     assert_int_equal(cairo_image_surface_get_height(png), 700);
 
     basin_lab lab;
-    assert_int_equal(basin_lab_load(&lab, in_dir("scene.ini"), NULL, 0), 0);
+    assert_int_equal(basin_lab_load(&lab, support_tmp("scene.ini"), NULL, 0), 0);
     assert_int_equal(basin_lab_simulate(&lab), 0);
     basin_figure_options o = basin_figure_defaults();
     o.width = 1200;
@@ -167,12 +149,12 @@ static void test_png_pixels(void **state)
     basin_lab_free(&lab);
 
     /* Contour lines are there: 40 levels instead of 2 change many pixels of the data area. */
-    assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir("few.png"), "--size", "1200x700", "--dpi", "150",
+    assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp("few.png"), "--size", "1200x700", "--dpi", "150",
                             "--set", "lab.levels=2", NULL), 0);
-    assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir("many.png"), "--size", "1200x700", "--dpi", "150",
+    assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp("many.png"), "--size", "1200x700", "--dpi", "150",
                             "--set", "lab.levels=40", NULL), 0);
-    cairo_surface_t *few = cairo_image_surface_create_from_png(in_dir("few.png"));
-    cairo_surface_t *many = cairo_image_surface_create_from_png(in_dir("many.png"));
+    cairo_surface_t *few = cairo_image_surface_create_from_png(support_tmp("few.png"));
+    cairo_surface_t *many = cairo_image_surface_create_from_png(support_tmp("many.png"));
     long changed = 0, total = 0;
     for (int y = (int)area.y; y < (int)(area.y + area.h); y++)
         for (int x = (int)area.x; x < (int)(area.x + area.w); x++) {
@@ -209,16 +191,16 @@ static void test_same_input_same_bytes(void **state)
     (void)state;
     const char *formats[] = {"same1.png", "same2.png", "same1.svg", "same2.svg"};
     for (int k = 0; k < 2; k++)
-        assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir(formats[k]), "--size", "640x400", NULL), 0);
+        assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp(formats[k]), "--size", "640x400", NULL), 0);
     for (int k = 2; k < 4; k++) {
         char command[1024];
         snprintf(command, sizeof command, "'%s' export '%s' -o '%s' --size 640x400", getenv("BASIN_EXE"),
-                 in_dir("scene.ini"), in_dir(formats[k]));
+                 support_tmp("scene.ini"), support_tmp(formats[k]));
         assert_int_equal(system(command), 0);
     }
     for (int k = 0; k < 4; k += 2) {
         size_t la, lb;
-        char *a = slurp(in_dir(formats[k]), &la), *b = slurp(in_dir(formats[k + 1]), &lb);
+        char *a = slurp(support_tmp(formats[k]), &la), *b = slurp(support_tmp(formats[k + 1]), &lb);
         assert_int_equal(la, lb);
         assert_memory_equal(a, b, la);
         free(a);
@@ -244,8 +226,8 @@ static int count_stroked(xmlNode *node, const char *rgb)
 static void test_svg_is_well_formed(void **state)
 {
     (void)state;
-    assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir("loss.svg"), "--view", "loss", NULL), 0);
-    xmlDoc *doc = xmlReadFile(in_dir("loss.svg"), NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp("loss.svg"), "--view", "loss", NULL), 0);
+    xmlDoc *doc = xmlReadFile(support_tmp("loss.svg"), NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
     assert_non_null(doc); /* parses: well-formed */
     xmlNode *root = xmlDocGetRootElement(doc);
     assert_string_equal((const char *)root->name, "svg");
@@ -261,9 +243,9 @@ static void test_svg_is_well_formed(void **state)
 static void test_pdf_is_one_page(void **state)
 {
     (void)state;
-    assert_int_equal(export(NULL, 0, in_dir("scene.ini"), "-o", in_dir("fig.pdf"), "--theme", "dark", NULL), 0);
+    assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp("fig.pdf"), "--theme", "dark", NULL), 0);
     char command[256], line[256];
-    snprintf(command, sizeof command, "%s %s 2>&1", getenv("PDFINFO") ? getenv("PDFINFO") : "pdfinfo", in_dir("fig.pdf"));
+    snprintf(command, sizeof command, "%s %s 2>&1", getenv("PDFINFO") ? getenv("PDFINFO") : "pdfinfo", support_tmp("fig.pdf"));
     FILE *p = popen(command, "r");
     assert_non_null(p);
     bool one_page = false, size = false, title = false;
@@ -278,7 +260,7 @@ static void test_pdf_is_one_page(void **state)
 
 static int count_files(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(support_tmpdir());
     int n = 0;
     for (struct dirent *e; (e = readdir(d));)
         n += e->d_name[0] != '.';
@@ -291,18 +273,18 @@ static void test_bad_outputs_leave_nothing(void **state)
     (void)state;
     char err[512];
     int before = count_files();
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("fig.bmp"), NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), "-o", support_tmp("fig.bmp"), NULL), 2);
     assert_non_null(strstr(err, "unknown format '.bmp' (write .png, .svg or .pdf)"));
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("no/such/dir.png"), NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), "-o", support_tmp("no/such/dir.png"), NULL), 2);
     assert_non_null(strstr(err, "cannot write"));
     assert_non_null(strstr(err, "no/such/dir.png"));
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("x.png"), "--set", "GD.opt=sgd:lr=x", NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), "-o", support_tmp("x.png"), "--set", "GD.opt=sgd:lr=x", NULL), 2);
     assert_non_null(strstr(err, "--set 'GD.opt=sgd:lr=x': sgd: lr='x' is not a number"));
-    assert_int_equal(export(err, sizeof err, in_dir("missing.ini"), "-o", in_dir("x.png"), NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("missing.ini"), "-o", support_tmp("x.png"), NULL), 2);
     assert_non_null(strstr(err, "missing.ini: cannot read"));
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), "-o", in_dir("x.png"), "--view", "spectrum", NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), "-o", support_tmp("x.png"), "--view", "spectrum", NULL), 2);
     assert_non_null(strstr(err, "view 'spectrum' is not implemented yet"));
-    assert_int_equal(export(err, sizeof err, in_dir("scene.ini"), NULL), 2);
+    assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), NULL), 2);
     assert_non_null(strstr(err, "-o FIGURE.(png|svg|pdf) is required"));
     assert_int_equal(count_files(), before);
 }
@@ -311,8 +293,8 @@ static void test_quick_figure_from_specs(void **state)
 {
     (void)state;
     assert_int_equal(export(NULL, 0, "--surface", "rosenbrock", "--opt", "adam:lr=0.05", "--opt", "sgd:lr=0.002",
-                            "--start=-1.5,2", "--steps", "80", "-o", in_dir("quick.png"), "--size", "640x360", NULL), 0);
-    cairo_surface_t *png = cairo_image_surface_create_from_png(in_dir("quick.png"));
+                            "--start=-1.5,2", "--steps", "80", "-o", support_tmp("quick.png"), "--size", "640x360", NULL), 0);
+    cairo_surface_t *png = cairo_image_surface_create_from_png(support_tmp("quick.png"));
     assert_int_equal(cairo_image_surface_get_width(png), 640);
     cairo_surface_destroy(png);
 }
@@ -331,7 +313,7 @@ static void test_every_demo_exports(void **state)
         snprintf(lab, sizeof lab, "%s/%s", BASIN_DEMOS_DIR, e->d_name);
         const char *formats[] = {"demo.png", "demo.svg", "demo.pdf"};
         for (int k = 0; k < 3; k++)
-            if (export(NULL, 0, lab, "-o", in_dir(formats[k]), "--size", "800x450", "--dpi", "100", NULL) != 0)
+            if (export(NULL, 0, lab, "-o", support_tmp(formats[k]), "--size", "800x450", "--dpi", "100", NULL) != 0)
                 fail_msg("%s does not export to %s", e->d_name, formats[k]);
         labs++;
     }

@@ -13,7 +13,8 @@ const char basin_list_usage[] =
     "and a one-line description. Write a thing as NAME:KEY=VALUE,KEY=VALUE; a list value separates items\n"
     "with '/'; booleans are true or false.\n";
 
-static const char *const kind_words[BASIN_KIND_COUNT] = {"surfaces", "optimizers", "schedules"};
+static const char *const kind_words[BASIN_KIND_COUNT] = {"surfaces", "optimizers", "schedules", "models", "data",
+                                                             "inits", "augments"};
 
 static void list_param(FILE *out, const basin_param_spec *s)
 {

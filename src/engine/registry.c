@@ -1,6 +1,10 @@
 /* registry.c: the list of every named thing, in the order `basin list` shows them. */
 #include "registry.h"
 
+#include "nn/augment.h"
+#include "nn/datasets.h"
+#include "nn/init.h"
+#include "nn/models.h"
 #include "optim/optimizers.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
@@ -27,6 +31,22 @@ static const basin_entry *const schedules[] = {
     &basin_schedule_cosine,   &basin_schedule_warmup,
 };
 
+static const basin_entry *const models[] = {&basin_model_mlp, &basin_model_cnn};
+
+static const basin_entry *const datasets[] = {
+    &basin_data_spirals, &basin_data_moons,  &basin_data_circles, &basin_data_blobs,
+    &basin_data_xor,     &basin_data_linreg, &basin_data_digits,
+};
+
+static const basin_entry *const inits[] = {
+    &basin_init_default,         &basin_init_constant,       &basin_init_zeros,
+    &basin_init_uniform,         &basin_init_normal,         &basin_init_xavier_uniform,
+    &basin_init_xavier_normal,   &basin_init_kaiming_uniform, &basin_init_kaiming_normal,
+    &basin_init_orthogonal,
+};
+
+static const basin_entry *const augments[] = {&basin_augment_image, &basin_augment_jitter};
+
 static const struct {
     const basin_entry *const *entries;
     size_t count;
@@ -35,6 +55,10 @@ static const struct {
     [BASIN_KIND_SURFACE] = {surfaces, sizeof surfaces / sizeof *surfaces, "surface"},
     [BASIN_KIND_OPTIMIZER] = {optimizers, sizeof optimizers / sizeof *optimizers, "optimizer"},
     [BASIN_KIND_SCHEDULE] = {schedules, sizeof schedules / sizeof *schedules, "schedule"},
+    [BASIN_KIND_MODEL] = {models, sizeof models / sizeof *models, "model"},
+    [BASIN_KIND_DATA] = {datasets, sizeof datasets / sizeof *datasets, "data"},
+    [BASIN_KIND_INIT] = {inits, sizeof inits / sizeof *inits, "init"},
+    [BASIN_KIND_AUGMENT] = {augments, sizeof augments / sizeof *augments, "augment"},
 };
 
 const basin_entry *basin_registry_find(basin_kind kind, const char *name)

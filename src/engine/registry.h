@@ -1,20 +1,28 @@
-/* registry.h: every named thing (surfaces, optimizers, schedules) with its keys, defaults, one-line doc
+/* registry.h: every named thing (surfaces, optimizers, schedules, models, data sets,
+ * initializers, augmentations) with its keys, defaults, one-line doc
  * and constructor. Spec parsing, `basin list`, --help and lab files all read this one table. */
 #ifndef BASIN_REGISTRY_H
 #define BASIN_REGISTRY_H
 
 #include "params.h"
 
+#include <gsl/gsl_rng.h>
 #include <stddef.h>
 
 typedef struct basin_problem basin_problem;
 typedef struct basin_optimizer basin_optimizer;
 typedef struct basin_schedule basin_schedule;
+typedef struct basin_dataset basin_dataset;
+typedef struct basin_net basin_net;
 
 typedef enum {
     BASIN_KIND_SURFACE,
     BASIN_KIND_OPTIMIZER,
     BASIN_KIND_SCHEDULE,
+    BASIN_KIND_MODEL,
+    BASIN_KIND_DATA,
+    BASIN_KIND_INIT,
+    BASIN_KIND_AUGMENT,
     BASIN_KIND_COUNT,
 } basin_kind;
 
@@ -30,7 +38,12 @@ typedef struct basin_entry {
         basin_optimizer *(*optimizer)(const struct basin_entry *self, const basin_params *params,
                                       size_t dim);
         basin_schedule *(*schedule)(const struct basin_entry *self, const basin_params *params);
-    } create;
+        /* fills net for data; returns 0 or -1 */
+        int (*model)(const struct basin_entry *self, const basin_params *params, const basin_dataset *data,
+                     basin_net *net);
+        /* the raw examples, drawn from rng */
+        basin_dataset *(*data)(const struct basin_entry *self, const basin_params *params, gsl_rng *rng);
+    } create; /* initializers and augmentations are applied, not created: none */
 } basin_entry;
 
 /* The entry of kind named name, or NULL. */
@@ -39,7 +52,7 @@ const basin_entry *basin_registry_find(basin_kind kind, const char *name);
 /* The entries of a kind in listing order; *count receives their number. Can't fail. */
 const basin_entry *const *basin_registry_list(basin_kind kind, size_t *count);
 
-/* "surface", "optimizer", "schedule". */
+/* "surface", "optimizer", "schedule", "model", "data", "init", "augment". */
 const char *basin_kind_name(basin_kind kind);
 
 /* Writes "a, b, c": every name of a kind, for error messages. */

@@ -52,8 +52,17 @@ static int newton_step(basin_optimizer *o, double *w, const double *g, double lr
 
 static const basin_optimizer_ops newton_ops = {newton_step};
 
+/* A dense Hessian and its eigenvectors take 2·dim² doubles: 64 MB at this size. */
+#define NEWTON_MAX_DIM 2000
+
 static basin_optimizer *newton_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {
+    if (dim > NEWTON_MAX_DIM) {
+        basin_error_set("newton: %zu parameters are more than the %d a dense Hessian allows; use a smaller "
+                        "model",
+                        dim, NEWTON_MAX_DIM);
+        return NULL;
+    }
     newton *nt = basin_optimizer_alloc(sizeof *nt, entry, &newton_ops, params, dim, 2 * dim * dim + 2 * dim);
     if (!nt)
         return NULL;

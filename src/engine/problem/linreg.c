@@ -120,6 +120,17 @@ static double least_squares_minimum(const linreg *lr)
     return f_min;
 }
 
+void basin_linreg_generate(size_t n, const double scale[2], double label_noise, gsl_rng *rng, double *x,
+                           double *y)
+{
+    for (size_t i = 0; i < n; i++) {
+        double *xi = x + i * LINREG_FEATURES;
+        for (size_t j = 0; j < LINREG_FEATURES; j++)
+            xi[j] = scale[j] * (1.5 + 0.25 * gsl_ran_gaussian(rng, 1.0));
+        y[i] = 3 * xi[0] / scale[0] - 2 * xi[1] / scale[1] + label_noise * gsl_ran_gaussian(rng, 1.0);
+    }
+}
+
 static basin_problem *linreg_create(const basin_entry *entry, const basin_params *params)
 {
     (void)entry;
@@ -140,12 +151,7 @@ static basin_problem *linreg_create(const basin_entry *entry, const basin_params
     lr->base.dim = LINREG_FEATURES;
     lr->base.n_examples = n;
     gsl_rng_set(rng, (unsigned long)basin_params_real(params, "seed"));
-    for (size_t i = 0; i < n; i++) {
-        double *xi = lr->x + i * LINREG_FEATURES;
-        for (size_t j = 0; j < LINREG_FEATURES; j++)
-            xi[j] = scale[j] * (1.5 + 0.25 * gsl_ran_gaussian(rng, 1.0));
-        lr->y[i] = 3 * xi[0] / scale[0] - 2 * xi[1] / scale[1] + label_noise * gsl_ran_gaussian(rng, 1.0);
-    }
+    basin_linreg_generate(n, scale, label_noise, rng, lr->x, lr->y);
     gsl_rng_free(rng);
     if (basin_params_bool(params, "normalize"))
         standardize(lr);

@@ -1,0 +1,121 @@
+/* model.h: a feed-forward network as a sequence of layers over one flat parameter vector, laid out as
+ * the equivalent PyTorch nn.Sequential's parameters() (Linear weight (out,in), Conv2d weight
+ * (C_out,C_in,k,k), then the bias). BatchNorm running statistics are state, kept apart from the
+ * parameters. The model owns every workspace, sized once for the largest batch asked for, so a
+ * training step allocates nothing. */
+#ifndef BASIN_NN_MODEL_H
+#define BASIN_NN_MODEL_H
+
+#include "layers.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    BASIN_LAYER_LINEAR,
+    BASIN_LAYER_CONV2D,
+    BASIN_LAYER_MAXPOOL2D,
+    BASIN_LAYER_AVGPOOL2D,
+    BASIN_LAYER_FLATTEN,
+    BASIN_LAYER_ACTIVATION,
+    BASIN_LAYER_BATCHNORM,
+    BASIN_LAYER_LAYERNORM,
+    BASIN_LAYER_DROPOUT,
+} basin_layer_kind;
+
+/* What a layer is, before shapes are known. */
+typedef struct basin_layer_desc {
+    basin_layer_kind kind;
+    size_t out;         /* LINEAR: output features; CONV2D: output channels */
+    size_t kernel;      /* CONV2D and pools */
+    size_t stride;      /* CONV2D and pools (0: pools use the kernel size, conv 1) */
+    size_t padding;     /* CONV2D */
+    basin_activation act;
+    double slope;       /* LEAKY_RELU's negative slope */
+    double p;           /* DROPOUT's probability */
+} basin_layer_desc;
+
+typedef struct basin_layer {
+    basin_layer_desc d;
+    size_t in_c, in_h, in_w, out_c, out_h, out_w; /* per-example shapes */
+    size_t weight, n_weight, bias, n_bias;        /* offsets and sizes in the parameter vector */
+    size_t stats;                                 /* BATCHNORM: offset of running_mean in state */
+    const double *in, *y;                         /* the last forward's input and output */
+    double *out, *cols, *tmp, *xhat, *rstd, *mask;
+    size_t *argmax;
+} basin_layer;
+
+/* A named tensor of the equivalent nn.Sequential's state_dict. */
+typedef struct basin_tensor {
+    char name[48];   /* "0.weight", "1.running_mean", ... */
+    bool is_state;   /* in the state vector, not the parameters */
+    bool is_integer; /* num_batches_tracked (int64 in PyTorch) */
+    size_t offset, size, ndim, shape[4];
+} basin_tensor;
+
+typedef enum {
+    BASIN_MODE_EVAL,
+    BASIN_MODE_TRAIN,
+} basin_mode;
+
+typedef struct basin_model {
+    basin_layer *layers;
+    size_t n_layers;
+    size_t in_c, in_h, in_w, in_features, out_features;
+    size_t n_params;
+    double *state; /* BatchNorm running statistics and batch counts */
+    size_t n_state;
+    basin_tensor *tensors;
+    size_t n_tensors;
+    double bn_eps, bn_momentum, ln_eps;
+    size_t capacity;       /* examples the workspaces hold */
+    double *grad[2];       /* ping-pong gradients on activations */
+    double *dcols;
+    size_t batch;          /* examples in the last forward */
+    basin_mode mode;       /* of the last forward */
+} basin_model;
+
+/* Builds a model of n layers for examples of shape (in_c, in_h, in_w), checking that the shapes
+ * chain (a conv needs a spatial input, a window must fit). Returns it (owned by the caller) or NULL with
+ * a message naming the layer. */
+basin_model *basin_model_create(const basin_layer_desc *descs, size_t n, size_t in_c, size_t in_h,
+                                size_t in_w);
+
+/* Frees m; NULL is a no-op. */
+void basin_model_destroy(basin_model *m);
+
+/* Makes room for batches of B examples. Returns 0, or -1 with a message when memory runs out. */
+int basin_model_reserve(basin_model *m, size_t B);
+
+/* Resets the state to PyTorch's fresh values (running mean 0, variance 1, no batches tracked). */
+void basin_model_reset_state(basin_model *m);
+
+typedef struct basin_forward_opts {
+    basin_mode mode;
+    bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch always does) */
+    gsl_rng *rng;      /* TRAIN: dropout masks; NULL when the model has no dropout */
+} basin_forward_opts;
+
+/* Runs the model at parameters w on x (B × in_features) and returns the output (B × out_features),
+ * valid until the next forward; activations are kept for basin_model_backward. Returns NULL with a
+ * message when training BatchNorm sees one value per channel, or memory runs out. */
+const double *basin_model_forward(basin_model *m, const double *w, const double *x, size_t B,
+                                  basin_forward_opts opts);
+
+/* Called by backward with the gradient on each layer's output, last layer first. */
+typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, size_t n);
+
+/* Back-propagates dout (gradient on the last forward's output) and accumulates the parameter gradient
+ * into g (length n_params). dout may be the model's own grad[0] buffer. hook may be NULL. */
+void basin_model_backward(basin_model *m, const double *w, const double *dout, double *g,
+                          basin_grad_hook hook, void *ctx);
+
+/* The PyTorch class a layer corresponds to ("Linear", "BatchNorm1d", "Tanh", ...). */
+const char *basin_layer_torch_name(const basin_layer *l);
+
+/* Fans as torch.nn.init computes them: fan_in = in·k·k, fan_out = out·k·k; 0 for layers without
+ * a weight. */
+void basin_layer_fans(const basin_layer *l, size_t *fan_in, size_t *fan_out);
+
+#endif

@@ -1,0 +1,261 @@
+/* net_problem.c: gathering a batch, the loss of the model's outputs, back-propagation, the L1 penalty,
+ * and evaluation over a split. */
+#include "net_problem.h"
+
+#include "../error.h"
+#include "augment.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool basin_net_has_flat_batchnorm(const basin_net *net)
+{
+    for (size_t i = 0; i < net->model->n_layers; i++) {
+        const basin_layer *l = &net->model->layers[i];
+        if (l->d.kind == BASIN_LAYER_BATCHNORM && l->in_h * l->in_w == 1)
+            return true;
+    }
+    return false;
+}
+
+static int reserve(basin_net_problem *np, size_t B)
+{
+    if (B <= np->capacity)
+        return 0;
+    const basin_dataset *d = np->data;
+    size_t outs = np->net.model->out_features;
+    free(np->x), free(np->target), free(np->label), free(np->tmp);
+    np->x = malloc(B * d->n_features * sizeof *np->x);
+    np->target = malloc(B * outs * sizeof *np->target);
+    np->label = malloc(B * sizeof *np->label);
+    np->tmp = malloc((d->n_features + 1) * sizeof *np->tmp);
+    np->capacity = np->x && np->target && np->label && np->tmp ? B : 0;
+    if (!np->capacity || basin_model_reserve(np->net.model, B) != 0) {
+        basin_error_set("out of memory for batches of %zu examples", B);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies the batch's inputs (augmented and standardized in training when asked), labels and targets.
+ * Returns the inputs the model sees. */
+static const double *gather(basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B)
+{
+    const basin_dataset *d = np->data;
+    size_t f = d->n_features, outs = np->net.model->out_features;
+    bool augment = np->augment && np->mode == BASIN_MODE_TRAIN;
+    for (size_t k = 0; k < B; k++) {
+        size_t i = idx ? idx[k] : k;
+        if (d->n_classes)
+            np->label[k] = s->label[i];
+        else
+            memcpy(np->target + k * outs, s->target + i * outs, outs * sizeof *np->target);
+    }
+    if (!idx && !augment)
+        return s->x;
+    for (size_t k = 0; k < B; k++)
+        memcpy(np->x + k * f, (augment ? s->raw : s->x) + (idx ? idx[k] : k) * f, f * sizeof *np->x);
+    if (augment) {
+        basin_augment_apply(np->augment, np->augment_params, d, np->x, B, np->tmp, np->rng);
+        if (d->mean)
+            for (size_t k = 0; k < B; k++)
+                for (size_t j = 0; j < f; j++)
+                    np->x[k * f + j] = (np->x[k * f + j] - d->mean[j]) / d->sd[j];
+    }
+    return np->x;
+}
+
+/* The loss of outputs for the gathered labels or targets; dout (when non-NULL) gets its gradient. MSE
+ * on classes compares with one-hot labels (or the label itself for one output). */
+static double batch_loss(const basin_net_problem *np, const double *out, size_t B, double *dout)
+{
+    size_t K = np->net.model->out_features;
+    switch (np->net.loss) {
+    case BASIN_LOSS_CROSS_ENTROPY:
+        return loss_cross_entropy(dout, out, np->label, B, K);
+    case BASIN_LOSS_BCE:
+        return loss_bce_logits(dout, out, np->label, B);
+    case BASIN_LOSS_MSE:
+        break;
+    }
+    if (np->data->n_classes)
+        for (size_t b = 0; b < B; b++)
+            for (size_t k = 0; k < K; k++)
+                np->target[b * K + k] = K == 1 ? np->label[b] : (int)k == np->label[b];
+    return loss_mse(dout, out, np->target, B, K);
+}
+
+static double l1_penalty(const basin_net_problem *np, const double *w, double *g)
+{
+    const basin_model *m = np->net.model;
+    double sum = 0;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        if (l->d.kind != BASIN_LAYER_LINEAR && l->d.kind != BASIN_LAYER_CONV2D)
+            continue;
+        for (size_t j = l->weight; j < l->weight + l->n_weight; j++) {
+            sum += fabs(w[j]);
+            if (g)
+                g[j] += np->l1 * (w[j] > 0 ? 1.0 : w[j] < 0 ? -1.0 : 0.0);
+        }
+    }
+    return np->l1 * sum;
+}
+
+static double net_eval(const basin_problem *p, const double *w, basin_batch batch, double *g)
+{
+    basin_net_problem *np = (basin_net_problem *)p;
+    const basin_split *s = &np->data->train;
+    size_t B = batch.idx ? batch.m : s->n;
+    if (reserve(np, B) != 0)
+        return NAN;
+    const double *x = gather(np, s, batch.idx, B);
+    basin_forward_opts opts = {np->mode, np->update_stats, np->rng};
+    const double *out = basin_model_forward(np->net.model, w, x, B, opts);
+    if (!out)
+        return NAN;
+    double *dout = g ? np->net.model->grad[0] : NULL;
+    double loss = batch_loss(np, out, B, dout);
+    if (g) {
+        memset(g, 0, p->dim * sizeof *g);
+        basin_model_backward(np->net.model, w, dout, g, NULL, NULL);
+    }
+    if (np->l1 > 0)
+        loss += l1_penalty(np, w, g);
+    return loss;
+}
+
+/* Central differences of exact gradients, column by column, then symmetrized. Dropout masks repeat
+ * (the generator is restored before each gradient) and running statistics stay put. */
+static void net_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
+{
+    basin_net_problem *np = (basin_net_problem *)p;
+    size_t n = p->dim;
+    double *wp = malloc(n * sizeof *wp), *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm);
+    gsl_rng *saved = gsl_rng_clone(np->rng);
+    bool update = np->update_stats;
+    np->update_stats = false;
+    if (!wp || !gp || !gm || !saved) {
+        for (size_t i = 0; i < n * n; i++)
+            h[i] = NAN;
+    } else {
+        memcpy(wp, w, n * sizeof *wp);
+        for (size_t j = 0; j < n; j++) {
+            double step = cbrt(DBL_EPSILON) * fmax(1.0, fabs(w[j]));
+            wp[j] = w[j] + step;
+            gsl_rng_memcpy(np->rng, saved);
+            net_eval(p, wp, batch, gp);
+            wp[j] = w[j] - step;
+            gsl_rng_memcpy(np->rng, saved);
+            net_eval(p, wp, batch, gm);
+            wp[j] = w[j];
+            for (size_t i = 0; i < n; i++)
+                h[i * n + j] = (gp[i] - gm[i]) / (2 * step);
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
+        gsl_rng_memcpy(np->rng, saved);
+    }
+    np->update_stats = update;
+    if (saved)
+        gsl_rng_free(saved);
+    free(wp), free(gp), free(gm);
+}
+
+static void net_destroy(basin_problem *p)
+{
+    basin_net_problem *np = (basin_net_problem *)p;
+    basin_model_destroy(np->net.model);
+    if (np->rng)
+        gsl_rng_free(np->rng);
+    free(np->x), free(np->target), free(np->label), free(np->tmp);
+    free(np);
+}
+
+static const basin_problem_ops net_ops = {net_eval, net_hessian, net_destroy};
+
+basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed)
+{
+    basin_net_problem *np = calloc(1, sizeof *np);
+    if (!np || !(np->rng = gsl_rng_alloc(gsl_rng_mt19937))) {
+        if (np)
+            free(np);
+        basin_model_destroy(net.model);
+        basin_error_set("out of memory");
+        return NULL;
+    }
+    gsl_rng_set(np->rng, seed);
+    np->base.ops = &net_ops;
+    np->base.dim = net.model->n_params;
+    np->base.n_examples = data->train.n;
+    np->base.f_min = NAN;
+    np->net = net;
+    np->data = data;
+    np->mode = BASIN_MODE_TRAIN;
+    return np;
+}
+
+double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs, const basin_split *split,
+                              double *accuracy)
+{
+    basin_net_problem *mut = (basin_net_problem *)np;
+    size_t K = np->net.model->out_features, chunk = np->capacity, correct = 0;
+    double total = 0;
+    for (size_t start = 0; start < split->n; start += chunk) {
+        size_t B = split->n - start < chunk ? split->n - start : chunk;
+        size_t idx_base = start;
+        for (size_t k = 0; k < B; k++) {
+            if (np->data->n_classes)
+                mut->label[k] = split->label[idx_base + k];
+            else
+                memcpy(mut->target + k * K, split->target + (idx_base + k) * K, K * sizeof *mut->target);
+        }
+        const double *out = outputs + start * K;
+        total += batch_loss(np, out, B, NULL) * (double)B;
+        for (size_t k = 0; np->data->n_classes && k < B; k++) {
+            const double *z = out + k * K;
+            size_t best = 0;
+            if (K == 1)
+                best = z[0] > 0;
+            else
+                for (size_t c = 1; c < K; c++)
+                    best = z[c] > z[best] ? c : best;
+            correct += (int)best == mut->label[k];
+        }
+    }
+    if (accuracy)
+        *accuracy = np->data->n_classes ? (double)correct / (double)split->n : NAN;
+    return total / (double)split->n;
+}
+
+int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split *split, double *loss,
+                       double *accuracy, double *outputs)
+{
+    size_t K = np->net.model->out_features;
+    size_t chunk = np->capacity ? np->capacity : (split->n < 4096 ? split->n : 4096);
+    if (reserve(np, chunk) != 0)
+        return -1;
+    double *all = outputs ? outputs : malloc((split->n * K + 1) * sizeof *all);
+    if (!all) {
+        basin_error_set("out of memory evaluating %zu examples", split->n);
+        return -1;
+    }
+    basin_forward_opts opts = {BASIN_MODE_EVAL, false, NULL};
+    for (size_t start = 0; start < split->n; start += chunk) {
+        size_t B = split->n - start < chunk ? split->n - start : chunk;
+        const double *out = basin_model_forward(np->net.model, w, split->x + start * np->data->n_features, B, opts);
+        if (!out) {
+            if (!outputs)
+                free(all);
+            return -1;
+        }
+        memcpy(all + start * K, out, B * K * sizeof *out);
+    }
+    *loss = basin_net_outputs_loss(np, all, split, accuracy);
+    if (!outputs)
+        free(all);
+    return 0;
+}

@@ -1,0 +1,45 @@
+/* net_problem.h: a model on a data set's training split as an engine problem, so every optimizer drives
+ * it unchanged: the loss (plus an optional L1 penalty on the weights) over all training examples or a
+ * minibatch of them, its gradient by back-propagation, in training or eval mode, and a dense Hessian by
+ * central differences of exact gradients (for Newton on small models). */
+#ifndef BASIN_NN_NET_PROBLEM_H
+#define BASIN_NN_NET_PROBLEM_H
+
+#include "../problem.h"
+#include "dataset.h"
+#include "models.h"
+
+typedef struct basin_net_problem {
+    basin_problem base;
+    basin_net net;               /* owned */
+    const basin_dataset *data;   /* not owned */
+    basin_mode mode;             /* what eval computes in (TRAIN by default) */
+    bool update_stats;           /* TRAIN: evals move BatchNorm's running statistics */
+    double l1;                   /* λ of the penalty λ·Σ|w| over Linear and Conv2d weights */
+    const basin_entry *augment;  /* TRAIN: augmentation of each batch, or NULL */
+    const basin_params *augment_params;
+    gsl_rng *rng;                /* owned: dropout masks and augmentation */
+    double *x, *target, *tmp;    /* the gathered batch */
+    int *label;
+    size_t capacity;
+} basin_net_problem;
+
+/* A problem over net (ownership moves in, even on failure) and data's training split (data must outlive
+ * it), with randomness from seed. Returns it or NULL with a message. */
+basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed);
+
+/* The loss (without the L1 penalty) and, for classification, the accuracy of weights w over a split, in
+ * eval mode; outputs, when non-NULL, receives split->n × out_features model outputs. Returns 0, or -1
+ * with a message. */
+int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split *split, double *loss,
+                       double *accuracy, double *outputs);
+
+/* The loss of given model outputs (split->n × out_features) against a split's labels or targets, and
+ * the accuracy for classification (NAN otherwise). Can't fail. */
+double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs, const basin_split *split,
+                              double *accuracy);
+
+/* True when net has a BatchNorm over flat features, which cannot train on a batch of one example. */
+bool basin_net_has_flat_batchnorm(const basin_net *net);
+
+#endif

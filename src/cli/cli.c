@@ -10,14 +10,18 @@ static const char usage[] =
     "usage: basin [COMMAND] [OPTIONS]\n"
     "\n"
     "Basin is an optimization and loss-landscape lab: real optimizers (torch.optim's exact semantics)\n"
-    "on test surfaces, quadratics and least squares, with their trajectories.\n"
+    "on test surfaces, quadratics and least squares, with their trajectories, and real small neural\n"
+    "networks trained in C on built-in data sets.\n"
     "\n"
     "commands:\n"
     "  open     open a lab in the interactive window (what `basin` alone does, on the default demo)\n"
     "  race     race every optimizer on an ill-conditioned quadratic, printed as a table\n"
     "  run      run optimizers on a surface; print a summary table or the trajectories as CSV\n"
-    "  list     list the surfaces, optimizers and schedules with their keys and defaults\n"
+    "  list     list the surfaces, optimizers, schedules, models, data sets, initializers and augmentations\n"
     "  export   draw a lab (a lab file, or specs) as a PNG, SVG or PDF figure\n"
+    "  train    train a neural network on a built-in data set (log, weights, gradients)\n"
+    "  data     write a data set's examples as CSV, exactly as training sees them\n"
+    "  inspect  per-layer fans, weight statistics, activation and gradient variance of a network\n"
     "  help     show a command's help (basin help run)\n"
     "\n"
     "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"
@@ -52,6 +56,9 @@ static const command commands[] = {
     {"list", basin_cmd_list, basin_list_usage},
     {"export", basin_cmd_export, basin_export_usage},
     {"open", basin_cmd_open, basin_open_usage},
+    {"train", basin_cmd_train, basin_train_usage},
+    {"data", basin_cmd_data, basin_data_usage},
+    {"inspect", basin_cmd_inspect, basin_inspect_usage},
 };
 
 static const command *find_command(const char *name)
@@ -70,7 +77,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export)\n", argv[c ? 3 : 2]);
+        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect)\n", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);

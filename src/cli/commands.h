@@ -26,11 +26,17 @@ int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err); /* basin race (
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err); /* basin list */
 int basin_cmd_export(int argc, char **argv, FILE *out, FILE *err); /* basin export */
 int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err);   /* basin open (the window) */
+int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err);  /* basin train */
+int basin_cmd_data(int argc, char **argv, FILE *out, FILE *err);   /* basin data */
+int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err); /* basin inspect */
 
 extern const char basin_run_usage[];
 extern const char basin_race_usage[];
 extern const char basin_list_usage[];
 extern const char basin_export_usage[];
 extern const char basin_open_usage[];
+extern const char basin_train_usage[];
+extern const char basin_data_usage[];
+extern const char basin_inspect_usage[];
 
 #endif

@@ -303,6 +303,7 @@ const double *basin_model_forward(basin_model *m, const double *w, const double 
     bool train = opts.mode == BASIN_MODE_TRAIN;
     m->batch = B;
     m->mode = opts.mode;
+    m->dropout = train && !opts.no_dropout;
     const double *cur = x;
     for (size_t i = 0; i < m->n_layers; i++) {
         basin_layer *l = &m->layers[i];
@@ -360,7 +361,7 @@ const double *basin_model_forward(basin_model *m, const double *w, const double 
             cur = l->out;
             break;
         case BASIN_LAYER_DROPOUT:
-            if (train && l->d.p > 0) {
+            if (train && l->d.p > 0 && !opts.no_dropout) {
                 BASIN_ASSERT(opts.rng);
                 dropout_forward(l->out, l->mask, cur, n, l->d.p, opts.rng);
                 cur = l->out;
@@ -426,7 +427,7 @@ void basin_model_backward(basin_model *m, const double *w, const double *dout, d
                                l->in_c);
             break;
         case BASIN_LAYER_DROPOUT:
-            passes = !(train && l->d.p > 0);
+            passes = !(m->dropout && l->d.p > 0);
             if (!passes && din)
                 dropout_backward(din, d, l->mask, n);
             break;

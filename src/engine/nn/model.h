@@ -74,6 +74,7 @@ typedef struct basin_model {
     double *dcols;
     size_t batch;          /* examples in the last forward */
     basin_mode mode;       /* of the last forward */
+    bool dropout;          /* the last forward applied dropout */
 } basin_model;
 
 /* Builds a model of n layers for examples of shape (in_c, in_h, in_w), checking that the shapes
@@ -95,6 +96,7 @@ typedef struct basin_forward_opts {
     basin_mode mode;
     bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch always does) */
     gsl_rng *rng;      /* TRAIN: dropout masks; NULL when the model has no dropout */
+    bool no_dropout;   /* TRAIN: leave dropout off (a deterministic training-mode gradient) */
 } basin_forward_opts;
 
 /* Runs the model at parameters w on x (B × in_features) and returns the output (B × out_features),

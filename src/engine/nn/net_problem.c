@@ -112,7 +112,7 @@ static double net_eval(const basin_problem *p, const double *w, basin_batch batc
     if (reserve(np, B) != 0)
         return NAN;
     const double *x = gather(np, s, batch.idx, B);
-    basin_forward_opts opts = {np->mode, np->update_stats, np->rng};
+    basin_forward_opts opts = {np->mode, np->update_stats, np->rng, np->no_dropout};
     const double *out = basin_model_forward(np->net.model, w, x, B, opts);
     if (!out)
         return NAN;
@@ -243,7 +243,7 @@ int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split
         basin_error_set("out of memory evaluating %zu examples", split->n);
         return -1;
     }
-    basin_forward_opts opts = {BASIN_MODE_EVAL, false, NULL};
+    basin_forward_opts opts = {BASIN_MODE_EVAL, false, NULL, true};
     for (size_t start = 0; start < split->n; start += chunk) {
         size_t B = split->n - start < chunk ? split->n - start : chunk;
         const double *out = basin_model_forward(np->net.model, w, split->x + start * np->data->n_features, B, opts);

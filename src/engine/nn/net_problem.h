@@ -15,6 +15,7 @@ typedef struct basin_net_problem {
     const basin_dataset *data;   /* not owned */
     basin_mode mode;             /* what eval computes in (TRAIN by default) */
     bool update_stats;           /* TRAIN: evals move BatchNorm's running statistics */
+    bool no_dropout;             /* TRAIN: evals leave dropout off */
     double l1;                   /* λ of the penalty λ·Σ|w| over Linear and Conv2d weights */
     const basin_entry *augment;  /* TRAIN: augmentation of each batch, or NULL */
     const basin_params *augment_params;

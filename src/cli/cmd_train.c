@@ -1,0 +1,327 @@
+/* cmd_train.c: `basin train`: a model on a data set with any optimizer and schedule; a CSV log, saved
+ * weights and gradients, a summary, and a progress bar on a terminal. */
+#include "cli.h"
+#include "commands.h"
+#include "net_setup.h"
+
+#include "engine/error.h"
+#include "engine/nn/augment.h"
+#include "engine/nn/train.h"
+#include "engine/optim/optimizer.h"
+#include "engine/schedule.h"
+#include "lab/output_file.h"
+#include "lab/weights.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char basin_train_usage[] =
+    "usage: basin train --model SPEC --data SPEC --opt SPEC [--init SPEC] [--schedule SPEC]\n"
+    "                   [--epochs E | --steps N] [--batch B] [--seed S] [--l1 L] [--augment SPEC]\n"
+    "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
+    "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
+    "\n"
+    "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
+    "training split is shuffled into minibatches (the last one partial) and the optimizer takes one step\n"
+    "per minibatch in training mode (dropout on, BatchNorm on batch statistics). Prints a summary.\n"
+    "\n"
+    "options:\n"
+    "  --model SPEC        mlp:hidden=64/64,act=tanh or cnn:channels=16/32 (basin list models)\n"
+    "  --data SPEC         spirals, moons, circles, blobs, xor, linreg or digits (basin list data)\n"
+    "  --opt SPEC          any optimizer, e.g. sgd:lr=0.1,momentum=0.9 or adam:lr=1e-3 (weight_decay is L2)\n"
+    "  --init SPEC         initializer of the weights (default: default, PyTorch's own; basin list inits)\n"
+    "  --schedule SPEC     learning-rate schedule over the steps (default constant)\n"
+    "  --epochs E          passes over the training split (default 20)\n"
+    "  --steps N           total optimizer steps instead of epochs (0: no training, e.g. for --save-grad)\n"
+    "  --batch B           minibatch size (default 64; 0: the whole training split)\n"
+    "  --seed S            seed of the data, initialization, shuffling, dropout and augmentation (default 0)\n"
+    "  --l1 L              add L·Σ|w| over the Linear and Conv2d weights to the training loss\n"
+    "  --augment SPEC      image:shift=1,rotate=10,noise=0,flip=false or jitter:std=0.05 (training only)\n"
+    "  --early-stop P      stop after P evaluations without a lower test loss; restore the best weights\n"
+    "  --swa E             average the weights at the end of every epoch from epoch E on (stochastic\n"
+    "                      weight averaging), then recompute BatchNorm statistics on the training split\n"
+    "  --snapshots K       K cosine cycles with restarts (replacing the schedule); average the K\n"
+    "                      snapshots' predicted probabilities on the test split\n"
+    "  --eval-every N      evaluate train and test loss every N steps (default: every epoch)\n"
+    "  --log FILE|-        CSV, one row per step: step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,\n"
+    "                      grad_norm. Step 0 is the start. Columns not evaluated on a step are empty; the\n"
+    "                      last row has them all. train_loss and test_loss are in eval mode (no dropout,\n"
+    "                      running statistics) without the L1 term; grad_norm is the minibatch gradient's.\n"
+    "  --save-weights DIR  write one .npy per tensor named by PyTorch's state_dict key (0.weight.npy, ...)\n"
+    "                      and DIR/model.txt\n"
+    "  --load-weights DIR  start from saved weights (names and shapes are checked) instead of --init\n"
+    "  --save-grad DIR     write the final loss.npy and gradient (same naming) over the whole training\n"
+    "                      split in training mode (BatchNorm on the split's statistics, dropout off)\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "A diverging run stops there and is reported on standard error; the exit status stays 0.\n"
+    "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
+
+typedef struct train_options {
+    const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad;
+    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every;
+    double l1;
+} train_options;
+
+#define usage_error(err, ...) basin_cli_usage_error((err), "train", __VA_ARGS__)
+
+static int parse_options(int argc, char **argv, train_options *o, FILE *out, FILE *err)
+{
+    static const struct option longs[] = {
+        {"model", required_argument, NULL, 'm'},      {"data", required_argument, NULL, 'd'},
+        {"opt", required_argument, NULL, 'o'},        {"init", required_argument, NULL, 'i'},
+        {"schedule", required_argument, NULL, 'c'},   {"epochs", required_argument, NULL, 'E'},
+        {"steps", required_argument, NULL, 'n'},      {"batch", required_argument, NULL, 'b'},
+        {"seed", required_argument, NULL, 's'},       {"l1", required_argument, NULL, 'L'},
+        {"augment", required_argument, NULL, 'a'},    {"early-stop", required_argument, NULL, 'p'},
+        {"swa", required_argument, NULL, 'w'},        {"snapshots", required_argument, NULL, 'k'},
+        {"eval-every", required_argument, NULL, 'v'}, {"log", required_argument, NULL, 'l'},
+        {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
+        {"save-grad", required_argument, NULL, 'G'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *o = (train_options){.epochs = 20, .steps = -1, .batch = 64};
+    optind = 0;
+    opterr = 0;
+    int c;
+    bool epochs_given = false;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        const char *token = argv[optind - 1];
+        int rc = 0;
+        switch (c) {
+        case 'm': o->model = optarg; break;
+        case 'd': o->data = optarg; break;
+        case 'o': o->opt = optarg; break;
+        case 'i': o->init = optarg; break;
+        case 'c': o->schedule = optarg; break;
+        case 'a': o->augment = optarg; break;
+        case 'l': o->log = optarg; break;
+        case 'W': o->save = optarg; break;
+        case 'R': o->load = optarg; break;
+        case 'G': o->save_grad = optarg; break;
+        case 'E': rc = cli_parse_count("train", "--epochs", optarg, 0, 1e9, &o->epochs, err), epochs_given = true; break;
+        case 'n': rc = cli_parse_count("train", "--steps", optarg, 0, 1e12, &o->steps, err); break;
+        case 'b': rc = cli_parse_count("train", "--batch", optarg, 0, 1e9, &o->batch, err); break;
+        case 's': rc = cli_parse_count("train", "--seed", optarg, 0, 4294967295.0, &o->seed, err); break;
+        case 'p': rc = cli_parse_count("train", "--early-stop", optarg, 1, 1e9, &o->early_stop, err); break;
+        case 'w': rc = cli_parse_count("train", "--swa", optarg, 1, 1e9, &o->swa, err); break;
+        case 'k': rc = cli_parse_count("train", "--snapshots", optarg, 1, 1e6, &o->snapshots, err); break;
+        case 'v': rc = cli_parse_count("train", "--eval-every", optarg, 1, 1e12, &o->eval_every, err); break;
+        case 'L': {
+            char *end;
+            o->l1 = strtod(optarg, &end);
+            if (end == optarg || *end || !isfinite(o->l1) || o->l1 < 0)
+                return usage_error(err, "--l1 '%s' is not a non-negative number", optarg);
+            break;
+        }
+        case 'h':
+            fputs(basin_train_usage, out);
+            return 1;
+        case ':':
+            return usage_error(err, "option '%s' needs a value", token);
+        default:
+            return usage_error(err, "unknown option '%.*s' (see basin train --help)", (int)strcspn(token, "="), token);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    if (optind < argc)
+        return usage_error(err, "unexpected argument '%s' (see basin train --help)", argv[optind]);
+    if (!o->model)
+        return usage_error(err, "--model is required (e.g. --model mlp:hidden=64/64,act=tanh; basin list models)");
+    if (!o->data)
+        return usage_error(err, "--data is required (e.g. --data spirals; basin list data)");
+    if (!o->opt)
+        return usage_error(err, "--opt is required (e.g. --opt sgd:lr=0.1,momentum=0.9; basin list optimizers)");
+    if (epochs_given && o->steps >= 0)
+        return usage_error(err, "give --epochs or --steps, not both");
+    if (o->init && o->load)
+        return usage_error(err, "give --init or --load-weights, not both");
+    if (o->snapshots && o->schedule)
+        return usage_error(err, "--snapshots sets its own cosine cycles; drop --schedule");
+    if (o->swa && o->steps >= 0)
+        return usage_error(err, "--swa counts epochs; use --epochs");
+    return 0;
+}
+
+/* The log's and the progress bar's state. */
+typedef struct logger {
+    FILE *csv;      /* or NULL */
+    FILE *tty;      /* progress goes here, or NULL */
+    long total;
+    double started, last_drawn;
+    bool drawn;
+} logger;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void field(FILE *f, double v, bool last)
+{
+    if (!isnan(v))
+        fprintf(f, "%.17g", v);
+    fputc(last ? '\n' : ',', f);
+}
+
+static int log_row(void *ctx, const basin_train_row *r)
+{
+    logger *lg = ctx;
+    if (lg->csv) {
+        fprintf(lg->csv, "%ld,", r->step);
+        field(lg->csv, r->epoch, false);
+        field(lg->csv, r->lr, false);
+        field(lg->csv, r->batch_loss, false);
+        field(lg->csv, r->train_loss, false);
+        field(lg->csv, r->test_loss, false);
+        field(lg->csv, r->test_acc, false);
+        field(lg->csv, r->grad_norm, true);
+        if (ferror(lg->csv)) {
+            basin_error_set("writing the log failed");
+            return -1;
+        }
+    }
+    double t = now();
+    if (lg->tty && lg->total > 0 && t - lg->started > 1.0 && t - lg->last_drawn > 0.1) {
+        int width = 30, done = (int)((double)width * (double)r->step / (double)lg->total);
+        fprintf(lg->tty, "\r[%.*s%*s] step %ld/%ld  epoch %.1f  batch loss %.4g ", done,
+                "==============================", width - done, "", r->step, lg->total, r->epoch, r->batch_loss);
+        fflush(lg->tty);
+        lg->last_drawn = t;
+        lg->drawn = true;
+    }
+    return 0;
+}
+
+static void print_summary(FILE *f, const train_options *o, const cli_net *c, const basin_train_result *res,
+                          long per_epoch)
+{
+    const basin_net_problem *np = c->np;
+    fprintf(f, "model     %s (%zu parameters, loss %s)\n", o->model, np->base.dim, basin_loss_name(np->net.loss));
+    fprintf(f, "data      %s (%zu train, %zu test)\n", o->data, c->data->train.n, c->data->test.n);
+    fprintf(f, "steps     %ld (%.4g epochs of %ld steps)\n", res->steps, (double)res->steps / (double)per_epoch, per_epoch);
+    if (res->stopped_early_at >= 0)
+        fprintf(f, "early     stopped at step %ld; restored the weights of step %ld\n", res->stopped_early_at,
+                res->best_step);
+    if (res->swa_models > 0)
+        fprintf(f, "swa       averaged %ld epochs' weights; BatchNorm statistics recomputed\n", res->swa_models);
+    fprintf(f, "final     train loss %.6g  test loss %.6g", res->train_loss, res->test_loss);
+    if (!isnan(res->test_acc))
+        fprintf(f, "  test accuracy %.2f%%", 100 * res->test_acc);
+    fputc('\n', f);
+    if (!isnan(res->ensemble_test_loss))
+        fprintf(f, "ensemble  %ld snapshots: test loss %.6g  test accuracy %.2f%% (best single %.2f%%)\n",
+                o->snapshots, res->ensemble_test_loss, 100 * res->ensemble_test_acc, 100 * res->best_single_test_acc);
+}
+
+/* The full-batch training-mode loss and gradient at w (BatchNorm on the split's statistics, dropout off,
+ * running statistics untouched), written to dir. */
+static int save_grad(const char *dir, cli_net *c)
+{
+    basin_net_problem *np = c->np;
+    double *g = malloc(np->base.dim * sizeof *g);
+    if (!g) {
+        basin_error_set("out of memory");
+        return -1;
+    }
+    np->mode = BASIN_MODE_TRAIN, np->update_stats = false, np->no_dropout = true;
+    const basin_entry *augment = np->augment;
+    np->augment = NULL;
+    double loss = basin_problem_eval(&np->base, c->w, g);
+    np->augment = augment, np->no_dropout = false;
+    int rc = isfinite(loss) ? basin_weights_save_grad(dir, np->net.model, g, loss) : -1;
+    free(g);
+    return rc;
+}
+
+int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
+{
+    train_options o;
+    int rc = parse_options(argc, argv, &o, out, err);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0};
+    basin_optimizer *opt = NULL;
+    basin_schedule *sched = NULL;
+    basin_output_file log_file = {0};
+    bool log_open = false;
+    cli_net c;
+    int status = cli_net_open(&c, "train", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
+    if (status != BASIN_EXIT_OK)
+        return status;
+    status = BASIN_EXIT_USAGE;
+    if (basin_spec_parse(&opt_spec, BASIN_KIND_OPTIMIZER, o.opt) != 0 ||
+        (o.schedule && basin_spec_parse(&sched_spec, BASIN_KIND_SCHEDULE, o.schedule) != 0) ||
+        (o.augment && basin_spec_parse(&aug_spec, BASIN_KIND_AUGMENT, o.augment) != 0) ||
+        (o.augment && basin_augment_check(aug_spec.entry, &aug_spec.params, c.data) != 0) ||
+        !(opt = basin_optimizer_create(opt_spec.entry, &opt_spec.params, c.np->base.dim)) ||
+        (o.schedule && !(sched = basin_schedule_create(sched_spec.entry, &sched_spec.params)))) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        goto done;
+    }
+    if (o.augment)
+        c.np->augment = aug_spec.entry, c.np->augment_params = &aug_spec.params;
+    c.np->l1 = o.l1;
+    status = BASIN_EXIT_FAILURE;
+    if (o.log && basin_output_open(&log_file, o.log, out) != 0) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        goto done;
+    }
+    log_open = o.log != NULL;
+    basin_train_config cfg = {.epochs = o.epochs, .steps = o.steps, .batch = (size_t)o.batch,
+                              .seed = cli_net_seed((unsigned long)o.seed, CLI_STREAM_SHUFFLE),
+                              .eval_every = o.eval_every, .early_stop = o.early_stop, .swa_start = o.swa,
+                              .snapshots = o.snapshots};
+    long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
+    if (basin_train_check(c.np, &cfg) != 0) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        status = BASIN_EXIT_USAGE;
+        goto done;
+    }
+    logger lg = {.csv = log_open ? log_file.stream : NULL, .tty = isatty(fileno(err)) ? err : NULL,
+                 .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
+    if (log_open)
+        fputs("step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n", log_file.stream);
+    basin_train_result res;
+    int trained = basin_train(c.np, c.w, opt, sched, &cfg, log_row, &lg, &res);
+    if (lg.drawn)
+        fprintf(err, "\r%*s\r", 90, "");
+    if (trained != 0) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        goto done;
+    }
+    if (log_open) {
+        log_open = false;
+        if (basin_output_commit(&log_file) != 0) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            goto done;
+        }
+    }
+    if (res.diverged) {
+        fprintf(err, "basin train: diverged at step %ld (a non-finite loss or gradient)\n", res.steps);
+    } else {
+        print_summary(o.log && strcmp(o.log, "-") == 0 ? err : out, &o, &c, &res, per_epoch);
+        if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, o.model) != 0) ||
+            (o.save_grad && save_grad(o.save_grad, &c) != 0)) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            goto done;
+        }
+    }
+    status = BASIN_EXIT_OK;
+done:
+    if (log_open)
+        basin_output_abort(&log_file);
+    basin_schedule_destroy(sched);
+    basin_optimizer_destroy(opt);
+    basin_spec_clear(&opt_spec);
+    basin_spec_clear(&sched_spec);
+    basin_spec_clear(&aug_spec);
+    cli_net_close(&c);
+    return status;
+}

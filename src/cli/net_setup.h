@@ -1,0 +1,35 @@
+/* net_setup.h: what `basin train`, `basin inspect` and `basin data` share: a data set, a model and its
+ * starting weights from --data, --model, --init, --load-weights and --seed. */
+#ifndef BASIN_CLI_NET_SETUP_H
+#define BASIN_CLI_NET_SETUP_H
+
+#include "engine/nn/net_problem.h"
+#include "lab/spec.h"
+
+#include <stdio.h>
+
+typedef struct cli_net {
+    basin_spec model_spec, data_spec, init_spec;
+    basin_dataset *data;
+    basin_net_problem *np; /* NULL when only the data was asked for */
+    double *w;
+} cli_net;
+
+/* Derived seeds: the data set uses the seed itself; these streams the others. */
+enum { CLI_STREAM_INIT = 1, CLI_STREAM_SHUFFLE = 2, CLI_STREAM_NET = 3 };
+unsigned long cli_net_seed(unsigned long seed, int stream);
+
+/* Reads the data set, then (when model is non-NULL) builds the model, initializes it by init (NULL:
+ * default) or loads load_dir. Returns an exit status, having written "basin COMMAND: ..." on failure;
+ * c is then empty. */
+int cli_net_open(cli_net *c, const char *command, const char *model, const char *data, const char *init,
+                 const char *load_dir, unsigned long seed, FILE *err);
+
+/* Frees what c holds; a zeroed c is fine. */
+void cli_net_close(cli_net *c);
+
+/* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
+int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
+                    long *out, FILE *err);
+
+#endif

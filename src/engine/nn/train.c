@@ -1,0 +1,308 @@
+/* train.c: the training loop and what wraps it (evaluation, early stopping, SWA, snapshots). */
+#include "train.h"
+
+#include "../error.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+long basin_train_steps_per_epoch(size_t n, size_t B)
+{
+    return B == 0 || B >= n ? 1 : (long)((n + B - 1) / B);
+}
+
+int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg)
+{
+    size_t n = np->data->train.n, B = cfg->batch == 0 || cfg->batch > n ? n : cfg->batch;
+    if (basin_net_has_flat_batchnorm(&np->net) && (B == 1 || n % B == 1)) {
+        basin_error_set("batchnorm cannot train on a batch of one example (%s); choose another batch size",
+                        B == 1 ? "batch 1" : "the last batch of each epoch holds 1");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct trainer {
+    basin_net_problem *np;
+    double *w;
+    basin_optimizer *opt;
+    const basin_schedule *sched;
+    const basin_train_config *cfg;
+    basin_train_log log;
+    void *ctx;
+    basin_train_result *res;
+    size_t n, B;
+    long per_epoch, total;
+    gsl_rng *rng;
+    size_t *order;
+    double *g;
+    /* early stopping */
+    double best_loss;
+    long since_best;
+    double *best_w, *best_state;
+    /* SWA */
+    double *swa_w;
+    /* snapshots: averaged probabilities on the test split */
+    double *outputs, *ensemble;
+    long n_snapshots;
+} trainer;
+
+/* Loss and accuracy of the current weights on both splits. */
+static int evaluate(trainer *t, basin_train_row *row)
+{
+    double ignored;
+    if (basin_net_evaluate(t->np, t->w, &t->np->data->train, &row->train_loss, &ignored, NULL) != 0 ||
+        basin_net_evaluate(t->np, t->w, &t->np->data->test, &row->test_loss, &row->test_acc, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+static double lr_at(const trainer *t, long step)
+{
+    double base = t->opt->lr;
+    if (t->cfg->snapshots > 0) {
+        long cycle = (t->total + t->cfg->snapshots - 1) / t->cfg->snapshots;
+        return base * 0.5 * (1 + cos(M_PI * (double)(step % cycle) / (double)cycle));
+    }
+    return base * basin_schedule_factor(t->sched, step, base, t->total);
+}
+
+/* Early stopping after an evaluation: returns true when patience has run out (best weights restored). */
+static bool early_stop(trainer *t, const basin_train_row *row)
+{
+    if (t->cfg->early_stop <= 0)
+        return false;
+    const basin_model *m = t->np->net.model;
+    if (row->test_loss < t->best_loss) {
+        t->best_loss = row->test_loss;
+        t->since_best = 0;
+        t->res->best_step = row->step;
+        memcpy(t->best_w, t->w, t->np->base.dim * sizeof *t->w);
+        memcpy(t->best_state, m->state, m->n_state * sizeof *m->state);
+        return false;
+    }
+    if (++t->since_best < t->cfg->early_stop)
+        return false;
+    memcpy(t->w, t->best_w, t->np->base.dim * sizeof *t->w);
+    memcpy(m->state, t->best_state, m->n_state * sizeof *m->state);
+    t->res->stopped_early_at = row->step;
+    return true;
+}
+
+/* Probabilities (or regression outputs) of a model's outputs, for averaging. */
+static void to_probabilities(const basin_net_problem *np, double *out, size_t n)
+{
+    size_t K = np->net.model->out_features;
+    if (np->net.loss == BASIN_LOSS_BCE) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = 1.0 / (1.0 + exp(-out[i]));
+    } else if (np->net.loss == BASIN_LOSS_CROSS_ENTROPY) {
+        for (size_t i = 0; i < n; i++) {
+            double *z = out + i * K, zmax = z[0], sum = 0;
+            for (size_t k = 1; k < K; k++)
+                zmax = fmax(zmax, z[k]);
+            for (size_t k = 0; k < K; k++)
+                sum += (z[k] = exp(z[k] - zmax));
+            for (size_t k = 0; k < K; k++)
+                z[k] /= sum;
+        }
+    }
+}
+
+/* Back to logits, so the ensemble's loss is the loss of its averaged probabilities. */
+static void to_logits(const basin_net_problem *np, double *p, size_t n)
+{
+    size_t K = np->net.model->out_features;
+    for (size_t i = 0; i < n * K; i++) {
+        if (np->net.loss == BASIN_LOSS_BCE)
+            p[i] = log(p[i]) - log1p(-p[i]);
+        else if (np->net.loss == BASIN_LOSS_CROSS_ENTROPY)
+            p[i] = log(p[i]);
+    }
+}
+
+static int snapshot(trainer *t)
+{
+    const basin_split *test = &t->np->data->test;
+    size_t K = t->np->net.model->out_features;
+    double loss, acc;
+    if (basin_net_evaluate(t->np, t->w, test, &loss, &acc, t->outputs) != 0)
+        return -1;
+    if (!(acc <= t->res->best_single_test_acc))
+        t->res->best_single_test_acc = acc;
+    to_probabilities(t->np, t->outputs, test->n);
+    t->n_snapshots++;
+    for (size_t i = 0; i < test->n * K; i++)
+        t->ensemble[i] += (t->outputs[i] - t->ensemble[i]) / (double)t->n_snapshots;
+    return 0;
+}
+
+/* torch.optim.swa_utils.update_bn: running statistics recomputed as the cumulative average over one
+ * pass of the training set in minibatches. */
+static int recompute_batchnorm(trainer *t)
+{
+    basin_model *m = t->np->net.model;
+    if (m->n_state == 0)
+        return 0;
+    basin_model_reset_state(m);
+    double momentum = m->bn_momentum;
+    basin_mode mode = t->np->mode;
+    t->np->mode = BASIN_MODE_TRAIN;
+    t->np->update_stats = true;
+    int rc = 0;
+    for (long k = 0; k < t->per_epoch && rc == 0; k++) {
+        size_t start = (size_t)k * t->B, B = t->n - start < t->B ? t->n - start : t->B;
+        for (size_t i = 0; i < B; i++)
+            t->order[i] = start + i;
+        m->bn_momentum = 1.0 / (double)(k + 1);
+        if (!isfinite(basin_problem_eval_batch(&t->np->base, t->w, (basin_batch){t->order, B}, NULL)))
+            rc = -1;
+    }
+    m->bn_momentum = momentum;
+    t->np->mode = mode;
+    return rc;
+}
+
+static int finish(trainer *t)
+{
+    basin_train_result *res = t->res;
+    if (t->swa_w && res->swa_models > 0) {
+        memcpy(t->w, t->swa_w, t->np->base.dim * sizeof *t->w);
+        if (recompute_batchnorm(t) != 0)
+            return -1;
+    }
+    basin_train_row row = {0};
+    if (evaluate(t, &row) != 0)
+        return -1;
+    res->train_loss = row.train_loss, res->test_loss = row.test_loss, res->test_acc = row.test_acc;
+    if (t->swa_w && res->swa_models > 0)
+        res->swa_test_loss = row.test_loss, res->swa_test_acc = row.test_acc;
+    if (t->n_snapshots > 0) {
+        const basin_split *test = &t->np->data->test;
+        to_logits(t->np, t->ensemble, test->n);
+        res->ensemble_test_loss = basin_net_outputs_loss(t->np, t->ensemble, test, &res->ensemble_test_acc);
+    }
+    return 0;
+}
+
+static int setup(trainer *t)
+{
+    size_t dim = t->np->base.dim, n_state = t->np->net.model->n_state, outs = t->np->net.model->out_features;
+    const basin_train_config *cfg = t->cfg;
+    t->n = t->np->data->train.n;
+    t->B = cfg->batch == 0 || cfg->batch > t->n ? t->n : cfg->batch;
+    t->per_epoch = basin_train_steps_per_epoch(t->n, t->B);
+    t->total = cfg->steps >= 0 ? cfg->steps : cfg->epochs * t->per_epoch;
+    if (basin_train_check(t->np, cfg) != 0)
+        return -1;
+    t->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    t->order = malloc(t->n * sizeof *t->order);
+    t->g = malloc(dim * sizeof *t->g);
+    bool ok = t->rng && t->order && t->g;
+    if (cfg->early_stop > 0)
+        ok = ok && (t->best_w = malloc(dim * sizeof *t->w)) && (t->best_state = malloc((n_state + 1) * sizeof(double)));
+    if (cfg->swa_start > 0)
+        ok = ok && (t->swa_w = calloc(dim, sizeof *t->w));
+    if (cfg->snapshots > 0)
+        ok = ok && (t->outputs = malloc((t->np->data->test.n * outs + 1) * sizeof(double))) &&
+             (t->ensemble = calloc(t->np->data->test.n * outs + 1, sizeof(double)));
+    if (!ok) {
+        basin_error_set("out of memory for training %zu parameters", dim);
+        return -1;
+    }
+    gsl_rng_set(t->rng, cfg->seed);
+    for (size_t i = 0; i < t->n; i++)
+        t->order[i] = i;
+    t->best_loss = INFINITY;
+    return 0;
+}
+
+static void teardown(trainer *t)
+{
+    if (t->rng)
+        gsl_rng_free(t->rng);
+    free(t->order), free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->outputs),
+        free(t->ensemble);
+}
+
+static int emit(trainer *t, const basin_train_row *row)
+{
+    return t->log ? t->log(t->ctx, row) : 0;
+}
+
+/* The loop proper; returns 0 or -1. */
+static int loop(trainer *t)
+{
+    const basin_train_config *cfg = t->cfg;
+    basin_train_result *res = t->res;
+    basin_train_row row = {.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN};
+    if (evaluate(t, &row) != 0 || emit(t, &row) != 0)
+        return -1;
+    if (early_stop(t, &row))
+        return 0;
+    for (long step = 0; step < t->total; step++) {
+        long in_epoch = step % t->per_epoch;
+        if (in_epoch == 0 && t->B < t->n)
+            gsl_ran_shuffle(t->rng, t->order, t->n, sizeof *t->order);
+        size_t start = (size_t)in_epoch * t->B, B = t->n - start < t->B ? t->n - start : t->B;
+        basin_batch batch = t->B < t->n ? (basin_batch){t->order + start, B} : BASIN_FULL_BATCH;
+        t->np->mode = BASIN_MODE_TRAIN;
+        t->np->update_stats = true;
+        double lr = lr_at(t, step);
+        row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
+                                .train_loss = NAN, .test_loss = NAN, .test_acc = NAN};
+        row.batch_loss = basin_problem_eval_batch(&t->np->base, t->w, batch, t->g);
+        t->np->update_stats = false;
+        double norm = 0;
+        for (size_t i = 0; i < t->np->base.dim; i++)
+            norm += t->g[i] * t->g[i];
+        row.grad_norm = sqrt(norm);
+        res->steps = step + 1;
+        if (!isfinite(row.batch_loss) || !isfinite(row.grad_norm)) {
+            res->diverged = true;
+            return emit(t, &row);
+        }
+        if (basin_optimizer_step(t->opt, t->w, t->g, lr, &t->np->base, batch) != 0)
+            return -1;
+        bool epoch_end = (step + 1) % t->per_epoch == 0, last = step + 1 == t->total;
+        long epoch = (step + 1) / t->per_epoch;
+        if (t->swa_w && epoch_end && epoch >= cfg->swa_start) {
+            res->swa_models++;
+            for (size_t i = 0; i < t->np->base.dim; i++)
+                t->swa_w[i] += (t->w[i] - t->swa_w[i]) / (double)res->swa_models;
+        }
+        if (cfg->snapshots > 0) {
+            long cycle = (t->total + cfg->snapshots - 1) / cfg->snapshots;
+            if (((step + 1) % cycle == 0 || last) && snapshot(t) != 0)
+                return -1;
+        }
+        bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
+        if ((due || last) && evaluate(t, &row) != 0)
+            return -1;
+        if (emit(t, &row) != 0)
+            return -1;
+        if ((due || last) && early_stop(t, &row))
+            return 0;
+    }
+    return 0;
+}
+
+int basin_train(basin_net_problem *np, double *w, basin_optimizer *opt, const basin_schedule *sched,
+                const basin_train_config *cfg, basin_train_log log, void *ctx, basin_train_result *result)
+{
+    *result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN,
+                                   .swa_test_acc = NAN, .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
+                                   .best_single_test_acc = NAN};
+    trainer t = {.np = np, .w = w, .opt = opt, .sched = sched, .cfg = cfg, .log = log, .ctx = ctx, .res = result};
+    int rc = setup(&t);
+    if (rc == 0)
+        rc = loop(&t);
+    if (rc == 0 && !result->diverged)
+        rc = finish(&t);
+    np->mode = BASIN_MODE_TRAIN;
+    np->update_stats = false;
+    teardown(&t);
+    return rc;
+}

@@ -1,0 +1,138 @@
+/* weights.c: saving and loading a model's named tensors. */
+#include "weights.h"
+
+#include "engine/error.h"
+#include "npy.h"
+#include "output_file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* mkdir -p. */
+static int make_dir(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        basin_error_set("%s: path too long", dir);
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                basin_error_set("%s: cannot create: %s", path, strerror(errno));
+                return -1;
+            }
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        basin_error_set("%s: not a folder", dir);
+        return -1;
+    }
+    return 0;
+}
+
+static int save_tensors(const char *dir, const basin_model *m, const double *params, const double *state)
+{
+    char path[4200];
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const basin_tensor *t = &m->tensors[i];
+        if (t->is_state && !state)
+            continue;
+        snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
+        if (basin_npy_write(path, (t->is_state ? state : params) + t->offset, t->ndim, t->shape, t->is_integer) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int basin_weights_save(const char *dir, const basin_model *m, const double *w, const char *spec)
+{
+    if (make_dir(dir) != 0 || save_tensors(dir, m, w, m->state) != 0)
+        return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/model.txt", dir);
+    basin_output_file f;
+    if (basin_output_open(&f, path, stdout) != 0)
+        return -1;
+    fprintf(f.stream, "%s\n", spec);
+    return basin_output_commit(&f);
+}
+
+int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/loss.npy", dir);
+    if (make_dir(dir) != 0 || save_tensors(dir, m, g, NULL) != 0 || basin_npy_write(path, &loss, 0, NULL, false) != 0)
+        return -1;
+    return 0;
+}
+
+static bool model_has(const basin_model *m, const char *file)
+{
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        size_t len = strlen(m->tensors[i].name);
+        if (strncmp(file, m->tensors[i].name, len) == 0 && strcmp(file + len, ".npy") == 0)
+            return true;
+    }
+    return false;
+}
+
+static void shape_text(char *buf, size_t size, size_t ndim, const size_t *shape)
+{
+    size_t used = (size_t)snprintf(buf, size, "(");
+    for (size_t i = 0; i < ndim && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%zu", i ? ", " : "", shape[i]);
+    if (used < size)
+        snprintf(buf + used, size - used, ")");
+}
+
+int basin_weights_load(const char *dir, basin_model *m, double *w)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        basin_error_set("%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".npy") == 0 && !model_has(m, e->d_name)) {
+            basin_error_set("%s/%s: the model has no tensor %.*s", dir, e->d_name, (int)(len - 4), e->d_name);
+            closedir(d);
+            return -1;
+        }
+    }
+    closedir(d);
+    char path[4200], want[128], got[128];
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const basin_tensor *t = &m->tensors[i];
+        snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
+        double *data;
+        size_t ndim, shape[BASIN_NPY_MAX_DIMS];
+        if (basin_npy_read(path, &data, &ndim, shape) != 0)
+            return -1;
+        bool same = ndim == t->ndim;
+        for (size_t k = 0; same && k < ndim; k++)
+            same = shape[k] == t->shape[k];
+        if (!same) {
+            shape_text(want, sizeof want, t->ndim, t->shape);
+            shape_text(got, sizeof got, ndim, shape);
+            basin_error_set("%s: shape %s but the model's %s is %s", path, got, t->name, want);
+            free(data);
+            return -1;
+        }
+        memcpy((t->is_state ? m->state : w) + t->offset, data, t->size * sizeof *data);
+        free(data);
+    }
+    return 0;
+}

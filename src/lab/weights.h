@@ -1,0 +1,20 @@
+/* weights.h: a model's tensors in a folder, one NumPy file per state_dict key (0.weight.npy,
+ * 1.running_mean.npy, ...), so PyTorch's load_state_dict can take them. */
+#ifndef BASIN_WEIGHTS_H
+#define BASIN_WEIGHTS_H
+
+#include "engine/nn/model.h"
+
+/* Writes every tensor of m (parameters from w, state from m->state) into dir (created if missing) and
+ * dir/model.txt holding spec. Returns 0, or -1 with a message. */
+int basin_weights_save(const char *dir, const basin_model *m, const double *w, const char *spec);
+
+/* Writes the parameter tensors of g (a gradient shaped like the parameters) and loss.npy into dir.
+ * Returns 0, or -1 with a message. */
+int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss);
+
+/* Reads dir's tensors into w and m->state, checking that every tensor is there with m's shape and that
+ * dir holds no tensor m lacks. Returns 0, or -1 with a message naming the file. */
+int basin_weights_load(const char *dir, basin_model *m, double *w);
+
+#endif

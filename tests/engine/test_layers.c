@@ -1,0 +1,298 @@
+/* test_layers.c: every layer's backward pass against central differences (parameters, and through the
+ * layers before it, inputs), in training and eval mode; the kinks at their PyTorch values; losses;
+ * BatchNorm's refusal of one value per channel; the vectorized tanh and sigmoid against libm. */
+#include "support.h"
+
+#include "engine/error.h"
+#include "engine/nn/fastmath.h"
+#include "engine/nn/layers.h"
+#include "engine/nn/model.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#define B 5
+
+/* The objective Σ r ⊙ model(x) for a fixed random r: its gradient on the output is r itself. */
+typedef struct objective {
+    basin_model *m;
+    double *x, *r;
+    basin_forward_opts opts;
+    gsl_rng *dropout; /* restored before each forward so dropout masks repeat */
+    gsl_rng *saved;
+} objective;
+
+static double value(objective *o, const double *w)
+{
+    if (o->dropout)
+        gsl_rng_memcpy(o->dropout, o->saved);
+    const double *out = basin_model_forward(o->m, w, o->x, B, o->opts);
+    assert_non_null(out);
+    double sum = 0;
+    for (size_t i = 0; i < B * o->m->out_features; i++)
+        sum += o->r[i] * out[i];
+    return sum;
+}
+
+/* Smallest |input| over the batch at layers whose derivative has a kink at 0 (ReLU, leaky ReLU), so a
+ * test can prove its differences never straddle one. */
+static double kink_margin(const basin_model *m)
+{
+    double margin = INFINITY;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        if (l->d.kind != BASIN_LAYER_ACTIVATION ||
+            (l->d.act != BASIN_ACT_RELU && l->d.act != BASIN_ACT_LEAKY_RELU))
+            continue;
+        for (size_t k = 0; k < B * l->in_c * l->in_h * l->in_w; k++)
+            margin = fmin(margin, fabs(l->in[k]));
+    }
+    return margin;
+}
+
+/* Builds the model, checks the gradient of every parameter against central differences (step 1e-6)
+ * within 1e-6 relative, in mode. */
+static void check_model(const basin_layer_desc *descs, size_t n, size_t c, size_t h, size_t w_, basin_mode mode)
+{
+    basin_model *m = basin_model_create(descs, n, c, h, w_);
+    assert_non_null(m);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 7);
+    size_t in = B * m->in_features, out = B * m->out_features, dim = m->n_params;
+    double *x = malloc(in * sizeof *x), *r = malloc(out * sizeof *r), *w = malloc(dim * sizeof *w),
+           *g = calloc(dim, sizeof *g), *wp = malloc(dim * sizeof *wp);
+    for (size_t i = 0; i < in; i++)
+        x[i] = gsl_ran_gaussian(rng, 1.0);
+    for (size_t i = 0; i < out; i++)
+        r[i] = gsl_ran_gaussian(rng, 1.0);
+    for (size_t i = 0; i < dim; i++)
+        w[i] = gsl_ran_gaussian(rng, 0.5);
+    /* Running statistics away from their fresh values, so eval mode is not the identity. */
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
+            for (size_t k = 0; k < m->layers[i].in_c; k++) {
+                m->state[m->layers[i].stats + k] = gsl_ran_gaussian(rng, 0.3);
+                m->state[m->layers[i].stats + m->layers[i].in_c + k] = 0.5 + gsl_rng_uniform(rng);
+            }
+    gsl_rng *dropout = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(dropout, 11);
+    objective o = {m, x, r, {mode, false, dropout, false}, dropout, gsl_rng_clone(dropout)};
+    double f0 = value(&o, w);
+    assert_true(isfinite(f0));
+    assert_true(kink_margin(m) > 1e-4);
+    basin_model_backward(m, w, r, g, NULL, NULL);
+    memcpy(wp, w, dim * sizeof *w);
+    double worst = 0;
+    for (size_t j = 0; j < dim; j++) {
+        double step = 1e-6;
+        wp[j] = w[j] + step;
+        double fp = value(&o, wp);
+        wp[j] = w[j] - step;
+        double fm = value(&o, wp);
+        wp[j] = w[j];
+        double fd = (fp - fm) / (2 * step);
+        worst = fmax(worst, fabs(fd - g[j]) / (1e-3 + fabs(fd)));
+    }
+    print_message("    %zu parameters, worst relative difference %.2e (%s)\n", dim, worst,
+                  mode == BASIN_MODE_TRAIN ? "train" : "eval");
+    assert_true(worst < 1e-6);
+    gsl_rng_free(o.saved), gsl_rng_free(dropout), gsl_rng_free(rng);
+    free(x), free(r), free(w), free(g), free(wp);
+    basin_model_destroy(m);
+}
+
+#define LIN(o) {.kind = BASIN_LAYER_LINEAR, .out = (o)}
+#define ACT(a) {.kind = BASIN_LAYER_ACTIVATION, .act = (a), .slope = 0.1}
+#define CONV(o, k, s, p) {.kind = BASIN_LAYER_CONV2D, .out = (o), .kernel = (k), .stride = (s), .padding = (p)}
+
+/* Every dense layer type, each fed by a Linear so its input gradient is checked through that Linear. */
+static const basin_layer_desc dense[] = {
+    LIN(5), {.kind = BASIN_LAYER_BATCHNORM}, ACT(BASIN_ACT_RELU), {.kind = BASIN_LAYER_DROPOUT, .p = 0.3},
+    LIN(4), {.kind = BASIN_LAYER_LAYERNORM}, ACT(BASIN_ACT_TANH),
+    LIN(4), ACT(BASIN_ACT_SIGMOID),
+    LIN(3), ACT(BASIN_ACT_GELU),
+    LIN(3), ACT(BASIN_ACT_LEAKY_RELU),
+    LIN(2), ACT(BASIN_ACT_IDENTITY),
+};
+
+/* Convolutions with padding and stride, both poolings (overlapping average windows), BatchNorm2d. */
+static const basin_layer_desc conv[] = {
+    CONV(3, 3, 1, 1), {.kind = BASIN_LAYER_BATCHNORM}, ACT(BASIN_ACT_RELU),
+    {.kind = BASIN_LAYER_MAXPOOL2D, .kernel = 2, .stride = 2},
+    CONV(4, 2, 1, 0), ACT(BASIN_ACT_TANH),
+    {.kind = BASIN_LAYER_AVGPOOL2D, .kernel = 2, .stride = 1},
+    {.kind = BASIN_LAYER_FLATTEN}, LIN(3),
+};
+
+static const basin_layer_desc strided[] = {
+    CONV(2, 3, 2, 0), ACT(BASIN_ACT_LEAKY_RELU), CONV(3, 3, 2, 1), {.kind = BASIN_LAYER_FLATTEN}, LIN(2),
+};
+
+static void test_dense_train(void **state)
+{
+    (void)state;
+    check_model(dense, sizeof dense / sizeof *dense, 6, 1, 1, BASIN_MODE_TRAIN);
+}
+
+static void test_dense_eval(void **state)
+{
+    (void)state;
+    check_model(dense, sizeof dense / sizeof *dense, 6, 1, 1, BASIN_MODE_EVAL);
+}
+
+static void test_conv_train(void **state)
+{
+    (void)state;
+    check_model(conv, sizeof conv / sizeof *conv, 2, 7, 7, BASIN_MODE_TRAIN);
+}
+
+static void test_conv_eval(void **state)
+{
+    (void)state;
+    check_model(conv, sizeof conv / sizeof *conv, 2, 7, 7, BASIN_MODE_EVAL);
+}
+
+static void test_strided(void **state)
+{
+    (void)state;
+    check_model(strided, sizeof strided / sizeof *strided, 1, 9, 8, BASIN_MODE_TRAIN);
+}
+
+/* At the kinks the derivative is PyTorch's: relu'(0) = 0, leaky_relu'(0) = slope; maxpool sends a tie's
+ * gradient to the first maximum. */
+static void test_kinks(void **state)
+{
+    (void)state;
+    double x[3] = {0.0, -0.0, 1.0}, y[3], d[3] = {1, 1, 1}, dx[3];
+    activation_forward(y, x, 3, BASIN_ACT_RELU, 0);
+    activation_backward(dx, d, x, y, 3, BASIN_ACT_RELU, 0);
+    assert_close(dx[0], 0.0, 0), assert_close(dx[1], 0.0, 0), assert_close(dx[2], 1.0, 0);
+    activation_forward(y, x, 3, BASIN_ACT_LEAKY_RELU, 0.2);
+    activation_backward(dx, d, x, y, 3, BASIN_ACT_LEAKY_RELU, 0.2);
+    assert_close(dx[0], 0.2, 0), assert_close(dx[2], 1.0, 0);
+    double img[4] = {3, 3, 1, 3}, out[1], din[4], g[1] = {1};
+    size_t argmax[1];
+    maxpool2d_forward(out, argmax, img, 1, 1, 2, 2, 2, 2);
+    maxpool2d_backward(din, g, argmax, 1, 1, 2, 2, 2, 2);
+    assert_close(out[0], 3, 0);
+    assert_close(din[0], 1, 0), assert_close(din[1], 0, 0), assert_close(din[3], 0, 0);
+}
+
+/* Losses against differences of themselves, and against closed forms at extreme logits. */
+static void test_losses(void **state)
+{
+    (void)state;
+    double z[6] = {0.3, -1.2, 2.0, 0.7, 0.1, -0.4}, t[6] = {1, 0, 0.5, -1, 2, 0}, dz[6], zp[6];
+    int labels[2] = {2, 0}, bin[6] = {1, 0, 1, 1, 0, 0};
+    for (int which = 0; which < 3; which++) {
+        for (int j = 0; j < 6; j++) {
+            double h = 1e-6, lp, lm;
+            memcpy(zp, z, sizeof z);
+            zp[j] += h;
+            lp = which == 0 ? loss_cross_entropy(NULL, zp, labels, 2, 3)
+                 : which == 1 ? loss_bce_logits(NULL, zp, bin, 6) : loss_mse(NULL, zp, t, 2, 3);
+            zp[j] -= 2 * h;
+            lm = which == 0 ? loss_cross_entropy(NULL, zp, labels, 2, 3)
+                 : which == 1 ? loss_bce_logits(NULL, zp, bin, 6) : loss_mse(NULL, zp, t, 2, 3);
+            if (which == 0)
+                loss_cross_entropy(dz, z, labels, 2, 3);
+            else if (which == 1)
+                loss_bce_logits(dz, z, bin, 6);
+            else
+                loss_mse(dz, z, t, 2, 3);
+            assert_close(dz[j], (lp - lm) / (2 * h), 1e-8);
+        }
+    }
+    /* Stable for huge logits: log(1 + e^800) − 800·1 = 0 and log(1 + e^−800) = 0; softmax of ±1000. */
+    double big[2] = {800, -800}, dbig[2];
+    int ones[2] = {1, 0};
+    assert_close(loss_bce_logits(dbig, big, ones, 2), 0.0, 1e-300);
+    assert_close(dbig[0], 0.0, 1e-300);
+    double wide[2] = {1000, -1000}, dwide[2];
+    int second[1] = {1};
+    assert_close(loss_cross_entropy(dwide, wide, second, 1, 2), 2000.0, 1e-9);
+    assert_close(dwide[0], 1.0, 1e-15);
+}
+
+/* BatchNorm over flat features refuses a training batch of one example instead of dividing by zero. */
+static void test_batchnorm_batch_of_one(void **state)
+{
+    (void)state;
+    basin_layer_desc descs[] = {LIN(3), {.kind = BASIN_LAYER_BATCHNORM}};
+    basin_model *m = basin_model_create(descs, 2, 2, 1, 1);
+    double w[3 * 2 + 3 + 6] = {0}, x[2] = {1, 2};
+    assert_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){BASIN_MODE_TRAIN, true, NULL, false}));
+    assert_non_null(strstr(basin_error_message(), "more than 1 value per channel"));
+    /* Eval mode is fine with one example. */
+    assert_non_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, false}));
+    basin_model_destroy(m);
+}
+
+/* Dropout: the kept fraction is 1 − p within sampling error, survivors are scaled by 1/(1 − p), and
+ * eval mode passes values through. */
+static void test_dropout(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y), *mask = malloc(N * sizeof *mask);
+    for (size_t i = 0; i < N; i++)
+        x[i] = 1.0;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    dropout_forward(y, mask, x, N, 0.3, rng);
+    size_t kept = 0;
+    for (size_t i = 0; i < N; i++) {
+        kept += y[i] != 0;
+        assert_true(y[i] == 0 || fabs(y[i] - 1 / 0.7) < 1e-15);
+    }
+    double sd = sqrt(0.3 * 0.7 / N);
+    assert_true(fabs((double)kept / N - 0.7) < 4 * sd);
+    gsl_rng_free(rng);
+    free(x), free(y), free(mask);
+}
+
+/* The vectorized tanh and sigmoid agree with libm within a few ulps over a wide range, and NaN passes. */
+static void test_fastmath(void **state)
+{
+    (void)state;
+    enum { N = 100003 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y), *s = malloc(N * sizeof *s);
+    for (size_t i = 0; i < N; i++)
+        x[i] = -40 + 80 * (double)i / (N - 1);
+    x[0] = 1e-300, x[1] = -1e-12, x[2] = 0.0, x[3] = 0.1733, x[4] = NAN, x[5] = 710, x[6] = -710;
+    basin_tanh_array(y, x, N);
+    basin_sigmoid_array(s, x, N);
+    double worst_t = 0, worst_s = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (isnan(x[i])) {
+            assert_true(isnan(y[i]) && isnan(s[i]));
+            continue;
+        }
+        double t = tanh(x[i]), sg = 1 / (1 + exp(-x[i]));
+        worst_t = fmax(worst_t, fabs(y[i] - t) / fmax(fabs(t), 1e-300));
+        if (x[i] > -700)
+            worst_s = fmax(worst_s, fabs(s[i] - sg) / sg);
+    }
+    print_message("    tanh worst relative error %.2e, sigmoid %.2e\n", worst_t, worst_s);
+    assert_true(worst_t < 1e-15);
+    assert_true(worst_s < 1e-15);
+    free(x), free(y), free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dense_train), cmocka_unit_test(test_dense_eval),
+        cmocka_unit_test(test_conv_train),  cmocka_unit_test(test_conv_eval),
+        cmocka_unit_test(test_strided),     cmocka_unit_test(test_kinks),
+        cmocka_unit_test(test_losses),      cmocka_unit_test(test_batchnorm_batch_of_one),
+        cmocka_unit_test(test_dropout),     cmocka_unit_test(test_fastmath),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

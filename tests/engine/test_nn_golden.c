@@ -1,0 +1,136 @@
+/* test_nn_golden.c: models built from every layer type against PyTorch 1.13 in float64
+ * (tests/reference/make_golden_nn.py): state_dict names and shapes, outputs, loss and every parameter's
+ * gradient within 1e-10 relative, in training and eval mode; BatchNorm's running statistics and the
+ * weights after three SGD steps. */
+#include "support.h"
+
+#include "engine/nn/layers.h"
+#include "engine/nn/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+typedef struct golden_tensor {
+    const char *name;
+    size_t ndim, shape[4];
+} golden_tensor;
+
+typedef enum { GOLDEN_LOSS_BCE, GOLDEN_LOSS_CROSS_ENTROPY, GOLDEN_LOSS_MSE } golden_loss;
+
+typedef struct golden_case {
+    const char *name;
+    const basin_layer_desc *layers;
+    size_t n_layers, c, h, w;
+    basin_mode mode;
+    golden_loss loss;
+    const golden_tensor *names;
+    size_t n_names;
+    const double *params;
+    size_t n_params;
+    const double *state;
+    size_t n_state;
+    const double *x;
+    const int *labels;
+    const double *targets;
+    const double *out;
+    size_t n_out;
+    double loss_value;
+    const double *grad;
+} golden_case;
+
+#include "../reference/golden_nn.inc"
+
+#define BATCH 6
+#define TOL 1e-10
+
+static double loss_and_grad(golden_loss kind, const double *out, const int *labels, const double *targets,
+                            size_t K, double *dout)
+{
+    switch (kind) {
+    case GOLDEN_LOSS_BCE: return loss_bce_logits(dout, out, labels, BATCH);
+    case GOLDEN_LOSS_CROSS_ENTROPY: return loss_cross_entropy(dout, out, labels, BATCH, K);
+    case GOLDEN_LOSS_MSE: break;
+    }
+    return loss_mse(dout, out, targets, BATCH, K);
+}
+
+static void test_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof golden_cases / sizeof *golden_cases; i++) {
+        const golden_case *gc = &golden_cases[i];
+        basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
+        assert_non_null(m);
+        /* The same tensors, names and shapes as the nn.Sequential's state_dict. */
+        assert_int_equal(m->n_tensors, gc->n_names);
+        for (size_t t = 0; t < gc->n_names; t++) {
+            assert_string_equal(m->tensors[t].name, gc->names[t].name);
+            assert_int_equal(m->tensors[t].ndim, gc->names[t].ndim);
+            for (size_t d = 0; d < gc->names[t].ndim; d++)
+                assert_int_equal(m->tensors[t].shape[d], gc->names[t].shape[d]);
+        }
+        assert_int_equal(m->n_params, gc->n_params);
+        assert_int_equal(m->n_state, gc->n_state);
+        memcpy(m->state, gc->state, gc->n_state * sizeof *gc->state);
+        basin_forward_opts opts = {gc->mode, false, NULL, false};
+        const double *out = basin_model_forward(m, gc->params, gc->x, BATCH, opts);
+        assert_non_null(out);
+        assert_int_equal(BATCH * m->out_features, gc->n_out);
+        double *dout = malloc(gc->n_out * sizeof *dout), *g = calloc(m->n_params, sizeof *g);
+        double loss = loss_and_grad(gc->loss, out, gc->labels, gc->targets, m->out_features, dout);
+        double out_diff = support_max_rel_diff(out, gc->out, gc->n_out);
+        basin_model_backward(m, gc->params, dout, g, NULL, NULL);
+        double grad_diff = support_max_rel_diff(g, gc->grad, m->n_params);
+        double loss_diff = fabs(loss - gc->loss_value) / fabs(gc->loss_value);
+        print_message("    %-20s outputs %.1e  loss %.1e  gradient %.1e (%zu parameters)\n", gc->name, out_diff,
+                      loss_diff, grad_diff, m->n_params);
+        assert_true(out_diff < TOL);
+        assert_true(loss_diff < TOL);
+        assert_true(grad_diff < TOL);
+        free(dout), free(g);
+        basin_model_destroy(m);
+    }
+}
+
+/* Three SGD steps in training mode move the running statistics as PyTorch's do. */
+static void test_running_statistics(void **state)
+{
+    (void)state;
+    const golden_case *gc = &golden_cases[0];
+    basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
+    double *w = malloc(m->n_params * sizeof *w), *g = malloc(m->n_params * sizeof *g), dout[BATCH];
+    memcpy(w, steps_w0, m->n_params * sizeof *w);
+    for (int step = 0; step < 3; step++) {
+        const double *out = basin_model_forward(m, w, steps_x + step * BATCH * 3, BATCH,
+                                                (basin_forward_opts){BASIN_MODE_TRAIN, true, NULL, false});
+        assert_non_null(out);
+        loss_bce_logits(dout, out, steps_labels + step * BATCH, BATCH);
+        memset(g, 0, m->n_params * sizeof *g);
+        basin_model_backward(m, w, dout, g, NULL, NULL);
+        for (size_t j = 0; j < m->n_params; j++)
+            w[j] -= 0.1 * g[j];
+    }
+    double w_diff = support_max_rel_diff(w, steps_w, m->n_params);
+    double state_diff = support_max_rel_diff(m->state, steps_state, m->n_state);
+    print_message("    after 3 steps: weights %.1e, running statistics %.1e\n", w_diff, state_diff);
+    assert_true(w_diff < TOL);
+    assert_true(state_diff < TOL);
+    assert_close(m->state[m->tensors[6].offset], 3.0, 0); /* 1.num_batches_tracked */
+    free(w), free(g);
+    basin_model_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_running_statistics),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

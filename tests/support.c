@@ -7,6 +7,8 @@
 
 #include "support.h"
 
+#include "engine/nn/init.h"
+
 #include "engine/error.h"
 #include "lab/spec.h"
 
@@ -30,6 +32,43 @@ basin_problem *support_problem(const char *text)
         fail_msg("surface '%s' was not built: %s", text, basin_error_message());
     basin_spec_clear(&spec);
     return p;
+}
+
+basin_dataset *support_dataset(const char *text, unsigned long seed)
+{
+    basin_spec spec;
+    parse_or_fail(&spec, BASIN_KIND_DATA, text);
+    basin_dataset *d = basin_dataset_create(spec.entry, &spec.params, seed);
+    if (!d)
+        fail_msg("data set '%s' was not built: %s", text, basin_error_message());
+    basin_spec_clear(&spec);
+    return d;
+}
+
+basin_net_problem *support_net_problem(const char *text, const basin_dataset *data, unsigned long seed)
+{
+    basin_spec spec;
+    basin_net net;
+    parse_or_fail(&spec, BASIN_KIND_MODEL, text);
+    if (basin_net_create(spec.entry, &spec.params, data, &net) != 0)
+        fail_msg("model '%s' was not built: %s", text, basin_error_message());
+    basin_spec_clear(&spec);
+    basin_net_problem *np = basin_net_problem_create(net, data, seed);
+    if (!np)
+        fail_msg("%s", basin_error_message());
+    return np;
+}
+
+void support_init(const char *text, const basin_model *m, double *w, unsigned long seed)
+{
+    basin_spec spec;
+    parse_or_fail(&spec, BASIN_KIND_INIT, text);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    if (basin_init_apply(spec.entry, &spec.params, m, w, rng) != 0)
+        fail_msg("init '%s' failed: %s", text, basin_error_message());
+    gsl_rng_free(rng);
+    basin_spec_clear(&spec);
 }
 
 basin_optimizer *support_optimizer(const char *text, size_t dim)

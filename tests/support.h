@@ -2,6 +2,9 @@
 #ifndef BASIN_TEST_SUPPORT_H
 #define BASIN_TEST_SUPPORT_H
 
+#include "engine/nn/dataset.h"
+#include "engine/nn/model.h"
+#include "engine/nn/net_problem.h"
 #include "engine/optim/optimizer.h"
 #include "engine/problem.h"
 #include "engine/run.h"
@@ -13,6 +16,12 @@
 basin_problem *support_problem(const char *spec);
 basin_optimizer *support_optimizer(const char *spec, size_t dim);
 basin_schedule *support_schedule(const char *spec);
+
+/* The data set of spec from seed; the net of model_spec on it as a problem (randomness from seed);
+ * initialization of m's parameters w by init_spec from seed. Each fails the test on an error. */
+basin_dataset *support_dataset(const char *spec, unsigned long seed);
+basin_net_problem *support_net_problem(const char *model_spec, const basin_dataset *data, unsigned long seed);
+void support_init(const char *init_spec, const basin_model *m, double *w, unsigned long seed);
 
 /* A run of problem from start with opt_spec and schedule_spec (NULL: constant). */
 basin_run *support_run(const basin_problem *problem, const char *opt_spec, const char *schedule_spec,

@@ -19,55 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct result {
-    int status;
-    char *out, *err;
-} result;
-
-/* Runs `basin ARGS...` (NULL-terminated) and captures its streams. */
-static result basin(const char *first, ...)
-{
-    char *argv[64] = {"basin"};
-    int argc = 1;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    result r = {0};
-    size_t out_len, err_len;
-    FILE *out = open_memstream(&r.out, &out_len), *err = open_memstream(&r.err, &err_len);
-    assert_true(out && err);
-    r.status = basin_cli_main(argc, argv, out, err);
-    fclose(out);
-    fclose(err);
-    return r;
-}
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
-/* Expects exit status 2, nothing on stdout and exactly one line on stderr containing fragment. */
-#define expect_usage_error(fragment, ...)                                                              \
-    do {                                                                                               \
-        result r_ = basin(__VA_ARGS__, NULL);                                                          \
-        if (r_.status != 2 || count_lines(r_.err) != 1 || !strstr(r_.err, fragment) || *r_.out)       \
-            fail_msg("status %d, stderr '%s' (want one line with '%s'), stdout '%.60s'", r_.status,     \
-                     r_.err, fragment, r_.out);                                                        \
-        result_free(&r_);                                                                              \
-    } while (0)
-
 static void test_bad_input_exits_two_with_one_line(void **state)
 {
     (void)state;
@@ -105,11 +56,11 @@ static void test_bad_input_exits_two_with_one_line(void **state)
 static void test_csv_reads_back_the_engine_bits(void **state)
 {
     (void)state;
-    result r = basin("run", "--surface", "quadratic:eig=1/50,angle=30", "--opt", "adam:lr=0.1", "--start",
+    support_cli_result r = support_cli("run", "--surface", "quadratic:eig=1/50,angle=30", "--opt", "adam:lr=0.1", "--start",
                      "2.5,1.5", "--steps", "30", "--schedule", "cosine:warmup=5", "--csv", "-", NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
-    assert_int_equal(count_lines(r.out), 32); /* header + steps 0..30 */
+    assert_int_equal(support_count_lines(r.out), 32); /* header + steps 0..30 */
     assert_true(strncmp(r.out, "step,loss,x0,x1,lr,grad_norm\n", 29) == 0);
 
     basin_problem *p = support_problem("quadratic:eig=1/50,angle=30");
@@ -134,26 +85,26 @@ static void test_csv_reads_back_the_engine_bits(void **state)
     assert_close(run->trace.lr[0], 0.1 * (1.0 / 5), 0); /* warmup: (t+1)/W at t = 0 */
     basin_run_destroy(run);
     basin_problem_destroy(p);
-    result_free(&r);
+    support_cli_free(&r);
 }
 
 static void test_csv_names_runs_and_reports_divergence(void **state)
 {
     (void)state;
-    result r = basin("run", "--surface=rosenbrock", "--opt=sgd:lr=0.001,momentum=0.9", "--opt=sgd:lr=0.01",
+    support_cli_result r = support_cli("run", "--surface=rosenbrock", "--opt=sgd:lr=0.001,momentum=0.9", "--opt=sgd:lr=0.01",
                      "--start=-1.5,2", "--steps=50", "--csv=-", NULL);
     assert_int_equal(r.status, 0); /* divergence is a result, not an error */
     assert_true(strncmp(r.out, "run,step,loss,x0,x1,lr,grad_norm\n", 33) == 0);
     assert_non_null(strstr(r.out, "\n\"sgd:lr=0.001,momentum=0.9\",50,")); /* quoted: the spec has a comma */
     assert_non_null(strstr(r.out, "\nsgd:lr=0.01,0,"));
-    assert_int_equal(count_lines(r.err), 1);
+    assert_int_equal(support_count_lines(r.err), 1);
     assert_non_null(strstr(r.err, "basin run: 'sgd:lr=0.01' diverged at step "));
     long k = strtol(strstr(r.err, "at step ") + 8, NULL, 10);
     int rows = 0;
     for (char *s = strstr(r.out, "\nsgd:lr=0.01,"); s; s = strstr(s + 1, "\nsgd:lr=0.01,"))
         rows++;
     assert_int_equal(rows, k); /* rows 0..k−1 kept */
-    result_free(&r);
+    support_cli_free(&r);
 }
 
 static int count_files(const char *dir)
@@ -173,10 +124,10 @@ static void test_csv_file_is_whole_or_absent(void **state)
     char dir[] = "/tmp/basin-test-XXXXXX", path[64];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/run.csv", dir);
-    result r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=3", "--csv", path, NULL);
+    support_cli_result r = support_cli("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=3", "--csv", path, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
-    result_free(&r);
+    support_cli_free(&r);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_true(st.st_size > 40);
@@ -184,17 +135,17 @@ static void test_csv_file_is_whole_or_absent(void **state)
 
     char bad[128];
     snprintf(bad, sizeof bad, "%s/missing/run.csv", dir);
-    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", bad, NULL);
+    r = support_cli("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", bad, NULL);
     assert_int_equal(r.status, 2);
-    assert_int_equal(count_lines(r.err), 1);
+    assert_int_equal(support_count_lines(r.err), 1);
     assert_non_null(strstr(r.err, bad));
-    result_free(&r);
+    support_cli_free(&r);
     assert_int_equal(count_files(dir), 1);
 
     /* A device is written directly, never replaced by a renamed file. */
-    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", "/dev/null", NULL);
+    r = support_cli("run", "--surface=booth", "--opt=newton", "--start=0,0", "--csv", "/dev/null", NULL);
     assert_int_equal(r.status, 0);
-    result_free(&r);
+    support_cli_free(&r);
     assert_int_equal(stat("/dev/null", &st), 0);
     assert_true(S_ISCHR(st.st_mode));
 
@@ -202,9 +153,9 @@ static void test_csv_file_is_whole_or_absent(void **state)
     char link[80];
     snprintf(link, sizeof link, "%s/latest.csv", dir);
     assert_int_equal(symlink(path, link), 0);
-    r = basin("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=7", "--csv", link, NULL);
+    r = support_cli("run", "--surface=booth", "--opt=newton", "--start=0,0", "--steps=7", "--csv", link, NULL);
     assert_int_equal(r.status, 0);
-    result_free(&r);
+    support_cli_free(&r);
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     FILE *csv = fopen(path, "r");
@@ -223,7 +174,7 @@ static void test_csv_file_is_whole_or_absent(void **state)
 static void test_table_summary(void **state)
 {
     (void)state;
-    result r = basin("run", "--surface=quadratic:eig=1/50,angle=30", "--opt=sgd:lr=0.039", "--opt=newton",
+    support_cli_result r = support_cli("run", "--surface=quadratic:eig=1/50,angle=30", "--opt=sgd:lr=0.039", "--opt=newton",
                      "--opt=sgd:lr=0.1", "--start=2.5,1.5", "--steps=150", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Hessian at the start: eigenvalues 1 and 50, condition number 50"));
@@ -234,26 +185,26 @@ static void test_table_summary(void **state)
     assert_non_null(newton);
     assert_non_null(strstr(newton, " 1  converged")); /* one step on a quadratic */
     assert_non_null(strstr(r.err, "'sgd:lr=0.1' diverged at step"));
-    result_free(&r);
+    support_cli_free(&r);
 
     /* Without a known minimum the criterion is the gradient norm. */
-    r = basin("run", "--surface=saddle", "--opt=newton", "--start=0.5,0.5", "--steps=2", NULL);
+    r = support_cli("run", "--surface=saddle", "--opt=newton", "--start=0.5,0.5", "--steps=2", NULL);
     assert_non_null(strstr(r.out, "steps to |grad|<=1e-06"));
     assert_non_null(strstr(r.out, "indefinite: 1 negative"));
     assert_non_null(strstr(r.out, "reached a saddle")); /* Newton is attracted to saddles too */
-    result_free(&r);
-    r = basin("run", "--surface=himmelblau", "--opt=newton", "--start=-0.4,-1.1", "--steps=8", NULL);
+    support_cli_free(&r);
+    r = support_cli("run", "--surface=himmelblau", "--opt=newton", "--start=-0.4,-1.1", "--steps=8", NULL);
     assert_non_null(strstr(r.out, "reached a maximum"));
-    result_free(&r);
-    r = basin("run", "--surface=rastrigin", "--opt=newton", "--start=2.1,-0.9", "--steps=20", NULL);
+    support_cli_free(&r);
+    r = support_cli("run", "--surface=rastrigin", "--opt=newton", "--start=2.1,-0.9", "--steps=20", NULL);
     assert_non_null(strstr(r.out, "stuck in a local minimum"));
-    result_free(&r);
+    support_cli_free(&r);
 }
 
 static void test_list_help_and_race(void **state)
 {
     (void)state;
-    result r = basin("list", NULL);
+    support_cli_result r = support_cli("list", NULL);
     assert_int_equal(r.status, 0);
     for (int kind = 0; kind < BASIN_KIND_COUNT; kind++) {
         size_t count;
@@ -265,32 +216,32 @@ static void test_list_help_and_race(void **state)
                 fail_msg("basin list lacks %s", entries[i]->name);
         }
     }
-    result_free(&r);
-    r = basin("list", "optimizers", NULL);
+    support_cli_free(&r);
+    r = support_cli("list", "optimizers", NULL);
     assert_non_null(strstr(r.out, "lr=(required)"));
     assert_non_null(strstr(r.out, "beta2=0.999"));
     assert_null(strstr(r.out, "rosenbrock"));
-    result_free(&r);
+    support_cli_free(&r);
 
     const char *helps[][3] = {{"--help", NULL, "usage: basin"}, {"help", "run", "usage: basin run"},
                               {"run", "--help", "usage: basin run"}, {"list", "--help", "usage: basin list"},
                               {"race", "-h", "usage: basin race"}};
     for (size_t i = 0; i < 5; i++) {
-        r = basin(helps[i][0], helps[i][1], NULL);
+        r = support_cli(helps[i][0], helps[i][1], NULL);
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, helps[i][2]));
-        result_free(&r);
+        support_cli_free(&r);
     }
-    r = basin("--version", NULL);
+    r = support_cli("--version", NULL);
     assert_non_null(strstr(r.out, "basin 0."));
-    result_free(&r);
+    support_cli_free(&r);
 
-    r = basin("race", NULL);
+    r = support_cli("race", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Basin race"));
     assert_non_null(strstr(r.out, "\nnewton "));
     assert_string_equal(r.err, "");
-    result_free(&r);
+    support_cli_free(&r);
 }
 
 int main(void)

@@ -1,0 +1,234 @@
+/* test_train_cli.c: `basin train`, `basin data` and `basin inspect`: what the initialization lecture
+ * claims and what is true beyond it, in inspect's numbers; byte-identical logs for a seed; weights that
+ * save and load back bit for bit; one-line errors with exit status 2 for bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "lab/npy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = calloc((size_t)n + 1, 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    fclose(f);
+    return s;
+}
+
+#define DEEP_TANH "mlp:hidden=256/256/256/256/256/256/256/256/256/256,act=tanh"
+
+/* act_var and grad_var of the ten Tanh rows of inspect's CSV for an initializer. */
+static void inspect_tanh(const char *init, double act[10], double grad[10])
+{
+    support_cli_result r = support_cli("inspect", "--model", DEEP_TANH, "--data", "digits", "--init", init,
+                                       "--batch", "512", "--csv", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "layer,kind,fan_in,fan_out,weight_mean,weight_var,act_var,grad_var\n"));
+    int k = 0;
+    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, ",Tanh,"))
+            continue;
+        /* layer,Tanh,,,,,act_var,grad_var: fans and weight columns empty */
+        assert_int_equal(sscanf(strstr(line, ",,,,,") + 5, "%lf,%lf", &act[k], &grad[k]), 2);
+        k++;
+    }
+    assert_int_equal(k, 10);
+    support_cli_free(&r);
+}
+
+/* A 10-layer, 256-wide tanh MLP on a batch of digits:
+ * - Xavier with tanh's gain (5/3) keeps activation variance within a factor 2 from layer 2 to 10;
+ * - Xavier with gain 1 decays at every layer (Glorot's observation);
+ * - N(0, 1) saturates: variance near 1. The local derivative vanishes, but weights 16× Xavier's make the
+ *   back-propagated gradient grow about 8× per layer going down: it explodes, it does not vanish;
+ * - N(0, 0.01) collapses activations and gradients towards zero. */
+static void test_inspect_initialization_claims(void **state)
+{
+    (void)state;
+    double act[10], grad[10];
+    inspect_tanh("xavier_normal:nonlinearity=tanh", act, grad);
+    double lo = INFINITY, hi = 0;
+    for (int k = 1; k < 10; k++)
+        lo = fmin(lo, act[k]), hi = fmax(hi, act[k]);
+    print_message("    xavier gain 5/3: act_var %.3f .. %.3f over layers 2-10\n", lo, hi);
+    assert_true(hi / lo < 2);
+
+    inspect_tanh("xavier_normal", act, grad);
+    for (int k = 1; k < 10; k++)
+        assert_true(act[k] < act[k - 1]);
+    print_message("    xavier gain 1: act_var %.3f at layer 1, %.4f at layer 10 (%.1f× smaller)\n", act[0], act[9],
+                  act[0] / act[9]);
+    assert_true(act[0] / act[9] > 3);
+
+    inspect_tanh("normal:std=1", act, grad);
+    for (int k = 1; k < 10; k++)
+        assert_true(act[k] > 0.85 && act[k] < 1);
+    print_message("    N(0,1): act_var %.3f at layer 10; grad_var %.3g at layer 1 vs %.3g at layer 10\n", act[9],
+                  grad[0], grad[9]);
+    assert_true(grad[0] / grad[9] > 1e6);
+
+    inspect_tanh("normal:std=0.01", act, grad);
+    print_message("    N(0,0.01): act_var %.3g at layer 10, grad_var %.3g at layer 1\n", act[9], grad[0]);
+    assert_true(act[9] < 1e-12);
+    assert_true(grad[0] < 1e-30);
+}
+
+/* The same seed writes the same log, byte for byte; the header and the last row are complete. */
+static void test_log_is_reproducible(void **state)
+{
+    (void)state;
+    const char *a = support_tmp("a.csv"), *b = support_tmp("b.csv");
+    for (int i = 0; i < 2; i++) {
+        support_cli_result r = support_cli("train", "--model", "mlp:hidden=16/16,dropout=0.1", "--data", "moons",
+                                           "--opt", "sgd:lr=0.1,momentum=0.9", "--epochs", "3", "--batch", "32",
+                                           "--augment", "jitter", "--seed", "5", "--log", i ? b : a, NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "test accuracy"));
+        support_cli_free(&r);
+    }
+    char *la = slurp(a), *lb = slurp(b);
+    assert_non_null(la);
+    assert_string_equal(la, lb);
+    assert_memory_equal(la, "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n", 65);
+    assert_int_equal(support_count_lines(la), 1 + 1 + 3 * 13); /* header, step 0, 3 epochs of 13 */
+    char *last = la + strlen(la) - 2;
+    while (last > la && *last != '\n')
+        last--;
+    int fields = 1, empty = 0;
+    for (char *c = last + 1; *c && *c != '\n'; c++) {
+        fields += *c == ',';
+        empty += *c == ',' && (c[1] == ',' || c[1] == '\n');
+    }
+    assert_int_equal(fields, 8);
+    assert_int_equal(empty, 0);
+    free(la), free(lb);
+}
+
+/* Saved weights load back bit for bit (same file bytes), under PyTorch's state_dict names. */
+static void test_weights_round_trip(void **state)
+{
+    (void)state;
+    const char *model = "mlp:hidden=8,norm=batch";
+    char d1[512], d2[512], grad[512];
+    snprintf(d1, sizeof d1, "%s", support_tmp("w1"));
+    snprintf(d2, sizeof d2, "%s", support_tmp("w2"));
+    snprintf(grad, sizeof grad, "%s", support_tmp("g"));
+    support_cli_result r = support_cli("train", "--model", model, "--data", "circles", "--opt", "adam", "--epochs", "2",
+                                       "--save-weights", d1, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    r = support_cli("train", "--model", model, "--data", "circles", "--opt", "adam", "--steps", "0", "--load-weights",
+                    d1, "--save-weights", d2, "--save-grad", grad, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    static const char *const names[] = {"0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+                                        "1.running_var", "1.num_batches_tracked", "3.weight", "3.bias"};
+    char p1[600], p2[600];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(p1, sizeof p1, "%s/%s.npy", d1, names[i]);
+        snprintf(p2, sizeof p2, "%s/%s.npy", d2, names[i]);
+        char *a = slurp(p1), *b = slurp(p2);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_memory_equal(a, b, 128);
+        free(a), free(b);
+    }
+    double *v;
+    size_t ndim, shape[BASIN_NPY_MAX_DIMS];
+    snprintf(p1, sizeof p1, "%s/0.weight.npy", grad);
+    assert_int_equal(basin_npy_read(p1, &v, &ndim, shape), 0);
+    assert_int_equal(ndim, 2);
+    assert_int_equal(shape[0], 8);
+    assert_int_equal(shape[1], 2);
+    free(v);
+    snprintf(p1, sizeof p1, "%s/loss.npy", grad);
+    assert_int_equal(basin_npy_read(p1, &v, &ndim, shape), 0);
+    assert_int_equal(ndim, 0);
+    assert_true(isfinite(v[0]) && v[0] > 0);
+    free(v);
+    /* A model of another shape refuses these weights, naming the file. */
+    expect_usage_error("0.weight.npy: shape (8, 2) but the model's 0.weight is (9, 2)", "train", "--model",
+                       "mlp:hidden=9,norm=batch", "--data", "circles", "--opt", "adam", "--steps", "0",
+                       "--load-weights", d1);
+}
+
+/* basin data writes the training split as the model sees it. */
+static void test_data_csv(void **state)
+{
+    (void)state;
+    support_cli_result r = support_cli("data", "--data", "spirals:n=100", "--csv", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_memory_equal(r.out, "x0,x1,label\n", 12);
+    assert_int_equal(support_count_lines(r.out), 1 + 80);
+    support_cli_free(&r);
+    r = support_cli("data", "--data", "digits", "--split", "test", "--csv", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(support_count_lines(r.out), 1 + 359);
+    assert_non_null(strstr(r.out, "x63,label\n"));
+    support_cli_free(&r);
+    r = support_cli("data", "--data", "linreg", "--csv", "-", NULL);
+    assert_memory_equal(r.out, "x0,x1,target\n", 13);
+    support_cli_free(&r);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    expect_usage_error("unknown model 'mpl'", "train", "--model", "mpl", "--data", "moons", "--opt", "sgd:lr=0.1");
+    expect_usage_error("unknown data 'moon'", "train", "--model", "mlp", "--data", "moon", "--opt", "sgd:lr=0.1");
+    expect_usage_error("cnn: spirals is not a set of images", "train", "--model", "cnn", "--data", "spirals", "--opt",
+                       "sgd:lr=0.1");
+    expect_usage_error("mlp: sizes=3/.../1 but spirals needs 2 inputs", "train", "--model", "mlp:sizes=3/8/1",
+                       "--data", "spirals", "--opt", "sgd:lr=0.1");
+    expect_usage_error("batch of one", "train", "--model", "mlp:norm=batch", "--data", "moons", "--opt", "sgd:lr=0.1",
+                       "--batch", "1");
+    expect_usage_error("augment image: moons is not a set of images", "train", "--model", "mlp", "--data", "moons",
+                       "--opt", "sgd:lr=0.1", "--augment", "image");
+    expect_usage_error("--epochs 'x'", "train", "--model", "mlp", "--data", "moons", "--opt", "sgd:lr=0.1", "--epochs", "x");
+    expect_usage_error("--opt is required", "train", "--model", "mlp", "--data", "moons");
+    expect_usage_error("--split 'val'", "data", "--data", "moons", "--split", "val", "--csv", "-");
+    expect_usage_error("not-there", "train", "--model", "mlp", "--data", "moons", "--opt", "sgd:lr=0.1", "--load-weights",
+                       "/not-there");
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return support_tmpdir_create("/tmp/basin-train-cli");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return support_tmpdir_remove();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inspect_initialization_claims),
+        cmocka_unit_test(test_log_is_reproducible),
+        cmocka_unit_test(test_weights_round_trip),
+        cmocka_unit_test(test_data_csv),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

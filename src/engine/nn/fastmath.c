@@ -14,7 +14,7 @@ typedef int64_t v4i __attribute__((vector_size(32)));
 #define LOG2E 1.4426950408889634
 #define LN2_HI 6.93147180369123816490e-01
 #define LN2_LO 1.90821492927058770002e-10
-#define SIGN_BIT ((int64_t)1 << 63)
+#define SIGN_BIT INT64_MIN
 
 static inline __attribute__((always_inline)) v4d splat(double x)
 {

@@ -181,8 +181,8 @@ static const basin_param_spec uniform_specs[] = {
     BASIN_REAL("a", "0", -BASIN_INF, BASIN_INF, "lower bound"),
     BASIN_REAL("b", "1", -BASIN_INF, BASIN_INF, "upper bound"), BASIN_PARAMS_END};
 static const basin_param_spec normal_specs[] = {
-    BASIN_REAL("mean", "0", -BASIN_INF, BASIN_INF, "mean"),
-    BASIN_REAL("std", "1", 0, BASIN_INF, "standard deviation"), BASIN_PARAMS_END};
+    BASIN_REAL("mean", "0", -BASIN_INF, BASIN_INF, "mean of the weights"),
+    BASIN_REAL("std", "1", 0, BASIN_INF, "standard deviation of the weights"), BASIN_PARAMS_END};
 static const basin_param_spec xavier_specs[] = {
     BASIN_REAL("gain", "1", 0, BASIN_INF, "scaling factor"),
     BASIN_CHOICE("nonlinearity", "", NONLINEARITIES, "use calculate_gain(nonlinearity) as the gain"),

@@ -1,0 +1,192 @@
+/* bench_train.c: training steps per second for (a) the 2-64-64-1 tanh MLP on 10,000 spiral points,
+ * batch 128, SGD with momentum 0.9, and (b) the 64-128-64-10 ReLU MLP on the digits, batch 64, Adam;
+ * beside the same loops in PyTorch (float64, one thread; bench_train_torch.py, run here in the same run
+ * on the same examples when python3-torch is installed), with the ratios, and the fraction of OpenBLAS
+ * dgemm's throughput on the step's own matrix shapes that a whole step reaches. */
+#include "cli/cli.h"
+#include "engine/error.h"
+#include "engine/nn/net_problem.h"
+#include "engine/optim/optimizer.h"
+#include "lab/spec.h"
+
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STEPS 3000
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void *must(void *p, const char *what)
+{
+    if (!p) {
+        fprintf(stderr, "bench_train: %s: %s\n", what, basin_error_message());
+        exit(1);
+    }
+    return p;
+}
+
+typedef struct bench_case {
+    const char *name, *model, *data, *opt;
+    size_t batch;
+    double torch_steps_per_s;
+} bench_case;
+
+/* Matrix FLOPs of one step of an MLP of Linear layers: forward, weight gradient, and input gradient for
+ * all but the first layer. */
+static double step_flops(const basin_model *m, size_t B)
+{
+    double flops = 0;
+    bool first = true;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        if (l->d.kind != BASIN_LAYER_LINEAR)
+            continue;
+        double mac = (double)B * (double)l->in_c * (double)l->out_c;
+        flops += 2 * mac * (first ? 2 : 3);
+        first = false;
+    }
+    return flops;
+}
+
+/* Seconds for the step's dgemm calls alone, on buffers of the same shapes. */
+static double dgemm_seconds(const basin_model *m, size_t B, int reps)
+{
+    double *a = calloc(B * 256, sizeof *a), *w = calloc(256 * 256, sizeof *w), *c = calloc(B * 256, sizeof *c);
+    for (size_t i = 0; i < B * 256; i++)
+        a[i] = (double)(i % 7) * 0.1;
+    double start = now();
+    for (int r = 0; r < reps; r++) {
+        bool first = true;
+        for (size_t i = 0; i < m->n_layers; i++) {
+            const basin_layer *l = &m->layers[i];
+            if (l->d.kind != BASIN_LAYER_LINEAR)
+                continue;
+            int I = (int)l->in_c, O = (int)l->out_c, b = (int)B;
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, O, I, 1, a, I, w, I, 1, c, O);
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, I, b, 1, c, O, a, I, 1, w, I);
+            if (!first)
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1, c, O, w, I, 0, a, I);
+            first = false;
+        }
+    }
+    double seconds = (now() - start) / reps;
+    free(a), free(w), free(c);
+    return seconds;
+}
+
+static basin_spec parse(basin_kind kind, const char *text)
+{
+    basin_spec s;
+    if (basin_spec_parse(&s, kind, text) != 0)
+        must(NULL, text);
+    return s;
+}
+
+static void run_basin(bench_case *bc)
+{
+    basin_spec data_spec = parse(BASIN_KIND_DATA, bc->data), model_spec = parse(BASIN_KIND_MODEL, bc->model),
+               opt_spec = parse(BASIN_KIND_OPTIMIZER, bc->opt);
+    basin_dataset *data = must(basin_dataset_create(data_spec.entry, &data_spec.params, 0), bc->data);
+    basin_net net;
+    if (basin_net_create(model_spec.entry, &model_spec.params, data, &net) != 0)
+        must(NULL, bc->model);
+    basin_net_problem *np = must(basin_net_problem_create(net, data, 0), "net");
+    size_t dim = np->base.dim, n = data->train.n, B = bc->batch;
+    basin_optimizer *opt = must(basin_optimizer_create(opt_spec.entry, &opt_spec.params, dim), bc->opt);
+    double *w = calloc(dim, sizeof *w), *g = calloc(dim, sizeof *g);
+    size_t *order = malloc(n * sizeof *order);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t i = 0; i < dim; i++)
+        w[i] = gsl_ran_gaussian(rng, 0.1);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    gsl_ran_shuffle(rng, order, n, sizeof *order);
+    size_t per_epoch = (n + B - 1) / B;
+    double seconds = 0;
+    for (int phase = 0; phase < 2; phase++) { /* warm up, then time */
+        int steps = phase ? STEPS : 50;
+        double start = now();
+        for (int k = 0; k < steps; k++) {
+            size_t i = (size_t)k % per_epoch, m = n - i * B < B ? n - i * B : B;
+            basin_batch batch = {order + i * B, m};
+            basin_problem_eval_batch(&np->base, w, batch, g);
+            basin_optimizer_step(opt, w, g, opt->lr, &np->base, batch);
+        }
+        seconds = now() - start;
+    }
+    double rate = STEPS / seconds, step_s = seconds / STEPS;
+    double flops = step_flops(np->net.model, B), gemm = dgemm_seconds(np->net.model, B, STEPS);
+    printf("basin %-8s %-30s batch %3zu %-22s %8.0f steps/s  (%.1f µs/step; %.2f GFLOP/s, %.0f%% of dgemm's "
+           "%.2f GFLOP/s on the same shapes)\n",
+           bc->name, bc->model, B, bc->opt, rate, 1e6 * step_s, flops / step_s * 1e-9, 100 * gemm / step_s,
+           flops / gemm * 1e-9);
+    if (bc->torch_steps_per_s > 0)
+        printf("torch %-8s %8.0f steps/s: basin is %.2f× PyTorch\n", bc->name, bc->torch_steps_per_s,
+               rate / bc->torch_steps_per_s);
+    gsl_rng_free(rng);
+    free(w), free(g), free(order);
+    basin_optimizer_destroy(opt);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(data);
+    basin_spec_clear(&data_spec), basin_spec_clear(&model_spec), basin_spec_clear(&opt_spec);
+}
+
+/* Writes the training split of data as CSV into path through `basin data`. */
+static void write_data(const char *data, const char *path)
+{
+    char *argv[] = {"basin", "data", "--data", (char *)data, "--csv", (char *)path, NULL};
+    if (basin_cli_main(6, argv, stdout, stderr) != 0)
+        exit(1);
+}
+
+/* Runs the PyTorch script on the same examples and fills each case's steps/s; says so when PyTorch is
+ * not installed. */
+static void run_torch(bench_case *cases, size_t n)
+{
+    if (system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
+        printf("torch: python3-torch is not installed; no reference figures this run\n");
+        return;
+    }
+    char dir[] = "/tmp/basin-bench-XXXXXX", spirals[64], digits[64], cmd[512], line[256];
+    if (!mkdtemp(dir))
+        return;
+    snprintf(spirals, sizeof spirals, "%s/spirals.csv", dir);
+    snprintf(digits, sizeof digits, "%s/digits.csv", dir);
+    write_data(cases[0].data, spirals);
+    write_data(cases[1].data, digits);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s %d", BENCH_TORCH_SCRIPT, spirals, digits, STEPS);
+    FILE *p = popen(cmd, "r");
+    while (p && fgets(line, sizeof line, p)) {
+        char name[32];
+        double rate;
+        if (sscanf(line, "torch %31s %lf", name, &rate) == 2)
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(cases[i].name, name) == 0)
+                    cases[i].torch_steps_per_s = rate;
+    }
+    if (p)
+        pclose(p);
+    unlink(spirals), unlink(digits), rmdir(dir);
+}
+
+int main(void)
+{
+    bench_case cases[] = {
+        {"spirals", "mlp:sizes=2/64/64/1,act=tanh", "spirals:n=10000,test=0", "sgd:lr=0.1,momentum=0.9", 128, 0},
+        {"digits", "mlp:sizes=64/128/64/10,act=relu", "digits:test=0", "adam:lr=1e-3", 64, 0},
+    };
+    run_torch(cases, 2);
+    for (size_t i = 0; i < 2; i++)
+        run_basin(&cases[i]);
+    return 0;
+}

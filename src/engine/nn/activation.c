@@ -19,8 +19,10 @@ void activation_forward(double *out, const double *inp, size_t n, basin_activati
             out[i] = inp[i] > 0 ? inp[i] : 0.0;
         break;
     case BASIN_ACT_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            out[i] = inp[i] > 0 ? inp[i] : inp[i] * slope;
+        for (size_t i = 0; i < n; i++) {
+            double x = inp[i];
+            out[i] = x > 0 ? x : x * slope;
+        }
         break;
     case BASIN_ACT_TANH:
         basin_tanh_array(out, inp, n);
@@ -43,13 +45,17 @@ void activation_backward(double *dinp, const double *dout, const double *inp, co
         for (size_t i = 0; i < n; i++)
             dinp[i] = dout[i];
         break;
-    case BASIN_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            dinp[i] = inp[i] > 0 ? dout[i] : 0.0;
+    case BASIN_ACT_RELU: /* loads outside the conditionals, so the loops vectorize */
+        for (size_t i = 0; i < n; i++) {
+            double d = dout[i];
+            dinp[i] = inp[i] > 0 ? d : 0.0;
+        }
         break;
     case BASIN_ACT_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            dinp[i] = inp[i] > 0 ? dout[i] : dout[i] * slope;
+        for (size_t i = 0; i < n; i++) {
+            double d = dout[i];
+            dinp[i] = inp[i] > 0 ? d : d * slope;
+        }
         break;
     case BASIN_ACT_TANH:
         for (size_t i = 0; i < n; i++)

@@ -14,6 +14,21 @@ typedef struct adam {
     double *exp_avg, *exp_avg_sq, *max_exp_avg_sq;
 } adam;
 
+/* The update of one parameter from its direction d (the gradient, with L2 weight decay for Adam). */
+static inline double adam_update(double w, double d, double *restrict m, double *restrict v, double *restrict vmax,
+                                 const adam *a, double step_size, double bias_correction2_sqrt)
+{
+    *m = *m * a->beta1 + (1 - a->beta1) * d;
+    *v = *v * a->beta2 + (1 - a->beta2) * d * d;
+    double second = *v;
+    if (vmax) {
+        *vmax = fmax(*vmax, *v);
+        second = *vmax;
+    }
+    double denom = sqrt(second) / bias_correction2_sqrt + a->eps;
+    return w + -step_size * *m / denom;
+}
+
 static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
                      basin_batch batch)
 {
@@ -25,21 +40,27 @@ static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, 
     double bias_correction2 = 1 - pow(a->beta2, step);
     double step_size = lr / bias_correction1;
     double bias_correction2_sqrt = sqrt(bias_correction2);
+    double *restrict m = a->exp_avg, *restrict v = a->exp_avg_sq;
+    if (!a->decoupled && a->weight_decay == 0 && !a->amsgrad) {
+        /* torch's defaults, in a loop without branches that the compiler vectorizes (same operations) */
+        const double beta1 = a->beta1, beta2 = a->beta2, eps = a->eps;
+        const size_t n = o->dim;
+        for (size_t i = 0; i < n; i++) {
+            double d = g[i];
+            m[i] = m[i] * beta1 + (1 - beta1) * d;
+            v[i] = v[i] * beta2 + (1 - beta2) * d * d;
+            w[i] = w[i] + -step_size * m[i] / (sqrt(v[i]) / bias_correction2_sqrt + eps);
+        }
+        return 0;
+    }
     for (size_t i = 0; i < o->dim; i++) {
         double d = g[i];
         if (a->decoupled)
             w[i] = w[i] * (1 - lr * a->weight_decay);
         else if (a->weight_decay != 0)
             d = d + a->weight_decay * w[i];
-        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
-        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->beta2 + (1 - a->beta2) * d * d;
-        double second = a->exp_avg_sq[i];
-        if (a->amsgrad) {
-            a->max_exp_avg_sq[i] = fmax(a->max_exp_avg_sq[i], a->exp_avg_sq[i]);
-            second = a->max_exp_avg_sq[i];
-        }
-        double denom = sqrt(second) / bias_correction2_sqrt + a->eps;
-        w[i] = w[i] + -step_size * a->exp_avg[i] / denom;
+        w[i] = adam_update(w[i], d, &m[i], &v[i], a->amsgrad ? &a->max_exp_avg_sq[i] : NULL, a, step_size,
+                           bias_correction2_sqrt);
     }
     return 0;
 }

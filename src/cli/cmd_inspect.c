@@ -42,12 +42,6 @@ static void moments(const double *x, size_t n, double *mean, double *var)
     *var = v / (double)n;
 }
 
-static void record_grad(void *ctx, size_t layer, const double *dout, size_t n)
-{
-    double mean;
-    moments(dout, n, &mean, &((double *)ctx)[layer]);
-}
-
 int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err)
 {
     static const struct option longs[] = {
@@ -100,26 +94,18 @@ int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err)
     basin_net_problem *np = net.np;
     basin_model *m = np->net.model;
     size_t B = (size_t)batch < net.data->train.n ? (size_t)batch : net.data->train.n;
-    size_t *idx = malloc(B * sizeof *idx);
-    double *g = malloc(np->base.dim * sizeof *g), *grad_var = calloc(m->n_layers, sizeof *grad_var);
+    double *act_var = calloc(m->n_layers, sizeof *act_var), *grad_var = calloc(m->n_layers, sizeof *grad_var);
     status = BASIN_EXIT_FAILURE;
     basin_output_file f = {0};
-    if (!idx || !g || !grad_var) {
+    if (!act_var || !grad_var) {
         fprintf(err, "basin inspect: out of memory\n");
         goto done;
     }
-    for (size_t i = 0; i < B; i++)
-        idx[i] = i;
-    np->mode = BASIN_MODE_TRAIN, np->update_stats = false;
-    /* The forward of the loss keeps every layer's output; a second backward pass records the gradients. */
-    if (!isfinite(basin_problem_eval_batch(&np->base, net.w, (basin_batch){idx, B}, g))) {
-        fprintf(err, "basin inspect: %s\n", basin_error_message()[0] ? basin_error_message() : "non-finite loss");
+    if (basin_net_layer_variances(np, net.w, B, act_var, grad_var) != 0) {
+        fprintf(err, "basin inspect: %s\n", basin_error_message());
         status = BASIN_EXIT_USAGE;
         goto done;
     }
-    /* Replays the backward with a hook from the loss gradient the eval left in grad[0]. */
-    memset(g, 0, np->base.dim * sizeof *g);
-    basin_model_backward(m, net.w, m->grad[0], g, record_grad, grad_var);
     if (basin_output_open(&f, csv ? csv : "-", out) != 0) {
         fprintf(err, "basin inspect: %s\n", basin_error_message());
         goto done;
@@ -131,12 +117,11 @@ int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err)
                 "weight_mean", "weight_var", "act_var", "grad_var");
     for (size_t i = 0; i < m->n_layers; i++) {
         const basin_layer *l = &m->layers[i];
-        size_t fan_in, fan_out, n_out = B * l->out_c * l->out_h * l->out_w;
+        size_t fan_in, fan_out;
         basin_layer_fans(l, &fan_in, &fan_out);
-        double wmean = NAN, wvar = NAN, amean, avar;
+        double wmean = NAN, wvar = NAN, avar = act_var[i];
         if (fan_in)
             moments(net.w + l->weight, l->n_weight, &wmean, &wvar);
-        moments(l->y, n_out, &amean, &avar);
         if (csv) {
             fprintf(f.stream, "%zu,%s,", i, basin_layer_torch_name(l));
             if (fan_in)
@@ -156,7 +141,7 @@ int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err)
     if (status != BASIN_EXIT_OK)
         fprintf(err, "basin inspect: %s\n", basin_error_message());
 done:
-    free(idx), free(g), free(grad_var);
+    free(act_var), free(grad_var);
     cli_net_close(&net);
     return status;
 }

@@ -259,3 +259,56 @@ int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split
         free(all);
     return 0;
 }
+
+static double variance(const double *x, size_t n)
+{
+    double mean = 0, var = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += x[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        var += (x[i] - mean) * (x[i] - mean);
+    return var / (double)n;
+}
+
+static void record_grad(void *ctx, size_t layer, const double *dout, size_t n)
+{
+    ((double *)ctx)[layer] = variance(dout, n);
+}
+
+int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, double *act_var, double *grad_var)
+{
+    basin_model *m = np->net.model;
+    size_t n = np->data->train.n < B ? np->data->train.n : B;
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    double *g = malloc((np->base.dim + 1) * sizeof *g);
+    int rc = -1;
+    if (!idx || !g) {
+        basin_error_set("out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    basin_mode mode = np->mode;
+    bool update = np->update_stats, no_dropout = np->no_dropout;
+    const basin_entry *augment = np->augment;
+    np->mode = BASIN_MODE_TRAIN, np->update_stats = false, np->no_dropout = true, np->augment = NULL;
+    double loss = net_eval(&np->base, w, (basin_batch){idx, n}, g);
+    np->mode = mode, np->update_stats = update, np->no_dropout = no_dropout, np->augment = augment;
+    if (!isfinite(loss)) {
+        if (!basin_error_message()[0])
+            basin_error_set("the loss is not finite");
+        goto done;
+    }
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        act_var[i] = variance(l->y, n * l->out_c * l->out_h * l->out_w);
+    }
+    /* Replays the backward pass from the loss gradient the eval left in grad[0], recording each layer's. */
+    memset(g, 0, np->base.dim * sizeof *g);
+    basin_model_backward(m, w, m->grad[0], g, record_grad, grad_var);
+    rc = 0;
+done:
+    free(idx), free(g);
+    return rc;
+}

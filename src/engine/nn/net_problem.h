@@ -40,6 +40,12 @@ int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split
 double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs, const basin_split *split,
                               double *accuracy);
 
+/* The variance of every layer's output (act_var) and of the loss gradient with respect to it (grad_var),
+ * n_layers values each, over the first B training examples in training mode with dropout off and the
+ * running statistics untouched: the initialization lecture's numbers. Returns 0, or -1 with a message
+ * (BatchNorm on one example, a non-finite loss, no memory). */
+int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, double *act_var, double *grad_var);
+
 /* True when net has a BatchNorm over flat features, which cannot train on a batch of one example. */
 bool basin_net_has_flat_batchnorm(const basin_net *net);
 

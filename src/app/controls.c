@@ -297,7 +297,7 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         basin_app_say(app, app->slow_start ? "slow motion for the first steps" : "no slow motion");
         break;
     case SDLK_v:
-        if (lab && lab->problem->dim == 2)
+        if (lab && lab->problem && lab->problem->dim == 2)
             toggle_view(app, lab);
         break;
     default:

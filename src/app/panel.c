@@ -71,9 +71,11 @@ static void add_run(basin_app *app, const basin_lab *lab, const char *optimizer)
             spec = defaults[i][1];
     snprintf(assignment, sizeof assignment, "+%s.opt=%s", name, spec);
     basin_app_set(app, assignment);
-    const double *start = lab->runs[app->selected].start;
-    snprintf(assignment, sizeof assignment, "%s.start=%.17g,%.17g", name, start[0], start[1]);
-    basin_app_set(app, assignment);
+    if (lab->problem) { /* a surface lab's new run starts where the selected one does */
+        const double *start = lab->runs[app->selected].start;
+        snprintf(assignment, sizeof assignment, "%s.start=%.17g,%.17g", name, start[0], start[1]);
+        basin_app_set(app, assignment);
+    }
     app->selected = (int)lab->n_runs;
     basin_app_rebuild(app);
 }
@@ -156,7 +158,7 @@ static size_t current_row(const basin_app *app, const basin_run *run)
 static bool curvature(const basin_app *app, const basin_lab *lab, double eval[2], double evec[4], double w[2])
 {
     const basin_run *run = lab->runs[app->selected].run;
-    if (lab->problem->dim != 2 || !run || run->trace.len == 0)
+    if (!lab->problem || lab->problem->dim != 2 || !run || run->trace.len == 0)
         return false;
     size_t row = current_row(app, run);
     w[0] = run->trace.w[2 * row];
@@ -251,10 +253,22 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
     basin_ui_row_end(ui);
     curvature_lines(app, ui, lab);
 
-    basin_ui_label(ui, "Surface", true);
-    bool previous = basin_ui_button(ui, "◀"), next = basin_ui_button(ui, "▶");
-    basin_ui_row_end(ui);
-    basin_ui_label(ui, lab->surface.text, false);
+    bool previous = false, next = false;
+    if (lab->problem) {
+        basin_ui_label(ui, "Surface", true);
+        previous = basin_ui_button(ui, "◀"), next = basin_ui_button(ui, "▶");
+        basin_ui_row_end(ui);
+        basin_ui_label(ui, lab->surface.text, false);
+    } else {
+        char line[160];
+        basin_ui_label(ui, "Training", true);
+        snprintf(line, sizeof line, "model %s", r->model.text);
+        basin_ui_label(ui, line, false);
+        snprintf(line, sizeof line, "init %s", r->init.text);
+        basin_ui_label(ui, line, false);
+        snprintf(line, sizeof line, "data %s", lab->data.text);
+        basin_ui_label(ui, line, false);
+    }
     basin_ui_end(ui);
 
     /* Act after the frame is declared: each action rebuilds the lab. */

@@ -275,7 +275,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     log_open = o.log != NULL;
     basin_train_config cfg = {.epochs = o.epochs, .steps = o.steps, .batch = (size_t)o.batch,
-                              .seed = cli_net_seed((unsigned long)o.seed, CLI_STREAM_SHUFFLE),
+                              .seed = basin_train_seed((unsigned long)o.seed, BASIN_STREAM_SHUFFLE),
                               .eval_every = o.eval_every, .early_stop = o.early_stop, .swa_start = o.swa,
                               .snapshots = o.snapshots};
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);

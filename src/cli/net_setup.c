@@ -5,16 +5,12 @@
 #include "commands.h"
 #include "engine/error.h"
 #include "engine/nn/init.h"
+#include "engine/nn/train.h"
 #include "lab/weights.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-unsigned long cli_net_seed(unsigned long seed, int stream)
-{
-    return seed * 4 + (unsigned long)stream;
-}
 
 int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
                     long *out, FILE *err)
@@ -64,7 +60,7 @@ int cli_net_open(cli_net *c, const char *command, const char *model, const char 
     basin_net net;
     if (basin_net_create(c->model_spec.entry, &c->model_spec.params, c->data, &net) != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
-    if (!(c->np = basin_net_problem_create(net, c->data, cli_net_seed(seed, CLI_STREAM_NET))))
+    if (!(c->np = basin_net_problem_create(net, c->data, basin_train_seed(seed, BASIN_STREAM_NET))))
         return fail(c, command, BASIN_EXIT_FAILURE, err);
     size_t dim = c->np->base.dim;
     if (!(c->w = calloc(dim ? dim : 1, sizeof *c->w))) {
@@ -81,7 +77,7 @@ int cli_net_open(cli_net *c, const char *command, const char *model, const char 
         basin_error_set("out of memory");
         return fail(c, command, BASIN_EXIT_FAILURE, err);
     }
-    gsl_rng_set(rng, cli_net_seed(seed, CLI_STREAM_INIT));
+    gsl_rng_set(rng, basin_train_seed(seed, BASIN_STREAM_INIT));
     int rc = basin_init_apply(c->init_spec.entry, &c->init_spec.params, c->np->net.model, c->w, rng);
     gsl_rng_free(rng);
     return rc == 0 ? BASIN_EXIT_OK : fail(c, command, BASIN_EXIT_USAGE, err);

@@ -15,10 +15,6 @@ typedef struct cli_net {
     double *w;
 } cli_net;
 
-/* Derived seeds: the data set uses the seed itself; these streams the others. */
-enum { CLI_STREAM_INIT = 1, CLI_STREAM_SHUFFLE = 2, CLI_STREAM_NET = 3 };
-unsigned long cli_net_seed(unsigned long seed, int stream);
-
 /* Reads the data set, then (when model is non-NULL) builds the model, initializes it by init (NULL:
  * default) or loads load_dir. Returns an exit status, having written "basin COMMAND: ..." on failure;
  * c is then empty. */

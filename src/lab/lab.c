@@ -3,6 +3,8 @@
 #include "lab.h"
 
 #include "engine/error.h"
+#include "engine/nn/init.h"
+#include "engine/nn/train.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -266,11 +268,16 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
 
 /* ---- building ---- */
 
-static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "surface", "loss", "lr"};
+static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "surface", "loss", "lr",
+                                                         "accuracy", "boundary", "layers"};
 static const char *const later_views[] = {"spectrum", "sharpness"};
 static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
                                        "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
 static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
+static const char *const training_lab_keys[] = {"title", "data", "model", "init", "opt", "schedule", "epochs",
+                                                "batch", "seed", "views", NULL};
+static const char *const training_run_keys[] = {"opt", "model", "init", "schedule", "batch", "seed", "color",
+                                                "l1", "early_stop", "swa", NULL};
 #define COLORMAPS "auto|viridis|magma|cividis|diverging"
 
 static const struct {
@@ -408,6 +415,30 @@ static int read_color(const basin_lab_entry *it, double rgb[3])
     return 0;
 }
 
+/* The views a lab may show, for messages. */
+static const char *valid_views(const basin_lab *lab)
+{
+    return lab->dataset ? "loss, accuracy, boundary, layers" : "contour, surface, loss, lr";
+}
+
+/* Whether view suits lab, or -1 with a message. */
+static int check_view(const basin_lab_entry *it, const basin_lab *lab, basin_view view, const char *word)
+{
+    bool training = lab->dataset != NULL;
+    bool surface_only = view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE || view == BASIN_VIEW_LR;
+    bool training_only = view == BASIN_VIEW_ACCURACY || view == BASIN_VIEW_BOUNDARY || view == BASIN_VIEW_LAYERS;
+    if ((training && surface_only) || (!training && training_only))
+        return fail(it->origin, "view '%s' is not for a %s lab (views: %s)", word, training ? "training" : "surface",
+                    valid_views(lab));
+    if (!training && (view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab->problem->dim != 2)
+        return fail(it->origin, "the %s view needs a 2-D surface ('%s' has %zu parameters)", word,
+                    lab->surface.text, lab->problem->dim);
+    if (view == BASIN_VIEW_BOUNDARY && (lab->dataset->n_features != 2 || lab->dataset->n_classes == 0))
+        return fail(it->origin, "the boundary view needs 2-D classification data ('%s' has %zu features%s)", lab->data.text,
+                    lab->dataset->n_features, lab->dataset->n_classes ? "" : ", no classes");
+    return 0;
+}
+
 static int read_views(const basin_lab_entry *it, basin_lab *lab)
 {
     char copy[256];
@@ -418,29 +449,30 @@ static int read_views(const basin_lab_entry *it, basin_lab *lab)
         if (view < 0) {
             for (size_t i = 0; i < sizeof later_views / sizeof *later_views; i++)
                 if (strcmp(later_views[i], word) == 0)
-                    return fail(it->origin, "view '%s' is not implemented yet (views: contour, surface, loss, lr)", word);
-            return fail(it->origin, "unknown view '%s' (views: contour, surface, loss, lr)", word);
+                    return fail(it->origin, "view '%s' is not implemented yet (views: %s)", word, valid_views(lab));
+            return fail(it->origin, "unknown view '%s' (views: %s)", word, valid_views(lab));
         }
         for (size_t i = 0; i < lab->n_views; i++)
             if (lab->views[i] == (basin_view)view)
                 return fail(it->origin, "view '%s' is listed twice", word);
-        if ((view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab->problem->dim != 2)
-            return fail(it->origin, "the %s view needs a 2-D surface ('%s' has %zu parameters)", word,
-                        lab->surface.text, lab->problem->dim);
+        if (check_view(it, lab, (basin_view)view, word) != 0)
+            return -1;
         lab->views[lab->n_views++] = (basin_view)view;
     }
     if (lab->n_views == 0)
-        return fail(it->origin, "no views listed (views: contour, surface, loss, lr)");
+        return fail(it->origin, "no views listed (views: %s)", valid_views(lab));
     return 0;
 }
 
 static int check_keys(const basin_lab_entries *e)
 {
     char keys[256];
+    bool training = find_entry(e, "lab", "data") != NULL;
     for (size_t i = 0; i < e->len; i++) {
         const basin_lab_entry *it = &e->items[i];
         bool is_lab = strcmp(it->section, "lab") == 0;
-        const char *const *valid = is_lab ? lab_keys : run_keys;
+        const char *const *valid = training ? (is_lab ? training_lab_keys : training_run_keys)
+                                            : (is_lab ? lab_keys : run_keys);
         if (!in_list(valid, it->key)) {
             join(valid, keys, sizeof keys);
             return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
@@ -571,12 +603,154 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
     return 0;
 }
 
+/* ---- training labs ---- */
+
+static int read_count(const basin_lab_entries *e, const char *label, const char *key, double min, double max,
+                      double fallback, double *out)
+{
+    const basin_lab_entry *it = run_key(e, label, key);
+    *out = fallback;
+    return it ? read_number(it, min, max, true, out) : 0;
+}
+
+/* The [lab] keys of a training lab and its data set. */
+static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
+{
+    const basin_lab_entry *it = find_entry(e, "lab", "data");
+    if (read_spec(it, BASIN_KIND_DATA, &lab->data) != 0)
+        return -1;
+    double seed, epochs;
+    if (read_count(e, "lab", "seed", 0, 4294967295.0, 0, &seed) != 0 ||
+        read_count(e, "lab", "epochs", 1, 1e6, 20, &epochs) != 0)
+        return -1;
+    lab->steps = (long)epochs;
+    lab->dataset = basin_dataset_create(lab->data.entry, &lab->data.params, (unsigned long)seed);
+    if (!lab->dataset)
+        return fail(it->origin, "%s", basin_error_message());
+    it = find_entry(e, "lab", "title");
+    lab->title = strdup(it ? it->value : lab->data.text);
+    lab->colormap = strdup("auto");
+    if (!lab->title || !lab->colormap)
+        return fail(lab->source, "out of memory");
+    if ((it = find_entry(e, "lab", "views")))
+        return read_views(it, lab);
+    bool plane = lab->dataset->n_features == 2 && lab->dataset->n_classes > 0;
+    lab->n_views = 0;
+    if (plane)
+        lab->views[lab->n_views++] = BASIN_VIEW_BOUNDARY;
+    lab->views[lab->n_views++] = BASIN_VIEW_LOSS;
+    if (lab->dataset->n_classes > 0)
+        lab->views[lab->n_views++] = BASIN_VIEW_ACCURACY;
+    return 0;
+}
+
+static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
+{
+    basin_lab_run *r = &lab->runs[lab->n_runs];
+    r->label = strdup(label);
+    r->origin = strdup(origin);
+    if (!r->label || !r->origin)
+        return fail(origin, "out of memory");
+    lab->n_runs++;
+    const basin_lab_entry *it = run_key(e, label, "model");
+    if (!it)
+        return fail(origin, "[run %s] needs model = SPEC (or a model in [lab]; basin list models)", label);
+    if (read_spec(it, BASIN_KIND_MODEL, &r->model) != 0)
+        return -1;
+    basin_net net;
+    if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
+        return fail(it->origin, "%s", basin_error_message());
+    size_t dim = net.model->n_params;
+    basin_model_destroy(net.model);
+    it = run_key(e, label, "init");
+    if (basin_spec_parse(&r->init, BASIN_KIND_INIT, it ? it->value : "default") != 0)
+        return fail(it ? it->origin : origin, "%s", basin_error_message());
+    if (!(it = run_key(e, label, "opt")))
+        return fail(origin, "[run %s] needs opt = SPEC (or an opt in [lab]; basin list optimizers)", label);
+    if (read_spec(it, BASIN_KIND_OPTIMIZER, &r->opt) != 0)
+        return -1;
+    basin_optimizer *probe = basin_optimizer_create(r->opt.entry, &r->opt.params, dim);
+    if (!probe)
+        return fail(it->origin, "%s", basin_error_message());
+    basin_optimizer_destroy(probe);
+    if ((it = run_key(e, label, "schedule")) && read_spec(it, BASIN_KIND_SCHEDULE, &r->schedule) != 0)
+        return -1;
+    double x;
+    if (read_count(e, label, "batch", 0, 1e9, 64, &x) != 0)
+        return -1;
+    r->batch = (size_t)x;
+    if (read_count(e, label, "seed", 0, 4294967295.0, 0, &x) != 0)
+        return -1;
+    r->seed = (unsigned long)x;
+    if (read_count(e, label, "early_stop", 0, 1e9, 0, &x) != 0)
+        return -1;
+    r->early_stop = (long)x;
+    if (read_count(e, label, "swa", 0, 1e9, 0, &x) != 0)
+        return -1;
+    r->swa = (long)x;
+    if ((it = run_key(e, label, "l1"))) {
+        if (read_number(it, 0, 1e9, false, &r->l1) != 0)
+            return -1;
+    }
+    unsigned rgb = palette[(lab->n_runs - 1) % PALETTE_SIZE].rgb;
+    r->color[0] = (rgb >> 16 & 0xff) / 255.0;
+    r->color[1] = (rgb >> 8 & 0xff) / 255.0;
+    r->color[2] = (rgb & 0xff) / 255.0;
+    if ((it = find_entry(e, label, "color")))
+        return read_color(it, r->color);
+    return 0;
+}
+
+/* Trains one run of a training lab, seeded as `basin train --seed` is. */
+static int train_run(basin_lab *lab, basin_lab_run *r)
+{
+    basin_training_free(r->training);
+    r->training = NULL;
+    basin_net net;
+    if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
+        return fail(r->origin, "%s", basin_error_message());
+    basin_net_problem *np = basin_net_problem_create(net, lab->dataset, basin_train_seed(r->seed, BASIN_STREAM_NET));
+    if (!np)
+        return fail(r->origin, "%s", basin_error_message());
+    np->l1 = r->l1;
+    double *w = calloc(np->base.dim + 1, sizeof *w);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
+    basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
+    int rc = -1;
+    if (!w || !rng || !opt || (r->schedule.entry && !sched)) {
+        basin_problem_destroy(&np->base);
+        fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
+        goto done;
+    }
+    gsl_rng_set(rng, basin_train_seed(r->seed, BASIN_STREAM_INIT));
+    basin_train_config cfg = {.epochs = lab->steps, .steps = -1, .batch = r->batch,
+                              .seed = basin_train_seed(r->seed, BASIN_STREAM_SHUFFLE), .early_stop = r->early_stop,
+                              .swa_start = r->swa};
+    if (basin_init_apply(r->init.entry, &r->init.params, np->net.model, w, rng) != 0 ||
+        basin_train_check(np, &cfg) != 0) {
+        basin_problem_destroy(&np->base);
+        fail(r->origin, "%s", basin_error_message());
+        goto done;
+    }
+    r->training = basin_training_run(np, w, opt, sched, &cfg);
+    rc = r->training ? 0 : fail(r->origin, "%s", basin_error_message());
+done:
+    basin_schedule_destroy(sched);
+    basin_optimizer_destroy(opt);
+    if (rng)
+        gsl_rng_free(rng);
+    free(w);
+    return rc;
+}
+
 int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
 {
     *lab = (basin_lab){.source = strdup(e->source ? e->source : "command line")};
     if (!lab->source)
         return fail("lab", "out of memory");
-    if (check_keys(e) != 0 || build_scene(lab, e) != 0)
+    bool training = find_entry(e, "lab", "data") != NULL;
+    if (check_keys(e) != 0 || (training ? build_training_scene(lab, e) : build_scene(lab, e)) != 0)
         goto fail;
     size_t sections = 0;
     for (size_t i = 0; i < e->len; i++)
@@ -594,7 +768,7 @@ int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
         const basin_lab_entry *it = &e->items[i];
         if (strcmp(it->section, "lab") == 0 || section_seen_before(e, i))
             continue;
-        if (build_run(lab, e, it->section, it->origin) != 0)
+        if ((training ? build_training_run(lab, e, it->section, it->origin) : build_run(lab, e, it->section, it->origin)) != 0)
             goto fail;
     }
     return 0;
@@ -620,7 +794,10 @@ int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, siz
 
 int basin_lab_simulate(basin_lab *lab)
 {
-    for (size_t i = 0; i < lab->n_runs; i++) {
+    for (size_t i = 0; i < lab->n_runs && lab->dataset; i++)
+        if (train_run(lab, &lab->runs[i]) != 0)
+            return -1;
+    for (size_t i = 0; i < lab->n_runs && !lab->dataset; i++) {
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
         basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
@@ -644,6 +821,9 @@ void basin_lab_free(basin_lab *lab)
     for (size_t i = 0; i < lab->n_runs; i++) {
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
+        basin_training_free(r->training);
+        basin_spec_clear(&r->model);
+        basin_spec_clear(&r->init);
         basin_spec_clear(&r->opt);
         basin_spec_clear(&r->schedule);
         free(r->start);
@@ -653,6 +833,8 @@ void basin_lab_free(basin_lab *lab)
     free(lab->runs);
     basin_problem_destroy(lab->problem);
     basin_spec_clear(&lab->surface);
+    basin_dataset_destroy(lab->dataset);
+    basin_spec_clear(&lab->data);
     free(lab->title);
     free(lab->colormap);
     free(lab->source);

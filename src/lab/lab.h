@@ -6,8 +6,10 @@
 
 #include "lab/spec.h"
 
+#include "engine/nn/dataset.h"
 #include "engine/problem.h"
 #include "engine/run.h"
+#include "lab/training.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +19,9 @@ typedef enum {
     BASIN_VIEW_SURFACE, /* the same as a lit 3-D mesh (drawn with OpenGL) */
     BASIN_VIEW_LOSS,    /* loss (or f − f*) against step, log axis */
     BASIN_VIEW_LR,      /* learning rate against step */
+    BASIN_VIEW_ACCURACY, /* a training lab's test accuracy against epoch */
+    BASIN_VIEW_BOUNDARY, /* a training lab's decision regions over 2-D data, one panel per run (up to 4) */
+    BASIN_VIEW_LAYERS,   /* a training lab's activation and gradient variance by layer */
     BASIN_VIEW_COUNT,
 } basin_view;
 
@@ -31,15 +36,22 @@ typedef struct basin_lab_run {
     size_t batch;
     unsigned long seed;
     double color[3];     /* sRGB in [0, 1] */
-    basin_run *run;      /* after basin_lab_simulate */
+    basin_run *run;      /* after basin_lab_simulate (surface labs) */
+    /* training labs: */
+    basin_spec model, init;
+    double l1;
+    long early_stop, swa;
+    basin_training *training; /* after basin_lab_simulate */
 } basin_lab_run;
 
 typedef struct basin_lab {
     char *source;        /* the file, or "command line" */
     char *title;
     basin_spec surface;
-    basin_problem *problem;
-    long steps;
+    basin_problem *problem; /* NULL in a training lab */
+    long steps;             /* a training lab's epochs */
+    basin_spec data;        /* a training lab's data set (entry NULL otherwise) */
+    basin_dataset *dataset;
     basin_view views[BASIN_VIEW_COUNT];
     size_t n_views;
     bool has_window;     /* xrange/yrange given */
@@ -89,8 +101,8 @@ int basin_lab_build(basin_lab *lab, const basin_lab_entries *entries);
 /* Reads, overrides and builds in one call: basin_lab_read + basin_lab_override each + basin_lab_build. */
 int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, size_t n_overrides);
 
-/* Creates every run and steps it to lab->steps (stopping runs that diverge). Returns 0, or -1 with a
- * message (out of memory). */
+/* Creates every run and steps it to lab->steps (stopping runs that diverge); a training lab trains each
+ * run for lab->steps epochs. Returns 0, or -1 with a message (out of memory). */
 int basin_lab_simulate(basin_lab *lab);
 
 /* Frees everything the lab holds; a zeroed lab is fine. */

@@ -2,6 +2,7 @@
 #include "figure.h"
 
 #include "chart.h"
+#include "training_view.h"
 
 #include "engine/error.h"
 
@@ -48,7 +49,8 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
     if (l.n == 0)
         return l;
-    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR || l.views[0] == BASIN_VIEW_SURFACE;
+    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR || l.views[0] == BASIN_VIEW_SURFACE ||
+                         l.views[0] == BASIN_VIEW_BOUNDARY;
     if (contour_first && l.n > 1) {
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
@@ -66,7 +68,15 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
 static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
 {
     const basin_run *run = lab->runs[i].run;
-    if (run && run->diverged_at >= 0)
+    const basin_training *t = lab->runs[i].training;
+    if (t && t->result.diverged)
+        snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, t->result.steps);
+    else if (t && t->result.stopped_early_at >= 0)
+        snprintf(text, size, "%s (stopped early at step %ld)", lab->runs[i].label, t->result.stopped_early_at);
+    else if (t && t->result.swa_models > 0)
+        snprintf(text, size, "%s (SWA of %ld epochs: test %.1f%%)", lab->runs[i].label, t->result.swa_models,
+                 100 * t->result.swa_test_acc);
+    else if (run && run->diverged_at >= 0)
         snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
     else
         snprintf(text, size, "%s", lab->runs[i].label);
@@ -160,6 +170,10 @@ static bool same_options(const basin_figure_options *a, const basin_figure_optio
 
 void basin_figure_scene(const basin_lab *lab, char *buf, size_t size)
 {
+    if (!lab->problem) { /* a training lab: no backdrop to keep */
+        snprintf(buf, size, "training|%s", lab->data.text);
+        return;
+    }
     double window[4];
     basin_contour_window(lab, window);
     int used = snprintf(buf, size, "%s|%.17g,%.17g,%.17g,%.17g|%d|%d|%s|", lab->surface.text, window[0], window[1],
@@ -192,6 +206,15 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
             } else if (o->surface(cr, l.panel[i], scale, lab, shown, o->dark, o->surface_user) != 0) {
                 return -1;
             }
+            continue;
+        }
+        if (lab->dataset) {
+            basin_view v = l.views[i];
+            int rc = v == BASIN_VIEW_BOUNDARY ? basin_training_boundaries(cr, l.panel[i], lab, &theme, shown)
+                     : v == BASIN_VIEW_LAYERS ? basin_training_layers(cr, l.panel[i], lab, &theme, shown)
+                                              : basin_training_curves(cr, l.panel[i], lab, &theme, v, shown);
+            if (rc != 0)
+                return -1;
             continue;
         }
         if (l.views[i] != BASIN_VIEW_CONTOUR) {

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned long basin_train_seed(unsigned long seed, basin_stream stream)
+{
+    return seed * 4 + (unsigned long)stream;
+}
+
 long basin_train_steps_per_epoch(size_t n, size_t B)
 {
     return B == 0 || B >= n ? 1 : (long)((n + B - 1) / B);
@@ -227,8 +232,9 @@ static void teardown(trainer *t)
         free(t->ensemble);
 }
 
-static int emit(trainer *t, const basin_train_row *row)
+static int emit(trainer *t, basin_train_row *row)
 {
+    row->w = t->w;
     return t->log ? t->log(t->ctx, row) : 0;
 }
 

@@ -25,6 +25,7 @@ typedef struct basin_train_row {
     long step;
     double epoch; /* epochs completed, fractional */
     double lr, batch_loss, train_loss, test_loss, test_acc, grad_norm;
+    const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 
 /* Receives every row; returning non-zero stops training with that failure (the message is the
@@ -52,6 +53,11 @@ int basin_train(basin_net_problem *np, double *w, basin_optimizer *opt, const ba
 /* Checks that cfg suits np (BatchNorm over flat features cannot train on a batch of one example).
  * Returns 0, or -1 with a message. */
 int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg);
+
+/* One seed gives every source of randomness its own stream: the data set uses the seed itself, these
+ * the others (so `basin train --seed S` and a lab run with seed = S draw the same numbers). */
+typedef enum { BASIN_STREAM_INIT = 1, BASIN_STREAM_SHUFFLE = 2, BASIN_STREAM_NET = 3 } basin_stream;
+unsigned long basin_train_seed(unsigned long seed, basin_stream stream);
 
 /* Steps one epoch has for n training examples and batch size B (0: full batch). */
 long basin_train_steps_per_epoch(size_t n, size_t B);

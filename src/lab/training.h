@@ -1,0 +1,36 @@
+/* training.h: what a training lab's run keeps for its views: every evaluation (once per epoch) with the
+ * losses, the accuracy, a snapshot of the weights and running statistics, and the per-layer variances of
+ * activations and gradients, so the window can replay training and figures can draw any moment of it. */
+#ifndef BASIN_TRAINING_H
+#define BASIN_TRAINING_H
+
+#include "engine/nn/net_problem.h"
+#include "engine/nn/train.h"
+
+#include <stddef.h>
+
+typedef struct basin_training {
+    basin_net_problem *np; /* owned: the model (with its state) on the lab's data set */
+    size_t dim, n_state, n_layers;
+    size_t len, cap;       /* evaluations recorded (frame 0 is the start) */
+    double *epoch, *train_loss, *test_loss, *test_acc;
+    double *w, *state;           /* len × dim, len × n_state */
+    double *act_var, *grad_var;  /* len × n_layers */
+    basin_train_result result;
+} basin_training;
+
+/* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
+ * recording each evaluation. Returns the record (owned by the caller) or NULL with a message. */
+basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+                                   const basin_schedule *sched, const basin_train_config *cfg);
+
+/* Frees t; NULL is a no-op. */
+void basin_training_free(basin_training *t);
+
+/* The frame shown when shown frames are (the last recorded one when shown is larger; 0 when none). */
+size_t basin_training_frame(const basin_training *t, size_t shown);
+
+/* Puts frame k's weights and running statistics into the model; returns the weights. */
+const double *basin_training_load_frame(basin_training *t, size_t k);
+
+#endif

@@ -1,0 +1,270 @@
+/* training_view.c: the panels of a training lab at a moment of its replay: loss and accuracy curves
+ * against epoch, decision regions over 2-D data (as TensorFlow Playground draws them), and activation
+ * and gradient variance by layer. */
+#include "training_view.h"
+
+#include "chart.h"
+#include "colormap.h"
+
+#include "engine/error.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BOUNDARY_GRID 120   /* decision-region samples per side */
+#define BOUNDARY_POINTS 600 /* training points drawn at most */
+
+static const basin_rgb class_colors[] = {{0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17},
+                                         {0.84, 0.15, 0.16}, {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29},
+                                         {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50}, {0.74, 0.74, 0.13},
+                                         {0.09, 0.75, 0.81}};
+#define N_CLASS_COLORS (sizeof class_colors / sizeof *class_colors)
+
+int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme,
+                          basin_view view, size_t shown)
+{
+    size_t n = 0;
+    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    double **percent = calloc(lab->n_runs + 1, sizeof *percent);
+    int status = -1;
+    if (!series || !percent)
+        goto done;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_training *t = lab->runs[i].training;
+        if (!t || t->len == 0)
+            continue;
+        basin_series s = {.x = t->epoch, .n = t->len, .end_cross = t->result.diverged};
+        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        if (view == BASIN_VIEW_ACCURACY) {
+            if (!(percent[i] = malloc(t->len * sizeof *percent[i])))
+                goto done;
+            for (size_t k = 0; k < t->len; k++)
+                percent[i][k] = 100 * t->test_acc[k];
+            s.y = percent[i];
+            series[n++] = s;
+        } else {
+            s.y = t->train_loss;
+            series[n++] = s;
+            s.y = t->test_loss;
+            s.dashed = true;
+            series[n++] = s;
+        }
+    }
+    if (view == BASIN_VIEW_ACCURACY)
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "test accuracy", "epoch", "%");
+    else
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, true, "loss (train solid, test dashed)", "epoch",
+                               NULL);
+    status = 0;
+done:
+    for (size_t i = 0; percent && i < lab->n_runs; i++)
+        free(percent[i]);
+    free(percent);
+    free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the training curves");
+    return status;
+}
+
+/* The box of every example (model input space), padded by a tenth. */
+static void data_box(const basin_dataset *d, double box[4])
+{
+    box[0] = box[2] = INFINITY;
+    box[1] = box[3] = -INFINITY;
+    const basin_split *splits[2] = {&d->train, &d->test};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < splits[s]->n; i++) {
+            const double *x = splits[s]->x + 2 * i;
+            box[0] = fmin(box[0], x[0]), box[1] = fmax(box[1], x[0]);
+            box[2] = fmin(box[2], x[1]), box[3] = fmax(box[3], x[1]);
+        }
+    double px = 0.1 * (box[1] - box[0]) + 1e-9, py = 0.1 * (box[3] - box[2]) + 1e-9;
+    box[0] -= px, box[1] += px, box[2] -= py, box[3] += py;
+}
+
+/* The region colour of one grid point from the model's outputs there. */
+static void region_color(const basin_lab *lab, const double *z, size_t K, basin_colormap diverging,
+                         const basin_theme *theme, unsigned char rgb[3])
+{
+    if (K == 1) {
+        double p = 1 / (1 + exp(-z[0]));
+        basin_colormap_rgb(diverging, 0.5 + 0.8 * (p - 0.5), rgb);
+        return;
+    }
+    size_t best = 0;
+    double sum = 0;
+    for (size_t k = 0; k < K; k++)
+        best = z[k] > z[best] ? k : best;
+    for (size_t k = 0; k < K; k++)
+        sum += exp(z[k] - z[best]);
+    double confidence = 1 / sum, a = 0.25 + 0.45 * (confidence - 1.0 / (double)K) / (1 - 1.0 / (double)K);
+    basin_rgb c = class_colors[best % N_CLASS_COLORS], bg = theme->background;
+    (void)lab;
+    rgb[0] = (unsigned char)lround(255 * (a * c.r + (1 - a) * bg.r));
+    rgb[1] = (unsigned char)lround(255 * (a * c.g + (1 - a) * bg.g));
+    rgb[2] = (unsigned char)lround(255 * (a * c.b + (1 - a) * bg.b));
+}
+
+/* One run's decision regions at its frame, with the training points on top. */
+static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
+                         const basin_theme *theme, size_t shown)
+{
+    basin_training *t = run->training;
+    const basin_dataset *d = lab->dataset;
+    double box[4];
+    data_box(d, box);
+    basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
+    basin_plot_equal_aspect(&p);
+    size_t G = BOUNDARY_GRID, K = t->np->net.model->out_features;
+    double *grid = malloc(G * G * 2 * sizeof *grid);
+    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
+    if (!grid || cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+        free(grid);
+        cairo_surface_destroy(image);
+        basin_error_set("out of memory drawing the decision regions");
+        return -1;
+    }
+    for (size_t row = 0; row < G; row++)
+        for (size_t col = 0; col < G; col++) {
+            grid[2 * (row * G + col)] = box[0] + (box[1] - box[0]) * ((double)col + 0.5) / (double)G;
+            grid[2 * (row * G + col) + 1] = box[3] - (box[3] - box[2]) * ((double)row + 0.5) / (double)G;
+        }
+    size_t frame = basin_training_frame(t, shown);
+    const double *w = basin_training_load_frame(t, frame);
+    const double *out = basin_model_forward(t->np->net.model, w, grid, G * G,
+                                            (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+    if (!out) {
+        free(grid);
+        cairo_surface_destroy(image);
+        return -1;
+    }
+    cairo_surface_flush(image);
+    unsigned char *pixels = cairo_image_surface_get_data(image);
+    int stride = cairo_image_surface_get_stride(image);
+    basin_colormap diverging = basin_colormap_find("diverging");
+    for (size_t row = 0; row < G; row++)
+        for (size_t col = 0; col < G; col++) {
+            unsigned char rgb[3];
+            region_color(lab, out + (row * G + col) * K, K, diverging, theme, rgb);
+            uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
+            *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
+        }
+    cairo_surface_mark_dirty(image);
+    free(grid);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    cairo_translate(cr, p.area.x, p.area.y);
+    cairo_scale(cr, p.area.w / (double)G, p.area.h / (double)G);
+    cairo_set_source_surface(cr, image, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(image);
+    /* The training points, coloured by class. */
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    const basin_split *s = &d->train;
+    size_t every = s->n > BOUNDARY_POINTS ? (s->n + BOUNDARY_POINTS - 1) / BOUNDARY_POINTS : 1;
+    double radius = 0.22 * theme->font_size;
+    for (size_t i = 0; i < s->n; i += every) {
+        basin_rgb c = class_colors[(size_t)s->label[i] % N_CLASS_COLORS];
+        if (d->n_classes == 2)
+            c = s->label[i] ? (basin_rgb){0.85, 0.33, 0.10} : (basin_rgb){0.13, 0.40, 0.75};
+        cairo_arc(cr, basin_plot_x(&p, s->x[2 * i]), basin_plot_y(&p, s->x[2 * i + 1]), radius, 0, 2 * M_PI);
+        basin_set_color(cr, c);
+        cairo_fill_preserve(cr);
+        basin_set_color(cr, theme->background);
+        cairo_set_line_width(cr, 0.35 * theme->line_width);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+    char title[256];
+    snprintf(title, sizeof title, "%s · test %.1f%%", run->label, 100 * t->test_acc[frame]);
+    basin_plot_axes(cr, &p, theme, title, "x0", "x1", false);
+    return 0;
+}
+
+int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t n = 0;
+    const basin_lab_run *runs[4];
+    for (size_t i = 0; i < lab->n_runs && n < 4; i++)
+        if (lab->runs[i].training && lab->runs[i].training->len > 0)
+            runs[n++] = &lab->runs[i];
+    if (n == 0)
+        return 0;
+    /* One run fills the panel; two sit side by side; three or four make a 2×2 grid. */
+    size_t cols = n == 1 ? 1 : 2, rows = (n + cols - 1) / cols;
+    for (size_t i = 0; i < n; i++) {
+        basin_rect cell = {r.x + r.w * (double)(i % cols) / (double)cols, r.y + r.h * (double)(i / cols) / (double)rows,
+                           r.w / (double)cols, r.h / (double)rows};
+        if (draw_boundary(cr, cell, lab, runs[i], theme, shown) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One run's variances of each hidden layer's output at frame: x = 1, 2, ...; returns the count. */
+static size_t hidden_variances(const basin_training *t, size_t frame, double *x, double *act, double *grad)
+{
+    size_t m = 0;
+    for (size_t l = 0; l < t->n_layers; l++) {
+        if (t->np->net.model->layers[l].d.kind != BASIN_LAYER_ACTIVATION)
+            continue;
+        x[m] = (double)(m + 1);
+        act[m] = t->act_var[frame * t->n_layers + l];
+        grad[m] = t->grad_var[frame * t->n_layers + l];
+        m++;
+    }
+    return m;
+}
+
+int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        total += lab->runs[i].training ? lab->runs[i].training->n_layers : 0;
+    basin_series *act = calloc(2 * lab->n_runs + 1, sizeof *act), *grad = calloc(2 * lab->n_runs + 1, sizeof *grad);
+    double *buffers = malloc((6 * total + 1) * sizeof *buffers), *cursor = buffers;
+    if (!act || !grad || !buffers) {
+        free(act), free(grad), free(buffers);
+        basin_error_set("out of memory drawing the layer variances");
+        return -1;
+    }
+    double epoch = NAN;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_training *t = lab->runs[i].training;
+        if (!t || t->len == 0)
+            continue;
+        size_t frame = basin_training_frame(t, shown);
+        epoch = isnan(epoch) ? t->epoch[frame] : epoch;
+        /* At initialization dashed, at the frame solid. */
+        for (int now = 0; now < 2; now++) {
+            double *x = cursor, *a = cursor + t->n_layers, *g = cursor + 2 * t->n_layers;
+            cursor += 3 * t->n_layers;
+            size_t m = hidden_variances(t, now ? frame : 0, x, a, g);
+            /* Gradients relative to the last hidden layer's: runs whose scales differ by decades compare
+             * by the shape across depth (vanishing: rising to the right; exploding: falling). */
+            for (size_t k = 0; m > 0 && k < m; k++)
+                g[k] = k + 1 < m ? g[k] / g[m - 1] : 1.0;
+            basin_series s = {.x = x, .n = m, .dashed = !now};
+            memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+            s.y = a;
+            act[n] = s;
+            s.y = g;
+            grad[n] = s;
+            n++;
+        }
+    }
+    char title[128];
+    snprintf(title, sizeof title, "Var[a], epoch %.0f", isnan(epoch) ? 0.0 : epoch);
+    basin_rect left = {r.x, r.y, r.w / 2, r.h}, right = {r.x + r.w / 2, r.y, r.w / 2, r.h};
+    basin_chart_lines(cr, left, theme, act, n, true, title, "hidden layer (dashed: at init)", NULL);
+    basin_chart_lines(cr, right, theme, grad, n, true, "Var[∂L/∂a] ÷ last layer's", "hidden layer",
+                      NULL);
+    free(act), free(grad), free(buffers);
+    return 0;
+}

@@ -76,6 +76,28 @@ typedef struct reader {
     bool failed; /* a message is set */
 } reader;
 
+/* A [run NAME] header line becomes a marker entry (key ""), so a run with no keys of its own (all from
+ * [lab]) still exists. */
+static void mark_run_section(reader *r, const char *line)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    const char *close = strchr(line, ']');
+    if (line[0] != '[' || !close || strncmp(line + 1, "run", 3) != 0 || !isspace((unsigned char)line[4]))
+        return;
+    const char *label = line + 4;
+    while (label < close && isspace((unsigned char)*label))
+        label++;
+    const char *end = close;
+    while (end > label && isspace((unsigned char)end[-1]))
+        end--;
+    char name[256], origin[512];
+    snprintf(name, sizeof name, "%.*s", (int)(end - label), label);
+    snprintf(origin, sizeof origin, "%s:%d", r->path, r->line);
+    if (*name && basin_lab_add(r->entries, name, "", "", origin) == 0)
+        r->entries->items[r->entries->len - 1].line = r->line;
+}
+
 static char *read_line(char *buf, int size, void *stream)
 {
     reader *r = stream;
@@ -83,6 +105,7 @@ static char *read_line(char *buf, int size, void *stream)
     if (!got)
         return NULL;
     r->line++;
+    mark_run_section(r, buf);
     size_t len = strlen(buf);
     if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(r->file)) {
         r->too_long = true;
@@ -473,6 +496,8 @@ static int check_keys(const basin_lab_entries *e)
         bool is_lab = strcmp(it->section, "lab") == 0;
         const char *const *valid = training ? (is_lab ? training_lab_keys : training_run_keys)
                                             : (is_lab ? lab_keys : run_keys);
+        if (!*it->key)
+            continue; /* a [run NAME] header */
         if (!in_list(valid, it->key)) {
             join(valid, keys, sizeof keys);
             return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);

@@ -161,8 +161,8 @@ static void test_errors_name_file_line_and_key(void **state)
                      ":3: steps: 'many' is not a whole number from 0 to 1000000000");
     expect_lab_error("[lab]\nsurface = booth\nstart = 0,0\n[run A]\nopt = sgd:lr=1\nopt = adam\n",
                      ":6: opt: given twice in [run A] (first at line 5)");
-    expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":5: start: [run A] needs opt = SPEC (basin list optimizers)");
-    expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":4: opt: [run A] needs start = X0,X1,... (or a start in [lab])");
+    expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":4: [run A] needs opt = SPEC (basin list optimizers)");
+    expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":3: [run A] needs start = X0,X1,... (or a start in [lab])");
     expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr)");
     expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
                      ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
@@ -182,12 +182,52 @@ static void test_errors_name_file_line_and_key(void **state)
     assert_string_equal(basin_error_message(), "/nonexistent/lab.ini: cannot read: No such file or directory");
 }
 
+/* A training lab: runs with only [lab] defaults exist, train for the epochs asked (a frame per epoch
+ * plus the start), seeded as `basin train --seed` is, and their views are checked against the data. */
+static void test_training_lab(void **state)
+{
+    (void)state;
+    const char *file = lab_file("[lab]\ndata = moons:n=100\nmodel = mlp:hidden=8\nopt = sgd:lr=0.1\nepochs = 4\n"
+                                "batch = 16\n[run plain]\n[run wide]\nmodel = mlp:hidden=32\ninit = xavier_uniform\n");
+    basin_lab lab;
+    if (basin_lab_load(&lab, file, NULL, 0) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_int_equal(lab.n_runs, 2);
+    assert_string_equal(lab.runs[0].label, "plain");
+    assert_int_equal(lab.n_views, 3); /* boundary, loss, accuracy for 2-D classes */
+    assert_int_equal(lab.views[0], BASIN_VIEW_BOUNDARY);
+    assert_int_equal(basin_lab_simulate(&lab), 0);
+    const basin_training *t = lab.runs[0].training;
+    assert_int_equal(t->len, 5);
+    assert_close(t->epoch[4], 4.0, 0);
+    assert_true(t->train_loss[4] < t->train_loss[0]);
+    /* The same run by `basin train` ends with the same test loss, bit for bit. */
+    support_cli_result r = support_cli("train", "--model", "mlp:hidden=8", "--data", "moons:n=100", "--opt",
+                                       "sgd:lr=0.1", "--epochs", "4", "--batch", "16", NULL);
+    char expected[64];
+    snprintf(expected, sizeof expected, "test loss %.6g", t->test_loss[4]);
+    assert_non_null(strstr(r.out, expected));
+    support_cli_free(&r);
+    basin_lab_free(&lab);
+    unlink(file);
+    expect_lab_error("[lab]\ndata = digits\nmodel = mlp\nopt = sgd:lr=0.1\nviews = boundary\n[run a]\n",
+                     ":5: views: the boundary view needs 2-D classification data ('digits' has 64 features)");
+    expect_lab_error("[lab]\ndata = moons\nmodel = cnn\nopt = sgd:lr=0.1\n[run a]\n",
+                     ":3: model: cnn: moons is not a set of images (its examples are 2 numbers); use mlp");
+    expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\n[run a]\nstart = 1,2\n",
+                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, batch, seed, color, l1, "
+                     "early_stop, swa)");
+    expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
+                     ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_scene),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_errors_name_file_line_and_key),
+        cmocka_unit_test(test_training_lab),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

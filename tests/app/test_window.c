@@ -131,6 +131,38 @@ static void test_scripted_session(void **state)
     cairo_surface_destroy(help.image);
 }
 
+/* A training lab replays epoch by epoch: paused at epoch 0 the loss panel holds no curve; playing draws
+ * the curves and moves the constant-init run's decision regions. */
+static void test_training_lab(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("training.txt"), "w");
+    fprintf(f, "wait 2\nscreenshot %s\nkey space\nwait 40\nscreenshot %s\nquit\n", support_tmp("epoch0.png"),
+            support_tmp("epochs.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/init-symmetry.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("training.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot start = load(support_tmp("epoch0.png")), later = load(support_tmp("epochs.png"));
+    /* The loss panel is the upper right of the figure (left of the control column at x ≥ 1050). */
+    long before = count(&start, gd_blue, 680, 70, 1020, 340), after = count(&later, gd_blue, 680, 70, 1020, 340);
+    print_message("loss panel, run 1's colour: %ld pixels at epoch 0, %ld after playing\n", before, after);
+    assert_true(after > before + 200);
+    long changed = 0;
+    for (int y = 270; y < 490; y += 2)
+        for (int x = 85; x < 290; x += 2) {
+            int a[3], b[3];
+            rgb_at(&start, x, y, a);
+            rgb_at(&later, x, y, b);
+            changed += abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) > 30;
+        }
+    print_message("decision regions: %ld of %d sampled pixels changed\n", changed, 110 * 103);
+    assert_true(changed > 1000);
+    cairo_surface_destroy(start.image);
+    cairo_surface_destroy(later.image);
+}
+
 static void test_frames_screenshot_and_bench(void **state)
 {
     (void)state;
@@ -304,6 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scripted_session),
         cmocka_unit_test(test_frames_screenshot_and_bench),
+        cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_surface_view),
         cmocka_unit_test(test_headless_surface_export),
         cmocka_unit_test(test_controls),

@@ -3,7 +3,8 @@
 #ifndef BASIN_ERROR_H
 #define BASIN_ERROR_H
 
-/* Records a printf-style message for this thread, replacing the previous one. Can't fail (truncates). */
+/* Records a printf-style message for this thread, replacing the previous one (which the arguments may
+ * include). Can't fail (truncates). */
 void basin_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Returns this thread's last message ("" when none); valid until the next basin_error_set. */

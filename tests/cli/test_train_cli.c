@@ -209,6 +209,22 @@ static void test_bad_input(void **state)
                        "/not-there");
 }
 
+/* The digits file missing or corrupt: one line naming the file, exit status 2. */
+static void test_digits_asset_errors(void **state)
+{
+    (void)state;
+    setenv("BASIN_ASSETS", "/nonexistent", 1);
+    expect_usage_error("digits/digits.csv.gz not found in BASIN_ASSETS=/nonexistent", "data", "--data", "digits",
+                       "--csv", "-");
+    char dir[600], cmd[1400];
+    snprintf(dir, sizeof dir, "%s/assets", support_tmpdir());
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/digits && printf '0,1,2\\n' | gzip > %s/digits/digits.csv.gz", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    setenv("BASIN_ASSETS", dir, 1);
+    expect_usage_error("digits.csv.gz:1: ends after field 3 (65 expected: 64 pixels and the label)", "data", "--data", "digits", "--csv", "-");
+    unsetenv("BASIN_ASSETS");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -229,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_weights_round_trip),
         cmocka_unit_test(test_data_csv),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_digits_asset_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,10 @@ static int parse_line(const char *line, const char *path, size_t i, basin_exampl
         long v = strtol(s, &end, 10);
         bool last = j == DIGITS_PIXELS;
         bool sep_ok = last ? (*end == '\n' || *end == '\r' || *end == '\0') : *end == ',';
+        if (!last && end != s && (*end == '\n' || *end == '\r' || *end == '\0')) {
+            basin_error_set("%s:%zu: ends after field %d (65 expected: 64 pixels and the label)", path, i + 1, j + 1);
+            return -1;
+        }
         if (end == s || errno || !sep_ok || v < 0 || v > (last ? 9 : 16)) {
             basin_error_set("%s:%zu: field %d is not a %s", path, i + 1, j + 1,
                             last ? "label 0..9" : "pixel 0..16");

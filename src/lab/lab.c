@@ -574,6 +574,17 @@ static const basin_lab_entry *run_key(const basin_lab_entries *e, const char *la
     return it ? it : find_entry(e, "lab", key);
 }
 
+/* The run's color = key, else the palette's next colour. */
+static int run_color(const basin_lab *lab, basin_lab_run *r, const basin_lab_entries *e, const char *label)
+{
+    unsigned rgb = palette[(lab->n_runs - 1) % PALETTE_SIZE].rgb;
+    r->color[0] = (rgb >> 16 & 0xff) / 255.0;
+    r->color[1] = (rgb >> 8 & 0xff) / 255.0;
+    r->color[2] = (rgb & 0xff) / 255.0;
+    const basin_lab_entry *it = find_entry(e, label, "color");
+    return it ? read_color(it, r->color) : 0;
+}
+
 static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
 {
     basin_lab_run *r = &lab->runs[lab->n_runs];
@@ -619,13 +630,7 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
             return -1;
         r->seed = (unsigned long)x;
     }
-    unsigned rgb = palette[(lab->n_runs - 1) % PALETTE_SIZE].rgb;
-    r->color[0] = (rgb >> 16 & 0xff) / 255.0;
-    r->color[1] = (rgb >> 8 & 0xff) / 255.0;
-    r->color[2] = (rgb & 0xff) / 255.0;
-    if ((it = find_entry(e, label, "color")))
-        return read_color(it, r->color);
-    return 0;
+    return run_color(lab, r, e, label);
 }
 
 /* ---- training labs ---- */
@@ -717,13 +722,7 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
         if (read_number(it, 0, 1e9, false, &r->l1) != 0)
             return -1;
     }
-    unsigned rgb = palette[(lab->n_runs - 1) % PALETTE_SIZE].rgb;
-    r->color[0] = (rgb >> 16 & 0xff) / 255.0;
-    r->color[1] = (rgb >> 8 & 0xff) / 255.0;
-    r->color[2] = (rgb & 0xff) / 255.0;
-    if ((it = find_entry(e, label, "color")))
-        return read_color(it, r->color);
-    return 0;
+    return run_color(lab, r, e, label);
 }
 
 /* Trains one run of a training lab, seeded as `basin train --seed` is. */

@@ -1,0 +1,154 @@
+/* test_data.c: the built-in data sets (sizes, the seeded split, standardization by the training
+ * statistics, the real digits with their class counts) and augmentation (a flip mirrors exactly,
+ * whole-pixel shifts move pixels, jitter has the asked spread, test examples are never touched). */
+#include "support.h"
+
+#include "engine/error.h"
+#include "engine/nn/augment.h"
+#include "lab/spec.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+static void test_digits(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("digits:test=0,standardize=false", 0);
+    assert_int_equal(d->train.n, 1797);
+    assert_int_equal(d->n_features, 64);
+    assert_int_equal(d->height, 8);
+    assert_true(d->image);
+    /* The class counts of the UCI test set, as scikit-learn's load_digits gives them. */
+    static const int expected[10] = {178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
+    int counts[10] = {0};
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < d->train.n; i++) {
+        counts[d->train.label[i]]++;
+        for (size_t j = 0; j < 64; j++)
+            lo = fmin(lo, d->train.raw[i * 64 + j]), hi = fmax(hi, d->train.raw[i * 64 + j]);
+    }
+    assert_memory_equal(counts, expected, sizeof counts);
+    assert_close(lo, 0, 0);
+    assert_close(hi, 16, 0);
+    basin_dataset_destroy(d);
+}
+
+/* The split takes round(test·n) examples for testing; standardization uses the training split only, so
+ * its features have mean 0 and variance 1 exactly there (constant features stay 0). */
+static void test_split_and_standardization(void **state)
+{
+    (void)state;
+    static const char *const specs[] = {"spirals:n=500", "moons:n=301", "circles", "blobs:n=90,centers=3,dim=5",
+                                        "xor", "linreg:n=50", "digits"};
+    for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
+        basin_dataset *d = support_dataset(specs[k], 3);
+        size_t n = d->train.n + d->test.n, f = d->n_features;
+        assert_int_equal(d->test.n, (size_t)llround(0.2 * (double)n));
+        for (size_t j = 0; j < f; j++) {
+            double mean = 0, var = 0;
+            for (size_t i = 0; i < d->train.n; i++)
+                mean += d->train.x[i * f + j];
+            mean /= (double)d->train.n;
+            for (size_t i = 0; i < d->train.n; i++)
+                var += (d->train.x[i * f + j] - mean) * (d->train.x[i * f + j] - mean);
+            var /= (double)d->train.n;
+            assert_close(mean, 0, 1e-12);
+            assert_true(fabs(var - 1) < 1e-12 || var == 0);
+        }
+        basin_dataset_destroy(d);
+    }
+    /* Same seed, same examples; another seed, another split. */
+    basin_dataset *a = support_dataset("moons", 1), *b = support_dataset("moons", 1), *c = support_dataset("moons", 2);
+    assert_memory_equal(a->train.x, b->train.x, a->train.n * 2 * sizeof(double));
+    assert_true(memcmp(a->train.x, c->train.x, a->train.n * 2 * sizeof(double)) != 0);
+    basin_dataset_destroy(a), basin_dataset_destroy(b), basin_dataset_destroy(c);
+}
+
+static void augment(const char *text, const basin_dataset *d, double *x, size_t B, unsigned long seed)
+{
+    basin_spec spec;
+    if (basin_spec_parse(&spec, BASIN_KIND_AUGMENT, text) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_int_equal(basin_augment_check(spec.entry, &spec.params, d), 0);
+    double tmp[64];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    basin_augment_apply(spec.entry, &spec.params, d, x, B, tmp, rng);
+    gsl_rng_free(rng);
+    basin_spec_clear(&spec);
+}
+
+static void test_augmentation(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("digits:standardize=false", 0);
+    enum { B = 200 };
+    double *x = malloc(B * 64 * sizeof *x);
+    /* A flip alone: each image is itself or its exact mirror, and both happen. */
+    memcpy(x, d->train.raw, B * 64 * sizeof *x);
+    augment("image:shift=0,rotate=0,flip=true", d, x, B, 1);
+    int flipped = 0, kept = 0;
+    for (size_t b = 0; b < B; b++) {
+        const double *src = d->train.raw + b * 64, *out = x + b * 64;
+        bool same = memcmp(src, out, 64 * sizeof *x) == 0, mirror = true;
+        for (int r = 0; r < 8; r++)
+            for (int c = 0; c < 8; c++)
+                mirror = mirror && fabs(out[r * 8 + c] - src[r * 8 + 7 - c]) < 1e-12;
+        assert_true(same || mirror);
+        kept += same;
+        flipped += mirror && !same;
+    }
+    assert_true(kept > 50 && flipped > 50);
+    /* Whole-pixel shifts: every image is its original moved by at most one pixel along each axis. */
+    memcpy(x, d->train.raw, B * 64 * sizeof *x);
+    augment("image:shift=1,rotate=0", d, x, B, 2);
+    int moved = 0;
+    for (size_t b = 0; b < B; b++) {
+        const double *src = d->train.raw + b * 64, *out = x + b * 64;
+        bool found = false;
+        for (int dy = -1; dy <= 1 && !found; dy++)
+            for (int dx = -1; dx <= 1 && !found; dx++) {
+                bool match = true;
+                for (int r = 0; r < 8 && match; r++)
+                    for (int c = 0; c < 8 && match; c++) {
+                        int sr = r - dy, sc = c - dx;
+                        double want = sr >= 0 && sr < 8 && sc >= 0 && sc < 8 ? src[sr * 8 + sc] : 0;
+                        match = fabs(out[r * 8 + c] - want) < 1e-12;
+                    }
+                found = match;
+                moved += match && (dx || dy);
+            }
+        assert_true(found);
+    }
+    assert_true(moved > B / 2);
+    free(x);
+    basin_dataset_destroy(d);
+    /* Jitter: Gaussian noise of the asked spread on every coordinate. */
+    basin_dataset *m = support_dataset("moons:n=5000,standardize=false", 0);
+    size_t n = m->train.n;
+    double *p = malloc(n * 2 * sizeof *p), var = 0;
+    memcpy(p, m->train.raw, n * 2 * sizeof *p);
+    augment("jitter:std=0.1", m, p, n, 3);
+    for (size_t i = 0; i < 2 * n; i++)
+        var += (p[i] - m->train.raw[i]) * (p[i] - m->train.raw[i]);
+    var /= (double)(2 * n);
+    assert_true(fabs(var - 0.01) < 4 * 0.01 * sqrt(2.0 / (double)(2 * n)));
+    free(p);
+    basin_dataset_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_digits),
+        cmocka_unit_test(test_split_and_standardization),
+        cmocka_unit_test(test_augmentation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

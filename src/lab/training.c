@@ -88,8 +88,9 @@ size_t basin_training_frame(const basin_training *t, size_t shown)
     return shown == 0 ? 0 : (shown < t->len ? shown : t->len) - 1;
 }
 
-const double *basin_training_load_frame(basin_training *t, size_t k)
+const double *basin_training_predict(basin_training *t, size_t k, const double *x, size_t n)
 {
-    memcpy(t->np->net.model->state, t->state + k * t->n_state, t->n_state * sizeof *t->state);
-    return t->w + k * t->dim;
+    basin_model *m = t->np->net.model;
+    memcpy(m->state, t->state + k * t->n_state, t->n_state * sizeof *t->state);
+    return basin_model_forward(m, t->w + k * t->dim, x, n, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
 }

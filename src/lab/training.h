@@ -30,7 +30,9 @@ void basin_training_free(basin_training *t);
 /* The frame shown when shown frames are (the last recorded one when shown is larger; 0 when none). */
 size_t basin_training_frame(const basin_training *t, size_t shown);
 
-/* Puts frame k's weights and running statistics into the model; returns the weights. */
-const double *basin_training_load_frame(basin_training *t, size_t k);
+/* The model's outputs (n × out_features, valid until the next call) in eval mode at frame k's weights
+ * and running statistics, for the n inputs x. The model's workspaces are scratch for this. Returns NULL
+ * with a message when memory runs out. */
+const double *basin_training_predict(basin_training *t, size_t k, const double *x, size_t n);
 
 #endif

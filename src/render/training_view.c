@@ -133,9 +133,7 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
             grid[2 * (row * G + col) + 1] = box[3] - (box[3] - box[2]) * ((double)row + 0.5) / (double)G;
         }
     size_t frame = basin_training_frame(t, shown);
-    const double *w = basin_training_load_frame(t, frame);
-    const double *out = basin_model_forward(t->np->net.model, w, grid, G * G,
-                                            (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+    const double *out = basin_training_predict(t, frame, grid, G * G);
     if (!out) {
         free(grid);
         cairo_surface_destroy(image);

@@ -1,7 +1,7 @@
 /* training_view.h: a training lab's panels at a moment of its replay (shown evaluations, once per epoch):
  * loss or accuracy against epoch, decision regions over 2-D data, variance by layer. Each returns 0, or
- * -1 with a message (out of memory). The boundary panels run the model forward on a grid (its
- * workspaces are scratch; its weights and statistics are the frame's). */
+ * -1 with a message (out of memory). The boundary panels ask the lab for the model's predictions on a
+ * grid at the frame shown. */
 #ifndef BASIN_TRAINING_VIEW_H
 #define BASIN_TRAINING_VIEW_H
 

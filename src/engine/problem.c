@@ -4,6 +4,8 @@
 #include "error.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
 
 basin_problem *basin_problem_create(const basin_entry *entry, const basin_params *params)
 {
@@ -33,6 +35,28 @@ double basin_problem_eval_batch(const basin_problem *p, const double *w, basin_b
 void basin_problem_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
 {
     p->ops->hessian(p, w, batch, h);
+}
+
+void basin_problem_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+{
+    if (p->ops->hvp) {
+        p->ops->hvp(p, w, batch, v, hv);
+        return;
+    }
+    size_t n = p->dim;
+    double *h = malloc(n * n * sizeof *h);
+    for (size_t i = 0; i < n; i++)
+        hv[i] = NAN;
+    if (!h)
+        return;
+    p->ops->hessian(p, w, batch, h);
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < n; j++)
+            sum += h[i * n + j] * v[j];
+        hv[i] = sum;
+    }
+    free(h);
 }
 
 basin_batch basin_problem_sample_batch(const basin_problem *p, size_t batch_size, gsl_rng *rng,

@@ -22,6 +22,8 @@ typedef struct basin_problem_ops {
     double (*eval)(const basin_problem *p, const double *w, basin_batch batch, double *g);
     /* Dense Hessian at w over batch, row-major dim×dim, symmetric. */
     void (*hessian)(const basin_problem *p, const double *w, basin_batch batch, double *h);
+    /* H·v at w over batch into hv; NULL: the dense Hessian times v (small problems). */
+    void (*hvp)(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv);
     void (*destroy)(basin_problem *p);
 } basin_problem_ops;
 
@@ -49,6 +51,10 @@ double basin_problem_eval_batch(const basin_problem *p, const double *w, basin_b
 
 /* Dense Hessian over batch into h (dim×dim, row-major). Can't fail. */
 void basin_problem_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h);
+
+/* The exact Hessian-vector product H(w)·v over batch into hv (length dim). Can't fail: on running out of
+ * memory hv is NaN. */
+void basin_problem_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv);
 
 /* Draws a minibatch of batch_size distinct examples (all examples when batch_size is 0 or the problem is
  * not a finite sum) into idx (room for batch_size) and returns it. Randomness comes from rng only. */

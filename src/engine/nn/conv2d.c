@@ -5,8 +5,7 @@
 #include <gsl/gsl_cblas.h>
 #include <string.h>
 
-/* Unfolds inp (B,C,H,W) into cols (C·k·k, B·P); zero where the window reaches into the padding. */
-static void im2col(double *cols, const double *inp, const conv_shape *s)
+void conv2d_im2col(double *cols, const double *inp, const conv_shape *s)
 {
     size_t P = s->Ho * s->Wo, BP = s->B * P;
     for (size_t c = 0; c < s->C; c++)
@@ -29,8 +28,7 @@ static void im2col(double *cols, const double *inp, const conv_shape *s)
             }
 }
 
-/* The adjoint of im2col: sums dcols back into dinp (overwritten). */
-static void col2im(double *dinp, const double *dcols, const conv_shape *s)
+void conv2d_col2im(double *dinp, const double *dcols, const conv_shape *s)
 {
     size_t P = s->Ho * s->Wo, BP = s->B * P;
     memset(dinp, 0, s->B * s->C * s->H * s->W * sizeof *dinp);
@@ -59,7 +57,7 @@ void conv2d_forward(double *out, double *cols, double *tmp, const double *inp, c
                     const double *bias, const conv_shape *s)
 {
     size_t P = s->Ho * s->Wo, BP = s->B * P, K = s->C * s->k * s->k;
-    im2col(cols, inp, s);
+    conv2d_im2col(cols, inp, s);
     /* tmp (O, B·P) = W (O,K) · cols (K, B·P) */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->O, (int)BP, (int)K, 1.0, weight, (int)K,
                 cols, (int)BP, 0.0, tmp, (int)BP);
@@ -95,5 +93,5 @@ void conv2d_backward(double *dinp, double *dweight, double *dbias, double *dcols
     /* dcols (K, B·P) = Wᵀ (K,O) · tmp (O, B·P) */
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s->O, 1.0, weight, (int)K, tmp,
                 (int)BP, 0.0, dcols, (int)BP);
-    col2im(dinp, dcols, s);
+    conv2d_col2im(dinp, dcols, s);
 }

@@ -26,6 +26,10 @@ void conv2d_forward(double *out, double *cols, double *tmp, const double *inp, c
                     const double *bias, const conv_shape *s);
 void conv2d_backward(double *dinp, double *dweight, double *dbias, double *dcols, double *tmp,
                      const double *dout, const double *cols, const double *weight, const conv_shape *s);
+/* Unfolds inp (B,C,H,W) into cols (C·k·k, B·P), zero where a window reaches into the padding; and its
+ * adjoint, summing dcols back into dinp (overwritten). */
+void conv2d_im2col(double *cols, const double *inp, const conv_shape *s);
+void conv2d_col2im(double *dinp, const double *dcols, const conv_shape *s);
 
 /* ---- pooling over k×k windows moved by stride (no padding): inp (B,C,H,W), out (B,C,Ho,Wo).
  * maxpool keeps the flat input index of each maximum in argmax (first maximum on ties, as PyTorch). ---- */

@@ -219,10 +219,12 @@ static void free_workspaces(basin_model *m)
             free(l->argmax);
         l->out = l->cols = l->tmp = l->xhat = l->rstd = l->mask = NULL;
         l->argmax = NULL;
+        free(l->rout), free(l->rxhat), free(l->rcols);
+        l->rout = l->rxhat = l->rcols = NULL;
     }
-    free(m->grad[0]), free(m->grad[1]), free(m->dcols);
-    m->grad[0] = m->grad[1] = m->dcols = NULL;
-    m->capacity = 0;
+    free(m->grad[0]), free(m->grad[1]), free(m->dcols), free(m->rgrad[0]), free(m->rgrad[1]);
+    m->grad[0] = m->grad[1] = m->dcols = m->rgrad[0] = m->rgrad[1] = NULL;
+    m->capacity = m->r_capacity = 0;
 }
 
 void basin_model_destroy(basin_model *m)

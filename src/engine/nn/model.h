@@ -44,6 +44,9 @@ typedef struct basin_layer {
     const double *in, *y;                         /* the last forward's input and output */
     double *out, *cols, *tmp, *xhat, *rstd, *mask;
     size_t *argmax;
+    /* Hessian-vector products (hvp.c): the tangents of the input and output, and their workspaces */
+    const double *rin, *ry;
+    double *rout, *rxhat, *rcols;
 } basin_layer;
 
 /* A named tensor of the equivalent nn.Sequential's state_dict. */
@@ -72,6 +75,8 @@ typedef struct basin_model {
     size_t capacity;       /* examples the workspaces hold */
     double *grad[2];       /* ping-pong gradients on activations */
     double *dcols;
+    size_t r_capacity;     /* examples the tangent workspaces hold */
+    double *rgrad[2];
     size_t batch;          /* examples in the last forward */
     basin_mode mode;       /* of the last forward */
     bool dropout;          /* the last forward applied dropout */
@@ -112,6 +117,15 @@ typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, siz
  * into g (length n_params). dout may be the model's own grad[0] buffer. hook may be NULL. */
 void basin_model_backward(basin_model *m, const double *w, const double *dout, double *g,
                           basin_grad_hook hook, void *ctx);
+
+/* Pearlmutter's R-operator after a forward pass at w: the tangent forward along the parameter direction
+ * v (returns R{output}, valid until the next call), then a backward that carries the gradient and its
+ * tangent together. dout is the loss gradient on the output and rdout its tangent; the parameter
+ * gradient accumulates into g (may be NULL) and the Hessian-vector product into hv. The forward returns
+ * NULL with a message when memory runs out; the backward can't fail. (hvp.c) */
+const double *basin_model_forward_r(basin_model *m, const double *w, const double *v);
+void basin_model_backward_r(basin_model *m, const double *w, const double *v, const double *dout,
+                            const double *rdout, double *g, double *hv);
 
 /* The PyTorch class a layer corresponds to ("Linear", "BatchNorm1d", "Tanh", ...). */
 const char *basin_layer_torch_name(const basin_layer *l);

@@ -5,7 +5,6 @@
 #include "../error.h"
 #include "augment.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,42 +126,90 @@ static double net_eval(const basin_problem *p, const double *w, basin_batch batc
     return loss;
 }
 
-/* Central differences of exact gradients, column by column, then symmetrized. Dropout masks repeat
- * (the generator is restored before each gradient) and running statistics stay put. */
+/* The R{·} of the loss gradient on the outputs, from the outputs' tangent rout. */
+static void loss_tangent(const basin_net_problem *np, const double *out, const double *rout, size_t B, double *rdout)
+{
+    size_t K = np->net.model->out_features;
+    double inv_b = 1.0 / (double)B;
+    for (size_t b = 0; b < B; b++) {
+        const double *z = out + b * K, *rz = rout + b * K;
+        double *rd = rdout + b * K;
+        if (np->net.loss == BASIN_LOSS_CROSS_ENTROPY) {
+            /* d = (softmax − onehot)/B: R{d} = p ⊙ (R{z} − pᵀR{z})/B */
+            double zmax = z[0], sum = 0, dot = 0;
+            for (size_t k = 1; k < K; k++)
+                zmax = fmax(zmax, z[k]);
+            for (size_t k = 0; k < K; k++)
+                sum += exp(z[k] - zmax);
+            for (size_t k = 0; k < K; k++)
+                dot += exp(z[k] - zmax) / sum * rz[k];
+            for (size_t k = 0; k < K; k++)
+                rd[k] = exp(z[k] - zmax) / sum * (rz[k] - dot) * inv_b;
+        } else if (np->net.loss == BASIN_LOSS_BCE) {
+            double s = z[0] >= 0 ? 1 / (1 + exp(-z[0])) : exp(z[0]) / (1 + exp(z[0]));
+            rd[0] = s * (1 - s) * rz[0] * inv_b;
+        } else {
+            for (size_t k = 0; k < K; k++)
+                rd[k] = 2 * rz[k] / (double)(B * K);
+        }
+    }
+}
+
+/* H·v by the R-operator: a forward pass, its tangent, and one backward pass carrying both. Running
+ * statistics stay put; dropout draws one mask for the product. (The L1 term adds nothing: |w| has no
+ * curvature away from 0.) */
+static void net_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+{
+    basin_net_problem *np = (basin_net_problem *)p;
+    basin_model *m = np->net.model;
+    const basin_split *s = &np->data->train;
+    size_t B = batch.idx ? batch.m : s->n;
+    for (size_t i = 0; i < p->dim; i++)
+        hv[i] = NAN;
+    if (reserve(np, B) != 0)
+        return;
+    const double *x = gather(np, s, batch.idx, B);
+    basin_forward_opts opts = {np->mode, false, np->rng, np->no_dropout};
+    const double *out = basin_model_forward(m, w, x, B, opts);
+    if (!out)
+        return;
+    double *dout = m->grad[0];
+    batch_loss(np, out, B, dout);
+    const double *rout = basin_model_forward_r(m, w, v);
+    if (!rout)
+        return;
+    double *rdout = m->rgrad[0];
+    loss_tangent(np, out, rout, B, rdout);
+    memset(hv, 0, p->dim * sizeof *hv);
+    basin_model_backward_r(m, w, v, dout, rdout, NULL, hv);
+}
+
+/* The dense Hessian, column by column from exact products with unit vectors, then symmetrized. */
 static void net_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
 {
     basin_net_problem *np = (basin_net_problem *)p;
     size_t n = p->dim;
-    double *wp = malloc(n * sizeof *wp), *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm);
+    double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
     gsl_rng *saved = gsl_rng_clone(np->rng);
-    bool update = np->update_stats;
-    np->update_stats = false;
-    if (!wp || !gp || !gm || !saved) {
+    if (!e || !col || !saved) {
         for (size_t i = 0; i < n * n; i++)
             h[i] = NAN;
     } else {
-        memcpy(wp, w, n * sizeof *wp);
         for (size_t j = 0; j < n; j++) {
-            double step = cbrt(DBL_EPSILON) * fmax(1.0, fabs(w[j]));
-            wp[j] = w[j] + step;
-            gsl_rng_memcpy(np->rng, saved);
-            net_eval(p, wp, batch, gp);
-            wp[j] = w[j] - step;
-            gsl_rng_memcpy(np->rng, saved);
-            net_eval(p, wp, batch, gm);
-            wp[j] = w[j];
+            e[j] = 1;
+            gsl_rng_memcpy(np->rng, saved); /* every column sees the same dropout masks */
+            net_hvp(p, w, batch, e, col);
+            e[j] = 0;
             for (size_t i = 0; i < n; i++)
-                h[i * n + j] = (gp[i] - gm[i]) / (2 * step);
+                h[i * n + j] = col[i];
         }
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < i; j++)
                 h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
-        gsl_rng_memcpy(np->rng, saved);
     }
-    np->update_stats = update;
     if (saved)
         gsl_rng_free(saved);
-    free(wp), free(gp), free(gm);
+    free(e), free(col);
 }
 
 static void net_destroy(basin_problem *p)
@@ -175,7 +222,8 @@ static void net_destroy(basin_problem *p)
     free(np);
 }
 
-static const basin_problem_ops net_ops = {net_eval, net_hessian, net_destroy};
+static const basin_problem_ops net_ops = {.eval = net_eval, .hessian = net_hessian, .hvp = net_hvp,
+                                         .destroy = net_destroy};
 
 basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed)
 {

@@ -70,7 +70,7 @@ static void linreg_destroy(basin_problem *p)
     free(lr);
 }
 
-static const basin_problem_ops linreg_ops = {linreg_eval, linreg_hessian, linreg_destroy};
+static const basin_problem_ops linreg_ops = {.eval = linreg_eval, .hessian = linreg_hessian, .destroy = linreg_destroy};
 
 static void standardize(linreg *lr)
 {

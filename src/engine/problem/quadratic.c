@@ -53,7 +53,8 @@ static void quadratic_destroy(basin_problem *p)
     free(q);
 }
 
-static const basin_problem_ops quadratic_ops = {quadratic_eval, quadratic_hessian, quadratic_destroy};
+static const basin_problem_ops quadratic_ops = {.eval = quadratic_eval, .hessian = quadratic_hessian,
+                                                 .destroy = quadratic_destroy};
 
 /* Eigenvalues from λmin = 1 to λmax = kappa, in increasing order. */
 static void spectrum_fill(double *eig, size_t n, double kappa, int shape)

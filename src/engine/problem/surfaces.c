@@ -235,7 +235,8 @@ static void analytic_destroy(basin_problem *p)
     free(p);
 }
 
-static const basin_problem_ops analytic_ops = {analytic_eval, analytic_hessian, analytic_destroy};
+static const basin_problem_ops analytic_ops = {.eval = analytic_eval, .hessian = analytic_hessian,
+                                               .destroy = analytic_destroy};
 
 /* One constructor for the family: the entry's impl says which function; keys a, b, A, dim are read
  * where the entry's table has them. */

@@ -1,6 +1,7 @@
 /* test_nn_golden.c: models built from every layer type against PyTorch 1.13 in float64
  * (tests/reference/make_golden_nn.py): state_dict names and shapes, outputs, loss and every parameter's
- * gradient within 1e-10 relative, in training and eval mode; BatchNorm's running statistics and the
+ * gradient within 1e-10 relative, and a Hessian-vector product (double backward) within 1e-8, in training
+ * and eval mode; BatchNorm's running statistics and the
  * weights after three SGD steps. */
 #include "support.h"
 
@@ -42,6 +43,7 @@ typedef struct golden_case {
     size_t n_out;
     double loss_value;
     const double *grad;
+    const double *v, *hv; /* a direction and PyTorch's H·v along it (double backward) */
 } golden_case;
 
 #include "../reference/golden_nn.inc"
@@ -87,9 +89,29 @@ static void test_cases(void **state)
         double out_diff = support_max_rel_diff(out, gc->out, gc->n_out);
         basin_model_backward(m, gc->params, dout, g, NULL, NULL);
         double grad_diff = support_max_rel_diff(g, gc->grad, m->n_params);
+        /* H·v by the R-operator at the same point */
+        double *rdout = malloc(gc->n_out * sizeof *rdout), *hv = calloc(m->n_params, sizeof *hv);
+        out = basin_model_forward(m, gc->params, gc->x, BATCH, opts);
+        loss_and_grad(gc->loss, out, gc->labels, gc->targets, m->out_features, dout);
+        const double *rout = basin_model_forward_r(m, gc->params, gc->v);
+        assert_non_null(rout);
+        if (gc->loss == GOLDEN_LOSS_CROSS_ENTROPY)
+            loss_cross_entropy_r(rdout, out, rout, BATCH, m->out_features);
+        else if (gc->loss == GOLDEN_LOSS_BCE)
+            loss_bce_logits_r(rdout, out, rout, BATCH);
+        else
+            loss_mse_r(rdout, rout, BATCH, m->out_features);
+        basin_model_backward_r(m, gc->params, gc->v, dout, rdout, NULL, hv);
+        double hv_scale = 0, hv_diff = 0;
+        for (size_t j = 0; j < m->n_params; j++)
+            hv_scale = fmax(hv_scale, fabs(gc->hv[j]));
+        for (size_t j = 0; j < m->n_params; j++)
+            hv_diff = fmax(hv_diff, fabs(hv[j] - gc->hv[j]) / hv_scale);
+        free(rdout), free(hv);
         double loss_diff = fabs(loss - gc->loss_value) / fabs(gc->loss_value);
-        print_message("    %-20s outputs %.1e  loss %.1e  gradient %.1e (%zu parameters)\n", gc->name, out_diff,
-                      loss_diff, grad_diff, m->n_params);
+        print_message("    %-20s outputs %.1e  loss %.1e  gradient %.1e  H·v %.1e (%zu parameters)\n", gc->name,
+                      out_diff, loss_diff, grad_diff, hv_diff, m->n_params);
+        assert_true(hv_diff < 1e-8);
         assert_true(out_diff < TOL);
         assert_true(loss_diff < TOL);
         assert_true(grad_diff < TOL);

@@ -6,7 +6,7 @@ Run by hand after changing a case (needs Debian's python3-torch; the build and t
 It writes golden_nn.inc beside itself, read by tests/engine/test_nn_golden.c: for each case the layer
 list (as Basin's basin_layer_desc initializers, so the model is described once, here), the
 state_dict's names and shapes, fixed weights, buffers and inputs, and PyTorch's outputs, loss and
-gradient of every parameter; and BatchNorm's running statistics after three SGD steps. Hex-float
+gradient of every parameter, a Hessian-vector product by double backward; and BatchNorm's running statistics after three SGD steps. Hex-float
 literals keep every bit.
 """
 import os
@@ -139,8 +139,13 @@ def write_case(out, index, name, layers, in_shape, mode, loss_kind, gen):
     state = flat_state(model)
     y = model(x)
     loss = loss_of(loss_kind, y, labels, targets)
-    loss.backward()
-    g = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+    params = list(model.parameters())
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    g = torch.cat([q.detach().reshape(-1) for q in grads])
+    # H·v by double backward, along a fixed random direction
+    v = torch.randn(g.numel(), generator=gen)
+    hv = torch.autograd.grad(torch.dot(torch.cat([q.reshape(-1) for q in grads]), v), params)
+    hv = torch.cat([q.reshape(-1) for q in hv])
     p = 'case%d_' % index
     out.write('/* %s: %s mode, %s loss */\n' % (name, mode, loss_kind))
     out.write('static const basin_layer_desc %slayers[] = {\n    %s};\n' % (p, ',\n    '.join(descs)))
@@ -156,12 +161,14 @@ def write_case(out, index, name, layers, in_shape, mode, loss_kind, gen):
     out.write(array(p + 'targets', hexes(targets)))
     out.write(array(p + 'out', hexes(y.detach())))
     out.write(array(p + 'grad', hexes(g)))
+    out.write(array(p + 'v', hexes(v)))
+    out.write(array(p + 'hv', hexes(hv)))
     c, h, wd = (in_shape + (1, 1))[:3] if len(in_shape) == 1 else in_shape
     return ('{"%s", %slayers, %d, %d, %d, %d, %s, GOLDEN_LOSS_%s, %snames, %d, %sw, %d, %sstate, %d, %sx, '
-            '%slabels, %stargets, %sout, %d, %s, %sgrad}'
+            '%slabels, %stargets, %sout, %d, %s, %sgrad, %sv, %shv}'
             % (name, p, len(descs), c, h, wd, 'BASIN_MODE_TRAIN' if mode == 'train' else 'BASIN_MODE_EVAL',
                loss_kind.upper(), p, len(names), p, w.numel(), p, state.numel(), p, p, p, p, y.numel(),
-               float(loss.item()).hex(), p))
+               float(loss.item()).hex(), p, p, p))
 
 
 def write_running_stats(out, gen):

@@ -94,5 +94,9 @@ double loss_cross_entropy(double *dlogits, const double *logits, const int *labe
 double loss_bce_logits(double *dlogits, const double *logits, const int *labels, size_t B);
 /* pred and target (B,K): mean over all B·K squared errors, as torch.nn.MSELoss. */
 double loss_mse(double *dpred, const double *pred, const double *target, size_t B, size_t K);
+/* Their tangents: R{dlogits} for a tangent rlogits of the logits (Hessian-vector products). */
+void loss_cross_entropy_r(double *rdlogits, const double *logits, const double *rlogits, size_t B, size_t K);
+void loss_bce_logits_r(double *rdlogits, const double *logits, const double *rlogits, size_t B);
+void loss_mse_r(double *rdpred, const double *rpred, size_t B, size_t K);
 
 #endif

@@ -52,3 +52,36 @@ double loss_mse(double *dpred, const double *pred, const double *target, size_t 
     }
     return total * inv_n;
 }
+
+/* d = (softmax(z) − onehot)/B, so R{d} = p ⊙ (R{z} − pᵀR{z})/B. */
+void loss_cross_entropy_r(double *rdlogits, const double *logits, const double *rlogits, size_t B, size_t K)
+{
+    for (size_t b = 0; b < B; b++) {
+        const double *z = logits + b * K, *rz = rlogits + b * K;
+        double zmax = z[0], sum = 0, dot = 0;
+        for (size_t k = 1; k < K; k++)
+            zmax = fmax(zmax, z[k]);
+        for (size_t k = 0; k < K; k++)
+            sum += exp(z[k] - zmax);
+        for (size_t k = 0; k < K; k++)
+            dot += exp(z[k] - zmax) / sum * rz[k];
+        for (size_t k = 0; k < K; k++)
+            rdlogits[b * K + k] = exp(z[k] - zmax) / sum * (rz[k] - dot) / (double)B;
+    }
+}
+
+/* d = (σ(z) − y)/B, so R{d} = σ(z)(1 − σ(z))·R{z}/B. */
+void loss_bce_logits_r(double *rdlogits, const double *logits, const double *rlogits, size_t B)
+{
+    for (size_t b = 0; b < B; b++) {
+        double z = logits[b], s = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
+        rdlogits[b] = s * (1 - s) * rlogits[b] / (double)B;
+    }
+}
+
+/* d = 2(pred − target)/(B·K), so R{d} = 2·R{pred}/(B·K). */
+void loss_mse_r(double *rdpred, const double *rpred, size_t B, size_t K)
+{
+    for (size_t i = 0; i < B * K; i++)
+        rdpred[i] = 2 * rpred[i] / (double)(B * K);
+}

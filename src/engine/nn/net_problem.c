@@ -130,28 +130,10 @@ static double net_eval(const basin_problem *p, const double *w, basin_batch batc
 static void loss_tangent(const basin_net_problem *np, const double *out, const double *rout, size_t B, double *rdout)
 {
     size_t K = np->net.model->out_features;
-    double inv_b = 1.0 / (double)B;
-    for (size_t b = 0; b < B; b++) {
-        const double *z = out + b * K, *rz = rout + b * K;
-        double *rd = rdout + b * K;
-        if (np->net.loss == BASIN_LOSS_CROSS_ENTROPY) {
-            /* d = (softmax − onehot)/B: R{d} = p ⊙ (R{z} − pᵀR{z})/B */
-            double zmax = z[0], sum = 0, dot = 0;
-            for (size_t k = 1; k < K; k++)
-                zmax = fmax(zmax, z[k]);
-            for (size_t k = 0; k < K; k++)
-                sum += exp(z[k] - zmax);
-            for (size_t k = 0; k < K; k++)
-                dot += exp(z[k] - zmax) / sum * rz[k];
-            for (size_t k = 0; k < K; k++)
-                rd[k] = exp(z[k] - zmax) / sum * (rz[k] - dot) * inv_b;
-        } else if (np->net.loss == BASIN_LOSS_BCE) {
-            double s = z[0] >= 0 ? 1 / (1 + exp(-z[0])) : exp(z[0]) / (1 + exp(z[0]));
-            rd[0] = s * (1 - s) * rz[0] * inv_b;
-        } else {
-            for (size_t k = 0; k < K; k++)
-                rd[k] = 2 * rz[k] / (double)(B * K);
-        }
+    switch (np->net.loss) {
+    case BASIN_LOSS_CROSS_ENTROPY: loss_cross_entropy_r(rdout, out, rout, B, K); break;
+    case BASIN_LOSS_BCE: loss_bce_logits_r(rdout, out, rout, B); break;
+    case BASIN_LOSS_MSE: loss_mse_r(rdout, rout, B, K); break;
     }
 }
 

@@ -1,4 +1,7 @@
-/* linalg.c: symmetric eigen-decomposition through GSL's Householder + implicit QL solver. */
+/* linalg.c: symmetric eigen-decomposition: GSL's Householder + implicit QL for small matrices, LAPACK's
+ * divide and conquer (dsyevd, shipped inside OpenBLAS) from LAPACK_FROM on. Measured here with
+ * eigenvectors: n = 10 both 0.1–0.2 ms; n = 50 0.9 against 0.6 ms; n = 200 20 against 5.5 ms; n = 1,000
+ * 1.4 s against 0.15 s (GSL takes 26 s at n = 1,975, dsyevd 0.5 s). */
 #include "linalg.h"
 
 #include "error.h"
@@ -6,7 +9,48 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_sort_vector.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define LAPACK_FROM 32
+
+extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+                    double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+
+/* dsyevd on a copy of a (symmetric, so its row-major and column-major layouts agree). */
+static int lapack_eigen(size_t n, const double *a, double *eval, double *evec)
+{
+    int N = (int)n, lwork = -1, liwork = -1, info = 0, iwork_size;
+    double work_size;
+    const char *jobz = evec ? "V" : "N";
+    double *copy = malloc(n * n * sizeof *copy), *work = NULL;
+    int *iwork = NULL, status = -1;
+    if (!copy)
+        goto oom;
+    memcpy(copy, a, n * n * sizeof *a);
+    dsyevd_(jobz, "U", &N, copy, &N, eval, &work_size, &lwork, &iwork_size, &liwork, &info);
+    lwork = (int)work_size, liwork = iwork_size;
+    work = malloc((size_t)lwork * sizeof *work);
+    iwork = malloc((size_t)liwork * sizeof *iwork);
+    if (info != 0 || !work || !iwork)
+        goto oom;
+    dsyevd_(jobz, "U", &N, copy, &N, eval, work, &lwork, iwork, &liwork, &info);
+    if (info != 0) {
+        basin_error_set("the eigen-solver did not converge on a %zu×%zu matrix (LAPACK info %d)", n, n, info);
+        goto done;
+    }
+    /* LAPACK leaves the vectors as the columns of a column-major matrix: transpose into row-major. */
+    for (size_t i = 0; evec && i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            evec[i * n + j] = copy[j * n + i];
+    status = 0;
+    goto done;
+oom:
+    basin_error_set("out of memory for a %zu×%zu eigen-decomposition", n, n);
+done:
+    free(copy), free(work), free(iwork);
+    return status;
+}
 
 int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
 {
@@ -16,6 +60,8 @@ int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
                             i % n);
             return -1;
         }
+    if (n >= LAPACK_FROM)
+        return lapack_eigen(n, a, eval, evec);
     gsl_matrix *m = gsl_matrix_alloc(n, n);
     gsl_vector *values = gsl_vector_alloc(n);
     gsl_matrix *vectors = evec ? gsl_matrix_alloc(n, n) : NULL;

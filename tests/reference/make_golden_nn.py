@@ -171,6 +171,39 @@ def write_case(out, index, name, layers, in_shape, mode, loss_kind, gen):
                float(loss.item()).hex(), p, p, p))
 
 
+def write_top_eigenvalues(out, gen):
+    """The dense Hessian (torch.autograd.functional.hessian) of case 2's model and loss in its parameters,
+    and its five largest eigenvalues by eigvalsh."""
+    name, layers, in_shape, mode, loss_kind = CASES[2]
+    model, _ = build(layers, in_shape)
+    fill(model, gen)
+    model.train(mode == 'train')
+    x = torch.randn((BATCH,) + tuple(in_shape), generator=gen)
+    targets = torch.randn(BATCH, 2, generator=gen)
+    names = [n for n, _ in model.named_parameters()]
+    shapes = [p.shape for _, p in model.named_parameters()]
+    w0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+
+    def loss_at(w):
+        params, at = {}, 0
+        for n, shp in zip(names, shapes):
+            k = 1
+            for d in shp:
+                k *= d
+            params[n] = w[at:at + k].reshape(shp)
+            at += k
+        return loss_of(loss_kind, torch.func.functional_call(model, params, (x,)) if hasattr(torch, 'func')
+                       else torch.nn.utils.stateless.functional_call(model, params, (x,)), None, targets)
+
+    h = torch.autograd.functional.hessian(loss_at, w0)
+    top = torch.linalg.eigvalsh(h)[-5:]
+    out.write('/* %s: the five largest eigenvalues of the dense Hessian (autograd.functional.hessian, eigvalsh) */\n' % name)
+    out.write(array('eig_w', hexes(w0)))
+    out.write(array('eig_x', hexes(x)))
+    out.write(array('eig_targets', hexes(targets)))
+    out.write(array('eig_top5', hexes(top)))
+
+
 def write_running_stats(out, gen):
     """Three SGD steps (lr 0.1) in training mode, a new batch each: BatchNorm's running statistics and
     the weights after them."""
@@ -208,6 +241,7 @@ def main():
         rows = [write_case(out, i, *case, gen) for i, case in enumerate(CASES)]
         out.write('static const golden_case golden_cases[] = {\n    %s,\n};\n' % ',\n    '.join(rows))
         write_running_stats(out, gen)
+        write_top_eigenvalues(out, gen)
     print('wrote', path)
 
 

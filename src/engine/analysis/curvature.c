@@ -1,0 +1,383 @@
+/* curvature.c: spectra, traces and sharpness from Hessian-vector products. */
+#include "curvature.h"
+
+#include "../error.h"
+#include "../linalg.h"
+
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double dot(size_t n, const double *a, const double *b)
+{
+    return cblas_ddot((int)n, a, 1, b, 1);
+}
+
+static double norm(size_t n, const double *a)
+{
+    return cblas_dnrm2((int)n, a, 1);
+}
+
+static bool all_finite(size_t n, const double *a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i]))
+            return false;
+    return true;
+}
+
+static gsl_rng *seeded(unsigned long seed)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng)
+        gsl_rng_set(rng, seed);
+    return rng;
+}
+
+int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, double *eval, double *evec)
+{
+    size_t n = p->dim;
+    if (n > BASIN_DENSE_MAX_DIM) {
+        basin_error_set("%zu parameters are more than the %d a dense Hessian allows here; use top:K or bottom:K "
+                        "(Lanczos)",
+                        n, BASIN_DENSE_MAX_DIM);
+        return -1;
+    }
+    double *h = malloc(n * n * sizeof *h);
+    if (!h) {
+        basin_error_set("out of memory for a %zu×%zu Hessian", n, n);
+        return -1;
+    }
+    basin_problem_hessian(p, w, batch, h);
+    int rc = basin_symmetric_eigen(n, h, eval, evec);
+    free(h);
+    return rc;
+}
+
+/* Eigenpairs of the j×j tridiagonal (alpha, beta) ascending: values into theta, vectors into s (column
+ * i of the row-major j×j). */
+static int tridiagonal_eigen(size_t j, const double *alpha, const double *beta, double *theta, double *s)
+{
+    double *t = calloc(j * j, sizeof *t);
+    if (!t) {
+        basin_error_set("out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < j; i++) {
+        t[i * j + i] = alpha[i];
+        if (i + 1 < j)
+            t[i * j + i + 1] = t[(i + 1) * j + i] = beta[i];
+    }
+    int rc = basin_symmetric_eigen(j, t, theta, s);
+    free(t);
+    return rc;
+}
+
+/* The Lanczos recurrence from q0 with full reorthogonalization, up to m steps: Q (m+1 rows of n),
+ * alpha, beta. Stops early on an invariant subspace. Returns the steps taken, or 0 with a message. */
+typedef struct krylov {
+    size_t n, m, steps;
+    double *q, *alpha, *beta, *z;
+} krylov;
+
+static void krylov_free(krylov *k)
+{
+    free(k->q), free(k->alpha), free(k->beta), free(k->z);
+}
+
+static int krylov_init(krylov *k, size_t n, size_t m)
+{
+    *k = (krylov){.n = n, .m = m};
+    k->q = malloc((m + 1) * n * sizeof *k->q);
+    k->alpha = calloc(m + 1, sizeof *k->alpha);
+    k->beta = calloc(m + 1, sizeof *k->beta);
+    k->z = malloc(n * sizeof *k->z);
+    if (!k->q || !k->alpha || !k->beta || !k->z) {
+        krylov_free(k);
+        basin_error_set("out of memory for a Krylov space of %zu vectors of %zu", m + 1, n);
+        return -1;
+    }
+    return 0;
+}
+
+/* One step j: z = H q_j, α_j, full reorthogonalization (twice), β_j, q_{j+1}. Returns 1 to go on, 0 on
+ * an invariant subspace, -1 on a non-finite product. */
+static int krylov_step(krylov *k, const basin_problem *p, const double *w, basin_batch batch)
+{
+    size_t n = k->n, j = k->steps;
+    double *qj = k->q + j * n, *z = k->z;
+    basin_problem_hvp(p, w, batch, qj, z);
+    if (!all_finite(n, z)) {
+        basin_error_set("a Hessian-vector product is not finite");
+        return -1;
+    }
+    k->alpha[j] = dot(n, qj, z);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i <= j; i++) {
+            const double *qi = k->q + i * n;
+            cblas_daxpy((int)n, -dot(n, qi, z), qi, 1, z, 1);
+        }
+    double b = norm(n, z);
+    k->beta[j] = b;
+    k->steps++;
+    double scale = fabs(k->alpha[j]) + (j ? k->beta[j - 1] : 0) + 1e-300;
+    if (b <= 1e-12 * scale)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        k->q[(j + 1) * n + i] = z[i] / b;
+    return 1;
+}
+
+static void random_unit(gsl_rng *rng, size_t n, double *v, bool rademacher)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = rademacher ? (gsl_rng_uniform(rng) < 0.5 ? -1.0 : 1.0) : gsl_ran_gaussian(rng, 1.0);
+    double s = norm(n, v);
+    for (size_t i = 0; i < n; i++)
+        v[i] /= s;
+}
+
+int basin_lanczos(const basin_problem *p, const double *w, basin_batch batch, const basin_lanczos_opts *o,
+                  double *eval, double *evec, size_t *iterations)
+{
+    size_t n = p->dim, k = o->k;
+    size_t m = o->max_iter ? o->max_iter : (n < 300 ? n : 300);
+    double tol = o->tol > 0 ? o->tol : 1e-10;
+    if (k == 0 || k > n || m < k) {
+        basin_error_set("Lanczos: %zu eigenvalues asked of %zu parameters with at most %zu steps", k, n, m);
+        return -1;
+    }
+    krylov kr;
+    gsl_rng *rng = seeded(o->seed);
+    double *theta = malloc(m * sizeof *theta), *s = malloc(m * m * sizeof *s);
+    int rc = -1;
+    if (!rng || !theta || !s || krylov_init(&kr, n, m) != 0) {
+        if (rng)
+            gsl_rng_free(rng);
+        free(theta), free(s);
+        basin_error_set("out of memory for Lanczos");
+        return -1;
+    }
+    random_unit(rng, n, kr.q, false);
+    bool converged = false;
+    while (!converged) {
+        int go = krylov_step(&kr, p, w, batch);
+        if (go < 0)
+            goto done;
+        size_t j = kr.steps;
+        /* Ritz pairs are checked every 5 steps (a j×j eigenproblem each time) and at the end. */
+        if ((j < k || j % 5 != 0) && go && j < m && j < n)
+            continue;
+        if (tridiagonal_eigen(j, kr.alpha, kr.beta, theta, s) != 0)
+            goto done;
+        /* The wanted Ritz pairs are converged when β_j·|last component of their vector| is small. */
+        converged = true;
+        for (size_t i = 0; i < k && i < j; i++) {
+            size_t col = o->smallest ? i : j - 1 - i;
+            double residual = kr.beta[j - 1] * fabs(s[(j - 1) * j + col]);
+            converged = converged && residual <= tol * fmax(fabs(theta[col]), 1e-300);
+        }
+        converged = converged || !go || j == m || j == n;
+        if (converged) {
+            if (j < k) {
+                basin_error_set("Lanczos: the Krylov space closed after %zu steps, fewer than the %zu eigenvalues asked",
+                                j, k);
+                goto done;
+            }
+            for (size_t i = 0; i < k; i++) {
+                size_t col = o->smallest ? i : j - k + i; /* ascending either way */
+                eval[i] = theta[col];
+                if (evec) {
+                    double *x = evec + i * n;
+                    memset(x, 0, n * sizeof *x);
+                    for (size_t r = 0; r < j; r++)
+                        cblas_daxpy((int)n, s[r * j + col], kr.q + r * n, 1, x, 1);
+                }
+            }
+        }
+    }
+    if (iterations)
+        *iterations = kr.steps;
+    rc = 0;
+done:
+    krylov_free(&kr);
+    gsl_rng_free(rng);
+    free(theta), free(s);
+    return rc;
+}
+
+int basin_power_iteration(const basin_problem *p, const double *w, basin_batch batch, size_t k, size_t max_iter,
+                          double tol, unsigned long seed, double *eval, size_t *products)
+{
+    size_t n = p->dim, used = 0;
+    gsl_rng *rng = seeded(seed);
+    double *found = malloc((k + 1) * n * sizeof *found), *v = malloc(n * sizeof *v), *hv = malloc(n * sizeof *hv);
+    int rc = -1;
+    if (!rng || !found || !v || !hv) {
+        basin_error_set("out of memory for power iteration");
+        goto done;
+    }
+    for (size_t e = 0; e < k; e++) {
+        random_unit(rng, n, v, false);
+        double lambda = NAN;
+        for (size_t it = 0; it < max_iter; it++) {
+            for (size_t f = 0; f < e; f++) /* deflation: stay orthogonal to the eigenvectors found */
+                cblas_daxpy((int)n, -dot(n, found + f * n, v), found + f * n, 1, v, 1);
+            double s = norm(n, v);
+            for (size_t i = 0; i < n; i++)
+                v[i] /= s;
+            basin_problem_hvp(p, w, batch, v, hv);
+            used++;
+            double next = dot(n, v, hv), hn = norm(n, hv);
+            if (!isfinite(next) || !(hn > 0)) {
+                basin_error_set("power iteration: a Hessian-vector product is zero or not finite");
+                goto done;
+            }
+            for (size_t i = 0; i < n; i++)
+                v[i] = hv[i] / hn;
+            bool settled = isfinite(lambda) && fabs(next - lambda) / (fabs(lambda) + 1e-6) < tol;
+            lambda = next;
+            if (settled)
+                break;
+        }
+        eval[e] = lambda;
+        memcpy(found + e * n, v, n * sizeof *v);
+    }
+    if (products)
+        *products = used;
+    rc = 0;
+done:
+    if (rng)
+        gsl_rng_free(rng);
+    free(found), free(v), free(hv);
+    return rc;
+}
+
+int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch batch, size_t probes,
+                           unsigned long seed, double *trace, double *stderr_out)
+{
+    size_t n = p->dim;
+    gsl_rng *rng = seeded(seed);
+    double *z = malloc(n * sizeof *z), *hz = malloc(n * sizeof *hz), mean = 0, m2 = 0;
+    int rc = -1;
+    if (!rng || !z || !hz || probes < 2) {
+        basin_error_set(probes < 2 ? "Hutchinson's trace needs at least 2 probes" : "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < probes; i++) {
+        for (size_t j = 0; j < n; j++)
+            z[j] = gsl_rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
+        basin_problem_hvp(p, w, batch, z, hz);
+        double x = dot(n, z, hz), delta = x - mean;
+        if (!isfinite(x)) {
+            basin_error_set("a Hessian-vector product is not finite");
+            goto done;
+        }
+        mean += delta / (double)(i + 1);
+        m2 += delta * (x - mean);
+    }
+    *trace = mean;
+    *stderr_out = sqrt(m2 / (double)(probes - 1) / (double)probes);
+    rc = 0;
+done:
+    if (rng)
+        gsl_rng_free(rng);
+    free(z), free(hz);
+    return rc;
+}
+
+int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
+                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density)
+{
+    size_t n = p->dim, m = steps < n ? steps : n;
+    krylov kr;
+    gsl_rng *rng = seeded(seed);
+    double *theta = malloc(m * sizeof *theta), *s = malloc(m * m * sizeof *s);
+    int rc = -1;
+    if (!rng || !theta || !s || krylov_init(&kr, n, m) != 0) {
+        basin_error_set("out of memory for stochastic Lanczos quadrature");
+        if (rng)
+            gsl_rng_free(rng);
+        free(theta), free(s);
+        return -1;
+    }
+    memset(density, 0, n_grid * sizeof *density);
+    for (size_t run = 0; run < runs; run++) {
+        kr.steps = 0;
+        random_unit(rng, n, kr.q, true);
+        int go = 1;
+        while (go > 0 && kr.steps < m)
+            go = krylov_step(&kr, p, w, batch);
+        if (go < 0 || tridiagonal_eigen(kr.steps, kr.alpha, kr.beta, theta, s) != 0)
+            goto done;
+        size_t j = kr.steps;
+        /* Gauss quadrature: nodes θ_i with weights (first component of their vector)². */
+        for (size_t i = 0; i < j; i++) {
+            double weight = s[i] * s[i] / (double)runs; /* row 0, column i */
+            for (size_t g = 0; g < n_grid; g++) {
+                double d = (t[g] - theta[i]) / sigma;
+                density[g] += weight * exp(-0.5 * d * d) / (sigma * sqrt(2 * M_PI));
+            }
+        }
+    }
+    rc = 0;
+done:
+    krylov_free(&kr);
+    gsl_rng_free(rng);
+    free(theta), free(s);
+    return rc;
+}
+
+double basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch, double epsilon,
+                               size_t iterations, unsigned long seed)
+{
+    size_t n = p->dim;
+    double *x = malloc(n * sizeof *x), *y = calloc(n, sizeof *y), *g = malloc(n * sizeof *g);
+    double result = NAN;
+    gsl_rng *rng = seeded(seed);
+    if (!x || !y || !g || !rng) {
+        basin_error_set("out of memory");
+        goto done;
+    }
+    /* Start inside the box at random: at a minimum the gradient is zero and ascent could not leave. */
+    for (size_t i = 0; i < n; i++)
+        y[i] = epsilon * (fabs(w[i]) + 1) * gsl_ran_flat(rng, -1, 1);
+    double f0 = basin_problem_eval_batch(p, w, batch, NULL), best = f0;
+    for (size_t it = 0; it < iterations; it++) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = w[i] + y[i];
+        double f = basin_problem_eval_batch(p, x, batch, g);
+        best = fmax(best, f);
+        for (size_t i = 0; i < n; i++) {
+            double box = epsilon * (fabs(w[i]) + 1), step = 0.1 * box * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0);
+            y[i] = fmin(box, fmax(-box, y[i] + step));
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = w[i] + y[i];
+    best = fmax(best, basin_problem_eval_batch(p, x, batch, NULL));
+    result = 100 * (best - f0) / (1 + f0);
+done:
+    if (rng)
+        gsl_rng_free(rng);
+    free(x), free(y), free(g);
+    return result;
+}
+
+double basin_sam_sharpness(const basin_problem *p, const double *w, basin_batch batch, double rho)
+{
+    size_t n = p->dim;
+    double *g = malloc(n * sizeof *g), *x = malloc(n * sizeof *x), result = NAN;
+    if (!g || !x) {
+        basin_error_set("out of memory");
+    } else {
+        double f0 = basin_problem_eval_batch(p, w, batch, g), gn = norm(n, g);
+        for (size_t i = 0; i < n; i++)
+            x[i] = w[i] + (gn > 0 ? rho * g[i] / gn : 0);
+        result = basin_problem_eval_batch(p, x, batch, NULL) - f0;
+    }
+    free(g), free(x);
+    return result;
+}

@@ -1,0 +1,61 @@
+/* curvature.h: the curvature of a problem at a point from exact Hessian-vector products: the dense
+ * Hessian's spectrum, Lanczos for the extreme eigenpairs of large problems (and PyHessian's power
+ * iteration, for comparison), Hutchinson's trace, the spectral density by stochastic Lanczos quadrature,
+ * and the sharpness measures of the literature. Randomness comes from the seed given; no I/O. */
+#ifndef BASIN_CURVATURE_H
+#define BASIN_CURVATURE_H
+
+#include "../problem.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parameters above which the dense Hessian is refused (two n×n matrices of 8-byte doubles: 2 GB). */
+#define BASIN_DENSE_MAX_DIM 16000
+
+/* Every eigenvalue of the dense Hessian at w over batch, ascending, into eval (length dim); eigenvectors
+ * as evec's columns when evec is non-NULL. Returns 0, or -1 with a message (too large, no memory,
+ * non-finite). */
+int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, double *eval, double *evec);
+
+typedef struct basin_lanczos_opts {
+    size_t k;           /* eigenpairs wanted */
+    bool smallest;      /* the k smallest instead of the k largest */
+    size_t max_iter;    /* Krylov dimension at most (0: min(dim, 300)) */
+    double tol;         /* stop when every wanted Ritz pair has ‖Hx − θx‖ ≤ tol·|θ| (0: 1e-10) */
+    unsigned long seed; /* the random start */
+} basin_lanczos_opts;
+
+/* Lanczos with full reorthogonalization: the k extreme eigenvalues (ascending) into eval and, when evec
+ * is non-NULL, their unit vectors as rows of evec (k × dim); *iterations receives the products used.
+ * Returns 0, or -1 with a message. */
+int basin_lanczos(const basin_problem *p, const double *w, basin_batch batch, const basin_lanczos_opts *o,
+                  double *eval, double *evec, size_t *iterations);
+
+/* PyHessian's power iteration with deflation (max_iter per eigenvalue, stopping when the Rayleigh
+ * quotient moves by less than tol relative): the k largest-magnitude eigenvalues in the order found.
+ * Returns 0, or -1 with a message. */
+int basin_power_iteration(const basin_problem *p, const double *w, basin_batch batch, size_t k, size_t max_iter,
+                          double tol, unsigned long seed, double *eval, size_t *products);
+
+/* Hutchinson's estimate of the trace with `probes` Rademacher vectors, and its standard error. Returns 0,
+ * or -1 with a message. */
+int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch batch, size_t probes,
+                           unsigned long seed, double *trace, double *stderr_out);
+
+/* The spectral density by stochastic Lanczos quadrature (Ghorbani et al. 2019): runs × steps products,
+ * each Ritz value a Gaussian of width sigma; density sampled at the n_grid points t into density
+ * (integrating to 1). Returns 0, or -1 with a message. */
+int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
+                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density);
+
+/* Keskar et al.'s ε-sharpness 100·(max_{|y_i| ≤ ε(|x_i|+1)} f(x+y) − f(x))/(1 + f(x)), the maximum by
+ * `iterations` steps of projected gradient ascent from a random point of the box (each a step of a tenth
+ * of the box along the gradient's sign, then a clip to the box). Returns it, or NAN with a message. */
+double basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch, double epsilon,
+                               size_t iterations, unsigned long seed);
+
+/* SAM's first-order sharpness L(w + ρ·g/‖g‖) − L(w). Returns it, or NAN with a message. */
+double basin_sam_sharpness(const basin_problem *p, const double *w, basin_batch batch, double rho);
+
+#endif

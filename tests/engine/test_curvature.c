@@ -1,0 +1,201 @@
+/* test_curvature.c: spectra from exact Hessian-vector products against closed forms (quadratics of
+ * known spectrum, Rosenbrock at its minimum) and PyTorch (a small MLP's top eigenvalues by
+ * autograd.functional.hessian + eigvalsh); Lanczos and power iteration against the dense answer;
+ * Hutchinson's trace within three standard errors; the sharpness measures on quadratics. */
+#include "support.h"
+
+#include "engine/analysis/curvature.h"
+#include "engine/error.h"
+#include "engine/linalg.h"
+#include "engine/nn/layers.h"
+#include "engine/nn/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+typedef struct golden_tensor {
+    const char *name;
+    size_t ndim, shape[4];
+} golden_tensor;
+
+typedef enum { GOLDEN_LOSS_BCE, GOLDEN_LOSS_CROSS_ENTROPY, GOLDEN_LOSS_MSE } golden_loss;
+
+typedef struct golden_case {
+    const char *name;
+    const basin_layer_desc *layers;
+    size_t n_layers, c, h, w;
+    basin_mode mode;
+    golden_loss loss;
+    const golden_tensor *names;
+    size_t n_names;
+    const double *params;
+    size_t n_params;
+    const double *state;
+    size_t n_state;
+    const double *x;
+    const int *labels;
+    const double *targets;
+    const double *out;
+    size_t n_out;
+    double loss_value;
+    const double *grad;
+    const double *v, *hv;
+} golden_case;
+
+#include "../reference/golden_nn.inc"
+
+static void test_quadratic_spectra(void **state)
+{
+    (void)state;
+    static const char *const specs[] = {"quadratic:dim=40,kappa=100,spectrum=linear,seed=3",
+                                        "quadratic:dim=60,kappa=1e4,spectrum=log,seed=4"};
+    for (size_t k = 0; k < 2; k++) {
+        basin_problem *p = support_problem(specs[k]);
+        size_t n = p->dim;
+        double *w = calloc(n, sizeof *w), *eval = malloc(n * sizeof *eval), top[3], bottom[3];
+        for (size_t i = 0; i < n; i++)
+            w[i] = sin((double)i);
+        assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
+        double worst = 0;
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)i / (double)(n - 1), want = k == 0 ? 1 + 99 * t : pow(1e4, t);
+            if (i == n - 1)
+                want = k == 0 ? 100 : 1e4;
+            worst = fmax(worst, fabs(eval[i] - want) / want);
+        }
+        print_message("    %s: dense eigenvalues within %.1e relative\n", specs[k], worst);
+        assert_true(worst < 1e-10);
+        /* Lanczos: the three largest and three smallest, as the dense solver gives them. */
+        size_t iterations;
+        basin_lanczos_opts o = {.k = 3, .seed = 1};
+        assert_int_equal(basin_lanczos(p, w, BASIN_FULL_BATCH, &o, top, NULL, &iterations), 0);
+        o.smallest = true;
+        assert_int_equal(basin_lanczos(p, w, BASIN_FULL_BATCH, &o, bottom, NULL, NULL), 0);
+        for (size_t i = 0; i < 3; i++) {
+            assert_true(fabs(top[i] - eval[n - 3 + i]) <= 1e-8 * eval[n - 1]);
+            assert_true(fabs(bottom[i] - eval[i]) <= 1e-8 * eval[n - 1]);
+        }
+        /* Hutchinson's trace within 3 standard errors of the exact one. */
+        double exact = 0, trace, se;
+        for (size_t i = 0; i < n; i++)
+            exact += eval[i];
+        assert_int_equal(basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, 5, &trace, &se), 0);
+        print_message("    trace %.6g, Hutchinson %.6g ± %.3g (%.1f s.e.)\n", exact, trace, se, (trace - exact) / se);
+        assert_true(se > 0 && fabs(trace - exact) < 3 * se);
+        free(w), free(eval);
+        basin_problem_destroy(p);
+    }
+}
+
+/* Rosenbrock's Hessian at its minimum (1, 1) is [[802, −400], [−400, 200]]: eigenvalues 0.3994 and
+ * 1001.6. */
+static void test_rosenbrock(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("rosenbrock");
+    double w[2] = {1, 1}, eval[2];
+    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
+    double disc = sqrt(301 * 301 + 400 * 400);
+    assert_close(eval[0], 501 - disc, 1e-12);
+    assert_close(eval[1], 501 + disc, 1e-9);
+    assert_close(round(eval[0] * 1e4) / 1e4, 0.3994, 0);
+    assert_close(round(eval[1] * 10) / 10, 1001.6, 1e-12);
+    basin_problem_destroy(p);
+}
+
+/* A 2-8-2 ReLU MLP with an MSE loss: the five largest eigenvalues of its dense Hessian (from exact
+ * Hessian-vector products) match PyTorch's autograd.functional.hessian + eigvalsh. */
+static void test_mlp_top_eigenvalues(void **state)
+{
+    (void)state;
+    const golden_case *gc = &golden_cases[2];
+    basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
+    size_t n = m->n_params, K = m->out_features, B = 6;
+    double *h = malloc(n * n * sizeof *h), *e = calloc(n, sizeof *e), *hv = malloc(n * sizeof *hv),
+           *eval = malloc(n * sizeof *eval), dout[12], rdout[12];
+    for (size_t j = 0; j < n; j++) {
+        e[j] = 1;
+        const double *out = basin_model_forward(m, eig_w, eig_x, B, (basin_forward_opts){gc->mode, false, NULL, false});
+        loss_mse(dout, out, eig_targets, B, K);
+        const double *rout = basin_model_forward_r(m, eig_w, e);
+        loss_mse_r(rdout, rout, B, K);
+        memset(hv, 0, n * sizeof *hv);
+        basin_model_backward_r(m, eig_w, e, dout, rdout, NULL, hv);
+        for (size_t i = 0; i < n; i++)
+            h[i * n + j] = hv[i];
+        e[j] = 0;
+    }
+    assert_int_equal(basin_symmetric_eigen(n, h, eval, NULL), 0);
+    double worst = 0;
+    for (size_t i = 0; i < 5; i++)
+        worst = fmax(worst, fabs(eval[n - 5 + i] - eig_top5[i]) / fabs(eig_top5[i]));
+    print_message("    top-5 eigenvalues %.6g … %.6g: worst %.1e relative to PyTorch\n", eval[n - 5], eval[n - 1], worst);
+    assert_true(worst < 1e-8);
+    free(h), free(e), free(hv), free(eval);
+    basin_model_destroy(m);
+}
+
+/* On a network problem, Lanczos (top 5) and PyHessian's power iteration (top 1) agree with the dense
+ * spectrum. */
+static void test_lanczos_on_a_net(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("moons:n=200", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=16/16,act=tanh", d, 0);
+    size_t n = np->base.dim;
+    double *w = malloc(n * sizeof *w), *eval = malloc(n * sizeof *eval), top[5], power[2];
+    support_init("default", np->net.model, w, 1);
+    np->mode = BASIN_MODE_EVAL;
+    assert_int_equal(basin_hessian_spectrum(&np->base, w, BASIN_FULL_BATCH, eval, NULL), 0);
+    size_t iterations, products;
+    basin_lanczos_opts o = {.k = 5, .seed = 2};
+    assert_int_equal(basin_lanczos(&np->base, w, BASIN_FULL_BATCH, &o, top, NULL, &iterations), 0);
+    double worst = 0;
+    for (size_t i = 0; i < 5; i++)
+        worst = fmax(worst, fabs(top[i] - eval[n - 5 + i]) / fabs(eval[n - 1]));
+    assert_int_equal(basin_power_iteration(&np->base, w, BASIN_FULL_BATCH, 2, 100, 1e-3, 3, power, &products), 0);
+    print_message("    %zu parameters: λmax %.6g; Lanczos top-5 within %.1e after %zu products; power iteration "
+                  "%.6g after %zu\n", n, eval[n - 1], worst, iterations, power[0], products);
+    assert_true(worst < 1e-8);
+    assert_true(fabs(power[0] - eval[n - 1]) < 1e-2 * fabs(eval[n - 1]));
+    free(w), free(eval);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+}
+
+/* SAM's sharpness on f = ½ Σ λ_i x_i² (no rotation) is f(x + ρ g/‖g‖) − f(x) in closed form; Keskar's
+ * ε-sharpness at the minimum is 100 · ½ Σ λ_i ε², reached at a corner of the box. */
+static void test_sharpness(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("quadratic:eig=1/4/9,rotate=false");
+    double x[3] = {1, -1, 0.5}, lam[3] = {1, 4, 9}, g[3], gn = 0, rho = 0.05;
+    for (int i = 0; i < 3; i++)
+        g[i] = lam[i] * x[i], gn += g[i] * g[i];
+    gn = sqrt(gn);
+    double expected = 0;
+    for (int i = 0; i < 3; i++) {
+        double y = x[i] + rho * g[i] / gn;
+        expected += 0.5 * lam[i] * (y * y - x[i] * x[i]);
+    }
+    assert_close(basin_sam_sharpness(p, x, BASIN_FULL_BATCH, rho), expected, 1e-14);
+    double zero[3] = {0, 0, 0}, eps = 1e-2;
+    assert_close(basin_epsilon_sharpness(p, zero, BASIN_FULL_BATCH, eps, 20, 1), 100 * 0.5 * 14 * eps * eps, 1e-12);
+    basin_problem_destroy(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quadratic_spectra), cmocka_unit_test(test_rosenbrock),
+        cmocka_unit_test(test_mlp_top_eigenvalues), cmocka_unit_test(test_lanczos_on_a_net),
+        cmocka_unit_test(test_sharpness),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -22,6 +22,7 @@ static const char usage[] =
     "  train    train a neural network on a built-in data set (log, weights, gradients)\n"
     "  data     write a data set's examples as CSV, exactly as training sees them\n"
     "  inspect  per-layer fans, weight statistics, activation and gradient variance of a network\n"
+    "  analyze  the Hessian at a point: eigenvalues, trace, condition number, density, sharpness\n"
     "  help     show a command's help (basin help run)\n"
     "\n"
     "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"
@@ -59,6 +60,7 @@ static const command commands[] = {
     {"train", basin_cmd_train, basin_train_usage},
     {"data", basin_cmd_data, basin_data_usage},
     {"inspect", basin_cmd_inspect, basin_inspect_usage},
+    {"analyze", basin_cmd_analyze, basin_analyze_usage},
 };
 
 static const command *find_command(const char *name)
@@ -77,7 +79,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect)\n", argv[c ? 3 : 2]);
+        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze)\n", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);
@@ -101,7 +103,7 @@ int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(name);
     if (!c) {
-        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export; see basin --help)\n", name);
+        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze; see basin --help)\n", name);
         return BASIN_EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1, out, err);

@@ -29,6 +29,7 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err);   /* basin open
 int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err);  /* basin train */
 int basin_cmd_data(int argc, char **argv, FILE *out, FILE *err);   /* basin data */
 int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err); /* basin inspect */
+int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err); /* basin analyze */
 
 extern const char basin_run_usage[];
 extern const char basin_race_usage[];
@@ -38,5 +39,6 @@ extern const char basin_open_usage[];
 extern const char basin_train_usage[];
 extern const char basin_data_usage[];
 extern const char basin_inspect_usage[];
+extern const char basin_analyze_usage[];
 
 #endif

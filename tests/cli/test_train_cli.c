@@ -225,6 +225,41 @@ static void test_digits_asset_errors(void **state)
     unsetenv("BASIN_ASSETS");
 }
 
+/* basin analyze: Rosenbrock's exact spectrum at its minimum as JSON; a trained network's top eigenvalues
+ * by Lanczos agree with its full spectrum; bad arguments are one-line errors. */
+static void test_analyze(void **state)
+{
+    (void)state;
+    support_cli_result r = support_cli("analyze", "--surface", "rosenbrock", "--at=1,1", "--trace", "--json", "-", NULL);
+    assert_int_equal(r.status, 0);
+    double lo, hi, trace, kappa;
+    assert_int_equal(sscanf(strstr(r.out, "\"eigenvalues\": [") + 16, "%lf, %lf", &lo, &hi), 2);
+    assert_int_equal(sscanf(strstr(r.out, "\"trace\": ") + 9, "%lf", &trace), 1);
+    assert_int_equal(sscanf(strstr(r.out, "\"condition_number\": ") + 20, "%lf", &kappa), 1);
+    assert_close(lo, 501 - sqrt(301.0 * 301 + 400 * 400), 1e-12);
+    assert_close(hi, 501 + sqrt(301.0 * 301 + 400 * 400), 1e-9);
+    assert_close(trace, 1002, 1e-9);
+    assert_close(kappa, hi / lo, 1e-6);
+    assert_non_null(strstr(r.out, "\"n_params\": 2,"));
+    support_cli_free(&r);
+    /* top:3 by Lanczos against all by the dense Hessian, on a small network */
+    support_cli_result all = support_cli("analyze", "--model", "mlp:hidden=8", "--data", "moons", "--eigs", "all",
+                                         "--json", "-", NULL),
+                       top = support_cli("analyze", "--model", "mlp:hidden=8", "--data", "moons", "--eigs", "top:3",
+                                         "--json", "-", NULL);
+    assert_int_equal(all.status, 0);
+    assert_int_equal(top.status, 0);
+    double lmax_all, lmax_top;
+    assert_int_equal(sscanf(strstr(all.out, "\"lambda_max\": ") + 14, "%lf", &lmax_all), 1);
+    assert_int_equal(sscanf(strstr(top.out, "\"lambda_max\": ") + 14, "%lf", &lmax_top), 1);
+    assert_close(lmax_top, lmax_all, 1e-10 * fabs(lmax_all));
+    support_cli_free(&all), support_cli_free(&top);
+    expect_usage_error("--eigs 'top:0'", "analyze", "--surface", "booth", "--at=1,1", "--eigs", "top:0");
+    expect_usage_error("--at '1' is not 2 numbers", "analyze", "--surface", "booth", "--at=1");
+    expect_usage_error("--sharpness 'eps=x'", "analyze", "--surface", "booth", "--at=1,1", "--sharpness", "eps=x");
+    expect_usage_error("give --surface SPEC --at X or --model", "analyze", "--at=1,1");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -246,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_data_csv),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_digits_asset_errors),
+        cmocka_unit_test(test_analyze),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

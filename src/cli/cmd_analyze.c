@@ -1,0 +1,384 @@
+/* cmd_analyze.c: `basin analyze`: the curvature of a surface at a point or of a trained network: its
+ * Hessian's eigenvalues, trace, condition number, spectral density and sharpness, as a table or JSON. */
+#include "cli.h"
+#include "commands.h"
+#include "net_setup.h"
+
+#include "engine/analysis/curvature.h"
+#include "engine/error.h"
+#include "lab/output_file.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char basin_analyze_usage[] =
+    "usage: basin analyze (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
+    "                     [--eigs top:K|bottom:K|all] [--trace] [--density] [--sharpness eps=E|sam=RHO]\n"
+    "                     [--seed S] [--train-mode] [--json FILE|-]\n"
+    "\n"
+    "The curvature of the loss at a point from exact Hessian-vector products (closed forms for surfaces,\n"
+    "Pearlmutter's R-operator for networks), over the whole training split.\n"
+    "\n"
+    "options:\n"
+    "  --surface SPEC --at X   a surface and a point (write --at=-1,2 for negative values)\n"
+    "  --model, --data         a network and its data set; --load-weights DIR (from basin train\n"
+    "                          --save-weights), else --init SPEC (default: default) with --seed\n"
+    "  --eigs top:K|bottom:K|all  eigenvalues: the K largest or smallest by Lanczos (full\n"
+    "                          reorthogonalization, residual 1e-10), or all from the dense Hessian (default:\n"
+    "                          all up to 2,000 parameters, else top:5)\n"
+    "  --trace                 the trace: exact with all eigenvalues, else Hutchinson's estimate (200\n"
+    "                          Rademacher probes) with its standard error\n"
+    "  --density               the spectral density by stochastic Lanczos quadrature (10 runs × 80 steps,\n"
+    "                          Gaussian width 1% of the spectrum's span), sampled at 200 points\n"
+    "  --sharpness eps=E       Keskar et al.'s ε-sharpness (20 steps of projected sign ascent in the box)\n"
+    "  --sharpness sam=RHO     SAM's L(w + ρ g/‖g‖) − L(w)\n"
+    "  --seed S                the seed of the data, initialization and random probes (default 0)\n"
+    "  --train-mode            a network's curvature in training mode (BatchNorm on the batch statistics;\n"
+    "                          dropout off) instead of eval mode\n"
+    "  --json FILE|-           write eigenvalues (ascending), trace, trace_stderr, condition_number,\n"
+    "                          lambda_max, lambda_min, sharpness, density, n_params and seconds as JSON\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "The condition number is λmax/λmin where the Hessian is positive definite; otherwise it is null and\n"
+    "the JSON says indefinite, with the negative eigenvalues' share of Σ|λ| when all are known.\n";
+
+#define usage_error(err, ...) basin_cli_usage_error((err), "analyze", __VA_ARGS__)
+
+typedef struct analyze_options {
+    const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json;
+    bool trace, density, train_mode;
+    long seed;
+} analyze_options;
+
+static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, FILE *err)
+{
+    static const struct option longs[] = {
+        {"surface", required_argument, NULL, 'S'}, {"at", required_argument, NULL, 'a'},
+        {"model", required_argument, NULL, 'm'},   {"data", required_argument, NULL, 'd'},
+        {"init", required_argument, NULL, 'i'},    {"load-weights", required_argument, NULL, 'R'},
+        {"eigs", required_argument, NULL, 'e'},    {"trace", no_argument, NULL, 't'},
+        {"density", no_argument, NULL, 'D'},       {"sharpness", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'z'},    {"train-mode", no_argument, NULL, 'T'},
+        {"json", required_argument, NULL, 'j'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *o = (analyze_options){0};
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        const char *token = argv[optind - 1];
+        switch (c) {
+        case 'S': o->surface = optarg; break;
+        case 'a': o->at = optarg; break;
+        case 'm': o->model = optarg; break;
+        case 'd': o->data = optarg; break;
+        case 'i': o->init = optarg; break;
+        case 'R': o->load = optarg; break;
+        case 'e': o->eigs = optarg; break;
+        case 't': o->trace = true; break;
+        case 'D': o->density = true; break;
+        case 's': o->sharpness = optarg; break;
+        case 'T': o->train_mode = true; break;
+        case 'j': o->json = optarg; break;
+        case 'z':
+            if (cli_parse_count("analyze", "--seed", optarg, 0, 4294967295.0, &o->seed, err) != 0)
+                return -1;
+            break;
+        case 'h': fputs(basin_analyze_usage, out); return 1;
+        case ':': return usage_error(err, "option '%s' needs a value", token);
+        default: return usage_error(err, "unknown option '%.*s' (see basin analyze --help)", (int)strcspn(token, "="), token);
+        }
+    }
+    if (optind < argc)
+        return usage_error(err, "unexpected argument '%s' (see basin analyze --help)", argv[optind]);
+    if (!o->surface == !o->model)
+        return usage_error(err, "give --surface SPEC --at X or --model SPEC --data SPEC (see basin analyze --help)");
+    if (o->surface && !o->at)
+        return usage_error(err, "--at is required with --surface (e.g. --at=1,1)");
+    if (o->model && !o->data)
+        return usage_error(err, "--data is required with --model");
+    if (o->init && o->load)
+        return usage_error(err, "give --init or --load-weights, not both");
+    return 0;
+}
+
+/* "top:K", "bottom:K" or "all" into a mode (0 all, 1 top, 2 bottom) and K. */
+static int parse_eigs(const char *text, size_t dim, int *mode, size_t *k, FILE *err)
+{
+    if (!text) {
+        *mode = dim <= 2000 ? 0 : 1, *k = dim <= 2000 ? dim : 5;
+        return 0;
+    }
+    if (strcmp(text, "all") == 0) {
+        *mode = 0, *k = dim;
+        return 0;
+    }
+    const char *colon = strchr(text, ':');
+    char *end;
+    errno = 0;
+    long v = colon ? strtol(colon + 1, &end, 10) : 0;
+    bool top = colon && strncmp(text, "top", (size_t)(colon - text)) == 0 && colon - text == 3;
+    bool bottom = colon && strncmp(text, "bottom", (size_t)(colon - text)) == 0 && colon - text == 6;
+    if ((!top && !bottom) || end == colon + 1 || *end || errno || v < 1 || (size_t)v > dim)
+        return usage_error(err, "--eigs '%s' is not top:K, bottom:K (K from 1 to %zu) or all", text, dim);
+    *mode = top ? 1 : 2, *k = (size_t)v;
+    return 0;
+}
+
+/* "eps=E" or "sam=RHO". */
+static int parse_sharpness(const char *text, bool *sam, double *value, FILE *err)
+{
+    char *end;
+    bool is_eps = strncmp(text, "eps=", 4) == 0;
+    *sam = strncmp(text, "sam=", 4) == 0;
+    if (!is_eps && !*sam)
+        return usage_error(err, "--sharpness '%s' is not eps=E or sam=RHO", text);
+    errno = 0;
+    *value = strtod(text + 4, &end);
+    if (end == text + 4 || *end || errno || !(*value > 0) || !isfinite(*value))
+        return usage_error(err, "--sharpness '%s': '%s' is not a positive number", text, text + 4);
+    return 0;
+}
+
+static double *read_point(const char *text, size_t dim, FILE *err)
+{
+    double *x = malloc(dim * sizeof *x);
+    const char *c = text;
+    for (size_t i = 0; x && i < dim; i++) {
+        char *end;
+        errno = 0;
+        x[i] = strtod(c, &end);
+        if (end == c || errno || !isfinite(x[i]) || (i + 1 < dim ? *end != ',' : *end != '\0')) {
+            usage_error(err, "--at '%s' is not %zu numbers separated by commas", text, dim);
+            free(x);
+            return NULL;
+        }
+        c = end + 1;
+    }
+    return x;
+}
+
+static void json_number(FILE *f, const char *key, double v, bool comma)
+{
+    if (isfinite(v))
+        fprintf(f, "  \"%s\": %.17g%s\n", key, v, comma ? "," : "");
+    else
+        fprintf(f, "  \"%s\": null%s\n", key, comma ? "," : "");
+}
+
+static void json_array(FILE *f, const char *key, const double *v, size_t n)
+{
+    fprintf(f, "  \"%s\": [", key);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%.17g", i ? ", " : "", v[i]);
+    fputs("],\n", f);
+}
+
+typedef struct results {
+    size_t n_params, n_eigs;
+    double *eigs;
+    bool all;
+    double lambda_max, lambda_min, trace, trace_stderr, condition, negative_mass, sharpness, seconds;
+    bool indefinite, sam, has_sharpness;
+    double sharpness_param;
+    double *t, *density;
+    size_t n_density;
+} results;
+
+static void write_json(FILE *f, const results *r)
+{
+    fputs("{\n", f);
+    json_array(f, "eigenvalues", r->eigs, r->n_eigs);
+    json_number(f, "lambda_max", r->lambda_max, true);
+    json_number(f, "lambda_min", r->lambda_min, true);
+    json_number(f, "condition_number", r->condition, true);
+    fprintf(f, "  \"indefinite\": %s,\n", r->indefinite ? "true" : "false");
+    json_number(f, "negative_mass", r->negative_mass, true);
+    json_number(f, "trace", r->trace, true);
+    json_number(f, "trace_stderr", r->trace_stderr, true);
+    if (r->has_sharpness)
+        fprintf(f, "  \"sharpness\": {\"%s\": %.17g, \"value\": %.17g},\n", r->sam ? "sam_rho" : "epsilon",
+                r->sharpness_param, r->sharpness);
+    if (r->n_density) {
+        json_array(f, "density_t", r->t, r->n_density);
+        json_array(f, "density", r->density, r->n_density);
+    }
+    fprintf(f, "  \"n_params\": %zu,\n", r->n_params);
+    json_number(f, "seconds", r->seconds, false);
+    fputs("}\n", f);
+}
+
+static void write_table(FILE *f, const results *r)
+{
+    fprintf(f, "parameters   %zu\n", r->n_params);
+    fprintf(f, "λmax         %.10g\n", r->lambda_max);
+    if (isfinite(r->lambda_min))
+        fprintf(f, "λmin         %.10g\n", r->lambda_min);
+    if (isfinite(r->condition))
+        fprintf(f, "condition    %.6g (λmax/λmin)\n", r->condition);
+    else if (r->indefinite)
+        fprintf(f, "condition    none: the Hessian is indefinite%s\n", isfinite(r->negative_mass) ? "" : " (λmin < 0)");
+    if (isfinite(r->negative_mass))
+        fprintf(f, "negative     %.4g of Σ|λ| is in negative eigenvalues\n", r->negative_mass);
+    if (isfinite(r->trace))
+        fprintf(f, "trace        %.10g%s\n", r->trace, r->trace_stderr > 0 ? "" : " (exact)");
+    if (r->trace_stderr > 0)
+        fprintf(f, "             ± %.3g (Hutchinson, 200 probes)\n", r->trace_stderr);
+    if (r->has_sharpness)
+        fprintf(f, "sharpness    %s=%g: %.6g\n", r->sam ? "sam ρ" : "ε", r->sharpness_param, r->sharpness);
+    if (!r->all) {
+        fprintf(f, "eigenvalues ");
+        for (size_t i = 0; i < r->n_eigs; i++)
+            fprintf(f, " %.8g", r->eigs[i]);
+        fputc('\n', f);
+    }
+    fprintf(f, "seconds      %.3f\n", r->seconds);
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Everything asked for, into r. Returns 0, or -1 with a message. */
+static int analyze(const basin_problem *p, const double *w, const analyze_options *o, int mode, size_t k,
+                   results *r)
+{
+    size_t n = p->dim;
+    unsigned long seed = (unsigned long)o->seed;
+    r->n_params = n;
+    r->eigs = malloc((n + 1) * sizeof *r->eigs);
+    if (!r->eigs) {
+        basin_error_set("out of memory");
+        return -1;
+    }
+    r->lambda_min = r->condition = r->negative_mass = r->trace = r->trace_stderr = NAN;
+    if (mode == 0) {
+        if (basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, r->eigs, NULL) != 0)
+            return -1;
+        r->n_eigs = n, r->all = true;
+        r->lambda_min = r->eigs[0], r->lambda_max = r->eigs[n - 1];
+        double neg = 0, abs_sum = 0, sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += r->eigs[i], abs_sum += fabs(r->eigs[i]), neg += r->eigs[i] < 0 ? -r->eigs[i] : 0;
+        if (o->trace)
+            r->trace = sum, r->trace_stderr = 0;
+        if (r->lambda_min < 0)
+            r->negative_mass = abs_sum > 0 ? neg / abs_sum : 0;
+    } else {
+        basin_lanczos_opts lo = {.k = k, .smallest = mode == 2, .seed = seed};
+        if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, r->eigs, NULL, NULL) != 0)
+            return -1;
+        r->n_eigs = k;
+        /* λmax and λmin: the other end by a one-eigenvalue Lanczos run */
+        double other;
+        lo = (basin_lanczos_opts){.k = 1, .smallest = mode == 1, .seed = seed + 1};
+        if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, &other, NULL, NULL) != 0)
+            return -1;
+        r->lambda_max = mode == 1 ? r->eigs[k - 1] : other;
+        r->lambda_min = mode == 1 ? other : r->eigs[0];
+        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, &r->trace, &r->trace_stderr) != 0)
+            return -1;
+    }
+    r->indefinite = r->lambda_min < 0;
+    if (r->lambda_min > 0)
+        r->condition = r->lambda_max / r->lambda_min;
+    if (o->sharpness) {
+        r->has_sharpness = true;
+        r->sharpness = r->sam ? basin_sam_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param)
+                              : basin_epsilon_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param, 20, seed + 3);
+        if (isnan(r->sharpness))
+            return -1;
+    }
+    if (o->density) {
+        enum { GRID = 200 };
+        r->t = malloc(GRID * sizeof *r->t);
+        r->density = malloc(GRID * sizeof *r->density);
+        if (!r->t || !r->density) {
+            basin_error_set("out of memory");
+            return -1;
+        }
+        double lo = fmin(r->lambda_min, 0), hi = r->lambda_max, span = hi - lo > 0 ? hi - lo : 1;
+        lo -= 0.05 * span, hi += 0.05 * span;
+        for (size_t i = 0; i < GRID; i++)
+            r->t[i] = lo + (hi - lo) * (double)i / (GRID - 1);
+        if (basin_slq_density(p, w, BASIN_FULL_BATCH, 10, 80, 0.01 * span, seed + 4, r->t, GRID, r->density) != 0)
+            return -1;
+        r->n_density = GRID;
+    }
+    return 0;
+}
+
+int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
+{
+    analyze_options o;
+    int rc = parse_options(argc, argv, &o, out, err);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    results r = {0};
+    if (o.sharpness && parse_sharpness(o.sharpness, &r.sam, &r.sharpness_param, err) != 0)
+        return BASIN_EXIT_USAGE;
+    cli_net net = {0};
+    basin_spec surface = {0};
+    basin_problem *problem = NULL;
+    double *point = NULL;
+    const basin_problem *p;
+    const double *w;
+    int status = BASIN_EXIT_USAGE;
+    if (o.surface) {
+        if (basin_spec_parse(&surface, BASIN_KIND_SURFACE, o.surface) != 0 ||
+            !(problem = basin_problem_create(surface.entry, &surface.params))) {
+            fprintf(err, "basin analyze: %s\n", basin_error_message());
+            goto done;
+        }
+        if (!(point = read_point(o.at, problem->dim, err)))
+            goto done;
+        p = problem, w = point;
+    } else {
+        status = cli_net_open(&net, "analyze", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
+        if (status != BASIN_EXIT_OK)
+            goto done;
+        net.np->mode = o.train_mode ? BASIN_MODE_TRAIN : BASIN_MODE_EVAL;
+        net.np->no_dropout = true;
+        p = &net.np->base, w = net.w;
+        status = BASIN_EXIT_USAGE;
+    }
+    int mode = 0;
+    size_t k = 0;
+    if (parse_eigs(o.eigs, p->dim, &mode, &k, err) != 0)
+        goto done;
+    double start = now();
+    if (analyze(p, w, &o, mode, k, &r) != 0) {
+        fprintf(err, "basin analyze: %s\n", basin_error_message());
+        status = BASIN_EXIT_FAILURE;
+        goto done;
+    }
+    r.seconds = now() - start;
+    basin_output_file f;
+    status = BASIN_EXIT_FAILURE;
+    if (basin_output_open(&f, o.json ? o.json : "-", out) != 0) {
+        fprintf(err, "basin analyze: %s\n", basin_error_message());
+        goto done;
+    }
+    if (o.json)
+        write_json(f.stream, &r);
+    else
+        write_table(f.stream, &r);
+    if (basin_output_commit(&f) != 0) {
+        fprintf(err, "basin analyze: %s\n", basin_error_message());
+        goto done;
+    }
+    status = BASIN_EXIT_OK;
+done:
+    free(r.eigs), free(r.t), free(r.density), free(point);
+    basin_problem_destroy(problem);
+    basin_spec_clear(&surface);
+    cli_net_close(&net);
+    return status;
+}

@@ -23,6 +23,7 @@ const char basin_train_usage[] =
     "usage: basin train --model SPEC --data SPEC --opt SPEC [--init SPEC] [--schedule SPEC]\n"
     "                   [--epochs E | --steps N] [--batch B] [--seed S] [--l1 L] [--augment SPEC]\n"
     "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
+    "                   [--track-sharpness K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
@@ -47,6 +48,9 @@ const char basin_train_usage[] =
     "  --snapshots K       K cosine cycles with restarts (replacing the schedule); average the K\n"
     "                      snapshots' predicted probabilities on the test split\n"
     "  --eval-every N      evaluate train and test loss every N steps (default: every epoch)\n"
+    "  --track-sharpness K every K steps, λmax of the full-batch Hessian (Lanczos, warm-started from the\n"
+    "                      last top eigenvector) beside the stability limit 2/η (2(1+β)/η with SGD\n"
+    "                      momentum β): the log gains the columns lambda_max,two_over_lr\n"
     "  --log FILE|-        CSV, one row per step: step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,\n"
     "                      grad_norm. Step 0 is the start. Columns not evaluated on a step are empty; the\n"
     "                      last row has them all. train_loss and test_loss are in eval mode (no dropout,\n"
@@ -63,7 +67,7 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad;
-    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every;
+    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every, track;
     double l1;
 } train_options;
 
@@ -80,6 +84,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"augment", required_argument, NULL, 'a'},    {"early-stop", required_argument, NULL, 'p'},
         {"swa", required_argument, NULL, 'w'},        {"snapshots", required_argument, NULL, 'k'},
         {"eval-every", required_argument, NULL, 'v'}, {"log", required_argument, NULL, 'l'},
+        {"track-sharpness", required_argument, NULL, 'K'},
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -110,6 +115,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'w': rc = cli_parse_count("train", "--swa", optarg, 1, 1e9, &o->swa, err); break;
         case 'k': rc = cli_parse_count("train", "--snapshots", optarg, 1, 1e6, &o->snapshots, err); break;
         case 'v': rc = cli_parse_count("train", "--eval-every", optarg, 1, 1e12, &o->eval_every, err); break;
+        case 'K': rc = cli_parse_count("train", "--track-sharpness", optarg, 1, 1e12, &o->track, err); break;
         case 'L': {
             char *end;
             o->l1 = strtod(optarg, &end);
@@ -150,6 +156,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
 /* The log's and the progress bar's state. */
 typedef struct logger {
     FILE *csv;      /* or NULL */
+    bool sharpness; /* the two sharpness columns */
     FILE *tty;      /* progress goes here, or NULL */
     long total;
     double started, last_drawn;
@@ -181,7 +188,11 @@ static int log_row(void *ctx, const basin_train_row *r)
         field(lg->csv, r->train_loss, false);
         field(lg->csv, r->test_loss, false);
         field(lg->csv, r->test_acc, false);
-        field(lg->csv, r->grad_norm, true);
+        field(lg->csv, r->grad_norm, !lg->sharpness);
+        if (lg->sharpness) {
+            field(lg->csv, r->lambda_max, false);
+            field(lg->csv, r->stability, true);
+        }
         if (ferror(lg->csv)) {
             basin_error_set("writing the log failed");
             return -1;
@@ -277,17 +288,22 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_train_config cfg = {.epochs = o.epochs, .steps = o.steps, .batch = (size_t)o.batch,
                               .seed = basin_train_seed((unsigned long)o.seed, BASIN_STREAM_SHUFFLE),
                               .eval_every = o.eval_every, .early_stop = o.early_stop, .swa_start = o.swa,
-                              .snapshots = o.snapshots};
+                              .snapshots = o.snapshots, .track_sharpness = o.track,
+                              .momentum = strcmp(opt_spec.entry->name, "sgd") == 0
+                                              ? basin_params_real(&opt_spec.params, "momentum")
+                                              : 0};
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         status = BASIN_EXIT_USAGE;
         goto done;
     }
-    logger lg = {.csv = log_open ? log_file.stream : NULL, .tty = isatty(fileno(err)) ? err : NULL,
+    logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.track > 0, .tty = isatty(fileno(err)) ? err : NULL,
                  .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
     if (log_open)
-        fputs("step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n", log_file.stream);
+        fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,two_over_lr\n"
+                      : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
+              log_file.stream);
     basin_train_result res;
     int trained = basin_train(c.np, c.w, opt, sched, &cfg, log_row, &lg, &res);
     if (lg.drawn)

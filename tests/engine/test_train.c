@@ -227,6 +227,51 @@ static void test_every_optimizer(void **state)
     }
 }
 
+/* The edge of stability (Cohen et al. 2021): full-batch gradient descent on a small tanh MLP (MSE) raises
+ * λmax (progressive sharpening) until it reaches 2/η, then hovers there instead of passing it. */
+typedef struct sharpness_log {
+    double lambda[64], limit;
+    size_t n;
+} sharpness_log;
+
+static int record_sharpness(void *ctx, const basin_train_row *row)
+{
+    sharpness_log *s = ctx;
+    if (!isnan(row->lambda_max) && s->n < 64) {
+        s->lambda[s->n++] = row->lambda_max;
+        s->limit = row->stability;
+    }
+    return 0;
+}
+
+static void test_edge_of_stability(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("moons:n=200", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=32/32,act=tanh,loss=mse", d, 3);
+    double *w = calloc(np->base.dim, sizeof *w);
+    support_init("default", np->net.model, w, 1);
+    basin_optimizer *o = support_optimizer("sgd:lr=0.2", np->base.dim);
+    basin_train_config cfg = {.epochs = -1, .steps = 3000, .batch = 0, .eval_every = 1000, .track_sharpness = 100};
+    sharpness_log log = {0};
+    basin_train_result res;
+    assert_int_equal(basin_train(np, w, o, NULL, &cfg, record_sharpness, &log, &res), 0);
+    assert_int_equal(log.n, 30);
+    assert_close(log.limit, 10.0, 1e-12);
+    double late_lo = INFINITY, late_hi = 0;
+    for (size_t i = 15; i < log.n; i++)
+        late_lo = fmin(late_lo, log.lambda[i]), late_hi = fmax(late_hi, log.lambda[i]);
+    print_message("    λmax %.3g at step 100, %.3g at 300; from step 1600 between %.4g and %.4g; 2/η = %g\n",
+                  log.lambda[0], log.lambda[2], late_lo, late_hi, log.limit);
+    assert_true(log.lambda[0] < 0.75 * log.limit); /* well below the limit at first */
+    assert_true(log.lambda[2] > log.lambda[0]);    /* rising */
+    assert_true(late_lo > 0.9 * log.limit && late_hi < 1.1 * log.limit); /* then hovering at it */
+    basin_optimizer_destroy(o);
+    free(w);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+}
+
 /* BatchNorm cannot train on one example: a clear error before training starts. */
 static void test_batchnorm_batch_one(void **state)
 {
@@ -252,7 +297,7 @@ int main(void)
         cmocka_unit_test(test_constant_init_symmetry), cmocka_unit_test(test_early_stopping),
         cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_one_snapshot),
         cmocka_unit_test(test_problem_gradient), cmocka_unit_test(test_every_optimizer),
-        cmocka_unit_test(test_batchnorm_batch_one),
+        cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,6 +161,11 @@ int basin_lanczos(const basin_problem *p, const double *w, basin_batch batch, co
         return -1;
     }
     random_unit(rng, n, kr.q, false);
+    if (o->start && norm(n, o->start) > 0) {
+        double s0 = norm(n, o->start);
+        for (size_t i = 0; i < n; i++)
+            kr.q[i] = o->start[i] / s0;
+    }
     bool converged = false;
     while (!converged) {
         int go = krylov_step(&kr, p, w, batch);

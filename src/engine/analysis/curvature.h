@@ -24,6 +24,7 @@ typedef struct basin_lanczos_opts {
     size_t max_iter;    /* Krylov dimension at most (0: min(dim, 300)) */
     double tol;         /* stop when every wanted Ritz pair has ‖Hx − θx‖ ≤ tol·|θ| (0: 1e-10) */
     unsigned long seed; /* the random start */
+    const double *start; /* a start vector instead (warm start: the last top eigenvector), or NULL */
 } basin_lanczos_opts;
 
 /* Lanczos with full reorthogonalization: the k extreme eigenvalues (ascending) into eval and, when evec

@@ -1,6 +1,7 @@
 /* train.c: the training loop and what wraps it (evaluation, early stopping, SWA, snapshots). */
 #include "train.h"
 
+#include "../analysis/curvature.h"
 #include "../error.h"
 
 #include <gsl/gsl_randist.h>
@@ -52,7 +53,24 @@ typedef struct trainer {
     /* snapshots: averaged probabilities on the test split */
     double *outputs, *ensemble;
     long n_snapshots;
+    /* sharpness tracking: the last top eigenvector, to warm-start the next Lanczos run */
+    double *top;
 } trainer;
+
+/* λmax of the full-batch training-mode Hessian (running statistics untouched, dropout off). */
+static double lambda_max(trainer *t)
+{
+    basin_net_problem *np = t->np;
+    bool update = np->update_stats, no_dropout = np->no_dropout;
+    const basin_entry *augment = np->augment;
+    np->update_stats = false, np->no_dropout = true, np->augment = NULL;
+    basin_lanczos_opts o = {.k = 1, .tol = 1e-8, .seed = 1, .start = t->top, .max_iter = 100};
+    double lambda = NAN;
+    if (basin_lanczos(&np->base, t->w, BASIN_FULL_BATCH, &o, &lambda, t->top, NULL) != 0)
+        lambda = NAN;
+    np->update_stats = update, np->no_dropout = no_dropout, np->augment = augment;
+    return lambda;
+}
 
 /* Loss and accuracy of the current weights on both splits. */
 static int evaluate(trainer *t, basin_train_row *row)
@@ -210,6 +228,8 @@ static int setup(trainer *t)
         ok = ok && (t->best_w = malloc(dim * sizeof *t->w)) && (t->best_state = malloc((n_state + 1) * sizeof(double)));
     if (cfg->swa_start > 0)
         ok = ok && (t->swa_w = calloc(dim, sizeof *t->w));
+    if (cfg->track_sharpness > 0)
+        ok = ok && (t->top = calloc(dim, sizeof *t->top));
     if (cfg->snapshots > 0)
         ok = ok && (t->outputs = malloc((t->np->data->test.n * outs + 1) * sizeof(double))) &&
              (t->ensemble = calloc(t->np->data->test.n * outs + 1, sizeof(double)));
@@ -229,7 +249,7 @@ static void teardown(trainer *t)
     if (t->rng)
         gsl_rng_free(t->rng);
     free(t->order), free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->outputs),
-        free(t->ensemble);
+        free(t->ensemble), free(t->top);
 }
 
 static int emit(trainer *t, basin_train_row *row)
@@ -243,7 +263,8 @@ static int loop(trainer *t)
 {
     const basin_train_config *cfg = t->cfg;
     basin_train_result *res = t->res;
-    basin_train_row row = {.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN};
+    basin_train_row row = {.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
+                           .lambda_max = NAN, .stability = NAN};
     if (evaluate(t, &row) != 0 || emit(t, &row) != 0)
         return -1;
     if (early_stop(t, &row))
@@ -258,7 +279,8 @@ static int loop(trainer *t)
         t->np->update_stats = true;
         double lr = lr_at(t, step);
         row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
-                                .train_loss = NAN, .test_loss = NAN, .test_acc = NAN};
+                                .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
+                                .stability = NAN};
         row.batch_loss = basin_problem_eval_batch(&t->np->base, t->w, batch, t->g);
         t->np->update_stats = false;
         double norm = 0;
@@ -283,6 +305,10 @@ static int loop(trainer *t)
             long cycle = (t->total + cfg->snapshots - 1) / cfg->snapshots;
             if (((step + 1) % cycle == 0 || last) && snapshot(t) != 0)
                 return -1;
+        }
+        if (cfg->track_sharpness > 0 && ((step + 1) % cfg->track_sharpness == 0 || last)) {
+            row.lambda_max = lambda_max(t);
+            row.stability = 2 * (1 + cfg->momentum) / lr;
         }
         bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
         if ((due || last) && evaluate(t, &row) != 0)

@@ -23,6 +23,7 @@ static const char usage[] =
     "  data     write a data set's examples as CSV, exactly as training sees them\n"
     "  inspect  per-layer fans, weight statistics, activation and gradient variance of a network\n"
     "  analyze  the Hessian at a point: eigenvalues, trace, condition number, density, sharpness\n"
+    "  landscape  the loss over a 1-D or 2-D slice of parameter space (Li et al.), as CSV\n"
     "  help     show a command's help (basin help run)\n"
     "\n"
     "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"
@@ -61,6 +62,7 @@ static const command commands[] = {
     {"data", basin_cmd_data, basin_data_usage},
     {"inspect", basin_cmd_inspect, basin_inspect_usage},
     {"analyze", basin_cmd_analyze, basin_analyze_usage},
+    {"landscape", basin_cmd_landscape, basin_landscape_usage},
 };
 
 static const command *find_command(const char *name)
@@ -79,7 +81,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze)\n", argv[c ? 3 : 2]);
+        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape)\n", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);
@@ -103,7 +105,7 @@ int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(name);
     if (!c) {
-        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze; see basin --help)\n", name);
+        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape; see basin --help)\n", name);
         return BASIN_EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1, out, err);

@@ -23,7 +23,7 @@ const char basin_train_usage[] =
     "usage: basin train --model SPEC --data SPEC --opt SPEC [--init SPEC] [--schedule SPEC]\n"
     "                   [--epochs E | --steps N] [--batch B] [--seed S] [--l1 L] [--augment SPEC]\n"
     "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
-    "                   [--track-sharpness K]\n"
+    "                   [--track-sharpness K] [--save-trajectory DIR --every K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
@@ -58,6 +58,8 @@ const char basin_train_usage[] =
     "  --save-weights DIR  write one .npy per tensor named by PyTorch's state_dict key (0.weight.npy, ...)\n"
     "                      and DIR/model.txt\n"
     "  --load-weights DIR  start from saved weights (names and shapes are checked) instead of --init\n"
+    "  --save-trajectory DIR  with --every K: the weights every K steps (and at the start and the end) in\n"
+    "                      DIR/step_00000000/, ... (for basin landscape --directions pca:DIR)\n"
     "  --save-grad DIR     write the final loss.npy and gradient (same naming) over the whole training\n"
     "                      split in training mode (BatchNorm on the split's statistics, dropout off)\n"
     "  -h, --help          show this help\n"
@@ -66,8 +68,8 @@ const char basin_train_usage[] =
     "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
 
 typedef struct train_options {
-    const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad;
-    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every, track;
+    const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
+    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every, track, every;
     double l1;
 } train_options;
 
@@ -84,7 +86,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"augment", required_argument, NULL, 'a'},    {"early-stop", required_argument, NULL, 'p'},
         {"swa", required_argument, NULL, 'w'},        {"snapshots", required_argument, NULL, 'k'},
         {"eval-every", required_argument, NULL, 'v'}, {"log", required_argument, NULL, 'l'},
-        {"track-sharpness", required_argument, NULL, 'K'},
+        {"track-sharpness", required_argument, NULL, 'K'}, {"save-trajectory", required_argument, NULL, 'P'},
+        {"every", required_argument, NULL, 'Y'},
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -116,6 +119,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'k': rc = cli_parse_count("train", "--snapshots", optarg, 1, 1e6, &o->snapshots, err); break;
         case 'v': rc = cli_parse_count("train", "--eval-every", optarg, 1, 1e12, &o->eval_every, err); break;
         case 'K': rc = cli_parse_count("train", "--track-sharpness", optarg, 1, 1e12, &o->track, err); break;
+        case 'P': o->trajectory = optarg; break;
+        case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
         case 'L': {
             char *end;
             o->l1 = strtod(optarg, &end);
@@ -150,6 +155,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--snapshots sets its own cosine cycles; drop --schedule");
     if (o->swa && o->steps >= 0)
         return usage_error(err, "--swa counts epochs; use --epochs");
+    if (!o->trajectory != !o->every)
+        return usage_error(err, "--save-trajectory DIR and --every K go together");
     return 0;
 }
 
@@ -157,6 +164,9 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
 typedef struct logger {
     FILE *csv;      /* or NULL */
     bool sharpness; /* the two sharpness columns */
+    const char *trajectory; /* save the weights every `every` steps here, or NULL */
+    long every;
+    const basin_model *model;
     FILE *tty;      /* progress goes here, or NULL */
     long total;
     double started, last_drawn;
@@ -197,6 +207,12 @@ static int log_row(void *ctx, const basin_train_row *r)
             basin_error_set("writing the log failed");
             return -1;
         }
+    }
+    if (lg->trajectory && (r->step % lg->every == 0 || r->step == lg->total)) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/step_%08ld", lg->trajectory, r->step);
+        if (basin_weights_save_params(dir, lg->model, r->w) != 0)
+            return -1;
     }
     double t = now();
     if (lg->tty && lg->total > 0 && t - lg->started > 1.0 && t - lg->last_drawn > 0.1) {
@@ -298,7 +314,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         status = BASIN_EXIT_USAGE;
         goto done;
     }
-    logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.track > 0, .tty = isatty(fileno(err)) ? err : NULL,
+    logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.track > 0, .trajectory = o.trajectory,
+                 .every = o.every, .model = c.np->net.model, .tty = isatty(fileno(err)) ? err : NULL,
                  .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
     if (log_open)
         fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,two_over_lr\n"

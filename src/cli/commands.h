@@ -30,6 +30,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err);  /* basin trai
 int basin_cmd_data(int argc, char **argv, FILE *out, FILE *err);   /* basin data */
 int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err); /* basin inspect */
 int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err); /* basin analyze */
+int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err); /* basin landscape */
 
 extern const char basin_run_usage[];
 extern const char basin_race_usage[];
@@ -40,5 +41,6 @@ extern const char basin_train_usage[];
 extern const char basin_data_usage[];
 extern const char basin_inspect_usage[];
 extern const char basin_analyze_usage[];
+extern const char basin_landscape_usage[];
 
 #endif

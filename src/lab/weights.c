@@ -68,11 +68,16 @@ int basin_weights_save(const char *dir, const basin_model *m, const double *w, c
     return basin_output_commit(&f);
 }
 
+int basin_weights_save_params(const char *dir, const basin_model *m, const double *params)
+{
+    return make_dir(dir) != 0 || save_tensors(dir, m, params, NULL) != 0 ? -1 : 0;
+}
+
 int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/loss.npy", dir);
-    if (make_dir(dir) != 0 || save_tensors(dir, m, g, NULL) != 0 || basin_npy_write(path, &loss, 0, NULL, false) != 0)
+    if (basin_weights_save_params(dir, m, g) != 0 || basin_npy_write(path, &loss, 0, NULL, false) != 0)
         return -1;
     return 0;
 }
@@ -96,7 +101,32 @@ static void shape_text(char *buf, size_t size, size_t ndim, const size_t *shape)
         snprintf(buf + used, size - used, ")");
 }
 
-int basin_weights_load(const char *dir, basin_model *m, double *w)
+/* Reads one tensor file of m into dest, checking its shape. */
+static int load_tensor(const char *dir, const basin_tensor *t, double *dest)
+{
+    char path[4200], want[128], got[128];
+    snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
+    double *data;
+    size_t ndim, shape[BASIN_NPY_MAX_DIMS];
+    if (basin_npy_read(path, &data, &ndim, shape) != 0)
+        return -1;
+    bool same = ndim == t->ndim;
+    for (size_t k = 0; same && k < ndim; k++)
+        same = shape[k] == t->shape[k];
+    if (!same) {
+        shape_text(want, sizeof want, t->ndim, t->shape);
+        shape_text(got, sizeof got, ndim, shape);
+        basin_error_set("%s: shape %s but the model's %s is %s", path, got, t->name, want);
+        free(data);
+        return -1;
+    }
+    memcpy(dest + t->offset, data, t->size * sizeof *data);
+    free(data);
+    return 0;
+}
+
+/* Fails naming the first .npy file in dir that m has no tensor for. */
+static int check_names(const char *dir, const basin_model *m)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -104,35 +134,35 @@ int basin_weights_load(const char *dir, basin_model *m, double *w)
         return -1;
     }
     struct dirent *e;
-    while ((e = readdir(d))) {
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".npy") == 0 && !model_has(m, e->d_name)) {
+        if (len > 4 && strcmp(e->d_name + len - 4, ".npy") == 0 && strcmp(e->d_name, "loss.npy") != 0 &&
+            !model_has(m, e->d_name)) {
             basin_error_set("%s/%s: the model has no tensor %.*s", dir, e->d_name, (int)(len - 4), e->d_name);
-            closedir(d);
-            return -1;
+            rc = -1;
         }
     }
     closedir(d);
-    char path[4200], want[128], got[128];
-    for (size_t i = 0; i < m->n_tensors; i++) {
-        const basin_tensor *t = &m->tensors[i];
-        snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
-        double *data;
-        size_t ndim, shape[BASIN_NPY_MAX_DIMS];
-        if (basin_npy_read(path, &data, &ndim, shape) != 0)
+    return rc;
+}
+
+int basin_weights_load(const char *dir, basin_model *m, double *w)
+{
+    if (check_names(dir, m) != 0)
+        return -1;
+    for (size_t i = 0; i < m->n_tensors; i++)
+        if (load_tensor(dir, &m->tensors[i], m->tensors[i].is_state ? m->state : w) != 0)
             return -1;
-        bool same = ndim == t->ndim;
-        for (size_t k = 0; same && k < ndim; k++)
-            same = shape[k] == t->shape[k];
-        if (!same) {
-            shape_text(want, sizeof want, t->ndim, t->shape);
-            shape_text(got, sizeof got, ndim, shape);
-            basin_error_set("%s: shape %s but the model's %s is %s", path, got, t->name, want);
-            free(data);
+    return 0;
+}
+
+int basin_weights_load_params(const char *dir, const basin_model *m, double *params)
+{
+    if (check_names(dir, m) != 0)
+        return -1;
+    for (size_t i = 0; i < m->n_tensors; i++)
+        if (!m->tensors[i].is_state && load_tensor(dir, &m->tensors[i], params) != 0)
             return -1;
-        }
-        memcpy((t->is_state ? m->state : w) + t->offset, data, t->size * sizeof *data);
-        free(data);
-    }
     return 0;
 }

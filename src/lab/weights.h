@@ -9,6 +9,14 @@
  * dir/model.txt holding spec. Returns 0, or -1 with a message. */
 int basin_weights_save(const char *dir, const basin_model *m, const double *w, const char *spec);
 
+/* Writes the parameter tensors of params (weights, a gradient or a direction shaped like them) into dir
+ * (created if missing), named as the weights are. Returns 0, or -1 with a message. */
+int basin_weights_save_params(const char *dir, const basin_model *m, const double *params);
+
+/* Reads dir's parameter tensors into params (state tensors, if there, are ignored), checking names and
+ * shapes. Returns 0, or -1 with a message naming the file. */
+int basin_weights_load_params(const char *dir, const basin_model *m, double *params);
+
 /* Writes the parameter tensors of g (a gradient shaped like the parameters) and loss.npy into dir.
  * Returns 0, or -1 with a message. */
 int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss);

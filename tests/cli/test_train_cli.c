@@ -260,6 +260,64 @@ static void test_analyze(void **state)
     expect_usage_error("give --surface SPEC --at X or --model", "analyze", "--at=1,1");
 }
 
+/* basin landscape: a surface's slice is the surface (Booth is 0 at (1, 3)); a network's 11×11 filter-
+ * normalized slice has 121 rows whose centre is the trained loss; a line is 1-D; directions save as .npy;
+ * PCA of a saved trajectory. */
+static void test_landscape(void **state)
+{
+    (void)state;
+    support_cli_result r = support_cli("landscape", "--surface", "booth", "--at=1,3", "--grid", "3", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(support_count_lines(r.out), 10);
+    assert_non_null(strstr(r.out, "\n0,0,0,\n")); /* the centre: f(1, 3) = 0 */
+    support_cli_free(&r);
+    char w[600], traj[600], dirs[600], csv[600];
+    snprintf(w, sizeof w, "%s", support_tmp("lw"));
+    snprintf(traj, sizeof traj, "%s", support_tmp("traj"));
+    snprintf(dirs, sizeof dirs, "%s", support_tmp("dirs"));
+    snprintf(csv, sizeof csv, "%s", support_tmp("land.csv"));
+    r = support_cli("train", "--model", "mlp:hidden=8", "--data", "moons", "--opt", "adam:lr=0.01", "--epochs", "5",
+                    "--save-weights", w, "--save-trajectory", traj, "--every", "10", NULL);
+    assert_int_equal(r.status, 0);
+    double trained;
+    assert_int_equal(sscanf(strstr(r.out, "train loss ") + 11, "%lf", &trained), 1);
+    support_cli_free(&r);
+    r = support_cli("landscape", "--model", "mlp:hidden=8", "--data", "moons", "--load-weights", w, "--grid", "11",
+                    "--save-directions", dirs, "--csv", csv, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char *text = slurp(csv), *centre = strstr(text, "\n0,0,");
+    assert_int_equal(support_count_lines(text), 1 + 121);
+    double at_centre;
+    assert_non_null(centre);
+    assert_int_equal(sscanf(centre + 5, "%lf", &at_centre), 1);
+    assert_close(at_centre, trained, 1e-5 * trained); /* the summary prints 6 digits */
+    free(text);
+    char path[700];
+    snprintf(path, sizeof path, "%s/d2/0.weight.npy", dirs);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fclose(f);
+    char line[700];
+    snprintf(line, sizeof line, "line:%s/step_00000000", traj);
+    r = support_cli("landscape", "--model", "mlp:hidden=8", "--data", "moons", "--load-weights", w, "--grid", "5",
+                    "--directions", line, "--range", "0:1", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\n0,,")); /* 1-D: b empty */
+    assert_int_equal(support_count_lines(r.out), 6);
+    support_cli_free(&r);
+    snprintf(line, sizeof line, "pca:%s", traj);
+    r = support_cli("landscape", "--model", "mlp:hidden=8", "--data", "moons", "--load-weights", w, "--grid", "5",
+                    "--directions", line, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "explaining"));
+    support_cli_free(&r);
+    expect_usage_error("--directions filter needs a network", "landscape", "--surface", "booth", "--at=1,3",
+                       "--directions", "filter");
+    expect_usage_error("--range '1:0' is not LO:HI with LO < HI", "landscape", "--surface", "booth", "--at=1,3",
+                       "--range", "1:0");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -282,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_digits_asset_errors),
         cmocka_unit_test(test_analyze),
+        cmocka_unit_test(test_landscape),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,409 @@
+/* cmd_landscape.c: `basin landscape`: the loss (and accuracy) over a 1-D or 2-D slice of parameter space
+ * through a surface's point or a network's weights, along random, filter-normalized, PCA, Hessian or
+ * interpolation directions, evaluated on both cores, as CSV. */
+#include "cli.h"
+#include "commands.h"
+#include "net_setup.h"
+
+#include "engine/analysis/curvature.h"
+#include "engine/analysis/landscape.h"
+#include "engine/error.h"
+#include "lab/output_file.h"
+#include "lab/weights.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 2
+
+const char basin_landscape_usage[] =
+    "usage: basin landscape (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
+    "                       [--directions random|filter|pca:TRAJ_DIR|hessian|line:DIR2] [--grid 51]\n"
+    "                       [--range -1:1] [--seed S] [--save-directions DIR] [--trajectory-csv FILE]\n"
+    "                       [--csv FILE|-]\n"
+    "\n"
+    "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
+    "Li et al. (2018) draw it, on two threads, coarse points first.\n"
+    "\n"
+    "options:\n"
+    "  --directions random    two Gaussian directions (unit length for a surface)\n"
+    "  --directions filter    Gaussian directions filter-normalized as Li et al.: each output filter or\n"
+    "                         neuron rescaled to the norm of the same weights; biases and normalization\n"
+    "                         parameters zeroed (the default for networks)\n"
+    "  --directions pca:DIR   the top two principal components of the trajectory basin train\n"
+    "                         --save-trajectory DIR wrote (iterates minus the final point), with their\n"
+    "                         explained variance, the origin at the final point\n"
+    "  --directions hessian   the eigenvectors of the two largest Hessian eigenvalues (Lanczos)\n"
+    "  --directions line:DIR2 the segment from the weights to those in DIR2 (1-D: b is empty)\n"
+    "  --grid N               points per axis (default 51)\n"
+    "  --range LO:HI          coordinates of a and b (default -1:1)\n"
+    "  --save-directions DIR  write DIR/d1/ and DIR/d2/, one .npy per tensor named as the weights\n"
+    "  --trajectory-csv FILE  with pca: each trajectory point's step, its least-squares coordinates a,b in\n"
+    "                         the plane, its own loss and the slice's loss there (how faithful the slice is)\n"
+    "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output)\n"
+    "  --model, --data, --load-weights DIR, --init SPEC, --seed S   as for basin analyze\n"
+    "  -h, --help             show this help\n";
+
+#define usage_error(err, ...) basin_cli_usage_error((err), "landscape", __VA_ARGS__)
+
+typedef struct landscape_options {
+    const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
+    long grid, seed;
+} landscape_options;
+
+static int parse_options(int argc, char **argv, landscape_options *o, FILE *out, FILE *err)
+{
+    static const struct option longs[] = {
+        {"surface", required_argument, NULL, 'S'},     {"at", required_argument, NULL, 'a'},
+        {"model", required_argument, NULL, 'm'},       {"data", required_argument, NULL, 'd'},
+        {"init", required_argument, NULL, 'i'},        {"load-weights", required_argument, NULL, 'R'},
+        {"directions", required_argument, NULL, 'D'},  {"grid", required_argument, NULL, 'g'},
+        {"range", required_argument, NULL, 'r'},       {"seed", required_argument, NULL, 'z'},
+        {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
+        {"trajectory-csv", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *o = (landscape_options){.grid = 51, .range = "-1:1"};
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        const char *token = argv[optind - 1];
+        switch (c) {
+        case 'S': o->surface = optarg; break;
+        case 'a': o->at = optarg; break;
+        case 'm': o->model = optarg; break;
+        case 'd': o->data = optarg; break;
+        case 'i': o->init = optarg; break;
+        case 'R': o->load = optarg; break;
+        case 'D': o->directions = optarg; break;
+        case 'r': o->range = optarg; break;
+        case 'W': o->save = optarg; break;
+        case 'C': o->csv = optarg; break;
+        case 'T': o->trajectory_csv = optarg; break;
+        case 'g':
+            if (cli_parse_count("landscape", "--grid", optarg, 2, 2001, &o->grid, err) != 0)
+                return -1;
+            break;
+        case 'z':
+            if (cli_parse_count("landscape", "--seed", optarg, 0, 4294967295.0, &o->seed, err) != 0)
+                return -1;
+            break;
+        case 'h': fputs(basin_landscape_usage, out); return 1;
+        case ':': return usage_error(err, "option '%s' needs a value", token);
+        default: return usage_error(err, "unknown option '%.*s' (see basin landscape --help)", (int)strcspn(token, "="), token);
+        }
+    }
+    if (optind < argc)
+        return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
+    if (!o->surface == !o->model)
+        return usage_error(err, "give --surface SPEC --at X or --model SPEC --data SPEC (see basin landscape --help)");
+    if (o->surface && !o->at)
+        return usage_error(err, "--at is required with --surface (e.g. --at=1,1)");
+    if (o->model && !o->data)
+        return usage_error(err, "--data is required with --model");
+    if (o->init && o->load)
+        return usage_error(err, "give --init or --load-weights, not both");
+    return 0;
+}
+
+static int parse_range(const char *text, double range[2], FILE *err)
+{
+    char *end;
+    errno = 0;
+    range[0] = strtod(text, &end);
+    if (end == text || *end != ':')
+        return usage_error(err, "--range '%s' is not LO:HI", text);
+    const char *second = end + 1;
+    range[1] = strtod(second, &end);
+    if (end == second || *end || errno || !isfinite(range[0]) || !isfinite(range[1]) || !(range[0] < range[1]))
+        return usage_error(err, "--range '%s' is not LO:HI with LO < HI", text);
+    return 0;
+}
+
+/* One evaluation context per thread: a surface problem or a network problem. */
+typedef struct slice {
+    basin_problem *problems[THREADS]; /* surfaces: owned */
+    basin_net_problem *nets[THREADS]; /* nets: [0] belongs to cli_net, the rest owned */
+} slice;
+
+static int eval_surface(void *ctx, const double *w, double *loss, double *accuracy)
+{
+    *loss = basin_problem_eval(ctx, w, NULL);
+    *accuracy = NAN;
+    return 0;
+}
+
+static int eval_net(void *ctx, const double *w, double *loss, double *accuracy)
+{
+    basin_net_problem *np = ctx;
+    return basin_net_evaluate(np, w, &np->data->train, loss, accuracy, NULL);
+}
+
+/* The weights saved in every step_* folder of dir, in order, as rows of a new T × n array. */
+static double *read_trajectory(const char *dir, const basin_model *m, size_t *T, long **steps)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        basin_error_set("pca:%s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "step_", 5) == 0) {
+            char **more = realloc(names, (count + 1) * sizeof *names);
+            if (!more)
+                break;
+            names = more;
+            names[count++] = strdup(e->d_name);
+        }
+    closedir(d);
+    for (size_t i = 1; i < count; i++) /* zero-padded step numbers sort as text */
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1], names[j - 1] = t;
+        }
+    double *traj = count ? malloc(count * m->n_params * sizeof *traj) : NULL;
+    *steps = malloc((count + 1) * sizeof **steps);
+    int rc = traj && *steps ? 0 : -1;
+    if (!count)
+        basin_error_set("pca:%s: no step_* folders (write them with basin train --save-trajectory)", dir);
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        rc = basin_weights_load_params(path, m, traj + i * m->n_params);
+        (*steps)[i] = strtol(names[i] + 5, NULL, 10);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    if (rc != 0 || !count) {
+        free(traj), free(*steps);
+        *steps = NULL;
+        return NULL;
+    }
+    *T = count;
+    return traj;
+}
+
+/* The directions asked for, into d1 and d2 (d2 NULL for a line); origin may move (pca: the final point).
+ * Returns 0, or -1 with a message. */
+static int make_directions(const landscape_options *o, const basin_problem *p, const basin_model *m, double *origin,
+                           double *d1, double **d2, double **traj, size_t *T, long **steps, FILE *err)
+{
+    size_t n = p->dim;
+    const char *kind = o->directions ? o->directions : m ? "filter" : "random";
+    if (strcmp(kind, "random") == 0 || strcmp(kind, "filter") == 0) {
+        if (!m && strcmp(kind, "filter") == 0) {
+            usage_error(err, "--directions filter needs a network (a surface has no filters)");
+            return -2;
+        }
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, (unsigned long)o->seed);
+        double *dirs[2] = {d1, *d2};
+        for (int k = 0; k < 2; k++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                dirs[k][i] = gsl_ran_gaussian(rng, 1.0), s += dirs[k][i] * dirs[k][i];
+            if (strcmp(kind, "filter") == 0)
+                basin_filter_normalize(m, origin, dirs[k], false);
+            else if (!m)
+                for (size_t i = 0; i < n; i++)
+                    dirs[k][i] /= sqrt(s);
+        }
+        gsl_rng_free(rng);
+        return 0;
+    }
+    if (strcmp(kind, "hessian") == 0) {
+        double eval[2], *evec = malloc(2 * n * sizeof *evec);
+        basin_lanczos_opts lo = {.k = 2, .seed = (unsigned long)o->seed};
+        int rc = evec ? basin_lanczos(p, origin, BASIN_FULL_BATCH, &lo, eval, evec, NULL) : -1;
+        if (rc == 0) {
+            memcpy(d1, evec + n, n * sizeof *d1); /* ascending: the largest is second */
+            memcpy(*d2, evec, n * sizeof **d2);
+            fprintf(err, "directions: Hessian eigenvectors of λ = %.6g and %.6g\n", eval[1], eval[0]);
+        }
+        free(evec);
+        return rc;
+    }
+    if (strncmp(kind, "line:", 5) == 0 && m) {
+        if (basin_weights_load_params(kind + 5, m, d1) != 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            d1[i] -= origin[i];
+        free(*d2);
+        *d2 = NULL;
+        return 0;
+    }
+    if (strncmp(kind, "pca:", 4) == 0 && m) {
+        double ratio[2];
+        if (!(*traj = read_trajectory(kind + 4, m, T, steps)) ||
+            basin_trajectory_pca(*traj, *T, n, d1, *d2, ratio) != 0)
+            return -1;
+        memcpy(origin, *traj + (*T - 1) * n, n * sizeof *origin);
+        fprintf(err, "directions: PCA of %zu iterates, explaining %.1f%% and %.1f%% of the variance\n", *T,
+                100 * ratio[0], 100 * ratio[1]);
+        return 0;
+    }
+    usage_error(err, "--directions '%s' is not random, filter, pca:DIR, hessian or line:DIR2%s", kind,
+                m ? "" : " (pca and line need a network)");
+    return -2;
+}
+
+static void write_grid(FILE *f, const double *loss, const double *acc, size_t grid, const double range[2], bool two_d)
+{
+    fputs("a,b,loss,accuracy\n", f);
+    for (size_t i = 0; i < (two_d ? grid * grid : grid); i++) {
+        double a = range[0] + (range[1] - range[0]) * (double)(i % grid) / (double)(grid - 1);
+        double b = range[0] + (range[1] - range[0]) * (double)(i / grid) / (double)(grid - 1);
+        fprintf(f, "%.17g,", a);
+        if (two_d)
+            fprintf(f, "%.17g", b);
+        fprintf(f, ",%.17g,", loss[i]);
+        if (!isnan(acc[i]))
+            fprintf(f, "%.17g", acc[i]);
+        fputc('\n', f);
+    }
+}
+
+/* The trajectory in the plane: step, a, b, its loss and the slice's loss at (a, b). */
+static int write_trajectory(const char *path, void *ctx, const double *origin, const double *d1, const double *d2,
+                            size_t n, const double *traj, size_t T, const long *steps, FILE *out)
+{
+    basin_output_file f;
+    double *x = malloc(n * sizeof *x);
+    if (!x || basin_output_open(&f, path, out) != 0) {
+        free(x);
+        return -1;
+    }
+    fputs("step,a,b,loss,slice_loss\n", f.stream);
+    int rc = 0;
+    for (size_t t = 0; t < T && rc == 0; t++) {
+        double a, b, loss, slice_loss, acc;
+        basin_project(origin, d1, d2, n, traj + t * n, &a, &b);
+        for (size_t i = 0; i < n; i++)
+            x[i] = origin[i] + a * d1[i] + b * d2[i];
+        rc = eval_net(ctx, traj + t * n, &loss, &acc) || eval_net(ctx, x, &slice_loss, &acc) ? -1 : 0;
+        fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", steps[t], a, b, loss, slice_loss);
+    }
+    free(x);
+    if (rc != 0) {
+        basin_output_abort(&f);
+        return -1;
+    }
+    return basin_output_commit(&f);
+}
+
+int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
+{
+    landscape_options o;
+    int rc = parse_options(argc, argv, &o, out, err);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    double range[2];
+    if (parse_range(o.range, range, err) != 0)
+        return BASIN_EXIT_USAGE;
+    cli_net net = {0};
+    basin_spec surface = {0};
+    slice sl = {0};
+    void *ctx[THREADS];
+    double *origin = NULL, *d1 = NULL, *d2 = NULL, *loss = NULL, *acc = NULL, *traj = NULL;
+    long *steps = NULL;
+    size_t T = 0, n;
+    const basin_problem *p;
+    const basin_model *m = NULL;
+    int status = BASIN_EXIT_USAGE;
+    if (o.surface) {
+        if (basin_spec_parse(&surface, BASIN_KIND_SURFACE, o.surface) != 0)
+            goto fail;
+        for (int t = 0; t < THREADS; t++)
+            if (!(sl.problems[t] = basin_problem_create(surface.entry, &surface.params)))
+                goto fail;
+        p = sl.problems[0], n = p->dim;
+        if (!(origin = malloc(n * sizeof *origin)))
+            goto fail;
+        const char *c = o.at;
+        for (size_t i = 0; i < n; i++) {
+            char *end;
+            origin[i] = strtod(c, &end);
+            if (end == c || (i + 1 < n ? *end != ',' : *end != '\0')) {
+                usage_error(err, "--at '%s' is not %zu numbers separated by commas", o.at, n);
+                goto done;
+            }
+            c = end + 1;
+        }
+        for (int t = 0; t < THREADS; t++)
+            ctx[t] = sl.problems[t];
+    } else {
+        status = cli_net_open(&net, "landscape", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
+        if (status != BASIN_EXIT_OK)
+            goto done;
+        status = BASIN_EXIT_USAGE;
+        sl.nets[0] = net.np;
+        for (int t = 1; t < THREADS; t++) {
+            basin_net replica;
+            if (basin_net_create(net.model_spec.entry, &net.model_spec.params, net.data, &replica) != 0 ||
+                !(sl.nets[t] = basin_net_problem_create(replica, net.data, 0)))
+                goto fail;
+            memcpy(replica.model->state, net.np->net.model->state, replica.model->n_state * sizeof(double));
+        }
+        for (int t = 0; t < THREADS; t++)
+            sl.nets[t]->mode = BASIN_MODE_EVAL, ctx[t] = sl.nets[t];
+        p = &net.np->base, m = net.np->net.model, n = p->dim;
+        if (!(origin = malloc(n * sizeof *origin)))
+            goto fail;
+        memcpy(origin, net.w, n * sizeof *origin);
+    }
+    size_t G = (size_t)o.grid;
+    d1 = malloc(n * sizeof *d1), d2 = malloc(n * sizeof *d2);
+    loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
+    if (!d1 || !d2 || !loss || !acc)
+        goto fail;
+    rc = make_directions(&o, p, m, origin, d1, &d2, &traj, &T, &steps, err);
+    if (rc == -2)
+        goto done;
+    if (rc != 0)
+        goto fail;
+    if (o.save && m) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/d1", o.save);
+        if (basin_weights_save_params(dir, m, d1) != 0)
+            goto fail;
+        snprintf(dir, sizeof dir, "%s/d2", o.save);
+        if (d2 && basin_weights_save_params(dir, m, d2) != 0)
+            goto fail;
+    }
+    status = BASIN_EXIT_FAILURE;
+    if (basin_landscape_grid(m ? eval_net : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss, acc,
+                             NULL) != 0)
+        goto fail;
+    if (o.trajectory_csv && traj &&
+        write_trajectory(o.trajectory_csv, ctx[0], origin, d1, d2, n, traj, T, steps, out) != 0)
+        goto fail;
+    basin_output_file f;
+    if (basin_output_open(&f, o.csv ? o.csv : "-", out) != 0)
+        goto fail;
+    write_grid(f.stream, loss, acc, G, range, d2 != NULL);
+    if (basin_output_commit(&f) != 0)
+        goto fail;
+    status = BASIN_EXIT_OK;
+    goto done;
+fail:
+    fprintf(err, "basin landscape: %s\n", basin_error_message()[0] ? basin_error_message() : "out of memory");
+done:
+    for (int t = 0; t < THREADS; t++) {
+        basin_problem_destroy(sl.problems[t]);
+        if (t > 0 && sl.nets[t])
+            basin_problem_destroy(&sl.nets[t]->base);
+    }
+    free(origin), free(d1), free(d2), free(loss), free(acc), free(traj), free(steps);
+    basin_spec_clear(&surface);
+    cli_net_close(&net);
+    return status;
+}

@@ -48,6 +48,8 @@ static int reserve_r(basin_model *m)
         ok = (l->rout = zeroed(B * out_size(l))) != NULL;
         if (ok && (l->d.kind == BASIN_LAYER_BATCHNORM || l->d.kind == BASIN_LAYER_LAYERNORM))
             ok = (l->rxhat = zeroed(B * in_size(l))) != NULL;
+        if (ok && l->d.kind == BASIN_LAYER_ACTIVATION) /* σ' then σ'' of each input, for the backward */
+            ok = (l->rxhat = zeroed(2 * B * in_size(l))) != NULL;
         if (ok && l->d.kind == BASIN_LAYER_CONV2D) /* R{cols} (C·k·k, B·P), then R{dy} regrouped (O, B·P) */
             ok = (l->rcols = zeroed((l->in_c * l->d.kernel * l->d.kernel + l->out_c) * B * l->out_h * l->out_w)) != NULL;
     }
@@ -61,29 +63,57 @@ static int reserve_r(basin_model *m)
     return 0;
 }
 
-/* σ'(x) from the input x and output y of an activation. */
-static double slope_of(basin_activation act, double x, double y, double leak)
+/* σ'(x) into s1 and σ''(x) into s2 for n inputs x with outputs y, each activation in a loop of its own
+ * so that the loops vectorize. σ'' is zero for the piecewise-linear ones (their kinks have measure
+ * zero); at a kink σ' is PyTorch's (relu'(0) = 0, leaky_relu'(0) = slope). */
+static void derivatives(basin_activation act, const double *x, const double *y, size_t n, double leak, double *s1,
+                        double *s2)
 {
     switch (act) {
-    case BASIN_ACT_IDENTITY: return 1;
-    case BASIN_ACT_RELU: return x > 0 ? 1 : 0;
-    case BASIN_ACT_LEAKY_RELU: return x > 0 ? 1 : leak;
-    case BASIN_ACT_TANH: return 1 - y * y;
-    case BASIN_ACT_SIGMOID: return y * (1 - y);
-    case BASIN_ACT_GELU: return 0.5 * (1 + erf(x * M_SQRT1_2)) + x * exp(-0.5 * x * x) * (0.5 * M_2_SQRTPI * M_SQRT1_2);
+    case BASIN_ACT_IDENTITY:
+        for (size_t i = 0; i < n; i++)
+            s1[i] = 1, s2[i] = 0;
+        break;
+    case BASIN_ACT_RELU:
+        for (size_t i = 0; i < n; i++)
+            s1[i] = x[i] > 0 ? 1.0 : 0.0, s2[i] = 0;
+        break;
+    case BASIN_ACT_LEAKY_RELU:
+        for (size_t i = 0; i < n; i++)
+            s1[i] = x[i] > 0 ? 1.0 : leak, s2[i] = 0;
+        break;
+    case BASIN_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+            s1[i] = 1 - y[i] * y[i], s2[i] = -2 * y[i] * (1 - y[i] * y[i]);
+        break;
+    case BASIN_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            s1[i] = y[i] * (1 - y[i]), s2[i] = y[i] * (1 - y[i]) * (1 - 2 * y[i]);
+        break;
+    case BASIN_ACT_GELU:
+        for (size_t i = 0; i < n; i++) {
+            double pdf = exp(-0.5 * x[i] * x[i]) * (0.5 * M_2_SQRTPI * M_SQRT1_2);
+            s1[i] = 0.5 * (1 + erf(x[i] * M_SQRT1_2)) + x[i] * pdf;
+            s2[i] = pdf * (2 - x[i] * x[i]);
+        }
+        break;
     }
-    return 0;
 }
 
-/* σ''(x): zero for the piecewise-linear ones (their kinks have measure zero). */
-static double curvature_of(basin_activation act, double x, double y)
+/* Whether the direction has nothing in n values (a layer's block of a unit vector, say): the terms it
+ * feeds are skipped, which makes a dense Hessian's columns cheap. */
+static bool zero_block(const double *v, size_t n)
 {
-    switch (act) {
-    case BASIN_ACT_TANH: return -2 * y * (1 - y * y);
-    case BASIN_ACT_SIGMOID: return y * (1 - y) * (1 - 2 * y);
-    case BASIN_ACT_GELU: return exp(-0.5 * x * x) * (0.5 * M_2_SQRTPI * M_SQRT1_2) * (2 - x * x);
-    default: return 0;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != 0)
+            return false;
+    return true;
+}
+
+/* Whether a layer's parameters are untouched by v. */
+static bool still(const basin_layer *l, const double *v)
+{
+    return zero_block(v + l->weight, l->n_weight) && zero_block(v + l->bias, l->n_bias);
 }
 
 /* ---- forward ---- */
@@ -98,8 +128,9 @@ static void linear_r(basin_layer *l, const double *w, const double *v, size_t B)
     if (l->rin)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, l->rin, (int)I,
                     w + l->weight, (int)I, 1.0, l->rout, (int)O);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, l->in, (int)I, v + l->weight,
-                (int)I, 1.0, l->rout, (int)O);
+    if (!zero_block(v + l->weight, l->n_weight))
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, l->in, (int)I,
+                    v + l->weight, (int)I, 1.0, l->rout, (int)O);
 }
 
 static void conv_r(basin_layer *l, const double *w, const double *v, size_t B)
@@ -167,6 +198,15 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
         basin_layer *l = &m->layers[i];
         size_t n = B * in_size(l);
         l->rin = cur;
+        bool has_params = l->n_weight + l->n_bias > 0;
+        if (has_params && !cur && still(l, v)) { /* a zero tangent stays zero: skip the layer */
+            l->ry = NULL;
+            if (l->d.kind == BASIN_LAYER_CONV2D) /* its backward reads R{cols} */
+                memset(l->rcols, 0, l->in_c * l->d.kernel * l->d.kernel * B * l->out_h * l->out_w * sizeof *l->rcols);
+            if (l->d.kind == BASIN_LAYER_BATCHNORM || l->d.kind == BASIN_LAYER_LAYERNORM)
+                memset(l->rxhat, 0, B * in_size(l) * sizeof *l->rxhat);
+            continue;
+        }
         switch (l->d.kind) {
         case BASIN_LAYER_LINEAR:
             linear_r(l, w, v, B);
@@ -190,10 +230,14 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
         case BASIN_LAYER_FLATTEN:
             break;
         case BASIN_LAYER_ACTIVATION:
-            if (cur && l->d.act != BASIN_ACT_IDENTITY) {
-                for (size_t k = 0; k < n; k++)
-                    l->rout[k] = slope_of(l->d.act, l->in[k], l->y[k], l->d.slope) * cur[k];
-                cur = l->rout;
+            if (l->d.act != BASIN_ACT_IDENTITY) {
+                double *s1 = l->rxhat, *s2 = l->rxhat + n;
+                derivatives(l->d.act, l->in, l->y, n, l->d.slope, s1, s2);
+                if (cur) {
+                    for (size_t k = 0; k < n; k++)
+                        l->rout[k] = s1[k] * cur[k];
+                    cur = l->rout;
+                }
             }
             break;
         case BASIN_LAYER_BATCHNORM:
@@ -234,7 +278,8 @@ static void linear_back_r(basin_layer *l, const double *w, const double *v, size
     if (dx) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, w + l->weight, I, 0.0, dx, I);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, rdy, O, w + l->weight, I, 0.0, rdx, I);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, v + l->weight, I, 1.0, rdx, I);
+        if (!zero_block(v + l->weight, l->n_weight))
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, v + l->weight, I, 1.0, rdx, I);
     }
 }
 
@@ -359,11 +404,13 @@ void basin_model_backward_r(basin_model *m, const double *w, const double *v, co
             break;
         case BASIN_LAYER_ACTIVATION:
             passes = l->d.act == BASIN_ACT_IDENTITY;
-            /* dx = dy·σ';  R{dx} = R{dy}·σ' + dy·σ''·R{x} */
-            for (size_t k = 0; !passes && dx && k < n; k++) {
-                double s1 = slope_of(l->d.act, l->in[k], l->y[k], l->d.slope);
-                dx[k] = d[k] * s1;
-                rdx[k] = rd[k] * s1 + (l->rin ? d[k] * curvature_of(l->d.act, l->in[k], l->y[k]) * l->rin[k] : 0);
+            /* dx = dy·σ';  R{dx} = R{dy}·σ' + dy·σ''·R{x} (σ', σ'' kept by the tangent forward) */
+            if (!passes && dx) {
+                const double *s1 = l->rxhat, *s2 = l->rxhat + n, *rin = l->rin;
+                for (size_t k = 0; k < n; k++) {
+                    dx[k] = d[k] * s1[k];
+                    rdx[k] = rd[k] * s1[k] + (rin ? d[k] * s2[k] * rin[k] : 0);
+                }
             }
             break;
         case BASIN_LAYER_BATCHNORM:

@@ -25,12 +25,13 @@ static int reserve(basin_net_problem *np, size_t B)
         return 0;
     const basin_dataset *d = np->data;
     size_t outs = np->net.model->out_features;
-    free(np->x), free(np->target), free(np->label), free(np->tmp);
+    free(np->x), free(np->target), free(np->label), free(np->tmp), free(np->dout);
     np->x = malloc(B * d->n_features * sizeof *np->x);
+    np->dout = malloc(B * outs * sizeof *np->dout);
     np->target = malloc(B * outs * sizeof *np->target);
     np->label = malloc(B * sizeof *np->label);
     np->tmp = malloc((d->n_features + 1) * sizeof *np->tmp);
-    np->capacity = np->x && np->target && np->label && np->tmp ? B : 0;
+    np->capacity = np->x && np->target && np->label && np->tmp && np->dout ? B : 0;
     if (!np->capacity || basin_model_reserve(np->net.model, B) != 0) {
         basin_error_set("out of memory for batches of %zu examples", B);
         return -1;
@@ -137,60 +138,68 @@ static void loss_tangent(const basin_net_problem *np, const double *out, const d
     }
 }
 
-/* H·v by the R-operator: a forward pass, its tangent, and one backward pass carrying both. Running
- * statistics stay put; dropout draws one mask for the product. (The L1 term adds nothing: |w| has no
- * curvature away from 0.) */
-static void net_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+/* The forward pass an H·v needs (running statistics stay put; dropout draws its masks), leaving the loss
+ * gradient on the outputs in np->dout. Returns the batch size, or 0 with a message. */
+static size_t hvp_prepare(basin_net_problem *np, const double *w, basin_batch batch)
 {
-    basin_net_problem *np = (basin_net_problem *)p;
     basin_model *m = np->net.model;
     const basin_split *s = &np->data->train;
     size_t B = batch.idx ? batch.m : s->n;
-    for (size_t i = 0; i < p->dim; i++)
-        hv[i] = NAN;
     if (reserve(np, B) != 0)
-        return;
+        return 0;
     const double *x = gather(np, s, batch.idx, B);
     basin_forward_opts opts = {np->mode, false, np->rng, np->no_dropout};
     const double *out = basin_model_forward(m, w, x, B, opts);
     if (!out)
-        return;
-    double *dout = m->grad[0];
-    batch_loss(np, out, B, dout);
+        return 0;
+    np->out = out;
+    batch_loss(np, out, B, np->dout);
+    return B;
+}
+
+/* H·v after hvp_prepare: the tangent forward along v, then one backward pass carrying the gradient and
+ * its tangent. (The L1 term adds nothing: |w| has no curvature away from 0.) */
+static void hvp_apply(basin_net_problem *np, const double *w, size_t B, const double *v, double *hv)
+{
+    basin_model *m = np->net.model;
     const double *rout = basin_model_forward_r(m, w, v);
     if (!rout)
         return;
     double *rdout = m->rgrad[0];
-    loss_tangent(np, out, rout, B, rdout);
-    memset(hv, 0, p->dim * sizeof *hv);
-    basin_model_backward_r(m, w, v, dout, rdout, NULL, hv);
+    loss_tangent(np, np->out, rout, B, rdout);
+    memset(hv, 0, np->base.dim * sizeof *hv);
+    basin_model_backward_r(m, w, v, np->dout, rdout, NULL, hv);
 }
 
-/* The dense Hessian, column by column from exact products with unit vectors, then symmetrized. */
+static void net_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+{
+    basin_net_problem *np = (basin_net_problem *)p;
+    for (size_t i = 0; i < p->dim; i++)
+        hv[i] = NAN;
+    size_t B = hvp_prepare(np, w, batch);
+    if (B)
+        hvp_apply(np, w, B, v, hv);
+}
+
+/* The dense Hessian, column by column from exact products with unit vectors sharing one forward pass
+ * (and so one set of dropout masks), then symmetrized. */
 static void net_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
 {
     basin_net_problem *np = (basin_net_problem *)p;
-    size_t n = p->dim;
+    size_t n = p->dim, B = hvp_prepare(np, w, batch);
     double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
-    gsl_rng *saved = gsl_rng_clone(np->rng);
-    if (!e || !col || !saved) {
-        for (size_t i = 0; i < n * n; i++)
-            h[i] = NAN;
-    } else {
-        for (size_t j = 0; j < n; j++) {
-            e[j] = 1;
-            gsl_rng_memcpy(np->rng, saved); /* every column sees the same dropout masks */
-            net_hvp(p, w, batch, e, col);
-            e[j] = 0;
-            for (size_t i = 0; i < n; i++)
-                h[i * n + j] = col[i];
-        }
+    for (size_t i = 0; i < n * n; i++)
+        h[i] = NAN;
+    for (size_t j = 0; B && e && col && j < n; j++) {
+        e[j] = 1;
+        hvp_apply(np, w, B, e, col);
+        e[j] = 0;
         for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < i; j++)
-                h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
+            h[i * n + j] = col[i];
     }
-    if (saved)
-        gsl_rng_free(saved);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
     free(e), free(col);
 }
 
@@ -200,7 +209,7 @@ static void net_destroy(basin_problem *p)
     basin_model_destroy(np->net.model);
     if (np->rng)
         gsl_rng_free(np->rng);
-    free(np->x), free(np->target), free(np->label), free(np->tmp);
+    free(np->x), free(np->target), free(np->label), free(np->tmp), free(np->dout);
     free(np);
 }
 

@@ -21,6 +21,8 @@ typedef struct basin_net_problem {
     const basin_params *augment_params;
     gsl_rng *rng;                /* owned: dropout masks and augmentation */
     double *x, *target, *tmp;    /* the gathered batch */
+    double *dout;                /* the loss gradient on the outputs (Hessian-vector products) */
+    const double *out;           /* the outputs of the last forward pass */
     int *label;
     size_t capacity;
 } basin_net_problem;

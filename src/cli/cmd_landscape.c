@@ -129,10 +129,12 @@ static int parse_range(const char *text, double range[2], FILE *err)
 typedef struct slice {
     basin_problem *problems[THREADS]; /* surfaces: owned */
     basin_net_problem *nets[THREADS]; /* nets: [0] belongs to cli_net, the rest owned */
+    basin_net_plane planes[THREADS];  /* nets: one plane per thread */
 } slice;
 
-static int eval_surface(void *ctx, const double *w, double *loss, double *accuracy)
+static int eval_surface(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
 {
+    (void)a, (void)b;
     *loss = basin_problem_eval(ctx, w, NULL);
     *accuracy = NAN;
     return 0;
@@ -142,6 +144,11 @@ static int eval_net(void *ctx, const double *w, double *loss, double *accuracy)
 {
     basin_net_problem *np = ctx;
     return basin_net_evaluate(np, w, &np->data->train, loss, accuracy, NULL);
+}
+
+static int eval_plane(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
+{
+    return basin_net_plane_eval(ctx, w, a, b, loss, accuracy);
 }
 
 /* The weights saved in every step_* folder of dir, in order, as rows of a new T × n array. */
@@ -354,7 +361,7 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
             memcpy(replica.model->state, net.np->net.model->state, replica.model->n_state * sizeof(double));
         }
         for (int t = 0; t < THREADS; t++)
-            sl.nets[t]->mode = BASIN_MODE_EVAL, ctx[t] = sl.nets[t];
+            sl.nets[t]->mode = BASIN_MODE_EVAL;
         p = &net.np->base, m = net.np->net.model, n = p->dim;
         if (!(origin = malloc(n * sizeof *origin)))
             goto fail;
@@ -380,11 +387,16 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
             goto fail;
     }
     status = BASIN_EXIT_FAILURE;
-    if (basin_landscape_grid(m ? eval_net : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss, acc,
+    for (int t = 0; m && t < THREADS; t++) {
+        if (basin_net_plane_init(&sl.planes[t], sl.nets[t], origin, d1, d2) != 0)
+            goto fail;
+        ctx[t] = &sl.planes[t];
+    }
+    if (basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss, acc,
                              NULL) != 0)
         goto fail;
     if (o.trajectory_csv && traj &&
-        write_trajectory(o.trajectory_csv, ctx[0], origin, d1, d2, n, traj, T, steps, out) != 0)
+        write_trajectory(o.trajectory_csv, sl.nets[0], origin, d1, d2, n, traj, T, steps, out) != 0)
         goto fail;
     basin_output_file f;
     if (basin_output_open(&f, o.csv ? o.csv : "-", out) != 0)
@@ -399,6 +411,7 @@ fail:
 done:
     for (int t = 0; t < THREADS; t++) {
         basin_problem_destroy(sl.problems[t]);
+        basin_net_plane_free(&sl.planes[t]);
         if (t > 0 && sl.nets[t])
             basin_problem_destroy(&sl.nets[t]->base);
     }

@@ -80,8 +80,9 @@ static void test_pca_and_projection(void **state)
     assert_close(b, -1.3, 1e-12);
 }
 
-static int quadratic_loss(void *ctx, const double *w, double *loss, double *accuracy)
+static int quadratic_loss(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
 {
+    (void)a, (void)b;
     *loss = basin_problem_eval((const basin_problem *)ctx, w, NULL);
     *accuracy = NAN;
     return 0;
@@ -129,6 +130,40 @@ static void test_quadratic_slice(void **state)
     basin_problem_destroy(q);
 }
 
+/* A network's plane evaluator (first layer precomputed) gives the loss and accuracy of a plain evaluation
+ * at the same weights. */
+static void test_net_plane(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("digits", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=32/16,norm=batch", d, 0);
+    size_t n = np->base.dim;
+    double *w = malloc(n * sizeof *w), *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2),
+           *x = malloc(n * sizeof *x);
+    support_init("default", np->net.model, w, 1);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t i = 0; i < n; i++)
+        d1[i] = gsl_ran_gaussian(rng, 0.1), d2[i] = gsl_ran_gaussian(rng, 0.1);
+    basin_net_plane plane;
+    assert_int_equal(basin_net_plane_init(&plane, np, w, d1, d2), 0);
+    assert_true(plane.affine_first);
+    double coords[3][2] = {{0, 0}, {0.7, -0.3}, {-1, 1}};
+    for (int k = 0; k < 3; k++) {
+        double a = coords[k][0], b = coords[k][1], l1, a1, l2, a2;
+        for (size_t i = 0; i < n; i++)
+            x[i] = w[i] + a * d1[i] + b * d2[i];
+        assert_int_equal(basin_net_plane_eval(&plane, x, a, b, &l1, &a1), 0);
+        assert_int_equal(basin_net_evaluate(np, x, &d->train, &l2, &a2, NULL), 0);
+        assert_close(l1, l2, 1e-12 * l2);
+        assert_close(a1, a2, 0);
+    }
+    basin_net_plane_free(&plane);
+    gsl_rng_free(rng);
+    free(w), free(d1), free(d2), free(x);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+}
+
 /* The coarse-to-fine order visits every point once, the 8-stride ones first. */
 static void test_order(void **state)
 {
@@ -150,7 +185,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_filter_normalization), cmocka_unit_test(test_pca_and_projection),
-        cmocka_unit_test(test_quadratic_slice), cmocka_unit_test(test_order),
+        cmocka_unit_test(test_quadratic_slice), cmocka_unit_test(test_order), cmocka_unit_test(test_net_plane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

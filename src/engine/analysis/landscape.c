@@ -169,7 +169,7 @@ static void *work(void *arg)
         double a = coordinate(j, i % j->grid), b = j->d2 ? coordinate(j, i / j->grid) : 0;
         for (size_t k = 0; k < j->n; k++)
             w[k] = j->origin[k] + a * j->d1[k] + (j->d2 ? b * j->d2[k] : 0);
-        if (j->eval(wk->ctx, w, &j->loss[i], &j->accuracy[i]) != 0) {
+        if (j->eval(wk->ctx, w, a, b, &j->loss[i], &j->accuracy[i]) != 0) {
             pthread_mutex_lock(&j->lock);
             if (!atomic_exchange(&j->failed, 1))
                 snprintf(j->message, sizeof j->message, "%s", basin_error_message());
@@ -182,6 +182,12 @@ static void *work(void *arg)
     free(w);
     return NULL;
 }
+
+/* OpenBLAS's own thread control: with our threads each evaluating points, its pool would only add
+ * contention (measured: 4.5 s instead of 2.5 s for a 51×51 landscape of a 17k-parameter MLP on 1,797
+ * examples), so it runs single-threaded for the grid and gets its setting back afterwards. */
+extern void openblas_set_num_threads(int threads);
+extern int openblas_get_num_threads(void);
 
 int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_threads, const double *origin,
                          const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
@@ -203,6 +209,9 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
     atomic_init(&job.next, 0);
     atomic_init(&job.failed, 0);
     pthread_mutex_init(&job.lock, NULL);
+    int blas_threads = openblas_get_num_threads();
+    if (n_threads > 1)
+        openblas_set_num_threads(1);
     size_t started = 0;
     for (size_t t = 0; t < n_threads; t++) {
         workers[t] = (worker){&job, ctx[t]};
@@ -212,6 +221,8 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
     work(&workers[0]); /* the calling thread is the first worker */
     for (size_t t = 1; t < started; t++)
         pthread_join(threads[t], NULL);
+    if (n_threads > 1)
+        openblas_set_num_threads(blas_threads);
     pthread_mutex_destroy(&job.lock);
     free(order), free(threads), free(workers);
     if (atomic_load(&job.failed)) {

@@ -24,10 +24,11 @@ int basin_trajectory_pca(const double *traj, size_t T, size_t n, double *d1, dou
 void basin_project(const double *origin, const double *d1, const double *d2, size_t n, const double *x, double *a,
                    double *b);
 
-/* Evaluates the loss (and accuracy, NAN where it has none) at parameters w; ctx is one thread's own (a
+/* Evaluates the loss (and accuracy, NAN where it has none) at parameters w = origin + a·d1 + b·d2 (the
+ * coordinates come too, for evaluators that exploit the plane); ctx is one thread's own (a
  * problem's evaluation uses scratch of its own, so each thread needs its own problem). Returns 0, or -1
  * with a message. */
-typedef int (*basin_landscape_eval)(void *ctx, const double *w, double *loss, double *accuracy);
+typedef int (*basin_landscape_eval)(void *ctx, const double *w, double a, double b, double *loss, double *accuracy);
 
 /* The order in which a grid × grid (or grid for 1-D) set of points is computed: every 8th point of
  * every 8th row first, then every 4th, 2nd, and the rest; into order (room for the count). */

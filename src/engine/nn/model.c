@@ -300,6 +300,12 @@ int basin_model_reserve(basin_model *m, size_t B)
 const double *basin_model_forward(basin_model *m, const double *w, const double *x, size_t B,
                                   basin_forward_opts opts)
 {
+    return basin_model_forward_from(m, w, 0, x, B, opts);
+}
+
+const double *basin_model_forward_from(basin_model *m, const double *w, size_t first, const double *x, size_t B,
+                                       basin_forward_opts opts)
+{
     if (basin_model_reserve(m, B) != 0)
         return NULL;
     bool train = opts.mode == BASIN_MODE_TRAIN;
@@ -307,7 +313,7 @@ const double *basin_model_forward(basin_model *m, const double *w, const double 
     m->mode = opts.mode;
     m->dropout = train && !opts.no_dropout;
     const double *cur = x;
-    for (size_t i = 0; i < m->n_layers; i++) {
+    for (size_t i = first; i < m->n_layers; i++) {
         basin_layer *l = &m->layers[i];
         size_t n = B * in_features(l), S = l->in_h * l->in_w;
         l->in = cur;

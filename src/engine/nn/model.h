@@ -110,6 +110,11 @@ typedef struct basin_forward_opts {
 const double *basin_model_forward(basin_model *m, const double *w, const double *x, size_t B,
                                   basin_forward_opts opts);
 
+/* The same from layer `first` on, x being that layer's input (B × its input features); layers before it
+ * keep what they held (a backward pass then reaches only down to `first`). */
+const double *basin_model_forward_from(basin_model *m, const double *w, size_t first, const double *x, size_t B,
+                                       basin_forward_opts opts);
+
 /* Called by backward with the gradient on each layer's output, last layer first. */
 typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, size_t n);
 

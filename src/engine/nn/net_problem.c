@@ -351,3 +351,65 @@ done:
     free(idx), free(g);
     return rc;
 }
+
+/* out (n × O) = x (n × I) · Wᵀ + b for the first layer's block of a parameter vector. */
+static void first_layer(const basin_layer *l, const double *params, const double *x, size_t n, double *out)
+{
+    linear_forward(out, x, params + l->weight, params + l->bias, n, l->in_c, l->out_c);
+}
+
+int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const double *origin, const double *d1,
+                         const double *d2)
+{
+    *plane = (basin_net_plane){.np = np};
+    const basin_model *m = np->net.model;
+    const basin_split *s = &np->data->train;
+    size_t f = 0;
+    while (f < m->n_layers && m->layers[f].d.kind == BASIN_LAYER_FLATTEN) /* flattening moves nothing */
+        f++;
+    plane->affine_first = f < m->n_layers && m->layers[f].d.kind == BASIN_LAYER_LINEAR;
+    plane->first = f;
+    if (!plane->affine_first)
+        return 0;
+    size_t size = s->n * m->layers[f].out_c;
+    plane->p0 = malloc(size * sizeof(double)), plane->p1 = malloc(size * sizeof(double));
+    plane->p2 = malloc(size * sizeof(double)), plane->z = malloc(size * sizeof(double));
+    if (!plane->p0 || !plane->p1 || !plane->p2 || !plane->z) {
+        basin_net_plane_free(plane);
+        basin_error_set("out of memory for a plane over %zu examples", s->n);
+        return -1;
+    }
+    first_layer(&m->layers[f], origin, s->x, s->n, plane->p0);
+    first_layer(&m->layers[f], d1, s->x, s->n, plane->p1);
+    if (d2)
+        first_layer(&m->layers[f], d2, s->x, s->n, plane->p2);
+    else
+        memset(plane->p2, 0, size * sizeof(double));
+    return 0;
+}
+
+int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy)
+{
+    basin_net_problem *np = plane->np;
+    const basin_split *s = &np->data->train;
+    if (!plane->affine_first)
+        return basin_net_evaluate(np, w, s, loss, accuracy, NULL);
+    basin_model *m = np->net.model;
+    size_t size = s->n * m->layers[plane->first].out_c;
+    for (size_t i = 0; i < size; i++)
+        plane->z[i] = plane->p0[i] + a * plane->p1[i] + b * plane->p2[i];
+    if (reserve(np, s->n) != 0)
+        return -1;
+    const double *out = basin_model_forward_from(m, w, plane->first + 1, plane->z, s->n,
+                                                 (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+    if (!out)
+        return -1;
+    *loss = basin_net_outputs_loss(np, out, s, accuracy);
+    return 0;
+}
+
+void basin_net_plane_free(basin_net_plane *plane)
+{
+    free(plane->p0), free(plane->p1), free(plane->p2), free(plane->z);
+    *plane = (basin_net_plane){0};
+}

@@ -48,6 +48,27 @@ double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs
  * (BatchNorm on one example, a non-finite loss, no memory). */
 int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, double *act_var, double *grad_var);
 
+/* A plane origin + a·d1 + b·d2 through a network's weights, evaluated fast over the training split in eval
+ * mode: when the first layer (after any Flatten) is Linear its outputs are affine in (a, b), so X·W0ᵀ, X·D1ᵀ and X·D2ᵀ (with
+ * their biases) are computed once and each point starts from their combination (Li et al.'s code
+ * recomputes them at every point). */
+typedef struct basin_net_plane {
+    basin_net_problem *np;   /* not owned; one plane per thread */
+    bool affine_first;       /* the first layer that moves values is Linear */
+    size_t first;            /* its index (after any Flatten) */
+    double *p0, *p1, *p2, *z; /* n × outputs of the first layer each */
+} basin_net_plane;
+
+/* Prepares plane for np (d2 may be NULL: a line). Returns 0, or -1 with a message. */
+int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const double *origin, const double *d1,
+                         const double *d2);
+
+/* Loss and accuracy at w = origin + a·d1 + b·d2. Returns 0, or -1 with a message. */
+int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy);
+
+/* Frees what plane holds. */
+void basin_net_plane_free(basin_net_plane *plane);
+
 /* True when net has a BatchNorm over flat features, which cannot train on a batch of one example. */
 bool basin_net_has_flat_batchnorm(const basin_net *net);
 

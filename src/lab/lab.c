@@ -291,16 +291,16 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
 
 /* ---- building ---- */
 
-static const char *const view_names[BASIN_VIEW_COUNT] = {"contour", "surface", "loss", "lr",
-                                                         "accuracy", "boundary", "layers"};
-static const char *const later_views[] = {"spectrum", "sharpness"};
+static const char *const view_names[BASIN_VIEW_COUNT] = {"contour",  "surface",   "loss",     "lr",       "accuracy",
+                                                         "boundary", "layers",    "sharpness", "spectrum", "landscape"};
 static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
                                        "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
 static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
-static const char *const training_lab_keys[] = {"title", "data", "model", "init", "opt", "schedule", "epochs",
-                                                "batch", "seed", "views", NULL};
-static const char *const training_run_keys[] = {"opt", "model", "init", "schedule", "batch", "seed", "color",
-                                                "l1", "early_stop", "swa", NULL};
+static const char *const training_lab_keys[] = {"title", "data",  "model", "init",  "opt", "schedule",
+                                                "epochs", "batch", "seed", "views", "track_sharpness", NULL};
+static const char *const training_run_keys[] = {"opt",   "model", "init",       "schedule", "batch",
+                                                "seed",  "color", "l1",         "early_stop", "swa",
+                                                "track_sharpness", NULL};
 #define COLORMAPS "auto|viridis|magma|cividis|diverging"
 
 static const struct {
@@ -441,7 +441,8 @@ static int read_color(const basin_lab_entry *it, double rgb[3])
 /* The views a lab may show, for messages. */
 static const char *valid_views(const basin_lab *lab)
 {
-    return lab->dataset ? "loss, accuracy, boundary, layers" : "contour, surface, loss, lr";
+    return lab->dataset ? "loss, accuracy, boundary, layers, sharpness, spectrum, landscape"
+                        : "contour, surface, loss, lr";
 }
 
 /* Whether view suits lab, or -1 with a message. */
@@ -449,7 +450,8 @@ static int check_view(const basin_lab_entry *it, const basin_lab *lab, basin_vie
 {
     bool training = lab->dataset != NULL;
     bool surface_only = view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE || view == BASIN_VIEW_LR;
-    bool training_only = view == BASIN_VIEW_ACCURACY || view == BASIN_VIEW_BOUNDARY || view == BASIN_VIEW_LAYERS;
+    bool training_only = view == BASIN_VIEW_ACCURACY || view == BASIN_VIEW_BOUNDARY || view == BASIN_VIEW_LAYERS ||
+                         view == BASIN_VIEW_SHARPNESS || view == BASIN_VIEW_SPECTRUM || view == BASIN_VIEW_LANDSCAPE;
     if ((training && surface_only) || (!training && training_only))
         return fail(it->origin, "view '%s' is not for a %s lab (views: %s)", word, training ? "training" : "surface",
                     valid_views(lab));
@@ -469,12 +471,8 @@ static int read_views(const basin_lab_entry *it, basin_lab *lab)
     lab->n_views = 0;
     for (char *word = strtok(copy, ", \t"); word; word = strtok(NULL, ", \t")) {
         int view = basin_view_find(word);
-        if (view < 0) {
-            for (size_t i = 0; i < sizeof later_views / sizeof *later_views; i++)
-                if (strcmp(later_views[i], word) == 0)
-                    return fail(it->origin, "view '%s' is not implemented yet (views: %s)", word, valid_views(lab));
+        if (view < 0)
             return fail(it->origin, "unknown view '%s' (views: %s)", word, valid_views(lab));
-        }
         for (size_t i = 0; i < lab->n_views; i++)
             if (lab->views[i] == (basin_view)view)
                 return fail(it->origin, "view '%s' is listed twice", word);
@@ -718,6 +716,9 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     if (read_count(e, label, "swa", 0, 1e9, 0, &x) != 0)
         return -1;
     r->swa = (long)x;
+    if (read_count(e, label, "track_sharpness", 0, 1e9, 0, &x) != 0)
+        return -1;
+    r->track_sharpness = (long)x;
     if ((it = run_key(e, label, "l1"))) {
         if (read_number(it, 0, 1e9, false, &r->l1) != 0)
             return -1;
@@ -750,14 +751,22 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     gsl_rng_set(rng, basin_train_seed(r->seed, BASIN_STREAM_INIT));
     basin_train_config cfg = {.epochs = lab->steps, .steps = -1, .batch = r->batch,
                               .seed = basin_train_seed(r->seed, BASIN_STREAM_SHUFFLE), .early_stop = r->early_stop,
-                              .swa_start = r->swa};
+                              .swa_start = r->swa, .track_sharpness = r->track_sharpness,
+                              .momentum = strcmp(r->opt.entry->name, "sgd") == 0
+                                              ? basin_params_real(&r->opt.params, "momentum")
+                                              : 0};
+    basin_training_wants wants = {0};
+    for (size_t v = 0; v < lab->n_views; v++) {
+        wants.spectrum = wants.spectrum || lab->views[v] == BASIN_VIEW_SPECTRUM;
+        wants.landscape = wants.landscape || lab->views[v] == BASIN_VIEW_LANDSCAPE;
+    }
     if (basin_init_apply(r->init.entry, &r->init.params, np->net.model, w, rng) != 0 ||
         basin_train_check(np, &cfg) != 0) {
         basin_problem_destroy(&np->base);
         fail(r->origin, "%s", basin_error_message());
         goto done;
     }
-    r->training = basin_training_run(np, w, opt, sched, &cfg);
+    r->training = basin_training_run(np, w, opt, sched, &cfg, wants);
     rc = r->training ? 0 : fail(r->origin, "%s", basin_error_message());
 done:
     basin_schedule_destroy(sched);

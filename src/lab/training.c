@@ -1,6 +1,8 @@
 /* training.c: training with a recorder on the trainer's log. */
 #include "training.h"
 
+#include "engine/analysis/curvature.h"
+#include "engine/analysis/landscape.h"
 #include "engine/error.h"
 
 #include <math.h>
@@ -17,6 +19,9 @@ void basin_training_free(basin_training *t)
     basin_problem_destroy(t->np ? &t->np->base : NULL);
     free(t->epoch), free(t->train_loss), free(t->test_loss), free(t->test_acc);
     free(t->w), free(t->state), free(t->act_var), free(t->grad_var);
+    free(t->sharp_epoch), free(t->sharp_lambda), free(t->sharp_limit);
+    free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
+    free(t->land_loss), free(t->traj_a), free(t->traj_b);
     free(t);
 }
 
@@ -28,14 +33,58 @@ static bool grow(double **p, size_t n)
     return q != NULL;
 }
 
+typedef struct recorder {
+    basin_training *t;
+    basin_training_wants wants;
+} recorder;
+
+/* The quadrature of frame k's Hessian (training mode, statistics untouched, dropout off). */
+static void record_spectrum(basin_training *t, size_t k, const double *w)
+{
+    basin_net_problem *np = t->np;
+    bool update = np->update_stats, no_dropout = np->no_dropout;
+    np->update_stats = false, np->no_dropout = true;
+    size_t count = 0;
+    if (basin_slq_nodes(&np->base, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7,
+                        t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
+                        &count) != 0)
+        count = 0;
+    t->spec_count[k] = count;
+    np->update_stats = update, np->no_dropout = no_dropout;
+}
+
+static int record_sharpness(basin_training *t, const basin_train_row *row)
+{
+    if (t->n_sharp == t->cap_sharp) {
+        size_t cap = t->cap_sharp ? 2 * t->cap_sharp : 64;
+        if (!grow(&t->sharp_epoch, cap) || !grow(&t->sharp_lambda, cap) || !grow(&t->sharp_limit, cap)) {
+            basin_error_set("out of memory recording the training");
+            return -1;
+        }
+        t->cap_sharp = cap;
+    }
+    t->sharp_epoch[t->n_sharp] = row->epoch;
+    t->sharp_lambda[t->n_sharp] = row->lambda_max;
+    t->sharp_limit[t->n_sharp] = row->stability;
+    t->n_sharp++;
+    return 0;
+}
+
 static int record(void *ctx, const basin_train_row *row)
 {
-    basin_training *t = ctx;
+    recorder *rec = ctx;
+    basin_training *t = rec->t;
+    if (!isnan(row->lambda_max) && record_sharpness(t, row) != 0)
+        return -1;
     if (isnan(row->test_loss))
         return 0;
     if (t->len == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 64;
-        if (!grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
+        bool spectrum_ok = !rec->wants.spectrum ||
+                           (grow(&t->spec_nodes, cap * BASIN_SPECTRUM_NODES) &&
+                            grow(&t->spec_weights, cap * BASIN_SPECTRUM_NODES) &&
+                            (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
+        if (!spectrum_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
             !grow(&t->test_acc, cap) || !grow(&t->w, cap * t->dim) || !grow(&t->state, cap * t->n_state) ||
             !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
             basin_error_set("out of memory recording the training");
@@ -52,12 +101,62 @@ static int record(void *ctx, const basin_train_row *row)
                                   t->grad_var + k * t->n_layers) != 0)
         for (size_t i = 0; i < t->n_layers; i++)
             t->act_var[k * t->n_layers + i] = t->grad_var[k * t->n_layers + i] = NAN;
+    if (rec->wants.spectrum)
+        record_spectrum(t, k, row->w);
     t->len++;
     return 0;
 }
 
+static int plane_eval(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
+{
+    return basin_net_plane_eval(ctx, w, a, b, loss, accuracy);
+}
+
+/* The loss over the plane of the frames' two principal components through the final weights, square
+ * and wide enough for every frame's projection. Returns 0, or -1 with a message. */
+static int record_landscape(basin_training *t)
+{
+    size_t n = t->dim, T = t->len, G = BASIN_LANDSCAPE_GRID;
+    if (T < 3)
+        return 0; /* too few frames for a plane */
+    const double *origin = t->w + (T - 1) * n;
+    double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), *acc = malloc(G * G * sizeof *acc);
+    t->land_loss = malloc(G * G * sizeof *t->land_loss);
+    t->traj_a = malloc(T * sizeof *t->traj_a), t->traj_b = malloc(T * sizeof *t->traj_b);
+    int rc = -1;
+    basin_net_plane plane = {0};
+    if (!d1 || !d2 || !acc || !t->land_loss || !t->traj_a || !t->traj_b) {
+        basin_error_set("out of memory for the landscape");
+        goto done;
+    }
+    if (basin_trajectory_pca(t->w, T, n, d1, d2, t->land_ratio) != 0)
+        goto done;
+    double reach = 0;
+    for (size_t k = 0; k < T; k++) {
+        basin_project(origin, d1, d2, n, t->w + k * n, &t->traj_a[k], &t->traj_b[k]);
+        reach = fmax(reach, fmax(fabs(t->traj_a[k]), fabs(t->traj_b[k])));
+    }
+    t->land_range = reach > 0 ? 1.25 * reach : 1;
+    basin_mode mode = t->np->mode;
+    t->np->mode = BASIN_MODE_EVAL;
+    memcpy(t->np->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
+    void *ctx[1] = {&plane};
+    double range[2] = {-t->land_range, t->land_range};
+    if (basin_net_plane_init(&plane, t->np, origin, d1, d2) == 0 &&
+        basin_landscape_grid(plane_eval, ctx, 1, origin, d1, d2, n, G, range, t->land_loss, acc, NULL) == 0) {
+        t->land_grid = G;
+        rc = 0;
+    }
+    t->np->mode = mode;
+done:
+    basin_net_plane_free(&plane);
+    free(d1), free(d2), free(acc);
+    return rc;
+}
+
 basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
-                                   const basin_schedule *sched, const basin_train_config *cfg)
+                                   const basin_schedule *sched, const basin_train_config *cfg,
+                                   basin_training_wants wants)
 {
     basin_training *t = calloc(1, sizeof *t);
     double *w = malloc((np->base.dim + 1) * sizeof *w);
@@ -72,8 +171,11 @@ basin_training *basin_training_run(basin_net_problem *np, const double *w0, basi
     t->n_state = np->net.model->n_state;
     t->n_layers = np->net.model->n_layers;
     memcpy(w, w0, t->dim * sizeof *w);
-    int rc = basin_train(np, w, opt, sched, cfg, record, t, &t->result);
+    recorder rec = {t, wants};
+    int rc = basin_train(np, w, opt, sched, cfg, record, &rec, &t->result);
     free(w);
+    if (rc == 0 && wants.landscape && !t->result.diverged)
+        rc = record_landscape(t);
     if (rc != 0) {
         basin_training_free(t);
         return NULL;

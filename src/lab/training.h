@@ -1,6 +1,8 @@
 /* training.h: what a training lab's run keeps for its views: every evaluation (once per epoch) with the
  * losses, the accuracy, a snapshot of the weights and running statistics, and the per-layer variances of
- * activations and gradients, so the window can replay training and figures can draw any moment of it. */
+ * activations and gradients, so the window can replay training and figures can draw any moment of it;
+ * on request λmax against 2/η, the Hessian's spectral density per frame, and the landscape around the
+ * final weights in the plane of the trajectory's principal components. */
 #ifndef BASIN_TRAINING_H
 #define BASIN_TRAINING_H
 
@@ -17,12 +19,35 @@ typedef struct basin_training {
     double *w, *state;           /* len × dim, len × n_state */
     double *act_var, *grad_var;  /* len × n_layers */
     basin_train_result result;
+    /* with track_sharpness: λmax beside 2/η (or 2(1+β)/η) at the tracked steps */
+    size_t n_sharp, cap_sharp;
+    double *sharp_epoch, *sharp_lambda, *sharp_limit;
+    /* with want_spectrum: stochastic Lanczos quadrature per frame, BASIN_SPECTRUM_NODES values each */
+    double *spec_nodes, *spec_weights;
+    size_t *spec_count;
+    /* with want_landscape: the loss over a PCA plane of the frames through the final weights */
+    size_t land_grid;
+    double land_range;         /* a and b run over ±land_range */
+    double *land_loss;         /* land_grid², row-major (b outer) */
+    double *traj_a, *traj_b;   /* every frame's least-squares coordinates in the plane */
+    double land_ratio[2];      /* variance the two directions explain */
 } basin_training;
+
+#define BASIN_SPECTRUM_RUNS 2
+#define BASIN_SPECTRUM_STEPS 20
+#define BASIN_SPECTRUM_NODES (BASIN_SPECTRUM_RUNS * BASIN_SPECTRUM_STEPS)
+#define BASIN_LANDSCAPE_GRID 31
+
+/* What to record beyond the losses. */
+typedef struct basin_training_wants {
+    bool spectrum, landscape;
+} basin_training_wants;
 
 /* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
  * recording each evaluation. Returns the record (owned by the caller) or NULL with a message. */
 basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
-                                   const basin_schedule *sched, const basin_train_config *cfg);
+                                   const basin_schedule *sched, const basin_train_config *cfg,
+                                   basin_training_wants wants);
 
 /* Frees t; NULL is a no-op. */
 void basin_training_free(basin_training *t);

@@ -50,7 +50,7 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     if (l.n == 0)
         return l;
     bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR || l.views[0] == BASIN_VIEW_SURFACE ||
-                         l.views[0] == BASIN_VIEW_BOUNDARY;
+                         l.views[0] == BASIN_VIEW_BOUNDARY || l.views[0] == BASIN_VIEW_LANDSCAPE;
     if (contour_first && l.n > 1) {
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
@@ -210,9 +210,12 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
         }
         if (lab->dataset) {
             basin_view v = l.views[i];
-            int rc = v == BASIN_VIEW_BOUNDARY ? basin_training_boundaries(cr, l.panel[i], lab, &theme, shown)
-                     : v == BASIN_VIEW_LAYERS ? basin_training_layers(cr, l.panel[i], lab, &theme, shown)
-                                              : basin_training_curves(cr, l.panel[i], lab, &theme, v, shown);
+            int rc = v == BASIN_VIEW_BOUNDARY    ? basin_training_boundaries(cr, l.panel[i], lab, &theme, shown)
+                     : v == BASIN_VIEW_LAYERS    ? basin_training_layers(cr, l.panel[i], lab, &theme, shown)
+                     : v == BASIN_VIEW_SHARPNESS ? basin_training_sharpness(cr, l.panel[i], lab, &theme, shown)
+                     : v == BASIN_VIEW_SPECTRUM  ? basin_training_spectrum(cr, l.panel[i], lab, &theme, shown)
+                     : v == BASIN_VIEW_LANDSCAPE ? basin_training_landscapes(cr, l.panel[i], lab, &theme, shown)
+                                                 : basin_training_curves(cr, l.panel[i], lab, &theme, v, shown);
             if (rc != 0)
                 return -1;
             continue;

@@ -6,6 +6,7 @@
 #include "chart.h"
 #include "colormap.h"
 
+#include "engine/analysis/curvature.h"
 #include "engine/error.h"
 
 #include <math.h>
@@ -264,5 +265,164 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     basin_chart_lines(cr, right, theme, grad, n, true, "Var[∂L/∂a] ÷ last layer's", "hidden layer",
                       NULL);
     free(act), free(grad), free(buffers);
+    return 0;
+}
+
+int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    if (!series) {
+        basin_error_set("out of memory drawing sharpness");
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_training *t = lab->runs[i].training;
+        if (!t || t->n_sharp == 0 || t->len == 0)
+            continue;
+        double until = t->epoch[basin_training_frame(t, shown)];
+        size_t count = 0;
+        while (count < t->n_sharp && t->sharp_epoch[count] <= until + 1e-9)
+            count++;
+        basin_series s = {.x = t->sharp_epoch, .y = t->sharp_lambda, .n = count};
+        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        series[n++] = s;
+        s.y = t->sharp_limit, s.dashed = true;
+        series[n++] = s;
+    }
+    basin_chart_lines(cr, r, theme, series, n, false, "λmax (solid) against 2/η (dashed)", "epoch", NULL);
+    free(series);
+    return 0;
+}
+
+int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    enum { POINTS = 300 };
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_training *t = lab->runs[i].training;
+        if (!t || !t->spec_count || t->len == 0)
+            continue;
+        size_t k = basin_training_frame(t, shown);
+        for (size_t j = 0; j < t->spec_count[k]; j++)
+            lo = fmin(lo, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]), hi = fmax(hi, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]);
+    }
+    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
+    double *x = malloc(POINTS * sizeof *x), *y = malloc((lab->n_runs + 1) * POINTS * sizeof *y);
+    if (!series || !x || !y) {
+        free(series), free(x), free(y);
+        basin_error_set("out of memory drawing the spectrum");
+        return -1;
+    }
+    size_t n = 0;
+    if (lo <= hi) {
+        double span = hi - lo > 0 ? hi - lo : 1, sigma = 0.015 * span;
+        lo -= 0.05 * span, hi += 0.05 * span;
+        for (size_t g = 0; g < POINTS; g++)
+            x[g] = lo + (hi - lo) * (double)g / (POINTS - 1);
+        for (size_t i = 0; i < lab->n_runs; i++) {
+            const basin_training *t = lab->runs[i].training;
+            if (!t || !t->spec_count || t->len == 0)
+                continue;
+            size_t k = basin_training_frame(t, shown);
+            double *d = y + n * POINTS;
+            basin_slq_broaden(t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
+                              t->spec_count[k], sigma, x, POINTS, d);
+            for (size_t g = 0; g < POINTS; g++) /* the log axis shows six decades below each peak */
+                d[g] = fmax(d[g], 1e-6 / sigma);
+            basin_series s = {.x = x, .y = d, .n = POINTS};
+            memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+            series[n++] = s;
+        }
+    }
+    basin_chart_lines(cr, r, theme, series, n, true, "Hessian spectral density (SLQ)", "eigenvalue", NULL);
+    free(series), free(x), free(y);
+    return 0;
+}
+
+/* One run's landscape: log10 of the loss over the plane, the trajectory's projection up to the frame. */
+static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, const basin_theme *theme, size_t shown)
+{
+    const basin_training *t = run->training;
+    size_t G = t->land_grid;
+    double R = t->land_range;
+    basin_plot p = basin_plot_make(r, theme, -R, R, false, -R, R, false);
+    basin_plot_equal_aspect(&p);
+    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
+    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(image);
+        basin_error_set("out of memory drawing the landscape");
+        return -1;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < G * G; i++)
+        if (t->land_loss[i] > 0 && isfinite(t->land_loss[i]))
+            lo = fmin(lo, log10(t->land_loss[i])), hi = fmax(hi, log10(t->land_loss[i]));
+    cairo_surface_flush(image);
+    unsigned char *pixels = cairo_image_surface_get_data(image);
+    int stride = cairo_image_surface_get_stride(image);
+    basin_colormap viridis = basin_colormap_find("viridis");
+    for (size_t row = 0; row < G; row++)
+        for (size_t col = 0; col < G; col++) {
+            double v = t->land_loss[(G - 1 - row) * G + col]; /* b grows upwards */
+            double u = v > 0 && isfinite(v) && hi > lo ? (log10(v) - lo) / (hi - lo) : 1;
+            unsigned char rgb[3];
+            basin_colormap_rgb(viridis, u, rgb);
+            uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
+            *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
+        }
+    cairo_surface_mark_dirty(image);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    /* cell centres sit at the grid's points: the image spans half a cell beyond ±R */
+    double cell_w = p.area.w / (double)(G - 1), cell_h = p.area.h / (double)(G - 1);
+    cairo_translate(cr, p.area.x - cell_w / 2, p.area.y - cell_h / 2);
+    cairo_scale(cr, cell_w, cell_h);
+    cairo_set_source_surface(cr, image, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(image);
+    size_t frame = basin_training_frame(t, shown);
+    cairo_save(cr);
+    basin_plot_clip(cr, &p);
+    cairo_set_line_width(cr, theme->line_width);
+    for (size_t k = 0; k <= frame; k++) {
+        double x = basin_plot_x(&p, t->traj_a[k]), y = basin_plot_y(&p, t->traj_b[k]);
+        if (k == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_stroke(cr);
+    for (size_t k = 0; k <= frame; k++) {
+        cairo_arc(cr, basin_plot_x(&p, t->traj_a[k]), basin_plot_y(&p, t->traj_b[k]), 0.18 * theme->font_size, 0,
+                  2 * M_PI);
+        cairo_set_source_rgb(cr, run->color[0], run->color[1], run->color[2]);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+    char x_label[64], y_label[64];
+    snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * t->land_ratio[0]);
+    snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * t->land_ratio[1]);
+    basin_plot_axes(cr, &p, theme, run->label, x_label, y_label, false);
+    return 0;
+}
+
+int basin_training_landscapes(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t n = 0;
+    const basin_lab_run *runs[4];
+    for (size_t i = 0; i < lab->n_runs && n < 4; i++)
+        if (lab->runs[i].training && lab->runs[i].training->land_grid > 0)
+            runs[n++] = &lab->runs[i];
+    size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
+    for (size_t i = 0; i < n; i++) {
+        basin_rect cell = {r.x + r.w * (double)(i % cols) / (double)cols, r.y + r.h * (double)(i / cols) / (double)rows,
+                           r.w / (double)cols, r.h / (double)rows};
+        if (draw_landscape(cr, cell, runs[i], theme, shown) != 0)
+            return -1;
+    }
     return 0;
 }

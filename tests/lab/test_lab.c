@@ -210,15 +210,30 @@ static void test_training_lab(void **state)
     support_cli_free(&r);
     basin_lab_free(&lab);
     unlink(file);
+    /* the curvature views: λmax against 2/η, a spectrum per frame, the landscape of the trajectory */
+    file = lab_file("[lab]\ndata = moons:n=100\nmodel = mlp:hidden=8,act=tanh\nopt = sgd:lr=0.2\nepochs = 6\n"
+                    "batch = 0\ntrack_sharpness = 2\nviews = sharpness, spectrum, landscape\n[run gd]\n");
+    if (basin_lab_load(&lab, file, NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    t = lab.runs[0].training;
+    assert_int_equal(t->n_sharp, 3);
+    assert_close(t->sharp_limit[0], 10, 1e-12);
+    assert_true(t->sharp_lambda[0] > 0);
+    assert_true(t->spec_count[0] > 0 && t->spec_count[6] > 0);
+    assert_int_equal(t->land_grid, BASIN_LANDSCAPE_GRID);
+    assert_close(t->traj_a[6], 0, 1e-12); /* the plane passes through the final weights */
+    basin_lab_free(&lab);
+    unlink(file);
     expect_lab_error("[lab]\ndata = digits\nmodel = mlp\nopt = sgd:lr=0.1\nviews = boundary\n[run a]\n",
                      ":5: views: the boundary view needs 2-D classification data ('digits' has 64 features)");
     expect_lab_error("[lab]\ndata = moons\nmodel = cnn\nopt = sgd:lr=0.1\n[run a]\n",
                      ":3: model: cnn: moons is not a set of images (its examples are 2 numbers); use mlp");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\n[run a]\nstart = 1,2\n",
                      ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, batch, seed, color, l1, "
-                     "early_stop, swa)");
+                     "early_stop, swa, track_sharpness)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
-                     ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers)");
+                     ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
+                     "sharpness, spectrum, landscape)");
 }
 
 int main(void)

@@ -293,8 +293,8 @@ done:
     return rc;
 }
 
-int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
-                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density)
+int basin_slq_nodes(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
+                    unsigned long seed, double *nodes, double *weights, size_t *count)
 {
     size_t n = p->dim, m = steps < n ? steps : n;
     krylov kr;
@@ -308,7 +308,7 @@ int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch
         free(theta), free(s);
         return -1;
     }
-    memset(density, 0, n_grid * sizeof *density);
+    *count = 0;
     for (size_t run = 0; run < runs; run++) {
         kr.steps = 0;
         random_unit(rng, n, kr.q, true);
@@ -317,14 +317,11 @@ int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch
             go = krylov_step(&kr, p, w, batch);
         if (go < 0 || tridiagonal_eigen(kr.steps, kr.alpha, kr.beta, theta, s) != 0)
             goto done;
-        size_t j = kr.steps;
-        /* Gauss quadrature: nodes θ_i with weights (first component of their vector)². */
-        for (size_t i = 0; i < j; i++) {
-            double weight = s[i] * s[i] / (double)runs; /* row 0, column i */
-            for (size_t g = 0; g < n_grid; g++) {
-                double d = (t[g] - theta[i]) / sigma;
-                density[g] += weight * exp(-0.5 * d * d) / (sigma * sqrt(2 * M_PI));
-            }
+        /* Gauss quadrature: nodes θ_i with weights (first component of their vector)², averaged over runs */
+        for (size_t i = 0; i < kr.steps; i++) {
+            nodes[*count] = theta[i];
+            weights[*count] = s[i] * s[i] / (double)runs; /* row 0, column i */
+            (*count)++;
         }
     }
     rc = 0;
@@ -332,6 +329,33 @@ done:
     krylov_free(&kr);
     gsl_rng_free(rng);
     free(theta), free(s);
+    return rc;
+}
+
+void basin_slq_broaden(const double *nodes, const double *weights, size_t count, double sigma, const double *t,
+                       size_t n_grid, double *density)
+{
+    for (size_t g = 0; g < n_grid; g++) {
+        double sum = 0;
+        for (size_t i = 0; i < count; i++) {
+            double d = (t[g] - nodes[i]) / sigma;
+            sum += weights[i] * exp(-0.5 * d * d);
+        }
+        density[g] = sum / (sigma * sqrt(2 * M_PI));
+    }
+}
+
+int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
+                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density)
+{
+    double *nodes = malloc((runs * steps + 1) * sizeof *nodes), *weights = malloc((runs * steps + 1) * sizeof *weights);
+    size_t count;
+    int rc = nodes && weights ? basin_slq_nodes(p, w, batch, runs, steps, seed, nodes, weights, &count) : -1;
+    if (rc == 0)
+        basin_slq_broaden(nodes, weights, count, sigma, t, n_grid, density);
+    else if (!nodes || !weights)
+        basin_error_set("out of memory");
+    free(nodes), free(weights);
     return rc;
 }
 

@@ -44,6 +44,17 @@ int basin_power_iteration(const basin_problem *p, const double *w, basin_batch b
 int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch batch, size_t probes,
                            unsigned long seed, double *trace, double *stderr_out);
 
+/* Stochastic Lanczos quadrature's nodes (Ritz values) and weights: `runs` Rademacher probes, `steps`
+ * Lanczos steps each; nodes and weights need room for runs × steps; *count receives how many. The
+ * weights sum to 1. Returns 0, or -1 with a message. */
+int basin_slq_nodes(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
+                    unsigned long seed, double *nodes, double *weights, size_t *count);
+
+/* The density of quadrature nodes broadened by Gaussians of width sigma, at the n_grid points t. Can't
+ * fail. */
+void basin_slq_broaden(const double *nodes, const double *weights, size_t count, double sigma, const double *t,
+                       size_t n_grid, double *density);
+
 /* The spectral density by stochastic Lanczos quadrature (Ghorbani et al. 2019): runs × steps products,
  * each Ritz value a Gaussian of width sigma; density sampled at the n_grid points t into density
  * (integrating to 1). Returns 0, or -1 with a message. */

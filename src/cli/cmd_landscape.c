@@ -18,6 +18,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define THREADS 2
 
@@ -263,6 +265,33 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
     return -2;
 }
 
+/* A progress bar on a terminal once the grid has taken a second. */
+typedef struct progress_bar {
+    FILE *tty;
+    double started, last;
+    bool drawn;
+} progress_bar;
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void report(void *ctx, size_t done, size_t total)
+{
+    progress_bar *bar = ctx;
+    double t = seconds_now();
+    if (!bar->tty || t - bar->started < 1.0 || t - bar->last < 0.1)
+        return;
+    int width = 30, filled = (int)((double)width * (double)done / (double)total);
+    fprintf(bar->tty, "\r[%.*s%*s] %zu/%zu points ", filled, "==============================", width - filled, "", done,
+            total);
+    fflush(bar->tty);
+    bar->last = t, bar->drawn = true;
+}
+
 static void write_grid(FILE *f, const double *loss, const double *acc, size_t grid, const double range[2], bool two_d)
 {
     fputs("a,b,loss,accuracy\n", f);
@@ -392,8 +421,13 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
             goto fail;
         ctx[t] = &sl.planes[t];
     }
-    if (basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss, acc,
-                             NULL) != 0)
+    progress_bar bar = {.tty = isatty(fileno(err)) ? err : NULL, .started = seconds_now()};
+    basin_landscape_progress progress = {report, &bar};
+    int grid_rc = basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss,
+                                       acc, &progress);
+    if (bar.drawn)
+        fprintf(err, "\r%*s\r", 60, "");
+    if (grid_rc != 0)
         goto fail;
     if (o.trajectory_csv && traj &&
         write_trajectory(o.trajectory_csv, sl.nets[0], origin, d1, d2, n, traj, T, steps, out) != 0)

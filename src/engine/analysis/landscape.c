@@ -135,8 +135,8 @@ typedef struct grid_job {
     double lo, hi;
     const size_t *order;
     double *loss, *accuracy;
-    atomic_size_t next;
-    volatile size_t *done;
+    atomic_size_t next, finished;
+    const basin_landscape_progress *progress;
     atomic_int failed;
     pthread_mutex_t lock; /* the first failure's message */
     char message[256];
@@ -145,6 +145,7 @@ typedef struct grid_job {
 typedef struct worker {
     grid_job *job;
     void *ctx;
+    bool reports; /* the calling thread tells the progress */
 } worker;
 
 static double coordinate(const grid_job *j, size_t k)
@@ -176,8 +177,9 @@ static void *work(void *arg)
             pthread_mutex_unlock(&j->lock);
             break;
         }
-        if (j->done)
-            __atomic_fetch_add(j->done, 1, __ATOMIC_RELAXED);
+        size_t finished = atomic_fetch_add(&j->finished, 1) + 1;
+        if (wk->reports && j->progress && j->progress->report)
+            j->progress->report(j->progress->ctx, finished, j->total);
     }
     free(w);
     return NULL;
@@ -191,7 +193,7 @@ extern int openblas_get_num_threads(void);
 
 int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_threads, const double *origin,
                          const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
-                         double *loss, double *accuracy, volatile size_t *done)
+                         double *loss, double *accuracy, const basin_landscape_progress *progress)
 {
     size_t total = d2 ? grid * grid : grid;
     size_t *order = malloc((total ? total : 1) * sizeof *order);
@@ -205,8 +207,9 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
     basin_landscape_order(grid, d2 != NULL, order);
     grid_job job = {.eval = eval, .origin = origin, .d1 = d1, .d2 = d2, .n = n, .grid = grid, .total = total,
                     .lo = range[0], .hi = range[1], .order = order, .loss = loss, .accuracy = accuracy,
-                    .done = done};
+                    .progress = progress};
     atomic_init(&job.next, 0);
+    atomic_init(&job.finished, 0);
     atomic_init(&job.failed, 0);
     pthread_mutex_init(&job.lock, NULL);
     int blas_threads = openblas_get_num_threads();
@@ -214,7 +217,7 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
         openblas_set_num_threads(1);
     size_t started = 0;
     for (size_t t = 0; t < n_threads; t++) {
-        workers[t] = (worker){&job, ctx[t]};
+        workers[t] = (worker){&job, ctx[t], t == 0};
         if (t == 0 || pthread_create(&threads[t], NULL, work, &workers[t]) == 0)
             started = t + 1;
     }

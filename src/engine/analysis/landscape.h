@@ -34,12 +34,18 @@ typedef int (*basin_landscape_eval)(void *ctx, const double *w, double a, double
  * every 8th row first, then every 4th, 2nd, and the rest; into order (room for the count). */
 void basin_landscape_order(size_t grid, bool two_d, size_t *order);
 
+/* Told, on the calling thread after each of its points, how many points of how many are done. */
+typedef struct basin_landscape_progress {
+    void (*report)(void *ctx, size_t done, size_t total);
+    void *ctx;
+} basin_landscape_progress;
+
 /* Fills loss and accuracy (row-major, b outer, a inner; grid² values, or grid for 1-D when d2 is NULL)
- * at origin + a·d1 + b·d2 with a, b evenly spaced over range, on n_threads threads (each with its ctx),
- * in basin_landscape_order. *done counts finished points as they land (may be NULL). Returns 0, or -1
+ * at origin + a·d1 + b·d2 with a, b evenly spaced over range, on n_threads threads (each with its ctx;
+ * the calling thread is one of them), in basin_landscape_order. progress may be NULL. Returns 0, or -1
  * with a message. */
 int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_threads, const double *origin,
                          const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
-                         double *loss, double *accuracy, volatile size_t *done);
+                         double *loss, double *accuracy, const basin_landscape_progress *progress);
 
 #endif

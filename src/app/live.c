@@ -31,6 +31,16 @@ static bool copy_request(const char *path, char *const *sets, size_t n, char **p
     return ok;
 }
 
+static void lock_live(void *ctx)
+{
+    SDL_LockMutex(((basin_live *)ctx)->lock);
+}
+
+static void unlock_live(void *ctx)
+{
+    SDL_UnlockMutex(((basin_live *)ctx)->lock);
+}
+
 static int work(void *data)
 {
     basin_live *live = data;
@@ -50,7 +60,7 @@ static int work(void *data)
         char error[512] = "";
         if (!copied || !lab)
             snprintf(error, sizeof error, "out of memory");
-        else if (basin_lab_load(lab, path, sets, n) != 0 || basin_lab_simulate(lab) != 0)
+        else if (basin_lab_load(lab, path, sets, n) != 0 || basin_lab_run_all(lab) != 0)
             snprintf(error, sizeof error, "%s", basin_error_message());
         if (copied)
             free_request(path, sets, n);
@@ -69,6 +79,15 @@ static int work(void *data)
         }
         live->built = generation;
         SDL_CondBroadcast(live->wake);
+        if (!*error) {
+            /* The lab is on screen; its landscapes fill in while the window draws it. */
+            SDL_UnlockMutex(live->lock);
+            basin_lab_sync sync = {lock_live, unlock_live, live};
+            int filled = basin_lab_fill_landscapes(lab, &sync);
+            SDL_LockMutex(live->lock);
+            if (filled != 0 && live->lab == lab)
+                snprintf(live->error, sizeof live->error, "%s", basin_error_message());
+        }
     }
     SDL_UnlockMutex(live->lock);
     return 0;

@@ -827,6 +827,31 @@ int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, siz
 
 int basin_lab_simulate(basin_lab *lab)
 {
+    return basin_lab_run_all(lab) == 0 && basin_lab_fill_landscapes(lab, NULL) == 0 ? 0 : -1;
+}
+
+int basin_lab_fill_landscapes(basin_lab *lab, const basin_lab_sync *sync)
+{
+    for (size_t i = 0; i < lab->n_runs && lab->dataset; i++) {
+        basin_lab_run *r = &lab->runs[i];
+        if (!r->training || r->training->land_grid == 0)
+            continue;
+        /* a model of its own: the window may draw the run's boundary with the first meanwhile */
+        basin_net net;
+        basin_net_problem *replica = NULL;
+        if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0 ||
+            !(replica = basin_net_problem_create(net, lab->dataset, 0)))
+            return fail(r->origin, "%s", basin_error_message());
+        int rc = basin_training_landscape(r->training, replica, sync);
+        basin_problem_destroy(&replica->base);
+        if (rc != 0)
+            return fail(r->origin, "%s", basin_error_message());
+    }
+    return 0;
+}
+
+int basin_lab_run_all(basin_lab *lab)
+{
     for (size_t i = 0; i < lab->n_runs && lab->dataset; i++)
         if (train_run(lab, &lab->runs[i]) != 0)
             return -1;

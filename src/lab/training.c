@@ -112,46 +112,104 @@ static int plane_eval(void *ctx, const double *w, double a, double b, double *lo
     return basin_net_plane_eval(ctx, w, a, b, loss, accuracy);
 }
 
-/* The loss over the plane of the frames' two principal components through the final weights, square
- * and wide enough for every frame's projection. Returns 0, or -1 with a message. */
-static int record_landscape(basin_training *t)
+/* Copies the points the grid has finished (a prefix of its order: one thread computes it) into the
+ * shared grid, under the caller's lock. */
+typedef struct landscape_fill {
+    basin_training *t;
+    const double *scratch;
+    const size_t *order;
+    size_t copied;
+    const basin_lab_sync *sync;
+    double last;
+} landscape_fill;
+
+static void copy_finished(landscape_fill *f, size_t done)
 {
-    size_t n = t->dim, T = t->len, G = BASIN_LANDSCAPE_GRID;
-    if (T < 3)
-        return 0; /* too few frames for a plane */
+    if (f->sync && f->sync->lock)
+        f->sync->lock(f->sync->ctx);
+    for (; f->copied < done; f->copied++)
+        f->t->land_loss[f->order[f->copied]] = f->scratch[f->order[f->copied]];
+    if (f->sync && f->sync->unlock)
+        f->sync->unlock(f->sync->ctx);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    landscape_fill *f = ctx;
+    /* copy every 64 points: often enough to watch it fill, rarely enough not to contend for the lock */
+    if (done == total || done - f->copied >= 64)
+        copy_finished(f, done);
+}
+
+int basin_training_landscape(basin_training *t, basin_net_problem *replica, const basin_lab_sync *sync)
+{
+    size_t n = t->dim, T = t->len, G = t->land_grid;
+    if (G == 0)
+        return 0;
     const double *origin = t->w + (T - 1) * n;
-    double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), *acc = malloc(G * G * sizeof *acc);
-    t->land_loss = malloc(G * G * sizeof *t->land_loss);
-    t->traj_a = malloc(T * sizeof *t->traj_a), t->traj_b = malloc(T * sizeof *t->traj_b);
+    double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), *acc = malloc(G * G * sizeof *acc),
+           *scratch = malloc(G * G * sizeof *scratch);
+    size_t *order = malloc(G * G * sizeof *order);
     int rc = -1;
     basin_net_plane plane = {0};
-    if (!d1 || !d2 || !acc || !t->land_loss || !t->traj_a || !t->traj_b) {
+    if (!d1 || !d2 || !acc || !scratch || !order) {
         basin_error_set("out of memory for the landscape");
         goto done;
     }
-    if (basin_trajectory_pca(t->w, T, n, d1, d2, t->land_ratio) != 0)
+    double ratio[2], reach = 0, *a = malloc(T * sizeof *a), *b = malloc(T * sizeof *b);
+    if (!a || !b || basin_trajectory_pca(t->w, T, n, d1, d2, ratio) != 0) {
+        free(a), free(b);
         goto done;
-    double reach = 0;
-    for (size_t k = 0; k < T; k++) {
-        basin_project(origin, d1, d2, n, t->w + k * n, &t->traj_a[k], &t->traj_b[k]);
-        reach = fmax(reach, fmax(fabs(t->traj_a[k]), fabs(t->traj_b[k])));
     }
+    for (size_t k = 0; k < T; k++) {
+        basin_project(origin, d1, d2, n, t->w + k * n, &a[k], &b[k]);
+        reach = fmax(reach, fmax(fabs(a[k]), fabs(b[k])));
+    }
+    /* the plane and the trajectory in it, published together */
+    if (sync && sync->lock)
+        sync->lock(sync->ctx);
+    memcpy(t->traj_a, a, T * sizeof *a), memcpy(t->traj_b, b, T * sizeof *b);
+    memcpy(t->land_ratio, ratio, sizeof ratio);
     t->land_range = reach > 0 ? 1.25 * reach : 1;
-    basin_mode mode = t->np->mode;
-    t->np->mode = BASIN_MODE_EVAL;
-    memcpy(t->np->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
+    t->land_ready = true;
+    if (sync && sync->unlock)
+        sync->unlock(sync->ctx);
+    free(a), free(b);
+    replica->mode = BASIN_MODE_EVAL;
+    memcpy(replica->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
+    basin_landscape_order(G, true, order);
+    landscape_fill fill = {t, scratch, order, 0, sync, 0};
+    basin_landscape_progress progress = {on_progress, &fill};
     void *ctx[1] = {&plane};
     double range[2] = {-t->land_range, t->land_range};
-    if (basin_net_plane_init(&plane, t->np, origin, d1, d2) == 0 &&
-        basin_landscape_grid(plane_eval, ctx, 1, origin, d1, d2, n, G, range, t->land_loss, acc, NULL) == 0) {
-        t->land_grid = G;
+    if (basin_net_plane_init(&plane, replica, origin, d1, d2) == 0 &&
+        basin_landscape_grid(plane_eval, ctx, 1, origin, d1, d2, n, G, range, scratch, acc, &progress) == 0) {
+        copy_finished(&fill, G * G);
         rc = 0;
     }
-    t->np->mode = mode;
 done:
     basin_net_plane_free(&plane);
-    free(d1), free(d2), free(acc);
+    free(d1), free(d2), free(acc), free(scratch), free(order);
     return rc;
+}
+
+/* Room for the landscape, not yet computed (NaN): frames and their plane come with the grid. */
+static int reserve_landscape(basin_training *t)
+{
+    size_t G = BASIN_LANDSCAPE_GRID;
+    if (t->len < 3)
+        return 0; /* too few frames for a plane */
+    t->land_loss = malloc(G * G * sizeof *t->land_loss);
+    t->traj_a = calloc(t->len, sizeof *t->traj_a), t->traj_b = calloc(t->len, sizeof *t->traj_b);
+    if (!t->land_loss || !t->traj_a || !t->traj_b) {
+        basin_error_set("out of memory for the landscape");
+        return -1;
+    }
+    for (size_t i = 0; i < G * G; i++)
+        t->land_loss[i] = NAN;
+    t->land_range = 1;
+    t->land_grid = G;
+    return 0;
 }
 
 basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
@@ -175,7 +233,7 @@ basin_training *basin_training_run(basin_net_problem *np, const double *w0, basi
     int rc = basin_train(np, w, opt, sched, cfg, record, &rec, &t->result);
     free(w);
     if (rc == 0 && wants.landscape && !t->result.diverged)
-        rc = record_landscape(t);
+        rc = reserve_landscape(t);
     if (rc != 0) {
         basin_training_free(t);
         return NULL;

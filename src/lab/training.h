@@ -25,8 +25,10 @@ typedef struct basin_training {
     /* with want_spectrum: stochastic Lanczos quadrature per frame, BASIN_SPECTRUM_NODES values each */
     double *spec_nodes, *spec_weights;
     size_t *spec_count;
-    /* with want_landscape: the loss over a PCA plane of the frames through the final weights */
+    /* with want_landscape: the loss over a PCA plane of the frames through the final weights, filled in
+     * by basin_training_landscape after training (NaN until then, coarse points first) */
     size_t land_grid;
+    bool land_ready;           /* the plane, its range and the trajectory in it are known */
     double land_range;         /* a and b run over ±land_range */
     double *land_loss;         /* land_grid², row-major (b outer) */
     double *traj_a, *traj_b;   /* every frame's least-squares coordinates in the plane */
@@ -48,6 +50,20 @@ typedef struct basin_training_wants {
 basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
                                    const basin_schedule *sched, const basin_train_config *cfg,
                                    basin_training_wants wants);
+
+/* How a filler shares what it computes with a reader on another thread: lock and unlock around each
+ * copy (NULL functions: nobody reads meanwhile). */
+typedef struct basin_lab_sync {
+    void (*lock)(void *ctx);
+    void (*unlock)(void *ctx);
+    void *ctx;
+} basin_lab_sync;
+
+/* Computes the landscape reserved by a run with wants.landscape: the two principal components of the
+ * frames, every frame's coordinates, then the loss over the plane through the final weights in eval
+ * mode, copied into t->land_loss as it lands (under sync, which may be NULL). The grid runs on replica,
+ * a problem of the same model and data that nobody else uses meanwhile. Returns 0, or -1 with a message. */
+int basin_training_landscape(basin_training *t, basin_net_problem *replica, const basin_lab_sync *sync);
 
 /* Frees t; NULL is a no-op. */
 void basin_training_free(basin_training *t);

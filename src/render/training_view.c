@@ -358,16 +358,22 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, c
     for (size_t i = 0; i < G * G; i++)
         if (t->land_loss[i] > 0 && isfinite(t->land_loss[i]))
             lo = fmin(lo, log10(t->land_loss[i])), hi = fmax(hi, log10(t->land_loss[i]));
+    basin_rgb bg = theme->background;
     cairo_surface_flush(image);
     unsigned char *pixels = cairo_image_surface_get_data(image);
     int stride = cairo_image_surface_get_stride(image);
     basin_colormap viridis = basin_colormap_find("viridis");
     for (size_t row = 0; row < G; row++)
         for (size_t col = 0; col < G; col++) {
-            double v = t->land_loss[(G - 1 - row) * G + col]; /* b grows upwards */
-            double u = v > 0 && isfinite(v) && hi > lo ? (log10(v) - lo) / (hi - lo) : 1;
-            unsigned char rgb[3];
-            basin_colormap_rgb(viridis, u, rgb);
+            size_t r = G - 1 - row; /* b grows upwards */
+            double v = t->land_loss[r * G + col];
+            /* while the grid fills in, a missing point shows the coarser point covering it */
+            for (size_t stride = 2; isnan(v) && stride <= 8; stride *= 2)
+                v = t->land_loss[(r - r % stride) * G + (col - col % stride)];
+            unsigned char rgb[3] = {(unsigned char)lround(255 * bg.r), (unsigned char)lround(255 * bg.g),
+                                    (unsigned char)lround(255 * bg.b)};
+            if (!isnan(v))
+                basin_colormap_rgb(viridis, v > 0 && isfinite(v) && hi > lo ? (log10(v) - lo) / (hi - lo) : 1, rgb);
             uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
             *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
         }
@@ -387,7 +393,7 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, c
     cairo_save(cr);
     basin_plot_clip(cr, &p);
     cairo_set_line_width(cr, theme->line_width);
-    for (size_t k = 0; k <= frame; k++) {
+    for (size_t k = 0; t->land_ready && k <= frame; k++) {
         double x = basin_plot_x(&p, t->traj_a[k]), y = basin_plot_y(&p, t->traj_b[k]);
         if (k == 0)
             cairo_move_to(cr, x, y);
@@ -396,17 +402,23 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, c
     }
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_stroke(cr);
-    for (size_t k = 0; k <= frame; k++) {
+    for (size_t k = 0; t->land_ready && k <= frame; k++) {
         cairo_arc(cr, basin_plot_x(&p, t->traj_a[k]), basin_plot_y(&p, t->traj_b[k]), 0.18 * theme->font_size, 0,
                   2 * M_PI);
         cairo_set_source_rgb(cr, run->color[0], run->color[1], run->color[2]);
         cairo_fill(cr);
     }
     cairo_restore(cr);
-    char x_label[64], y_label[64];
-    snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * t->land_ratio[0]);
-    snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * t->land_ratio[1]);
-    basin_plot_axes(cr, &p, theme, run->label, x_label, y_label, false);
+    char x_label[64] = "PC 1", y_label[64] = "PC 2", title[160];
+    if (t->land_ready) {
+        snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * t->land_ratio[0]);
+        snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * t->land_ratio[1]);
+    }
+    bool complete = true;
+    for (size_t i = 0; i < G * G && complete; i++)
+        complete = !isnan(t->land_loss[i]);
+    snprintf(title, sizeof title, "%s%s", run->label, complete ? "" : " · computing…");
+    basin_plot_axes(cr, &p, theme, title, x_label, y_label, false);
     return 0;
 }
 

@@ -25,7 +25,8 @@
 
 const char basin_landscape_usage[] =
     "usage: basin landscape (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
-    "                       [--directions random|filter|pca:TRAJ_DIR|hessian|line:DIR2] [--grid 51]\n"
+    "                       [--directions random|filter|filter-all|pca:TRAJ_DIR|hessian|line:DIR2]\n"
+    "                       [--grid 51]\n"
     "                       [--range -1:1] [--seed S] [--save-directions DIR] [--trajectory-csv FILE]\n"
     "                       [--csv FILE|-]\n"
     "\n"
@@ -37,6 +38,8 @@ const char basin_landscape_usage[] =
     "  --directions filter    Gaussian directions filter-normalized as Li et al.: each output filter or\n"
     "                         neuron rescaled to the norm of the same weights; biases and normalization\n"
     "                         parameters zeroed (the default for networks)\n"
+    "  --directions filter-all  the same, with biases and normalization parameters set to the weights'\n"
+    "                         values instead (Li et al. without --xignore biasbn)\n"
     "  --directions pca:DIR   the top two principal components of the trajectory basin train\n"
     "                         --save-trajectory DIR wrote (iterates minus the final point), with their\n"
     "                         explained variance, the origin at the final point\n"
@@ -208,8 +211,9 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
 {
     size_t n = p->dim;
     const char *kind = o->directions ? o->directions : m ? "filter" : "random";
-    if (strcmp(kind, "random") == 0 || strcmp(kind, "filter") == 0) {
-        if (!m && strcmp(kind, "filter") == 0) {
+    bool filter = strcmp(kind, "filter") == 0 || strcmp(kind, "filter-all") == 0;
+    if (strcmp(kind, "random") == 0 || filter) {
+        if (!m && filter) {
             usage_error(err, "--directions filter needs a network (a surface has no filters)");
             return -2;
         }
@@ -220,8 +224,8 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
             double s = 0;
             for (size_t i = 0; i < n; i++)
                 dirs[k][i] = gsl_ran_gaussian(rng, 1.0), s += dirs[k][i] * dirs[k][i];
-            if (strcmp(kind, "filter") == 0)
-                basin_filter_normalize(m, origin, dirs[k], false);
+            if (filter)
+                basin_filter_normalize(m, origin, dirs[k], strcmp(kind, "filter-all") == 0);
             else if (!m)
                 for (size_t i = 0; i < n; i++)
                     dirs[k][i] /= sqrt(s);
@@ -260,7 +264,7 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
                 100 * ratio[0], 100 * ratio[1]);
         return 0;
     }
-    usage_error(err, "--directions '%s' is not random, filter, pca:DIR, hessian or line:DIR2%s", kind,
+    usage_error(err, "--directions '%s' is not random, filter, filter-all, pca:DIR, hessian or line:DIR2%s", kind,
                 m ? "" : " (pca and line need a network)");
     return -2;
 }

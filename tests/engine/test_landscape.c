@@ -48,6 +48,12 @@ static void test_filter_normalization(void **state)
                 assert_close(d[l->weight + k], 0, 0);
         }
     }
+    /* keeping the others copies them from the weights, as Li et al.'s code does without biasbn */
+    for (size_t i = 0; i < n; i++)
+        d[i] = gsl_ran_gaussian(rng, 1.0);
+    basin_filter_normalize(m, w, d, true);
+    assert_close(d[m->layers[0].bias], w[m->layers[0].bias], 0);
+    assert_close(d[m->layers[1].weight], w[m->layers[1].weight], 0);
     gsl_rng_free(rng);
     free(w), free(d);
     basin_model_destroy(m);

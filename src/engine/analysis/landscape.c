@@ -30,9 +30,9 @@ void basin_filter_normalize(const basin_model *m, const double *w, double *d, bo
             for (size_t k = 0; k < l->n_weight; k++)
                 is_weight[l->weight + k] = true;
     }
-    for (size_t i = 0; !keep_others && is_weight && i < m->n_params; i++)
+    for (size_t i = 0; is_weight && i < m->n_params; i++)
         if (!is_weight[i])
-            d[i] = 0;
+            d[i] = keep_others ? w[i] : 0; /* Li et al.: ignored (zero), or copied from the weights */
     free(is_weight);
 }
 

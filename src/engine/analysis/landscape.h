@@ -12,7 +12,8 @@
 
 /* Li et al.'s filter normalization, in place: each output filter of a Conv2d weight and each output neuron
  * (row) of a Linear weight in d is rescaled to the norm of the same filter in w; every other parameter
- * (biases, normalization γ and β) is zeroed unless keep_others. Can't fail. */
+ * (biases, normalization γ and β) is zeroed, or with keep_others set to its value in w (Li et al.'s code
+ * does one or the other). Can't fail. */
 void basin_filter_normalize(const basin_model *m, const double *w, double *d, bool keep_others);
 
 /* PCA of a trajectory: the rows of traj (T × n) minus its last row; the two leading principal directions

@@ -5,6 +5,7 @@
 
 #include "chart.h"
 #include "colormap.h"
+#include "contour.h"
 
 #include "engine/analysis/curvature.h"
 #include "engine/error.h"
@@ -340,6 +341,44 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
     return 0;
 }
 
+typedef struct level_path {
+    cairo_t *cr;
+    const basin_plot *p;
+    double range;
+    size_t grid;
+} level_path;
+
+static void add_segment(double i0, double j0, double i1, double j1, void *user)
+{
+    const level_path *lp = user;
+    double scale = 2 * lp->range / (double)(lp->grid - 1);
+    cairo_move_to(lp->cr, basin_plot_x(lp->p, -lp->range + i0 * scale), basin_plot_y(lp->p, -lp->range + j0 * scale));
+    cairo_line_to(lp->cr, basin_plot_x(lp->p, -lp->range + i1 * scale), basin_plot_y(lp->p, -lp->range + j1 * scale));
+}
+
+/* Thin white level sets of log10(loss), 12 evenly spaced levels, over the points computed so far. */
+static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_training *t, double lo, double hi)
+{
+    size_t G = t->land_grid;
+    double *logs = malloc(G * G * sizeof *logs);
+    if (!logs || !(hi > lo)) {
+        free(logs);
+        return;
+    }
+    for (size_t i = 0; i < G * G; i++)
+        logs[i] = t->land_loss[i] > 0 ? log10(t->land_loss[i]) : NAN;
+    level_path lp = {cr, p, t->land_range, G};
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    for (int k = 1; k <= 12; k++)
+        basin_contour_segments(logs, G, G, lo + (hi - lo) * k / 13.0, add_segment, &lp);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    free(logs);
+}
+
 /* One run's landscape: log10 of the loss over the plane, the trajectory's projection up to the frame. */
 static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, const basin_theme *theme, size_t shown)
 {
@@ -389,6 +428,7 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, c
     cairo_paint(cr);
     cairo_restore(cr);
     cairo_surface_destroy(image);
+    draw_level_sets(cr, &p, t, lo, hi);
     size_t frame = basin_training_frame(t, shown);
     cairo_save(cr);
     basin_plot_clip(cr, &p);

@@ -187,24 +187,34 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     return 0;
 }
 
-int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+typedef int (*run_panel)(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
+                         const basin_theme *theme, size_t shown);
+
+/* Up to four runs that have what draw needs, each in a cell: one fills the panel, two sit side by side,
+ * three or four make a 2×2 grid. */
+static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown,
+                   bool landscape, run_panel draw)
 {
     size_t n = 0;
     const basin_lab_run *runs[4];
-    for (size_t i = 0; i < lab->n_runs && n < 4; i++)
-        if (lab->runs[i].training && lab->runs[i].training->len > 0)
+    for (size_t i = 0; i < lab->n_runs && n < 4; i++) {
+        const basin_training *t = lab->runs[i].training;
+        if (t && t->len > 0 && (!landscape || t->land_grid > 0))
             runs[n++] = &lab->runs[i];
-    if (n == 0)
-        return 0;
-    /* One run fills the panel; two sit side by side; three or four make a 2×2 grid. */
-    size_t cols = n == 1 ? 1 : 2, rows = (n + cols - 1) / cols;
+    }
+    size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
     for (size_t i = 0; i < n; i++) {
         basin_rect cell = {r.x + r.w * (double)(i % cols) / (double)cols, r.y + r.h * (double)(i / cols) / (double)rows,
                            r.w / (double)cols, r.h / (double)rows};
-        if (draw_boundary(cr, cell, lab, runs[i], theme, shown) != 0)
+        if (draw(cr, cell, lab, runs[i], theme, shown) != 0)
             return -1;
     }
     return 0;
+}
+
+int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    return per_run(cr, r, lab, theme, shown, false, draw_boundary);
 }
 
 /* One run's variances of each hidden layer's output at frame: x = 1, 2, ...; returns the count. */
@@ -380,8 +390,10 @@ static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_traini
 }
 
 /* One run's landscape: log10 of the loss over the plane, the trajectory's projection up to the frame. */
-static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, const basin_theme *theme, size_t shown)
+static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
+                          const basin_theme *theme, size_t shown)
 {
+    (void)lab;
     const basin_training *t = run->training;
     size_t G = t->land_grid;
     double R = t->land_range;
@@ -464,17 +476,5 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab_run *run, c
 
 int basin_training_landscapes(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    size_t n = 0;
-    const basin_lab_run *runs[4];
-    for (size_t i = 0; i < lab->n_runs && n < 4; i++)
-        if (lab->runs[i].training && lab->runs[i].training->land_grid > 0)
-            runs[n++] = &lab->runs[i];
-    size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
-    for (size_t i = 0; i < n; i++) {
-        basin_rect cell = {r.x + r.w * (double)(i % cols) / (double)cols, r.y + r.h * (double)(i / cols) / (double)rows,
-                           r.w / (double)cols, r.h / (double)rows};
-        if (draw_landscape(cr, cell, runs[i], theme, shown) != 0)
-            return -1;
-    }
-    return 0;
+    return per_run(cr, r, lab, theme, shown, true, draw_landscape);
 }

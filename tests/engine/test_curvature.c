@@ -19,36 +19,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-typedef struct golden_tensor {
-    const char *name;
-    size_t ndim, shape[4];
-} golden_tensor;
+#include "../reference/golden_nn.h"
 
-typedef enum { GOLDEN_LOSS_BCE, GOLDEN_LOSS_CROSS_ENTROPY, GOLDEN_LOSS_MSE } golden_loss;
-
-typedef struct golden_case {
-    const char *name;
-    const basin_layer_desc *layers;
-    size_t n_layers, c, h, w;
-    basin_mode mode;
-    golden_loss loss;
-    const golden_tensor *names;
-    size_t n_names;
-    const double *params;
-    size_t n_params;
-    const double *state;
-    size_t n_state;
-    const double *x;
-    const int *labels;
-    const double *targets;
-    const double *out;
-    size_t n_out;
-    double loss_value;
-    const double *grad;
-    const double *v, *hv;
-} golden_case;
-
-#include "../reference/golden_nn.inc"
 
 static void test_quadratic_spectra(void **state)
 {

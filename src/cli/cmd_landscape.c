@@ -105,15 +105,7 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
-    if (!o->surface == !o->model)
-        return usage_error(err, "give --surface SPEC --at X or --model SPEC --data SPEC (see basin landscape --help)");
-    if (o->surface && !o->at)
-        return usage_error(err, "--at is required with --surface (e.g. --at=1,1)");
-    if (o->model && !o->data)
-        return usage_error(err, "--data is required with --model");
-    if (o->init && o->load)
-        return usage_error(err, "give --init or --load-weights, not both");
-    return 0;
+    return cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err);
 }
 
 static int parse_range(const char *text, double range[2], FILE *err)

@@ -25,6 +25,22 @@ int cli_parse_count(const char *command, const char *option, const char *text, d
     return 0;
 }
 
+int cli_check_subject(const char *command, const char *surface, const char *at, const char *model, const char *data,
+                      const char *init, const char *load, FILE *err)
+{
+    if (!surface == !model)
+        return basin_cli_usage_error(err, command, "give --surface SPEC --at X or --model SPEC --data SPEC (see basin %s "
+                                                   "--help)",
+                                     command);
+    if (surface && !at)
+        return basin_cli_usage_error(err, command, "--at is required with --surface (e.g. --at=1,1)");
+    if (model && !data)
+        return basin_cli_usage_error(err, command, "--data is required with --model");
+    if (init && load)
+        return basin_cli_usage_error(err, command, "give --init or --load-weights, not both");
+    return 0;
+}
+
 void cli_net_close(cli_net *c)
 {
     basin_problem_destroy(c->np ? &c->np->base : NULL);

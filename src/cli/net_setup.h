@@ -24,6 +24,11 @@ int cli_net_open(cli_net *c, const char *command, const char *model, const char 
 /* Frees what c holds; a zeroed c is fine. */
 void cli_net_close(cli_net *c);
 
+/* The checks `analyze` and `landscape` share on what to look at: a surface with --at, or a model with
+ * --data (and --init or --load-weights, not both). Returns 0, or -1 with a usage message. */
+int cli_check_subject(const char *command, const char *surface, const char *at, const char *model, const char *data,
+                      const char *init, const char *load, FILE *err);
+
 /* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
 int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
                     long *out, FILE *err);

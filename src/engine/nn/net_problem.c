@@ -395,12 +395,24 @@ int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, doub
     if (!plane->affine_first)
         return basin_net_evaluate(np, w, s, loss, accuracy, NULL);
     basin_model *m = np->net.model;
-    size_t size = s->n * m->layers[plane->first].out_c;
-    for (size_t i = 0; i < size; i++)
-        plane->z[i] = plane->p0[i] + a * plane->p1[i] + b * plane->p2[i];
+    size_t size = s->n * m->layers[plane->first].out_c, next = plane->first + 1;
+    const double *restrict p0 = plane->p0, *restrict p1 = plane->p1, *restrict p2 = plane->p2;
+    double *restrict z = plane->z;
+    if (next < m->n_layers && m->layers[next].d.kind == BASIN_LAYER_ACTIVATION &&
+        m->layers[next].d.act == BASIN_ACT_RELU) {
+        /* the ReLU that follows, in the same pass */
+        for (size_t i = 0; i < size; i++) {
+            double v = p0[i] + a * p1[i] + b * p2[i];
+            z[i] = v > 0 ? v : 0.0;
+        }
+        next++;
+    } else {
+        for (size_t i = 0; i < size; i++)
+            z[i] = p0[i] + a * p1[i] + b * p2[i];
+    }
     if (reserve(np, s->n) != 0)
         return -1;
-    const double *out = basin_model_forward_from(m, w, plane->first + 1, plane->z, s->n,
+    const double *out = basin_model_forward_from(m, w, next, z, s->n,
                                                  (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
     if (!out)
         return -1;

@@ -237,33 +237,41 @@ basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *
     return np;
 }
 
+/* The summed loss of outputs (count × out_features) for examples start.. of split, and the number of them
+ * classified right into *correct (count ≤ the capacity). */
+static double outputs_loss_range(const basin_net_problem *np, const double *out, const basin_split *split,
+                                 size_t start, size_t count, size_t *correct)
+{
+    basin_net_problem *mut = (basin_net_problem *)np;
+    size_t K = np->net.model->out_features;
+    for (size_t k = 0; k < count; k++) {
+        if (np->data->n_classes)
+            mut->label[k] = split->label[start + k];
+        else
+            memcpy(mut->target + k * K, split->target + (start + k) * K, K * sizeof *mut->target);
+    }
+    double total = batch_loss(np, out, count, NULL) * (double)count;
+    for (size_t k = 0; np->data->n_classes && k < count; k++) {
+        const double *z = out + k * K;
+        size_t best = 0;
+        if (K == 1)
+            best = z[0] > 0;
+        else
+            for (size_t c = 1; c < K; c++)
+                best = z[c] > z[best] ? c : best;
+        *correct += (int)best == mut->label[k];
+    }
+    return total;
+}
+
 double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs, const basin_split *split,
                               double *accuracy)
 {
-    basin_net_problem *mut = (basin_net_problem *)np;
     size_t K = np->net.model->out_features, chunk = np->capacity, correct = 0;
     double total = 0;
     for (size_t start = 0; start < split->n; start += chunk) {
         size_t B = split->n - start < chunk ? split->n - start : chunk;
-        size_t idx_base = start;
-        for (size_t k = 0; k < B; k++) {
-            if (np->data->n_classes)
-                mut->label[k] = split->label[idx_base + k];
-            else
-                memcpy(mut->target + k * K, split->target + (idx_base + k) * K, K * sizeof *mut->target);
-        }
-        const double *out = outputs + start * K;
-        total += batch_loss(np, out, B, NULL) * (double)B;
-        for (size_t k = 0; np->data->n_classes && k < B; k++) {
-            const double *z = out + k * K;
-            size_t best = 0;
-            if (K == 1)
-                best = z[0] > 0;
-            else
-                for (size_t c = 1; c < K; c++)
-                    best = z[c] > z[best] ? c : best;
-            correct += (int)best == mut->label[k];
-        }
+        total += outputs_loss_range(np, outputs + start * K, split, start, B, &correct);
     }
     if (accuracy)
         *accuracy = np->data->n_classes ? (double)correct / (double)split->n : NAN;
@@ -388,6 +396,10 @@ int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const do
     return 0;
 }
 
+/* Examples per block of a plane evaluation: the block's first-layer values stay in cache between their
+ * combination and the next layer's product. */
+#define PLANE_BLOCK 256
+
 int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy)
 {
     basin_net_problem *np = plane->np;
@@ -395,28 +407,33 @@ int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, doub
     if (!plane->affine_first)
         return basin_net_evaluate(np, w, s, loss, accuracy, NULL);
     basin_model *m = np->net.model;
-    size_t size = s->n * m->layers[plane->first].out_c, next = plane->first + 1;
-    const double *restrict p0 = plane->p0, *restrict p1 = plane->p1, *restrict p2 = plane->p2;
-    double *restrict z = plane->z;
-    if (next < m->n_layers && m->layers[next].d.kind == BASIN_LAYER_ACTIVATION &&
-        m->layers[next].d.act == BASIN_ACT_RELU) {
-        /* the ReLU that follows, in the same pass */
-        for (size_t i = 0; i < size; i++) {
-            double v = p0[i] + a * p1[i] + b * p2[i];
-            z[i] = v > 0 ? v : 0.0;
-        }
-        next++;
-    } else {
-        for (size_t i = 0; i < size; i++)
-            z[i] = p0[i] + a * p1[i] + b * p2[i];
+    size_t H = m->layers[plane->first].out_c, next = plane->first + 1, correct = 0;
+    bool relu = next < m->n_layers && m->layers[next].d.kind == BASIN_LAYER_ACTIVATION &&
+                m->layers[next].d.act == BASIN_ACT_RELU;
+    if (reserve(np, PLANE_BLOCK) != 0)
+        return -1;
+    double total = 0;
+    for (size_t start = 0; start < s->n; start += PLANE_BLOCK) {
+        size_t B = s->n - start < PLANE_BLOCK ? s->n - start : PLANE_BLOCK, size = B * H;
+        const double *restrict p0 = plane->p0 + start * H, *restrict p1 = plane->p1 + start * H,
+                               *restrict p2 = plane->p2 + start * H;
+        double *restrict z = plane->z;
+        if (relu) /* the ReLU that follows, in the same pass */
+            for (size_t i = 0; i < size; i++) {
+                double v = p0[i] + a * p1[i] + b * p2[i];
+                z[i] = v > 0 ? v : 0.0;
+            }
+        else
+            for (size_t i = 0; i < size; i++)
+                z[i] = p0[i] + a * p1[i] + b * p2[i];
+        const double *out = basin_model_forward_from(m, w, relu ? next + 1 : next, z, B,
+                                                     (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+        if (!out)
+            return -1;
+        total += outputs_loss_range(np, out, s, start, B, &correct);
     }
-    if (reserve(np, s->n) != 0)
-        return -1;
-    const double *out = basin_model_forward_from(m, w, next, z, s->n,
-                                                 (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
-    if (!out)
-        return -1;
-    *loss = basin_net_outputs_loss(np, out, s, accuracy);
+    *loss = total / (double)s->n;
+    *accuracy = np->data->n_classes ? (double)correct / (double)s->n : NAN;
     return 0;
 }
 

@@ -57,37 +57,62 @@ static double kink_margin(const basin_model *m)
     return margin;
 }
 
+/* The set-up both checks share: the model, random inputs x, output weights r and parameters w (drawn
+ * from seed), running statistics away from their fresh values (so eval mode is not the identity), and
+ * a dropout generator that restarts before each forward. *rng stays for further draws. */
+static objective fixture(const basin_layer_desc *descs, size_t n, size_t c, size_t h, size_t w_, basin_mode mode,
+                         unsigned long seed, double **w, gsl_rng **rng)
+{
+    basin_model *m = basin_model_create(descs, n, c, h, w_);
+    assert_non_null(m);
+    *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(*rng, seed);
+    size_t in = B * m->in_features, out = B * m->out_features, dim = m->n_params;
+    double *x = malloc(in * sizeof *x), *r = malloc(out * sizeof *r);
+    *w = malloc(dim * sizeof **w);
+    for (size_t i = 0; i < in; i++)
+        x[i] = gsl_ran_gaussian(*rng, 1.0);
+    for (size_t i = 0; i < out; i++)
+        r[i] = gsl_ran_gaussian(*rng, 1.0);
+    for (size_t i = 0; i < dim; i++)
+        (*w)[i] = gsl_ran_gaussian(*rng, 0.5);
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
+            for (size_t k = 0; k < m->layers[i].in_c; k++) {
+                m->state[m->layers[i].stats + k] = gsl_ran_gaussian(*rng, 0.3);
+                m->state[m->layers[i].stats + m->layers[i].in_c + k] = 0.5 + gsl_rng_uniform(*rng);
+            }
+    gsl_rng *dropout = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(dropout, 11);
+    return (objective){m, x, r, {mode, false, dropout, false}, dropout, gsl_rng_clone(dropout)};
+}
+
+static void fixture_free(objective *o, double *w, gsl_rng *rng)
+{
+    gsl_rng_free(o->saved), gsl_rng_free(o->dropout), gsl_rng_free(rng);
+    free(o->x), free(o->r), free(w);
+    basin_model_destroy(o->m);
+}
+
+static const char *mode_name(basin_mode mode)
+{
+    return mode == BASIN_MODE_TRAIN ? "train" : "eval";
+}
+
 /* Builds the model, checks the gradient of every parameter against central differences (step 1e-6)
  * within 1e-6 relative, in mode. */
 static void check_model(const basin_layer_desc *descs, size_t n, size_t c, size_t h, size_t w_, basin_mode mode)
 {
-    basin_model *m = basin_model_create(descs, n, c, h, w_);
-    assert_non_null(m);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 7);
-    size_t in = B * m->in_features, out = B * m->out_features, dim = m->n_params;
-    double *x = malloc(in * sizeof *x), *r = malloc(out * sizeof *r), *w = malloc(dim * sizeof *w),
-           *g = calloc(dim, sizeof *g), *wp = malloc(dim * sizeof *wp);
-    for (size_t i = 0; i < in; i++)
-        x[i] = gsl_ran_gaussian(rng, 1.0);
-    for (size_t i = 0; i < out; i++)
-        r[i] = gsl_ran_gaussian(rng, 1.0);
-    for (size_t i = 0; i < dim; i++)
-        w[i] = gsl_ran_gaussian(rng, 0.5);
-    /* Running statistics away from their fresh values, so eval mode is not the identity. */
-    for (size_t i = 0; i < m->n_layers; i++)
-        if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
-            for (size_t k = 0; k < m->layers[i].in_c; k++) {
-                m->state[m->layers[i].stats + k] = gsl_ran_gaussian(rng, 0.3);
-                m->state[m->layers[i].stats + m->layers[i].in_c + k] = 0.5 + gsl_rng_uniform(rng);
-            }
-    gsl_rng *dropout = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(dropout, 11);
-    objective o = {m, x, r, {mode, false, dropout, false}, dropout, gsl_rng_clone(dropout)};
+    double *w;
+    gsl_rng *rng;
+    objective o = fixture(descs, n, c, h, w_, mode, 7, &w, &rng);
+    basin_model *m = o.m;
+    size_t dim = m->n_params;
+    double *g = calloc(dim, sizeof *g), *wp = malloc(dim * sizeof *wp);
     double f0 = value(&o, w);
     assert_true(isfinite(f0));
     assert_true(kink_margin(m) > 1e-4);
-    basin_model_backward(m, w, r, g, NULL, NULL);
+    basin_model_backward(m, w, o.r, g, NULL, NULL);
     memcpy(wp, w, dim * sizeof *w);
     double worst = 0;
     for (size_t j = 0; j < dim; j++) {
@@ -100,12 +125,10 @@ static void check_model(const basin_layer_desc *descs, size_t n, size_t c, size_
         double fd = (fp - fm) / (2 * step);
         worst = fmax(worst, fabs(fd - g[j]) / (1e-3 + fabs(fd)));
     }
-    print_message("    %zu parameters, worst relative difference %.2e (%s)\n", dim, worst,
-                  mode == BASIN_MODE_TRAIN ? "train" : "eval");
+    print_message("    %zu parameters, worst relative difference %.2e (%s)\n", dim, worst, mode_name(mode));
     assert_true(worst < 1e-6);
-    gsl_rng_free(o.saved), gsl_rng_free(dropout), gsl_rng_free(rng);
-    free(x), free(r), free(w), free(g), free(wp);
-    basin_model_destroy(m);
+    free(g), free(wp);
+    fixture_free(&o, w, rng);
 }
 
 /* The gradient of Σ r ⊙ model(w) at w into g (the dropout masks repeat). */
@@ -120,32 +143,19 @@ static void gradient(objective *o, const double *w, double *g)
  * within 1e-7 of the largest entry (the differences' own error at step 2e-6 is about 1e-9). */
 static void check_hvp(const basin_layer_desc *descs, size_t n, size_t c, size_t h, size_t w_, basin_mode mode)
 {
-    basin_model *m = basin_model_create(descs, n, c, h, w_);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 17);
-    size_t in = B * m->in_features, out = B * m->out_features, dim = m->n_params;
-    double *x = malloc(in * sizeof *x), *r = malloc(out * sizeof *r), *w = malloc(dim * sizeof *w),
-           *v = malloc(dim * sizeof *v), *hv = calloc(dim, sizeof *hv), *wp = malloc(dim * sizeof *wp),
+    double *w;
+    gsl_rng *rng;
+    objective o = fixture(descs, n, c, h, w_, mode, 17, &w, &rng);
+    basin_model *m = o.m;
+    size_t out = B * m->out_features, dim = m->n_params;
+    double *v = malloc(dim * sizeof *v), *hv = calloc(dim, sizeof *hv), *wp = malloc(dim * sizeof *wp),
            *gp = malloc(dim * sizeof *gp), *gm = malloc(dim * sizeof *gm), *zero = calloc(out, sizeof *zero);
-    for (size_t i = 0; i < in; i++)
-        x[i] = gsl_ran_gaussian(rng, 1.0);
-    for (size_t i = 0; i < out; i++)
-        r[i] = gsl_ran_gaussian(rng, 1.0);
     for (size_t i = 0; i < dim; i++)
-        w[i] = gsl_ran_gaussian(rng, 0.5), v[i] = gsl_ran_gaussian(rng, 1.0);
-    for (size_t i = 0; i < m->n_layers; i++)
-        if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
-            for (size_t k = 0; k < m->layers[i].in_c; k++) {
-                m->state[m->layers[i].stats + k] = gsl_ran_gaussian(rng, 0.3);
-                m->state[m->layers[i].stats + m->layers[i].in_c + k] = 0.5 + gsl_rng_uniform(rng);
-            }
-    gsl_rng *dropout = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(dropout, 11);
-    objective o = {m, x, r, {mode, false, dropout, false}, dropout, gsl_rng_clone(dropout)};
+        v[i] = gsl_ran_gaussian(rng, 1.0);
     value(&o, w);
     assert_true(kink_margin(m) > 1e-4); /* the differences below move inputs by about 2e-5 */
     assert_non_null(basin_model_forward_r(m, w, v));
-    basin_model_backward_r(m, w, v, r, zero, NULL, hv);
+    basin_model_backward_r(m, w, v, o.r, zero, NULL, hv);
     double step = 2e-6, scale = 0, worst = 0;
     for (size_t i = 0; i < dim; i++)
         wp[i] = w[i] + step * v[i];
@@ -158,12 +168,11 @@ static void check_hvp(const basin_layer_desc *descs, size_t n, size_t c, size_t 
     for (size_t i = 0; i < dim; i++)
         worst = fmax(worst, fabs((gp[i] - gm[i]) / (2 * step) - hv[i]) / scale);
     print_message("    H·v of %zu parameters: worst difference %.1e of max |H·v| %.3g (%s)\n", dim, worst, scale,
-                  mode == BASIN_MODE_TRAIN ? "train" : "eval");
+                  mode_name(mode));
     assert_true(scale > 1e-3);
     assert_true(worst < 1e-7);
-    gsl_rng_free(o.saved), gsl_rng_free(dropout), gsl_rng_free(rng);
-    free(x), free(r), free(w), free(v), free(hv), free(wp), free(gp), free(gm), free(zero);
-    basin_model_destroy(m);
+    free(v), free(hv), free(wp), free(gp), free(gm), free(zero);
+    fixture_free(&o, w, rng);
 }
 
 #define LIN(o) {.kind = BASIN_LAYER_LINEAR, .out = (o)}

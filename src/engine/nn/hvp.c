@@ -12,22 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t in_size(const basin_layer *l)
-{
-    return l->in_c * l->in_h * l->in_w;
-}
-
-static size_t out_size(const basin_layer *l)
-{
-    return l->out_c * l->out_h * l->out_w;
-}
-
-static conv_shape shape_of(const basin_layer *l, size_t B)
-{
-    return (conv_shape){B, l->in_c, l->in_h, l->in_w, l->out_c, l->d.kernel, l->d.stride, l->d.padding,
-                        l->out_h, l->out_w};
-}
-
 static double *zeroed(size_t n)
 {
     return calloc(n ? n : 1, sizeof(double));
@@ -44,12 +28,12 @@ static int reserve_r(basin_model *m)
         basin_layer *l = &m->layers[i];
         free(l->rout), free(l->rxhat), free(l->rcols);
         l->rout = l->rxhat = l->rcols = NULL;
-        widest = out_size(l) > widest ? out_size(l) : widest;
-        ok = (l->rout = zeroed(B * out_size(l))) != NULL;
+        widest = basin_layer_outputs(l) > widest ? basin_layer_outputs(l) : widest;
+        ok = (l->rout = zeroed(B * basin_layer_outputs(l))) != NULL;
         if (ok && (l->d.kind == BASIN_LAYER_BATCHNORM || l->d.kind == BASIN_LAYER_LAYERNORM))
-            ok = (l->rxhat = zeroed(B * in_size(l))) != NULL;
+            ok = (l->rxhat = zeroed(B * basin_layer_inputs(l))) != NULL;
         if (ok && l->d.kind == BASIN_LAYER_ACTIVATION) /* σ' then σ'' of each input, for the backward */
-            ok = (l->rxhat = zeroed(2 * B * in_size(l))) != NULL;
+            ok = (l->rxhat = zeroed(2 * B * basin_layer_inputs(l))) != NULL;
         if (ok && l->d.kind == BASIN_LAYER_CONV2D) /* R{cols} (C·k·k, B·P), then R{dy} regrouped (O, B·P) */
             ok = (l->rcols = zeroed((l->in_c * l->d.kernel * l->d.kernel + l->out_c) * B * l->out_h * l->out_w)) != NULL;
     }
@@ -135,7 +119,7 @@ static void linear_r(basin_layer *l, const double *w, const double *v, size_t B)
 
 static void conv_r(basin_layer *l, const double *w, const double *v, size_t B)
 {
-    conv_shape s = shape_of(l, B);
+    conv_shape s = basin_layer_conv_shape(l, B);
     size_t P = s.Ho * s.Wo, BP = B * P, K = s.C * s.k * s.k;
     /* R{y} = W ∗ R{x} + V ∗ x + v_b, through the unfolded inputs (tmp is the forward's scratch) */
     if (l->rin)
@@ -196,7 +180,7 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
     const double *cur = NULL; /* the input's tangent: none */
     for (size_t i = 0; i < m->n_layers; i++) {
         basin_layer *l = &m->layers[i];
-        size_t n = B * in_size(l);
+        size_t n = B * basin_layer_inputs(l);
         l->rin = cur;
         bool has_params = l->n_weight + l->n_bias > 0;
         if (has_params && !cur && still(l, v)) { /* a zero tangent stays zero: skip the layer */
@@ -204,7 +188,7 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
             if (l->d.kind == BASIN_LAYER_CONV2D) /* its backward reads R{cols} */
                 memset(l->rcols, 0, l->in_c * l->d.kernel * l->d.kernel * B * l->out_h * l->out_w * sizeof *l->rcols);
             if (l->d.kind == BASIN_LAYER_BATCHNORM || l->d.kind == BASIN_LAYER_LAYERNORM)
-                memset(l->rxhat, 0, B * in_size(l) * sizeof *l->rxhat);
+                memset(l->rxhat, 0, B * basin_layer_inputs(l) * sizeof *l->rxhat);
             continue;
         }
         switch (l->d.kind) {
@@ -217,7 +201,7 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
             cur = l->rout;
             break;
         case BASIN_LAYER_MAXPOOL2D:
-            for (size_t o = 0; o < B * out_size(l); o++)
+            for (size_t o = 0; o < B * basin_layer_outputs(l); o++)
                 l->rout[o] = cur ? cur[l->argmax[o]] : 0;
             cur = l->rout;
             break;
@@ -257,7 +241,7 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
     }
     if (!cur) { /* a model whose parameters never meet the output: the tangent is zero */
         basin_layer *last = &m->layers[m->n_layers - 1];
-        memset(last->rout, 0, B * out_size(last) * sizeof *last->rout);
+        memset(last->rout, 0, B * basin_layer_outputs(last) * sizeof *last->rout);
         cur = last->rout;
     }
     return cur;
@@ -286,7 +270,7 @@ static void linear_back_r(basin_layer *l, const double *w, const double *v, size
 static void conv_back_r(basin_model *m, basin_layer *l, const double *w, const double *v, size_t B,
                         const double *dy, const double *rdy, double *dx, double *rdx, double *g, double *hv)
 {
-    conv_shape s = shape_of(l, B);
+    conv_shape s = basin_layer_conv_shape(l, B);
     size_t P = s.Ho * s.Wo, BP = B * P, K = s.C * s.k * s.k;
     /* dy and R{dy} regrouped as (O, B·P); the forward's tmp and the room after R{cols} hold them */
     double *dtmp = l->tmp, *rdtmp = l->rcols + K * BP;
@@ -375,7 +359,7 @@ void basin_model_backward_r(basin_model *m, const double *w, const double *v, co
     const double *d = dout, *rd = rdout;
     for (size_t i = m->n_layers; i-- > 0;) {
         basin_layer *l = &m->layers[i];
-        size_t n = B * in_size(l);
+        size_t n = B * basin_layer_inputs(l);
         /* ping-pong: write into whichever buffer the incoming gradients are not in */
         double *dx = i == 0 ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
         double *rdx = i == 0 ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];

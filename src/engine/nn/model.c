@@ -8,14 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t in_features(const basin_layer *l)
+size_t basin_layer_inputs(const basin_layer *l)
 {
     return l->in_c * l->in_h * l->in_w;
 }
 
-static size_t out_features(const basin_layer *l)
+size_t basin_layer_outputs(const basin_layer *l)
 {
     return l->out_c * l->out_h * l->out_w;
+}
+
+conv_shape basin_layer_conv_shape(const basin_layer *l, size_t B)
+{
+    return (conv_shape){B, l->in_c, l->in_h, l->in_w, l->out_c, l->d.kernel, l->d.stride, l->d.padding,
+                        l->out_h, l->out_w};
 }
 
 const char *basin_layer_torch_name(const basin_layer *l)
@@ -99,7 +105,7 @@ static int shape_layer(basin_layer *l, size_t index)
         break;
     }
     case BASIN_LAYER_FLATTEN:
-        l->out_c = in_features(l), l->out_h = l->out_w = 1;
+        l->out_c = basin_layer_inputs(l), l->out_h = l->out_w = 1;
         break;
     case BASIN_LAYER_LAYERNORM:
         if (!flat) {
@@ -112,7 +118,7 @@ static int shape_layer(basin_layer *l, size_t index)
     case BASIN_LAYER_DROPOUT:
         break;
     }
-    if (out_features(l) == 0) {
+    if (basin_layer_outputs(l) == 0) {
         basin_error_set("layer %zu (%s) has no outputs", index, name);
         return -1;
     }
@@ -139,7 +145,7 @@ static void lay_out_parameters(basin_model *m, basin_layer *l, size_t index)
     }
     case BASIN_LAYER_BATCHNORM:
     case BASIN_LAYER_LAYERNORM: {
-        size_t n = l->d.kind == BASIN_LAYER_BATCHNORM ? l->in_c : in_features(l);
+        size_t n = l->d.kind == BASIN_LAYER_BATCHNORM ? l->in_c : basin_layer_inputs(l);
         l->n_weight = l->n_bias = n;
         l->weight = m->n_params;
         l->bias = l->weight + n;
@@ -257,7 +263,7 @@ int basin_model_reserve(basin_model *m, size_t B)
     bool ok = true;
     for (size_t i = 0; i < m->n_layers && ok; i++) {
         basin_layer *l = &m->layers[i];
-        size_t nin = B * in_features(l), nout = B * out_features(l);
+        size_t nin = B * basin_layer_inputs(l), nout = B * basin_layer_outputs(l);
         widest = nout / B > widest ? nout / B : widest;
         switch (l->d.kind) {
         case BASIN_LAYER_CONV2D: {
@@ -315,7 +321,7 @@ const double *basin_model_forward_from(basin_model *m, const double *w, size_t f
     const double *cur = x;
     for (size_t i = first; i < m->n_layers; i++) {
         basin_layer *l = &m->layers[i];
-        size_t n = B * in_features(l), S = l->in_h * l->in_w;
+        size_t n = B * basin_layer_inputs(l), S = l->in_h * l->in_w;
         l->in = cur;
         switch (l->d.kind) {
         case BASIN_LAYER_LINEAR:
@@ -323,8 +329,7 @@ const double *basin_model_forward_from(basin_model *m, const double *w, size_t f
             cur = l->out;
             break;
         case BASIN_LAYER_CONV2D: {
-            conv_shape s = {B, l->in_c, l->in_h, l->in_w, l->out_c, l->d.kernel, l->d.stride, l->d.padding,
-                            l->out_h, l->out_w};
+            conv_shape s = basin_layer_conv_shape(l, B);
             conv2d_forward(l->out, l->cols, l->tmp, cur, w + l->weight, w + l->bias, &s);
             cur = l->out;
             break;
@@ -391,8 +396,8 @@ void basin_model_backward(basin_model *m, const double *w, const double *dout, d
     for (size_t i = m->n_layers; i-- > 0;) {
         basin_layer *l = &m->layers[i];
         if (hook)
-            hook(ctx, i, d, B * out_features(l));
-        size_t n = B * in_features(l), S = l->in_h * l->in_w;
+            hook(ctx, i, d, B * basin_layer_outputs(l));
+        size_t n = B * basin_layer_inputs(l), S = l->in_h * l->in_w;
         double *din = i == 0 ? NULL : m->grad[which];
         bool passes = false; /* the layer passed its input through unchanged */
         switch (l->d.kind) {
@@ -400,8 +405,7 @@ void basin_model_backward(basin_model *m, const double *w, const double *dout, d
             linear_backward(din, g + l->weight, g + l->bias, d, l->in, w + l->weight, B, l->in_c, l->out_c);
             break;
         case BASIN_LAYER_CONV2D: {
-            conv_shape s = {B, l->in_c, l->in_h, l->in_w, l->out_c, l->d.kernel, l->d.stride, l->d.padding,
-                            l->out_h, l->out_w};
+            conv_shape s = basin_layer_conv_shape(l, B);
             conv2d_backward(din, g + l->weight, g + l->bias, m->dcols, l->tmp, d, l->cols, w + l->weight, &s);
             break;
         }

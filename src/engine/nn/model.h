@@ -132,6 +132,11 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
 void basin_model_backward_r(basin_model *m, const double *w, const double *v, const double *dout,
                             const double *rdout, double *g, double *hv);
 
+/* Values per example a layer takes in and gives out; its convolution shape for a batch of B. */
+size_t basin_layer_inputs(const basin_layer *l);
+size_t basin_layer_outputs(const basin_layer *l);
+conv_shape basin_layer_conv_shape(const basin_layer *l, size_t B);
+
 /* The PyTorch class a layer corresponds to ("Linear", "BatchNorm1d", "Tanh", ...). */
 const char *basin_layer_torch_name(const basin_layer *l);
 

@@ -757,6 +757,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
                                               : 0};
     basin_training_wants wants = {0};
     for (size_t v = 0; v < lab->n_views; v++) {
+        wants.layers = wants.layers || lab->views[v] == BASIN_VIEW_LAYERS;
         wants.spectrum = wants.spectrum || lab->views[v] == BASIN_VIEW_SPECTRUM;
         wants.landscape = wants.landscape || lab->views[v] == BASIN_VIEW_LANDSCAPE;
     }

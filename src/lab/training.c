@@ -97,8 +97,8 @@ static int record(void *ctx, const basin_train_row *row)
     t->test_acc[k] = row->test_acc;
     memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
     memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
-    if (basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, t->act_var + k * t->n_layers,
-                                  t->grad_var + k * t->n_layers) != 0)
+    if (!rec->wants.layers || basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, t->act_var + k * t->n_layers,
+                                                        t->grad_var + k * t->n_layers) != 0)
         for (size_t i = 0; i < t->n_layers; i++)
             t->act_var[k * t->n_layers + i] = t->grad_var[k * t->n_layers + i] = NAN;
     if (rec->wants.spectrum)

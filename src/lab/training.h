@@ -42,7 +42,7 @@ typedef struct basin_training {
 
 /* What to record beyond the losses. */
 typedef struct basin_training_wants {
-    bool spectrum, landscape;
+    bool layers, spectrum, landscape; /* the variance by layer (NaN otherwise), SLQ per frame, the plane */
 } basin_training_wants;
 
 /* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,

@@ -2,11 +2,12 @@
  * (tests/reference/make_golden_nn.py): state_dict names and shapes, outputs, loss and every parameter's
  * gradient within 1e-10 relative, and a Hessian-vector product (double backward) within 1e-8, in training
  * and eval mode; BatchNorm's running statistics and the
- * weights after three SGD steps. */
+ * weights after three SGD steps; every layer's output and gradient variances (what basin inspect prints). */
 #include "support.h"
 
 #include "engine/nn/layers.h"
 #include "engine/nn/model.h"
+#include "engine/nn/net_problem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -120,11 +121,53 @@ static void test_running_statistics(void **state)
     basin_model_destroy(m);
 }
 
+/* basin_net_layer_variances (what basin inspect and the layers view show) against PyTorch's variances of
+ * every module's output and of the mean loss's gradient on it, over one training-mode batch. */
+static void test_layer_variances(void **state)
+{
+    (void)state;
+    static const basin_loss losses[] = {[GOLDEN_LOSS_BCE] = BASIN_LOSS_BCE,
+                                        [GOLDEN_LOSS_CROSS_ENTROPY] = BASIN_LOSS_CROSS_ENTROPY,
+                                        [GOLDEN_LOSS_MSE] = BASIN_LOSS_MSE};
+    for (size_t i = 0; i < sizeof golden_variance_cases / sizeof *golden_variance_cases; i++) {
+        const golden_variance_case *gc = &golden_variance_cases[i];
+        size_t B = GOLDEN_VARIANCE_BATCH, f = gc->c * gc->h * gc->w;
+        bool regression = gc->loss == GOLDEN_LOSS_MSE;
+        basin_examples ex;
+        basin_dataset *d = basin_dataset_alloc("golden", B, gc->c, gc->h, gc->w, regression ? 0 : gc->n_classes,
+                                               regression ? 2 : 0, &ex);
+        assert_non_null(d);
+        memcpy(ex.x, gc->x, B * f * sizeof *ex.x);
+        if (regression)
+            memcpy(ex.target, gc->targets, B * 2 * sizeof *ex.target);
+        else
+            memcpy(ex.label, gc->labels, B * sizeof *ex.label);
+        d->train.x = malloc(B * f * sizeof *d->train.x);
+        memcpy(d->train.x, gc->x, B * f * sizeof *d->train.x);
+        basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
+        assert_non_null(m);
+        assert_int_equal(m->n_params, gc->n_params);
+        basin_net_problem *np = basin_net_problem_create((basin_net){m, losses[gc->loss]}, d, 1);
+        assert_non_null(np);
+        double act[16], grad[16];
+        assert_true(gc->n_layers <= 16);
+        assert_int_equal(basin_net_layer_variances(np, gc->params, B, act, grad), 0);
+        double act_diff = support_max_rel_diff(act, gc->act_var, gc->n_layers);
+        double grad_diff = support_max_rel_diff(grad, gc->grad_var, gc->n_layers);
+        print_message("    %-20s activations %.1e, gradients %.1e\n", gc->name, act_diff, grad_diff);
+        assert_true(act_diff < TOL);
+        assert_true(grad_diff < TOL);
+        basin_problem_destroy(&np->base);
+        basin_dataset_destroy(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_running_statistics),
+        cmocka_unit_test(test_layer_variances),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

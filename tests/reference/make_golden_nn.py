@@ -232,6 +232,66 @@ def write_running_stats(out, gen):
     out.write(array('steps_state', hexes(flat_state(model))))
 
 
+VARIANCE_BATCH = 32
+VARIANCE_CASES = [
+    # name, layers, input shape, loss, weight scale (None: torch's default initialization)
+    ('tanh_deep_normal1', [layer('linear', out=24), layer('tanh'), layer('linear', out=24), layer('tanh'),
+                           layer('linear', out=24), layer('tanh'), layer('linear', out=24), layer('tanh'),
+                           layer('linear', out=3)], (8,), 'cross_entropy', 1.0),
+    ('relu_mse', [layer('linear', out=20), layer('relu'), layer('linear', out=20), layer('relu'),
+                  layer('linear', out=2)], (5,), 'mse', None),
+    ('batchnorm_tanh_bce', [layer('linear', out=12), layer('batchnorm'), layer('tanh'), layer('linear', out=12),
+                            layer('batchnorm'), layer('tanh'), layer('linear', out=1)], (6,), 'bce', 0.8),
+    ('cnn_batchnorm', [layer('conv', out=4, kernel=3, padding=1), layer('batchnorm'), layer('relu'),
+                       layer('maxpool', kernel=2), layer('flatten'), layer('linear', out=10)],
+     (1, 8, 8), 'cross_entropy', None),
+]
+
+
+def write_layer_variances(out, gen):
+    """Per layer, the variance of its output and of the mean loss's gradient with respect to that output,
+    over one batch in training mode (what basin inspect prints): hooks on every module's output."""
+    rows = []
+    for index, (name, layers, in_shape, loss_kind, scale) in enumerate(VARIANCE_CASES):
+        torch.manual_seed(20261130 + index)
+        model, descs = build(layers, in_shape)
+        if scale is not None:
+            with torch.no_grad():
+                for q in model.parameters():
+                    q.copy_(scale * torch.randn(q.shape, generator=gen))
+        model.train()
+        x = torch.randn((VARIANCE_BATCH,) + tuple(in_shape), generator=gen)
+        classes = {'cross_entropy': 3 if len(in_shape) == 1 else 10, 'bce': 2, 'mse': 2}[loss_kind]
+        labels = torch.randint(0, classes, (VARIANCE_BATCH,), generator=gen)
+        targets = torch.randn(VARIANCE_BATCH, 2, generator=gen)
+        outputs, h = [], x
+        for mod in model:
+            h = mod(h)
+            if h is outputs[-1] if outputs else h is x:
+                h = h.view_as(h)  # Identity passes its input on: give it a tensor of its own
+            h.retain_grad()
+            outputs.append(h)
+        loss_of(loss_kind, h, labels, targets if loss_kind == 'mse' else None).backward()
+        act = torch.stack([o.detach().var(unbiased=False) for o in outputs])
+        grad = torch.stack([o.grad.var(unbiased=False) for o in outputs])
+        w = torch.cat([q.detach().reshape(-1) for q in model.parameters()])
+        p = 'var%d_' % index
+        out.write('/* %s: per-layer output and gradient variances, training mode, %s loss */\n' % (name, loss_kind))
+        out.write('static const basin_layer_desc %slayers[] = {\n    %s};\n' % (p, ',\n    '.join(descs)))
+        out.write(array(p + 'w', hexes(w)))
+        out.write(array(p + 'x', hexes(x)))
+        out.write('static const int %slabels[] = {%s};\n' % (p, ', '.join(str(v) for v in labels.tolist())))
+        out.write(array(p + 'targets', hexes(targets)))
+        out.write(array(p + 'act', hexes(act)))
+        out.write(array(p + 'grad', hexes(grad)))
+        c, hh, ww = (in_shape + (1, 1))[:3] if len(in_shape) == 1 else in_shape
+        rows.append('{"%s", %slayers, %d, %d, %d, %d, GOLDEN_LOSS_%s, %d, %sw, %d, %sx, %slabels, %stargets, '
+                    '%sact, %sgrad}' % (name, p, len(descs), c, hh, ww, loss_kind.upper(), classes, p, w.numel(),
+                                        p, p, p, p, p))
+    out.write('#define GOLDEN_VARIANCE_BATCH %d\n' % VARIANCE_BATCH)
+    out.write('static const golden_variance_case golden_variance_cases[] = {\n    %s,\n};\n' % ',\n    '.join(rows))
+
+
 def main():
     gen = torch.Generator().manual_seed(20261124)
     path = os.path.join(HERE, 'golden_nn.inc')
@@ -242,6 +302,7 @@ def main():
         out.write('static const golden_case golden_cases[] = {\n    %s,\n};\n' % ',\n    '.join(rows))
         write_running_stats(out, gen)
         write_top_eigenvalues(out, gen)
+        write_layer_variances(out, torch.Generator().manual_seed(20261130))
     print('wrote', path)
 
 

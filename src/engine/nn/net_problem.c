@@ -39,13 +39,13 @@ static int reserve(basin_net_problem *np, size_t B)
     return 0;
 }
 
-/* Copies the batch's inputs (augmented and standardized in training when asked), labels and targets.
+/* Copies the batch's inputs (augmented, then standardized, when augment is true), labels and targets.
  * Returns the inputs the model sees. */
-static const double *gather(basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B)
+static const double *gather(basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B, bool augment)
 {
     const basin_dataset *d = np->data;
     size_t f = d->n_features, outs = np->net.model->out_features;
-    bool augment = np->augment && np->mode == BASIN_MODE_TRAIN;
+    augment = augment && np->augment;
     for (size_t k = 0; k < B; k++) {
         size_t i = idx ? idx[k] : k;
         if (d->n_classes)
@@ -111,7 +111,7 @@ static double net_eval(const basin_problem *p, const double *w, basin_batch batc
     size_t B = batch.idx ? batch.m : s->n;
     if (reserve(np, B) != 0)
         return NAN;
-    const double *x = gather(np, s, batch.idx, B);
+    const double *x = gather(np, s, batch.idx, B, np->mode == BASIN_MODE_TRAIN);
     basin_forward_opts opts = {np->mode, np->update_stats, np->rng, np->no_dropout};
     const double *out = basin_model_forward(np->net.model, w, x, B, opts);
     if (!out)
@@ -147,7 +147,7 @@ static size_t hvp_prepare(basin_net_problem *np, const double *w, basin_batch ba
     size_t B = batch.idx ? batch.m : s->n;
     if (reserve(np, B) != 0)
         return 0;
-    const double *x = gather(np, s, batch.idx, B);
+    const double *x = gather(np, s, batch.idx, B, np->mode == BASIN_MODE_TRAIN);
     basin_forward_opts opts = {np->mode, false, np->rng, np->no_dropout};
     const double *out = basin_model_forward(m, w, x, B, opts);
     if (!out)
@@ -336,24 +336,25 @@ int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, 
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
-    basin_mode mode = np->mode;
-    bool update = np->update_stats, no_dropout = np->no_dropout;
-    const basin_entry *augment = np->augment;
-    np->mode = BASIN_MODE_TRAIN, np->update_stats = false, np->no_dropout = true, np->augment = NULL;
-    double loss = net_eval(&np->base, w, (basin_batch){idx, n}, g);
-    np->mode = mode, np->update_stats = update, np->no_dropout = no_dropout, np->augment = augment;
+    /* One forward pass in training mode (dropout off, running statistics untouched), then one backward
+     * pass from the loss gradient on the outputs, recording the gradient on each layer's output. */
+    if (reserve(np, n) != 0)
+        goto done;
+    const double *x = gather(np, &np->data->train, idx, n, false);
+    const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){BASIN_MODE_TRAIN, false, NULL, true});
+    if (!out)
+        goto done;
+    double loss = batch_loss(np, out, n, np->dout);
     if (!isfinite(loss)) {
-        if (!basin_error_message()[0])
-            basin_error_set("the loss is not finite");
+        basin_error_set("the loss is not finite");
         goto done;
     }
     for (size_t i = 0; i < m->n_layers; i++) {
         const basin_layer *l = &m->layers[i];
-        act_var[i] = variance(l->y, n * l->out_c * l->out_h * l->out_w);
+        act_var[i] = variance(l->y, n * basin_layer_outputs(l));
     }
-    /* Replays the backward pass from the loss gradient the eval left in grad[0], recording each layer's. */
     memset(g, 0, np->base.dim * sizeof *g);
-    basin_model_backward(m, w, m->grad[0], g, record_grad, grad_var);
+    basin_model_backward(m, w, np->dout, g, record_grad, grad_var);
     rc = 0;
 done:
     free(idx), free(g);

@@ -184,13 +184,15 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
     else
         snprintf(line, sizeof line, "indefinite: %s", eval[1] < 0 ? "a maximum's shape" : "a saddle's shape");
     basin_ui_label(ui, line, false);
-    if (strcmp(r->opt.entry->name, "sgd") != 0)
-        return;
     double lr = r->run->trace.lr[current_row(app, r->run)];
-    double beta = basin_params_real(&r->opt.params, "momentum");
-    double limit = 2 * (1 + beta) / lr; /* heavy ball on a quadratic: stable while lr·λ < 2(1+β) */
-    snprintf(line, sizeof line, "λmax %.3g %s %s %.3g", eval[1], eval[1] < limit ? "<" : ">",
-             beta > 0 ? "2(1+β)/η" : "2/η", limit);
+    char formula[96];
+    double limit = basin_optimizer_stability_limit(r->run->opt, lr, formula, sizeof formula);
+    if (isnan(limit)) { /* "none: Adam preconditions each step by √v" */
+        snprintf(line, sizeof line, "stability limit %s", formula);
+        basin_ui_label(ui, line, false);
+        return;
+    }
+    snprintf(line, sizeof line, "λmax %.3g %s %s = %.3g", eval[1], eval[1] < limit ? "<" : ">", formula, limit);
     basin_ui_label(ui, line, false);
     basin_ui_label(ui, eval[1] < limit ? "stable along every direction" : "unstable: the steep direction grows",
                    false);

@@ -1,7 +1,7 @@
 /* panel.h: the window's control column, built each frame with the immediate-mode UI: the runs (select,
  * add one of every optimizer, remove), the selected run's optimizer keys as sliders and check boxes (lr on
  * a log scale), the surface, and the curvature where the selected run stands: the Hessian's eigenvalues,
- * κ, and λmax beside 2/η (2(1+β)/η with momentum). Changes become lab overrides. */
+ * κ, and λmax beside the optimizer's stability limit. Changes become lab overrides. */
 #ifndef BASIN_PANEL_H
 #define BASIN_PANEL_H
 

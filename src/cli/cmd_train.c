@@ -49,8 +49,10 @@ const char basin_train_usage[] =
     "                      snapshots' predicted probabilities on the test split\n"
     "  --eval-every N      evaluate train and test loss every N steps (default: every epoch)\n"
     "  --track-sharpness K every K steps, λmax of the full-batch Hessian (Lanczos, warm-started from the\n"
-    "                      last top eigenvector) beside the stability limit 2/η (2(1+β)/η with SGD\n"
-    "                      momentum β): the log gains the columns lambda_max,two_over_lr\n"
+    "                      last top eigenvector) beside the optimizer's stability limit: SGD's 2/η,\n"
+    "                      2(1+β)/η with momentum β, (2+2β)/(η(1+2β)) with Nesterov, 2(1+β)/(η(1−τ))\n"
+    "                      with dampening τ, each less weight_decay; none (empty) for adaptive\n"
+    "                      optimizers and Newton. The log gains the columns lambda_max,stability_limit\n"
     "  --log FILE|-        CSV, one row per step: step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,\n"
     "                      grad_norm. Step 0 is the start. Columns not evaluated on a step are empty; the\n"
     "                      last row has them all. train_loss and test_loss are in eval mode (no dropout,\n"
@@ -304,10 +306,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_train_config cfg = {.epochs = o.epochs, .steps = o.steps, .batch = (size_t)o.batch,
                               .seed = basin_train_seed((unsigned long)o.seed, BASIN_STREAM_SHUFFLE),
                               .eval_every = o.eval_every, .early_stop = o.early_stop, .swa_start = o.swa,
-                              .snapshots = o.snapshots, .track_sharpness = o.track,
-                              .momentum = strcmp(opt_spec.entry->name, "sgd") == 0
-                                              ? basin_params_real(&opt_spec.params, "momentum")
-                                              : 0};
+                              .snapshots = o.snapshots, .track_sharpness = o.track};
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
@@ -318,7 +317,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
                  .every = o.every, .model = c.np->net.model, .tty = isatty(fileno(err)) ? err : NULL,
                  .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
     if (log_open)
-        fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,two_over_lr\n"
+        fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,stability_limit\n"
                       : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
               log_file.stream);
     basin_train_result res;

@@ -751,10 +751,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     gsl_rng_set(rng, basin_train_seed(r->seed, BASIN_STREAM_INIT));
     basin_train_config cfg = {.epochs = lab->steps, .steps = -1, .batch = r->batch,
                               .seed = basin_train_seed(r->seed, BASIN_STREAM_SHUFFLE), .early_stop = r->early_stop,
-                              .swa_start = r->swa, .track_sharpness = r->track_sharpness,
-                              .momentum = strcmp(r->opt.entry->name, "sgd") == 0
-                                              ? basin_params_real(&r->opt.params, "momentum")
-                                              : 0};
+                              .swa_start = r->swa, .track_sharpness = r->track_sharpness};
     basin_training_wants wants = {0};
     for (size_t v = 0; v < lab->n_views; v++) {
         wants.layers = wants.layers || lab->views[v] == BASIN_VIEW_LAYERS;

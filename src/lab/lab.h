@@ -22,7 +22,7 @@ typedef enum {
     BASIN_VIEW_ACCURACY, /* a training lab's test accuracy against epoch */
     BASIN_VIEW_BOUNDARY, /* a training lab's decision regions over 2-D data, one panel per run (up to 4) */
     BASIN_VIEW_LAYERS,   /* a training lab's activation and gradient variance by layer */
-    BASIN_VIEW_SHARPNESS, /* a training lab's λmax against 2/η (runs with track_sharpness) */
+    BASIN_VIEW_SHARPNESS, /* a training lab's λmax against its stability limit (runs with track_sharpness) */
     BASIN_VIEW_SPECTRUM,  /* a training lab's Hessian spectral density at the frame shown (SLQ) */
     BASIN_VIEW_LANDSCAPE, /* a training lab's loss over the PCA plane of its trajectory, trajectory on top */
     BASIN_VIEW_COUNT,

@@ -1,7 +1,7 @@
 /* training.h: what a training lab's run keeps for its views: every evaluation (once per epoch) with the
  * losses, the accuracy, a snapshot of the weights and running statistics, and the per-layer variances of
  * activations and gradients, so the window can replay training and figures can draw any moment of it;
- * on request λmax against 2/η, the Hessian's spectral density per frame, and the landscape around the
+ * on request λmax against the stability limit, the Hessian's spectral density per frame, and the landscape around the
  * final weights in the plane of the trajectory's principal components. */
 #ifndef BASIN_TRAINING_H
 #define BASIN_TRAINING_H
@@ -19,7 +19,7 @@ typedef struct basin_training {
     double *w, *state;           /* len × dim, len × n_state */
     double *act_var, *grad_var;  /* len × n_layers */
     basin_train_result result;
-    /* with track_sharpness: λmax beside 2/η (or 2(1+β)/η) at the tracked steps */
+    /* with track_sharpness: λmax beside the stability limit at the tracked steps */
     size_t n_sharp, cap_sharp;
     double *sharp_epoch, *sharp_lambda, *sharp_limit;
     /* with want_spectrum: stochastic Lanczos quadrature per frame, BASIN_SPECTRUM_NODES values each */

@@ -1,4 +1,4 @@
-/* chart.h: general charts: lines (loss against step on a log axis, learning rate, λmax beside 2/η,
+/* chart.h: general charts: lines (loss against step on a log axis, learning rate, λmax beside its stability limit,
  * train/test curves, a 1-D landscape), a histogram or density (a Hessian spectrum), bars (per-layer
  * variances). */
 #ifndef BASIN_CHART_H

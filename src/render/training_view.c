@@ -301,7 +301,7 @@ int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
         s.y = t->sharp_limit, s.dashed = true;
         series[n++] = s;
     }
-    basin_chart_lines(cr, r, theme, series, n, false, "λmax (solid) against 2/η (dashed)", "epoch", NULL);
+    basin_chart_lines(cr, r, theme, series, n, false, "λmax (solid) against the stability limit (dashed)", "epoch", NULL);
     free(series);
     return 0;
 }

@@ -24,7 +24,8 @@ int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, c
 /* Activation and gradient variance of each hidden layer's output, one line per run, log axes. */
 int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
 
-/* λmax (solid) against the stability limit 2/η (dashed) of runs that track it, up to the frame shown. */
+/* λmax (solid) against the optimizer's stability limit (dashed; none for adaptive optimizers) of runs
+ * that track it, up to the frame shown. */
 int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
 
 /* The Hessian's spectral density (stochastic Lanczos quadrature, Gaussian-broadened) at the frame shown. */

@@ -135,6 +135,40 @@ static void test_log_is_reproducible(void **state)
     free(la), free(lb);
 }
 
+/* The last field of the log's last row (the stability limit with --track-sharpness). */
+static char *last_field(const char *log)
+{
+    const char *end = log + strlen(log) - 1, *c = end;
+    while (c > log && c[-1] != ',')
+        c--;
+    return strndup(c, (size_t)(end - c));
+}
+
+/* --track-sharpness logs each optimizer's own stability limit: Nesterov's (2+2β)/(η(1+2β)) = 13.571 at
+ * η = 0.1, β = 0.9 (bisection on a quadratic agrees, test_gd_rate.c), not 2(1+β)/η = 38; none for Adam. */
+static void test_log_stability_limit(void **state)
+{
+    (void)state;
+    static const char *const opts[] = {"sgd:lr=0.1,momentum=0.9,nesterov=true", "sgd:lr=0.1,momentum=0.9",
+                                       "adam:lr=0.01"};
+    static const double want[] = {3.8 / 0.28, 38, NAN};
+    for (int i = 0; i < 3; i++) {
+        const char *log = support_tmp("sharp.csv");
+        support_cli_result r = support_cli("train", "--model", "mlp:hidden=4", "--data", "moons:n=40", "--opt",
+                                           opts[i], "--steps", "2", "--batch", "0", "--track-sharpness", "1",
+                                           "--log", log, NULL);
+        assert_int_equal(r.status, 0);
+        support_cli_free(&r);
+        char *text = slurp(log), *limit = last_field(text);
+        assert_non_null(strstr(text, ",lambda_max,stability_limit\n"));
+        if (isnan(want[i]))
+            assert_string_equal(limit, "");
+        else
+            assert_close(strtod(limit, NULL), want[i], 1e-12);
+        free(text), free(limit);
+    }
+}
+
 /* Saved weights load back bit for bit (same file bytes), under PyTorch's state_dict names. */
 static void test_weights_round_trip(void **state)
 {
@@ -347,6 +381,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inspect_initialization_claims),
+        cmocka_unit_test(test_log_stability_limit),
         cmocka_unit_test(test_log_is_reproducible),
         cmocka_unit_test(test_weights_round_trip),
         cmocka_unit_test(test_data_csv),

@@ -1,5 +1,6 @@
 /* test_gd_rate.c: gradient descent on a quadratic converges for lr < 2/λmax and diverges above, and
- * each eigen-direction's error shrinks by exactly |1 − lr·λ| per step (the lecture's convergence law). */
+ * each eigen-direction's error shrinks by exactly |1 − lr·λ| per step (the lecture's convergence law); every
+ * optimizer's stability limit against bisection on a 1-D quadratic. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define N_MAX 10
 
@@ -103,11 +105,66 @@ static void test_rate_per_eigen_direction(void **state)
     check_rates("quadratic:dim=10,kappa=20,spectrum=log,seed=4", 0.09, start10);
 }
 
+/* Whether the optimizer of spec, iterated on f = λx²/2 from x = 1, has shrunk |x| after many steps. */
+static bool shrinks(const char *spec, double lambda)
+{
+    basin_optimizer *o = support_optimizer(spec, 1);
+    double x = 1, g;
+    for (long t = 0; t < 40000 && fabs(x) < 1e150; t++) {
+        g = lambda * x;
+        assert_int_equal(basin_optimizer_step(o, &x, &g, o->lr, NULL, (basin_batch){0}), 0);
+    }
+    basin_optimizer_destroy(o);
+    return fabs(x) < 1;
+}
+
+/* The stability limit the log, labs and the window show, against the curvature found by bisection where
+ * the real optimizer's iteration on a 1-D quadratic turns from shrinking to growing. */
+static void test_stability_limit_by_bisection(void **state)
+{
+    (void)state;
+    static const char *const specs[] = {
+        "sgd:lr=0.1",
+        "sgd:lr=0.1,momentum=0.9",
+        "sgd:lr=0.1,momentum=0.9,nesterov=true",
+        "sgd:lr=0.05,momentum=0.5,dampening=0.3",
+        "sgd:lr=0.1,momentum=0.9,weight_decay=0.5",
+        "sgd:lr=0.2,momentum=0.7,nesterov=true,weight_decay=0.25",
+        "sgd:lr=0.1,weight_decay=1",
+        "sgd:lr=0.1,momentum=0.9,dampening=0.9",
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+        basin_optimizer *o = support_optimizer(specs[i], 1);
+        char formula[96];
+        double limit = basin_optimizer_stability_limit(o, o->lr, formula, sizeof formula);
+        basin_optimizer_destroy(o);
+        double lo = 0, hi = 1;
+        while (shrinks(specs[i], hi))
+            hi *= 2;
+        for (int k = 0; k < 50; k++) {
+            double mid = 0.5 * (lo + hi);
+            *(shrinks(specs[i], mid) ? &lo : &hi) = mid;
+        }
+        print_message("    %-52s %-22s %9.4f  bisection %9.4f\n", specs[i], formula, limit, lo);
+        assert_true(fabs(limit - lo) <= 1e-3 * limit);
+    }
+    /* Adaptive optimizers and Newton have no scalar limit on the raw Hessian, and say why. */
+    static const char *const none[] = {"adam", "adamw", "rmsprop", "adagrad", "newton"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        basin_optimizer *o = support_optimizer(none[i], 1);
+        char formula[96];
+        assert_true(isnan(basin_optimizer_stability_limit(o, 0.1, formula, sizeof formula)));
+        assert_non_null(strstr(formula, "none: "));
+        basin_optimizer_destroy(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threshold_two_over_lambda_max),
         cmocka_unit_test(test_rate_per_eigen_direction),
+        cmocka_unit_test(test_stability_limit_by_bisection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

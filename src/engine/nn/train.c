@@ -308,7 +308,7 @@ static int loop(trainer *t)
         }
         if (cfg->track_sharpness > 0 && ((step + 1) % cfg->track_sharpness == 0 || last)) {
             row.lambda_max = lambda_max(t);
-            row.stability = 2 * (1 + cfg->momentum) / lr;
+            row.stability = basin_optimizer_stability_limit(t->opt, lr, NULL, 0);
         }
         bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
         if ((due || last) && evaluate(t, &row) != 0)

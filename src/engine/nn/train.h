@@ -19,7 +19,6 @@ typedef struct basin_train_config {
     long swa_start;       /* average the weights at the end of each epoch from this one (1-based); 0: off */
     long snapshots;       /* cosine cycles with restarts, one snapshot each, predictions averaged; 0: off */
     long track_sharpness; /* λmax of the full-batch Hessian every this many steps (Lanczos, warm-started); 0: off */
-    double momentum;      /* the optimizer's heavy-ball β, for the stability limit 2(1+β)/η */
 } basin_train_config;
 
 /* One logged step. Step 0 is the starting point (only evaluated); a column not computed is NAN. */
@@ -27,7 +26,8 @@ typedef struct basin_train_row {
     long step;
     double epoch; /* epochs completed, fractional */
     double lr, batch_loss, train_loss, test_loss, test_acc, grad_norm;
-    double lambda_max, stability; /* with track_sharpness: λmax and 2(1+β)/η (2/η without momentum) */
+    double lambda_max, stability; /* with track_sharpness: λmax and the optimizer's stability limit at lr
+                                     (basin_optimizer_stability_limit; NAN for adaptive optimizers) */
     const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 

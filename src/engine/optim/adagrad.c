@@ -4,6 +4,7 @@
 #include "optimizers.h"
 
 #include <math.h>
+#include <stdio.h>
 
 typedef struct adagrad {
     basin_optimizer base;
@@ -30,7 +31,15 @@ static int adagrad_step(basin_optimizer *o, double *w, const double *g, double l
     return 0;
 }
 
-static const basin_optimizer_ops adagrad_ops = {adagrad_step};
+/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
+static double adagrad_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: Adagrad divides each step by its accumulated gradients");
+    return NAN;
+}
+
+static const basin_optimizer_ops adagrad_ops = {adagrad_step, adagrad_stability_limit};
 
 static basin_optimizer *adagrad_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -6,6 +6,7 @@
 #include "optimizers.h"
 
 #include <math.h>
+#include <stdio.h>
 
 typedef struct adam {
     basin_optimizer base;
@@ -65,7 +66,16 @@ static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, 
     return 0;
 }
 
-static const basin_optimizer_ops adam_ops = {adam_step};
+/* Adam's step is preconditioned by √v̂: its stability limit (Cohen et al. 2022: (2+2β₁)/((1−β₁)η)) bounds the
+ * preconditioned Hessian's λmax, not the raw one's. */
+static double adam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: Adam preconditions each step by √v");
+    return NAN;
+}
+
+static const basin_optimizer_ops adam_ops = {adam_step, adam_stability_limit};
 
 static const bool adam_decoupled = false, adamw_decoupled = true;
 

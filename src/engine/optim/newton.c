@@ -50,7 +50,15 @@ static int newton_step(basin_optimizer *o, double *w, const double *g, double lr
     return 0;
 }
 
-static const basin_optimizer_ops newton_ops = {newton_step};
+/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
+static double newton_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: Newton rescales each step by the Hessian");
+    return NAN;
+}
+
+static const basin_optimizer_ops newton_ops = {newton_step, newton_stability_limit};
 
 /* A dense Hessian and its eigenvectors take 2·dim² doubles: 64 MB at this size. */
 #define NEWTON_MAX_DIM 2000

@@ -21,6 +21,12 @@ int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double 
     return status;
 }
 
+double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    char scratch[96];
+    return o->ops->stability_limit(o, lr, formula ? formula : scratch, formula ? size : sizeof scratch);
+}
+
 void basin_optimizer_destroy(basin_optimizer *o)
 {
     if (!o)

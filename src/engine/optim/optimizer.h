@@ -14,6 +14,8 @@ typedef struct basin_optimizer_ops {
      * Hessian). */
     int (*step)(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
                 basin_batch batch);
+    /* The stability limit at lr (see basin_optimizer_stability_limit), its formula written into formula. */
+    double (*stability_limit)(const basin_optimizer *o, double lr, char *formula, size_t size);
 } basin_optimizer_ops;
 
 struct basin_optimizer {
@@ -34,6 +36,12 @@ basin_optimizer *basin_optimizer_create(const basin_entry *entry, const basin_pa
  * Returns 0, or -1 with a message; w is left unchanged on failure. */
 int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
                          basin_batch batch);
+
+/* The stability limit of o at learning rate lr: the largest curvature λ of f = λx²/2 on which its iteration
+ * does not diverge (2/η for plain SGD, 2(1+β)/η with heavy-ball momentum, weight decay shifting it by −wd).
+ * formula (size bytes, may be NULL) receives how it is written, or why there is none: then NAN is returned
+ * (adaptive optimizers, Newton). The log, labs and the window all show this one value. Can't fail. */
+double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size);
 
 /* Frees o; NULL is a no-op. */
 void basin_optimizer_destroy(basin_optimizer *o);

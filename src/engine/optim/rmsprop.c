@@ -6,6 +6,7 @@
 #include "optimizers.h"
 
 #include <math.h>
+#include <stdio.h>
 
 typedef struct rmsprop {
     basin_optimizer base;
@@ -44,7 +45,15 @@ static int rmsprop_step(basin_optimizer *o, double *w, const double *g, double l
     return 0;
 }
 
-static const basin_optimizer_ops rmsprop_ops = {rmsprop_step};
+/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
+static double rmsprop_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: RMSProp divides each step by a running RMS of the gradient");
+    return NAN;
+}
+
+static const basin_optimizer_ops rmsprop_ops = {rmsprop_step, rmsprop_stability_limit};
 
 static basin_optimizer *rmsprop_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -6,6 +6,9 @@
 
 #include "../error.h"
 
+#include <math.h>
+#include <stdio.h>
+
 typedef struct sgd {
     basin_optimizer base;
     double momentum, dampening, weight_decay;
@@ -42,7 +45,33 @@ static int sgd_step(basin_optimizer *o, double *w, const double *g, double lr, c
     return 0;
 }
 
-static const basin_optimizer_ops sgd_ops = {sgd_step};
+/* On f = λx²/2 the update is linear in (x, buf); with h = λ + wd, c = 1 − dampening and s = lr·h, the
+ * characteristic polynomial is z² − (1 + β − s·c)z + β for heavy ball and z² − (1 + β − s(1 + β))z + β(1 − s)
+ * for Nesterov (c = 1). Its root crosses −1 at s = 2(1+β)/c and s = (2+2β)/(1+2β). Without momentum torch
+ * keeps no buffer, so dampening does nothing and the limit is 2/lr. */
+static double sgd_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    const sgd *s = (const sgd *)o;
+    double beta = s->momentum, tau = s->dampening, wd = s->weight_decay;
+    bool nesterov = s->nesterov;
+    const char *wd_text = wd != 0 ? " − wd" : "";
+    if (beta == 0) {
+        snprintf(formula, size, "2/η%s", wd_text);
+        return 2 / lr - wd;
+    }
+    if (nesterov) {
+        snprintf(formula, size, "(2+2β)/(η(1+2β))%s", wd_text);
+        return (2 + 2 * beta) / (lr * (1 + 2 * beta)) - wd;
+    }
+    if (tau >= 1) {
+        snprintf(formula, size, "none: dampening %g keeps the gradient out of the momentum", tau);
+        return NAN;
+    }
+    snprintf(formula, size, tau != 0 ? "2(1+β)/(η(1−τ))%s" : "2(1+β)/η%s", wd_text);
+    return 2 * (1 + beta) / (lr * (1 - tau)) - wd;
+}
+
+static const basin_optimizer_ops sgd_ops = {sgd_step, sgd_stability_limit};
 
 static basin_optimizer *sgd_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -3,8 +3,9 @@
  *   step                  γ^⌊t/S⌋                                   (torch StepLR)
  *   exp                   γ^t                                       (torch ExponentialLR)
  *   cosine                (t+1)/W for t < W, then
- *                         E/lr + (1 − E/lr)(1 + cos(π·min(t−W, T−W)/(T−W)))/2   (CosineAnnealingLR
- *                         after a linear warmup; held at eta_min after T_max)
+ *                         E/lr + (1 − E/lr)(1 + cos(π(t−W)/(T−W)))/2   (CosineAnnealingLR after a
+ *                         linear warmup: past T_max it follows the cosine back up, as torch's does;
+ *                         with hold=true, min(t−W, T−W) holds eta_min instead)
  *   warmup                (t+1)/W for t < W, then 1                 (torch LinearLR from 1/W to 1) */
 #include "schedule.h"
 
@@ -18,6 +19,7 @@ typedef enum { SCHEDULE_CONSTANT, SCHEDULE_STEP, SCHEDULE_EXP, SCHEDULE_COSINE, 
 struct basin_schedule {
     schedule_kind kind;
     double step_size, gamma, t_max, eta_min, warmup;
+    bool hold; /* cosine: hold eta_min after T_max */
 };
 
 static const schedule_kind kinds[] = {SCHEDULE_CONSTANT, SCHEDULE_STEP, SCHEDULE_EXP, SCHEDULE_COSINE,
@@ -47,6 +49,7 @@ static basin_schedule *schedule_create(const basin_entry *entry, const basin_par
     s->t_max = key_or(entry, params, "T_max", 0);
     s->eta_min = key_or(entry, params, "eta_min", 0);
     s->warmup = key_or(entry, params, s->kind == SCHEDULE_WARMUP ? "steps" : "warmup", 0);
+    s->hold = s->kind == SCHEDULE_COSINE && basin_params_bool(params, "hold");
     if (s->kind == SCHEDULE_COSINE && s->t_max > 0 && s->t_max <= s->warmup) {
         basin_error_set("cosine: T_max=%g must exceed warmup=%g (T_max counts the warmup steps)", s->t_max,
                         s->warmup);
@@ -83,7 +86,7 @@ double basin_schedule_factor(const basin_schedule *s, long t, double base_lr, lo
         double span = (s->t_max > 0 ? s->t_max : (double)horizon) - s->warmup;
         if (span <= 0)
             return floor_factor;
-        double progress = fmin(tt - s->warmup, span) / span;
+        double progress = (s->hold ? fmin(tt - s->warmup, span) : tt - s->warmup) / span;
         return floor_factor + (1 - floor_factor) * (1 + cos(M_PI * progress)) / 2;
     }
     }
@@ -102,6 +105,7 @@ static const basin_param_spec cosine_specs[] = {
     BASIN_INT("T_max", "0", 0, BASIN_INF, "step where the cosine reaches eta_min (0: the run's step count)"),
     BASIN_REAL("eta_min", "0", 0, BASIN_INF, "the lowest learning rate (absolute, not a factor)"),
     BASIN_INT("warmup", "0", 0, BASIN_INF, "steps of linear warmup before the cosine starts"),
+    BASIN_BOOL("hold", "false", "hold eta_min after T_max (torch follows the cosine back up)"),
     BASIN_PARAMS_END};
 static const basin_param_spec warmup_specs[] = {
     BASIN_INT("steps", "5", 1, BASIN_INF, "warmup length W: the factor is (t+1)/W for t < W"),
@@ -118,7 +122,7 @@ const basin_entry basin_schedule_exp = {
     &kinds[SCHEDULE_EXP], {.schedule = schedule_create}};
 const basin_entry basin_schedule_cosine = {
     BASIN_KIND_SCHEDULE, "cosine",
-    "linear warmup, then half a cosine from lr down to eta_min at T_max (torch CosineAnnealingLR)",
+    "linear warmup, then a cosine from lr down to eta_min at T_max and on (torch CosineAnnealingLR)",
     cosine_specs, &kinds[SCHEDULE_COSINE], {.schedule = schedule_create}};
 const basin_entry basin_schedule_warmup = {
     BASIN_KIND_SCHEDULE, "warmup", "(t+1)/W for the first W steps, then the base lr (torch LinearLR)",

@@ -93,13 +93,18 @@ static void test_run_records_scheduled_lr(void **state)
     basin_problem_destroy(p);
 }
 
-/* Cosine without T_max spans the run's horizon and then holds eta_min. */
+/* Cosine without T_max spans the run's horizon and then goes on along the cosine, as torch's
+ * CosineAnnealingLR with T_max = the horizon does (80 steps of 50: cos(1.6π)); hold=true holds eta_min. */
 static void test_cosine_defaults_to_horizon(void **state)
 {
     (void)state;
     basin_schedule *s = support_schedule("cosine:eta_min=0.01");
     assert_close(basin_schedule_factor(s, 0, 0.1, 50), 1, 1e-15);
     assert_close(basin_schedule_factor(s, 25, 0.1, 50), 0.1 + 0.9 * 0.5, 1e-15);
+    assert_close(basin_schedule_factor(s, 50, 0.1, 50), 0.1, 1e-15);
+    assert_close(basin_schedule_factor(s, 80, 0.1, 50), 0.1 + 0.9 * (1 + cos(1.6 * M_PI)) / 2, 1e-15);
+    basin_schedule_destroy(s);
+    s = support_schedule("cosine:eta_min=0.01,hold=true");
     assert_close(basin_schedule_factor(s, 50, 0.1, 50), 0.1, 1e-15);
     assert_close(basin_schedule_factor(s, 80, 0.1, 50), 0.1, 1e-15);
     basin_schedule_destroy(s);

@@ -101,7 +101,7 @@ def closed_form(spec, t, lr):
     w, T, e = k.get('warmup', 0), k['T_max'], k.get('eta_min', 0.0)
     if t < w:
         return (t + 1) / w
-    return e / lr + (1 - e / lr) * (1 + math.cos(math.pi * min(t - w, T - w) / (T - w))) / 2
+    return e / lr + (1 - e / lr) * (1 + math.cos(math.pi * (t - w) / (T - w))) / 2
 
 
 def trajectory(surface_spec, opt_spec, schedule_spec, start, steps):
@@ -167,6 +167,7 @@ SCHEDULES = [
     ('step:step_size=3', 20), ('step:step_size=5,gamma=0.5', 20), ('exp:gamma=0.9', 20),
     ('cosine:T_max=25', 25), ('cosine:T_max=30,eta_min=0.002', 30),
     ('cosine:T_max=30,eta_min=0.002,warmup=6', 30), ('cosine:T_max=12,warmup=1', 12),
+    ('cosine:T_max=50,eta_min=0.001', 160), ('cosine:T_max=20,eta_min=0.01,warmup=5', 70),
     ('warmup:steps=8', 20), ('warmup:steps=1', 5),
 ]
 

@@ -199,6 +199,32 @@ static void test_table_summary(void **state)
     r = support_cli("run", "--surface=rastrigin", "--opt=newton", "--start=2.1,-0.9", "--steps=20", NULL);
     assert_non_null(strstr(r.out, "stuck in a local minimum"));
     support_cli_free(&r);
+
+    /* Minibatch SGD touches f - f* <= 1e-6 once and ends ten times above it: not converged, and the
+     * summary says where it touched and where it ended (the trace's own last row, read from the CSV). */
+    const char *noisy[] = {"--surface=linreg:normalize=true", "--opt=sgd:lr=0.1", "--batch=16", "--seed=3",
+                           "--start=0,0"};
+    r = support_cli("run", noisy[0], noisy[1], noisy[2], noisy[3], noisy[4], NULL);
+    assert_int_equal(r.status, 0);
+    char *row = strstr(r.out, "\nsgd:lr=0.1 ");
+    assert_non_null(row);
+    double final_loss, best, final_gap, f_min;
+    assert_int_equal(sscanf(strstr(r.out, "f* = ") + 5, "%lf", &f_min), 1);
+    assert_int_equal(sscanf(row + 12, "%lf %lf %lf", &final_loss, &best, &final_gap), 3);
+    assert_true(final_gap > 1e-6);
+    assert_non_null(strstr(row, " -  not converged: within 1e-06 at step "));
+    assert_non_null(strstr(row, "× above it"));
+    support_cli_result csv = support_cli("run", noisy[0], noisy[1], noisy[2], noisy[3], noisy[4], "--csv", "-", NULL);
+    const char *last = csv.out + strlen(csv.out) - 2;
+    while (*last != '\n')
+        last--;
+    double csv_loss;
+    long csv_step;
+    assert_int_equal(sscanf(last + 1, "%ld,%lf", &csv_step, &csv_loss), 2);
+    assert_int_equal(csv_step, 100);
+    assert_close(final_gap, csv_loss - f_min, 5e-3 * final_gap); /* the table prints 3 digits */
+    support_cli_free(&csv);
+    support_cli_free(&r);
 }
 
 static void test_list_help_and_race(void **state)

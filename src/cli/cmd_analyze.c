@@ -18,7 +18,7 @@
 const char basin_analyze_usage[] =
     "usage: basin analyze (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
     "                     [--eigs top:K|bottom:K|power:K|all] [--trace] [--density] [--sharpness eps=E|sam=RHO]\n"
-    "                     [--seed S] [--train-mode] [--json FILE|-]\n"
+    "                     [--seed S] [--probe-seed S] [--train-mode] [--json FILE|-]\n"
     "\n"
     "The curvature of the loss at a point from exact Hessian-vector products (closed forms for surfaces,\n"
     "Pearlmutter's R-operator for networks), over the whole training split.\n"
@@ -26,7 +26,8 @@ const char basin_analyze_usage[] =
     "options:\n"
     "  --surface SPEC --at X   a surface and a point (write --at=-1,2 for negative values)\n"
     "  --model, --data         a network and its data set; --load-weights DIR (from basin train\n"
-    "                          --save-weights), else --init SPEC (default: default) with --seed\n"
+    "                          --save-weights: the data set is drawn with the seed its model.txt records),\n"
+    "                          else --init SPEC (default: default) with --seed\n"
     "  --eigs top:K|bottom:K|all  eigenvalues: the K largest or smallest by Lanczos (full\n"
     "                          reorthogonalization, residual 1e-10), or all from the dense Hessian (default:\n"
     "                          all up to 2,000 parameters, else top:5)\n"
@@ -38,7 +39,10 @@ const char basin_analyze_usage[] =
     "                          Gaussian width 1% of the spectrum's span), sampled at 200 points\n"
     "  --sharpness eps=E       Keskar et al.'s ε-sharpness (20 steps of projected sign ascent in the box)\n"
     "  --sharpness sam=RHO     SAM's L(w + ρ g/‖g‖) − L(w)\n"
-    "  --seed S                the seed of the data, initialization and random probes (default 0)\n"
+    "  --seed S                the seed of the data and the initialization (default 0); not with saved\n"
+    "                          weights, whose data set is drawn as model.txt says\n"
+    "  --probe-seed S          the seed of the random probes: Lanczos's start, Hutchinson's and SLQ's\n"
+    "                          vectors, ε-sharpness's starts (default 0)\n"
     "  --train-mode            a network's curvature in training mode (BatchNorm on the batch statistics;\n"
     "                          dropout off) instead of eval mode\n"
     "  --json FILE|-           write eigenvalues (ascending), trace, trace_stderr, condition_number,\n"
@@ -52,8 +56,8 @@ const char basin_analyze_usage[] =
 
 typedef struct analyze_options {
     const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json;
-    bool trace, density, train_mode;
-    long seed;
+    bool trace, density, train_mode, seed_given;
+    long seed, probe_seed;
 } analyze_options;
 
 static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, FILE *err)
@@ -65,7 +69,8 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         {"eigs", required_argument, NULL, 'e'},    {"trace", no_argument, NULL, 't'},
         {"density", no_argument, NULL, 'D'},       {"sharpness", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'z'},    {"train-mode", no_argument, NULL, 'T'},
-        {"json", required_argument, NULL, 'j'},    {"help", no_argument, NULL, 'h'},
+        {"json", required_argument, NULL, 'j'},    {"probe-seed", required_argument, NULL, 'Z'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (analyze_options){0};
     optind = 0;
@@ -89,6 +94,11 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         case 'z':
             if (cli_parse_count("analyze", "--seed", optarg, 0, 4294967295.0, &o->seed, err) != 0)
                 return -1;
+            o->seed_given = true;
+            break;
+        case 'Z':
+            if (cli_parse_count("analyze", "--probe-seed", optarg, 0, 4294967295.0, &o->probe_seed, err) != 0)
+                return -1;
             break;
         case 'h': fputs(basin_analyze_usage, out); return 1;
         case ':': return usage_error(err, "option '%s' needs a value", token);
@@ -97,7 +107,9 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin analyze --help)", argv[optind]);
-    return cli_check_subject("analyze", o->surface, o->at, o->model, o->data, o->init, o->load, err);
+    if (cli_check_subject("analyze", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0)
+        return -1;
+    return cli_check_seed_with_weights("analyze", o->load, o->seed_given, "--probe-seed", err);
 }
 
 /* "top:K", "bottom:K" or "all" into a mode (0 all, 1 top, 2 bottom) and K. */
@@ -246,7 +258,7 @@ static int analyze(const basin_problem *p, const double *w, const analyze_option
                    results *r)
 {
     size_t n = p->dim;
-    unsigned long seed = (unsigned long)o->seed;
+    unsigned long seed = (unsigned long)o->probe_seed;
     r->n_params = n;
     r->eigs = malloc((n + 1) * sizeof *r->eigs);
     if (!r->eigs) {

@@ -27,7 +27,8 @@ const char basin_landscape_usage[] =
     "usage: basin landscape (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
     "                       [--directions random|filter|filter-all|pca:TRAJ_DIR|hessian|line:DIR2]\n"
     "                       [--grid 51]\n"
-    "                       [--range -1:1] [--seed S] [--save-directions DIR] [--trajectory-csv FILE]\n"
+    "                       [--range -1:1] [--direction-seed S] [--save-directions DIR]\n"
+    "                       [--trajectory-csv FILE]\n"
     "                       [--csv FILE|-]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
@@ -51,14 +52,17 @@ const char basin_landscape_usage[] =
     "  --trajectory-csv FILE  with pca: each trajectory point's step, its least-squares coordinates a,b in\n"
     "                         the plane, its own loss and the slice's loss there (how faithful the slice is)\n"
     "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output)\n"
-    "  --model, --data, --load-weights DIR, --init SPEC, --seed S   as for basin analyze\n"
+    "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
+    "  --model, --data, --load-weights DIR, --init SPEC, --seed S   as for basin analyze (--seed draws the\n"
+    "                         data and the initialization, never the directions)\n"
     "  -h, --help             show this help\n";
 
 #define usage_error(err, ...) basin_cli_usage_error((err), "landscape", __VA_ARGS__)
 
 typedef struct landscape_options {
     const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
-    long grid, seed;
+    long grid, seed, direction_seed;
+    bool seed_given;
 } landscape_options;
 
 static int parse_options(int argc, char **argv, landscape_options *o, FILE *out, FILE *err)
@@ -70,7 +74,8 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         {"directions", required_argument, NULL, 'D'},  {"grid", required_argument, NULL, 'g'},
         {"range", required_argument, NULL, 'r'},       {"seed", required_argument, NULL, 'z'},
         {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
-        {"trajectory-csv", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+        {"trajectory-csv", required_argument, NULL, 'T'}, {"direction-seed", required_argument, NULL, 'Z'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (landscape_options){.grid = 51, .range = "-1:1"};
     optind = 0;
@@ -97,6 +102,11 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         case 'z':
             if (cli_parse_count("landscape", "--seed", optarg, 0, 4294967295.0, &o->seed, err) != 0)
                 return -1;
+            o->seed_given = true;
+            break;
+        case 'Z':
+            if (cli_parse_count("landscape", "--direction-seed", optarg, 0, 4294967295.0, &o->direction_seed, err) != 0)
+                return -1;
             break;
         case 'h': fputs(basin_landscape_usage, out); return 1;
         case ':': return usage_error(err, "option '%s' needs a value", token);
@@ -105,7 +115,9 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
-    return cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err);
+    if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0)
+        return -1;
+    return cli_check_seed_with_weights("landscape", o->load, o->seed_given, "--direction-seed", err);
 }
 
 static int parse_range(const char *text, double range[2], FILE *err)
@@ -148,8 +160,10 @@ static int eval_plane(void *ctx, const double *w, double a, double b, double *lo
     return basin_net_plane_eval(ctx, w, a, b, loss, accuracy);
 }
 
-/* The weights saved in every step_* folder of dir, in order, as rows of a new T × n array. */
-static double *read_trajectory(const char *dir, const basin_model *m, size_t *T, long **steps)
+/* The weights saved in every step_* folder of dir, in order, as rows of a new T × n array, and their
+ * state (BatchNorm's running statistics) as rows of a new T × n_state array in *states; m's own state is
+ * left as it was. */
+static double *read_trajectory(const char *dir, basin_model *m, size_t *T, long **steps, double **states)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -174,22 +188,31 @@ static double *read_trajectory(const char *dir, const basin_model *m, size_t *T,
             names[j] = names[j - 1], names[j - 1] = t;
         }
     double *traj = count ? malloc(count * m->n_params * sizeof *traj) : NULL;
+    double *own = malloc((m->n_state + 1) * sizeof *own);
     *steps = malloc((count + 1) * sizeof **steps);
-    int rc = traj && *steps ? 0 : -1;
+    *states = malloc((count * m->n_state + 1) * sizeof **states);
+    int rc = traj && own && *steps && *states ? 0 : -1;
     if (!count)
         basin_error_set("pca:%s: no step_* folders (write them with basin train --save-trajectory)", dir);
+    if (own)
+        memcpy(own, m->state, m->n_state * sizeof *own);
     for (size_t i = 0; rc == 0 && i < count; i++) {
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = basin_weights_load_params(path, m, traj + i * m->n_params);
+        rc = basin_weights_load(path, m, traj + i * m->n_params);
+        if (rc == 0)
+            memcpy(*states + i * m->n_state, m->state, m->n_state * sizeof **states);
         (*steps)[i] = strtol(names[i] + 5, NULL, 10);
     }
+    if (own)
+        memcpy(m->state, own, m->n_state * sizeof *own);
+    free(own);
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);
     if (rc != 0 || !count) {
-        free(traj), free(*steps);
-        *steps = NULL;
+        free(traj), free(*steps), free(*states);
+        *steps = NULL, *states = NULL;
         return NULL;
     }
     *T = count;
@@ -198,8 +221,9 @@ static double *read_trajectory(const char *dir, const basin_model *m, size_t *T,
 
 /* The directions asked for, into d1 and d2 (d2 NULL for a line); origin may move (pca: the final point).
  * Returns 0, or -1 with a message. */
-static int make_directions(const landscape_options *o, const basin_problem *p, const basin_model *m, double *origin,
-                           double *d1, double **d2, double **traj, size_t *T, long **steps, FILE *err)
+static int make_directions(const landscape_options *o, const basin_problem *p, basin_model *m, double *origin,
+                           double *d1, double **d2, double **traj, double **traj_state, size_t *T, long **steps,
+                           FILE *err)
 {
     size_t n = p->dim;
     const char *kind = o->directions ? o->directions : m ? "filter" : "random";
@@ -210,7 +234,7 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
             return -2;
         }
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_rng_set(rng, (unsigned long)o->seed);
+        gsl_rng_set(rng, (unsigned long)o->direction_seed);
         double *dirs[2] = {d1, *d2};
         for (int k = 0; k < 2; k++) {
             double s = 0;
@@ -227,7 +251,7 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
     }
     if (strcmp(kind, "hessian") == 0) {
         double eval[2], *evec = malloc(2 * n * sizeof *evec);
-        basin_lanczos_opts lo = {.k = 2, .seed = (unsigned long)o->seed};
+        basin_lanczos_opts lo = {.k = 2, .seed = (unsigned long)o->direction_seed};
         int rc = evec ? basin_lanczos(p, origin, BASIN_FULL_BATCH, &lo, eval, evec, NULL) : -1;
         if (rc == 0) {
             memcpy(d1, evec + n, n * sizeof *d1); /* ascending: the largest is second */
@@ -248,7 +272,7 @@ static int make_directions(const landscape_options *o, const basin_problem *p, c
     }
     if (strncmp(kind, "pca:", 4) == 0 && m) {
         double ratio[2];
-        if (!(*traj = read_trajectory(kind + 4, m, T, steps)) ||
+        if (!(*traj = read_trajectory(kind + 4, m, T, steps, traj_state)) ||
             basin_trajectory_pca(*traj, *T, n, d1, *d2, ratio) != 0)
             return -1;
         memcpy(origin, *traj + (*T - 1) * n, n * sizeof *origin);
@@ -304,16 +328,21 @@ static void write_grid(FILE *f, const double *loss, const double *acc, size_t gr
     }
 }
 
-/* The trajectory in the plane: step, a, b, its loss and the slice's loss at (a, b). */
-static int write_trajectory(const char *path, void *ctx, const double *origin, const double *d1, const double *d2,
-                            size_t n, const double *traj, size_t T, const long *steps, FILE *out)
+/* The trajectory in the plane: step, a, b, its own loss (its weights with the running statistics saved with
+ * them) and the slice's loss at (a, b) (the origin's statistics, as the grid has them). */
+static int write_trajectory(const char *path, basin_net_problem *np, const double *origin, const double *d1,
+                            const double *d2, size_t n, const double *traj, const double *traj_state, size_t T,
+                            const long *steps, FILE *out)
 {
+    basin_model *m = np->net.model;
+    double *slice_state = malloc((m->n_state + 1) * sizeof *slice_state);
     basin_output_file f;
     double *x = malloc(n * sizeof *x);
-    if (!x || basin_output_open(&f, path, out) != 0) {
-        free(x);
+    if (!x || !slice_state || basin_output_open(&f, path, out) != 0) {
+        free(x), free(slice_state);
         return -1;
     }
+    memcpy(slice_state, m->state, m->n_state * sizeof *slice_state);
     fputs("step,a,b,loss,slice_loss\n", f.stream);
     int rc = 0;
     for (size_t t = 0; t < T && rc == 0; t++) {
@@ -321,10 +350,13 @@ static int write_trajectory(const char *path, void *ctx, const double *origin, c
         basin_project(origin, d1, d2, n, traj + t * n, &a, &b);
         for (size_t i = 0; i < n; i++)
             x[i] = origin[i] + a * d1[i] + b * d2[i];
-        rc = eval_net(ctx, traj + t * n, &loss, &acc) || eval_net(ctx, x, &slice_loss, &acc) ? -1 : 0;
+        memcpy(m->state, traj_state + t * m->n_state, m->n_state * sizeof *m->state);
+        rc = eval_net(np, traj + t * n, &loss, &acc);
+        memcpy(m->state, slice_state, m->n_state * sizeof *m->state);
+        rc = rc || eval_net(np, x, &slice_loss, &acc) ? -1 : 0;
         fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", steps[t], a, b, loss, slice_loss);
     }
-    free(x);
+    free(x), free(slice_state);
     if (rc != 0) {
         basin_output_abort(&f);
         return -1;
@@ -345,11 +377,11 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     basin_spec surface = {0};
     slice sl = {0};
     void *ctx[THREADS];
-    double *origin = NULL, *d1 = NULL, *d2 = NULL, *loss = NULL, *acc = NULL, *traj = NULL;
+    double *origin = NULL, *d1 = NULL, *d2 = NULL, *loss = NULL, *acc = NULL, *traj = NULL, *traj_state = NULL;
     long *steps = NULL;
     size_t T = 0, n;
     const basin_problem *p;
-    const basin_model *m = NULL;
+    basin_model *m = NULL;
     int status = BASIN_EXIT_USAGE;
     if (o.surface) {
         if (basin_spec_parse(&surface, BASIN_KIND_SURFACE, o.surface) != 0)
@@ -397,11 +429,14 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
     if (!d1 || !d2 || !loss || !acc)
         goto fail;
-    rc = make_directions(&o, p, m, origin, d1, &d2, &traj, &T, &steps, err);
+    rc = make_directions(&o, p, m, origin, d1, &d2, &traj, &traj_state, &T, &steps, err);
     if (rc == -2)
         goto done;
     if (rc != 0)
         goto fail;
+    /* A PCA plane's origin is the trajectory's last point: every thread's model takes its statistics. */
+    for (int t = 0; traj && t < THREADS; t++)
+        memcpy(sl.nets[t]->net.model->state, traj_state + (T - 1) * m->n_state, m->n_state * sizeof(double));
     if (o.save && m) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/d1", o.save);
@@ -426,7 +461,7 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     if (grid_rc != 0)
         goto fail;
     if (o.trajectory_csv && traj &&
-        write_trajectory(o.trajectory_csv, sl.nets[0], origin, d1, d2, n, traj, T, steps, out) != 0)
+        write_trajectory(o.trajectory_csv, sl.nets[0], origin, d1, d2, n, traj, traj_state, T, steps, out) != 0)
         goto fail;
     basin_output_file f;
     if (basin_output_open(&f, o.csv ? o.csv : "-", out) != 0)
@@ -445,7 +480,7 @@ done:
         if (t > 0 && sl.nets[t])
             basin_problem_destroy(&sl.nets[t]->base);
     }
-    free(origin), free(d1), free(d2), free(loss), free(acc), free(traj), free(steps);
+    free(origin), free(d1), free(d2), free(loss), free(acc), free(traj), free(traj_state), free(steps);
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;

@@ -58,10 +58,12 @@ const char basin_train_usage[] =
     "                      last row has them all. train_loss and test_loss are in eval mode (no dropout,\n"
     "                      running statistics) without the L1 term; grad_norm is the minibatch gradient's.\n"
     "  --save-weights DIR  write one .npy per tensor named by PyTorch's state_dict key (0.weight.npy, ...)\n"
-    "                      and DIR/model.txt\n"
+    "                      and DIR/model.txt (the model, and the data spec and seed its examples were\n"
+    "                      drawn with, which analyze, landscape and inspect use with --load-weights)\n"
     "  --load-weights DIR  start from saved weights (names and shapes are checked) instead of --init\n"
-    "  --save-trajectory DIR  with --every K: the weights every K steps (and at the start and the end) in\n"
-    "                      DIR/step_00000000/, ... (for basin landscape --directions pca:DIR)\n"
+    "  --save-trajectory DIR  with --every K: the weights and BatchNorm statistics every K steps (and at the\n"
+    "                      start and the end) in DIR/step_00000000/, ..., each loadable as --load-weights\n"
+    "                      (for basin landscape --directions pca:DIR)\n"
     "  --save-grad DIR     write the final loss.npy and gradient (same naming) over the whole training\n"
     "                      split in training mode (BatchNorm on the split's statistics, dropout off)\n"
     "  -h, --help          show this help\n"
@@ -166,9 +168,10 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
 typedef struct logger {
     FILE *csv;      /* or NULL */
     bool sharpness; /* the two sharpness columns */
-    const char *trajectory; /* save the weights every `every` steps here, or NULL */
+    const char *trajectory; /* save the weights and state every `every` steps here, or NULL */
     long every;
     const basin_model *model;
+    const basin_weights_info *info; /* what the weights are of, for model.txt */
     FILE *tty;      /* progress goes here, or NULL */
     long total;
     double started, last_drawn;
@@ -213,7 +216,7 @@ static int log_row(void *ctx, const basin_train_row *r)
     if (lg->trajectory && (r->step % lg->every == 0 || r->step == lg->total)) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/step_%08ld", lg->trajectory, r->step);
-        if (basin_weights_save_params(dir, lg->model, r->w) != 0)
+        if (basin_weights_save(dir, lg->model, r->w, lg->info) != 0)
             return -1;
     }
     double t = now();
@@ -313,8 +316,11 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         status = BASIN_EXIT_USAGE;
         goto done;
     }
+    basin_weights_info info = {.seed = c.data_seed};
+    snprintf(info.model, sizeof info.model, "%s", o.model);
+    snprintf(info.data, sizeof info.data, "%s", o.data);
     logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.track > 0, .trajectory = o.trajectory,
-                 .every = o.every, .model = c.np->net.model, .tty = isatty(fileno(err)) ? err : NULL,
+                 .every = o.every, .model = c.np->net.model, .info = &info, .tty = isatty(fileno(err)) ? err : NULL,
                  .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
     if (log_open)
         fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,stability_limit\n"
@@ -339,7 +345,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "basin train: diverged at step %ld (a non-finite loss or gradient)\n", res.steps);
     } else {
         print_summary(o.log && strcmp(o.log, "-") == 0 ? err : out, &o, &c, &res, per_epoch);
-        if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, o.model) != 0) ||
+        if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {
             fprintf(err, "basin train: %s\n", basin_error_message());
             goto done;

@@ -59,17 +59,36 @@ static int fail(cli_net *c, const char *command, int status, FILE *err)
     return status;
 }
 
+int cli_check_seed_with_weights(const char *command, const char *load, bool seed_given, const char *other_option,
+                                FILE *err)
+{
+    basin_weights_info info;
+    if (!load || !seed_given || basin_weights_read_info(load, &info) != 0)
+        return 0;
+    return basin_cli_usage_error(err, command, "--seed redraws the data set, but %s was trained on %s drawn with seed "
+                                 "%lu (model.txt); for other random %s use %s",
+                                 load, info.data, info.seed, strcmp(other_option, "--direction-seed") == 0
+                                 ? "directions" : "probes", other_option);
+}
+
 int cli_net_open(cli_net *c, const char *command, const char *model, const char *data, const char *init,
                  const char *load_dir, unsigned long seed, FILE *err)
 {
     memset(c, 0, sizeof *c);
+    c->data_seed = seed;
+    basin_weights_info info;
+    int has_info = load_dir && model ? basin_weights_read_info(load_dir, &info) : 1;
+    if (has_info < 0)
+        return fail(c, command, BASIN_EXIT_USAGE, err);
+    if (has_info == 0)
+        c->data_seed = info.seed;
     if (basin_spec_parse(&c->data_spec, BASIN_KIND_DATA, data) != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (model && basin_spec_parse(&c->model_spec, BASIN_KIND_MODEL, model) != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (model && basin_spec_parse(&c->init_spec, BASIN_KIND_INIT, init ? init : "default") != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
-    if (!(c->data = basin_dataset_create(c->data_spec.entry, &c->data_spec.params, seed)))
+    if (!(c->data = basin_dataset_create(c->data_spec.entry, &c->data_spec.params, c->data_seed)))
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (!model)
         return BASIN_EXIT_OK;

@@ -13,11 +13,13 @@ typedef struct cli_net {
     basin_dataset *data;
     basin_net_problem *np; /* NULL when only the data was asked for */
     double *w;
+    unsigned long data_seed; /* what the data set was drawn with */
 } cli_net;
 
 /* Reads the data set, then (when model is non-NULL) builds the model, initializes it by init (NULL:
- * default) or loads load_dir. Returns an exit status, having written "basin COMMAND: ..." on failure;
- * c is then empty. */
+ * default) or loads load_dir. Weights whose model.txt records their data seed get their data set drawn
+ * with it, whatever seed says (seed still keys initialization and the network's random streams). Returns
+ * an exit status, having written "basin COMMAND: ..." on failure; c is then empty. */
 int cli_net_open(cli_net *c, const char *command, const char *model, const char *data, const char *init,
                  const char *load_dir, unsigned long seed, FILE *err);
 
@@ -28,6 +30,12 @@ void cli_net_close(cli_net *c);
  * --data (and --init or --load-weights, not both). Returns 0, or -1 with a usage message. */
 int cli_check_subject(const char *command, const char *surface, const char *at, const char *model, const char *data,
                       const char *init, const char *load, FILE *err);
+
+/* For analyze and landscape: --seed redraws data and initialization, so with saved weights that record
+ * their data seed it is a usage error (it would evaluate them on other examples) pointing at other_option,
+ * the option for other random directions or probes. Returns 0, or -1 with the message. */
+int cli_check_seed_with_weights(const char *command, const char *load, bool seed_given, const char *other_option,
+                                FILE *err);
 
 /* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
 int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,

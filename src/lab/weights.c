@@ -6,6 +6,7 @@
 #include "output_file.h"
 
 #include <dirent.h>
+#include <ini.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static int save_tensors(const char *dir, const basin_model *m, const double *par
     return 0;
 }
 
-int basin_weights_save(const char *dir, const basin_model *m, const double *w, const char *spec)
+int basin_weights_save(const char *dir, const basin_model *m, const double *w, const basin_weights_info *info)
 {
     if (make_dir(dir) != 0 || save_tensors(dir, m, w, m->state) != 0)
         return -1;
@@ -64,8 +65,52 @@ int basin_weights_save(const char *dir, const basin_model *m, const double *w, c
     basin_output_file f;
     if (basin_output_open(&f, path, stdout) != 0)
         return -1;
-    fprintf(f.stream, "%s\n", spec);
+    fprintf(f.stream, "model = %s\ndata = %s\nseed = %lu\n", info->model, info->data, info->seed);
     return basin_output_commit(&f);
+}
+
+typedef struct info_reader {
+    basin_weights_info *info;
+    bool data, seed, bad_seed;
+} info_reader;
+
+static int read_info_key(void *ctx, const char *section, const char *key, const char *value)
+{
+    info_reader *r = ctx;
+    (void)section;
+    char *end;
+    if (strcmp(key, "model") == 0) {
+        snprintf(r->info->model, sizeof r->info->model, "%s", value);
+    } else if (strcmp(key, "data") == 0) {
+        snprintf(r->info->data, sizeof r->info->data, "%s", value);
+        r->data = true;
+    } else if (strcmp(key, "seed") == 0) {
+        r->info->seed = strtoul(value, &end, 10);
+        r->seed = true;
+        r->bad_seed = end == value || *end;
+    }
+    return 1;
+}
+
+int basin_weights_read_info(const char *dir, basin_weights_info *info)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/model.txt", dir);
+    memset(info, 0, sizeof *info);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return errno == ENOENT ? 1 : (basin_error_set("%s: %s", path, strerror(errno)), -1);
+    info_reader r = {info, false, false, false};
+    int rc = ini_parse_file(f, read_info_key, &r);
+    fclose(f);
+    if (rc != 0 || r.bad_seed) {
+        if (rc != 0)
+            basin_error_set("%s:%d: not a line of a Basin model.txt", path, rc);
+        else
+            basin_error_set("%s: seed is not a whole number", path);
+        return -1;
+    }
+    return r.data && r.seed ? 0 : 1;
 }
 
 int basin_weights_save_params(const char *dir, const basin_model *m, const double *params)

@@ -365,6 +365,93 @@ static void test_landscape(void **state)
                        "--range", "1:0");
 }
 
+/* The value of column `col` (0-based) of the CSV row that starts with "step," in text, or NAN. */
+static double csv_value(const char *text, long step, int col)
+{
+    char key[32];
+    snprintf(key, sizeof key, "\n%ld,", step);
+    const char *row = strstr(text, key);
+    if (!row)
+        return NAN;
+    row++;
+    for (int c = 0; c < col; c++)
+        row = strchr(row, ',') + 1;
+    return strtod(row, NULL);
+}
+
+/* Trajectory snapshots of a BatchNorm network carry their running statistics: each loads as weights, and
+ * each point's own loss in --trajectory-csv is the training loss the trainer logged at that step (its
+ * evaluation with the statistics it had then, an independent path through the trainer's own state). */
+static void test_trajectory_keeps_batchnorm_state(void **state)
+{
+    (void)state;
+    char traj[600], w[600], log[600], tr[600], snapshot[700];
+    snprintf(traj, sizeof traj, "%s", support_tmp("bn-traj"));
+    snprintf(w, sizeof w, "%s", support_tmp("bn-w"));
+    snprintf(log, sizeof log, "%s", support_tmp("bn-log.csv"));
+    snprintf(tr, sizeof tr, "%s", support_tmp("bn-tr.csv"));
+    const char *model = "mlp:hidden=16/16,norm=batch";
+    support_cli_result r = support_cli("train", "--model", model, "--data", "spirals", "--opt",
+                                       "sgd:lr=0.05,momentum=0.9", "--steps", "100", "--batch", "32",
+                                       "--save-trajectory", traj, "--every", "10", "--eval-every", "10", "--log", log,
+                                       "--save-weights", w, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    snprintf(snapshot, sizeof snapshot, "%s/step_00000090", traj);
+    r = support_cli("analyze", "--model", model, "--data", "spirals", "--load-weights", snapshot, "--eigs", "top:1",
+                    NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char directions[700];
+    snprintf(directions, sizeof directions, "pca:%s", traj);
+    r = support_cli("landscape", "--model", model, "--data", "spirals", "--load-weights", w, "--directions",
+                    directions, "--grid", "3", "--trajectory-csv", tr, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char *logged = slurp(log), *points = slurp(tr);
+    for (long step = 0; step <= 100; step += 10) {
+        double own = csv_value(points, step, 3), train_loss = csv_value(logged, step, 4);
+        assert_close(own, train_loss, 1e-12 * train_loss);
+    }
+    print_message("    step 90: own loss %.6f, logged train loss %.6f\n", csv_value(points, 90, 3),
+                  csv_value(logged, 90, 4));
+    free(logged), free(points);
+}
+
+/* Saved weights record the data set they were trained on (model.txt): analyze and landscape draw it with
+ * that seed whatever else they are asked, so the centre of a slice is the trained loss of moons trained
+ * with --seed 3, for any direction seed; --seed with saved weights is a usage error pointing at --direction-seed or --probe-seed. */
+static void test_weights_remember_their_data(void **state)
+{
+    (void)state;
+    char w[600];
+    snprintf(w, sizeof w, "%s", support_tmp("seeded"));
+    support_cli_result r = support_cli("train", "--model", "mlp:hidden=16", "--data", "moons:n=300", "--opt",
+                                       "adam:lr=0.01", "--epochs", "5", "--seed", "3", "--save-weights", w, NULL);
+    assert_int_equal(r.status, 0);
+    double trained;
+    assert_int_equal(sscanf(strstr(r.out, "train loss ") + 11, "%lf", &trained), 1);
+    support_cli_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/model.txt", w);
+    char *info = slurp(path);
+    assert_string_equal(info, "model = mlp:hidden=16\ndata = moons:n=300\nseed = 3\n");
+    free(info);
+    for (int k = 0; k < 2; k++) {
+        r = support_cli("landscape", "--model", "mlp:hidden=16", "--data", "moons:n=300", "--load-weights", w,
+                        "--grid", "3", "--direction-seed", k ? "9" : "0", NULL);
+        assert_int_equal(r.status, 0);
+        double at_centre;
+        assert_int_equal(sscanf(strstr(r.out, "\n0,0,") + 5, "%lf", &at_centre), 1);
+        assert_close(at_centre, trained, 1e-5 * trained); /* the summary prints 6 digits */
+        support_cli_free(&r);
+    }
+    expect_usage_error("use --direction-seed", "landscape", "--model", "mlp:hidden=16", "--data", "moons:n=300",
+                       "--load-weights", w, "--seed", "5");
+    expect_usage_error("use --probe-seed", "analyze", "--model", "mlp:hidden=16", "--data", "moons:n=300",
+                       "--load-weights", w, "--seed", "5");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -389,6 +476,8 @@ int main(void)
         cmocka_unit_test(test_digits_asset_errors),
         cmocka_unit_test(test_analyze),
         cmocka_unit_test(test_landscape),
+        cmocka_unit_test(test_trajectory_keeps_batchnorm_state),
+        cmocka_unit_test(test_weights_remember_their_data),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

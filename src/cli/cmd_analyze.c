@@ -37,7 +37,9 @@ const char basin_analyze_usage[] =
     "                          Rademacher probes) with its standard error\n"
     "  --density               the spectral density by stochastic Lanczos quadrature (10 runs × 80 steps,\n"
     "                          Gaussian width 1% of the spectrum's span), sampled at 200 points\n"
-    "  --sharpness eps=E       Keskar et al.'s ε-sharpness (20 steps of projected sign ascent in the box)\n"
+    "  --sharpness eps=E[,starts=K]  Keskar et al.'s ε-sharpness: the loss maximized over the box\n"
+    "                          |y_i| <= E(|x_i|+1) by L-BFGS-B (scipy's settings, at most 1,000 iterations)\n"
+    "                          from the point and K-1 random points of the box (K 4 by default)\n"
     "  --sharpness sam=RHO     SAM's L(w + ρ g/‖g‖) − L(w)\n"
     "  --seed S                the seed of the data and the initialization (default 0); not with saved\n"
     "                          weights, whose data set is drawn as model.txt says\n"
@@ -136,18 +138,28 @@ static int parse_eigs(const char *text, size_t dim, int *mode, size_t *k, FILE *
     return 0;
 }
 
-/* "eps=E" or "sam=RHO". */
-static int parse_sharpness(const char *text, bool *sam, double *value, FILE *err)
+/* "eps=E[,starts=K]" or "sam=RHO". */
+static int parse_sharpness(const char *text, bool *sam, double *value, size_t *starts, FILE *err)
 {
     char *end;
     bool is_eps = strncmp(text, "eps=", 4) == 0;
     *sam = strncmp(text, "sam=", 4) == 0;
     if (!is_eps && !*sam)
-        return usage_error(err, "--sharpness '%s' is not eps=E or sam=RHO", text);
+        return usage_error(err, "--sharpness '%s' is not eps=E[,starts=K] or sam=RHO", text);
     errno = 0;
     *value = strtod(text + 4, &end);
-    if (end == text + 4 || *end || errno || !(*value > 0) || !isfinite(*value))
-        return usage_error(err, "--sharpness '%s': '%s' is not a positive number", text, text + 4);
+    if (end == text + 4 || (*end && *end != ',') || errno || !(*value > 0) || !isfinite(*value))
+        return usage_error(err, "--sharpness '%s': '%.*s' is not a positive number", text,
+                           (int)strcspn(text + 4, ","), text + 4);
+    *starts = 4;
+    if (*end) {
+        long k;
+        if (*sam || strncmp(end, ",starts=", 8) != 0)
+            return usage_error(err, "--sharpness '%s': '%s' is not ,starts=K", text, end);
+        if (cli_parse_count("analyze", "--sharpness starts", end + 8, 1, 1000, &k, err) != 0)
+            return -1;
+        *starts = (size_t)k;
+    }
     return 0;
 }
 
@@ -192,6 +204,8 @@ typedef struct results {
     double lambda_max, lambda_min, trace, trace_stderr, condition, negative_mass, sharpness, seconds;
     bool indefinite, sam, has_sharpness;
     double sharpness_param;
+    size_t sharpness_starts;
+    basin_sharpness_result eps; /* ε-sharpness: its iterations and starts */
     double *t, *density;
     size_t n_density;
 } results;
@@ -207,9 +221,13 @@ static void write_json(FILE *f, const results *r)
     json_number(f, "negative_mass", r->negative_mass, true);
     json_number(f, "trace", r->trace, true);
     json_number(f, "trace_stderr", r->trace_stderr, true);
-    if (r->has_sharpness)
-        fprintf(f, "  \"sharpness\": {\"%s\": %.17g, \"value\": %.17g},\n", r->sam ? "sam_rho" : "epsilon",
-                r->sharpness_param, r->sharpness);
+    if (r->has_sharpness && r->sam)
+        fprintf(f, "  \"sharpness\": {\"sam_rho\": %.17g, \"value\": %.17g},\n", r->sharpness_param, r->sharpness);
+    else if (r->has_sharpness)
+        fprintf(f, "  \"sharpness\": {\"epsilon\": %.17g, \"value\": %.17g, \"max_loss\": %.17g, \"starts\": %zu, "
+                "\"best_start\": %zu, \"iterations\": %zu, \"evaluations\": %zu},\n",
+                r->sharpness_param, r->sharpness, r->eps.max_loss, r->eps.starts, r->eps.best_start,
+                r->eps.iterations, r->eps.evaluations);
     if (r->n_density) {
         json_array(f, "density_t", r->t, r->n_density);
         json_array(f, "density", r->density, r->n_density);
@@ -235,8 +253,12 @@ static void write_table(FILE *f, const results *r)
         fprintf(f, "trace        %.10g%s\n", r->trace, r->trace_stderr > 0 ? "" : " (exact)");
     if (r->trace_stderr > 0)
         fprintf(f, "             ± %.3g (Hutchinson, 200 probes)\n", r->trace_stderr);
-    if (r->has_sharpness)
-        fprintf(f, "sharpness    %s=%g: %.6g\n", r->sam ? "sam ρ" : "ε", r->sharpness_param, r->sharpness);
+    if (r->has_sharpness && r->sam)
+        fprintf(f, "sharpness    sam ρ=%g: %.6g\n", r->sharpness_param, r->sharpness);
+    else if (r->has_sharpness)
+        fprintf(f, "sharpness    ε=%g: %.6g (L-BFGS-B: %zu starts, the best from %s, %zu iterations)\n",
+                r->sharpness_param, r->sharpness, r->eps.starts, r->eps.best_start ? "a random one" : "the point",
+                r->eps.iterations);
     if (!r->all) {
         fprintf(f, "eigenvalues ");
         for (size_t i = 0; i < r->n_eigs; i++)
@@ -311,8 +333,15 @@ static int analyze(const basin_problem *p, const double *w, const analyze_option
         r->condition = r->lambda_max / r->lambda_min;
     if (o->sharpness) {
         r->has_sharpness = true;
-        r->sharpness = r->sam ? basin_sam_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param)
-                              : basin_epsilon_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param, 20, seed + 3);
+        if (r->sam) {
+            r->sharpness = basin_sam_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param);
+        } else {
+            basin_sharpness_opts so = {.epsilon = r->sharpness_param, .starts = r->sharpness_starts,
+                                       .max_iterations = 1000, .seed = seed + 3};
+            if (basin_epsilon_sharpness(p, w, BASIN_FULL_BATCH, &so, &r->eps) != 0)
+                return -1;
+            r->sharpness = r->eps.value;
+        }
         if (isnan(r->sharpness))
             return -1;
     }
@@ -342,7 +371,7 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     results r = {0};
-    if (o.sharpness && parse_sharpness(o.sharpness, &r.sam, &r.sharpness_param, err) != 0)
+    if (o.sharpness && parse_sharpness(o.sharpness, &r.sam, &r.sharpness_param, &r.sharpness_starts, err) != 0)
         return BASIN_EXIT_USAGE;
     cli_net net = {0};
     basin_spec surface = {0};

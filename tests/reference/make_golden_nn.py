@@ -292,6 +292,61 @@ def write_layer_variances(out, gen):
     out.write('static const golden_variance_case golden_variance_cases[] = {\n    %s,\n};\n' % ',\n    '.join(rows))
 
 
+SHARPNESS_EPSILONS = [1e-2, 5e-2]
+
+
+def write_sharpness(out, gen):
+    """Keskar et al.'s epsilon-sharpness of a trained 2-16-16-1 tanh MLP (337 parameters, BCE) on 200 points,
+    maximized by scipy's L-BFGS-B from the point itself (y = 0) with scipy's default settings."""
+    import numpy as np
+    from scipy.optimize import minimize
+    torch.manual_seed(20261201)
+    model, descs = build([layer('linear', out=16), layer('tanh'), layer('linear', out=16), layer('tanh'),
+                          layer('linear', out=1)], (2,))
+    x = torch.randn(200, 2, generator=gen)
+    labels = ((x[:, 0] * x[:, 1] + 0.3 * torch.randn(200, generator=gen)) > 0).long()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    for _ in range(300):
+        opt.zero_grad()
+        loss_of('bce', model(x), labels, None).backward()
+        opt.step()
+    w = torch.cat([q.detach().reshape(-1) for q in model.parameters()])
+    names = [n for n, _ in model.named_parameters()]
+    shapes = [q.shape for _, q in model.named_parameters()]
+
+    def loss_at(v):
+        params, at = {}, 0
+        for n, shp in zip(names, shapes):
+            k = int(np.prod(shp))
+            params[n] = v[at:at + k].reshape(shp)
+            at += k
+        return loss_of('bce', torch.func.functional_call(model, params, (x,)) if hasattr(torch, 'func')
+                       else torch.nn.utils.stateless.functional_call(model, params, (x,)), labels, None)
+
+    def negative(y):
+        v = (w + torch.tensor(y)).requires_grad_(True)
+        f = loss_at(v)
+        g, = torch.autograd.grad(f, v)
+        return -f.item(), -g.numpy()
+
+    f0 = loss_at(w).item()
+    values, iterations = [], []
+    for eps in SHARPNESS_EPSILONS:
+        box = eps * (np.abs(w.numpy()) + 1)
+        res = minimize(negative, np.zeros(w.numel()), jac=True, method='L-BFGS-B', bounds=list(zip(-box, box)))
+        values.append(100 * (-res.fun - f0) / (1 + f0))
+        iterations.append(res.nit)
+    out.write('/* epsilon-sharpness of a trained 2-16-16-1 tanh MLP: scipy %s L-BFGS-B from y = 0, %s iterations */\n'
+              % (__import__('scipy').__version__, '/'.join(str(i) for i in iterations)))
+    out.write('static const basin_layer_desc sharp_layers[] = {\n    %s};\n' % ',\n    '.join(descs))
+    out.write(array('sharp_w', hexes(w)))
+    out.write(array('sharp_x', hexes(x)))
+    out.write('static const int sharp_labels[] = {%s};\n' % ', '.join(str(v) for v in labels.tolist()))
+    out.write(array('sharp_epsilon', hexes(torch.tensor(SHARPNESS_EPSILONS))))
+    out.write(array('sharp_value', hexes(torch.tensor(values))))
+    out.write('#define GOLDEN_SHARPNESS_POINTS 200\n#define GOLDEN_SHARPNESS_CASES %d\n' % len(SHARPNESS_EPSILONS))
+
+
 def main():
     gen = torch.Generator().manual_seed(20261124)
     path = os.path.join(HERE, 'golden_nn.inc')
@@ -303,6 +358,7 @@ def main():
         write_running_stats(out, gen)
         write_top_eigenvalues(out, gen)
         write_layer_variances(out, torch.Generator().manual_seed(20261130))
+        write_sharpness(out, torch.Generator().manual_seed(20261201))
     print('wrote', path)
 
 

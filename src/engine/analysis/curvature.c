@@ -1,5 +1,6 @@
 /* curvature.c: spectra, traces and sharpness from Hessian-vector products. */
 #include "curvature.h"
+#include "lbfgsb.h"
 
 #include "../error.h"
 #include "../linalg.h"
@@ -359,40 +360,65 @@ int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch
     return rc;
 }
 
-double basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch, double epsilon,
-                               size_t iterations, unsigned long seed)
+typedef struct ascent {
+    const basin_problem *p;
+    const double *w;
+    basin_batch batch;
+    double *x;
+} ascent;
+
+/* −f(w + y) and its gradient in y: L-BFGS-B minimizes. */
+static double negative_loss(void *ctx, const double *y, double *g)
+{
+    ascent *a = ctx;
+    size_t n = a->p->dim;
+    for (size_t i = 0; i < n; i++)
+        a->x[i] = a->w[i] + y[i];
+    double f = basin_problem_eval_batch(a->p, a->x, a->batch, g);
+    for (size_t i = 0; i < n; i++)
+        g[i] = -g[i];
+    return -f;
+}
+
+int basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch,
+                            const basin_sharpness_opts *opts, basin_sharpness_result *result)
 {
     size_t n = p->dim;
-    double *x = malloc(n * sizeof *x), *y = calloc(n, sizeof *y), *g = malloc(n * sizeof *g);
-    double result = NAN;
-    gsl_rng *rng = seeded(seed);
-    if (!x || !y || !g || !rng) {
+    double *y = malloc(n * sizeof *y), *lower = malloc(n * sizeof *lower), *upper = malloc(n * sizeof *upper);
+    ascent a = {p, w, batch, malloc(n * sizeof *a.x)};
+    gsl_rng *rng = seeded(opts->seed);
+    int rc = -1;
+    *result = (basin_sharpness_result){.value = NAN, .max_loss = -INFINITY};
+    if (!y || !lower || !upper || !a.x || !rng) {
         basin_error_set("out of memory");
         goto done;
     }
-    /* Start inside the box at random: at a minimum the gradient is zero and ascent could not leave. */
     for (size_t i = 0; i < n; i++)
-        y[i] = epsilon * (fabs(w[i]) + 1) * gsl_ran_flat(rng, -1, 1);
-    double f0 = basin_problem_eval_batch(p, w, batch, NULL), best = f0;
-    for (size_t it = 0; it < iterations; it++) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = w[i] + y[i];
-        double f = basin_problem_eval_batch(p, x, batch, g);
-        best = fmax(best, f);
-        for (size_t i = 0; i < n; i++) {
-            double box = epsilon * (fabs(w[i]) + 1), step = 0.1 * box * (g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0);
-            y[i] = fmin(box, fmax(-box, y[i] + step));
-        }
+        upper[i] = opts->epsilon * (fabs(w[i]) + 1), lower[i] = -upper[i];
+    double f0 = basin_problem_eval_batch(p, w, batch, NULL);
+    if (!isfinite(f0)) {
+        basin_error_set("the loss is not finite at the point");
+        goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        x[i] = w[i] + y[i];
-    best = fmax(best, basin_problem_eval_batch(p, x, batch, NULL));
-    result = 100 * (best - f0) / (1 + f0);
+    basin_lbfgsb_opts lo = {.memory = 10, .factr = 1e7, .pgtol = 1e-5, .max_iterations = opts->max_iterations};
+    for (size_t s = 0; s < opts->starts; s++) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = s == 0 ? 0 : gsl_ran_flat(rng, lower[i], upper[i]);
+        basin_lbfgsb_result r;
+        if (basin_lbfgsb_minimize(n, y, lower, upper, negative_loss, &a, &lo, &r) != 0)
+            goto done;
+        result->iterations += r.iterations, result->evaluations += r.evaluations, result->starts++;
+        if (-r.f > result->max_loss)
+            result->max_loss = -r.f, result->best_start = s;
+    }
+    result->max_loss = fmax(result->max_loss, f0);
+    result->value = 100 * (result->max_loss - f0) / (1 + f0);
+    rc = 0;
 done:
     if (rng)
         gsl_rng_free(rng);
-    free(x), free(y), free(g);
-    return result;
+    free(y), free(lower), free(upper), free(a.x);
+    return rc;
 }
 
 double basin_sam_sharpness(const basin_problem *p, const double *w, basin_batch batch, double rho)

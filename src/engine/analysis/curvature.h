@@ -61,11 +61,25 @@ void basin_slq_broaden(const double *nodes, const double *weights, size_t count,
 int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
                       double sigma, unsigned long seed, const double *t, size_t n_grid, double *density);
 
+typedef struct basin_sharpness_opts {
+    double epsilon;        /* the box: |y_i| ≤ ε(|x_i| + 1) */
+    size_t starts;         /* the point itself (y = 0), then starts − 1 uniform random points of the box */
+    size_t max_iterations; /* L-BFGS-B iterations per start */
+    unsigned long seed;    /* of the random starts */
+} basin_sharpness_opts;
+
+typedef struct basin_sharpness_result {
+    double value;                   /* the ε-sharpness */
+    double max_loss;                /* the largest f(x + y) found */
+    size_t iterations, evaluations; /* summed over the starts */
+    size_t starts, best_start;      /* starts used; the one (0-based) that found the maximum */
+} basin_sharpness_result;
+
 /* Keskar et al.'s ε-sharpness 100·(max_{|y_i| ≤ ε(|x_i|+1)} f(x+y) − f(x))/(1 + f(x)), the maximum by
- * `iterations` steps of projected gradient ascent from a random point of the box (each a step of a tenth
- * of the box along the gradient's sign, then a clip to the box). Returns it, or NAN with a message. */
-double basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch, double epsilon,
-                               size_t iterations, unsigned long seed);
+ * L-BFGS-B (as Keskar et al. computed it) from each start, the largest kept. Returns 0 with result
+ * filled, or -1 with a message (no memory, a non-finite loss). */
+int basin_epsilon_sharpness(const basin_problem *p, const double *w, basin_batch batch,
+                            const basin_sharpness_opts *opts, basin_sharpness_result *result);
 
 /* SAM's first-order sharpness L(w + ρ·g/‖g‖) − L(w). Returns it, or NAN with a message. */
 double basin_sam_sharpness(const basin_problem *p, const double *w, basin_batch batch, double rho);

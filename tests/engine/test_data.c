@@ -40,7 +40,8 @@ static void test_digits(void **state)
 }
 
 /* The split takes round(test·n) examples for testing; standardization uses the training split only, so
- * its features have mean 0 and variance 1 exactly there (constant features stay 0). */
+ * its features (points) or channels (images, over all their pixels) have mean 0 and variance 1 exactly
+ * there (constant features stay 0). */
 static void test_split_and_standardization(void **state)
 {
     (void)state;
@@ -49,15 +50,18 @@ static void test_split_and_standardization(void **state)
     for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
         basin_dataset *d = support_dataset(specs[k], 3);
         size_t n = d->train.n + d->test.n, f = d->n_features;
+        size_t groups = d->image ? d->channels : f, size = f / groups;
         assert_int_equal(d->test.n, (size_t)llround(0.2 * (double)n));
-        for (size_t j = 0; j < f; j++) {
-            double mean = 0, var = 0;
+        for (size_t c = 0; c < groups; c++) {
+            double mean = 0, var = 0, count = (double)(d->train.n * size);
             for (size_t i = 0; i < d->train.n; i++)
-                mean += d->train.x[i * f + j];
-            mean /= (double)d->train.n;
+                for (size_t j = c * size; j < (c + 1) * size; j++)
+                    mean += d->train.x[i * f + j];
+            mean /= count;
             for (size_t i = 0; i < d->train.n; i++)
-                var += (d->train.x[i * f + j] - mean) * (d->train.x[i * f + j] - mean);
-            var /= (double)d->train.n;
+                for (size_t j = c * size; j < (c + 1) * size; j++)
+                    var += (d->train.x[i * f + j] - mean) * (d->train.x[i * f + j] - mean);
+            var /= count;
             assert_close(mean, 0, 1e-12);
             assert_true(fabs(var - 1) < 1e-12 || var == 0);
         }
@@ -82,6 +86,32 @@ static void augment(const char *text, const basin_dataset *d, double *x, size_t 
     basin_augment_apply(spec.entry, &spec.params, d, x, B, tmp, rng);
     gsl_rng_free(rng);
     basin_spec_clear(&spec);
+}
+
+/* Augmentation happens on raw pixels, then standardization: per channel, so it commutes with moving pixels.
+ * Shifted and rotated digits are convex combinations of raw values in [0, 16] (zeros outside), so once
+ * standardized they stay within the standardized range of the training images themselves; a per-pixel
+ * standardization would divide strokes moved onto near-constant border pixels by their tiny deviation. */
+static void test_augmentation_commutes_with_standardization(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("digits:test=0.8", 0);
+    size_t f = d->n_features, n = d->train.n;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n * f; i++)
+        lo = fmin(lo, d->train.x[i]), hi = fmax(hi, d->train.x[i]);
+    double *x = malloc(n * f * sizeof *x), worst = 0;
+    memcpy(x, d->train.raw, n * f * sizeof *x);
+    augment("image:shift=1,rotate=10", d, x, n, 4);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < f; j++) {
+            double z = (x[i * f + j] - d->mean[j]) / d->sd[j];
+            worst = fmax(worst, fabs(z));
+            assert_true(z >= lo - 1e-12 && z <= hi + 1e-12);
+        }
+    print_message("    standardized training pixels in [%.3f, %.3f]; augmented ones up to |%.3f|\n", lo, hi, worst);
+    free(x);
+    basin_dataset_destroy(d);
 }
 
 static void test_augmentation(void **state)
@@ -148,6 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digits),
         cmocka_unit_test(test_split_and_standardization),
+        cmocka_unit_test(test_augmentation_commutes_with_standardization),
         cmocka_unit_test(test_augmentation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,27 +94,32 @@ static int split(basin_dataset *d, double test_fraction, gsl_rng *rng)
     return rc;
 }
 
-/* Standardizes each feature of both splits by the training split's mean and (biased) deviation; a
- * feature constant over the training split is only centered. */
+/* Standardizes both splits by the training split's mean and (biased) deviation: per feature for points,
+ * per channel for images (over all its pixels, as torchvision's Normalize does), so that shifting or
+ * rotating an image commutes with it: a pixel that is near-constant over the training set would
+ * otherwise blow a shifted stroke up a hundredfold. A constant feature or channel is only centered. */
 static int standardize(basin_dataset *d)
 {
     size_t f = d->n_features, n = d->train.n;
+    size_t groups = d->image ? d->channels : f, size = f / groups; /* a channel's pixels are contiguous */
     d->mean = calloc(f, sizeof *d->mean);
     d->sd = calloc(f, sizeof *d->sd);
     if (!d->mean || !d->sd) {
         basin_error_set("%s: out of memory", d->name);
         return -1;
     }
-    for (size_t j = 0; j < f; j++) {
+    for (size_t c = 0; c < groups; c++) {
         double mean = 0, var = 0;
         for (size_t i = 0; i < n; i++)
-            mean += d->train.raw[i * f + j];
-        mean /= (double)n;
+            for (size_t j = c * size; j < (c + 1) * size; j++)
+                mean += d->train.raw[i * f + j];
+        mean /= (double)(n * size);
         for (size_t i = 0; i < n; i++)
-            var += (d->train.raw[i * f + j] - mean) * (d->train.raw[i * f + j] - mean);
-        double sd = sqrt(var / (double)n);
-        d->mean[j] = mean;
-        d->sd[j] = sd > 0 ? sd : 1.0;
+            for (size_t j = c * size; j < (c + 1) * size; j++)
+                var += (d->train.raw[i * f + j] - mean) * (d->train.raw[i * f + j] - mean);
+        double sd = sqrt(var / (double)(n * size));
+        for (size_t j = c * size; j < (c + 1) * size; j++)
+            d->mean[j] = mean, d->sd[j] = sd > 0 ? sd : 1.0;
     }
     basin_split *splits[2] = {&d->train, &d->test};
     for (int s = 0; s < 2; s++)

@@ -1,6 +1,6 @@
 /* dataset.h: the built-in data sets (generated from a seed, or the digits shipped under assets/),
  * split into training and test examples with a seeded permutation, with the inputs optionally
- * standardized by the training split's per-feature mean and deviation. */
+ * standardized by the training split's mean and deviation (per feature for points, per channel for images). */
 #ifndef BASIN_NN_DATASET_H
 #define BASIN_NN_DATASET_H
 
@@ -53,7 +53,7 @@ basin_dataset *basin_dataset_alloc(const char *name, size_t n, size_t channels, 
 /* The keys every data set shares (test, standardize, seed); include them in each table. */
 #define BASIN_DATASET_PARAMS                                                                          \
     BASIN_REAL_BELOW("test", "0.2", 0, 1, "fraction of the examples held out for testing"),           \
-        BASIN_BOOL("standardize", "true", "scale each input feature to mean 0, variance 1 (training statistics)"), \
+        BASIN_BOOL("standardize", "true", "scale each feature (each channel of an image) to mean 0, variance 1 (training statistics)"), \
         BASIN_INT("seed", "", 0, 4294967295.0, "seed of the generated examples and the split (default: --seed)")
 
 #endif

@@ -187,12 +187,14 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
     double lr = r->run->trace.lr[current_row(app, r->run)];
     char formula[96];
     double limit = basin_optimizer_stability_limit(r->run->opt, lr, formula, sizeof formula);
-    if (isnan(limit)) { /* "none: Adam preconditions each step by √v" */
-        snprintf(line, sizeof line, "stability limit %s", formula);
-        basin_ui_label(ui, line, false);
+    if (isnan(limit)) { /* "none: Adam rescales each coordinate" */
+        basin_ui_label(ui, "no stability limit on λmax:", false);
+        basin_ui_label(ui, formula + strlen("none: "), false);
         return;
     }
-    snprintf(line, sizeof line, "λmax %.3g %s %s = %.3g", eval[1], eval[1] < limit ? "<" : ">", formula, limit);
+    snprintf(line, sizeof line, "limit %s", formula);
+    basin_ui_label(ui, line, false);
+    snprintf(line, sizeof line, "λmax %.3g %s %.3g", eval[1], eval[1] < limit ? "<" : ">", limit);
     basin_ui_label(ui, line, false);
     basin_ui_label(ui, eval[1] < limit ? "stable along every direction" : "unstable: the steep direction grows",
                    false);

@@ -35,7 +35,7 @@ static int adagrad_step(basin_optimizer *o, double *w, const double *g, double l
 static double adagrad_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
 {
     (void)o, (void)lr;
-    snprintf(formula, size, "none: Adagrad divides each step by its accumulated gradients");
+    snprintf(formula, size, "none: Adagrad rescales coordinates");
     return NAN;
 }
 

@@ -71,7 +71,7 @@ static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, 
 static double adam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
 {
     (void)o, (void)lr;
-    snprintf(formula, size, "none: Adam preconditions each step by √v");
+    snprintf(formula, size, "none: Adam rescales each coordinate");
     return NAN;
 }
 

@@ -54,7 +54,7 @@ static int newton_step(basin_optimizer *o, double *w, const double *g, double lr
 static double newton_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
 {
     (void)o, (void)lr;
-    snprintf(formula, size, "none: Newton rescales each step by the Hessian");
+    snprintf(formula, size, "none: Newton rescales by the Hessian");
     return NAN;
 }
 

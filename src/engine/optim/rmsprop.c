@@ -49,7 +49,7 @@ static int rmsprop_step(basin_optimizer *o, double *w, const double *g, double l
 static double rmsprop_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
 {
     (void)o, (void)lr;
-    snprintf(formula, size, "none: RMSProp divides each step by a running RMS of the gradient");
+    snprintf(formula, size, "none: RMSProp rescales coordinates");
     return NAN;
 }
 

@@ -64,7 +64,7 @@ static double sgd_stability_limit(const basin_optimizer *o, double lr, char *for
         return (2 + 2 * beta) / (lr * (1 + 2 * beta)) - wd;
     }
     if (tau >= 1) {
-        snprintf(formula, size, "none: dampening %g keeps the gradient out of the momentum", tau);
+        snprintf(formula, size, "none: dampening ≥ 1 starves momentum");
         return NAN;
     }
     snprintf(formula, size, tau != 0 ? "2(1+β)/(η(1−τ))%s" : "2(1+β)/η%s", wd_text);

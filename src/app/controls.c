@@ -182,21 +182,10 @@ static void export_view(basin_app *app, const basin_lab *lab)
     o.surface = basin_offscreen_painter;
     o.surface_user = app; /* render the 3-D view with the window's context */
     const char *ext[2] = {"pdf", "png"};
-    const basin_format format[2] = {BASIN_FORMAT_PDF, BASIN_FORMAT_PNG};
     for (int k = 0; k < 2; k++) {
         char path[256];
         snprintf(path, sizeof path, "basin-%.*s.%s", stem, name, ext[k]);
-        basin_output_file f;
-        if (basin_output_open(&f, path, stdout) != 0) {
-            basin_app_say(app, "export failed: %s", basin_error_message());
-            return;
-        }
-        if (basin_figure_write(lab, &o, format[k], basin_output_cairo_write, f.stream) != 0) {
-            basin_output_abort(&f);
-            basin_app_say(app, "export failed: %s", basin_error_message());
-            return;
-        }
-        if (basin_output_commit(&f) != 0) {
+        if (basin_figure_export(lab, &o, path, stdout) != 0) {
             basin_app_say(app, "export failed: %s", basin_error_message());
             return;
         }

@@ -220,19 +220,10 @@ static int export(const export_options *o, FILE *out, FILE *err)
         return status;
     basin_figure_options figure = o->figure;
     figure.surface = basin_offscreen_painter; /* the 3-D view through EGL, no display needed */
-    basin_output_file f;
-    if (basin_output_open(&f, o->output, out) != 0) {
-        fprintf(err, "basin export: -o %s\n", basin_error_message());
-        basin_lab_free(&lab);
-        return BASIN_EXIT_USAGE;
-    }
-    if (basin_figure_write(&lab, &figure, format, basin_output_cairo_write, f.stream) != 0) {
-        fprintf(err, "basin export: %s: %s\n", o->output, basin_error_message());
-        basin_output_abort(&f);
-        status = BASIN_EXIT_FAILURE;
-    } else if (basin_output_commit(&f) != 0) {
-        fprintf(err, "basin export: %s\n", basin_error_message());
-        status = BASIN_EXIT_FAILURE;
+    int written = basin_figure_export(&lab, &figure, o->output, out);
+    if (written != 0) {
+        fprintf(err, "basin export: %s%s\n", written == -2 ? "-o " : "", basin_error_message());
+        status = written == -2 ? BASIN_EXIT_USAGE : BASIN_EXIT_FAILURE;
     }
     basin_lab_free(&lab);
     return status;

@@ -2,6 +2,7 @@
 #include "figure.h"
 
 #include "chart.h"
+#include "output_file.h"
 #include "training_view.h"
 
 #include "engine/error.h"
@@ -296,4 +297,20 @@ int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basi
         return -1;
     }
     return 0;
+}
+
+int basin_figure_export(const basin_lab *lab, const basin_figure_options *o, const char *path, FILE *stdout_stream)
+{
+    basin_format format;
+    basin_output_file f;
+    if (basin_format_from_path(path, &format) != 0 || basin_output_open(&f, path, stdout_stream) != 0)
+        return -2;
+    if (basin_figure_write(lab, o, format, basin_output_cairo_write, f.stream) != 0) {
+        char message[512];
+        snprintf(message, sizeof message, "%s", basin_error_message());
+        basin_error_set("%s: %s", path, message);
+        basin_output_abort(&f);
+        return -1;
+    }
+    return basin_output_commit(&f);
 }

@@ -80,4 +80,10 @@ void basin_figure_scene(const basin_lab *lab, char *buf, size_t size);
 int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,
                        cairo_write_func_t write, void *closure);
 
+/* Writes the figure to path in the format its extension names, whole or not at all (a temporary file
+ * renamed when complete; "-" writes to stdout_stream): what `basin export` and the window's `e` key do.
+ * Returns 0; -2 with a message when the path is unusable (an unknown extension, a folder that cannot
+ * be written to); -1 with a message when drawing or writing fails (nothing is left behind). */
+int basin_figure_export(const basin_lab *lab, const basin_figure_options *o, const char *path, FILE *stdout_stream);
+
 #endif

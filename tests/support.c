@@ -9,9 +9,8 @@
 
 #include "engine/nn/init.h"
 
-#include "cli/cli.h"
 #include "engine/error.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -191,31 +190,6 @@ int support_tmpdir_remove(void)
     char command[600];
     snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
     return system(command) == 0 ? 0 : -1;
-}
-
-support_cli_result support_cli(const char *first, ...)
-{
-    char *argv[64] = {"basin"};
-    int argc = 1;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    support_cli_result r = {0};
-    size_t out_len, err_len;
-    FILE *out = open_memstream(&r.out, &out_len), *err = open_memstream(&r.err, &err_len);
-    assert_true(out && err);
-    r.status = basin_cli_main(argc, argv, out, err);
-    fclose(out);
-    fclose(err);
-    return r;
-}
-
-void support_cli_free(support_cli_result *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 int support_count_lines(const char *s)

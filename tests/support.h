@@ -1,4 +1,5 @@
-/* support.h: helpers the tests share: building engine objects from spec strings, finite differences. */
+/* support.h: helpers the tests share: building engine objects from spec strings, finite differences,
+ * close-enough checks, a temporary folder. It links the engine only (support_cli.h runs the command). */
 #ifndef BASIN_TEST_SUPPORT_H
 #define BASIN_TEST_SUPPORT_H
 
@@ -47,26 +48,8 @@ const char *support_tmpdir(void);
 const char *support_tmp(const char *name);
 int support_tmpdir_remove(void);
 
-/* What `basin ARGS...` (run in-process, NULL-terminated arguments) returned and wrote. */
-typedef struct support_cli_result {
-    int status;
-    char *out, *err;
-} support_cli_result;
-support_cli_result support_cli(const char *first, ...);
-void support_cli_free(support_cli_result *r);
-
 /* The number of '\n' in s. */
 int support_count_lines(const char *s);
-
-/* Expects exit status 2, nothing on stdout and exactly one line on stderr containing fragment. */
-#define expect_usage_error(fragment, ...)                                                              \
-    do {                                                                                               \
-        support_cli_result r_ = support_cli(__VA_ARGS__, NULL);                                        \
-        if (r_.status != 2 || support_count_lines(r_.err) != 1 || !strstr(r_.err, fragment) || *r_.out) \
-            fail_msg("status %d, stderr '%s' (want one line with '%s'), stdout '%.60s'", r_.status,     \
-                     r_.err, fragment, r_.out);                                                        \
-        support_cli_free(&r_);                                                                         \
-    } while (0)
 
 /* max over i of |a[i] − b[i]| / (1 + |b[i]|). */
 double support_max_rel_diff(const double *a, const double *b, size_t n);

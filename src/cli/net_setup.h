@@ -4,7 +4,7 @@
 #define BASIN_CLI_NET_SETUP_H
 
 #include "engine/nn/net_problem.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <stdio.h>
 

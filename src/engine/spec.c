@@ -1,7 +1,7 @@
 /* spec.c: NAME[:KEY=VALUE[,KEY=VALUE]...] into a registry entry and its parameter values. */
 #include "spec.h"
 
-#include "engine/error.h"
+#include "error.h"
 
 #include <ctype.h>
 #include <stdio.h>

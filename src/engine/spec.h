@@ -3,8 +3,8 @@
 #ifndef BASIN_SPEC_H
 #define BASIN_SPEC_H
 
-#include "engine/params.h"
-#include "engine/registry.h"
+#include "params.h"
+#include "registry.h"
 
 typedef struct basin_spec {
     const basin_entry *entry; /* the thing named */

@@ -4,7 +4,7 @@
 #ifndef BASIN_LAB_H
 #define BASIN_LAB_H
 
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include "engine/nn/dataset.h"
 #include "engine/problem.h"

@@ -11,7 +11,7 @@
 #include "engine/error.h"
 #include "engine/nn/init.h"
 #include "engine/nn/net_problem.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <math.h>
 #include <stdio.h>

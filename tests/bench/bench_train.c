@@ -8,7 +8,7 @@
 #include "engine/error.h"
 #include "engine/nn/net_problem.h"
 #include "engine/optim/optimizer.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>

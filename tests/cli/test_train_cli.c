@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "support.h"
+#include "support_cli.h"
 
 #include "lab/npy.h"
 

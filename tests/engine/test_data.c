@@ -5,7 +5,7 @@
 
 #include "engine/error.h"
 #include "engine/nn/augment.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <math.h>
 #include <stdlib.h>

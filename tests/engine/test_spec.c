@@ -9,7 +9,7 @@
 #include "support.h"
 
 #include "engine/error.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <string.h>
 

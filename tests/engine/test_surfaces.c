@@ -12,7 +12,7 @@
 #include "engine/error.h"
 #include "engine/linalg.h"
 #include "engine/registry.h"
-#include "lab/spec.h"
+#include "engine/spec.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>

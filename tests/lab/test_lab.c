@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "support.h"
+#include "support_cli.h"
 
 #include "engine/error.h"
 #include "lab/lab.h"

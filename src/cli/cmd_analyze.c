@@ -374,6 +374,7 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
     if (o.sharpness && parse_sharpness(o.sharpness, &r.sam, &r.sharpness_param, &r.sharpness_starts, err) != 0)
         return BASIN_EXIT_USAGE;
     cli_net net = {0};
+    basin_net_view view;
     basin_spec surface = {0};
     basin_problem *problem = NULL;
     double *point = NULL;
@@ -393,9 +394,8 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
         status = cli_net_open(&net, "analyze", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
         if (status != BASIN_EXIT_OK)
             goto done;
-        net.np->mode = o.train_mode ? BASIN_MODE_TRAIN : BASIN_MODE_EVAL;
-        net.np->no_dropout = true;
-        p = &net.np->base, w = net.w;
+        p = basin_net_view_init(&view, net.np, o.train_mode ? BASIN_EVAL_TRAIN_FIXED : BASIN_EVAL_EVAL);
+        w = net.w;
         status = BASIN_EXIT_USAGE;
     }
     int mode = 0;

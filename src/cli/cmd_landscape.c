@@ -374,6 +374,7 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     if (parse_range(o.range, range, err) != 0)
         return BASIN_EXIT_USAGE;
     cli_net net = {0};
+    basin_net_view eval_view;
     basin_spec surface = {0};
     slice sl = {0};
     void *ctx[THREADS];
@@ -410,16 +411,11 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
             goto done;
         status = BASIN_EXIT_USAGE;
         sl.nets[0] = net.np;
-        for (int t = 1; t < THREADS; t++) {
-            basin_net replica;
-            if (basin_net_create(net.model_spec.entry, &net.model_spec.params, net.data, &replica) != 0 ||
-                !(sl.nets[t] = basin_net_problem_create(replica, net.data, 0)))
+        for (int t = 1; t < THREADS; t++)
+            if (!(sl.nets[t] = basin_net_problem_clone(net.np, 0)))
                 goto fail;
-            memcpy(replica.model->state, net.np->net.model->state, replica.model->n_state * sizeof(double));
-        }
-        for (int t = 0; t < THREADS; t++)
-            sl.nets[t]->mode = BASIN_MODE_EVAL;
-        p = &net.np->base, m = net.np->net.model, n = p->dim;
+        /* Hessian directions: the loss the slice shows, in eval mode */
+        p = basin_net_view_init(&eval_view, net.np, BASIN_EVAL_EVAL), m = net.np->net.model, n = p->dim;
         if (!(origin = malloc(n * sizeof *origin)))
             goto fail;
         memcpy(origin, net.w, n * sizeof *origin);

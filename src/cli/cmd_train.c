@@ -262,11 +262,7 @@ static int save_grad(const char *dir, cli_net *c)
         basin_error_set("out of memory");
         return -1;
     }
-    np->mode = BASIN_MODE_TRAIN, np->update_stats = false, np->no_dropout = true;
-    const basin_entry *augment = np->augment;
-    np->augment = NULL;
-    double loss = basin_problem_eval(&np->base, c->w, g);
-    np->augment = augment, np->no_dropout = false;
+    double loss = basin_net_eval(np, c->w, BASIN_FULL_BATCH, &BASIN_EVAL_TRAIN_FIXED, g);
     int rc = isfinite(loss) ? basin_weights_save_grad(dir, np->net.model, g, loss) : -1;
     free(g);
     return rc;

@@ -41,16 +41,14 @@ typedef struct recorder {
 /* The quadrature of frame k's Hessian (training mode, statistics untouched, dropout off). */
 static void record_spectrum(basin_training *t, size_t k, const double *w)
 {
-    basin_net_problem *np = t->np;
-    bool update = np->update_stats, no_dropout = np->no_dropout;
-    np->update_stats = false, np->no_dropout = true;
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_TRAIN_FIXED);
     size_t count = 0;
-    if (basin_slq_nodes(&np->base, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7,
+    if (basin_slq_nodes(p, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7,
                         t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
                         &count) != 0)
         count = 0;
     t->spec_count[k] = count;
-    np->update_stats = update, np->no_dropout = no_dropout;
 }
 
 static int record_sharpness(basin_training *t, const basin_train_row *row)
@@ -175,7 +173,6 @@ int basin_training_landscape(basin_training *t, basin_net_problem *replica, cons
     if (sync && sync->unlock)
         sync->unlock(sync->ctx);
     free(a), free(b);
-    replica->mode = BASIN_MODE_EVAL;
     memcpy(replica->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
     basin_landscape_order(G, true, order);
     landscape_fill fill = {t, scratch, order, 0, sync, 0};

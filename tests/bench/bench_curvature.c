@@ -47,7 +47,6 @@ static basin_net_problem *net(const char *model, const char *data, double **w)
     must(d && basin_net_create(ms.entry, &ms.params, d, &n) == 0, model);
     basin_net_problem *np = basin_net_problem_create(n, d, 0);
     must(np != NULL, "net problem");
-    np->mode = BASIN_MODE_EVAL;
     *w = calloc(np->base.dim, sizeof **w);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     must(basin_init_apply(is.entry, &is.params, n.model, *w, rng) == 0, "init");
@@ -70,14 +69,17 @@ static double time_top_eigenvalue(basin_net_problem *np, const double *w, double
     basin_lanczos_opts o = {.k = 1, .tol = 1e-6, .seed = 1};
     size_t iterations;
     double start = now();
-    must(basin_lanczos(&np->base, w, BASIN_FULL_BATCH, &o, lambda, NULL, &iterations) == 0, "lanczos");
+    basin_net_view view;
+    must(basin_lanczos(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, &o, lambda, NULL, &iterations) == 0, "lanczos");
     return now() - start;
 }
 
 static double time_dense(basin_net_problem *np, const double *w)
 {
     double *eval = malloc(np->base.dim * sizeof *eval), start = now();
-    must(basin_hessian_spectrum(&np->base, w, BASIN_FULL_BATCH, eval, NULL) == 0, "dense spectrum");
+    basin_net_view view;
+    must(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, eval, NULL) == 0,
+         "dense spectrum");
     double seconds = now() - start;
     free(eval);
     return seconds;

@@ -123,15 +123,16 @@ static void test_lanczos_on_a_net(void **state)
     size_t n = np->base.dim;
     double *w = malloc(n * sizeof *w), *eval = malloc(n * sizeof *eval), top[5], power[2];
     support_init("default", np->net.model, w, 1);
-    np->mode = BASIN_MODE_EVAL;
-    assert_int_equal(basin_hessian_spectrum(&np->base, w, BASIN_FULL_BATCH, eval, NULL), 0);
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, np, BASIN_EVAL_EVAL);
+    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
     size_t iterations, products;
     basin_lanczos_opts o = {.k = 5, .seed = 2};
-    assert_int_equal(basin_lanczos(&np->base, w, BASIN_FULL_BATCH, &o, top, NULL, &iterations), 0);
+    assert_int_equal(basin_lanczos(p, w, BASIN_FULL_BATCH, &o, top, NULL, &iterations), 0);
     double worst = 0;
     for (size_t i = 0; i < 5; i++)
         worst = fmax(worst, fabs(top[i] - eval[n - 5 + i]) / fabs(eval[n - 1]));
-    assert_int_equal(basin_power_iteration(&np->base, w, BASIN_FULL_BATCH, 2, 100, 1e-3, 3, power, &products), 0);
+    assert_int_equal(basin_power_iteration(p, w, BASIN_FULL_BATCH, 2, 100, 1e-3, 3, power, &products), 0);
     print_message("    %zu parameters: λmax %.6g; Lanczos top-5 within %.1e after %zu products; power iteration "
                   "%.6g after %zu\n", n, eval[n - 1], worst, iterations, power[0], products);
     assert_true(worst < 1e-8);

@@ -203,6 +203,24 @@ basin_model *basin_model_create(const basin_layer_desc *descs, size_t n, size_t 
     return m;
 }
 
+basin_model *basin_model_clone(const basin_model *m)
+{
+    basin_layer_desc *descs = malloc((m->n_layers + 1) * sizeof *descs);
+    if (!descs) {
+        basin_error_set("out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < m->n_layers; i++)
+        descs[i] = m->layers[i].d;
+    basin_model *copy = basin_model_create(descs, m->n_layers, m->in_c, m->in_h, m->in_w);
+    free(descs);
+    if (copy) {
+        copy->bn_eps = m->bn_eps, copy->bn_momentum = m->bn_momentum, copy->ln_eps = m->ln_eps;
+        memcpy(copy->state, m->state, m->n_state * sizeof *m->state);
+    }
+    return copy;
+}
+
 void basin_model_reset_state(basin_model *m)
 {
     for (size_t i = 0; i < m->n_layers; i++) {

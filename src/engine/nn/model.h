@@ -91,6 +91,10 @@ basin_model *basin_model_create(const basin_layer_desc *descs, size_t n, size_t 
 /* Frees m; NULL is a no-op. */
 void basin_model_destroy(basin_model *m);
 
+/* A model of the same layers and shapes with its own workspaces and a copy of m's state. Returns it
+ * (owned by the caller) or NULL with a message. */
+basin_model *basin_model_clone(const basin_model *m);
+
 /* Makes room for batches of B examples. Returns 0, or -1 with a message when memory runs out. */
 int basin_model_reserve(basin_model *m, size_t B);
 

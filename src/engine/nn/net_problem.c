@@ -19,20 +19,21 @@ bool basin_net_has_flat_batchnorm(const basin_net *net)
     return false;
 }
 
-static int reserve(basin_net_problem *np, size_t B)
+static int reserve(const basin_net_problem *np, size_t B)
 {
-    if (B <= np->capacity)
+    basin_net_work *wk = np->work;
+    if (B <= wk->capacity)
         return 0;
     const basin_dataset *d = np->data;
     size_t outs = np->net.model->out_features;
-    free(np->x), free(np->target), free(np->label), free(np->tmp), free(np->dout);
-    np->x = malloc(B * d->n_features * sizeof *np->x);
-    np->dout = malloc(B * outs * sizeof *np->dout);
-    np->target = malloc(B * outs * sizeof *np->target);
-    np->label = malloc(B * sizeof *np->label);
-    np->tmp = malloc((d->n_features + 1) * sizeof *np->tmp);
-    np->capacity = np->x && np->target && np->label && np->tmp && np->dout ? B : 0;
-    if (!np->capacity || basin_model_reserve(np->net.model, B) != 0) {
+    free(wk->x), free(wk->target), free(wk->label), free(wk->tmp), free(wk->dout);
+    wk->x = malloc(B * d->n_features * sizeof *wk->x);
+    wk->dout = malloc(B * outs * sizeof *wk->dout);
+    wk->target = malloc(B * outs * sizeof *wk->target);
+    wk->label = malloc(B * sizeof *wk->label);
+    wk->tmp = malloc((d->n_features + 1) * sizeof *wk->tmp);
+    wk->capacity = wk->x && wk->target && wk->label && wk->tmp && wk->dout ? B : 0;
+    if (!wk->capacity || basin_model_reserve(np->net.model, B) != 0) {
         basin_error_set("out of memory for batches of %zu examples", B);
         return -1;
     }
@@ -41,50 +42,53 @@ static int reserve(basin_net_problem *np, size_t B)
 
 /* Copies the batch's inputs (augmented, then standardized, when augment is true), labels and targets.
  * Returns the inputs the model sees. */
-static const double *gather(basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B, bool augment)
+static const double *gather(const basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B,
+                            bool augment)
 {
     const basin_dataset *d = np->data;
+    basin_net_work *wk = np->work;
     size_t f = d->n_features, outs = np->net.model->out_features;
     augment = augment && np->augment;
     for (size_t k = 0; k < B; k++) {
         size_t i = idx ? idx[k] : k;
         if (d->n_classes)
-            np->label[k] = s->label[i];
+            wk->label[k] = s->label[i];
         else
-            memcpy(np->target + k * outs, s->target + i * outs, outs * sizeof *np->target);
+            memcpy(wk->target + k * outs, s->target + i * outs, outs * sizeof *wk->target);
     }
     if (!idx && !augment)
         return s->x;
     for (size_t k = 0; k < B; k++)
-        memcpy(np->x + k * f, (augment ? s->raw : s->x) + (idx ? idx[k] : k) * f, f * sizeof *np->x);
+        memcpy(wk->x + k * f, (augment ? s->raw : s->x) + (idx ? idx[k] : k) * f, f * sizeof *wk->x);
     if (augment) {
-        basin_augment_apply(np->augment, np->augment_params, d, np->x, B, np->tmp, np->rng);
+        basin_augment_apply(np->augment, np->augment_params, d, wk->x, B, wk->tmp, np->rng);
         if (d->mean)
             for (size_t k = 0; k < B; k++)
                 for (size_t j = 0; j < f; j++)
-                    np->x[k * f + j] = (np->x[k * f + j] - d->mean[j]) / d->sd[j];
+                    wk->x[k * f + j] = (wk->x[k * f + j] - d->mean[j]) / d->sd[j];
     }
-    return np->x;
+    return wk->x;
 }
 
 /* The loss of outputs for the gathered labels or targets; dout (when non-NULL) gets its gradient. MSE
  * on classes compares with one-hot labels (or the label itself for one output). */
 static double batch_loss(const basin_net_problem *np, const double *out, size_t B, double *dout)
 {
+    basin_net_work *wk = np->work;
     size_t K = np->net.model->out_features;
     switch (np->net.loss) {
     case BASIN_LOSS_CROSS_ENTROPY:
-        return loss_cross_entropy(dout, out, np->label, B, K);
+        return loss_cross_entropy(dout, out, wk->label, B, K);
     case BASIN_LOSS_BCE:
-        return loss_bce_logits(dout, out, np->label, B);
+        return loss_bce_logits(dout, out, wk->label, B);
     case BASIN_LOSS_MSE:
         break;
     }
     if (np->data->n_classes)
         for (size_t b = 0; b < B; b++)
             for (size_t k = 0; k < K; k++)
-                np->target[b * K + k] = K == 1 ? np->label[b] : (int)k == np->label[b];
-    return loss_mse(dout, out, np->target, B, K);
+                wk->target[b * K + k] = K == 1 ? wk->label[b] : (int)k == wk->label[b];
+    return loss_mse(dout, out, wk->target, B, K);
 }
 
 static double l1_penalty(const basin_net_problem *np, const double *w, double *g)
@@ -104,22 +108,31 @@ static double l1_penalty(const basin_net_problem *np, const double *w, double *g
     return np->l1 * sum;
 }
 
-static double net_eval(const basin_problem *p, const double *w, basin_batch batch, double *g)
+/* A forward pass over batch as o says, leaving the outputs in work->out. Returns the batch size, or 0 with
+ * a message. */
+static size_t forward(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o)
 {
-    basin_net_problem *np = (basin_net_problem *)p;
     const basin_split *s = &np->data->train;
     size_t B = batch.idx ? batch.m : s->n;
     if (reserve(np, B) != 0)
-        return NAN;
-    const double *x = gather(np, s, batch.idx, B, np->mode == BASIN_MODE_TRAIN);
-    basin_forward_opts opts = {np->mode, np->update_stats, np->rng, np->no_dropout};
-    const double *out = basin_model_forward(np->net.model, w, x, B, opts);
-    if (!out)
+        return 0;
+    bool train = o->mode == BASIN_MODE_TRAIN;
+    const double *x = gather(np, s, batch.idx, B, train && o->augment);
+    basin_forward_opts fo = {o->mode, train && o->update_stats, np->rng, !(train && o->dropout)};
+    np->work->out = basin_model_forward(np->net.model, w, x, B, fo);
+    return np->work->out ? B : 0;
+}
+
+double basin_net_eval(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *opts,
+                      double *g)
+{
+    size_t B = forward(np, w, batch, opts);
+    if (!B)
         return NAN;
     double *dout = g ? np->net.model->grad[0] : NULL;
-    double loss = batch_loss(np, out, B, dout);
+    double loss = batch_loss(np, np->work->out, B, dout);
     if (g) {
-        memset(g, 0, p->dim * sizeof *g);
+        memset(g, 0, np->base.dim * sizeof *g);
         basin_model_backward(np->net.model, w, dout, g, NULL, NULL);
     }
     if (np->l1 > 0)
@@ -138,55 +151,48 @@ static void loss_tangent(const basin_net_problem *np, const double *out, const d
     }
 }
 
-/* The forward pass an H·v needs (running statistics stay put; dropout draws its masks), leaving the loss
- * gradient on the outputs in np->dout. Returns the batch size, or 0 with a message. */
-static size_t hvp_prepare(basin_net_problem *np, const double *w, basin_batch batch)
+/* The forward pass an H·v needs (running statistics stay put; dropout draws its masks as o says), leaving
+ * the loss gradient on the outputs in work->dout. Returns the batch size, or 0 with a message. */
+static size_t hvp_prepare(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o)
 {
-    basin_model *m = np->net.model;
-    const basin_split *s = &np->data->train;
-    size_t B = batch.idx ? batch.m : s->n;
-    if (reserve(np, B) != 0)
-        return 0;
-    const double *x = gather(np, s, batch.idx, B, np->mode == BASIN_MODE_TRAIN);
-    basin_forward_opts opts = {np->mode, false, np->rng, np->no_dropout};
-    const double *out = basin_model_forward(m, w, x, B, opts);
-    if (!out)
-        return 0;
-    np->out = out;
-    batch_loss(np, out, B, np->dout);
+    basin_eval_opts fixed = *o;
+    fixed.update_stats = false;
+    size_t B = forward(np, w, batch, &fixed);
+    if (B)
+        batch_loss(np, np->work->out, B, np->work->dout);
     return B;
 }
 
 /* H·v after hvp_prepare: the tangent forward along v, then one backward pass carrying the gradient and
  * its tangent. (The L1 term adds nothing: |w| has no curvature away from 0.) */
-static void hvp_apply(basin_net_problem *np, const double *w, size_t B, const double *v, double *hv)
+static void hvp_apply(const basin_net_problem *np, const double *w, size_t B, const double *v, double *hv)
 {
     basin_model *m = np->net.model;
     const double *rout = basin_model_forward_r(m, w, v);
     if (!rout)
         return;
     double *rdout = m->rgrad[0];
-    loss_tangent(np, np->out, rout, B, rdout);
+    loss_tangent(np, np->work->out, rout, B, rdout);
     memset(hv, 0, np->base.dim * sizeof *hv);
-    basin_model_backward_r(m, w, v, np->dout, rdout, NULL, hv);
+    basin_model_backward_r(m, w, v, np->work->dout, rdout, NULL, hv);
 }
 
-static void net_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+static void hvp_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
+                     const double *v, double *hv)
 {
-    basin_net_problem *np = (basin_net_problem *)p;
-    for (size_t i = 0; i < p->dim; i++)
+    for (size_t i = 0; i < np->base.dim; i++)
         hv[i] = NAN;
-    size_t B = hvp_prepare(np, w, batch);
+    size_t B = hvp_prepare(np, w, batch, o);
     if (B)
         hvp_apply(np, w, B, v, hv);
 }
 
 /* The dense Hessian, column by column from exact products with unit vectors sharing one forward pass
  * (and so one set of dropout masks), then symmetrized. */
-static void net_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
+static void hessian_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
+                         double *h)
 {
-    basin_net_problem *np = (basin_net_problem *)p;
-    size_t n = p->dim, B = hvp_prepare(np, w, batch);
+    size_t n = np->base.dim, B = hvp_prepare(np, w, batch, o);
     double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
     for (size_t i = 0; i < n * n; i++)
         h[i] = NAN;
@@ -203,13 +209,41 @@ static void net_hessian(const basin_problem *p, const double *w, basin_batch bat
     free(e), free(col);
 }
 
+/* The problem's own ops: training mode as an optimizer step sees it. */
+static const basin_net_problem *net_of(const basin_problem *p)
+{
+    return (const basin_net_problem *)p; /* base is the first member */
+}
+
+static double net_eval(const basin_problem *p, const double *w, basin_batch batch, double *g)
+{
+    return basin_net_eval(net_of(p), w, batch, &BASIN_EVAL_TRAINING, g);
+}
+
+static void net_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+{
+    hvp_with(net_of(p), &BASIN_EVAL_TRAINING, w, batch, v, hv);
+}
+
+static void net_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
+{
+    hessian_with(net_of(p), &BASIN_EVAL_TRAINING, w, batch, h);
+}
+
+static void free_work(basin_net_work *wk)
+{
+    if (wk)
+        free(wk->x), free(wk->target), free(wk->label), free(wk->tmp), free(wk->dout);
+    free(wk);
+}
+
 static void net_destroy(basin_problem *p)
 {
     basin_net_problem *np = (basin_net_problem *)p;
     basin_model_destroy(np->net.model);
     if (np->rng)
         gsl_rng_free(np->rng);
-    free(np->x), free(np->target), free(np->label), free(np->tmp), free(np->dout);
+    free_work(np->work);
     free(np);
 }
 
@@ -219,9 +253,12 @@ static const basin_problem_ops net_ops = {.eval = net_eval, .hessian = net_hessi
 basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed)
 {
     basin_net_problem *np = calloc(1, sizeof *np);
-    if (!np || !(np->rng = gsl_rng_alloc(gsl_rng_mt19937))) {
-        if (np)
+    if (!np || !(np->rng = gsl_rng_alloc(gsl_rng_mt19937)) || !(np->work = calloc(1, sizeof *np->work))) {
+        if (np) {
+            if (np->rng)
+                gsl_rng_free(np->rng);
             free(np);
+        }
         basin_model_destroy(net.model);
         basin_error_set("out of memory");
         return NULL;
@@ -233,8 +270,56 @@ basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *
     np->base.f_min = NAN;
     np->net = net;
     np->data = data;
-    np->mode = BASIN_MODE_TRAIN;
     return np;
+}
+
+basin_net_problem *basin_net_problem_clone(const basin_net_problem *np, unsigned long seed)
+{
+    basin_model *m = basin_model_clone(np->net.model);
+    if (!m)
+        return NULL;
+    basin_net_problem *copy = basin_net_problem_create((basin_net){m, np->net.loss}, np->data, seed);
+    if (copy) {
+        copy->l1 = np->l1;
+        copy->augment = np->augment, copy->augment_params = np->augment_params;
+    }
+    return copy;
+}
+
+/* A view's ops: the same network with the view's options. */
+static const basin_net_view *view_of(const basin_problem *p)
+{
+    return (const basin_net_view *)p; /* base is the first member */
+}
+
+static double view_eval(const basin_problem *p, const double *w, basin_batch batch, double *g)
+{
+    return basin_net_eval(view_of(p)->np, w, batch, &view_of(p)->opts, g);
+}
+
+static void view_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
+{
+    hvp_with(view_of(p)->np, &view_of(p)->opts, w, batch, v, hv);
+}
+
+static void view_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h)
+{
+    hessian_with(view_of(p)->np, &view_of(p)->opts, w, batch, h);
+}
+
+static void view_destroy(basin_problem *p)
+{
+    (void)p; /* a view owns nothing */
+}
+
+static const basin_problem_ops view_ops = {.eval = view_eval, .hessian = view_hessian, .hvp = view_hvp,
+                                          .destroy = view_destroy};
+
+basin_problem *basin_net_view_init(basin_net_view *view, const basin_net_problem *np, basin_eval_opts opts)
+{
+    *view = (basin_net_view){.base = np->base, .np = np, .opts = opts};
+    view->base.ops = &view_ops;
+    return &view->base;
 }
 
 /* The summed loss of outputs (count × out_features) for examples start.. of split, and the number of them
@@ -242,13 +327,13 @@ basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *
 static double outputs_loss_range(const basin_net_problem *np, const double *out, const basin_split *split,
                                  size_t start, size_t count, size_t *correct)
 {
-    basin_net_problem *mut = (basin_net_problem *)np;
+    basin_net_work *wk = np->work;
     size_t K = np->net.model->out_features;
     for (size_t k = 0; k < count; k++) {
         if (np->data->n_classes)
-            mut->label[k] = split->label[start + k];
+            wk->label[k] = split->label[start + k];
         else
-            memcpy(mut->target + k * K, split->target + (start + k) * K, K * sizeof *mut->target);
+            memcpy(wk->target + k * K, split->target + (start + k) * K, K * sizeof *wk->target);
     }
     double total = batch_loss(np, out, count, NULL) * (double)count;
     for (size_t k = 0; np->data->n_classes && k < count; k++) {
@@ -259,7 +344,7 @@ static double outputs_loss_range(const basin_net_problem *np, const double *out,
         else
             for (size_t c = 1; c < K; c++)
                 best = z[c] > z[best] ? c : best;
-        *correct += (int)best == mut->label[k];
+        *correct += (int)best == wk->label[k];
     }
     return total;
 }
@@ -267,7 +352,7 @@ static double outputs_loss_range(const basin_net_problem *np, const double *out,
 double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs, const basin_split *split,
                               double *accuracy)
 {
-    size_t K = np->net.model->out_features, chunk = np->capacity, correct = 0;
+    size_t K = np->net.model->out_features, chunk = np->work->capacity, correct = 0;
     double total = 0;
     for (size_t start = 0; start < split->n; start += chunk) {
         size_t B = split->n - start < chunk ? split->n - start : chunk;
@@ -278,11 +363,11 @@ double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs
     return total / (double)split->n;
 }
 
-int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split *split, double *loss,
+int basin_net_evaluate(const basin_net_problem *np, const double *w, const basin_split *split, double *loss,
                        double *accuracy, double *outputs)
 {
     size_t K = np->net.model->out_features;
-    size_t chunk = np->capacity ? np->capacity : (split->n < 4096 ? split->n : 4096);
+    size_t chunk = np->work->capacity ? np->work->capacity : (split->n < 4096 ? split->n : 4096);
     if (reserve(np, chunk) != 0)
         return -1;
     double *all = outputs ? outputs : malloc((split->n * K + 1) * sizeof *all);
@@ -323,7 +408,8 @@ static void record_grad(void *ctx, size_t layer, const double *dout, size_t n)
     ((double *)ctx)[layer] = variance(dout, n);
 }
 
-int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, double *act_var, double *grad_var)
+int basin_net_layer_variances(const basin_net_problem *np, const double *w, size_t B, double *act_var,
+                              double *grad_var)
 {
     basin_model *m = np->net.model;
     size_t n = np->data->train.n < B ? np->data->train.n : B;
@@ -344,7 +430,7 @@ int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, 
     const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){BASIN_MODE_TRAIN, false, NULL, true});
     if (!out)
         goto done;
-    double loss = batch_loss(np, out, n, np->dout);
+    double loss = batch_loss(np, out, n, np->work->dout);
     if (!isfinite(loss)) {
         basin_error_set("the loss is not finite");
         goto done;
@@ -354,7 +440,7 @@ int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, 
         act_var[i] = variance(l->y, n * basin_layer_outputs(l));
     }
     memset(g, 0, np->base.dim * sizeof *g);
-    basin_model_backward(m, w, np->dout, g, record_grad, grad_var);
+    basin_model_backward(m, w, np->work->dout, g, record_grad, grad_var);
     rc = 0;
 done:
     free(idx), free(g);
@@ -367,8 +453,8 @@ static void first_layer(const basin_layer *l, const double *params, const double
     linear_forward(out, x, params + l->weight, params + l->bias, n, l->in_c, l->out_c);
 }
 
-int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const double *origin, const double *d1,
-                         const double *d2)
+int basin_net_plane_init(basin_net_plane *plane, const basin_net_problem *np, const double *origin,
+                         const double *d1, const double *d2)
 {
     *plane = (basin_net_plane){.np = np};
     const basin_model *m = np->net.model;
@@ -403,7 +489,7 @@ int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const do
 
 int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy)
 {
-    basin_net_problem *np = plane->np;
+    const basin_net_problem *np = plane->np;
     const basin_split *s = &np->data->train;
     if (!plane->affine_first)
         return basin_net_evaluate(np, w, s, loss, accuracy, NULL);

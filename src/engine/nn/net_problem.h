@@ -9,32 +9,71 @@
 #include "dataset.h"
 #include "models.h"
 
-typedef struct basin_net_problem {
-    basin_problem base;
-    basin_net net;               /* owned */
-    const basin_dataset *data;   /* not owned */
-    basin_mode mode;             /* what eval computes in (TRAIN by default) */
-    bool update_stats;           /* TRAIN: evals move BatchNorm's running statistics */
-    bool no_dropout;             /* TRAIN: evals leave dropout off */
-    double l1;                   /* λ of the penalty λ·Σ|w| over Linear and Conv2d weights */
-    const basin_entry *augment;  /* TRAIN: augmentation of each batch, or NULL */
-    const basin_params *augment_params;
-    gsl_rng *rng;                /* owned: dropout masks and augmentation */
-    double *x, *target, *tmp;    /* the gathered batch */
-    double *dout;                /* the loss gradient on the outputs (Hessian-vector products) */
-    const double *out;           /* the outputs of the last forward pass */
+/* How one evaluation runs: an argument of each call, never a field flipped on a shared problem. */
+typedef struct basin_eval_opts {
+    basin_mode mode;   /* TRAIN: batch statistics, and dropout and augmentation as below; EVAL: running ones */
+    bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch's training step does) */
+    bool dropout;      /* TRAIN: draw dropout masks (off: a deterministic training-mode loss) */
+    bool augment;      /* TRAIN: augment the batch, when the problem has an augmentation */
+} basin_eval_opts;
+
+/* What the problem's own ops (basin_problem_eval, H·v, the Hessian) use: what an optimizer step sees. */
+#define BASIN_EVAL_TRAINING ((basin_eval_opts){BASIN_MODE_TRAIN, false, true, true})
+/* The training-mode loss without randomness (curvature, the initialization lecture's variances). */
+#define BASIN_EVAL_TRAIN_FIXED ((basin_eval_opts){BASIN_MODE_TRAIN, false, false, false})
+#define BASIN_EVAL_EVAL ((basin_eval_opts){BASIN_MODE_EVAL, false, false, false})
+
+/* Workspaces an evaluation writes: a problem's own, so evaluating through a const problem is honest, and
+ * a clone has its own. */
+typedef struct basin_net_work {
+    double *x, *target, *tmp;  /* the gathered batch */
+    double *dout;              /* the loss gradient on the outputs */
+    const double *out;         /* the outputs of the last forward pass */
     int *label;
     size_t capacity;
+} basin_net_work;
+
+typedef struct basin_net_problem {
+    basin_problem base;          /* evaluates with BASIN_EVAL_TRAINING */
+    basin_net net;               /* owned: the model, its workspaces and its state */
+    const basin_dataset *data;   /* not owned */
+    double l1;                   /* configuration, set before first use: λ of the penalty λ·Σ|w| over Linear
+                                    and Conv2d weights */
+    const basin_entry *augment;  /* configuration: augmentation of training batches, or NULL */
+    const basin_params *augment_params;
+    gsl_rng *rng;                /* owned: dropout masks and augmentation */
+    basin_net_work *work;        /* owned */
 } basin_net_problem;
 
 /* A problem over net (ownership moves in, even on failure) and data's training split (data must outlive
  * it), with randomness from seed. Returns it or NULL with a message. */
 basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed);
 
+/* A copy of np for another thread: its own model (the state copied) and workspaces, the same data and
+ * configuration, its own random stream from seed. Returns it (owned by the caller) or NULL with a message. */
+basin_net_problem *basin_net_problem_clone(const basin_net_problem *np, unsigned long seed);
+
+/* The loss (with the L1 penalty) at w over batch of the training split, evaluated as opts says; the
+ * gradient into g when non-NULL. Returns NAN with a message on failure (BatchNorm on one value per
+ * channel, no memory). */
+double basin_net_eval(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *opts,
+                      double *g);
+
+/* np seen as a problem evaluated with other options (eval mode, a deterministic training mode, ...):
+ * what curvature and landscapes take. The view holds no memory of its own; np must outlive it. */
+typedef struct basin_net_view {
+    basin_problem base;
+    const basin_net_problem *np;
+    basin_eval_opts opts;
+} basin_net_view;
+
+/* Fills view and returns its problem. Can't fail. */
+basin_problem *basin_net_view_init(basin_net_view *view, const basin_net_problem *np, basin_eval_opts opts);
+
 /* The loss (without the L1 penalty) and, for classification, the accuracy of weights w over a split, in
  * eval mode; outputs, when non-NULL, receives split->n × out_features model outputs. Returns 0, or -1
  * with a message. */
-int basin_net_evaluate(basin_net_problem *np, const double *w, const basin_split *split, double *loss,
+int basin_net_evaluate(const basin_net_problem *np, const double *w, const basin_split *split, double *loss,
                        double *accuracy, double *outputs);
 
 /* The loss of given model outputs (split->n × out_features) against a split's labels or targets, and
@@ -46,22 +85,23 @@ double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs
  * n_layers values each, over the first B training examples in training mode with dropout off and the
  * running statistics untouched: the initialization lecture's numbers. Returns 0, or -1 with a message
  * (BatchNorm on one example, a non-finite loss, no memory). */
-int basin_net_layer_variances(basin_net_problem *np, const double *w, size_t B, double *act_var, double *grad_var);
+int basin_net_layer_variances(const basin_net_problem *np, const double *w, size_t B, double *act_var,
+                              double *grad_var);
 
 /* A plane origin + a·d1 + b·d2 through a network's weights, evaluated fast over the training split in eval
  * mode: when the first layer (after any Flatten) is Linear its outputs are affine in (a, b), so X·W0ᵀ, X·D1ᵀ and X·D2ᵀ (with
  * their biases) are computed once and each point starts from their combination (Li et al.'s code
  * recomputes them at every point). */
 typedef struct basin_net_plane {
-    basin_net_problem *np;   /* not owned; one plane per thread */
+    const basin_net_problem *np; /* not owned; one plane per thread (a clone each) */
     bool affine_first;       /* the first layer that moves values is Linear */
     size_t first;            /* its index (after any Flatten) */
     double *p0, *p1, *p2, *z; /* n × outputs of the first layer each */
 } basin_net_plane;
 
 /* Prepares plane for np (d2 may be NULL: a line). Returns 0, or -1 with a message. */
-int basin_net_plane_init(basin_net_plane *plane, basin_net_problem *np, const double *origin, const double *d1,
-                         const double *d2);
+int basin_net_plane_init(basin_net_plane *plane, const basin_net_problem *np, const double *origin,
+                         const double *d1, const double *d2);
 
 /* Loss and accuracy at w = origin + a·d1 + b·d2. Returns 0, or -1 with a message. */
 int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy);

@@ -30,6 +30,10 @@ int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg
     return 0;
 }
 
+/* What PyTorch's training step (and update_bn) runs: training mode, the running statistics moved, dropout
+ * and augmentation on. */
+#define TRAINING_STEP ((basin_eval_opts){BASIN_MODE_TRAIN, true, true, true})
+
 typedef struct trainer {
     basin_net_problem *np;
     double *w;
@@ -60,15 +64,12 @@ typedef struct trainer {
 /* λmax of the full-batch training-mode Hessian (running statistics untouched, dropout off). */
 static double lambda_max(trainer *t)
 {
-    basin_net_problem *np = t->np;
-    bool update = np->update_stats, no_dropout = np->no_dropout;
-    const basin_entry *augment = np->augment;
-    np->update_stats = false, np->no_dropout = true, np->augment = NULL;
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_TRAIN_FIXED);
     basin_lanczos_opts o = {.k = 1, .tol = 1e-8, .seed = 1, .start = t->top, .max_iter = 100};
     double lambda = NAN;
-    if (basin_lanczos(&np->base, t->w, BASIN_FULL_BATCH, &o, &lambda, t->top, NULL) != 0)
+    if (basin_lanczos(p, t->w, BASIN_FULL_BATCH, &o, &lambda, t->top, NULL) != 0)
         lambda = NAN;
-    np->update_stats = update, np->no_dropout = no_dropout, np->augment = augment;
     return lambda;
 }
 
@@ -171,20 +172,16 @@ static int recompute_batchnorm(trainer *t)
         return 0;
     basin_model_reset_state(m);
     double momentum = m->bn_momentum;
-    basin_mode mode = t->np->mode;
-    t->np->mode = BASIN_MODE_TRAIN;
-    t->np->update_stats = true;
     int rc = 0;
     for (long k = 0; k < t->per_epoch && rc == 0; k++) {
         size_t start = (size_t)k * t->B, B = t->n - start < t->B ? t->n - start : t->B;
         for (size_t i = 0; i < B; i++)
             t->order[i] = start + i;
         m->bn_momentum = 1.0 / (double)(k + 1);
-        if (!isfinite(basin_problem_eval_batch(&t->np->base, t->w, (basin_batch){t->order, B}, NULL)))
+        if (!isfinite(basin_net_eval(t->np, t->w, (basin_batch){t->order, B}, &TRAINING_STEP, NULL)))
             rc = -1;
     }
     m->bn_momentum = momentum;
-    t->np->mode = mode;
     return rc;
 }
 
@@ -275,14 +272,11 @@ static int loop(trainer *t)
             gsl_ran_shuffle(t->rng, t->order, t->n, sizeof *t->order);
         size_t start = (size_t)in_epoch * t->B, B = t->n - start < t->B ? t->n - start : t->B;
         basin_batch batch = t->B < t->n ? (basin_batch){t->order + start, B} : BASIN_FULL_BATCH;
-        t->np->mode = BASIN_MODE_TRAIN;
-        t->np->update_stats = true;
         double lr = lr_at(t, step);
         row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
                                 .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
                                 .stability = NAN};
-        row.batch_loss = basin_problem_eval_batch(&t->np->base, t->w, batch, t->g);
-        t->np->update_stats = false;
+        row.batch_loss = basin_net_eval(t->np, t->w, batch, &TRAINING_STEP, t->g);
         double norm = 0;
         for (size_t i = 0; i < t->np->base.dim; i++)
             norm += t->g[i] * t->g[i];
@@ -333,8 +327,6 @@ int basin_train(basin_net_problem *np, double *w, basin_optimizer *opt, const ba
         rc = loop(&t);
     if (rc == 0 && !result->diverged)
         rc = finish(&t);
-    np->mode = BASIN_MODE_TRAIN;
-    np->update_stats = false;
     teardown(&t);
     return rc;
 }

@@ -80,10 +80,10 @@ static int work(void *data)
         live->built = generation;
         SDL_CondBroadcast(live->wake);
         if (!*error) {
-            /* The lab is on screen; its landscapes fill in while the window draws it. */
+            /* The lab is on screen; its decision regions and landscapes fill in while the window draws it. */
             SDL_UnlockMutex(live->lock);
             basin_lab_sync sync = {lock_live, unlock_live, live};
-            int filled = basin_lab_fill_landscapes(lab, &sync);
+            int filled = basin_lab_fill_views(lab, true, &sync);
             SDL_LockMutex(live->lock);
             if (filled != 0 && live->lab == lab)
                 snprintf(live->error, sizeof live->error, "%s", basin_error_message());

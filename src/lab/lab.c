@@ -757,6 +757,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         wants.layers = wants.layers || lab->views[v] == BASIN_VIEW_LAYERS;
         wants.spectrum = wants.spectrum || lab->views[v] == BASIN_VIEW_SPECTRUM;
         wants.landscape = wants.landscape || lab->views[v] == BASIN_VIEW_LANDSCAPE;
+        wants.boundary = wants.boundary || lab->views[v] == BASIN_VIEW_BOUNDARY;
     }
     if (basin_init_apply(r->init.entry, &r->init.params, np->net.model, w, rng) != 0 ||
         basin_train_check(np, &cfg) != 0) {
@@ -825,27 +826,61 @@ int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, siz
 
 int basin_lab_simulate(basin_lab *lab)
 {
-    return basin_lab_run_all(lab) == 0 && basin_lab_fill_landscapes(lab, NULL) == 0 ? 0 : -1;
+    return basin_lab_run_all(lab) == 0 && basin_lab_fill_views(lab, false, NULL) == 0 ? 0 : -1;
 }
 
-int basin_lab_fill_landscapes(basin_lab *lab, const basin_lab_sync *sync)
+/* A clone of each training run's problem: a model of its own, whatever the window reads meanwhile. */
+static basin_net_problem **clone_runs(const basin_lab *lab)
 {
-    for (size_t i = 0; i < lab->n_runs && lab->dataset; i++) {
-        basin_lab_run *r = &lab->runs[i];
-        if (!r->training || r->training->land_grid == 0)
-            continue;
-        /* a model of its own: the window may draw the run's boundary with the first meanwhile */
-        basin_net net;
-        basin_net_problem *replica = NULL;
-        if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0 ||
-            !(replica = basin_net_problem_create(net, lab->dataset, 0)))
-            return fail(r->origin, "%s", basin_error_message());
-        int rc = basin_training_landscape(r->training, replica, sync);
-        basin_problem_destroy(&replica->base);
-        if (rc != 0)
-            return fail(r->origin, "%s", basin_error_message());
+    basin_net_problem **replicas = calloc(lab->n_runs + 1, sizeof *replicas);
+    for (size_t i = 0; replicas && i < lab->n_runs; i++) {
+        const basin_lab_run *r = &lab->runs[i];
+        if (r->training && !(replicas[i] = basin_net_problem_clone(r->training->np, 0))) {
+            for (size_t j = 0; j < i; j++)
+                basin_problem_destroy(replicas[j] ? &replicas[j]->base : NULL);
+            free(replicas);
+            return NULL;
+        }
     }
-    return 0;
+    if (!replicas)
+        basin_error_set("out of memory");
+    return replicas;
+}
+
+/* In the order a viewer needs them: every run's last-frame regions (what a figure shows), the landscapes,
+ * then (every_frame) the coarse regions of each frame across the runs, then the fine ones. */
+int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync)
+{
+    if (!lab->dataset)
+        return 0;
+    basin_net_problem **replicas = clone_runs(lab);
+    const char *origin = lab->source ? lab->source : "lab";
+    if (!replicas)
+        return fail(origin, "%s", basin_error_message());
+    size_t frames = 0;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->len > frames)
+            frames = lab->runs[i].training->len;
+    int rc = 0;
+    for (size_t i = 0; i < lab->n_runs && rc == 0; i++) {
+        basin_training *t = lab->runs[i].training;
+        if (t && t->len)
+            rc = basin_training_fill_boundary(t, replicas[i], t->len - 1, false, sync);
+    }
+    for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
+        if (lab->runs[i].training && lab->runs[i].training->land_grid)
+            rc = basin_training_landscape(lab->runs[i].training, replicas[i], sync);
+    for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
+        for (size_t k = 0; k < frames && rc == 0; k++)
+            for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
+                if (lab->runs[i].training)
+                    rc = basin_training_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);
+    if (rc != 0)
+        fail(origin, "%s", basin_error_message());
+    for (size_t i = 0; i < lab->n_runs; i++)
+        basin_problem_destroy(replicas[i] ? &replicas[i]->base : NULL);
+    free(replicas);
+    return rc;
 }
 
 int basin_lab_run_all(basin_lab *lab)

@@ -105,15 +105,16 @@ int basin_lab_build(basin_lab *lab, const basin_lab_entries *entries);
 int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, size_t n_overrides);
 
 /* Creates every run and steps it to lab->steps (stopping runs that diverge); a training lab trains each
- * run for lab->steps epochs and computes the landscapes its views ask for. Returns 0, or -1 with a
- * message (out of memory). */
+ * run for lab->steps epochs and computes what its views draw at the end (the landscapes, the last
+ * frame's decision regions). Returns 0, or -1 with a message (out of memory). */
 int basin_lab_simulate(basin_lab *lab);
 
-/* The same in two parts, for a window that shows the lab while its landscapes fill in: the runs first,
- * then the landscapes, each copied in under sync as its points land. Each returns 0, or -1 with a
- * message. */
+/* The same in two parts, for a window that shows the lab while its views fill in: the runs first, then
+ * what the views draw that training did not record (the last frame's decision regions, the landscapes,
+ * with every_frame the other frames' decision regions), each copied in under sync as it lands, on a
+ * clone of each run's problem. Each returns 0, or -1 with a message. */
 int basin_lab_run_all(basin_lab *lab);
-int basin_lab_fill_landscapes(basin_lab *lab, const basin_lab_sync *sync);
+int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync);
 
 /* Frees everything the lab holds; a zeroed lab is fine. */
 void basin_lab_free(basin_lab *lab);

@@ -22,6 +22,7 @@ void basin_training_free(basin_training *t)
     free(t->sharp_epoch), free(t->sharp_lambda), free(t->sharp_limit);
     free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
     free(t->land_loss), free(t->traj_a), free(t->traj_b);
+    free(t->boundary), free(t->boundary_ready), free(t->boundary_coarse), free(t->coarse_ready);
     free(t);
 }
 
@@ -66,6 +67,22 @@ static int record_sharpness(basin_training *t, const basin_train_row *row)
     t->sharp_limit[t->n_sharp] = row->stability;
     t->n_sharp++;
     return 0;
+}
+
+/* The box of every example (model input space), padded by a tenth: where the decision regions are drawn. */
+static void data_box(const basin_dataset *d, double box[4])
+{
+    box[0] = box[2] = INFINITY;
+    box[1] = box[3] = -INFINITY;
+    const basin_split *splits[2] = {&d->train, &d->test};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < splits[s]->n; i++) {
+            const double *x = splits[s]->x + 2 * i;
+            box[0] = fmin(box[0], x[0]), box[1] = fmax(box[1], x[0]);
+            box[2] = fmin(box[2], x[1]), box[3] = fmax(box[3], x[1]);
+        }
+    double px = 0.1 * (box[1] - box[0]) + 1e-9, py = 0.1 * (box[3] - box[2]) + 1e-9;
+    box[0] -= px, box[1] += px, box[2] -= py, box[3] += py;
 }
 
 static int record(void *ctx, const basin_train_row *row)
@@ -190,6 +207,74 @@ done:
     return rc;
 }
 
+/* Grid points per forward pass of the decision regions. */
+#define BOUNDARY_CHUNK 2048
+
+/* Frame k's decision regions into dest: replica's eval-mode outputs at the frame's weights and running
+ * statistics over a G × G grid of the boundary box. */
+static int boundary_frame(const basin_training *t, basin_net_problem *replica, size_t k, size_t G, float *dest)
+{
+    basin_model *m = replica->net.model;
+    size_t K = m->out_features;
+    const double *box = t->boundary_box, *w = t->w + k * t->dim;
+    double x[2 * BOUNDARY_CHUNK];
+    memcpy(m->state, t->state + k * t->n_state, t->n_state * sizeof *m->state);
+    for (size_t start = 0; start < G * G; start += BOUNDARY_CHUNK) {
+        size_t n = G * G - start < BOUNDARY_CHUNK ? G * G - start : BOUNDARY_CHUNK;
+        for (size_t i = 0; i < n; i++) {
+            size_t row = (start + i) / G, col = (start + i) % G;
+            x[2 * i] = box[0] + (box[1] - box[0]) * ((double)col + 0.5) / (double)G;
+            x[2 * i + 1] = box[3] - (box[3] - box[2]) * ((double)row + 0.5) / (double)G;
+        }
+        const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+        if (!out)
+            return -1;
+        for (size_t i = 0; i < n * K; i++)
+            dest[start * K + i] = (float)out[i];
+    }
+    return 0;
+}
+
+int basin_training_fill_boundary(basin_training *t, basin_net_problem *replica, size_t k, bool coarse,
+                                 const basin_lab_sync *sync)
+{
+    if (!t->boundary_grid || k >= t->len || (coarse ? t->coarse_ready : t->boundary_ready)[k])
+        return 0;
+    size_t G = coarse ? BASIN_BOUNDARY_COARSE : t->boundary_grid, frame_size = G * G * replica->net.model->out_features;
+    float *scratch = malloc(frame_size * sizeof *scratch);
+    if (!scratch) {
+        basin_error_set("out of memory for the decision regions");
+        return -1;
+    }
+    int rc = boundary_frame(t, replica, k, G, scratch);
+    if (rc == 0) {
+        if (sync && sync->lock)
+            sync->lock(sync->ctx);
+        memcpy((coarse ? t->boundary_coarse : t->boundary) + k * frame_size, scratch, frame_size * sizeof *scratch);
+        (coarse ? t->coarse_ready : t->boundary_ready)[k] = true;
+        if (sync && sync->unlock)
+            sync->unlock(sync->ctx);
+    }
+    free(scratch);
+    return rc;
+}
+
+/* Room for the decision regions of every frame, none computed yet. */
+static int reserve_boundaries(basin_training *t)
+{
+    size_t K = t->np->net.model->out_features, fine = t->boundary_grid * t->boundary_grid * K;
+    size_t coarse = BASIN_BOUNDARY_COARSE * BASIN_BOUNDARY_COARSE * K;
+    t->boundary = malloc((t->len * fine + 1) * sizeof *t->boundary);
+    t->boundary_coarse = malloc((t->len * coarse + 1) * sizeof *t->boundary_coarse);
+    t->boundary_ready = calloc(t->len + 1, sizeof *t->boundary_ready);
+    t->coarse_ready = calloc(t->len + 1, sizeof *t->coarse_ready);
+    if (!t->boundary || !t->boundary_coarse || !t->boundary_ready || !t->coarse_ready) {
+        basin_error_set("out of memory for the decision regions");
+        return -1;
+    }
+    return 0;
+}
+
 /* Room for the landscape, not yet computed (NaN): frames and their plane come with the grid. */
 static int reserve_landscape(basin_training *t)
 {
@@ -226,11 +311,17 @@ basin_training *basin_training_run(basin_net_problem *np, const double *w0, basi
     t->n_state = np->net.model->n_state;
     t->n_layers = np->net.model->n_layers;
     memcpy(w, w0, t->dim * sizeof *w);
+    if (wants.boundary && np->data->n_features == 2) {
+        t->boundary_grid = BASIN_BOUNDARY_GRID;
+        data_box(np->data, t->boundary_box);
+    }
     recorder rec = {t, wants};
     int rc = basin_train(np, w, opt, sched, cfg, record, &rec, &t->result);
     free(w);
     if (rc == 0 && wants.landscape && !t->result.diverged)
         rc = reserve_landscape(t);
+    if (rc == 0 && t->boundary_grid)
+        rc = reserve_boundaries(t);
     if (rc != 0) {
         basin_training_free(t);
         return NULL;
@@ -243,11 +334,4 @@ size_t basin_training_frame(const basin_training *t, size_t shown)
     if (!t || t->len == 0)
         return 0;
     return shown == 0 ? 0 : (shown < t->len ? shown : t->len) - 1;
-}
-
-const double *basin_training_predict(basin_training *t, size_t k, const double *x, size_t n)
-{
-    basin_model *m = t->np->net.model;
-    memcpy(m->state, t->state + k * t->n_state, t->n_state * sizeof *t->state);
-    return basin_model_forward(m, t->w + k * t->dim, x, n, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
 }

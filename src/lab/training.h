@@ -33,16 +33,28 @@ typedef struct basin_training {
     double *land_loss;         /* land_grid², row-major (b outer) */
     double *traj_a, *traj_b;   /* every frame's least-squares coordinates in the plane */
     double land_ratio[2];      /* variance the two directions explain */
+    /* with wants.boundary (2-D inputs): the model's outputs in eval mode at each frame over a grid of
+     * boundary_grid² points covering boundary_box (x0 low, x0 high, x1 low, x1 high), row 0 at the top,
+     * filled in by basin_training_fill_boundaries after training */
+    size_t boundary_grid;
+    double boundary_box[4];
+    float *boundary;           /* len × boundary_grid² × out_features */
+    bool *boundary_ready;      /* len: frame k's regions are there */
+    float *boundary_coarse;    /* the same on a grid of BASIN_BOUNDARY_COARSE², computed first */
+    bool *coarse_ready;
 } basin_training;
 
 #define BASIN_SPECTRUM_RUNS 2
 #define BASIN_SPECTRUM_STEPS 20
 #define BASIN_SPECTRUM_NODES (BASIN_SPECTRUM_RUNS * BASIN_SPECTRUM_STEPS)
 #define BASIN_LANDSCAPE_GRID 31
+#define BASIN_BOUNDARY_GRID 120  /* decision-region samples per side */
+#define BASIN_BOUNDARY_COARSE 40 /* the same for the quick first pass */
 
 /* What to record beyond the losses. */
 typedef struct basin_training_wants {
     bool layers, spectrum, landscape; /* the variance by layer (NaN otherwise), SLQ per frame, the plane */
+    bool boundary;                    /* decision regions per frame (2-D inputs) */
 } basin_training_wants;
 
 /* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
@@ -65,15 +77,16 @@ typedef struct basin_lab_sync {
  * a problem of the same model and data that nobody else uses meanwhile. Returns 0, or -1 with a message. */
 int basin_training_landscape(basin_training *t, basin_net_problem *replica, const basin_lab_sync *sync);
 
+/* Computes frame k's decision regions on the fine grid or the coarse one on replica (a problem of the same
+ * model and data that nobody else uses meanwhile) and copies them in under sync (which may be NULL).
+ * Does nothing for a run without them or a frame already there. Returns 0, or -1 with a message. */
+int basin_training_fill_boundary(basin_training *t, basin_net_problem *replica, size_t k, bool coarse,
+                                 const basin_lab_sync *sync);
+
 /* Frees t; NULL is a no-op. */
 void basin_training_free(basin_training *t);
 
 /* The frame shown when shown frames are (the last recorded one when shown is larger; 0 when none). */
 size_t basin_training_frame(const basin_training *t, size_t shown);
-
-/* The model's outputs (n × out_features, valid until the next call) in eval mode at frame k's weights
- * and running statistics, for the n inputs x. The model's workspaces are scratch for this. Returns NULL
- * with a message when memory runs out. */
-const double *basin_training_predict(basin_training *t, size_t k, const double *x, size_t n);
 
 #endif

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BOUNDARY_GRID 120   /* decision-region samples per side */
 #define BOUNDARY_POINTS 600 /* training points drawn at most */
 
 static const basin_rgb class_colors[] = {{0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17},
@@ -71,25 +70,9 @@ done:
     return status;
 }
 
-/* The box of every example (model input space), padded by a tenth. */
-static void data_box(const basin_dataset *d, double box[4])
-{
-    box[0] = box[2] = INFINITY;
-    box[1] = box[3] = -INFINITY;
-    const basin_split *splits[2] = {&d->train, &d->test};
-    for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < splits[s]->n; i++) {
-            const double *x = splits[s]->x + 2 * i;
-            box[0] = fmin(box[0], x[0]), box[1] = fmax(box[1], x[0]);
-            box[2] = fmin(box[2], x[1]), box[3] = fmax(box[3], x[1]);
-        }
-    double px = 0.1 * (box[1] - box[0]) + 1e-9, py = 0.1 * (box[3] - box[2]) + 1e-9;
-    box[0] -= px, box[1] += px, box[2] -= py, box[3] += py;
-}
-
 /* The region colour of one grid point from the model's outputs there. */
-static void region_color(const basin_lab *lab, const double *z, size_t K, basin_colormap diverging,
-                         const basin_theme *theme, unsigned char rgb[3])
+static void region_color(const float *z, size_t K, basin_colormap diverging, const basin_theme *theme,
+                         unsigned char rgb[3])
 {
     if (K == 1) {
         double p = 1 / (1 + exp(-z[0]));
@@ -104,41 +87,20 @@ static void region_color(const basin_lab *lab, const double *z, size_t K, basin_
         sum += exp(z[k] - z[best]);
     double confidence = 1 / sum, a = 0.25 + 0.45 * (confidence - 1.0 / (double)K) / (1 - 1.0 / (double)K);
     basin_rgb c = class_colors[best % N_CLASS_COLORS], bg = theme->background;
-    (void)lab;
     rgb[0] = (unsigned char)lround(255 * (a * c.r + (1 - a) * bg.r));
     rgb[1] = (unsigned char)lround(255 * (a * c.g + (1 - a) * bg.g));
     rgb[2] = (unsigned char)lround(255 * (a * c.b + (1 - a) * bg.b));
 }
 
-/* One run's decision regions at its frame, with the training points on top. */
-static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
-                         const basin_theme *theme, size_t shown)
+/* Paints decision regions (outputs on a G × G grid, computed by the lab) into the plot area. Returns 0, or
+ * -1 with a message. */
+static int paint_regions(cairo_t *cr, const basin_plot *p, const float *out, size_t G, size_t K,
+                         const basin_theme *theme)
 {
-    basin_training *t = run->training;
-    const basin_dataset *d = lab->dataset;
-    double box[4];
-    data_box(d, box);
-    basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
-    basin_plot_equal_aspect(&p);
-    size_t G = BOUNDARY_GRID, K = t->np->net.model->out_features;
-    double *grid = malloc(G * G * 2 * sizeof *grid);
     cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
-    if (!grid || cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
-        free(grid);
+    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(image);
         basin_error_set("out of memory drawing the decision regions");
-        return -1;
-    }
-    for (size_t row = 0; row < G; row++)
-        for (size_t col = 0; col < G; col++) {
-            grid[2 * (row * G + col)] = box[0] + (box[1] - box[0]) * ((double)col + 0.5) / (double)G;
-            grid[2 * (row * G + col) + 1] = box[3] - (box[3] - box[2]) * ((double)row + 0.5) / (double)G;
-        }
-    size_t frame = basin_training_frame(t, shown);
-    const double *out = basin_training_predict(t, frame, grid, G * G);
-    if (!out) {
-        free(grid);
-        cairo_surface_destroy(image);
         return -1;
     }
     cairo_surface_flush(image);
@@ -148,21 +110,38 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     for (size_t row = 0; row < G; row++)
         for (size_t col = 0; col < G; col++) {
             unsigned char rgb[3];
-            region_color(lab, out + (row * G + col) * K, K, diverging, theme, rgb);
+            region_color(out + (row * G + col) * K, K, diverging, theme, rgb);
             uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
             *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
         }
     cairo_surface_mark_dirty(image);
-    free(grid);
     cairo_save(cr);
-    basin_plot_clip(cr, &p);
-    cairo_translate(cr, p.area.x, p.area.y);
-    cairo_scale(cr, p.area.w / (double)G, p.area.h / (double)G);
+    basin_plot_clip(cr, p);
+    cairo_translate(cr, p->area.x, p->area.y);
+    cairo_scale(cr, p->area.w / (double)G, p->area.h / (double)G);
     cairo_set_source_surface(cr, image, 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
     cairo_paint(cr);
     cairo_restore(cr);
     cairo_surface_destroy(image);
+    return 0;
+}
+
+/* One run's decision regions at its frame, with the training points on top: the fine grid when the lab has
+ * computed it, else the coarse one, else (for a moment after the lab appears) the points alone. */
+static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
+                         const basin_theme *theme, size_t shown)
+{
+    const basin_training *t = run->training;
+    const basin_dataset *d = lab->dataset;
+    const double *box = t->boundary_box;
+    basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
+    basin_plot_equal_aspect(&p);
+    size_t frame = basin_training_frame(t, shown), K = t->np->net.model->out_features;
+    size_t G = t->boundary_ready[frame] ? t->boundary_grid : BASIN_BOUNDARY_COARSE;
+    const float *out = t->boundary_ready[frame] ? t->boundary : t->coarse_ready[frame] ? t->boundary_coarse : NULL;
+    if (out && paint_regions(cr, &p, out + frame * G * G * K, G, K, theme) != 0)
+        return -1;
     /* The training points, coloured by class. */
     cairo_save(cr);
     basin_plot_clip(cr, &p);
@@ -199,7 +178,7 @@ static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_
     const basin_lab_run *runs[4];
     for (size_t i = 0; i < lab->n_runs && n < 4; i++) {
         const basin_training *t = lab->runs[i].training;
-        if (t && t->len > 0 && (!landscape || t->land_grid > 0))
+        if (t && t->len > 0 && (landscape ? t->land_grid > 0 : t->boundary_grid > 0))
             runs[n++] = &lab->runs[i];
     }
     size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;

@@ -452,6 +452,83 @@ static void test_weights_remember_their_data(void **state)
                        "--load-weights", w, "--seed", "5");
 }
 
+/* Compares two CSV texts field by field: the same header and shape, the same empty fields, numbers within
+ * 1e-12 relative (the logs were written by the closed training loop before the steppable trainer replaced
+ * it; a machine with another BLAS kernel may differ in the last bits). */
+static void assert_same_csv(const char *name, const char *got, const char *want)
+{
+    size_t line = 1;
+    const char *a = got, *b = want;
+    size_t header = strcspn(want, "\n");
+    if (strncmp(got, want, header + 1) != 0)
+        fail_msg("%s: the header differs", name);
+    while (*a && *b) {
+        char *ea, *eb;
+        bool empty_a = *a == ',' || *a == '\n', empty_b = *b == ',' || *b == '\n';
+        if (line > 1 && !empty_a && !empty_b) {
+            double x = strtod(a, &ea), y = strtod(b, &eb);
+            if (fabs(x - y) > 1e-12 * (1 + fabs(y)))
+                fail_msg("%s:%zu: %.17g, the closed loop wrote %.17g", name, line, x, y);
+            a = ea, b = eb;
+        } else if (line > 1 && empty_a != empty_b) {
+            fail_msg("%s:%zu: a field is %s here and not in the closed loop's log", name, line,
+                     empty_a ? "empty" : "filled");
+        } else {
+            a += strcspn(a, ",\n"), b += strcspn(b, ",\n");
+        }
+        if (*a != *b)
+            fail_msg("%s:%zu: the rows are not the same shape", name, line);
+        line += *a == '\n';
+        if (*a)
+            a++, b++;
+    }
+    if (*a || *b)
+        fail_msg("%s: %s rows than the closed loop's log", name, *a ? "more" : "fewer");
+}
+
+/* The trainer writes the logs the closed training loop wrote (tests/reference/trainer/, made with the
+ * commands below before the loop became a steppable trainer): dropout and augmentation, early stopping,
+ * SWA, snapshots with evaluation every 7 steps, λmax tracking under a cosine schedule, Newton. */
+static void test_logs_match_the_closed_loop(void **state)
+{
+    (void)state;
+    static const char *const runs[][20] = {
+        {"dropout-augment", "--model", "mlp:hidden=16/16,dropout=0.1", "--data", "moons:n=120", "--opt",
+         "sgd:lr=0.1,momentum=0.9", "--epochs", "4", "--batch", "16", "--augment", "jitter", "--seed", "5", NULL},
+        {"early-stop", "--model", "mlp:hidden=8,norm=batch", "--data", "moons:n=120", "--opt", "adam:lr=0.01",
+         "--epochs", "30", "--batch", "20", "--early-stop", "3", "--seed", "2", NULL},
+        {"swa", "--model", "mlp:hidden=8,norm=batch", "--data", "moons:n=120", "--opt", "sgd:lr=0.05,momentum=0.9",
+         "--epochs", "6", "--batch", "32", "--swa", "3", "--seed", "1", NULL},
+        {"snapshots", "--model", "mlp:hidden=8", "--data", "moons:n=120", "--opt", "sgd:lr=0.05", "--steps", "40",
+         "--batch", "32", "--snapshots", "2", "--eval-every", "7", "--seed", "3", NULL},
+        {"sharpness", "--model", "mlp:hidden=8,act=tanh,loss=mse", "--data", "moons:n=80", "--opt",
+         "sgd:lr=0.2,momentum=0.5,nesterov=true", "--batch", "0", "--steps", "30", "--track-sharpness", "5",
+         "--seed", "4", "--schedule", "cosine:T_max=20", NULL},
+        {"newton", "--model", "mlp:hidden=4", "--data", "moons:n=60", "--opt", "newton:lr=0.5", "--batch", "0",
+         "--steps", "5", "--seed", "6", NULL},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        const char *argv[24] = {"train"};
+        size_t n = 1;
+        for (size_t k = 1; runs[i][k]; k++)
+            argv[n++] = runs[i][k];
+        const char *log = support_tmp("closed.csv");
+        argv[n++] = "--log", argv[n++] = log;
+        support_cli_result r = support_cli(argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7],
+                                           argv[8], argv[9], argv[10], argv[11], argv[12], argv[13], argv[14],
+                                           argv[15], argv[16], argv[17], argv[18], argv[19], argv[20], argv[21], NULL);
+        assert_int_equal(r.status, 0);
+        support_cli_free(&r);
+        char reference[512];
+        snprintf(reference, sizeof reference, "%s/%s.csv", BASIN_TRAINER_LOGS, runs[i][0]);
+        char *got = slurp(log), *want = slurp(reference);
+        assert_non_null(got);
+        assert_non_null(want);
+        assert_same_csv(runs[i][0], got, want);
+        free(got), free(want);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -470,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_inspect_initialization_claims),
         cmocka_unit_test(test_log_stability_limit),
         cmocka_unit_test(test_log_is_reproducible),
+        cmocka_unit_test(test_logs_match_the_closed_loop),
         cmocka_unit_test(test_weights_round_trip),
         cmocka_unit_test(test_data_csv),
         cmocka_unit_test(test_bad_input),

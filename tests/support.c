@@ -103,6 +103,25 @@ basin_run *support_run(const basin_problem *problem, const char *opt_spec, const
     return run;
 }
 
+int support_train(basin_net_problem *np, double *w, basin_optimizer *opt, const basin_schedule *sched,
+                  const basin_train_config *cfg, support_train_log log, void *ctx, basin_train_result *result)
+{
+    basin_trainer *t = basin_trainer_create(np, w, opt, sched, cfg, basin_grad_source_local(np));
+    if (!t)
+        return -1;
+    basin_train_row row;
+    int rc;
+    while ((rc = basin_trainer_step(t, &row)) == 1)
+        if (log && log(ctx, &row) != 0) {
+            rc = -1;
+            break;
+        }
+    if (rc == 0)
+        rc = basin_trainer_finish(t, result);
+    basin_trainer_destroy(t);
+    return rc;
+}
+
 void support_fd_gradient(const basin_problem *p, const double *w, double h, double *g)
 {
     size_t n = p->dim;

@@ -6,6 +6,7 @@
 #include "engine/nn/dataset.h"
 #include "engine/nn/model.h"
 #include "engine/nn/net_problem.h"
+#include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
 #include "engine/problem.h"
 #include "engine/run.h"
@@ -27,6 +28,12 @@ void support_init(const char *init_spec, const basin_model *m, double *w, unsign
 /* A run of problem from start with opt_spec and schedule_spec (NULL: constant). */
 basin_run *support_run(const basin_problem *problem, const char *opt_spec, const char *schedule_spec,
                        const double *start, unsigned long seed, size_t batch, long horizon);
+
+/* Steps a trainer of np from w to the end, passing each row to log (which may stop it by returning
+ * non-zero), then finishes into result. Returns 0, or -1 with a message. */
+typedef int (*support_train_log)(void *ctx, const basin_train_row *row);
+int support_train(basin_net_problem *np, double *w, basin_optimizer *opt, const basin_schedule *sched,
+                  const basin_train_config *cfg, support_train_log log, void *ctx, basin_train_result *result);
 
 /* Central-difference gradient of p's full loss at w into g, step h·max(1, |wᵢ|). */
 void support_fd_gradient(const basin_problem *p, const double *w, double h, double *g);

@@ -323,7 +323,15 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
                       : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
               log_file.stream);
     basin_train_result res;
-    int trained = basin_train(c.np, c.w, opt, sched, &cfg, log_row, &lg, &res);
+    basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, basin_grad_source_local(c.np));
+    basin_train_row row;
+    int trained = trainer ? 1 : -1;
+    while (trained == 1 && (trained = basin_trainer_step(trainer, &row)) == 1)
+        if (log_row(&lg, &row) != 0)
+            trained = -1;
+    if (trained == 0)
+        trained = basin_trainer_finish(trainer, &res);
+    basin_trainer_destroy(trainer);
     if (lg.drawn)
         fprintf(err, "\r%*s\r", 90, "");
     if (trained != 0) {

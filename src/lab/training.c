@@ -316,7 +316,15 @@ basin_training *basin_training_run(basin_net_problem *np, const double *w0, basi
         data_box(np->data, t->boundary_box);
     }
     recorder rec = {t, wants};
-    int rc = basin_train(np, w, opt, sched, cfg, record, &rec, &t->result);
+    basin_trainer *trainer = basin_trainer_create(np, w, opt, sched, cfg, basin_grad_source_local(np));
+    basin_train_row row;
+    int rc = trainer ? 1 : -1;
+    while (rc == 1 && (rc = basin_trainer_step(trainer, &row)) == 1)
+        if (record(&rec, &row) != 0)
+            rc = -1;
+    if (rc == 0)
+        rc = basin_trainer_finish(trainer, &t->result);
+    basin_trainer_destroy(trainer);
     free(w);
     if (rc == 0 && wants.landscape && !t->result.diverged)
         rc = reserve_landscape(t);

@@ -42,7 +42,7 @@ static trained train(const char *model, const char *data, const char *init, cons
     t.w = calloc(t.np->base.dim, sizeof *t.w);
     support_init(init, t.np->net.model, t.w, 1);
     basin_optimizer *o = support_optimizer(opt, t.np->base.dim);
-    if (basin_train(t.np, t.w, o, NULL, &cfg, track, &t, &t.res) != 0)
+    if (support_train(t.np, t.w, o, NULL, &cfg, track, &t, &t.res) != 0)
         fail_msg("training failed: %s", basin_error_message());
     basin_optimizer_destroy(o);
     return t;
@@ -106,6 +106,52 @@ static void test_same_seed_same_bits(void **state)
     trained c = train("mlp:hidden=16/16,dropout=0.2,norm=batch", "moons", "default", "adam", cfg);
     assert_true(memcmp(a.w, c.w, a.np->base.dim * sizeof *a.w) != 0);
     release(&a), release(&b), release(&c);
+}
+
+/* The gradient source is the trainer's one seam: a source that evaluates on a clone of the problem (as a
+ * worker would) trains to the same bits as the local one, and is asked once per step. */
+typedef struct clone_source {
+    basin_net_problem *clone;
+    long calls;
+} clone_source;
+
+static double clone_gradient(void *ctx, const double *w, basin_batch batch, double *g)
+{
+    clone_source *s = ctx;
+    s->calls++;
+    basin_eval_opts step = {BASIN_MODE_TRAIN, true, true, true};
+    return basin_net_eval(s->clone, w, batch, &step, g);
+}
+
+static void test_gradient_source(void **state)
+{
+    (void)state;
+    basin_train_config cfg = {.epochs = 3, .steps = -1, .batch = 16, .seed = 9};
+    trained local = train("mlp:hidden=16/16,dropout=0.2", "moons", "default", "adam", cfg);
+    basin_dataset *d = support_dataset("moons", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=16/16,dropout=0.2", d, 3);
+    double *w = calloc(np->base.dim, sizeof *w);
+    support_init("default", np->net.model, w, 1);
+    /* the clone draws dropout masks from the seed the local problem was given */
+    clone_source source = {basin_net_problem_clone(np, 3), 0};
+    basin_optimizer *o = support_optimizer("adam", np->base.dim);
+    basin_trainer *t = basin_trainer_create(np, w, o, NULL, &cfg, (basin_grad_source){clone_gradient, &source});
+    basin_train_row row;
+    long rows = 0;
+    while (basin_trainer_step(t, &row) == 1)
+        rows++;
+    basin_train_result res;
+    assert_int_equal(basin_trainer_finish(t, &res), 0);
+    assert_int_equal(source.calls, res.steps);
+    assert_int_equal(rows, 1 + res.steps);
+    assert_memory_equal(w, local.w, np->base.dim * sizeof *w);
+    basin_trainer_destroy(t);
+    basin_optimizer_destroy(o);
+    basin_problem_destroy(&source.clone->base);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+    free(w);
+    release(&local);
 }
 
 /* Constant initialization: every neuron of a layer gets the same gradient, so they stay identical
@@ -255,7 +301,7 @@ static void test_edge_of_stability(void **state)
     basin_train_config cfg = {.epochs = -1, .steps = 3000, .batch = 0, .eval_every = 1000, .track_sharpness = 100};
     sharpness_log log = {0};
     basin_train_result res;
-    assert_int_equal(basin_train(np, w, o, NULL, &cfg, record_sharpness, &log, &res), 0);
+    assert_int_equal(support_train(np, w, o, NULL, &cfg, record_sharpness, &log, &res), 0);
     assert_int_equal(log.n, 30);
     assert_close(log.limit, 10.0, 1e-12);
     double late_lo = INFINITY, late_hi = 0;
@@ -298,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_one_snapshot),
         cmocka_unit_test(test_problem_gradient), cmocka_unit_test(test_every_optimizer),
         cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),
+        cmocka_unit_test(test_gradient_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,15 +34,21 @@ int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg
  * and augmentation on. */
 #define TRAINING_STEP ((basin_eval_opts){BASIN_MODE_TRAIN, true, true, true})
 
-typedef struct trainer {
+typedef struct basin_trainer {
     basin_net_problem *np;
     double *w;
     basin_optimizer *opt;
     const basin_schedule *sched;
-    const basin_train_config *cfg;
-    basin_train_log log;
-    void *ctx;
-    basin_train_result *res;
+    basin_train_config config;
+    const basin_train_config *cfg; /* &config */
+    basin_grad_source source;
+    basin_train_result result;
+    basin_train_result *res;       /* &result */
+    long step;                     /* steps taken */
+    bool started, ended;
+    /* early stopping looks at an evaluated row once its caller has seen it (it may restore the weights) */
+    bool check_pending;
+    basin_train_row last;
     size_t n, B;
     long per_epoch, total;
     gsl_rng *rng;
@@ -60,6 +66,16 @@ typedef struct trainer {
     /* sharpness tracking: the last top eigenvector, to warm-start the next Lanczos run */
     double *top;
 } trainer;
+
+static double local_gradient(void *ctx, const double *w, basin_batch batch, double *g)
+{
+    return basin_net_eval(ctx, w, batch, &TRAINING_STEP, g);
+}
+
+basin_grad_source basin_grad_source_local(basin_net_problem *np)
+{
+    return (basin_grad_source){local_gradient, np};
+}
 
 /* λmax of the full-batch training-mode Hessian (running statistics untouched, dropout off). */
 static double lambda_max(trainer *t)
@@ -249,84 +265,110 @@ static void teardown(trainer *t)
         free(t->ensemble), free(t->top);
 }
 
-static int emit(trainer *t, basin_train_row *row)
+basin_trainer *basin_trainer_create(basin_net_problem *np, double *w, basin_optimizer *opt,
+                                    const basin_schedule *sched, const basin_train_config *cfg,
+                                    basin_grad_source source)
 {
-    row->w = t->w;
-    return t->log ? t->log(t->ctx, row) : 0;
+    trainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        basin_error_set("out of memory");
+        return NULL;
+    }
+    *t = (trainer){.np = np, .w = w, .opt = opt, .sched = sched, .config = *cfg, .source = source};
+    t->cfg = &t->config, t->res = &t->result;
+    t->result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN,
+                                     .swa_test_acc = NAN, .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
+                                     .best_single_test_acc = NAN};
+    if (setup(t) != 0) {
+        basin_trainer_destroy(t);
+        return NULL;
+    }
+    return t;
 }
 
-/* The loop proper; returns 0 or -1. */
-static int loop(trainer *t)
+void basin_trainer_destroy(basin_trainer *t)
 {
+    if (!t)
+        return;
+    teardown(t);
+    free(t);
+}
+
+/* Step 0: the start, evaluated. */
+static int start(trainer *t, basin_train_row *row)
+{
+    *row = (basin_train_row){.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
+                             .lambda_max = NAN, .stability = NAN, .w = t->w};
+    if (evaluate(t, row) != 0)
+        return -1;
+    t->last = *row, t->check_pending = true;
+    return 1;
+}
+
+int basin_trainer_step(basin_trainer *t, basin_train_row *row)
+{
+    if (!t->started) {
+        t->started = true;
+        return start(t, row);
+    }
+    if (t->check_pending) {
+        t->check_pending = false;
+        t->ended = t->ended || early_stop(t, &t->last);
+    }
+    if (t->ended || t->step >= t->total)
+        return 0;
     const basin_train_config *cfg = t->cfg;
     basin_train_result *res = t->res;
-    basin_train_row row = {.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
-                           .lambda_max = NAN, .stability = NAN};
-    if (evaluate(t, &row) != 0 || emit(t, &row) != 0)
-        return -1;
-    if (early_stop(t, &row))
-        return 0;
-    for (long step = 0; step < t->total; step++) {
-        long in_epoch = step % t->per_epoch;
-        if (in_epoch == 0 && t->B < t->n)
-            gsl_ran_shuffle(t->rng, t->order, t->n, sizeof *t->order);
-        size_t start = (size_t)in_epoch * t->B, B = t->n - start < t->B ? t->n - start : t->B;
-        basin_batch batch = t->B < t->n ? (basin_batch){t->order + start, B} : BASIN_FULL_BATCH;
-        double lr = lr_at(t, step);
-        row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
-                                .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
-                                .stability = NAN};
-        row.batch_loss = basin_net_eval(t->np, t->w, batch, &TRAINING_STEP, t->g);
-        double norm = 0;
-        for (size_t i = 0; i < t->np->base.dim; i++)
-            norm += t->g[i] * t->g[i];
-        row.grad_norm = sqrt(norm);
-        res->steps = step + 1;
-        if (!isfinite(row.batch_loss) || !isfinite(row.grad_norm)) {
-            res->diverged = true;
-            return emit(t, &row);
-        }
-        if (basin_optimizer_step(t->opt, t->w, t->g, lr, &t->np->base, batch) != 0)
-            return -1;
-        bool epoch_end = (step + 1) % t->per_epoch == 0, last = step + 1 == t->total;
-        long epoch = (step + 1) / t->per_epoch;
-        if (t->swa_w && epoch_end && epoch >= cfg->swa_start) {
-            res->swa_models++;
-            for (size_t i = 0; i < t->np->base.dim; i++)
-                t->swa_w[i] += (t->w[i] - t->swa_w[i]) / (double)res->swa_models;
-        }
-        if (cfg->snapshots > 0) {
-            long cycle = (t->total + cfg->snapshots - 1) / cfg->snapshots;
-            if (((step + 1) % cycle == 0 || last) && snapshot(t) != 0)
-                return -1;
-        }
-        if (cfg->track_sharpness > 0 && ((step + 1) % cfg->track_sharpness == 0 || last)) {
-            row.lambda_max = lambda_max(t);
-            row.stability = basin_optimizer_stability_limit(t->opt, lr, NULL, 0);
-        }
-        bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
-        if ((due || last) && evaluate(t, &row) != 0)
-            return -1;
-        if (emit(t, &row) != 0)
-            return -1;
-        if ((due || last) && early_stop(t, &row))
-            return 0;
+    long step = t->step;
+    long in_epoch = step % t->per_epoch;
+    if (in_epoch == 0 && t->B < t->n)
+        gsl_ran_shuffle(t->rng, t->order, t->n, sizeof *t->order);
+    size_t first = (size_t)in_epoch * t->B, B = t->n - first < t->B ? t->n - first : t->B;
+    basin_batch batch = t->B < t->n ? (basin_batch){t->order + first, B} : BASIN_FULL_BATCH;
+    double lr = lr_at(t, step);
+    *row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
+                             .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
+                             .stability = NAN, .w = t->w};
+    row->batch_loss = t->source.gradient(t->source.ctx, t->w, batch, t->g);
+    double norm = 0;
+    for (size_t i = 0; i < t->np->base.dim; i++)
+        norm += t->g[i] * t->g[i];
+    row->grad_norm = sqrt(norm);
+    res->steps = t->step = step + 1;
+    if (!isfinite(row->batch_loss) || !isfinite(row->grad_norm)) {
+        res->diverged = true;
+        t->ended = true;
+        return 1;
     }
-    return 0;
+    if (basin_optimizer_step(t->opt, t->w, t->g, lr, &t->np->base, batch) != 0)
+        return -1;
+    bool epoch_end = (step + 1) % t->per_epoch == 0, last = step + 1 == t->total;
+    long epoch = (step + 1) / t->per_epoch;
+    if (t->swa_w && epoch_end && epoch >= cfg->swa_start) {
+        res->swa_models++;
+        for (size_t i = 0; i < t->np->base.dim; i++)
+            t->swa_w[i] += (t->w[i] - t->swa_w[i]) / (double)res->swa_models;
+    }
+    if (cfg->snapshots > 0) {
+        long cycle = (t->total + cfg->snapshots - 1) / cfg->snapshots;
+        if (((step + 1) % cycle == 0 || last) && snapshot(t) != 0)
+            return -1;
+    }
+    if (cfg->track_sharpness > 0 && ((step + 1) % cfg->track_sharpness == 0 || last)) {
+        row->lambda_max = lambda_max(t);
+        row->stability = basin_optimizer_stability_limit(t->opt, lr, NULL, 0);
+    }
+    bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
+    if ((due || last) && evaluate(t, row) != 0)
+        return -1;
+    if (due || last)
+        t->last = *row, t->check_pending = true;
+    return 1;
 }
 
-int basin_train(basin_net_problem *np, double *w, basin_optimizer *opt, const basin_schedule *sched,
-                const basin_train_config *cfg, basin_train_log log, void *ctx, basin_train_result *result)
+int basin_trainer_finish(basin_trainer *t, basin_train_result *result)
 {
-    *result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN,
-                                   .swa_test_acc = NAN, .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
-                                   .best_single_test_acc = NAN};
-    trainer t = {.np = np, .w = w, .opt = opt, .sched = sched, .cfg = cfg, .log = log, .ctx = ctx, .res = result};
-    int rc = setup(&t);
-    if (rc == 0)
-        rc = loop(&t);
-    if (rc == 0 && !result->diverged)
-        rc = finish(&t);
-    teardown(&t);
+    int rc = t->res->diverged ? 0 : finish(t);
+    *result = *t->res;
     return rc;
 }

@@ -1,7 +1,9 @@
-/* train.h: training a model on a data set with any optimizer and schedule, as PyTorch's usual loop
- * does: each epoch a seeded shuffle into minibatches (the last one partial), one optimizer step per
- * minibatch in training mode. Around it: periodic evaluation, early stopping, stochastic weight
- * averaging and snapshot ensembles. */
+/* train.h: a steppable trainer for a model on a data set with any optimizer and schedule, as PyTorch's
+ * usual loop does: each epoch a seeded shuffle into minibatches (the last one partial), one optimizer
+ * step per minibatch in training mode, the gradient from a gradient source (the seam where parallel
+ * training plugs in). Around it: periodic evaluation, early stopping, stochastic weight averaging,
+ * snapshot ensembles and λmax tracking. `basin train`, training labs and the window step the same
+ * object, one row at a time. */
 #ifndef BASIN_NN_TRAIN_H
 #define BASIN_NN_TRAIN_H
 
@@ -31,9 +33,6 @@ typedef struct basin_train_row {
     const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 
-/* Receives every row; returning non-zero stops training with that failure (the message is the
- * callback's to set). */
-typedef int (*basin_train_log)(void *ctx, const basin_train_row *row);
 
 typedef struct basin_train_result {
     long steps;            /* steps taken */
@@ -47,11 +46,38 @@ typedef struct basin_train_result {
     double best_single_test_acc;
 } basin_train_result;
 
-/* Trains np from w (updated in place, length np->base.dim) with opt (its lr the base) and sched (NULL:
- * constant). Returns 0, or -1 with a message (a BatchNorm batch of one, the log callback failing, out of
- * memory). A diverging run is not an error: result->diverged says so. */
-int basin_train(basin_net_problem *np, double *w, basin_optimizer *opt, const basin_schedule *sched,
-                const basin_train_config *cfg, basin_train_log log, void *ctx, basin_train_result *result);
+/* Where a step's gradient comes from: the loss at w over batch of the training split, evaluated as a
+ * training step is (statistics moved, dropout, augmentation), with its gradient into g. Returns NAN with
+ * a message on failure. */
+typedef struct basin_grad_source {
+    double (*gradient)(void *ctx, const double *w, basin_batch batch, double *g);
+    void *ctx;
+} basin_grad_source;
+
+/* The local source: np's own minibatch gradient (np must outlive it). Can't fail. */
+basin_grad_source basin_grad_source_local(basin_net_problem *np);
+
+typedef struct basin_trainer basin_trainer;
+
+/* A trainer of np from w (updated in place, length np->base.dim; both must outlive it) with opt (its lr
+ * the base), sched (NULL: constant), cfg and the gradient source. Returns it (owned by the caller) or
+ * NULL with a message (a BatchNorm batch of one, out of memory). */
+basin_trainer *basin_trainer_create(basin_net_problem *np, double *w, basin_optimizer *opt,
+                                    const basin_schedule *sched, const basin_train_config *cfg,
+                                    basin_grad_source source);
+
+/* The next row: step 0 (the start, evaluated) on the first call, then one optimizer step per call; row->w
+ * is valid until the next call. Returns 1 with row filled, 0 when training has ended (the steps are done,
+ * early stopping restored its best weights, or the last row diverged), -1 with a message. */
+int basin_trainer_step(basin_trainer *t, basin_train_row *row);
+
+/* Ends training (SWA's average and its BatchNorm statistics, the final evaluation, the ensemble) into
+ * result; call once basin_trainer_step returned 0. Returns 0, or -1 with a message. A diverging run is
+ * not an error: result->diverged says so. */
+int basin_trainer_finish(basin_trainer *t, basin_train_result *result);
+
+/* Frees t (not np, w, opt or sched); NULL is a no-op. */
+void basin_trainer_destroy(basin_trainer *t);
 
 /* Checks that cfg suits np (BatchNorm over flat features cannot train on a batch of one example).
  * Returns 0, or -1 with a message. */

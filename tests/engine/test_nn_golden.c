@@ -121,6 +121,37 @@ static void test_running_statistics(void **state)
     basin_model_destroy(m);
 }
 
+/* A model run as two pipeline stages, layers [0, k) then [k, n) forward and the reverse backward, gives
+ * the whole model's outputs and gradient to the bit, at every split point of every golden model. */
+static void test_layer_ranges(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof golden_cases / sizeof *golden_cases; i++) {
+        const golden_case *gc = &golden_cases[i];
+        basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
+        memcpy(m->state, gc->state, gc->n_state * sizeof *gc->state);
+        basin_forward_opts opts = {gc->mode, false, NULL, true};
+        size_t n_out = gc->n_out;
+        double *whole = malloc(n_out * sizeof *whole), *dout = malloc(n_out * sizeof *dout);
+        double *g_whole = calloc(m->n_params, sizeof *g_whole), *g = malloc(m->n_params * sizeof *g);
+        memcpy(whole, basin_model_forward(m, gc->params, gc->x, BATCH, opts), n_out * sizeof *whole);
+        loss_and_grad(gc->loss, whole, gc->labels, gc->targets, m->out_features, dout);
+        basin_model_backward(m, gc->params, dout, g_whole, NULL, NULL);
+        for (size_t k = 1; k < m->n_layers; k++) {
+            const double *mid = basin_model_forward_range(m, gc->params, 0, k, gc->x, BATCH, opts);
+            const double *out = basin_model_forward_range(m, gc->params, k, m->n_layers, mid, BATCH, opts);
+            assert_memory_equal(out, whole, n_out * sizeof *out);
+            memset(g, 0, m->n_params * sizeof *g);
+            const double *dmid = basin_model_backward_range(m, gc->params, k, m->n_layers, dout, g, NULL, NULL);
+            assert_non_null(dmid);
+            assert_null(basin_model_backward_range(m, gc->params, 0, k, dmid, g, NULL, NULL));
+            assert_memory_equal(g, g_whole, m->n_params * sizeof *g);
+        }
+        free(whole), free(dout), free(g_whole), free(g);
+        basin_model_destroy(m);
+    }
+}
+
 /* basin_net_layer_variances (what basin inspect and the layers view show) against PyTorch's variances of
  * every module's output and of the mean loss's gradient on it, over one training-mode batch. */
 static void test_layer_variances(void **state)
@@ -168,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_running_statistics),
         cmocka_unit_test(test_layer_variances),
+        cmocka_unit_test(test_layer_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@ void basin_filter_normalize(const basin_model *m, const double *w, double *d, bo
     bool *is_weight = calloc(m->n_params ? m->n_params : 1, sizeof *is_weight);
     for (size_t i = 0; i < m->n_layers; i++) {
         const basin_layer *l = &m->layers[i];
-        if (l->d.kind != BASIN_LAYER_LINEAR && l->d.kind != BASIN_LAYER_CONV2D)
+        if (l->ops->role != BASIN_LAYER_ROLE_WEIGHTED)
             continue;
         size_t per = l->n_weight / l->out_c; /* one output filter (conv) or neuron (linear) */
         for (size_t o = 0; o < l->out_c; o++) {

@@ -2,6 +2,7 @@
  * batch and the spatial positions; training normalizes by the biased batch variance and moves the
  * running statistics by momentum with the unbiased variance; eval uses the running statistics. */
 #include "layers.h"
+#include "layer_kind.h"
 
 #include "../error.h"
 
@@ -116,3 +117,68 @@ void batchnorm_backward_eval(double *dinp, double *dgamma, double *dbeta, const 
         dbeta[c] += sum_dy;
     }
 }
+
+/* ---- the BatchNorm kind: BatchNorm1d over features, BatchNorm2d over channels ---- */
+
+static const char *batchnorm_name(const basin_layer *l)
+{
+    return l->in_h * l->in_w == 1 ? "BatchNorm1d" : "BatchNorm2d";
+}
+
+/* γ and β per channel, then running_mean, running_var and num_batches_tracked as state */
+static void batchnorm_lay_out(basin_model *m, basin_layer *l, size_t index)
+{
+    size_t n = l->in_c;
+    basin_lay_out_affine(m, l, index, n);
+    l->stats = m->n_state;
+    m->n_state += 2 * n + 1;
+    basin_add_tensor(m, index, "running_mean", true, l->stats, 1, &n);
+    basin_add_tensor(m, index, "running_var", true, l->stats + n, 1, &n);
+    basin_add_tensor(m, index, "num_batches_tracked", true, l->stats + 2 * n, 0, NULL);
+}
+
+static bool batchnorm_reserve(basin_layer *l, size_t B, size_t *cols)
+{
+    (void)cols;
+    return (l->out = basin_workspace(B * basin_layer_outputs(l))) &&
+           (l->xhat = basin_workspace(B * basin_layer_inputs(l))) && (l->rstd = basin_workspace(l->in_c));
+}
+
+static const double *batchnorm_fwd(basin_model *m, basin_layer *l, size_t index, const double *w, const double *x,
+                                   size_t B, const basin_forward_opts *o)
+{
+    double *stats = m->state + l->stats;
+    size_t S = l->in_h * l->in_w;
+    if (o->mode != BASIN_MODE_TRAIN) {
+        batchnorm_forward_eval(l->out, x, w + l->weight, w + l->bias, stats, stats + l->in_c, B, l->in_c, S,
+                               m->bn_eps);
+        return l->out;
+    }
+    if (batchnorm_forward_train(l->out, l->xhat, l->rstd, o->update_stats ? stats : NULL,
+                                o->update_stats ? stats + l->in_c : NULL, x, w + l->weight, w + l->bias, B, l->in_c,
+                                S, m->bn_eps, m->bn_momentum) != 0) {
+        basin_error_set("layer %zu: %s", index, basin_error_message());
+        return NULL;
+    }
+    if (o->update_stats)
+        stats[2 * l->in_c] += 1;
+    return l->out;
+}
+
+static bool batchnorm_bwd(const basin_model *m, basin_layer *l, const double *w, const double *dy, double *dx,
+                          double *g, size_t B)
+{
+    size_t S = l->in_h * l->in_w;
+    if (m->mode == BASIN_MODE_TRAIN)
+        batchnorm_backward_train(dx, g + l->weight, g + l->bias, dy, l->xhat, l->rstd, w + l->weight, B, l->in_c, S);
+    else
+        batchnorm_backward_eval(dx, g + l->weight, g + l->bias, dy, l->in, w + l->weight, m->state + l->stats,
+                                m->state + l->stats + l->in_c, B, l->in_c, S, m->bn_eps);
+    return false;
+}
+
+const basin_layer_ops basin_batchnorm_ops = {
+    .role = BASIN_LAYER_ROLE_AFFINE, .torch_name = batchnorm_name, .shape = basin_shape_same,
+    .lay_out = batchnorm_lay_out, .reserve = batchnorm_reserve, .forward = batchnorm_fwd, .backward = batchnorm_bwd,
+    .reserve_r = basin_norm_reserve_r, .clear_r = basin_norm_clear_r, .forward_r = basin_norm_forward_r,
+    .backward_r = basin_norm_backward_r};

@@ -156,13 +156,13 @@ int basin_init_apply(const basin_entry *entry, const basin_params *params, const
         const basin_layer *l = &m->layers[i];
         size_t fan_in, fan_out;
         basin_layer_fans(l, &fan_in, &fan_out);
-        if (l->d.kind == BASIN_LAYER_LINEAR || l->d.kind == BASIN_LAYER_CONV2D) {
+        if (l->ops->role == BASIN_LAYER_ROLE_WEIGHTED) {
             if (init_weight(entry, params, w + l->weight, l->n_weight, fan_in, fan_out, l->out_c, rng) != 0)
                 return -1;
             double bound = torch_default ? 1.0 / sqrt((double)fan_in) : 0.0;
             for (size_t j = 0; j < l->n_bias; j++)
                 w[l->bias + j] = torch_default ? -bound + 2 * bound * gsl_rng_uniform(rng) : 0.0;
-        } else if (l->d.kind == BASIN_LAYER_BATCHNORM || l->d.kind == BASIN_LAYER_LAYERNORM) {
+        } else if (l->ops->role == BASIN_LAYER_ROLE_AFFINE) {
             for (size_t j = 0; j < l->n_weight; j++)
                 w[l->weight + j] = 1.0, w[l->bias + j] = 0.0;
         }

@@ -1,6 +1,9 @@
 /* layernorm.c: layer normalization over the features of each example (biased variance, affine), the
  * same in training and eval. */
 #include "layers.h"
+#include "layer_kind.h"
+
+#include "../error.h"
 
 #include <math.h>
 
@@ -47,3 +50,54 @@ void layernorm_backward(double *dinp, double *dgamma, double *dbeta, const doubl
             dx[f] = rstd[b] * (gamma[f] * dy[f] - mean_g - xh[f] * mean_g_xhat);
     }
 }
+
+/* ---- the LayerNorm kind, over the flat features of each example ---- */
+
+static const char *layernorm_name(const basin_layer *l)
+{
+    (void)l;
+    return "LayerNorm";
+}
+
+static int layernorm_shape(basin_layer *l, size_t index)
+{
+    if (l->in_h == 1 && l->in_w == 1)
+        return 0;
+    basin_error_set("layer %zu (LayerNorm) normalizes flat features; flatten first", index);
+    return -1;
+}
+
+/* γ and β per feature */
+static void layernorm_lay_out(basin_model *m, basin_layer *l, size_t index)
+{
+    basin_lay_out_affine(m, l, index, basin_layer_inputs(l));
+}
+
+static bool layernorm_reserve(basin_layer *l, size_t B, size_t *cols)
+{
+    (void)cols;
+    return (l->out = basin_workspace(B * basin_layer_outputs(l))) &&
+           (l->xhat = basin_workspace(B * basin_layer_inputs(l))) && (l->rstd = basin_workspace(B));
+}
+
+static const double *layernorm_fwd(basin_model *m, basin_layer *l, size_t index, const double *w, const double *x,
+                                   size_t B, const basin_forward_opts *o)
+{
+    (void)index, (void)o;
+    layernorm_forward(l->out, l->xhat, l->rstd, x, w + l->weight, w + l->bias, B, l->in_c, m->ln_eps);
+    return l->out;
+}
+
+static bool layernorm_bwd(const basin_model *m, basin_layer *l, const double *w, const double *dy, double *dx,
+                          double *g, size_t B)
+{
+    (void)m;
+    layernorm_backward(dx, g + l->weight, g + l->bias, dy, l->xhat, l->rstd, w + l->weight, B, l->in_c);
+    return false;
+}
+
+const basin_layer_ops basin_layernorm_ops = {
+    .role = BASIN_LAYER_ROLE_AFFINE, .torch_name = layernorm_name, .shape = layernorm_shape,
+    .lay_out = layernorm_lay_out, .reserve = layernorm_reserve, .forward = layernorm_fwd, .backward = layernorm_bwd,
+    .reserve_r = basin_norm_reserve_r, .clear_r = basin_norm_clear_r, .forward_r = basin_norm_forward_r,
+    .backward_r = basin_norm_backward_r};

@@ -36,8 +36,53 @@ typedef struct basin_layer_desc {
     double p;           /* DROPOUT's probability */
 } basin_layer_desc;
 
-typedef struct basin_layer {
+typedef struct basin_layer basin_layer;
+typedef struct basin_model basin_model;
+typedef struct basin_forward_opts basin_forward_opts;
+
+/* What a layer's parameters are, for initialization, penalties and filter-normalized directions. */
+typedef enum {
+    BASIN_LAYER_ROLE_NONE,     /* no parameters */
+    BASIN_LAYER_ROLE_WEIGHTED, /* a weight matrix or filter bank with fans, and a bias */
+    BASIN_LAYER_ROLE_AFFINE,   /* a normalization's scale γ and shift β */
+} basin_layer_role;
+
+/* A layer kind as one table of functions (each kind's lives in its file beside its kernels); the model's
+ * passes are short loops over them. Shapes are per example; B is the batch. */
+typedef struct basin_layer_ops {
+    basin_layer_role role;
+    /* The equivalent PyTorch class ("Linear", "BatchNorm1d", ...). */
+    const char *(*torch_name)(const basin_layer *l);
+    /* Fills the output shape from the input shape; -1 with a message naming layer index when it does not fit. */
+    int (*shape)(basin_layer *l, size_t index);
+    /* Gives the layer its parameters and state in m, named as the state_dict names them (NULL: none). */
+    void (*lay_out)(basin_model *m, basin_layer *l, size_t index);
+    /* Allocates its workspaces for B examples, raising *cols to the unfolded size its backward needs;
+     * false when memory runs out. */
+    bool (*reserve)(basin_layer *l, size_t B, size_t *cols);
+    /* Forward over x (B × inputs): returns the output (x itself when the layer passes it through), or
+     * NULL with a message. */
+    const double *(*forward)(basin_model *m, basin_layer *l, size_t index, const double *w, const double *x, size_t B,
+                             const basin_forward_opts *o);
+    /* Backward from dy: accumulates the parameter gradient into g and writes dx (when non-NULL). Returns
+     * true when the layer passed the gradient through unchanged (dx untouched). */
+    bool (*backward)(const basin_model *m, basin_layer *l, const double *w, const double *dy, double *dx, double *g,
+                     size_t B);
+    /* R-operator (hvp.c): extra tangent workspaces beyond rout (NULL: none; false when memory runs out);
+     * clearing what the backward reads when the layer's tangent is known to be zero (NULL: nothing); the
+     * tangent forward from rin (NULL: zero), returning R{y} (NULL: zero); the backward carrying the
+     * gradient and its tangent, returning true when it passed both through. */
+    bool (*reserve_r)(basin_layer *l, size_t B);
+    void (*clear_r)(basin_layer *l, size_t B);
+    const double *(*forward_r)(const basin_model *m, basin_layer *l, const double *w, const double *v,
+                               const double *rin, size_t B);
+    bool (*backward_r)(const basin_model *m, basin_layer *l, const double *w, const double *v, size_t B,
+                       const double *dy, const double *rdy, double *dx, double *rdx, double *g, double *hv);
+} basin_layer_ops;
+
+struct basin_layer {
     basin_layer_desc d;
+    const basin_layer_ops *ops;                   /* the kind's functions */
     size_t in_c, in_h, in_w, out_c, out_h, out_w; /* per-example shapes */
     size_t weight, n_weight, bias, n_bias;        /* offsets and sizes in the parameter vector */
     size_t stats;                                 /* BATCHNORM: offset of running_mean in state */
@@ -47,7 +92,7 @@ typedef struct basin_layer {
     /* Hessian-vector products (hvp.c): the tangents of the input and output, and their workspaces */
     const double *rin, *ry;
     double *rout, *rxhat, *rcols;
-} basin_layer;
+};
 
 /* A named tensor of the equivalent nn.Sequential's state_dict. */
 typedef struct basin_tensor {
@@ -62,7 +107,7 @@ typedef enum {
     BASIN_MODE_TRAIN,
 } basin_mode;
 
-typedef struct basin_model {
+struct basin_model {
     basin_layer *layers;
     size_t n_layers;
     size_t in_c, in_h, in_w, in_features, out_features;
@@ -80,7 +125,7 @@ typedef struct basin_model {
     size_t batch;          /* examples in the last forward */
     basin_mode mode;       /* of the last forward */
     bool dropout;          /* the last forward applied dropout */
-} basin_model;
+};
 
 /* Builds a model of n layers for examples of shape (in_c, in_h, in_w), checking that the shapes
  * chain (a conv needs a spatial input, a window must fit). Returns it (owned by the caller) or NULL with
@@ -101,12 +146,12 @@ int basin_model_reserve(basin_model *m, size_t B);
 /* Resets the state to PyTorch's fresh values (running mean 0, variance 1, no batches tracked). */
 void basin_model_reset_state(basin_model *m);
 
-typedef struct basin_forward_opts {
+struct basin_forward_opts {
     basin_mode mode;
     bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch always does) */
     gsl_rng *rng;      /* TRAIN: dropout masks; NULL when the model has no dropout */
     bool no_dropout;   /* TRAIN: leave dropout off (a deterministic training-mode gradient) */
-} basin_forward_opts;
+};
 
 /* Runs the model at parameters w on x (B × in_features) and returns the output (B × out_features),
  * valid until the next forward; activations are kept for basin_model_backward. Returns NULL with a
@@ -119,6 +164,11 @@ const double *basin_model_forward(basin_model *m, const double *w, const double 
 const double *basin_model_forward_from(basin_model *m, const double *w, size_t first, const double *x, size_t B,
                                        basin_forward_opts opts);
 
+/* Layers [first, end) forward from x, that range's input (B × layer first's inputs): a pipeline stage.
+ * Layers outside it keep what they held. Returns layer end − 1's output, or NULL with a message. */
+const double *basin_model_forward_range(basin_model *m, const double *w, size_t first, size_t end, const double *x,
+                                        size_t B, basin_forward_opts opts);
+
 /* Called by backward with the gradient on each layer's output, last layer first. */
 typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, size_t n);
 
@@ -126,6 +176,12 @@ typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, siz
  * into g (length n_params). dout may be the model's own grad[0] buffer. hook may be NULL. */
 void basin_model_backward(basin_model *m, const double *w, const double *dout, double *g,
                           basin_grad_hook hook, void *ctx);
+
+/* The same through layers [first, end) after a forward over them, dout being the gradient on layer
+ * end − 1's output: returns the gradient on layer first's input (in one of the model's buffers, valid
+ * until the next pass), or NULL when first is 0 (nobody needs it). */
+const double *basin_model_backward_range(basin_model *m, const double *w, size_t first, size_t end,
+                                         const double *dout, double *g, basin_grad_hook hook, void *ctx);
 
 /* Pearlmutter's R-operator after a forward pass at w: the tangent forward along the parameter direction
  * v (returns R{output}, valid until the next call), then a backward that carries the gradient and its

@@ -97,7 +97,7 @@ static double l1_penalty(const basin_net_problem *np, const double *w, double *g
     double sum = 0;
     for (size_t i = 0; i < m->n_layers; i++) {
         const basin_layer *l = &m->layers[i];
-        if (l->d.kind != BASIN_LAYER_LINEAR && l->d.kind != BASIN_LAYER_CONV2D)
+        if (l->ops->role != BASIN_LAYER_ROLE_WEIGHTED)
             continue;
         for (size_t j = l->weight; j < l->weight + l->n_weight; j++) {
             sum += fabs(w[j]);

@@ -3,7 +3,7 @@
 #include "state.h"
 
 #include "engine/error.h"
-#include "engine/linalg.h"
+#include "engine/analysis/stationary.h"
 #include "app/offscreen.h"
 #include "render/output_file.h"
 
@@ -117,10 +117,10 @@ static void describe_point(basin_app *app, const basin_lab *lab, double x, doubl
     app->hover[0] = '\0';
     if (!in_area(p, x, y) || lab->problem->dim != 2)
         return;
-    double w[2] = {basin_plot_data_x(p, x), basin_plot_data_y(p, y)}, g[2], h[4], eval[2];
+    double w[2] = {basin_plot_data_x(p, x), basin_plot_data_y(p, y)}, g[2], eval[2];
     double f = basin_problem_eval(lab->problem, w, g);
-    basin_problem_hessian(lab->problem, w, BASIN_FULL_BATCH, h);
-    if (basin_symmetric_eigen(2, h, eval, NULL) != 0)
+    basin_point_shape shape;
+    if (basin_point_curvature(lab->problem, w, eval, NULL, &shape) != 0)
         eval[0] = eval[1] = NAN;
     snprintf(app->hover, sizeof app->hover, "(%.4g, %.4g)   f = %.4g   |∇f| = %.3g   λ = %.3g, %.3g", w[0], w[1], f,
              hypot(g[0], g[1]), eval[0], eval[1]);

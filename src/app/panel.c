@@ -1,7 +1,7 @@
 /* panel.c: the control column and the curvature overlay. */
 #include "panel.h"
 
-#include "engine/linalg.h"
+#include "engine/analysis/stationary.h"
 #include "engine/optim/optimizer.h"
 #include "engine/registry.h"
 
@@ -154,8 +154,10 @@ static size_t current_row(const basin_app *app, const basin_run *run)
     return (shown < len ? shown : len) - 1;
 }
 
-/* Eigenvalues (ascending) and eigenvectors of the Hessian at the selected run's current point. */
-static bool curvature(const basin_app *app, const basin_lab *lab, double eval[2], double evec[4], double w[2])
+/* Eigenvalues (ascending) and eigenvectors of the Hessian at the selected run's current point, and their
+ * shape. */
+static bool curvature(const basin_app *app, const basin_lab *lab, double eval[2], double evec[4], double w[2],
+                      basin_point_shape *shape)
 {
     const basin_run *run = lab->runs[app->selected].run;
     if (!lab->problem || lab->problem->dim != 2 || !run || run->trace.len == 0)
@@ -163,15 +165,14 @@ static bool curvature(const basin_app *app, const basin_lab *lab, double eval[2]
     size_t row = current_row(app, run);
     w[0] = run->trace.w[2 * row];
     w[1] = run->trace.w[2 * row + 1];
-    double h[4];
-    basin_problem_hessian(lab->problem, w, BASIN_FULL_BATCH, h);
-    return basin_symmetric_eigen(2, h, eval, evec) == 0;
+    return basin_point_curvature(lab->problem, w, eval, evec, shape) == 0;
 }
 
 static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
 {
     double eval[2], evec[4], w[2];
-    if (!curvature(app, lab, eval, evec, w))
+    basin_point_shape shape;
+    if (!curvature(app, lab, eval, evec, w, &shape))
         return;
     const basin_lab_run *r = &lab->runs[app->selected];
     char line[128];
@@ -179,10 +180,13 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
     basin_ui_label(ui, line, false);
     snprintf(line, sizeof line, "λ = %.3g, %.3g", eval[0], eval[1]);
     basin_ui_label(ui, line, false);
-    if (eval[0] > 0)
+    if (shape == BASIN_POINT_MINIMUM)
         snprintf(line, sizeof line, "κ = λmax/λmin = %.3g", eval[1] / eval[0]);
     else
-        snprintf(line, sizeof line, "indefinite: %s", eval[1] < 0 ? "a maximum's shape" : "a saddle's shape");
+        snprintf(line, sizeof line, "%s: %s's shape", shape == BASIN_POINT_FLAT      ? "semi-definite"
+                                                     : shape == BASIN_POINT_SADDLE ? "indefinite"
+                                                                                   : "negative definite",
+                 shape == BASIN_POINT_FLAT ? "a valley floor" : basin_point_shape_name(shape));
     basin_ui_label(ui, line, false);
     double lr = r->run->trace.lr[current_row(app, r->run)];
     char formula[96];
@@ -291,7 +295,8 @@ void basin_panel_draw_directions(basin_app *app, cairo_t *cr, const basin_lab *l
     if (!app->cache.has_view || (size_t)app->selected >= lab->n_runs)
         return;
     double eval[2], evec[4], w[2];
-    if (!curvature(app, lab, eval, evec, w))
+    basin_point_shape shape;
+    if (!curvature(app, lab, eval, evec, w, &shape))
         return;
     const basin_plot *p = &app->cache.view.plot;
     double cx = basin_plot_x(p, w[0]), cy = basin_plot_y(p, w[1]);

@@ -5,7 +5,7 @@
 #include "render/output_file.h"
 
 #include "engine/error.h"
-#include "engine/linalg.h"
+#include "engine/analysis/stationary.h"
 #include "engine/problem.h"
 #include "engine/run.h"
 #include "engine/schedule.h"
@@ -214,12 +214,10 @@ static void write_csv(FILE *f, const basin_lab *lab)
 static void describe_hessian(FILE *out, const basin_lab *lab)
 {
     size_t n = lab->problem->dim;
-    if (n > 1000)
-        return;
-    double *h = malloc(n * n * sizeof *h), *eval = malloc(n * sizeof *eval);
-    if (h && eval) {
-        basin_problem_hessian(lab->problem, lab->runs[0].start, BASIN_FULL_BATCH, h);
-        if (basin_symmetric_eigen(n, h, eval, NULL) == 0) {
+    double *eval = malloc(n * sizeof *eval);
+    basin_point_shape shape;
+    if (eval) {
+        if (basin_point_curvature(lab->problem, lab->runs[0].start, eval, NULL, &shape) == 0) {
             fputs("Hessian at the start: eigenvalues ", out);
             if (n <= 6)
                 for (size_t i = 0; i < n; i++)
@@ -237,34 +235,7 @@ static void describe_hessian(FILE *out, const basin_lab *lab)
                 fputs("; singular\n", out);
         }
     }
-    free(h);
     free(eval);
-}
-
-typedef enum { POINT_MINIMUM, POINT_SADDLE, POINT_MAXIMUM } point_kind;
-
-/* The kind of stationary point w is, from the signs of the Hessian's eigenvalues there (a minimum when
- * it cannot tell: too large, or not finite). */
-static point_kind stationary_kind(const basin_problem *p, const double *w)
-{
-    size_t n = p->dim;
-    if (n > 1000)
-        return POINT_MINIMUM;
-    double *h = malloc(n * n * sizeof *h), *eval = malloc(n * sizeof *eval);
-    point_kind kind = POINT_MINIMUM;
-    if (h && eval) {
-        basin_problem_hessian(p, w, BASIN_FULL_BATCH, h);
-        if (basin_symmetric_eigen(n, h, eval, NULL) == 0) {
-            double tiny = 1e-9 * fmax(fabs(eval[0]), fabs(eval[n - 1]));
-            if (eval[n - 1] < -tiny)
-                kind = POINT_MAXIMUM;
-            else if (eval[0] < -tiny)
-                kind = POINT_SADDLE;
-        }
-    }
-    free(h);
-    free(eval);
-    return kind;
 }
 
 /* The result column of a run that did not diverge: converged (it ended within the tolerance of f*, or at a
@@ -276,14 +247,14 @@ static const char *run_result(const basin_problem *p, const basin_run *run, bool
     bool stationary = tr->len > 0 && tr->grad_norm[tr->len - 1] <= tol;
     if (!ended_within && !stationary)
         return "not converged";
-    switch (stationary_kind(p, run->w)) {
-    case POINT_MAXIMUM:
-        return "reached a maximum";
-    case POINT_SADDLE:
-        return "reached a saddle";
-    default:
-        return ended_within ? "converged" : "stuck in a local minimum";
-    }
+    double *eval = malloc(p->dim * sizeof *eval);
+    basin_point_shape shape = BASIN_POINT_MINIMUM; /* when it cannot tell: too large, not finite */
+    if (!eval || basin_point_curvature(p, run->w, eval, NULL, &shape) != 0)
+        shape = BASIN_POINT_MINIMUM;
+    free(eval);
+    if (shape == BASIN_POINT_MAXIMUM || shape == BASIN_POINT_SADDLE)
+        return shape == BASIN_POINT_MAXIMUM ? "reached a maximum" : "reached a saddle";
+    return ended_within ? "converged" : "stuck in a local minimum";
 }
 
 static void write_table(FILE *out, const basin_lab *lab, double tol)

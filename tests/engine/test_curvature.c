@@ -5,6 +5,7 @@
 #include "support.h"
 
 #include "engine/analysis/curvature.h"
+#include "engine/analysis/stationary.h"
 #include "engine/error.h"
 #include "engine/linalg.h"
 #include "engine/nn/layers.h"
@@ -201,12 +202,41 @@ static void test_epsilon_sharpness_against_scipy(void **state)
     basin_dataset_destroy(d);
 }
 
+/* What the Hessian's signs make of known points: Rosenbrock's minimum, the saddle surface's saddle,
+ * Himmelblau's maximum, the monkey saddle's flat (zero) Hessian, a quadratic with a zero eigenvalue. */
+static void test_point_shapes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *surface;
+        double w[2];
+        basin_point_shape shape;
+    } cases[] = {
+        {"rosenbrock", {1, 1}, BASIN_POINT_MINIMUM},
+        {"saddle", {0, 0}, BASIN_POINT_SADDLE},
+        {"himmelblau", {-0.270845, -0.923039}, BASIN_POINT_MAXIMUM},
+        {"monkey-saddle", {0, 0}, BASIN_POINT_FLAT},
+        {"quadratic:eig=0/4", {0.3, -0.2}, BASIN_POINT_FLAT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        basin_problem *p = support_problem(cases[i].surface);
+        double eval[2];
+        basin_point_shape shape;
+        assert_int_equal(basin_point_curvature(p, cases[i].w, eval, NULL, &shape), 0);
+        if (shape != cases[i].shape)
+            fail_msg("%s: %s, expected %s (λ = %g, %g)", cases[i].surface, basin_point_shape_name(shape),
+                     basin_point_shape_name(cases[i].shape), eval[0], eval[1]);
+        basin_problem_destroy(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quadratic_spectra), cmocka_unit_test(test_rosenbrock),
         cmocka_unit_test(test_mlp_top_eigenvalues), cmocka_unit_test(test_lanczos_on_a_net),
         cmocka_unit_test(test_sharpness), cmocka_unit_test(test_epsilon_sharpness_against_scipy),
+        cmocka_unit_test(test_point_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

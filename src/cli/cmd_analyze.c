@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "net_setup.h"
 
-#include "engine/analysis/curvature.h"
+#include "engine/analysis/report.h"
 #include "engine/error.h"
 #include "lab/output_file.h"
 
@@ -114,15 +114,15 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
     return cli_check_seed_with_weights("analyze", o->load, o->seed_given, "--probe-seed", err);
 }
 
-/* "top:K", "bottom:K" or "all" into a mode (0 all, 1 top, 2 bottom) and K. */
-static int parse_eigs(const char *text, size_t dim, int *mode, size_t *k, FILE *err)
+/* "top:K", "bottom:K", "power:K" or "all" into o's eigenvalue mode and K. */
+static int parse_eigs(const char *text, size_t dim, basin_report_opts *o, FILE *err)
 {
     if (!text) {
-        *mode = dim <= 2000 ? 0 : 1, *k = dim <= 2000 ? dim : 5;
+        o->eigs = dim <= 2000 ? BASIN_EIGS_ALL : BASIN_EIGS_TOP, o->k = dim <= 2000 ? dim : 5;
         return 0;
     }
     if (strcmp(text, "all") == 0) {
-        *mode = 0, *k = dim;
+        o->eigs = BASIN_EIGS_ALL, o->k = dim;
         return 0;
     }
     const char *colon = strchr(text, ':');
@@ -134,17 +134,19 @@ static int parse_eigs(const char *text, size_t dim, int *mode, size_t *k, FILE *
     bool power = colon && strncmp(text, "power", (size_t)(colon - text)) == 0 && colon - text == 5;
     if ((!top && !bottom && !power) || end == colon + 1 || *end || errno || v < 1 || (size_t)v > dim)
         return usage_error(err, "--eigs '%s' is not top:K, bottom:K, power:K (K from 1 to %zu) or all", text, dim);
-    *mode = top ? 1 : bottom ? 2 : 3, *k = (size_t)v;
+    o->eigs = top ? BASIN_EIGS_TOP : bottom ? BASIN_EIGS_BOTTOM : BASIN_EIGS_POWER, o->k = (size_t)v;
     return 0;
 }
 
-/* "eps=E[,starts=K]" or "sam=RHO". */
-static int parse_sharpness(const char *text, bool *sam, double *value, size_t *starts, FILE *err)
+/* "eps=E[,starts=K]" or "sam=RHO" into o's sharpness keys. */
+static int parse_sharpness(const char *text, basin_report_opts *o, FILE *err)
 {
     char *end;
-    bool is_eps = strncmp(text, "eps=", 4) == 0;
-    *sam = strncmp(text, "sam=", 4) == 0;
-    if (!is_eps && !*sam)
+    bool is_eps = strncmp(text, "eps=", 4) == 0, sam = strncmp(text, "sam=", 4) == 0;
+    double *value = &o->sharpness_param;
+    size_t *starts = &o->sharpness_starts;
+    o->sharpness = sam ? BASIN_SHARPNESS_SAM : BASIN_SHARPNESS_EPSILON;
+    if (!is_eps && !sam)
         return usage_error(err, "--sharpness '%s' is not eps=E[,starts=K] or sam=RHO", text);
     errno = 0;
     *value = strtod(text + 4, &end);
@@ -154,7 +156,7 @@ static int parse_sharpness(const char *text, bool *sam, double *value, size_t *s
     *starts = 4;
     if (*end) {
         long k;
-        if (*sam || strncmp(end, ",starts=", 8) != 0)
+        if (sam || strncmp(end, ",starts=", 8) != 0)
             return usage_error(err, "--sharpness '%s': '%s' is not ,starts=K", text, end);
         if (cli_parse_count("analyze", "--sharpness starts", end + 8, 1, 1000, &k, err) != 0)
             return -1;
@@ -197,21 +199,17 @@ static void json_array(FILE *f, const char *key, const double *v, size_t n)
     fputs("],\n", f);
 }
 
+/* What basin analyze prints: the report, what was asked for and how long it took. */
 typedef struct results {
-    size_t n_params, n_eigs;
-    double *eigs;
-    bool all;
-    double lambda_max, lambda_min, trace, trace_stderr, condition, negative_mass, sharpness, seconds;
-    bool indefinite, sam, has_sharpness;
-    double sharpness_param;
-    size_t sharpness_starts;
-    basin_sharpness_result eps; /* ε-sharpness: its iterations and starts */
-    double *t, *density;
-    size_t n_density;
+    basin_curvature_report report;
+    basin_report_opts asked;
+    double seconds;
 } results;
 
-static void write_json(FILE *f, const results *r)
+static void write_json(FILE *f, const results *res)
 {
+    const basin_curvature_report *r = &res->report;
+    const basin_report_opts *o = &res->asked;
     fputs("{\n", f);
     json_array(f, "eigenvalues", r->eigs, r->n_eigs);
     json_number(f, "lambda_max", r->lambda_max, true);
@@ -221,24 +219,26 @@ static void write_json(FILE *f, const results *r)
     json_number(f, "negative_mass", r->negative_mass, true);
     json_number(f, "trace", r->trace, true);
     json_number(f, "trace_stderr", r->trace_stderr, true);
-    if (r->has_sharpness && r->sam)
-        fprintf(f, "  \"sharpness\": {\"sam_rho\": %.17g, \"value\": %.17g},\n", r->sharpness_param, r->sharpness);
-    else if (r->has_sharpness)
+    if (o->sharpness == BASIN_SHARPNESS_SAM)
+        fprintf(f, "  \"sharpness\": {\"sam_rho\": %.17g, \"value\": %.17g},\n", o->sharpness_param, r->sharpness);
+    else if (o->sharpness == BASIN_SHARPNESS_EPSILON)
         fprintf(f, "  \"sharpness\": {\"epsilon\": %.17g, \"value\": %.17g, \"max_loss\": %.17g, \"starts\": %zu, "
                 "\"best_start\": %zu, \"iterations\": %zu, \"evaluations\": %zu},\n",
-                r->sharpness_param, r->sharpness, r->eps.max_loss, r->eps.starts, r->eps.best_start,
-                r->eps.iterations, r->eps.evaluations);
+                o->sharpness_param, r->sharpness, r->epsilon.max_loss, r->epsilon.starts, r->epsilon.best_start,
+                r->epsilon.iterations, r->epsilon.evaluations);
     if (r->n_density) {
         json_array(f, "density_t", r->t, r->n_density);
         json_array(f, "density", r->density, r->n_density);
     }
     fprintf(f, "  \"n_params\": %zu,\n", r->n_params);
-    json_number(f, "seconds", r->seconds, false);
+    json_number(f, "seconds", res->seconds, false);
     fputs("}\n", f);
 }
 
-static void write_table(FILE *f, const results *r)
+static void write_table(FILE *f, const results *res)
 {
+    const basin_curvature_report *r = &res->report;
+    const basin_report_opts *o = &res->asked;
     fprintf(f, "parameters   %zu\n", r->n_params);
     fprintf(f, "λmax         %.10g\n", r->lambda_max);
     if (isfinite(r->lambda_min))
@@ -253,19 +253,19 @@ static void write_table(FILE *f, const results *r)
         fprintf(f, "trace        %.10g%s\n", r->trace, r->trace_stderr > 0 ? "" : " (exact)");
     if (r->trace_stderr > 0)
         fprintf(f, "             ± %.3g (Hutchinson, 200 probes)\n", r->trace_stderr);
-    if (r->has_sharpness && r->sam)
-        fprintf(f, "sharpness    sam ρ=%g: %.6g\n", r->sharpness_param, r->sharpness);
-    else if (r->has_sharpness)
+    if (o->sharpness == BASIN_SHARPNESS_SAM)
+        fprintf(f, "sharpness    sam ρ=%g: %.6g\n", o->sharpness_param, r->sharpness);
+    else if (o->sharpness == BASIN_SHARPNESS_EPSILON)
         fprintf(f, "sharpness    ε=%g: %.6g (L-BFGS-B: %zu starts, the best from %s, %zu iterations)\n",
-                r->sharpness_param, r->sharpness, r->eps.starts, r->eps.best_start ? "a random one" : "the point",
-                r->eps.iterations);
+                o->sharpness_param, r->sharpness, r->epsilon.starts,
+                r->epsilon.best_start ? "a random one" : "the point", r->epsilon.iterations);
     if (!r->all) {
         fprintf(f, "eigenvalues ");
         for (size_t i = 0; i < r->n_eigs; i++)
             fprintf(f, " %.8g", r->eigs[i]);
         fputc('\n', f);
     }
-    fprintf(f, "seconds      %.3f\n", r->seconds);
+    fprintf(f, "seconds      %.3f\n", res->seconds);
 }
 
 static double now(void)
@@ -276,102 +276,14 @@ static double now(void)
 }
 
 /* Everything asked for, into r. Returns 0, or -1 with a message. */
-static int analyze(const basin_problem *p, const double *w, const analyze_options *o, int mode, size_t k,
-                   results *r)
-{
-    size_t n = p->dim;
-    unsigned long seed = (unsigned long)o->probe_seed;
-    r->n_params = n;
-    r->eigs = malloc((n + 1) * sizeof *r->eigs);
-    if (!r->eigs) {
-        basin_error_set("out of memory");
-        return -1;
-    }
-    r->lambda_min = r->condition = r->negative_mass = r->trace = r->trace_stderr = NAN;
-    if (mode == 0) {
-        if (basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, r->eigs, NULL) != 0)
-            return -1;
-        r->n_eigs = n, r->all = true;
-        r->lambda_min = r->eigs[0], r->lambda_max = r->eigs[n - 1];
-        double neg = 0, abs_sum = 0, sum = 0;
-        for (size_t i = 0; i < n; i++)
-            sum += r->eigs[i], abs_sum += fabs(r->eigs[i]), neg += r->eigs[i] < 0 ? -r->eigs[i] : 0;
-        if (o->trace)
-            r->trace = sum, r->trace_stderr = 0;
-        if (r->lambda_min < 0)
-            r->negative_mass = abs_sum > 0 ? neg / abs_sum : 0;
-    } else if (mode == 3) {
-        /* PyHessian's way, for comparison: the largest-magnitude eigenvalues, ascending here */
-        if (basin_power_iteration(p, w, BASIN_FULL_BATCH, k, 100, 1e-3, seed, r->eigs, NULL) != 0)
-            return -1;
-        r->n_eigs = k;
-        for (size_t i = 1; i < k; i++)
-            for (size_t j = i; j > 0 && r->eigs[j - 1] > r->eigs[j]; j--) {
-                double tmp = r->eigs[j];
-                r->eigs[j] = r->eigs[j - 1], r->eigs[j - 1] = tmp;
-            }
-        r->lambda_max = r->eigs[k - 1];
-        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, &r->trace, &r->trace_stderr) != 0)
-            return -1;
-    } else {
-        basin_lanczos_opts lo = {.k = k, .smallest = mode == 2, .seed = seed};
-        if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, r->eigs, NULL, NULL) != 0)
-            return -1;
-        r->n_eigs = k;
-        /* λmax and λmin: the other end by a one-eigenvalue Lanczos run */
-        double other;
-        lo = (basin_lanczos_opts){.k = 1, .smallest = mode == 1, .seed = seed + 1};
-        if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, &other, NULL, NULL) != 0)
-            return -1;
-        r->lambda_max = mode == 1 ? r->eigs[k - 1] : other;
-        r->lambda_min = mode == 1 ? other : r->eigs[0];
-        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, &r->trace, &r->trace_stderr) != 0)
-            return -1;
-    }
-    r->indefinite = r->lambda_min < 0;
-    if (r->lambda_min > 0)
-        r->condition = r->lambda_max / r->lambda_min;
-    if (o->sharpness) {
-        r->has_sharpness = true;
-        if (r->sam) {
-            r->sharpness = basin_sam_sharpness(p, w, BASIN_FULL_BATCH, r->sharpness_param);
-        } else {
-            basin_sharpness_opts so = {.epsilon = r->sharpness_param, .starts = r->sharpness_starts,
-                                       .max_iterations = 1000, .seed = seed + 3};
-            if (basin_epsilon_sharpness(p, w, BASIN_FULL_BATCH, &so, &r->eps) != 0)
-                return -1;
-            r->sharpness = r->eps.value;
-        }
-        if (isnan(r->sharpness))
-            return -1;
-    }
-    if (o->density) {
-        enum { GRID = 200 };
-        r->t = malloc(GRID * sizeof *r->t);
-        r->density = malloc(GRID * sizeof *r->density);
-        if (!r->t || !r->density) {
-            basin_error_set("out of memory");
-            return -1;
-        }
-        double lo = fmin(r->lambda_min, 0), hi = r->lambda_max, span = hi - lo > 0 ? hi - lo : 1;
-        lo -= 0.05 * span, hi += 0.05 * span;
-        for (size_t i = 0; i < GRID; i++)
-            r->t[i] = lo + (hi - lo) * (double)i / (GRID - 1);
-        if (basin_slq_density(p, w, BASIN_FULL_BATCH, 10, 80, 0.01 * span, seed + 4, r->t, GRID, r->density) != 0)
-            return -1;
-        r->n_density = GRID;
-    }
-    return 0;
-}
-
 int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
 {
     analyze_options o;
     int rc = parse_options(argc, argv, &o, out, err);
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    results r = {0};
-    if (o.sharpness && parse_sharpness(o.sharpness, &r.sam, &r.sharpness_param, &r.sharpness_starts, err) != 0)
+    results r = {.asked = {.trace = o.trace, .density = o.density, .seed = (unsigned long)o.probe_seed}};
+    if (o.sharpness && parse_sharpness(o.sharpness, &r.asked, err) != 0)
         return BASIN_EXIT_USAGE;
     cli_net net = {0};
     basin_net_view view;
@@ -398,12 +310,10 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
         w = net.w;
         status = BASIN_EXIT_USAGE;
     }
-    int mode = 0;
-    size_t k = 0;
-    if (parse_eigs(o.eigs, p->dim, &mode, &k, err) != 0)
+    if (parse_eigs(o.eigs, p->dim, &r.asked, err) != 0)
         goto done;
     double start = now();
-    if (analyze(p, w, &o, mode, k, &r) != 0) {
+    if (basin_curvature_report_compute(p, w, &r.asked, &r.report) != 0) {
         fprintf(err, "basin analyze: %s\n", basin_error_message());
         status = BASIN_EXIT_FAILURE;
         goto done;
@@ -425,7 +335,8 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
     }
     status = BASIN_EXIT_OK;
 done:
-    free(r.eigs), free(r.t), free(r.density), free(point);
+    basin_curvature_report_free(&r.report);
+    free(point);
     basin_problem_destroy(problem);
     basin_spec_clear(&surface);
     cli_net_close(&net);

@@ -4,8 +4,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "engine/error.h"
-#include "engine/nn/init.h"
-#include "engine/nn/train.h"
+#include "lab/subject.h"
 #include "lab/weights.h"
 
 #include <errno.h>
@@ -75,45 +74,20 @@ int cli_net_open(cli_net *c, const char *command, const char *model, const char 
                  const char *load_dir, unsigned long seed, FILE *err)
 {
     memset(c, 0, sizeof *c);
-    c->data_seed = seed;
-    basin_weights_info info;
-    int has_info = load_dir && model ? basin_weights_read_info(load_dir, &info) : 1;
-    if (has_info < 0)
-        return fail(c, command, BASIN_EXIT_USAGE, err);
-    if (has_info == 0)
-        c->data_seed = info.seed;
     if (basin_spec_parse(&c->data_spec, BASIN_KIND_DATA, data) != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (model && basin_spec_parse(&c->model_spec, BASIN_KIND_MODEL, model) != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (model && basin_spec_parse(&c->init_spec, BASIN_KIND_INIT, init ? init : "default") != 0)
         return fail(c, command, BASIN_EXIT_USAGE, err);
-    if (!(c->data = basin_dataset_create(c->data_spec.entry, &c->data_spec.params, c->data_seed)))
+    if (!(c->data = basin_subject_data(&c->data_spec, model ? load_dir : NULL, seed, &c->data_seed)))
         return fail(c, command, BASIN_EXIT_USAGE, err);
     if (!model)
         return BASIN_EXIT_OK;
-    basin_net net;
-    if (basin_net_create(c->model_spec.entry, &c->model_spec.params, c->data, &net) != 0)
-        return fail(c, command, BASIN_EXIT_USAGE, err);
-    if (!(c->np = basin_net_problem_create(net, c->data, basin_train_seed(seed, BASIN_STREAM_NET))))
-        return fail(c, command, BASIN_EXIT_FAILURE, err);
-    size_t dim = c->np->base.dim;
-    if (!(c->w = calloc(dim ? dim : 1, sizeof *c->w))) {
-        basin_error_set("out of memory for %zu parameters", dim);
-        return fail(c, command, BASIN_EXIT_FAILURE, err);
+    switch (basin_subject_net(c->data, &c->model_spec, &c->init_spec, load_dir, seed, &c->np, &c->w)) {
+    case BASIN_SUBJECT_OK: return BASIN_EXIT_OK;
+    case BASIN_SUBJECT_BAD_INPUT: return fail(c, command, BASIN_EXIT_USAGE, err);
+    case BASIN_SUBJECT_NO_MEMORY: break;
     }
-    if (load_dir) {
-        if (basin_weights_load(load_dir, c->np->net.model, c->w) != 0)
-            return fail(c, command, BASIN_EXIT_USAGE, err);
-        return BASIN_EXIT_OK;
-    }
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng) {
-        basin_error_set("out of memory");
-        return fail(c, command, BASIN_EXIT_FAILURE, err);
-    }
-    gsl_rng_set(rng, basin_train_seed(seed, BASIN_STREAM_INIT));
-    int rc = basin_init_apply(c->init_spec.entry, &c->init_spec.params, c->np->net.model, c->w, rng);
-    gsl_rng_free(rng);
-    return rc == 0 ? BASIN_EXIT_OK : fail(c, command, BASIN_EXIT_USAGE, err);
+    return fail(c, command, BASIN_EXIT_FAILURE, err);
 }

@@ -1,9 +1,9 @@
 /* lab.c: lab files and command-line specs into labs. Reading keeps every key with where it came from;
  * overrides replace keys; the builder checks each key and builds the problem and the runs' specs. */
 #include "lab.h"
+#include "subject.h"
 
 #include "engine/error.h"
-#include "engine/nn/init.h"
 #include "engine/nn/train.h"
 
 #include <ctype.h>
@@ -731,24 +731,19 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
 {
     basin_training_free(r->training);
     r->training = NULL;
-    basin_net net;
-    if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
-        return fail(r->origin, "%s", basin_error_message());
-    basin_net_problem *np = basin_net_problem_create(net, lab->dataset, basin_train_seed(r->seed, BASIN_STREAM_NET));
-    if (!np)
+    basin_net_problem *np;
+    double *w;
+    if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->seed, &np, &w) != BASIN_SUBJECT_OK)
         return fail(r->origin, "%s", basin_error_message());
     np->l1 = r->l1;
-    double *w = calloc(np->base.dim + 1, sizeof *w);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
     basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
     int rc = -1;
-    if (!w || !rng || !opt || (r->schedule.entry && !sched)) {
+    if (!opt || (r->schedule.entry && !sched)) {
         basin_problem_destroy(&np->base);
         fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
         goto done;
     }
-    gsl_rng_set(rng, basin_train_seed(r->seed, BASIN_STREAM_INIT));
     basin_train_config cfg = {.epochs = lab->steps, .steps = -1, .batch = r->batch,
                               .seed = basin_train_seed(r->seed, BASIN_STREAM_SHUFFLE), .early_stop = r->early_stop,
                               .swa_start = r->swa, .track_sharpness = r->track_sharpness};
@@ -759,8 +754,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         wants.landscape = wants.landscape || lab->views[v] == BASIN_VIEW_LANDSCAPE;
         wants.boundary = wants.boundary || lab->views[v] == BASIN_VIEW_BOUNDARY;
     }
-    if (basin_init_apply(r->init.entry, &r->init.params, np->net.model, w, rng) != 0 ||
-        basin_train_check(np, &cfg) != 0) {
+    if (basin_train_check(np, &cfg) != 0) {
         basin_problem_destroy(&np->base);
         fail(r->origin, "%s", basin_error_message());
         goto done;
@@ -770,8 +764,6 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
 done:
     basin_schedule_destroy(sched);
     basin_optimizer_destroy(opt);
-    if (rng)
-        gsl_rng_free(rng);
     free(w);
     return rc;
 }

@@ -5,16 +5,14 @@
 #include "commands.h"
 #include "net_setup.h"
 
-#include "engine/analysis/curvature.h"
 #include "engine/analysis/landscape.h"
 #include "engine/error.h"
+#include "lab/directions.h"
 #include "lab/output_file.h"
 #include "lab/weights.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,140 +147,9 @@ static int eval_surface(void *ctx, const double *w, double a, double b, double *
     return 0;
 }
 
-static int eval_net(void *ctx, const double *w, double *loss, double *accuracy)
-{
-    basin_net_problem *np = ctx;
-    return basin_net_evaluate(np, w, &np->data->train, loss, accuracy, NULL);
-}
-
 static int eval_plane(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
 {
     return basin_net_plane_eval(ctx, w, a, b, loss, accuracy);
-}
-
-/* The weights saved in every step_* folder of dir, in order, as rows of a new T × n array, and their
- * state (BatchNorm's running statistics) as rows of a new T × n_state array in *states; m's own state is
- * left as it was. */
-static double *read_trajectory(const char *dir, basin_model *m, size_t *T, long **steps, double **states)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        basin_error_set("pca:%s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    char **names = NULL;
-    size_t count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strncmp(e->d_name, "step_", 5) == 0) {
-            char **more = realloc(names, (count + 1) * sizeof *names);
-            if (!more)
-                break;
-            names = more;
-            names[count++] = strdup(e->d_name);
-        }
-    closedir(d);
-    for (size_t i = 1; i < count; i++) /* zero-padded step numbers sort as text */
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1], names[j - 1] = t;
-        }
-    double *traj = count ? malloc(count * m->n_params * sizeof *traj) : NULL;
-    double *own = malloc((m->n_state + 1) * sizeof *own);
-    *steps = malloc((count + 1) * sizeof **steps);
-    *states = malloc((count * m->n_state + 1) * sizeof **states);
-    int rc = traj && own && *steps && *states ? 0 : -1;
-    if (!count)
-        basin_error_set("pca:%s: no step_* folders (write them with basin train --save-trajectory)", dir);
-    if (own)
-        memcpy(own, m->state, m->n_state * sizeof *own);
-    for (size_t i = 0; rc == 0 && i < count; i++) {
-        char path[4400];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = basin_weights_load(path, m, traj + i * m->n_params);
-        if (rc == 0)
-            memcpy(*states + i * m->n_state, m->state, m->n_state * sizeof **states);
-        (*steps)[i] = strtol(names[i] + 5, NULL, 10);
-    }
-    if (own)
-        memcpy(m->state, own, m->n_state * sizeof *own);
-    free(own);
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
-    if (rc != 0 || !count) {
-        free(traj), free(*steps), free(*states);
-        *steps = NULL, *states = NULL;
-        return NULL;
-    }
-    *T = count;
-    return traj;
-}
-
-/* The directions asked for, into d1 and d2 (d2 NULL for a line); origin may move (pca: the final point).
- * Returns 0, or -1 with a message. */
-static int make_directions(const landscape_options *o, const basin_problem *p, basin_model *m, double *origin,
-                           double *d1, double **d2, double **traj, double **traj_state, size_t *T, long **steps,
-                           FILE *err)
-{
-    size_t n = p->dim;
-    const char *kind = o->directions ? o->directions : m ? "filter" : "random";
-    bool filter = strcmp(kind, "filter") == 0 || strcmp(kind, "filter-all") == 0;
-    if (strcmp(kind, "random") == 0 || filter) {
-        if (!m && filter) {
-            usage_error(err, "--directions filter needs a network (a surface has no filters)");
-            return -2;
-        }
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_rng_set(rng, (unsigned long)o->direction_seed);
-        double *dirs[2] = {d1, *d2};
-        for (int k = 0; k < 2; k++) {
-            double s = 0;
-            for (size_t i = 0; i < n; i++)
-                dirs[k][i] = gsl_ran_gaussian(rng, 1.0), s += dirs[k][i] * dirs[k][i];
-            if (filter)
-                basin_filter_normalize(m, origin, dirs[k], strcmp(kind, "filter-all") == 0);
-            else if (!m)
-                for (size_t i = 0; i < n; i++)
-                    dirs[k][i] /= sqrt(s);
-        }
-        gsl_rng_free(rng);
-        return 0;
-    }
-    if (strcmp(kind, "hessian") == 0) {
-        double eval[2], *evec = malloc(2 * n * sizeof *evec);
-        basin_lanczos_opts lo = {.k = 2, .seed = (unsigned long)o->direction_seed};
-        int rc = evec ? basin_lanczos(p, origin, BASIN_FULL_BATCH, &lo, eval, evec, NULL) : -1;
-        if (rc == 0) {
-            memcpy(d1, evec + n, n * sizeof *d1); /* ascending: the largest is second */
-            memcpy(*d2, evec, n * sizeof **d2);
-            fprintf(err, "directions: Hessian eigenvectors of λ = %.6g and %.6g\n", eval[1], eval[0]);
-        }
-        free(evec);
-        return rc;
-    }
-    if (strncmp(kind, "line:", 5) == 0 && m) {
-        if (basin_weights_load_params(kind + 5, m, d1) != 0)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            d1[i] -= origin[i];
-        free(*d2);
-        *d2 = NULL;
-        return 0;
-    }
-    if (strncmp(kind, "pca:", 4) == 0 && m) {
-        double ratio[2];
-        if (!(*traj = read_trajectory(kind + 4, m, T, steps, traj_state)) ||
-            basin_trajectory_pca(*traj, *T, n, d1, *d2, ratio) != 0)
-            return -1;
-        memcpy(origin, *traj + (*T - 1) * n, n * sizeof *origin);
-        fprintf(err, "directions: PCA of %zu iterates, explaining %.1f%% and %.1f%% of the variance\n", *T,
-                100 * ratio[0], 100 * ratio[1]);
-        return 0;
-    }
-    usage_error(err, "--directions '%s' is not random, filter, filter-all, pca:DIR, hessian or line:DIR2%s", kind,
-                m ? "" : " (pca and line need a network)");
-    return -2;
 }
 
 /* A progress bar on a terminal once the grid has taken a second. */
@@ -328,39 +195,23 @@ static void write_grid(FILE *f, const double *loss, const double *acc, size_t gr
     }
 }
 
-/* The trajectory in the plane: step, a, b, its own loss (its weights with the running statistics saved with
- * them) and the slice's loss at (a, b) (the origin's statistics, as the grid has them). */
-static int write_trajectory(const char *path, basin_net_problem *np, const double *origin, const double *d1,
-                            const double *d2, size_t n, const double *traj, const double *traj_state, size_t T,
-                            const long *steps, FILE *out)
+/* The trajectory in the plane: step, a, b, its own loss and the slice's loss at (a, b). */
+static int write_trajectory(const char *path, const basin_directions *d, const basin_net_problem *np, FILE *out)
 {
-    basin_model *m = np->net.model;
-    double *slice_state = malloc((m->n_state + 1) * sizeof *slice_state);
+    size_t T = d->T;
+    double *a = malloc((4 * T + 1) * sizeof *a), *b = a + T, *loss = b + T, *slice_loss = loss + T;
     basin_output_file f;
-    double *x = malloc(n * sizeof *x);
-    if (!x || !slice_state || basin_output_open(&f, path, out) != 0) {
-        free(x), free(slice_state);
+    if (!a || basin_directions_trajectory(d, np, a, b, loss, slice_loss) != 0 ||
+        basin_output_open(&f, path, out) != 0) {
+        if (!a)
+            basin_error_set("out of memory");
+        free(a);
         return -1;
     }
-    memcpy(slice_state, m->state, m->n_state * sizeof *slice_state);
     fputs("step,a,b,loss,slice_loss\n", f.stream);
-    int rc = 0;
-    for (size_t t = 0; t < T && rc == 0; t++) {
-        double a, b, loss, slice_loss, acc;
-        basin_project(origin, d1, d2, n, traj + t * n, &a, &b);
-        for (size_t i = 0; i < n; i++)
-            x[i] = origin[i] + a * d1[i] + b * d2[i];
-        memcpy(m->state, traj_state + t * m->n_state, m->n_state * sizeof *m->state);
-        rc = eval_net(np, traj + t * n, &loss, &acc);
-        memcpy(m->state, slice_state, m->n_state * sizeof *m->state);
-        rc = rc || eval_net(np, x, &slice_loss, &acc) ? -1 : 0;
-        fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", steps[t], a, b, loss, slice_loss);
-    }
-    free(x), free(slice_state);
-    if (rc != 0) {
-        basin_output_abort(&f);
-        return -1;
-    }
+    for (size_t t = 0; t < T; t++)
+        fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", d->steps[t], a[t], b[t], loss[t], slice_loss[t]);
+    free(a);
     return basin_output_commit(&f);
 }
 
@@ -376,11 +227,12 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     cli_net net = {0};
     basin_net_view eval_view;
     basin_spec surface = {0};
+    basin_directions dirs = {0};
     slice sl = {0};
     void *ctx[THREADS];
-    double *origin = NULL, *d1 = NULL, *d2 = NULL, *loss = NULL, *acc = NULL, *traj = NULL, *traj_state = NULL;
-    long *steps = NULL;
-    size_t T = 0, n;
+    double *point = NULL, *loss = NULL, *acc = NULL;
+    const double *w;
+    size_t n;
     const basin_problem *p;
     basin_model *m = NULL;
     int status = BASIN_EXIT_USAGE;
@@ -391,18 +243,19 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
             if (!(sl.problems[t] = basin_problem_create(surface.entry, &surface.params)))
                 goto fail;
         p = sl.problems[0], n = p->dim;
-        if (!(origin = malloc(n * sizeof *origin)))
+        if (!(point = malloc(n * sizeof *point)))
             goto fail;
         const char *c = o.at;
         for (size_t i = 0; i < n; i++) {
             char *end;
-            origin[i] = strtod(c, &end);
+            point[i] = strtod(c, &end);
             if (end == c || (i + 1 < n ? *end != ',' : *end != '\0')) {
                 usage_error(err, "--at '%s' is not %zu numbers separated by commas", o.at, n);
                 goto done;
             }
             c = end + 1;
         }
+        w = point;
         for (int t = 0; t < THREADS; t++)
             ctx[t] = sl.problems[t];
     } else {
@@ -410,59 +263,59 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
         if (status != BASIN_EXIT_OK)
             goto done;
         status = BASIN_EXIT_USAGE;
-        sl.nets[0] = net.np;
-        for (int t = 1; t < THREADS; t++)
-            if (!(sl.nets[t] = basin_net_problem_clone(net.np, 0)))
-                goto fail;
         /* Hessian directions: the loss the slice shows, in eval mode */
-        p = basin_net_view_init(&eval_view, net.np, BASIN_EVAL_EVAL), m = net.np->net.model, n = p->dim;
-        if (!(origin = malloc(n * sizeof *origin)))
-            goto fail;
-        memcpy(origin, net.w, n * sizeof *origin);
+        p = basin_net_view_init(&eval_view, net.np, BASIN_EVAL_EVAL), m = net.np->net.model, n = p->dim, w = net.w;
     }
-    size_t G = (size_t)o.grid;
-    d1 = malloc(n * sizeof *d1), d2 = malloc(n * sizeof *d2);
-    loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
-    if (!d1 || !d2 || !loss || !acc)
-        goto fail;
-    rc = make_directions(&o, p, m, origin, d1, &d2, &traj, &traj_state, &T, &steps, err);
-    if (rc == -2)
+    rc = basin_directions_make(&dirs, o.directions, p, m, w, (unsigned long)o.direction_seed);
+    if (rc == -2) {
+        usage_error(err, "%s", basin_error_message());
         goto done;
+    }
     if (rc != 0)
         goto fail;
-    /* A PCA plane's origin is the trajectory's last point: every thread's model takes its statistics. */
-    for (int t = 0; traj && t < THREADS; t++)
-        memcpy(sl.nets[t]->net.model->state, traj_state + (T - 1) * m->n_state, m->n_state * sizeof(double));
+    if (dirs.T)
+        fprintf(err, "directions: PCA of %zu iterates, explaining %.1f%% and %.1f%% of the variance\n", dirs.T,
+                100 * dirs.explained[0], 100 * dirs.explained[1]);
+    else if (!isnan(dirs.eigenvalues[0]))
+        fprintf(err, "directions: Hessian eigenvectors of λ = %.6g and %.6g\n", dirs.eigenvalues[0], dirs.eigenvalues[1]);
+    /* one network per thread: clones of the subject (with the plane's origin's statistics) */
+    sl.nets[0] = net.np;
+    for (int t = 1; m && t < THREADS; t++)
+        if (!(sl.nets[t] = basin_net_problem_clone(net.np, 0)))
+            goto fail;
     if (o.save && m) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/d1", o.save);
-        if (basin_weights_save_params(dir, m, d1) != 0)
+        if (basin_weights_save_params(dir, m, dirs.d1) != 0)
             goto fail;
         snprintf(dir, sizeof dir, "%s/d2", o.save);
-        if (d2 && basin_weights_save_params(dir, m, d2) != 0)
+        if (dirs.d2 && basin_weights_save_params(dir, m, dirs.d2) != 0)
             goto fail;
     }
     status = BASIN_EXIT_FAILURE;
+    size_t G = (size_t)o.grid;
+    loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
+    if (!loss || !acc)
+        goto fail;
     for (int t = 0; m && t < THREADS; t++) {
-        if (basin_net_plane_init(&sl.planes[t], sl.nets[t], origin, d1, d2) != 0)
+        if (basin_net_plane_init(&sl.planes[t], sl.nets[t], dirs.origin, dirs.d1, dirs.d2) != 0)
             goto fail;
         ctx[t] = &sl.planes[t];
     }
     progress_bar bar = {.tty = isatty(fileno(err)) ? err : NULL, .started = seconds_now()};
     basin_landscape_progress progress = {report, &bar};
-    int grid_rc = basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, origin, d1, d2, n, G, range, loss,
-                                       acc, &progress);
+    int grid_rc = basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, dirs.origin, dirs.d1, dirs.d2, n,
+                                       G, range, loss, acc, &progress);
     if (bar.drawn)
         fprintf(err, "\r%*s\r", 60, "");
     if (grid_rc != 0)
         goto fail;
-    if (o.trajectory_csv && traj &&
-        write_trajectory(o.trajectory_csv, sl.nets[0], origin, d1, d2, n, traj, traj_state, T, steps, out) != 0)
+    if (o.trajectory_csv && dirs.T && write_trajectory(o.trajectory_csv, &dirs, sl.nets[0], out) != 0)
         goto fail;
     basin_output_file f;
     if (basin_output_open(&f, o.csv ? o.csv : "-", out) != 0)
         goto fail;
-    write_grid(f.stream, loss, acc, G, range, d2 != NULL);
+    write_grid(f.stream, loss, acc, G, range, dirs.d2 != NULL);
     if (basin_output_commit(&f) != 0)
         goto fail;
     status = BASIN_EXIT_OK;
@@ -476,7 +329,8 @@ done:
         if (t > 0 && sl.nets[t])
             basin_problem_destroy(&sl.nets[t]->base);
     }
-    free(origin), free(d1), free(d2), free(loss), free(acc), free(traj), free(traj_state), free(steps);
+    basin_directions_free(&dirs);
+    free(point), free(loss), free(acc);
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;

@@ -35,17 +35,6 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success, 1 a failure while running, 2 bad usage or bad input.\n";
 
-int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(err, "basin %s: ", command);
-    vfprintf(err, fmt, ap);
-    fputc('\n', err);
-    va_end(ap);
-    return -1;
-}
-
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv, FILE *out, FILE *err);

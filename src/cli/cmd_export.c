@@ -41,7 +41,7 @@ const char basin_export_usage[] =
 
 typedef struct export_options {
     const char *lab_path, *output;
-    basin_cli_scene scene;
+    basin_lab_scene scene;
     const char **opts;
     char **sets;
     size_t n_sets;
@@ -201,7 +201,7 @@ static int export(const export_options *o, FILE *out, FILE *err)
     if (o->lab_path) {
         status = load_lab(&lab, o, err);
     } else {
-        basin_cli_scene scene = o->scene;
+        basin_lab_scene scene = o->scene;
         scene.steps = o->steps;
         status = basin_cli_build_lab(&lab, "export", &scene, err);
         if (status == BASIN_EXIT_OK && o->view) {

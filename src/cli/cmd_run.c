@@ -128,39 +128,9 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
     return 0;
 }
 
-/* The lab the options describe: [lab] keys from --surface, --steps, ..., a run per --opt (named by its
- * spec). Returns an exit status; on failure the message is written. */
-int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_cli_scene *scene, FILE *err)
+int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_lab_scene *scene, FILE *err)
 {
-    static const char *const keys[] = {"surface", "schedule", "start", "steps", "seed", "batch"};
-    const char *values[] = {scene->surface, scene->schedule, scene->start, scene->steps, scene->seed, scene->batch};
-    basin_lab_entries e = {0};
-    char origin[64], label[256];
-    int status = 0;
-    for (size_t k = 0; k < sizeof keys / sizeof *keys && status == 0; k++)
-        if (values[k]) {
-            snprintf(origin, sizeof origin, "--%s", keys[k]);
-            status = basin_lab_add(&e, "lab", keys[k], values[k], origin);
-        }
-    for (size_t i = 0; i < scene->n_opts && status == 0; i++) {
-        /* The same spec twice still gives two runs. */
-        snprintf(label, sizeof label, "%s", scene->opts[i]);
-        for (size_t j = 0, copy = 1; j < i; j++)
-            if (strcmp(scene->opts[j], scene->opts[i]) == 0)
-                snprintf(label, sizeof label, "%s #%zu", scene->opts[i], ++copy);
-        char *where = malloc(strlen(scene->opts[i]) + 16);
-        if (!where) {
-            status = -1;
-            break;
-        }
-        sprintf(where, "--opt '%s'", scene->opts[i]);
-        status = basin_lab_add(&e, label, "opt", scene->opts[i], where);
-        free(where);
-    }
-    if (status == 0)
-        status = basin_lab_build(lab, &e);
-    basin_lab_entries_free(&e);
-    if (status != 0) {
+    if (basin_lab_from_specs(lab, scene) != 0) {
         fprintf(err, "basin %s: %s\n", command, basin_error_message());
         return BASIN_EXIT_USAGE;
     }
@@ -318,7 +288,7 @@ static void write_table(FILE *out, const basin_lab *lab, double tol)
 static int execute(const run_options *o, FILE *out, FILE *err)
 {
     basin_lab lab;
-    basin_cli_scene scene = {o->surface, o->schedule, o->start, o->steps, o->seed, o->batch, o->opts, o->n_opts};
+    basin_lab_scene scene = {o->surface, o->schedule, o->start, o->steps, o->seed, o->batch, o->opts, o->n_opts};
     int status = basin_cli_build_lab(&lab, "run", &scene, err);
     if (status != BASIN_EXIT_OK)
         return status;

@@ -2,24 +2,15 @@
 #ifndef BASIN_COMMANDS_H
 #define BASIN_COMMANDS_H
 
+#include "usage.h"
+
 #include "lab/lab.h"
 
 #include <stdio.h>
 
-/* A scene given by options: --surface, --schedule, --start, --steps, --seed, --batch (text, or NULL)
- * and the --opt specs. */
-typedef struct basin_cli_scene {
-    const char *surface, *schedule, *start, *steps, *seed, *batch;
-    const char *const *opts;
-    size_t n_opts;
-} basin_cli_scene;
-
-/* Writes "basin COMMAND: MESSAGE" as one line to err and returns -1 (for option parsers). */
-int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Builds the lab of a scene given by options and simulates it. Returns an exit status; on failure the
  * message ("basin COMMAND: ...") is written to err and lab holds nothing. */
-int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_cli_scene *scene, FILE *err);
+int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_lab_scene *scene, FILE *err);
 
 int basin_cmd_run(int argc, char **argv, FILE *out, FILE *err);  /* basin run */
 int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err); /* basin race (the default job) */

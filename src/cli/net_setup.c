@@ -11,19 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
-                    long *out, FILE *err)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno || (double)v < min || (double)v > max)
-        return basin_cli_usage_error(err, command, "%s '%s' is not a whole number in [%.0f, %.0f]", option, text,
-                                     min, max);
-    *out = (long)v;
-    return 0;
-}
-
 int cli_check_subject(const char *command, const char *surface, const char *at, const char *model, const char *data,
                       const char *init, const char *load, FILE *err)
 {

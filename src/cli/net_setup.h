@@ -37,8 +37,4 @@ int cli_check_subject(const char *command, const char *surface, const char *at, 
 int cli_check_seed_with_weights(const char *command, const char *load, bool seed_given, const char *other_option,
                                 FILE *err);
 
-/* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
-int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
-                    long *out, FILE *err);
-
 #endif

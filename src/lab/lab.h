@@ -116,6 +116,18 @@ int basin_lab_simulate(basin_lab *lab);
 int basin_lab_run_all(basin_lab *lab);
 int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync);
 
+/* A scene given as specs, as the command line gives it: --surface, --schedule, --start, --steps, --seed,
+ * --batch (text, or NULL) and one run per --opt spec, named by it. */
+typedef struct basin_lab_scene {
+    const char *surface, *schedule, *start, *steps, *seed, *batch;
+    const char *const *opts;
+    size_t n_opts;
+} basin_lab_scene;
+
+/* Builds the lab of a scene through the same entries and builder as lab files (scene.c). Returns 0, or
+ * -1 with a message naming the offending option; lab then holds nothing. */
+int basin_lab_from_specs(basin_lab *lab, const basin_lab_scene *scene);
+
 /* Frees everything the lab holds; a zeroed lab is fine. */
 void basin_lab_free(basin_lab *lab);
 

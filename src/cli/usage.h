@@ -1,0 +1,15 @@
+/* usage.h: what every command's option parsing shares (below the commands: they use it, cli.c does not
+ * call back into it). */
+#ifndef BASIN_CLI_USAGE_H
+#define BASIN_CLI_USAGE_H
+
+#include <stdio.h>
+
+/* Writes "basin COMMAND: MESSAGE" as one line to err and returns -1 (for option parsers). */
+int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
+int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
+                    long *out, FILE *err);
+
+#endif

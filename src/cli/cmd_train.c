@@ -73,9 +73,18 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
-    long epochs, steps, batch, seed, early_stop, swa, snapshots, eval_every, track, every;
-    double l1;
+    basin_train_settings set; /* --epochs ... --l1: the training schema's keys */
+    long every;
 } train_options;
+
+/* The training schema's key of a long option (--early-stop: early_stop), or NULL. */
+static const char *schema_key(const char *option, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", option);
+    for (char *c = buf; *c; c++)
+        *c = *c == '-' ? '_' : *c;
+    return basin_param_find(basin_train_specs, buf) >= 0 ? buf : NULL;
+}
 
 #define usage_error(err, ...) basin_cli_usage_error((err), "train", __VA_ARGS__)
 
@@ -95,14 +104,23 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *o = (train_options){.epochs = 20, .steps = -1, .batch = 64};
+    *o = (train_options){.set = basin_train_settings_defaults()};
     optind = 0;
     opterr = 0;
-    int c;
+    int c, index;
     bool epochs_given = false;
-    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longs, &index)) != -1) {
         const char *token = argv[optind - 1];
         int rc = 0;
+        char key[32];
+        if (c != '?' && c != ':' && c != 'h' && schema_key(longs[index].name, key, sizeof key)) {
+            char option[40];
+            snprintf(option, sizeof option, "--%s", longs[index].name);
+            if (basin_train_settings_set(&o->set, key, option, optarg) != 0)
+                return usage_error(err, "%s", basin_error_message());
+            epochs_given = epochs_given || c == 'E';
+            continue;
+        }
         switch (c) {
         case 'm': o->model = optarg; break;
         case 'd': o->data = optarg; break;
@@ -114,24 +132,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'W': o->save = optarg; break;
         case 'R': o->load = optarg; break;
         case 'G': o->save_grad = optarg; break;
-        case 'E': rc = cli_parse_count("train", "--epochs", optarg, 0, 1e9, &o->epochs, err), epochs_given = true; break;
-        case 'n': rc = cli_parse_count("train", "--steps", optarg, 0, 1e12, &o->steps, err); break;
-        case 'b': rc = cli_parse_count("train", "--batch", optarg, 0, 1e9, &o->batch, err); break;
-        case 's': rc = cli_parse_count("train", "--seed", optarg, 0, 4294967295.0, &o->seed, err); break;
-        case 'p': rc = cli_parse_count("train", "--early-stop", optarg, 1, 1e9, &o->early_stop, err); break;
-        case 'w': rc = cli_parse_count("train", "--swa", optarg, 1, 1e9, &o->swa, err); break;
-        case 'k': rc = cli_parse_count("train", "--snapshots", optarg, 1, 1e6, &o->snapshots, err); break;
-        case 'v': rc = cli_parse_count("train", "--eval-every", optarg, 1, 1e12, &o->eval_every, err); break;
-        case 'K': rc = cli_parse_count("train", "--track-sharpness", optarg, 1, 1e12, &o->track, err); break;
         case 'P': o->trajectory = optarg; break;
         case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
-        case 'L': {
-            char *end;
-            o->l1 = strtod(optarg, &end);
-            if (end == optarg || *end || !isfinite(o->l1) || o->l1 < 0)
-                return usage_error(err, "--l1 '%s' is not a non-negative number", optarg);
-            break;
-        }
         case 'h':
             fputs(basin_train_usage, out);
             return 1;
@@ -151,13 +153,13 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--data is required (e.g. --data spirals; basin list data)");
     if (!o->opt)
         return usage_error(err, "--opt is required (e.g. --opt sgd:lr=0.1,momentum=0.9; basin list optimizers)");
-    if (epochs_given && o->steps >= 0)
+    if (epochs_given && o->set.steps >= 0)
         return usage_error(err, "give --epochs or --steps, not both");
     if (o->init && o->load)
         return usage_error(err, "give --init or --load-weights, not both");
-    if (o->snapshots && o->schedule)
+    if (o->set.snapshots && o->schedule)
         return usage_error(err, "--snapshots sets its own cosine cycles; drop --schedule");
-    if (o->swa && o->steps >= 0)
+    if (o->set.swa && o->set.steps >= 0)
         return usage_error(err, "--swa counts epochs; use --epochs");
     if (!o->trajectory != !o->every)
         return usage_error(err, "--save-trajectory DIR and --every K go together");
@@ -249,7 +251,7 @@ static void print_summary(FILE *f, const train_options *o, const cli_net *c, con
     fputc('\n', f);
     if (!isnan(res->ensemble_test_loss))
         fprintf(f, "ensemble  %ld snapshots: test loss %.6g  test accuracy %.2f%% (best single %.2f%%)\n",
-                o->snapshots, res->ensemble_test_loss, 100 * res->ensemble_test_acc, 100 * res->best_single_test_acc);
+                o->set.snapshots, res->ensemble_test_loss, 100 * res->ensemble_test_acc, 100 * res->best_single_test_acc);
 }
 
 /* The full-batch training-mode loss and gradient at w (BatchNorm on the split's statistics, dropout off,
@@ -280,7 +282,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_output_file log_file = {0};
     bool log_open = false;
     cli_net c;
-    int status = cli_net_open(&c, "train", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
+    int status = cli_net_open(&c, "train", o.model, o.data, o.init, o.load, o.set.seed, err);
     if (status != BASIN_EXIT_OK)
         return status;
     status = BASIN_EXIT_USAGE;
@@ -295,17 +297,14 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     if (o.augment)
         c.np->augment = aug_spec.entry, c.np->augment_params = &aug_spec.params;
-    c.np->l1 = o.l1;
+    c.np->l1 = o.set.l1;
     status = BASIN_EXIT_FAILURE;
     if (o.log && basin_output_open(&log_file, o.log, out) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         goto done;
     }
     log_open = o.log != NULL;
-    basin_train_config cfg = {.epochs = o.epochs, .steps = o.steps, .batch = (size_t)o.batch,
-                              .seed = basin_train_seed((unsigned long)o.seed, BASIN_STREAM_SHUFFLE),
-                              .eval_every = o.eval_every, .early_stop = o.early_stop, .swa_start = o.swa,
-                              .snapshots = o.snapshots, .track_sharpness = o.track};
+    basin_train_config cfg = basin_train_settings_config(&o.set);
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
@@ -315,11 +314,12 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_weights_info info = {.seed = c.data_seed};
     snprintf(info.model, sizeof info.model, "%s", o.model);
     snprintf(info.data, sizeof info.data, "%s", o.data);
-    logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.track > 0, .trajectory = o.trajectory,
+    logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.set.track_sharpness > 0,
+                 .trajectory = o.trajectory,
                  .every = o.every, .model = c.np->net.model, .info = &info, .tty = isatty(fileno(err)) ? err : NULL,
-                 .total = o.steps >= 0 ? o.steps : o.epochs * per_epoch, .started = now()};
+                 .total = o.set.steps >= 0 ? o.set.steps : o.set.epochs * per_epoch, .started = now()};
     if (log_open)
-        fputs(o.track ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,stability_limit\n"
+        fputs(o.set.track_sharpness ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,stability_limit\n"
                       : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
               log_file.stream);
     basin_train_result res;

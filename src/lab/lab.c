@@ -4,6 +4,7 @@
 #include "subject.h"
 
 #include "engine/error.h"
+#include "engine/nn/augment.h"
 #include "engine/nn/train.h"
 
 #include <ctype.h>
@@ -296,11 +297,11 @@ static const char *const view_names[BASIN_VIEW_COUNT] = {"contour",  "surface", 
 static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
                                        "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
 static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
-static const char *const training_lab_keys[] = {"title", "data",  "model", "init",  "opt", "schedule",
-                                                "epochs", "batch", "seed", "views", "track_sharpness", NULL};
-static const char *const training_run_keys[] = {"opt",   "model", "init",       "schedule", "batch",
-                                                "seed",  "color", "l1",         "early_stop", "swa",
-                                                "track_sharpness", NULL};
+/* A training lab's keys beyond the training schema's (basin_train_specs, which every run takes, with a
+ * default in [lab]; epochs only in [lab], steps nowhere: a lab replays epochs). */
+static const char *const training_lab_keys[] = {"title", "data", "model", "init", "opt", "schedule", "augment",
+                                                "views", NULL};
+static const char *const training_run_keys[] = {"opt", "model", "init", "schedule", "augment", "color", NULL};
 #define COLORMAPS "auto|viridis|magma|cividis|diverging"
 
 static const struct {
@@ -496,8 +497,14 @@ static int check_keys(const basin_lab_entries *e)
                                             : (is_lab ? lab_keys : run_keys);
         if (!*it->key)
             continue; /* a [run NAME] header */
-        if (!in_list(valid, it->key)) {
+        bool schema = training && basin_param_find(basin_train_specs, it->key) >= 0 &&
+                      strcmp(it->key, "steps") != 0 && (is_lab || strcmp(it->key, "epochs") != 0);
+        if (!schema && !in_list(valid, it->key)) {
             join(valid, keys, sizeof keys);
+            if (training)
+                for (const basin_param_spec *s = basin_train_specs; s->key; s++)
+                    if (strcmp(s->key, "steps") != 0 && (is_lab || strcmp(s->key, "epochs") != 0))
+                        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), ", %s", s->key);
             return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
         }
     }
@@ -633,12 +640,13 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
 
 /* ---- training labs ---- */
 
-static int read_count(const basin_lab_entries *e, const char *label, const char *key, double min, double max,
-                      double fallback, double *out)
+/* A training schema key of a run (or its [lab] default) into set, checked as basin train checks it. */
+static int read_setting(const basin_lab_entries *e, const char *label, const char *key, basin_train_settings *set)
 {
     const basin_lab_entry *it = run_key(e, label, key);
-    *out = fallback;
-    return it ? read_number(it, min, max, true, out) : 0;
+    if (it && basin_train_settings_set(set, key, "", it->value) != 0)
+        return fail(it->origin, "%s", basin_error_message());
+    return 0;
 }
 
 /* The [lab] keys of a training lab and its data set. */
@@ -647,12 +655,11 @@ static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
     const basin_lab_entry *it = find_entry(e, "lab", "data");
     if (read_spec(it, BASIN_KIND_DATA, &lab->data) != 0)
         return -1;
-    double seed, epochs;
-    if (read_count(e, "lab", "seed", 0, 4294967295.0, 0, &seed) != 0 ||
-        read_count(e, "lab", "epochs", 1, 1e6, 20, &epochs) != 0)
+    basin_train_settings set = basin_train_settings_defaults();
+    if (read_setting(e, "lab", "seed", &set) != 0 || read_setting(e, "lab", "epochs", &set) != 0)
         return -1;
-    lab->steps = (long)epochs;
-    lab->dataset = basin_dataset_create(lab->data.entry, &lab->data.params, (unsigned long)seed);
+    lab->steps = set.epochs;
+    lab->dataset = basin_dataset_create(lab->data.entry, &lab->data.params, set.seed);
     if (!lab->dataset)
         return fail(it->origin, "%s", basin_error_message());
     it = find_entry(e, "lab", "title");
@@ -703,26 +710,20 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     basin_optimizer_destroy(probe);
     if ((it = run_key(e, label, "schedule")) && read_spec(it, BASIN_KIND_SCHEDULE, &r->schedule) != 0)
         return -1;
-    double x;
-    if (read_count(e, label, "batch", 0, 1e9, 64, &x) != 0)
-        return -1;
-    r->batch = (size_t)x;
-    if (read_count(e, label, "seed", 0, 4294967295.0, 0, &x) != 0)
-        return -1;
-    r->seed = (unsigned long)x;
-    if (read_count(e, label, "early_stop", 0, 1e9, 0, &x) != 0)
-        return -1;
-    r->early_stop = (long)x;
-    if (read_count(e, label, "swa", 0, 1e9, 0, &x) != 0)
-        return -1;
-    r->swa = (long)x;
-    if (read_count(e, label, "track_sharpness", 0, 1e9, 0, &x) != 0)
-        return -1;
-    r->track_sharpness = (long)x;
-    if ((it = run_key(e, label, "l1"))) {
-        if (read_number(it, 0, 1e9, false, &r->l1) != 0)
+    if ((it = run_key(e, label, "augment"))) {
+        if (read_spec(it, BASIN_KIND_AUGMENT, &r->augment) != 0)
             return -1;
+        if (basin_augment_check(r->augment.entry, &r->augment.params, lab->dataset) != 0)
+            return fail(it->origin, "%s", basin_error_message());
     }
+    r->train = basin_train_settings_defaults();
+    r->train.epochs = lab->steps;
+    for (const basin_param_spec *s = basin_train_specs; s->key; s++)
+        if (strcmp(s->key, "steps") != 0 && strcmp(s->key, "epochs") != 0 && read_setting(e, label, s->key, &r->train) != 0)
+            return -1;
+    if (r->train.snapshots && r->schedule.entry)
+        return fail(origin, "[run %s]: snapshots sets its own cosine cycles; drop schedule", label);
+    r->seed = r->train.seed, r->batch = (size_t)r->train.batch;
     return run_color(lab, r, e, label);
 }
 
@@ -733,9 +734,10 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     r->training = NULL;
     basin_net_problem *np;
     double *w;
-    if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->seed, &np, &w) != BASIN_SUBJECT_OK)
+    if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->train.seed, &np, &w) != BASIN_SUBJECT_OK)
         return fail(r->origin, "%s", basin_error_message());
-    np->l1 = r->l1;
+    np->l1 = r->train.l1;
+    np->augment = r->augment.entry, np->augment_params = &r->augment.params;
     basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
     basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
     int rc = -1;
@@ -744,9 +746,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
         goto done;
     }
-    basin_train_config cfg = {.epochs = lab->steps, .steps = -1, .batch = r->batch,
-                              .seed = basin_train_seed(r->seed, BASIN_STREAM_SHUFFLE), .early_stop = r->early_stop,
-                              .swa_start = r->swa, .track_sharpness = r->track_sharpness};
+    basin_train_config cfg = basin_train_settings_config(&r->train);
     basin_training_wants wants = {0};
     for (size_t v = 0; v < lab->n_views; v++) {
         wants.layers = wants.layers || lab->views[v] == BASIN_VIEW_LAYERS;
@@ -907,6 +907,7 @@ void basin_lab_free(basin_lab *lab)
         basin_training_free(r->training);
         basin_spec_clear(&r->model);
         basin_spec_clear(&r->init);
+        basin_spec_clear(&r->augment);
         basin_spec_clear(&r->opt);
         basin_spec_clear(&r->schedule);
         free(r->start);

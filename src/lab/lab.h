@@ -41,10 +41,9 @@ typedef struct basin_lab_run {
     double color[3];     /* sRGB in [0, 1] */
     basin_run *run;      /* after basin_lab_simulate (surface labs) */
     /* training labs: */
-    basin_spec model, init;
-    double l1;
-    long early_stop, swa, track_sharpness;
-    basin_training *training; /* after basin_lab_simulate */
+    basin_spec model, init, augment; /* augment: entry NULL without one */
+    basin_train_settings train;      /* the training schema's keys (basin_train_specs), as basin train has them */
+    basin_training *training;        /* after basin_lab_simulate */
 } basin_lab_run;
 
 typedef struct basin_lab {

@@ -210,6 +210,23 @@ static void test_training_lab(void **state)
     support_cli_free(&r);
     basin_lab_free(&lab);
     unlink(file);
+    /* the keys labs share with basin train now (augment, snapshots, swa, l1, dropout's seed) train alike */
+    file = lab_file("[lab]\ndata = moons:n=100\nmodel = mlp:hidden=8,dropout=0.1\nopt = sgd:lr=0.1\nepochs = 4\n"
+                    "seed = 7\n[run a]\nbatch = 16\naugment = jitter\nsnapshots = 2\nl1 = 0.001\n");
+    if (basin_lab_load(&lab, file, NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    t = lab.runs[0].training;
+    r = support_cli("train", "--model", "mlp:hidden=8,dropout=0.1", "--data", "moons:n=100", "--opt", "sgd:lr=0.1",
+                    "--epochs", "4", "--batch", "16", "--augment", "jitter", "--snapshots", "2", "--l1", "0.001",
+                    "--seed", "7", NULL);
+    snprintf(expected, sizeof expected, "test loss %.6g", t->result.test_loss);
+    if (!strstr(r.out, expected))
+        fail_msg("the lab's %s, basin train's: %s", expected, r.out);
+    snprintf(expected, sizeof expected, "%.6g", t->result.ensemble_test_loss);
+    assert_non_null(strstr(r.out, expected));
+    support_cli_free(&r);
+    basin_lab_free(&lab);
+    unlink(file);
     /* the curvature views: λmax against 2/η, a spectrum per frame, the landscape of the trajectory */
     file = lab_file("[lab]\ndata = moons:n=100\nmodel = mlp:hidden=8,act=tanh\nopt = sgd:lr=0.2\nepochs = 6\n"
                     "batch = 0\ntrack_sharpness = 2\nviews = sharpness, spectrum, landscape\n[run gd]\n");
@@ -229,16 +246,57 @@ static void test_training_lab(void **state)
     expect_lab_error("[lab]\ndata = moons\nmodel = cnn\nopt = sgd:lr=0.1\n[run a]\n",
                      ":3: model: cnn: moons is not a set of images (its examples are 2 numbers); use mlp");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\n[run a]\nstart = 1,2\n",
-                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, batch, seed, color, l1, "
-                     "early_stop, swa, track_sharpness)");
+                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, color, batch, "
+                     "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
                      "sharpness, spectrum, landscape)");
 }
 
+/* The training keys of a lab file are checked by the schema basin train's options use: every bad value is
+ * refused by both, with the same message after the key's name. */
+static void test_training_keys_as_basin_train(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"-1", "x", "1.5", "1e20"};
+    for (const basin_param_spec *s = basin_train_specs; s->key; s++) {
+        if (strcmp(s->key, "steps") == 0)
+            continue; /* a lab replays epochs */
+        for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+            if (strcmp(s->key, "l1") == 0 && (strcmp(bad[b], "1.5") == 0 || strcmp(bad[b], "1e20") == 0))
+                continue; /* a real number, unbounded above */
+            char option[48], lab[256];
+            snprintf(option, sizeof option, "--%s", s->key);
+            for (char *c = option + 2; *c; c++)
+                *c = *c == '_' ? '-' : *c;
+            support_cli_result r = support_cli("train", "--model", "mlp", "--data", "moons", "--opt", "sgd:lr=0.1", option,
+                                               bad[b], NULL);
+            assert_int_equal(r.status, 2);
+            const char *cli = strstr(r.err, option);
+            assert_non_null(cli);
+            snprintf(lab, sizeof lab, "[lab]\ndata = moons\nmodel = mlp\nopt = sgd:lr=0.1\n%s = %s\n[run a]\n", s->key,
+                     bad[b]);
+            FILE *f = fopen(support_tmp("keys.ini"), "w");
+            fputs(lab, f);
+            fclose(f);
+            basin_lab l;
+            assert_int_equal(basin_lab_load(&l, support_tmp("keys.ini"), NULL, 0), -1);
+            const char *message = basin_error_message(), *tail = strstr(message, ": '");
+            assert_non_null(tail);
+            /* the CLI: "--early-stop '-1' is not ...\n"; the lab: "FILE:5: early_stop: '-1' is not ..." */
+            char *cli_tail = strndup(cli + strlen(option), strcspn(cli + strlen(option), "\n"));
+            if (strcmp(cli_tail, tail + 1) != 0)
+                fail_msg("%s = %s: the lab says '%s', basin train '%s'", s->key, bad[b], tail + 1, cli_tail);
+            free(cli_tail);
+            support_cli_free(&r);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_training_keys_as_basin_train),
         cmocka_unit_test(test_a_scene),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_errors_name_file_line_and_key),

@@ -9,6 +9,69 @@
 #include <stdlib.h>
 #include <string.h>
 
+const basin_param_spec basin_train_specs[] = {
+    BASIN_INT("epochs", "20", 0, 1e9, "passes over the training split (unless steps is given)"),
+    BASIN_INT("steps", "", 0, 1e12, "optimizer steps in all, instead of epochs"),
+    BASIN_INT("batch", "64", 0, 1e9, "examples per minibatch (0: the whole training split)"),
+    BASIN_INT("seed", "0", 0, 4294967295.0, "seed of the initialization, shuffling, dropout and augmentation"),
+    BASIN_INT("eval_every", "0", 0, 1e12, "evaluate every this many steps (0: at each epoch's end)"),
+    BASIN_INT("early_stop", "0", 0, 1e9, "stop after this many evaluations without a lower test loss (0: off)"),
+    BASIN_INT("swa", "0", 0, 1e9, "average the weights at each epoch's end from this epoch on (0: off)"),
+    BASIN_INT("snapshots", "0", 0, 1e6, "cosine cycles with restarts, the snapshots' predictions averaged (0: off)"),
+    BASIN_INT("track_sharpness", "0", 0, 1e12, "λmax of the full-batch Hessian every this many steps (0: off)"),
+    BASIN_REAL("l1", "0", 0, BASIN_INF, "λ of the penalty λ·Σ|w| over Linear and Conv2d weights"),
+    BASIN_PARAMS_END};
+
+basin_train_settings basin_train_settings_defaults(void)
+{
+    return (basin_train_settings){.epochs = 20, .steps = -1, .batch = 64};
+}
+
+int basin_train_settings_set(basin_train_settings *s, const char *key, const char *name, const char *text)
+{
+    int i = basin_param_find(basin_train_specs, key);
+    BASIN_ASSERT(i >= 0);
+    const basin_param_spec *spec = &basin_train_specs[i];
+    bool whole = spec->type == BASIN_PARAM_INT;
+    char *end;
+    double x = strtod(text, &end);
+    if (end == text || *end || !isfinite(x) || x < spec->min || x > spec->max || (whole && x != floor(x))) {
+        basin_error_set("%s%s'%s' is not a %s from %.10g to %.10g", name, *name ? " " : "", text,
+                        whole ? "whole number" : "number", spec->min, spec->max);
+        return -1;
+    }
+    long n = (long)x;
+    if (strcmp(key, "l1") == 0)
+        s->l1 = x;
+    else if (strcmp(key, "epochs") == 0)
+        s->epochs = n;
+    else if (strcmp(key, "steps") == 0)
+        s->steps = n;
+    else if (strcmp(key, "batch") == 0)
+        s->batch = n;
+    else if (strcmp(key, "seed") == 0)
+        s->seed = (unsigned long)x;
+    else if (strcmp(key, "eval_every") == 0)
+        s->eval_every = n;
+    else if (strcmp(key, "early_stop") == 0)
+        s->early_stop = n;
+    else if (strcmp(key, "swa") == 0)
+        s->swa = n;
+    else if (strcmp(key, "snapshots") == 0)
+        s->snapshots = n;
+    else
+        s->track_sharpness = n;
+    return 0;
+}
+
+basin_train_config basin_train_settings_config(const basin_train_settings *s)
+{
+    return (basin_train_config){.epochs = s->epochs, .steps = s->steps, .batch = (size_t)s->batch,
+                                .seed = basin_train_seed(s->seed, BASIN_STREAM_SHUFFLE), .eval_every = s->eval_every,
+                                .early_stop = s->early_stop, .swa_start = s->swa, .snapshots = s->snapshots,
+                                .track_sharpness = s->track_sharpness};
+}
+
 unsigned long basin_train_seed(unsigned long seed, basin_stream stream)
 {
     return seed * 4 + (unsigned long)stream;

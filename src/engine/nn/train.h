@@ -23,6 +23,30 @@ typedef struct basin_train_config {
     long track_sharpness; /* λmax of the full-batch Hessian every this many steps (Lanczos, warm-started); 0: off */
 } basin_train_config;
 
+/* What a user sets about training, as `basin train`'s options (--early-stop is early_stop) and a training
+ * lab's keys name it: one schema, basin_train_specs, with the same bounds and messages for both. */
+typedef struct basin_train_settings {
+    long epochs, steps;      /* steps < 0: epochs × steps per epoch */
+    long batch;              /* 0: the whole training split */
+    unsigned long seed;      /* the run's seed; every random stream is keyed by it (basin_train_seed) */
+    long eval_every, early_stop, swa, snapshots, track_sharpness; /* 0: the default or off */
+    double l1;               /* λ of the L1 penalty, which the problem applies */
+} basin_train_settings;
+
+extern const basin_param_spec basin_train_specs[];
+
+/* The defaults of basin_train_specs. Can't fail. */
+basin_train_settings basin_train_settings_defaults(void);
+
+/* Sets key (a key of basin_train_specs) from text, the key written as name where the user wrote it
+ * ("--early-stop"; "" where the caller names it, as a lab file's line does). Returns 0, or -1 with a
+ * message giving the bounds ("--early-stop '-1' is not a whole number from 0 to 1000000000"): the same
+ * for every caller. */
+int basin_train_settings_set(basin_train_settings *s, const char *key, const char *name, const char *text);
+
+/* The trainer's configuration for s (its shuffling stream drawn from s's seed). Can't fail. */
+basin_train_config basin_train_settings_config(const basin_train_settings *s);
+
 /* One logged step. Step 0 is the starting point (only evaluated); a column not computed is NAN. */
 typedef struct basin_train_row {
     long step;

@@ -1,17 +1,21 @@
-/* cmd_list.c: `basin list [surfaces|optimizers|schedules]`, printed from the registry. */
+/* cmd_list.c: `basin list [KIND]`, printed from the registry, the training schema, and the lab key and
+ * view tables. */
 #include "cli.h"
 #include "commands.h"
 
+#include "engine/nn/train.h"
 #include "engine/registry.h"
+#include "lab/keys.h"
 
 #include <string.h>
 
 const char basin_list_usage[] =
-    "usage: basin list [surfaces|optimizers|schedules]\n"
+    "usage: basin list [surfaces|optimizers|schedules|models|data|inits|augments|training|labs|views]\n"
     "\n"
-    "Lists every surface, optimizer and schedule (or one kind) with its keys, their defaults and ranges,\n"
-    "and a one-line description. Write a thing as NAME:KEY=VALUE,KEY=VALUE; a list value separates items\n"
-    "with '/'; booleans are true or false.\n";
+    "Lists every surface, optimizer, schedule, model, data set, initializer and augmentation (or one kind)\n"
+    "with its keys, their defaults and ranges, and a one-line description; the training keys basin train\n"
+    "and training labs share; the keys of lab files; and the views. Write a thing as\n"
+    "NAME:KEY=VALUE,KEY=VALUE; a list value separates items with '/'; booleans are true or false.\n";
 
 static const char *const kind_words[BASIN_KIND_COUNT] = {"surfaces", "optimizers", "schedules", "models", "data",
                                                              "inits", "augments"};
@@ -44,11 +48,53 @@ static void list_kind(FILE *out, basin_kind kind)
     }
 }
 
+/* The training schema: basin train's options and training labs' keys. */
+static void list_training(FILE *out)
+{
+    fputs("training:\n  basin train --KEY (with '-' for '_') and training-lab keys\n", out);
+    for (const basin_param_spec *s = basin_train_specs; s->key; s++)
+        list_param(out, s);
+}
+
+static void list_labs(FILE *out)
+{
+    static const char *const kinds[] = {"surface labs", "training labs (data = ...; the training keys too)"};
+    size_t count;
+    const basin_lab_key *keys = basin_lab_keys(&count);
+    fputs("labs:\n", out);
+    for (int k = 0; k < 2; k++) {
+        fprintf(out, "  %s\n", kinds[k]);
+        unsigned kind = k == 0 ? BASIN_LABS_SURFACE : BASIN_LABS_TRAINING;
+        for (size_t i = 0; i < count; i++) {
+            if (!(keys[i].labs & kind))
+                continue;
+            char left[64];
+            const char *where = keys[i].sections == BASIN_KEY_LAB   ? "[lab]"
+                                : keys[i].sections == BASIN_KEY_RUN ? "[run]"
+                                                                    : "[lab] or [run]";
+            snprintf(left, sizeof left, "%s=%s", keys[i].key, keys[i].fallback ? keys[i].fallback : "");
+            fprintf(out, "      %-28s %s %s\n", left, where, keys[i].doc);
+        }
+    }
+}
+
+static void list_views(FILE *out)
+{
+    fputs("views:\n", out);
+    for (int v = 0; v < BASIN_VIEW_COUNT; v++) {
+        const basin_view_info *info = basin_view_info_of((basin_view)v);
+        fprintf(out, "  %-28s %s labs: %s\n", info->name,
+                info->labs == BASIN_LABS_SURFACE    ? "surface"
+                : info->labs == BASIN_LABS_TRAINING ? "training"
+                                                    : "surface and training",
+                info->doc);
+    }
+}
+
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc > 2) {
-        fprintf(err, "basin list: unexpected argument '%s' (basin list [surfaces|optimizers|schedules])\n",
-                argv[2]);
+        fprintf(err, "basin list: unexpected argument '%s' (see basin list --help)\n", argv[2]);
         return BASIN_EXIT_USAGE;
     }
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -64,8 +110,22 @@ int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err)
         if (argc == 2)
             return BASIN_EXIT_OK;
     }
+    static const struct {
+        const char *word;
+        void (*list)(FILE *out);
+    } more[] = {{"training", list_training}, {"labs", list_labs}, {"views", list_views}};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        if (argc == 2 && strcmp(argv[1], more[i].word) != 0)
+            continue;
+        if (argc == 1)
+            fputc('\n', out);
+        more[i].list(out);
+        if (argc == 2)
+            return BASIN_EXIT_OK;
+    }
     if (argc == 2) {
-        fprintf(err, "basin list: unknown kind '%s' (surfaces, optimizers or schedules)\n", argv[1]);
+        fprintf(err, "basin list: unknown kind '%s' (surfaces, optimizers, schedules, models, data, inits, augments, "
+                     "training, labs or views)\n", argv[1]);
         return BASIN_EXIT_USAGE;
     }
     return BASIN_EXIT_OK;

@@ -1,6 +1,7 @@
 /* lab.c: lab files and command-line specs into labs. Reading keeps every key with where it came from;
  * overrides replace keys; the builder checks each key and builds the problem and the runs' specs. */
 #include "lab.h"
+#include "keys.h"
 #include "subject.h"
 
 #include "engine/error.h"
@@ -292,16 +293,6 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
 
 /* ---- building ---- */
 
-static const char *const view_names[BASIN_VIEW_COUNT] = {"contour",  "surface",   "loss",     "lr",       "accuracy",
-                                                         "boundary", "layers",    "sharpness", "spectrum", "landscape"};
-static const char *const lab_keys[] = {"title", "surface", "steps", "seed", "batch", "schedule", "start", "views",
-                                       "xrange", "yrange", "levels", "level_scale", "colormap", NULL};
-static const char *const run_keys[] = {"opt", "schedule", "start", "batch", "seed", "color", NULL};
-/* A training lab's keys beyond the training schema's (basin_train_specs, which every run takes, with a
- * default in [lab]; epochs only in [lab], steps nowhere: a lab replays epochs). */
-static const char *const training_lab_keys[] = {"title", "data", "model", "init", "opt", "schedule", "augment",
-                                                "views", NULL};
-static const char *const training_run_keys[] = {"opt", "model", "init", "schedule", "augment", "color", NULL};
 #define COLORMAPS "auto|viridis|magma|cividis|diverging"
 
 static const struct {
@@ -311,19 +302,6 @@ static const struct {
                {"purple", 0x9467bd}, {"brown", 0x8c564b}, {"pink", 0xe377c2},  {"gray", 0x7f7f7f},
                {"olive", 0xbcbd22},  {"cyan", 0x17becf}};
 #define PALETTE_SIZE (sizeof palette / sizeof *palette)
-
-const char *basin_view_name(basin_view view)
-{
-    return view_names[view];
-}
-
-int basin_view_find(const char *name)
-{
-    for (int i = 0; i < BASIN_VIEW_COUNT; i++)
-        if (strcmp(view_names[i], name) == 0)
-            return i;
-    return -1;
-}
 
 /* Sets "ORIGIN: message" and returns -1. */
 static int fail(const char *origin, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -344,14 +322,6 @@ static bool in_list(const char *const *list, const char *word)
         if (strcmp(*list, word) == 0)
             return true;
     return false;
-}
-
-static void join(const char *const *list, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (; *list && used < size; list++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", *list);
 }
 
 static int read_number(const basin_lab_entry *it, double min, double max, bool whole, double *out)
@@ -442,18 +412,17 @@ static int read_color(const basin_lab_entry *it, double rgb[3])
 /* The views a lab may show, for messages. */
 static const char *valid_views(const basin_lab *lab)
 {
-    return lab->dataset ? "loss, accuracy, boundary, layers, sharpness, spectrum, landscape"
-                        : "contour, surface, loss, lr";
+    static char names[2][160];
+    basin_lab_kinds kind = lab->dataset ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE;
+    basin_view_names(kind, names[kind - 1], sizeof names[0]);
+    return names[kind - 1];
 }
 
 /* Whether view suits lab, or -1 with a message. */
 static int check_view(const basin_lab_entry *it, const basin_lab *lab, basin_view view, const char *word)
 {
     bool training = lab->dataset != NULL;
-    bool surface_only = view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE || view == BASIN_VIEW_LR;
-    bool training_only = view == BASIN_VIEW_ACCURACY || view == BASIN_VIEW_BOUNDARY || view == BASIN_VIEW_LAYERS ||
-                         view == BASIN_VIEW_SHARPNESS || view == BASIN_VIEW_SPECTRUM || view == BASIN_VIEW_LANDSCAPE;
-    if ((training && surface_only) || (!training && training_only))
+    if (!(basin_view_info_of(view)->labs & (training ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE)))
         return fail(it->origin, "view '%s' is not for a %s lab (views: %s)", word, training ? "training" : "surface",
                     valid_views(lab));
     if (!training && (view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab->problem->dim != 2)
@@ -488,23 +457,15 @@ static int read_views(const basin_lab_entry *it, basin_lab *lab)
 
 static int check_keys(const basin_lab_entries *e)
 {
-    char keys[256];
-    bool training = find_entry(e, "lab", "data") != NULL;
+    char keys[512];
+    basin_lab_kinds kind = find_entry(e, "lab", "data") ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE;
     for (size_t i = 0; i < e->len; i++) {
         const basin_lab_entry *it = &e->items[i];
         bool is_lab = strcmp(it->section, "lab") == 0;
-        const char *const *valid = training ? (is_lab ? training_lab_keys : training_run_keys)
-                                            : (is_lab ? lab_keys : run_keys);
         if (!*it->key)
             continue; /* a [run NAME] header */
-        bool schema = training && basin_param_find(basin_train_specs, it->key) >= 0 &&
-                      strcmp(it->key, "steps") != 0 && (is_lab || strcmp(it->key, "epochs") != 0);
-        if (!schema && !in_list(valid, it->key)) {
-            join(valid, keys, sizeof keys);
-            if (training)
-                for (const basin_param_spec *s = basin_train_specs; s->key; s++)
-                    if (strcmp(s->key, "steps") != 0 && (is_lab || strcmp(s->key, "epochs") != 0))
-                        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), ", %s", s->key);
+        if (!basin_lab_key_allowed(it->key, is_lab, kind)) {
+            basin_lab_key_names(is_lab, kind, keys, sizeof keys);
             return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
         }
     }
@@ -749,10 +710,9 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     basin_train_config cfg = basin_train_settings_config(&r->train);
     basin_training_wants wants = {0};
     for (size_t v = 0; v < lab->n_views; v++) {
-        wants.layers = wants.layers || lab->views[v] == BASIN_VIEW_LAYERS;
-        wants.spectrum = wants.spectrum || lab->views[v] == BASIN_VIEW_SPECTRUM;
-        wants.landscape = wants.landscape || lab->views[v] == BASIN_VIEW_LANDSCAPE;
-        wants.boundary = wants.boundary || lab->views[v] == BASIN_VIEW_BOUNDARY;
+        const basin_training_wants *needs = &basin_view_info_of(lab->views[v])->needs;
+        wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
+        wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
     }
     if (basin_train_check(np, &cfg) != 0) {
         basin_problem_destroy(&np->base);

@@ -10,23 +10,11 @@
 #include "engine/problem.h"
 #include "engine/run.h"
 #include "lab/training.h"
+#include "lab/views.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum {
-    BASIN_VIEW_CONTOUR, /* heatmap and contours of a 2-D surface with the trajectories */
-    BASIN_VIEW_SURFACE, /* the same as a lit 3-D mesh (drawn with OpenGL) */
-    BASIN_VIEW_LOSS,    /* loss (or f − f*) against step, log axis */
-    BASIN_VIEW_LR,      /* learning rate against step */
-    BASIN_VIEW_ACCURACY, /* a training lab's test accuracy against epoch */
-    BASIN_VIEW_BOUNDARY, /* a training lab's decision regions over 2-D data, one panel per run (up to 4) */
-    BASIN_VIEW_LAYERS,   /* a training lab's activation and gradient variance by layer */
-    BASIN_VIEW_SHARPNESS, /* a training lab's λmax against its stability limit (runs with track_sharpness) */
-    BASIN_VIEW_SPECTRUM,  /* a training lab's Hessian spectral density at the frame shown (SLQ) */
-    BASIN_VIEW_LANDSCAPE, /* a training lab's loss over the PCA plane of its trajectory, trajectory on top */
-    BASIN_VIEW_COUNT,
-} basin_view;
 
 typedef enum { BASIN_LEVELS_AUTO, BASIN_LEVELS_LINEAR, BASIN_LEVELS_LOG } basin_level_scale;
 
@@ -129,9 +117,5 @@ int basin_lab_from_specs(basin_lab *lab, const basin_lab_scene *scene);
 
 /* Frees everything the lab holds; a zeroed lab is fine. */
 void basin_lab_free(basin_lab *lab);
-
-/* The name of a view ("contour"), and the view a name denotes (-1 if none). */
-const char *basin_view_name(basin_view view);
-int basin_view_find(const char *name);
 
 #endif

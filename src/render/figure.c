@@ -50,9 +50,7 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
     if (l.n == 0)
         return l;
-    bool contour_first = l.views[0] == BASIN_VIEW_CONTOUR || l.views[0] == BASIN_VIEW_SURFACE ||
-                         l.views[0] == BASIN_VIEW_BOUNDARY || l.views[0] == BASIN_VIEW_LANDSCAPE;
-    if (contour_first && l.n > 1) {
+    if (basin_view_info_of(l.views[0])->map && l.n > 1) {
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
         double column = body.w - left, each = body.h / (double)(l.n - 1);
@@ -183,6 +181,36 @@ void basin_figure_scene(const basin_lab *lab, char *buf, size_t size)
         used += snprintf(buf + used, size - (size_t)used, "%d,", (int)lab->views[i]);
 }
 
+static int loss_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    return lab->dataset ? basin_training_curves(cr, r, lab, theme, BASIN_VIEW_LOSS, shown)
+                        : draw_curves(cr, r, lab, theme, BASIN_VIEW_LOSS, shown);
+}
+
+static int lr_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    return draw_curves(cr, r, lab, theme, BASIN_VIEW_LR, shown);
+}
+
+static int accuracy_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    return basin_training_curves(cr, r, lab, theme, BASIN_VIEW_ACCURACY, shown);
+}
+
+/* How render draws each view of lab/views.c's table (the contour view and the 3-D surface, which keep a
+ * cache and an OpenGL painter, are drawn in place). */
+typedef int (*view_panel)(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+static const view_panel panels[BASIN_VIEW_COUNT] = {
+    [BASIN_VIEW_LOSS] = loss_panel,
+    [BASIN_VIEW_LR] = lr_panel,
+    [BASIN_VIEW_ACCURACY] = accuracy_panel,
+    [BASIN_VIEW_BOUNDARY] = basin_training_boundaries,
+    [BASIN_VIEW_LAYERS] = basin_training_layers,
+    [BASIN_VIEW_SHARPNESS] = basin_training_sharpness,
+    [BASIN_VIEW_SPECTRUM] = basin_training_spectrum,
+    [BASIN_VIEW_LANDSCAPE] = basin_training_landscapes,
+};
+
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,
                            const basin_figure_options *o, size_t shown, basin_figure_cache *cache)
 {
@@ -209,20 +237,8 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
             }
             continue;
         }
-        if (lab->dataset) {
-            basin_view v = l.views[i];
-            int rc = v == BASIN_VIEW_BOUNDARY    ? basin_training_boundaries(cr, l.panel[i], lab, &theme, shown)
-                     : v == BASIN_VIEW_LAYERS    ? basin_training_layers(cr, l.panel[i], lab, &theme, shown)
-                     : v == BASIN_VIEW_SHARPNESS ? basin_training_sharpness(cr, l.panel[i], lab, &theme, shown)
-                     : v == BASIN_VIEW_SPECTRUM  ? basin_training_spectrum(cr, l.panel[i], lab, &theme, shown)
-                     : v == BASIN_VIEW_LANDSCAPE ? basin_training_landscapes(cr, l.panel[i], lab, &theme, shown)
-                                                 : basin_training_curves(cr, l.panel[i], lab, &theme, v, shown);
-            if (rc != 0)
-                return -1;
-            continue;
-        }
-        if (l.views[i] != BASIN_VIEW_CONTOUR) {
-            if (draw_curves(cr, l.panel[i], lab, &theme, l.views[i], shown) != 0)
+        if (panels[l.views[i]]) {
+            if (panels[l.views[i]](cr, l.panel[i], lab, &theme, shown) != 0)
                 return -1;
             continue;
         }

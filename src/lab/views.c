@@ -1,0 +1,51 @@
+/* views.c: the table of views. */
+#include "views.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const basin_view_info views[BASIN_VIEW_COUNT] = {
+    [BASIN_VIEW_CONTOUR] = {"contour", BASIN_LABS_SURFACE, true, {0}, "heatmap and contours of a 2-D surface with the trajectories"},
+    [BASIN_VIEW_SURFACE] = {"surface", BASIN_LABS_SURFACE, true, {0}, "the surface as a lit 3-D mesh with the trajectories (OpenGL)"},
+    [BASIN_VIEW_LOSS] = {"loss", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, false, {0},
+                         "loss (f − f* where known) against step, or train and test loss against epoch"},
+    [BASIN_VIEW_LR] = {"lr", BASIN_LABS_SURFACE, false, {0}, "the learning rate of each step"},
+    [BASIN_VIEW_ACCURACY] = {"accuracy", BASIN_LABS_TRAINING, false, {0}, "test accuracy against epoch"},
+    [BASIN_VIEW_BOUNDARY] = {"boundary", BASIN_LABS_TRAINING, true, {.boundary = true},
+                             "decision regions over 2-D classification data, a panel per run (up to 4)"},
+    [BASIN_VIEW_LAYERS] = {"layers", BASIN_LABS_TRAINING, false, {.layers = true},
+                           "activation and gradient variance of each hidden layer (dashed: at initialization)"},
+    [BASIN_VIEW_SHARPNESS] = {"sharpness", BASIN_LABS_TRAINING, false, {0},
+                              "λmax against the optimizer's stability limit (runs with track_sharpness)"},
+    [BASIN_VIEW_SPECTRUM] = {"spectrum", BASIN_LABS_TRAINING, false, {.spectrum = true},
+                             "the Hessian's spectral density at the epoch shown (stochastic Lanczos quadrature)"},
+    [BASIN_VIEW_LANDSCAPE] = {"landscape", BASIN_LABS_TRAINING, true, {.landscape = true},
+                              "each run's loss over the PCA plane of its trajectory, the trajectory on top"},
+};
+
+const basin_view_info *basin_view_info_of(basin_view view)
+{
+    return &views[view];
+}
+
+const char *basin_view_name(basin_view view)
+{
+    return views[view].name;
+}
+
+int basin_view_find(const char *name)
+{
+    for (int i = 0; i < BASIN_VIEW_COUNT; i++)
+        if (strcmp(views[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void basin_view_names(basin_lab_kinds kind, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < BASIN_VIEW_COUNT && used < size; i++)
+        if (views[i].labs & kind)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", views[i].name);
+}

@@ -1,0 +1,46 @@
+/* views.h: every view a lab can show, registered once: its name, the labs it suits, what a training lab
+ * computes for it, whether it is a map (the layout gives maps the large panel) and a one-line doc. Lab
+ * validation, figure layout, `basin list views` and help read this table; render draws each view by
+ * its index (render/figure.c). */
+#ifndef BASIN_LAB_VIEWS_H
+#define BASIN_LAB_VIEWS_H
+
+#include "training.h"
+
+#include <stdbool.h>
+
+typedef enum {
+    BASIN_VIEW_CONTOUR,   /* heatmap and contours of a 2-D surface with the trajectories */
+    BASIN_VIEW_SURFACE,   /* the same as a lit 3-D mesh (drawn with OpenGL) */
+    BASIN_VIEW_LOSS,      /* loss (or f − f*) against step or epoch, log axis */
+    BASIN_VIEW_LR,        /* learning rate against step */
+    BASIN_VIEW_ACCURACY,  /* a training lab's test accuracy against epoch */
+    BASIN_VIEW_BOUNDARY,  /* a training lab's decision regions over 2-D data, one panel per run (up to 4) */
+    BASIN_VIEW_LAYERS,    /* a training lab's activation and gradient variance by layer */
+    BASIN_VIEW_SHARPNESS, /* a training lab's λmax against its stability limit (runs with track_sharpness) */
+    BASIN_VIEW_SPECTRUM,  /* a training lab's Hessian spectral density at the frame shown (SLQ) */
+    BASIN_VIEW_LANDSCAPE, /* a training lab's loss over the PCA plane of its trajectory, trajectory on top */
+    BASIN_VIEW_COUNT,
+} basin_view;
+
+typedef enum { BASIN_LABS_SURFACE = 1, BASIN_LABS_TRAINING = 2 } basin_lab_kinds;
+
+typedef struct basin_view_info {
+    const char *name;
+    unsigned labs;                 /* basin_lab_kinds it suits */
+    bool map;                      /* a square map: first in a figure, it takes the large left panel */
+    basin_training_wants needs;    /* what training records for it */
+    const char *doc;
+} basin_view_info;
+
+/* The table entry of a view. Can't fail. */
+const basin_view_info *basin_view_info_of(basin_view view);
+
+/* A view's name; the view of a name, or -1. */
+const char *basin_view_name(basin_view view);
+int basin_view_find(const char *name);
+
+/* Writes "a, b, c": the views that suit a kind of lab, for messages and help. */
+void basin_view_names(basin_lab_kinds kind, char *buf, size_t size);
+
+#endif

@@ -1,6 +1,6 @@
-/* lab.c: lab files and command-line specs into labs. Reading keeps every key with where it came from;
- * overrides replace keys; the builder checks each key and builds the problem and the runs' specs. */
-#include "lab.h"
+/* lab.c: building a lab from its checked keys (keys.c says which exist, entries.c reads them):
+ * typed values, the scene, the runs of a surface lab or a training lab, in one builder. */
+#include "lab_internal.h"
 #include "keys.h"
 #include "subject.h"
 
@@ -10,286 +10,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- entries ---- */
-
-int basin_lab_add(basin_lab_entries *e, const char *section, const char *key, const char *value,
-                  const char *origin)
-{
-    if (e->len == e->cap) {
-        size_t cap = e->cap ? 2 * e->cap : 16;
-        basin_lab_entry *items = realloc(e->items, cap * sizeof *items);
-        if (!items)
-            goto oom;
-        e->items = items;
-        e->cap = cap;
-    }
-    basin_lab_entry *it = &e->items[e->len];
-    *it = (basin_lab_entry){strdup(section), strdup(key), strdup(value), strdup(origin), 0};
-    if (!it->section || !it->key || !it->value || !it->origin) {
-        free(it->section);
-        free(it->key);
-        free(it->value);
-        free(it->origin);
-        goto oom;
-    }
-    e->len++;
-    return 0;
-oom:
-    basin_error_set("out of memory reading the lab");
-    return -1;
-}
-
-void basin_lab_entries_free(basin_lab_entries *e)
-{
-    for (size_t i = 0; i < e->len; i++) {
-        free(e->items[i].section);
-        free(e->items[i].key);
-        free(e->items[i].value);
-        free(e->items[i].origin);
-    }
-    free(e->items);
-    free(e->source);
-    *e = (basin_lab_entries){0};
-}
-
-static basin_lab_entry *find_entry(const basin_lab_entries *e, const char *section, const char *key)
-{
-    for (size_t i = 0; i < e->len; i++)
-        if (strcmp(e->items[i].section, section) == 0 && strcmp(e->items[i].key, key) == 0)
-            return &e->items[i];
-    return NULL;
-}
-
-/* ---- reading a file with inih, counting lines ourselves (Debian's inih passes no line numbers) ---- */
-
-typedef struct reader {
-    FILE *file;
-    const char *path;
-    int line;
-    bool too_long;
-    basin_lab_entries *entries;
-    bool failed; /* a message is set */
-} reader;
-
-/* A [run NAME] header line becomes a marker entry (key ""), so a run with no keys of its own (all from
- * [lab]) still exists. */
-static void mark_run_section(reader *r, const char *line)
-{
-    while (isspace((unsigned char)*line))
-        line++;
-    const char *close = strchr(line, ']');
-    if (line[0] != '[' || !close || strncmp(line + 1, "run", 3) != 0 || !isspace((unsigned char)line[4]))
-        return;
-    const char *label = line + 4;
-    while (label < close && isspace((unsigned char)*label))
-        label++;
-    const char *end = close;
-    while (end > label && isspace((unsigned char)end[-1]))
-        end--;
-    char name[256], origin[512];
-    snprintf(name, sizeof name, "%.*s", (int)(end - label), label);
-    snprintf(origin, sizeof origin, "%s:%d", r->path, r->line);
-    if (*name && basin_lab_add(r->entries, name, "", "", origin) == 0)
-        r->entries->items[r->entries->len - 1].line = r->line;
-}
-
-static char *read_line(char *buf, int size, void *stream)
-{
-    reader *r = stream;
-    char *got = fgets(buf, size, r->file);
-    if (!got)
-        return NULL;
-    r->line++;
-    mark_run_section(r, buf);
-    size_t len = strlen(buf);
-    if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(r->file)) {
-        r->too_long = true;
-        return NULL; /* stop: a split line would be parsed as two */
-    }
-    return got;
-}
-
-static int on_key(void *user, const char *section, const char *key, const char *value)
-{
-    reader *r = user;
-    char origin[512];
-    snprintf(origin, sizeof origin, "%s:%d: %s", r->path, r->line, key);
-    const char *label = NULL;
-    if (strcmp(section, "lab") == 0)
-        label = "lab";
-    else if (strncmp(section, "run", 3) == 0 && isspace((unsigned char)section[3])) {
-        label = section + 4;
-        while (isspace((unsigned char)*label))
-            label++;
-    }
-    if (!label || !*label) {
-        basin_error_set("%s:%d: section [%s] is neither [lab] nor [run NAME]", r->path, r->line, section);
-        r->failed = true;
-        return 0;
-    }
-    if (strcmp(label, "lab") == 0 && section[0] == 'r') {
-        basin_error_set("%s:%d: a run cannot be named 'lab'", r->path, r->line);
-        r->failed = true;
-        return 0;
-    }
-    const basin_lab_entry *twice = find_entry(r->entries, label, key);
-    if (twice) {
-        basin_error_set("%s: given twice in [%s] (first at line %d)", origin, section, twice->line);
-        r->failed = true;
-        return 0;
-    }
-    if (basin_lab_add(r->entries, label, key, value, origin) != 0) {
-        r->failed = true;
-        return 0;
-    }
-    r->entries->items[r->entries->len - 1].line = r->line;
-    return 1;
-}
-
-int basin_lab_read(basin_lab_entries *entries, const char *path)
-{
-    *entries = (basin_lab_entries){.source = strdup(path)};
-    reader r = {.file = fopen(path, "r"), .path = path, .entries = entries};
-    if (!entries->source || !r.file) {
-        basin_error_set("%s: cannot read: %s", path, entries->source ? strerror(errno) : "out of memory");
-        if (r.file)
-            fclose(r.file);
-        basin_lab_entries_free(entries);
-        return -1;
-    }
-    int status = ini_parse_stream(read_line, &r, on_key, &r);
-    bool read_error = ferror(r.file);
-    fclose(r.file);
-    if (r.too_long)
-        basin_error_set("%s:%d: line too long (at most %d characters)", path, r.line, INI_MAX_LINE - 2);
-    else if (read_error)
-        basin_error_set("%s: cannot read: %s", path, strerror(EIO));
-    else if (status > 0 && !r.failed)
-        basin_error_set("%s:%d: expected KEY = VALUE or a [section]", path, status);
-    else if (status < 0 && !r.failed)
-        basin_error_set("%s: out of memory reading it", path);
-    if (r.too_long || read_error || status != 0) {
-        basin_lab_entries_free(entries);
-        return -1;
-    }
-    return 0;
-}
-
-/* Whether item i's section already appeared in an earlier item (so sections are listed once). */
-static bool section_seen_before(const basin_lab_entries *e, size_t i)
-{
-    for (size_t j = 0; j < i; j++)
-        if (strcmp(e->items[j].section, e->items[i].section) == 0)
-            return true;
-    return false;
-}
-
-/* Finds ".KEY=" in an assignment: the first dot followed by a key word (letters, digits after the first,
- * underscores) and '='. Run names may hold dots, commas and '=' ("GD, η = 0.039.opt=..."). */
-static const char *key_dot(const char *assignment, const char **eq)
-{
-    for (const char *dot = strchr(assignment, '.'); dot; dot = strchr(dot + 1, '.')) {
-        const char *c = dot + 1;
-        if (!isalpha((unsigned char)*c) && *c != '_')
-            continue;
-        while (isalnum((unsigned char)*c) || *c == '_')
-            c++;
-        if (*c == '=' && dot > assignment) {
-            *eq = c;
-            return dot;
-        }
-    }
-    return NULL;
-}
-
-static bool has_section(const basin_lab_entries *e, const char *section)
-{
-    for (size_t i = 0; i < e->len; i++)
-        if (strcmp(e->items[i].section, section) == 0)
-            return true;
-    return false;
-}
-
-/* "-NAME": drops every entry of run NAME. */
-static int remove_run(basin_lab_entries *e, const char *assignment)
-{
-    const char *name = assignment + 1;
-    if (strcmp(name, "lab") == 0 || !has_section(e, name)) {
-        basin_error_set("--set '%s': no run named '%s' to remove", assignment, name);
-        return -1;
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < e->len; i++) {
-        basin_lab_entry *it = &e->items[i];
-        if (strcmp(it->section, name) == 0) {
-            free(it->section);
-            free(it->key);
-            free(it->value);
-            free(it->origin);
-        } else {
-            e->items[kept++] = *it;
-        }
-    }
-    e->len = kept;
-    return 0;
-}
-
-int basin_lab_override(basin_lab_entries *e, const char *assignment)
-{
-    if (assignment[0] == '-')
-        return remove_run(e, assignment);
-    bool create = assignment[0] == '+';
-    if (create)
-        assignment++;
-    const char *eq = NULL, *dot = key_dot(assignment, &eq);
-    if (!dot) {
-        basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
-        return -1;
-    }
-    char section[256], key[128], origin[512];
-    snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
-    snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
-    snprintf(origin, sizeof origin, "--set '%s'", assignment);
-    bool known = strcmp(section, "lab") == 0 || has_section(e, section);
-    if (create && known) {
-        basin_error_set("--set '+%s': a run named '%s' exists already", assignment, section);
-        return -1;
-    }
-    if (create)
-        return basin_lab_add(e, section, key, eq + 1, origin);
-    if (!known) {
-        char runs[256] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < e->len && used < sizeof runs; i++)
-            if (strcmp(e->items[i].section, "lab") != 0 && !section_seen_before(e, i))
-                used += (size_t)snprintf(runs + used, sizeof runs - used, "%s%s", used ? ", " : "",
-                                         e->items[i].section);
-        basin_error_set("--set '%s': no run named '%s' (runs: %s)", assignment, section, *runs ? runs : "none");
-        return -1;
-    }
-    basin_lab_entry *it = find_entry(e, section, key);
-    if (!it)
-        return basin_lab_add(e, section, key, eq + 1, origin);
-    char *value = strdup(eq + 1), *where = strdup(origin);
-    if (!value || !where) {
-        free(value);
-        free(where);
-        basin_error_set("out of memory");
-        return -1;
-    }
-    free(it->value);
-    free(it->origin);
-    it->value = value;
-    it->origin = where;
-    return 0;
-}
 
 /* ---- building ---- */
 
@@ -303,9 +28,7 @@ static const struct {
                {"olive", 0xbcbd22},  {"cyan", 0x17becf}};
 #define PALETTE_SIZE (sizeof palette / sizeof *palette)
 
-/* Sets "ORIGIN: message" and returns -1. */
-static int fail(const char *origin, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(const char *origin, const char *fmt, ...)
+int basin_lab_fail(const char *origin, const char *fmt, ...)
 {
     char message[448];
     va_list ap;
@@ -330,7 +53,7 @@ static int read_number(const basin_lab_entry *it, double min, double max, bool w
     errno = 0;
     double x = strtod(it->value, &end);
     if (end == it->value || *end != '\0' || errno || !isfinite(x) || x < min || x > max || (whole && x != floor(x)))
-        return fail(it->origin, "'%s' is not a %s from %.10g to %.10g", it->value, whole ? "whole number" : "number",
+        return basin_lab_fail(it->origin, "'%s' is not a %s from %.10g to %.10g", it->value, whole ? "whole number" : "number",
                     min, max);
     *out = x;
     return 0;
@@ -342,11 +65,11 @@ static int read_range(const basin_lab_entry *it, double out[2])
     errno = 0;
     out[0] = strtod(it->value, &end);
     if (end == it->value || *end != ':')
-        return fail(it->origin, "'%s' is not a range LOW:HIGH", it->value);
+        return basin_lab_fail(it->origin, "'%s' is not a range LOW:HIGH", it->value);
     char *second = end + 1;
     out[1] = strtod(second, &end);
     if (end == second || *end != '\0' || errno || !isfinite(out[0]) || !isfinite(out[1]) || !(out[0] < out[1]))
-        return fail(it->origin, "'%s' is not a range LOW:HIGH with LOW < HIGH", it->value);
+        return basin_lab_fail(it->origin, "'%s' is not a range LOW:HIGH with LOW < HIGH", it->value);
     return 0;
 }
 
@@ -357,11 +80,11 @@ static int read_point(const basin_lab_entry *it, const basin_lab *lab, double **
     for (const char *c = it->value; *c; c++)
         count += *c == ',';
     if (count != dim)
-        return fail(it->origin, "'%s' has %zu value%s but surface '%s' has %zu parameters", it->value, count,
+        return basin_lab_fail(it->origin, "'%s' has %zu value%s but surface '%s' has %zu parameters", it->value, count,
                     count == 1 ? "" : "s", lab->surface.entry->name, dim);
     double *point = malloc(dim * sizeof *point);
     if (!point)
-        return fail(it->origin, "out of memory");
+        return basin_lab_fail(it->origin, "out of memory");
     const char *c = it->value;
     for (size_t i = 0; i < dim; i++) {
         char *end;
@@ -372,7 +95,7 @@ static int read_point(const basin_lab_entry *it, const basin_lab *lab, double **
         if (end == c || (*end != ',' && *end != '\0') || errno || !isfinite(point[i])) {
             size_t len = strcspn(c, ",");
             free(point);
-            return fail(it->origin, "'%s': '%.*s' is not a number", it->value, (int)len, c);
+            return basin_lab_fail(it->origin, "'%s': '%.*s' is not a number", it->value, (int)len, c);
         }
         c = end + 1;
     }
@@ -383,7 +106,7 @@ static int read_point(const basin_lab_entry *it, const basin_lab *lab, double **
 static int read_spec(const basin_lab_entry *it, basin_kind kind, basin_spec *out)
 {
     if (basin_spec_parse(out, kind, it->value) != 0)
-        return fail(it->origin, "%s", basin_error_message());
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
     return 0;
 }
 
@@ -401,7 +124,7 @@ static int read_color(const basin_lab_entry *it, double rgb[3])
         found = true;
     }
     if (!found)
-        return fail(it->origin, "'%s' is not a colour (#rrggbb, or blue, orange, green, red, purple, brown, pink, "
+        return basin_lab_fail(it->origin, "'%s' is not a colour (#rrggbb, or blue, orange, green, red, purple, brown, pink, "
                                 "gray, olive, cyan)", it->value);
     rgb[0] = (value >> 16 & 0xff) / 255.0;
     rgb[1] = (value >> 8 & 0xff) / 255.0;
@@ -423,13 +146,13 @@ static int check_view(const basin_lab_entry *it, const basin_lab *lab, basin_vie
 {
     bool training = lab->dataset != NULL;
     if (!(basin_view_info_of(view)->labs & (training ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE)))
-        return fail(it->origin, "view '%s' is not for a %s lab (views: %s)", word, training ? "training" : "surface",
+        return basin_lab_fail(it->origin, "view '%s' is not for a %s lab (views: %s)", word, training ? "training" : "surface",
                     valid_views(lab));
     if (!training && (view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab->problem->dim != 2)
-        return fail(it->origin, "the %s view needs a 2-D surface ('%s' has %zu parameters)", word,
+        return basin_lab_fail(it->origin, "the %s view needs a 2-D surface ('%s' has %zu parameters)", word,
                     lab->surface.text, lab->problem->dim);
     if (view == BASIN_VIEW_BOUNDARY && (lab->dataset->n_features != 2 || lab->dataset->n_classes == 0))
-        return fail(it->origin, "the boundary view needs 2-D classification data ('%s' has %zu features%s)", lab->data.text,
+        return basin_lab_fail(it->origin, "the boundary view needs 2-D classification data ('%s' has %zu features%s)", lab->data.text,
                     lab->dataset->n_features, lab->dataset->n_classes ? "" : ", no classes");
     return 0;
 }
@@ -442,23 +165,23 @@ static int read_views(const basin_lab_entry *it, basin_lab *lab)
     for (char *word = strtok(copy, ", \t"); word; word = strtok(NULL, ", \t")) {
         int view = basin_view_find(word);
         if (view < 0)
-            return fail(it->origin, "unknown view '%s' (views: %s)", word, valid_views(lab));
+            return basin_lab_fail(it->origin, "unknown view '%s' (views: %s)", word, valid_views(lab));
         for (size_t i = 0; i < lab->n_views; i++)
             if (lab->views[i] == (basin_view)view)
-                return fail(it->origin, "view '%s' is listed twice", word);
+                return basin_lab_fail(it->origin, "view '%s' is listed twice", word);
         if (check_view(it, lab, (basin_view)view, word) != 0)
             return -1;
         lab->views[lab->n_views++] = (basin_view)view;
     }
     if (lab->n_views == 0)
-        return fail(it->origin, "no views listed (views: %s)", valid_views(lab));
+        return basin_lab_fail(it->origin, "no views listed (views: %s)", valid_views(lab));
     return 0;
 }
 
 static int check_keys(const basin_lab_entries *e)
 {
     char keys[512];
-    basin_lab_kinds kind = find_entry(e, "lab", "data") ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE;
+    basin_lab_kinds kind = basin_lab_find_entry(e, "lab", "data") ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE;
     for (size_t i = 0; i < e->len; i++) {
         const basin_lab_entry *it = &e->items[i];
         bool is_lab = strcmp(it->section, "lab") == 0;
@@ -466,7 +189,7 @@ static int check_keys(const basin_lab_entries *e)
             continue; /* a [run NAME] header */
         if (!basin_lab_key_allowed(it->key, is_lab, kind)) {
             basin_lab_key_names(is_lab, kind, keys, sizeof keys);
-            return fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
+            return basin_lab_fail(it->origin, "unknown key in [%s%s] (keys: %s)", is_lab ? "" : "run ", it->section, keys);
         }
     }
     return 0;
@@ -475,57 +198,57 @@ static int check_keys(const basin_lab_entries *e)
 /* The [lab] keys that need no problem, and the problem itself. */
 static int build_scene(basin_lab *lab, const basin_lab_entries *e)
 {
-    const basin_lab_entry *it = find_entry(e, "lab", "surface");
+    const basin_lab_entry *it = basin_lab_find_entry(e, "lab", "surface");
     if (!it)
-        return fail(lab->source, "the lab needs surface = SPEC in [lab] (basin list surfaces)");
+        return basin_lab_fail(lab->source, "the lab needs surface = SPEC in [lab] (basin list surfaces)");
     if (read_spec(it, BASIN_KIND_SURFACE, &lab->surface) != 0)
         return -1;
     lab->problem = basin_problem_create(lab->surface.entry, &lab->surface.params);
     if (!lab->problem)
-        return fail(it->origin, "%s", basin_error_message());
-    it = find_entry(e, "lab", "title");
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
+    it = basin_lab_find_entry(e, "lab", "title");
     lab->title = strdup(it ? it->value : lab->surface.text);
     lab->colormap = strdup("auto");
     if (!lab->title || !lab->colormap)
-        return fail(lab->source, "out of memory");
+        return basin_lab_fail(lab->source, "out of memory");
     double x;
     lab->steps = 100;
-    if ((it = find_entry(e, "lab", "steps"))) {
+    if ((it = basin_lab_find_entry(e, "lab", "steps"))) {
         if (read_number(it, 0, 1e9, true, &x) != 0)
             return -1;
         lab->steps = (long)x;
     }
     lab->levels = 20;
-    if ((it = find_entry(e, "lab", "levels"))) {
+    if ((it = basin_lab_find_entry(e, "lab", "levels"))) {
         if (read_number(it, 2, 200, true, &x) != 0)
             return -1;
         lab->levels = (int)x;
     }
-    if ((it = find_entry(e, "lab", "level_scale"))) {
+    if ((it = basin_lab_find_entry(e, "lab", "level_scale"))) {
         static const char *const scales[] = {"auto", "linear", "log", NULL};
         int k = 0;
         while (scales[k] && strcmp(scales[k], it->value) != 0)
             k++;
         if (!scales[k])
-            return fail(it->origin, "'%s' is not one of auto|linear|log", it->value);
+            return basin_lab_fail(it->origin, "'%s' is not one of auto|linear|log", it->value);
         lab->level_scale = (basin_level_scale)k;
     }
-    if ((it = find_entry(e, "lab", "colormap"))) {
+    if ((it = basin_lab_find_entry(e, "lab", "colormap"))) {
         static const char *const maps[] = {"auto", "viridis", "magma", "cividis", "diverging", NULL};
         if (!in_list(maps, it->value))
-            return fail(it->origin, "'%s' is not one of " COLORMAPS, it->value);
+            return basin_lab_fail(it->origin, "'%s' is not one of " COLORMAPS, it->value);
         free(lab->colormap);
         lab->colormap = strdup(it->value);
     }
-    const basin_lab_entry *xr = find_entry(e, "lab", "xrange"), *yr = find_entry(e, "lab", "yrange");
+    const basin_lab_entry *xr = basin_lab_find_entry(e, "lab", "xrange"), *yr = basin_lab_find_entry(e, "lab", "yrange");
     if (xr || yr) {
         if (!xr || !yr)
-            return fail((xr ? xr : yr)->origin, "give both xrange and yrange");
+            return basin_lab_fail((xr ? xr : yr)->origin, "give both xrange and yrange");
         if (read_range(xr, lab->window) != 0 || read_range(yr, lab->window + 2) != 0)
             return -1;
         lab->has_window = true;
     }
-    if ((it = find_entry(e, "lab", "views")))
+    if ((it = basin_lab_find_entry(e, "lab", "views")))
         return read_views(it, lab);
     lab->views[0] = lab->problem->dim == 2 ? BASIN_VIEW_CONTOUR : BASIN_VIEW_LOSS;
     lab->views[1] = BASIN_VIEW_LOSS;
@@ -536,8 +259,8 @@ static int build_scene(basin_lab *lab, const basin_lab_entries *e)
 /* A run's key, else the [lab] default of the same name. */
 static const basin_lab_entry *run_key(const basin_lab_entries *e, const char *label, const char *key)
 {
-    const basin_lab_entry *it = find_entry(e, label, key);
-    return it ? it : find_entry(e, "lab", key);
+    const basin_lab_entry *it = basin_lab_find_entry(e, label, key);
+    return it ? it : basin_lab_find_entry(e, "lab", key);
 }
 
 /* The run's color = key, else the palette's next colour. */
@@ -547,7 +270,7 @@ static int run_color(const basin_lab *lab, basin_lab_run *r, const basin_lab_ent
     r->color[0] = (rgb >> 16 & 0xff) / 255.0;
     r->color[1] = (rgb >> 8 & 0xff) / 255.0;
     r->color[2] = (rgb & 0xff) / 255.0;
-    const basin_lab_entry *it = find_entry(e, label, "color");
+    const basin_lab_entry *it = basin_lab_find_entry(e, label, "color");
     return it ? read_color(it, r->color) : 0;
 }
 
@@ -557,27 +280,27 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
     r->label = strdup(label);
     r->origin = strdup(origin);
     if (!r->label || !r->origin)
-        return fail(origin, "out of memory");
+        return basin_lab_fail(origin, "out of memory");
     lab->n_runs++; /* from here basin_lab_free frees it */
-    const basin_lab_entry *it = find_entry(e, label, "opt");
+    const basin_lab_entry *it = basin_lab_find_entry(e, label, "opt");
     if (!it)
-        return fail(origin, "[run %s] needs opt = SPEC (basin list optimizers)", label);
+        return basin_lab_fail(origin, "[run %s] needs opt = SPEC (basin list optimizers)", label);
     if (read_spec(it, BASIN_KIND_OPTIMIZER, &r->opt) != 0)
         return -1;
     basin_optimizer *probe = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
     if (!probe)
-        return fail(it->origin, "%s", basin_error_message());
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
     basin_optimizer_destroy(probe);
     if ((it = run_key(e, label, "schedule"))) {
         if (read_spec(it, BASIN_KIND_SCHEDULE, &r->schedule) != 0)
             return -1;
         basin_schedule *probe_schedule = basin_schedule_create(r->schedule.entry, &r->schedule.params);
         if (!probe_schedule)
-            return fail(it->origin, "%s", basin_error_message());
+            return basin_lab_fail(it->origin, "%s", basin_error_message());
         basin_schedule_destroy(probe_schedule);
     }
     if (!(it = run_key(e, label, "start")))
-        return fail(origin, "[run %s] needs start = X0,X1,... (or a start in [lab])", label);
+        return basin_lab_fail(origin, "[run %s] needs start = X0,X1,... (or a start in [lab])", label);
     if (read_point(it, lab, &r->start) != 0)
         return -1;
     double x;
@@ -586,9 +309,9 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
             return -1;
         size_t n = lab->problem->n_examples;
         if (x > 0 && n == 0)
-            return fail(it->origin, "surface '%s' is not a sum over examples (linreg is)", lab->surface.entry->name);
+            return basin_lab_fail(it->origin, "surface '%s' is not a sum over examples (linreg is)", lab->surface.entry->name);
         if (x > (double)n && n > 0)
-            return fail(it->origin, "%g exceeds the %zu examples of '%s'", x, n, lab->surface.text);
+            return basin_lab_fail(it->origin, "%g exceeds the %zu examples of '%s'", x, n, lab->surface.text);
         r->batch = (size_t)x;
     }
     if ((it = run_key(e, label, "seed"))) {
@@ -606,14 +329,14 @@ static int read_setting(const basin_lab_entries *e, const char *label, const cha
 {
     const basin_lab_entry *it = run_key(e, label, key);
     if (it && basin_train_settings_set(set, key, "", it->value) != 0)
-        return fail(it->origin, "%s", basin_error_message());
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
     return 0;
 }
 
 /* The [lab] keys of a training lab and its data set. */
 static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
 {
-    const basin_lab_entry *it = find_entry(e, "lab", "data");
+    const basin_lab_entry *it = basin_lab_find_entry(e, "lab", "data");
     if (read_spec(it, BASIN_KIND_DATA, &lab->data) != 0)
         return -1;
     basin_train_settings set = basin_train_settings_defaults();
@@ -622,13 +345,13 @@ static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
     lab->steps = set.epochs;
     lab->dataset = basin_dataset_create(lab->data.entry, &lab->data.params, set.seed);
     if (!lab->dataset)
-        return fail(it->origin, "%s", basin_error_message());
-    it = find_entry(e, "lab", "title");
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
+    it = basin_lab_find_entry(e, "lab", "title");
     lab->title = strdup(it ? it->value : lab->data.text);
     lab->colormap = strdup("auto");
     if (!lab->title || !lab->colormap)
-        return fail(lab->source, "out of memory");
-    if ((it = find_entry(e, "lab", "views")))
+        return basin_lab_fail(lab->source, "out of memory");
+    if ((it = basin_lab_find_entry(e, "lab", "views")))
         return read_views(it, lab);
     bool plane = lab->dataset->n_features == 2 && lab->dataset->n_classes > 0;
     lab->n_views = 0;
@@ -646,28 +369,28 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     r->label = strdup(label);
     r->origin = strdup(origin);
     if (!r->label || !r->origin)
-        return fail(origin, "out of memory");
+        return basin_lab_fail(origin, "out of memory");
     lab->n_runs++;
     const basin_lab_entry *it = run_key(e, label, "model");
     if (!it)
-        return fail(origin, "[run %s] needs model = SPEC (or a model in [lab]; basin list models)", label);
+        return basin_lab_fail(origin, "[run %s] needs model = SPEC (or a model in [lab]; basin list models)", label);
     if (read_spec(it, BASIN_KIND_MODEL, &r->model) != 0)
         return -1;
     basin_net net;
     if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
-        return fail(it->origin, "%s", basin_error_message());
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
     size_t dim = net.model->n_params;
     basin_model_destroy(net.model);
     it = run_key(e, label, "init");
     if (basin_spec_parse(&r->init, BASIN_KIND_INIT, it ? it->value : "default") != 0)
-        return fail(it ? it->origin : origin, "%s", basin_error_message());
+        return basin_lab_fail(it ? it->origin : origin, "%s", basin_error_message());
     if (!(it = run_key(e, label, "opt")))
-        return fail(origin, "[run %s] needs opt = SPEC (or an opt in [lab]; basin list optimizers)", label);
+        return basin_lab_fail(origin, "[run %s] needs opt = SPEC (or an opt in [lab]; basin list optimizers)", label);
     if (read_spec(it, BASIN_KIND_OPTIMIZER, &r->opt) != 0)
         return -1;
     basin_optimizer *probe = basin_optimizer_create(r->opt.entry, &r->opt.params, dim);
     if (!probe)
-        return fail(it->origin, "%s", basin_error_message());
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
     basin_optimizer_destroy(probe);
     if ((it = run_key(e, label, "schedule")) && read_spec(it, BASIN_KIND_SCHEDULE, &r->schedule) != 0)
         return -1;
@@ -675,7 +398,7 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
         if (read_spec(it, BASIN_KIND_AUGMENT, &r->augment) != 0)
             return -1;
         if (basin_augment_check(r->augment.entry, &r->augment.params, lab->dataset) != 0)
-            return fail(it->origin, "%s", basin_error_message());
+            return basin_lab_fail(it->origin, "%s", basin_error_message());
     }
     r->train = basin_train_settings_defaults();
     r->train.epochs = lab->steps;
@@ -683,74 +406,34 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
         if (strcmp(s->key, "steps") != 0 && strcmp(s->key, "epochs") != 0 && read_setting(e, label, s->key, &r->train) != 0)
             return -1;
     if (r->train.snapshots && r->schedule.entry)
-        return fail(origin, "[run %s]: snapshots sets its own cosine cycles; drop schedule", label);
+        return basin_lab_fail(origin, "[run %s]: snapshots sets its own cosine cycles; drop schedule", label);
     r->seed = r->train.seed, r->batch = (size_t)r->train.batch;
     return run_color(lab, r, e, label);
-}
-
-/* Trains one run of a training lab, seeded as `basin train --seed` is. */
-static int train_run(basin_lab *lab, basin_lab_run *r)
-{
-    basin_training_free(r->training);
-    r->training = NULL;
-    basin_net_problem *np;
-    double *w;
-    if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->train.seed, &np, &w) != BASIN_SUBJECT_OK)
-        return fail(r->origin, "%s", basin_error_message());
-    np->l1 = r->train.l1;
-    np->augment = r->augment.entry, np->augment_params = &r->augment.params;
-    basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
-    basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
-    int rc = -1;
-    if (!opt || (r->schedule.entry && !sched)) {
-        basin_problem_destroy(&np->base);
-        fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
-        goto done;
-    }
-    basin_train_config cfg = basin_train_settings_config(&r->train);
-    basin_training_wants wants = {0};
-    for (size_t v = 0; v < lab->n_views; v++) {
-        const basin_training_wants *needs = &basin_view_info_of(lab->views[v])->needs;
-        wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
-        wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
-    }
-    if (basin_train_check(np, &cfg) != 0) {
-        basin_problem_destroy(&np->base);
-        fail(r->origin, "%s", basin_error_message());
-        goto done;
-    }
-    r->training = basin_training_run(np, w, opt, sched, &cfg, wants);
-    rc = r->training ? 0 : fail(r->origin, "%s", basin_error_message());
-done:
-    basin_schedule_destroy(sched);
-    basin_optimizer_destroy(opt);
-    free(w);
-    return rc;
 }
 
 int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
 {
     *lab = (basin_lab){.source = strdup(e->source ? e->source : "command line")};
     if (!lab->source)
-        return fail("lab", "out of memory");
-    bool training = find_entry(e, "lab", "data") != NULL;
+        return basin_lab_fail("lab", "out of memory");
+    bool training = basin_lab_find_entry(e, "lab", "data") != NULL;
     if (check_keys(e) != 0 || (training ? build_training_scene(lab, e) : build_scene(lab, e)) != 0)
         goto fail;
     size_t sections = 0;
     for (size_t i = 0; i < e->len; i++)
-        sections += strcmp(e->items[i].section, "lab") != 0 && !section_seen_before(e, i);
+        sections += strcmp(e->items[i].section, "lab") != 0 && !basin_lab_section_seen_before(e, i);
     if (sections == 0) {
-        fail(lab->source, "the lab has no runs (add a [run NAME] section with opt = SPEC)");
+        basin_lab_fail(lab->source, "the lab has no runs (add a [run NAME] section with opt = SPEC)");
         goto fail;
     }
     lab->runs = calloc(sections, sizeof *lab->runs);
     if (!lab->runs) {
-        fail(lab->source, "out of memory");
+        basin_lab_fail(lab->source, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < e->len; i++) {
         const basin_lab_entry *it = &e->items[i];
-        if (strcmp(it->section, "lab") == 0 || section_seen_before(e, i))
+        if (strcmp(it->section, "lab") == 0 || basin_lab_section_seen_before(e, i))
             continue;
         if ((training ? build_training_run(lab, e, it->section, it->origin) : build_run(lab, e, it->section, it->origin)) != 0)
             goto fail;
@@ -774,89 +457,6 @@ int basin_lab_load(basin_lab *lab, const char *path, char *const *overrides, siz
         status = basin_lab_build(lab, &e);
     basin_lab_entries_free(&e);
     return status;
-}
-
-int basin_lab_simulate(basin_lab *lab)
-{
-    return basin_lab_run_all(lab) == 0 && basin_lab_fill_views(lab, false, NULL) == 0 ? 0 : -1;
-}
-
-/* A clone of each training run's problem: a model of its own, whatever the window reads meanwhile. */
-static basin_net_problem **clone_runs(const basin_lab *lab)
-{
-    basin_net_problem **replicas = calloc(lab->n_runs + 1, sizeof *replicas);
-    for (size_t i = 0; replicas && i < lab->n_runs; i++) {
-        const basin_lab_run *r = &lab->runs[i];
-        if (r->training && !(replicas[i] = basin_net_problem_clone(r->training->np, 0))) {
-            for (size_t j = 0; j < i; j++)
-                basin_problem_destroy(replicas[j] ? &replicas[j]->base : NULL);
-            free(replicas);
-            return NULL;
-        }
-    }
-    if (!replicas)
-        basin_error_set("out of memory");
-    return replicas;
-}
-
-/* In the order a viewer needs them: every run's last-frame regions (what a figure shows), the landscapes,
- * then (every_frame) the coarse regions of each frame across the runs, then the fine ones. */
-int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync)
-{
-    if (!lab->dataset)
-        return 0;
-    basin_net_problem **replicas = clone_runs(lab);
-    const char *origin = lab->source ? lab->source : "lab";
-    if (!replicas)
-        return fail(origin, "%s", basin_error_message());
-    size_t frames = 0;
-    for (size_t i = 0; i < lab->n_runs; i++)
-        if (lab->runs[i].training && lab->runs[i].training->len > frames)
-            frames = lab->runs[i].training->len;
-    int rc = 0;
-    for (size_t i = 0; i < lab->n_runs && rc == 0; i++) {
-        basin_training *t = lab->runs[i].training;
-        if (t && t->len)
-            rc = basin_training_fill_boundary(t, replicas[i], t->len - 1, false, sync);
-    }
-    for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
-        if (lab->runs[i].training && lab->runs[i].training->land_grid)
-            rc = basin_training_landscape(lab->runs[i].training, replicas[i], sync);
-    for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
-        for (size_t k = 0; k < frames && rc == 0; k++)
-            for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
-                if (lab->runs[i].training)
-                    rc = basin_training_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);
-    if (rc != 0)
-        fail(origin, "%s", basin_error_message());
-    for (size_t i = 0; i < lab->n_runs; i++)
-        basin_problem_destroy(replicas[i] ? &replicas[i]->base : NULL);
-    free(replicas);
-    return rc;
-}
-
-int basin_lab_run_all(basin_lab *lab)
-{
-    for (size_t i = 0; i < lab->n_runs && lab->dataset; i++)
-        if (train_run(lab, &lab->runs[i]) != 0)
-            return -1;
-    for (size_t i = 0; i < lab->n_runs && !lab->dataset; i++) {
-        basin_lab_run *r = &lab->runs[i];
-        basin_run_destroy(r->run);
-        basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
-        basin_schedule *schedule = NULL;
-        if (opt && r->schedule.entry)
-            schedule = basin_schedule_create(r->schedule.entry, &r->schedule.params);
-        if (!opt || (r->schedule.entry && !schedule)) {
-            basin_optimizer_destroy(opt);
-            return fail(r->origin, "%s", basin_error_message());
-        }
-        r->run = basin_run_create(lab->problem, opt, schedule, r->start, r->seed, r->batch, lab->steps);
-        if (!r->run)
-            return fail(r->origin, "%s", basin_error_message());
-        basin_run_steps(r->run, lab->steps);
-    }
-    return 0;
 }
 
 void basin_lab_free(basin_lab *lab)

@@ -1,0 +1,134 @@
+/* simulate.c: running a lab: surface runs stepped, training runs trained (seeded as basin train is), and
+ * what the views draw filled in afterwards on clones. */
+#include "lab_internal.h"
+#include "subject.h"
+
+#include "engine/error.h"
+#include "engine/nn/train.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Trains one run of a training lab, seeded as `basin train --seed` is. */
+static int train_run(basin_lab *lab, basin_lab_run *r)
+{
+    basin_training_free(r->training);
+    r->training = NULL;
+    basin_net_problem *np;
+    double *w;
+    if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->train.seed, &np, &w) != BASIN_SUBJECT_OK)
+        return basin_lab_fail(r->origin, "%s", basin_error_message());
+    np->l1 = r->train.l1;
+    np->augment = r->augment.entry, np->augment_params = &r->augment.params;
+    basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
+    basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
+    int rc = -1;
+    if (!opt || (r->schedule.entry && !sched)) {
+        basin_problem_destroy(&np->base);
+        basin_lab_fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
+        goto done;
+    }
+    basin_train_config cfg = basin_train_settings_config(&r->train);
+    basin_training_wants wants = {0};
+    for (size_t v = 0; v < lab->n_views; v++) {
+        const basin_training_wants *needs = &basin_view_info_of(lab->views[v])->needs;
+        wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
+        wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
+    }
+    if (basin_train_check(np, &cfg) != 0) {
+        basin_problem_destroy(&np->base);
+        basin_lab_fail(r->origin, "%s", basin_error_message());
+        goto done;
+    }
+    r->training = basin_training_run(np, w, opt, sched, &cfg, wants);
+    rc = r->training ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
+done:
+    basin_schedule_destroy(sched);
+    basin_optimizer_destroy(opt);
+    free(w);
+    return rc;
+}
+
+int basin_lab_simulate(basin_lab *lab)
+{
+    return basin_lab_run_all(lab) == 0 && basin_lab_fill_views(lab, false, NULL) == 0 ? 0 : -1;
+}
+
+/* A clone of each training run's problem: a model of its own, whatever the window reads meanwhile. */
+static basin_net_problem **clone_runs(const basin_lab *lab)
+{
+    basin_net_problem **replicas = calloc(lab->n_runs + 1, sizeof *replicas);
+    for (size_t i = 0; replicas && i < lab->n_runs; i++) {
+        const basin_lab_run *r = &lab->runs[i];
+        if (r->training && !(replicas[i] = basin_net_problem_clone(r->training->np, 0))) {
+            for (size_t j = 0; j < i; j++)
+                basin_problem_destroy(replicas[j] ? &replicas[j]->base : NULL);
+            free(replicas);
+            return NULL;
+        }
+    }
+    if (!replicas)
+        basin_error_set("out of memory");
+    return replicas;
+}
+
+/* In the order a viewer needs them: every run's last-frame regions (what a figure shows), the landscapes,
+ * then (every_frame) the coarse regions of each frame across the runs, then the fine ones. */
+int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync)
+{
+    if (!lab->dataset)
+        return 0;
+    basin_net_problem **replicas = clone_runs(lab);
+    const char *origin = lab->source ? lab->source : "lab";
+    if (!replicas)
+        return basin_lab_fail(origin, "%s", basin_error_message());
+    size_t frames = 0;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->len > frames)
+            frames = lab->runs[i].training->len;
+    int rc = 0;
+    for (size_t i = 0; i < lab->n_runs && rc == 0; i++) {
+        basin_training *t = lab->runs[i].training;
+        if (t && t->len)
+            rc = basin_training_fill_boundary(t, replicas[i], t->len - 1, false, sync);
+    }
+    for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
+        if (lab->runs[i].training && lab->runs[i].training->land_grid)
+            rc = basin_training_landscape(lab->runs[i].training, replicas[i], sync);
+    for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
+        for (size_t k = 0; k < frames && rc == 0; k++)
+            for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
+                if (lab->runs[i].training)
+                    rc = basin_training_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);
+    if (rc != 0)
+        basin_lab_fail(origin, "%s", basin_error_message());
+    for (size_t i = 0; i < lab->n_runs; i++)
+        basin_problem_destroy(replicas[i] ? &replicas[i]->base : NULL);
+    free(replicas);
+    return rc;
+}
+
+int basin_lab_run_all(basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_runs && lab->dataset; i++)
+        if (train_run(lab, &lab->runs[i]) != 0)
+            return -1;
+    for (size_t i = 0; i < lab->n_runs && !lab->dataset; i++) {
+        basin_lab_run *r = &lab->runs[i];
+        basin_run_destroy(r->run);
+        basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, lab->problem->dim);
+        basin_schedule *schedule = NULL;
+        if (opt && r->schedule.entry)
+            schedule = basin_schedule_create(r->schedule.entry, &r->schedule.params);
+        if (!opt || (r->schedule.entry && !schedule)) {
+            basin_optimizer_destroy(opt);
+            return basin_lab_fail(r->origin, "%s", basin_error_message());
+        }
+        r->run = basin_run_create(lab->problem, opt, schedule, r->start, r->seed, r->batch, lab->steps);
+        if (!r->run)
+            return basin_lab_fail(r->origin, "%s", basin_error_message());
+        basin_run_steps(r->run, lab->steps);
+    }
+    return 0;
+}
+

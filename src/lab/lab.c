@@ -464,7 +464,7 @@ void basin_lab_free(basin_lab *lab)
     for (size_t i = 0; i < lab->n_runs; i++) {
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
-        basin_training_free(r->training);
+        basin_net_trace_free(r->training);
         basin_spec_clear(&r->model);
         basin_spec_clear(&r->init);
         basin_spec_clear(&r->augment);

@@ -9,7 +9,7 @@
 #include "engine/nn/dataset.h"
 #include "engine/problem.h"
 #include "engine/run.h"
-#include "lab/training.h"
+#include "lab/net_trace.h"
 #include "lab/views.h"
 
 #include <stdbool.h>
@@ -31,7 +31,7 @@ typedef struct basin_lab_run {
     /* training labs: */
     basin_spec model, init, augment; /* augment: entry NULL without one */
     basin_train_settings train;      /* the training schema's keys (basin_train_specs), as basin train has them */
-    basin_training *training;        /* after basin_lab_simulate */
+    basin_net_trace *training;        /* after basin_lab_simulate */
 } basin_lab_run;
 
 typedef struct basin_lab {

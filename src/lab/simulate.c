@@ -12,7 +12,7 @@
 /* Trains one run of a training lab, seeded as `basin train --seed` is. */
 static int train_run(basin_lab *lab, basin_lab_run *r)
 {
-    basin_training_free(r->training);
+    basin_net_trace_free(r->training);
     r->training = NULL;
     basin_net_problem *np;
     double *w;
@@ -29,9 +29,9 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         goto done;
     }
     basin_train_config cfg = basin_train_settings_config(&r->train);
-    basin_training_wants wants = {0};
+    basin_net_trace_wants wants = {0};
     for (size_t v = 0; v < lab->n_views; v++) {
-        const basin_training_wants *needs = &basin_view_info_of(lab->views[v])->needs;
+        const basin_net_trace_wants *needs = &basin_view_info_of(lab->views[v])->needs;
         wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
         wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
     }
@@ -40,7 +40,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         basin_lab_fail(r->origin, "%s", basin_error_message());
         goto done;
     }
-    r->training = basin_training_run(np, w, opt, sched, &cfg, wants);
+    r->training = basin_net_trace_train(np, w, opt, sched, &cfg, wants);
     rc = r->training ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
 done:
     basin_schedule_destroy(sched);
@@ -88,18 +88,18 @@ int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync 
             frames = lab->runs[i].training->len;
     int rc = 0;
     for (size_t i = 0; i < lab->n_runs && rc == 0; i++) {
-        basin_training *t = lab->runs[i].training;
+        basin_net_trace *t = lab->runs[i].training;
         if (t && t->len)
-            rc = basin_training_fill_boundary(t, replicas[i], t->len - 1, false, sync);
+            rc = basin_net_trace_fill_boundary(t, replicas[i], t->len - 1, false, sync);
     }
     for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
         if (lab->runs[i].training && lab->runs[i].training->land_grid)
-            rc = basin_training_landscape(lab->runs[i].training, replicas[i], sync);
+            rc = basin_net_trace_landscape(lab->runs[i].training, replicas[i], sync);
     for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
         for (size_t k = 0; k < frames && rc == 0; k++)
             for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
                 if (lab->runs[i].training)
-                    rc = basin_training_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);
+                    rc = basin_net_trace_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);
     if (rc != 0)
         basin_lab_fail(origin, "%s", basin_error_message());
     for (size_t i = 0; i < lab->n_runs; i++)

@@ -5,7 +5,7 @@
 #ifndef BASIN_LAB_VIEWS_H
 #define BASIN_LAB_VIEWS_H
 
-#include "training.h"
+#include "net_trace.h"
 
 #include <stdbool.h>
 
@@ -29,7 +29,7 @@ typedef struct basin_view_info {
     const char *name;
     unsigned labs;                 /* basin_lab_kinds it suits */
     bool map;                      /* a square map: first in a figure, it takes the large left panel */
-    basin_training_wants needs;    /* what training records for it */
+    basin_net_trace_wants needs;    /* what training records for it */
     const char *doc;
 } basin_view_info;
 

@@ -67,7 +67,7 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
 static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
 {
     const basin_run *run = lab->runs[i].run;
-    const basin_training *t = lab->runs[i].training;
+    const basin_net_trace *t = lab->runs[i].training;
     if (t && t->result.diverged)
         snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, t->result.steps);
     else if (t && t->result.stopped_early_at >= 0)

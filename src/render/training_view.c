@@ -34,7 +34,7 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     if (!series || !percent)
         goto done;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_training *t = lab->runs[i].training;
+        const basin_net_trace *t = lab->runs[i].training;
         if (!t || t->len == 0)
             continue;
         basin_series s = {.x = t->epoch, .n = t->len, .end_cross = t->result.diverged};
@@ -132,12 +132,12 @@ static int paint_regions(cairo_t *cr, const basin_plot *p, const float *out, siz
 static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
                          const basin_theme *theme, size_t shown)
 {
-    const basin_training *t = run->training;
+    const basin_net_trace *t = run->training;
     const basin_dataset *d = lab->dataset;
     const double *box = t->boundary_box;
     basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
     basin_plot_equal_aspect(&p);
-    size_t frame = basin_training_frame(t, shown), K = t->np->net.model->out_features;
+    size_t frame = basin_net_trace_frame(t, shown), K = t->np->net.model->out_features;
     size_t G = t->boundary_ready[frame] ? t->boundary_grid : BASIN_BOUNDARY_COARSE;
     const float *out = t->boundary_ready[frame] ? t->boundary : t->coarse_ready[frame] ? t->boundary_coarse : NULL;
     if (out && paint_regions(cr, &p, out + frame * G * G * K, G, K, theme) != 0)
@@ -177,7 +177,7 @@ static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_
     size_t n = 0;
     const basin_lab_run *runs[4];
     for (size_t i = 0; i < lab->n_runs && n < 4; i++) {
-        const basin_training *t = lab->runs[i].training;
+        const basin_net_trace *t = lab->runs[i].training;
         if (t && t->len > 0 && (landscape ? t->land_grid > 0 : t->boundary_grid > 0))
             runs[n++] = &lab->runs[i];
     }
@@ -197,7 +197,7 @@ int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, c
 }
 
 /* One run's variances of each hidden layer's output at frame: x = 1, 2, ...; returns the count. */
-static size_t hidden_variances(const basin_training *t, size_t frame, double *x, double *act, double *grad)
+static size_t hidden_variances(const basin_net_trace *t, size_t frame, double *x, double *act, double *grad)
 {
     size_t m = 0;
     for (size_t l = 0; l < t->n_layers; l++) {
@@ -225,10 +225,10 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     }
     double epoch = NAN;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_training *t = lab->runs[i].training;
+        const basin_net_trace *t = lab->runs[i].training;
         if (!t || t->len == 0)
             continue;
-        size_t frame = basin_training_frame(t, shown);
+        size_t frame = basin_net_trace_frame(t, shown);
         epoch = isnan(epoch) ? t->epoch[frame] : epoch;
         /* At initialization dashed, at the frame solid. */
         for (int now = 0; now < 2; now++) {
@@ -267,10 +267,10 @@ int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     }
     size_t n = 0;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_training *t = lab->runs[i].training;
+        const basin_net_trace *t = lab->runs[i].training;
         if (!t || t->n_sharp == 0 || t->len == 0)
             continue;
-        double until = t->epoch[basin_training_frame(t, shown)];
+        double until = t->epoch[basin_net_trace_frame(t, shown)];
         size_t count = 0;
         while (count < t->n_sharp && t->sharp_epoch[count] <= until + 1e-9)
             count++;
@@ -290,10 +290,10 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
     enum { POINTS = 300 };
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_training *t = lab->runs[i].training;
+        const basin_net_trace *t = lab->runs[i].training;
         if (!t || !t->spec_count || t->len == 0)
             continue;
-        size_t k = basin_training_frame(t, shown);
+        size_t k = basin_net_trace_frame(t, shown);
         for (size_t j = 0; j < t->spec_count[k]; j++)
             lo = fmin(lo, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]), hi = fmax(hi, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]);
     }
@@ -311,10 +311,10 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
         for (size_t g = 0; g < POINTS; g++)
             x[g] = lo + (hi - lo) * (double)g / (POINTS - 1);
         for (size_t i = 0; i < lab->n_runs; i++) {
-            const basin_training *t = lab->runs[i].training;
+            const basin_net_trace *t = lab->runs[i].training;
             if (!t || !t->spec_count || t->len == 0)
                 continue;
-            size_t k = basin_training_frame(t, shown);
+            size_t k = basin_net_trace_frame(t, shown);
             double *d = y + n * POINTS;
             basin_slq_broaden(t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
                               t->spec_count[k], sigma, x, POINTS, d);
@@ -346,7 +346,7 @@ static void add_segment(double i0, double j0, double i1, double j1, void *user)
 }
 
 /* Thin white level sets of log10(loss), 12 evenly spaced levels, over the points computed so far. */
-static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_training *t, double lo, double hi)
+static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_net_trace *t, double lo, double hi)
 {
     size_t G = t->land_grid;
     double *logs = malloc(G * G * sizeof *logs);
@@ -373,7 +373,7 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
                           const basin_theme *theme, size_t shown)
 {
     (void)lab;
-    const basin_training *t = run->training;
+    const basin_net_trace *t = run->training;
     size_t G = t->land_grid;
     double R = t->land_range;
     basin_plot p = basin_plot_make(r, theme, -R, R, false, -R, R, false);
@@ -420,7 +420,7 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     cairo_restore(cr);
     cairo_surface_destroy(image);
     draw_level_sets(cr, &p, t, lo, hi);
-    size_t frame = basin_training_frame(t, shown);
+    size_t frame = basin_net_trace_frame(t, shown);
     cairo_save(cr);
     basin_plot_clip(cr, &p);
     cairo_set_line_width(cr, theme->line_width);

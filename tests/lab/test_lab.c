@@ -197,7 +197,7 @@ static void test_training_lab(void **state)
     assert_int_equal(lab.n_views, 3); /* boundary, loss, accuracy for 2-D classes */
     assert_int_equal(lab.views[0], BASIN_VIEW_BOUNDARY);
     assert_int_equal(basin_lab_simulate(&lab), 0);
-    const basin_training *t = lab.runs[0].training;
+    const basin_net_trace *t = lab.runs[0].training;
     assert_int_equal(t->len, 5);
     assert_close(t->epoch[4], 4.0, 0);
     assert_true(t->train_loss[4] < t->train_loss[0]);

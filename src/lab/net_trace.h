@@ -1,17 +1,18 @@
-/* training.h: what a training lab's run keeps for its views: every evaluation (once per epoch) with the
- * losses, the accuracy, a snapshot of the weights and running statistics, and the per-layer variances of
- * activations and gradients, so the window can replay training and figures can draw any moment of it;
- * on request λmax against the stability limit, the Hessian's spectral density per frame, and the landscape around the
- * final weights in the plane of the trajectory's principal components. */
-#ifndef BASIN_TRAINING_H
-#define BASIN_TRAINING_H
+/* net_trace.h: the trace of a network run, what a training lab keeps for its views (as basin_trace is a
+ * surface run's): every evaluation (once per epoch) with the losses, the accuracy, a snapshot of the
+ * weights and running statistics, and the per-layer variances of activations and gradients, so the window
+ * can replay training and figures can draw any moment of it;
+ * on request λmax against the stability limit, the Hessian's spectral density per frame, and the
+ * landscape around the final weights in the plane of the trajectory's principal components. */
+#ifndef BASIN_NET_TRACE_H
+#define BASIN_NET_TRACE_H
 
 #include "engine/nn/net_problem.h"
 #include "engine/nn/train.h"
 
 #include <stddef.h>
 
-typedef struct basin_training {
+typedef struct basin_net_trace {
     basin_net_problem *np; /* owned: the model (with its state) on the lab's data set */
     size_t dim, n_state, n_layers;
     size_t len, cap;       /* evaluations recorded (frame 0 is the start) */
@@ -26,7 +27,7 @@ typedef struct basin_training {
     double *spec_nodes, *spec_weights;
     size_t *spec_count;
     /* with want_landscape: the loss over a PCA plane of the frames through the final weights, filled in
-     * by basin_training_landscape after training (NaN until then, coarse points first) */
+     * by basin_net_trace_landscape after training (NaN until then, coarse points first) */
     size_t land_grid;
     bool land_ready;           /* the plane, its range and the trajectory in it are known */
     double land_range;         /* a and b run over ±land_range */
@@ -35,14 +36,14 @@ typedef struct basin_training {
     double land_ratio[2];      /* variance the two directions explain */
     /* with wants.boundary (2-D inputs): the model's outputs in eval mode at each frame over a grid of
      * boundary_grid² points covering boundary_box (x0 low, x0 high, x1 low, x1 high), row 0 at the top,
-     * filled in by basin_training_fill_boundaries after training */
+     * filled in by basin_net_trace_fill_boundary after training */
     size_t boundary_grid;
     double boundary_box[4];
     float *boundary;           /* len × boundary_grid² × out_features */
     bool *boundary_ready;      /* len: frame k's regions are there */
     float *boundary_coarse;    /* the same on a grid of BASIN_BOUNDARY_COARSE², computed first */
     bool *coarse_ready;
-} basin_training;
+} basin_net_trace;
 
 #define BASIN_SPECTRUM_RUNS 2
 #define BASIN_SPECTRUM_STEPS 20
@@ -52,16 +53,16 @@ typedef struct basin_training {
 #define BASIN_BOUNDARY_COARSE 40 /* the same for the quick first pass */
 
 /* What to record beyond the losses. */
-typedef struct basin_training_wants {
+typedef struct basin_net_trace_wants {
     bool layers, spectrum, landscape; /* the variance by layer (NaN otherwise), SLQ per frame, the plane */
     bool boundary;                    /* decision regions per frame (2-D inputs) */
-} basin_training_wants;
+} basin_net_trace_wants;
 
 /* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
  * recording each evaluation. Returns the record (owned by the caller) or NULL with a message. */
-basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
                                    const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_training_wants wants);
+                                   basin_net_trace_wants wants);
 
 /* How a filler shares what it computes with a reader on another thread: lock and unlock around each
  * copy (NULL functions: nobody reads meanwhile). */
@@ -75,18 +76,18 @@ typedef struct basin_lab_sync {
  * frames, every frame's coordinates, then the loss over the plane through the final weights in eval
  * mode, copied into t->land_loss as it lands (under sync, which may be NULL). The grid runs on replica,
  * a problem of the same model and data that nobody else uses meanwhile. Returns 0, or -1 with a message. */
-int basin_training_landscape(basin_training *t, basin_net_problem *replica, const basin_lab_sync *sync);
+int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, const basin_lab_sync *sync);
 
 /* Computes frame k's decision regions on the fine grid or the coarse one on replica (a problem of the same
  * model and data that nobody else uses meanwhile) and copies them in under sync (which may be NULL).
  * Does nothing for a run without them or a frame already there. Returns 0, or -1 with a message. */
-int basin_training_fill_boundary(basin_training *t, basin_net_problem *replica, size_t k, bool coarse,
+int basin_net_trace_fill_boundary(basin_net_trace *t, basin_net_problem *replica, size_t k, bool coarse,
                                  const basin_lab_sync *sync);
 
 /* Frees t; NULL is a no-op. */
-void basin_training_free(basin_training *t);
+void basin_net_trace_free(basin_net_trace *t);
 
 /* The frame shown when shown frames are (the last recorded one when shown is larger; 0 when none). */
-size_t basin_training_frame(const basin_training *t, size_t shown);
+size_t basin_net_trace_frame(const basin_net_trace *t, size_t shown);
 
 #endif

@@ -1,5 +1,5 @@
-/* training.c: training with a recorder on the trainer's log. */
-#include "training.h"
+/* net_trace.c: a network run stepped by the trainer, each evaluation recorded into its trace. */
+#include "net_trace.h"
 
 #include "engine/analysis/curvature.h"
 #include "engine/analysis/landscape.h"
@@ -12,7 +12,7 @@
 /* Examples the per-layer variances are measured on. */
 #define VARIANCE_BATCH 256
 
-void basin_training_free(basin_training *t)
+void basin_net_trace_free(basin_net_trace *t)
 {
     if (!t)
         return;
@@ -35,12 +35,12 @@ static bool grow(double **p, size_t n)
 }
 
 typedef struct recorder {
-    basin_training *t;
-    basin_training_wants wants;
+    basin_net_trace *t;
+    basin_net_trace_wants wants;
 } recorder;
 
 /* The quadrature of frame k's Hessian (training mode, statistics untouched, dropout off). */
-static void record_spectrum(basin_training *t, size_t k, const double *w)
+static void record_spectrum(basin_net_trace *t, size_t k, const double *w)
 {
     basin_net_view view;
     const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_TRAIN_FIXED);
@@ -52,7 +52,7 @@ static void record_spectrum(basin_training *t, size_t k, const double *w)
     t->spec_count[k] = count;
 }
 
-static int record_sharpness(basin_training *t, const basin_train_row *row)
+static int record_sharpness(basin_net_trace *t, const basin_train_row *row)
 {
     if (t->n_sharp == t->cap_sharp) {
         size_t cap = t->cap_sharp ? 2 * t->cap_sharp : 64;
@@ -88,7 +88,7 @@ static void data_box(const basin_dataset *d, double box[4])
 static int record(void *ctx, const basin_train_row *row)
 {
     recorder *rec = ctx;
-    basin_training *t = rec->t;
+    basin_net_trace *t = rec->t;
     if (!isnan(row->lambda_max) && record_sharpness(t, row) != 0)
         return -1;
     if (isnan(row->test_loss))
@@ -130,7 +130,7 @@ static int plane_eval(void *ctx, const double *w, double a, double b, double *lo
 /* Copies the points the grid has finished (a prefix of its order: one thread computes it) into the
  * shared grid, under the caller's lock. */
 typedef struct landscape_fill {
-    basin_training *t;
+    basin_net_trace *t;
     const double *scratch;
     const size_t *order;
     size_t copied;
@@ -156,7 +156,7 @@ static void on_progress(void *ctx, size_t done, size_t total)
         copy_finished(f, done);
 }
 
-int basin_training_landscape(basin_training *t, basin_net_problem *replica, const basin_lab_sync *sync)
+int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, const basin_lab_sync *sync)
 {
     size_t n = t->dim, T = t->len, G = t->land_grid;
     if (G == 0)
@@ -212,7 +212,7 @@ done:
 
 /* Frame k's decision regions into dest: replica's eval-mode outputs at the frame's weights and running
  * statistics over a G × G grid of the boundary box. */
-static int boundary_frame(const basin_training *t, basin_net_problem *replica, size_t k, size_t G, float *dest)
+static int boundary_frame(const basin_net_trace *t, basin_net_problem *replica, size_t k, size_t G, float *dest)
 {
     basin_model *m = replica->net.model;
     size_t K = m->out_features;
@@ -235,7 +235,7 @@ static int boundary_frame(const basin_training *t, basin_net_problem *replica, s
     return 0;
 }
 
-int basin_training_fill_boundary(basin_training *t, basin_net_problem *replica, size_t k, bool coarse,
+int basin_net_trace_fill_boundary(basin_net_trace *t, basin_net_problem *replica, size_t k, bool coarse,
                                  const basin_lab_sync *sync)
 {
     if (!t->boundary_grid || k >= t->len || (coarse ? t->coarse_ready : t->boundary_ready)[k])
@@ -260,7 +260,7 @@ int basin_training_fill_boundary(basin_training *t, basin_net_problem *replica, 
 }
 
 /* Room for the decision regions of every frame, none computed yet. */
-static int reserve_boundaries(basin_training *t)
+static int reserve_boundaries(basin_net_trace *t)
 {
     size_t K = t->np->net.model->out_features, fine = t->boundary_grid * t->boundary_grid * K;
     size_t coarse = BASIN_BOUNDARY_COARSE * BASIN_BOUNDARY_COARSE * K;
@@ -276,7 +276,7 @@ static int reserve_boundaries(basin_training *t)
 }
 
 /* Room for the landscape, not yet computed (NaN): frames and their plane come with the grid. */
-static int reserve_landscape(basin_training *t)
+static int reserve_landscape(basin_net_trace *t)
 {
     size_t G = BASIN_LANDSCAPE_GRID;
     if (t->len < 3)
@@ -294,11 +294,11 @@ static int reserve_landscape(basin_training *t)
     return 0;
 }
 
-basin_training *basin_training_run(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
                                    const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_training_wants wants)
+                                   basin_net_trace_wants wants)
 {
-    basin_training *t = calloc(1, sizeof *t);
+    basin_net_trace *t = calloc(1, sizeof *t);
     double *w = malloc((np->base.dim + 1) * sizeof *w);
     if (!t || !w) {
         free(t), free(w);
@@ -331,13 +331,13 @@ basin_training *basin_training_run(basin_net_problem *np, const double *w0, basi
     if (rc == 0 && t->boundary_grid)
         rc = reserve_boundaries(t);
     if (rc != 0) {
-        basin_training_free(t);
+        basin_net_trace_free(t);
         return NULL;
     }
     return t;
 }
 
-size_t basin_training_frame(const basin_training *t, size_t shown)
+size_t basin_net_trace_frame(const basin_net_trace *t, size_t shown)
 {
     if (!t || t->len == 0)
         return 0;

@@ -191,11 +191,22 @@ static void json_number(FILE *f, const char *key, double v, bool comma)
         fprintf(f, "  \"%s\": null%s\n", key, comma ? "," : "");
 }
 
+/* A number as JSON has it: a non-finite value is null. */
+static void json_real(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs("null", f);
+}
+
 static void json_array(FILE *f, const char *key, const double *v, size_t n)
 {
     fprintf(f, "  \"%s\": [", key);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%.17g", i ? ", " : "", v[i]);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        json_real(f, v[i]);
+    }
     fputs("],\n", f);
 }
 
@@ -219,13 +230,18 @@ static void write_json(FILE *f, const results *res)
     json_number(f, "negative_mass", r->negative_mass, true);
     json_number(f, "trace", r->trace, true);
     json_number(f, "trace_stderr", r->trace_stderr, true);
-    if (o->sharpness == BASIN_SHARPNESS_SAM)
-        fprintf(f, "  \"sharpness\": {\"sam_rho\": %.17g, \"value\": %.17g},\n", o->sharpness_param, r->sharpness);
-    else if (o->sharpness == BASIN_SHARPNESS_EPSILON)
-        fprintf(f, "  \"sharpness\": {\"epsilon\": %.17g, \"value\": %.17g, \"max_loss\": %.17g, \"starts\": %zu, "
-                "\"best_start\": %zu, \"iterations\": %zu, \"evaluations\": %zu},\n",
-                o->sharpness_param, r->sharpness, r->epsilon.max_loss, r->epsilon.starts, r->epsilon.best_start,
-                r->epsilon.iterations, r->epsilon.evaluations);
+    if (o->sharpness != BASIN_SHARPNESS_NONE) {
+        bool sam = o->sharpness == BASIN_SHARPNESS_SAM;
+        fprintf(f, "  \"sharpness\": {\"%s\": %.17g, \"value\": ", sam ? "sam_rho" : "epsilon", o->sharpness_param);
+        json_real(f, r->sharpness);
+        if (!sam) {
+            fputs(", \"max_loss\": ", f);
+            json_real(f, r->epsilon.max_loss);
+            fprintf(f, ", \"starts\": %zu, \"best_start\": %zu, \"iterations\": %zu, \"evaluations\": %zu",
+                    r->epsilon.starts, r->epsilon.best_start, r->epsilon.iterations, r->epsilon.evaluations);
+        }
+        fputs("},\n", f);
+    }
     if (r->n_density) {
         json_array(f, "density_t", r->t, r->n_density);
         json_array(f, "density", r->density, r->n_density);

@@ -264,7 +264,10 @@ static int save_grad(const char *dir, cli_net *c)
         basin_error_set("out of memory");
         return -1;
     }
+    basin_error_set("%s", ""); /* a failing evaluation leaves its own message */
     double loss = basin_net_eval(np, c->w, BASIN_FULL_BATCH, &BASIN_EVAL_TRAIN_FIXED, g);
+    if (!isfinite(loss) && !basin_error_message()[0])
+        basin_error_set("--save-grad %s: the loss at the final weights is not finite (%g)", dir, loss);
     int rc = isfinite(loss) ? basin_weights_save_grad(dir, np->net.model, g, loss) : -1;
     free(g);
     return rc;

@@ -137,36 +137,21 @@ static bool model_has(const basin_model *m, const char *file)
     return false;
 }
 
-static void shape_text(char *buf, size_t size, size_t ndim, const size_t *shape)
-{
-    size_t used = (size_t)snprintf(buf, size, "(");
-    for (size_t i = 0; i < ndim && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%zu", i ? ", " : "", shape[i]);
-    if (used < size)
-        snprintf(buf + used, size - used, ")");
-}
-
-/* Reads one tensor file of m into dest, checking its shape. */
+/* Reads one tensor file of m into dest, checking its shape and values (finite; a running variance not
+ * negative). */
 static int load_tensor(const char *dir, const basin_tensor *t, double *dest)
 {
-    char path[4200], want[128], got[128];
+    char path[4200];
     snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
-    double *data;
-    size_t ndim, shape[BASIN_NPY_MAX_DIMS];
-    if (basin_npy_read(path, &data, &ndim, shape) != 0)
+    if (basin_npy_read_shaped(path, t->name, t->ndim, t->shape, dest + t->offset) != 0)
         return -1;
-    bool same = ndim == t->ndim;
-    for (size_t k = 0; same && k < ndim; k++)
-        same = shape[k] == t->shape[k];
-    if (!same) {
-        shape_text(want, sizeof want, t->ndim, t->shape);
-        shape_text(got, sizeof got, ndim, shape);
-        basin_error_set("%s: shape %s but the model's %s is %s", path, got, t->name, want);
-        free(data);
-        return -1;
-    }
-    memcpy(dest + t->offset, data, t->size * sizeof *data);
-    free(data);
+    size_t len = strlen(t->name);
+    bool variance = len > 12 && strcmp(t->name + len - 12, ".running_var") == 0;
+    for (size_t i = 0; variance && i < t->size; i++)
+        if (dest[t->offset + i] < 0) {
+            basin_error_set("%s: value %zu is a negative variance (%g)", path, i, dest[t->offset + i]);
+            return -1;
+        }
     return 0;
 }
 

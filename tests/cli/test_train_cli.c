@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *slurp(const char *path)
 {
@@ -133,6 +135,67 @@ static void test_log_is_reproducible(void **state)
     assert_int_equal(fields, 8);
     assert_int_equal(empty, 0);
     free(la), free(lb);
+}
+
+/* Weights that are not what a model can load are refused before use, naming the file (exit 2): NaN or ±inf
+ * in any tensor (every command that loads weights), a negative running variance, a header that claims more
+ * values than the file holds (refused before allocating: this one claims 10^9 × 10^9), a folder named like
+ * a tensor file. */
+static void test_weights_that_cannot_load(void **state)
+{
+    (void)state;
+    const char *model = "mlp:hidden=8,norm=batch";
+    char w[512], path[600];
+    snprintf(w, sizeof w, "%s", support_tmp("bad-weights"));
+    support_cli_result r = support_cli("train", "--model", model, "--data", "circles", "--opt", "adam", "--epochs", "1",
+                                       "--save-weights", w, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    double *v;
+    size_t ndim, shape[BASIN_NPY_MAX_DIMS];
+    snprintf(path, sizeof path, "%s/3.weight.npy", w);
+    assert_int_equal(basin_npy_read(path, &v, &ndim, shape), 0);
+    double saved = v[5];
+    static const double bad[] = {NAN, INFINITY, -INFINITY};
+    static const char *const named[] = {"3.weight.npy: value 5 is NaN", "3.weight.npy: value 5 is +inf",
+                                        "3.weight.npy: value 5 is -inf"};
+    for (int k = 0; k < 3; k++) {
+        v[5] = bad[k];
+        assert_int_equal(basin_npy_write(path, v, ndim, shape, false), 0);
+        expect_usage_error(named[k], "inspect", "--model", model, "--data", "circles", "--load-weights", w);
+        expect_usage_error(named[k], "train", "--model", model, "--data", "circles", "--opt", "adam", "--steps", "1",
+                           "--load-weights", w);
+        expect_usage_error(named[k], "analyze", "--model", model, "--data", "circles", "--load-weights", w);
+        expect_usage_error(named[k], "landscape", "--model", model, "--data", "circles", "--load-weights", w,
+                           "--grid", "3");
+    }
+    v[5] = saved;
+    assert_int_equal(basin_npy_write(path, v, ndim, shape, false), 0);
+    free(v);
+    snprintf(path, sizeof path, "%s/1.running_var.npy", w);
+    assert_int_equal(basin_npy_read(path, &v, &ndim, shape), 0);
+    v[2] = -0.5;
+    assert_int_equal(basin_npy_write(path, v, ndim, shape, false), 0);
+    expect_usage_error("1.running_var.npy: value 2 is a negative variance", "inspect", "--model", model, "--data",
+                       "circles", "--load-weights", w);
+    v[2] = 1;
+    assert_int_equal(basin_npy_write(path, v, ndim, shape, false), 0);
+    free(v);
+    /* a 128-byte file whose header claims 10^18 values */
+    snprintf(path, sizeof path, "%s/3.bias.npy", w);
+    FILE *f = fopen(path, "wb");
+    static const char header[] = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 1000000000), }";
+    unsigned char prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(sizeof header - 1), 0};
+    fwrite(prefix, 1, 10, f);
+    fwrite(header, 1, sizeof header - 1, f);
+    fclose(f);
+    expect_usage_error("3.bias.npy: holds fewer values than its shape says", "inspect", "--model", model, "--data",
+                       "circles", "--load-weights", w);
+    remove(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    expect_usage_error("3.bias.npy: not a regular file", "inspect", "--model", model, "--data", "circles",
+                       "--load-weights", w);
+    rmdir(path);
 }
 
 /* The last field of the log's last row (the stability limit with --track-sharpness). */
@@ -549,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_log_is_reproducible),
         cmocka_unit_test(test_logs_match_the_closed_loop),
         cmocka_unit_test(test_weights_round_trip),
+        cmocka_unit_test(test_weights_that_cannot_load),
         cmocka_unit_test(test_data_csv),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_digits_asset_errors),

@@ -362,6 +362,20 @@ static void test_fastmath(void **state)
     free(x), free(y), free(s);
 }
 
+/* NaN goes through every activation as PyTorch lets it (torch.relu(nan) is nan: a NaN is never hidden). */
+static void test_nan_propagates(void **state)
+{
+    (void)state;
+    static const basin_activation acts[] = {BASIN_ACT_IDENTITY, BASIN_ACT_RELU, BASIN_ACT_LEAKY_RELU,
+                                            BASIN_ACT_TANH, BASIN_ACT_SIGMOID, BASIN_ACT_GELU};
+    for (size_t a = 0; a < sizeof acts / sizeof *acts; a++) {
+        double in[8] = {NAN, -1, 2, NAN, 0, 3, -2, NAN}, out[8];
+        activation_forward(out, in, 8, acts[a], 0.01);
+        assert_true(isnan(out[0]) && isnan(out[3]) && isnan(out[7]));
+        assert_true(!isnan(out[1]) && !isnan(out[2]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_kinks),
         cmocka_unit_test(test_losses),      cmocka_unit_test(test_batchnorm_batch_of_one),
         cmocka_unit_test(test_dropout),     cmocka_unit_test(test_fastmath),
+        cmocka_unit_test(test_nan_propagates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

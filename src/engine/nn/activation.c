@@ -16,8 +16,8 @@ void activation_forward(double *out, const double *inp, size_t n, basin_activati
             out[i] = inp[i];
         break;
     case BASIN_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            out[i] = inp[i] > 0 ? inp[i] : 0.0;
+        for (size_t i = 0; i < n; i++) /* NaN stays NaN, as torch.relu keeps it */
+            out[i] = inp[i] < 0 ? 0.0 : inp[i];
         break;
     case BASIN_ACT_LEAKY_RELU:
         for (size_t i = 0; i < n; i++) {

@@ -109,7 +109,8 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin analyze --help)", argv[optind]);
-    if (cli_check_subject("analyze", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0)
+    if (cli_check_subject("analyze", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
+        cli_check_output("analyze", "--json", o->json, false, err) != 0)
         return -1;
     return cli_check_seed_with_weights("analyze", o->load, o->seed_given, "--probe-seed", err);
 }

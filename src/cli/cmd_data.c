@@ -65,6 +65,8 @@ int basin_cmd_data(int argc, char **argv, FILE *out, FILE *err)
         usage_error(err, "--split '%s' is not train or test", split);
         return BASIN_EXIT_USAGE;
     }
+    if (cli_check_output("data", "--csv", csv, false, err) != 0)
+        return BASIN_EXIT_USAGE;
     cli_net net;
     int status = cli_net_open(&net, "data", NULL, data, NULL, NULL, (unsigned long)seed, err);
     if (status != BASIN_EXIT_OK)

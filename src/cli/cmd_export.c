@@ -153,7 +153,7 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
         return usage_error(err, "--set changes a lab file's keys; with --surface, give the value directly");
     if (!o->output)
         return usage_error(err, "-o FIGURE.(png|svg|pdf) is required");
-    return 0;
+    return cli_check_output("export", "-o", o->output, false, err);
 }
 
 /* Loads the lab file with the overrides (and --steps, --view as lab.steps, lab.views) and simulates it. */

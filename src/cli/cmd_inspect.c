@@ -87,6 +87,8 @@ int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err)
             usage_error(err, "%s is required (see basin inspect --help)", model ? "--data" : "--model");
         return BASIN_EXIT_USAGE;
     }
+    if (cli_check_output("inspect", "--csv", csv, false, err) != 0)
+        return BASIN_EXIT_USAGE;
     cli_net net;
     int status = cli_net_open(&net, "inspect", model, data, init, load, (unsigned long)seed, err);
     if (status != BASIN_EXIT_OK)

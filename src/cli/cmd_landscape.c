@@ -113,7 +113,10 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
-    if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0)
+    if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
+        cli_check_output("landscape", "--csv", o->csv, false, err) != 0 ||
+        cli_check_output("landscape", "--save-directions", o->save, true, err) != 0 ||
+        cli_check_output("landscape", "--trajectory-csv", o->trajectory_csv, false, err) != 0)
         return -1;
     return cli_check_seed_with_weights("landscape", o->load, o->seed_given, "--direction-seed", err);
 }

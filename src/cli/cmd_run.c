@@ -125,7 +125,7 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         return usage_error(err, "--opt is required (e.g. --opt sgd:lr=0.01; basin list optimizers)");
     if (!o->start)
         return usage_error(err, "--start is required (e.g. --start=-1.5,2)");
-    return 0;
+    return cli_check_output("run", "--csv", o->csv, false, err);
 }
 
 int basin_cli_build_lab(basin_lab *lab, const char *command, const basin_lab_scene *scene, FILE *err)

@@ -163,6 +163,10 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--swa counts epochs; use --epochs");
     if (!o->trajectory != !o->every)
         return usage_error(err, "--save-trajectory DIR and --every K go together");
+    if (cli_check_output("train", "--log", o->log, false, err) || cli_check_output("train", "--save-weights", o->save, true, err) ||
+        cli_check_output("train", "--save-grad", o->save_grad, true, err) ||
+        cli_check_output("train", "--save-trajectory", o->trajectory, true, err))
+        return -1;
     return 0;
 }
 

@@ -1,6 +1,9 @@
 /* usage.c: one-line usage errors and whole-number options. */
 #include "usage.h"
 
+#include "engine/error.h"
+#include "lab/output_file.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -27,4 +30,11 @@ int cli_parse_count(const char *command, const char *option, const char *text, d
                                      min, max);
     *out = (long)v;
     return 0;
+}
+
+int cli_check_output(const char *command, const char *option, const char *path, bool folder, FILE *err)
+{
+    if (!path || basin_output_check(option, path, folder) == 0)
+        return 0;
+    return basin_cli_usage_error(err, command, "%s", basin_error_message());
 }

@@ -3,6 +3,7 @@
 #ifndef BASIN_CLI_USAGE_H
 #define BASIN_CLI_USAGE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Writes "basin COMMAND: MESSAGE" as one line to err and returns -1 (for option parsers). */
@@ -11,5 +12,9 @@ int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...) 
 /* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
 int cli_parse_count(const char *command, const char *option, const char *text, double min, double max,
                     long *out, FILE *err);
+
+/* Checks an output option before any work (path NULL: not given): see basin_output_check. Returns 0, or
+ * -1 with a usage message: an unwritable output is bad input in every command (exit status 2). */
+int cli_check_output(const char *command, const char *option, const char *path, bool folder, FILE *err);
 
 #endif

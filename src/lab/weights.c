@@ -13,60 +13,65 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* mkdir -p. */
-static int make_dir(const char *dir)
+/* Writes every tensor of m (state ones only when state is non-NULL) into the folder being written. */
+static int save_tensors(basin_output_dir *d, const basin_model *m, const double *params, const double *state)
 {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        basin_error_set("%s: path too long", dir);
-        return -1;
-    }
-    for (char *p = path + 1;; p++) {
-        bool end = *p == '\0';
-        if (*p == '/' || end) {
-            *p = '\0';
-            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-                basin_error_set("%s: cannot create: %s", path, strerror(errno));
-                return -1;
-            }
-            if (end)
-                break;
-            *p = '/';
-        }
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        basin_error_set("%s: not a folder", dir);
-        return -1;
-    }
-    return 0;
-}
-
-static int save_tensors(const char *dir, const basin_model *m, const double *params, const double *state)
-{
-    char path[4200];
+    char path[4400], name[64];
     for (size_t i = 0; i < m->n_tensors; i++) {
         const basin_tensor *t = &m->tensors[i];
         if (t->is_state && !state)
             continue;
-        snprintf(path, sizeof path, "%s/%s.npy", dir, t->name);
+        snprintf(name, sizeof name, "%s.npy", t->name);
+        basin_output_dir_file(d, name, path, sizeof path);
         if (basin_npy_write(path, (t->is_state ? state : params) + t->offset, t->ndim, t->shape, t->is_integer) != 0)
             return -1;
     }
     return 0;
 }
 
+/* Ends a folder: committed when everything before succeeded (rc 0), else removed. */
+static int finish_dir(basin_output_dir *d, int rc)
+{
+    if (rc != 0) {
+        basin_output_dir_abort(d);
+        return -1;
+    }
+    return basin_output_dir_commit(d);
+}
+
 int basin_weights_save(const char *dir, const basin_model *m, const double *w, const basin_weights_info *info)
 {
-    if (make_dir(dir) != 0 || save_tensors(dir, m, w, m->state) != 0)
+    basin_output_dir d;
+    if (basin_output_dir_open(&d, dir) != 0)
         return -1;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/model.txt", dir);
+    int rc = save_tensors(&d, m, w, m->state);
+    char path[4400];
     basin_output_file f;
-    if (basin_output_open(&f, path, stdout) != 0)
+    if (rc == 0 && (rc = basin_output_open(&f, basin_output_dir_file(&d, "model.txt", path, sizeof path), stdout)) == 0) {
+        fprintf(f.stream, "model = %s\ndata = %s\nseed = %lu\n", info->model, info->data, info->seed);
+        rc = basin_output_commit(&f);
+    }
+    return finish_dir(&d, rc);
+}
+
+int basin_weights_save_params(const char *dir, const basin_model *m, const double *params)
+{
+    basin_output_dir d;
+    if (basin_output_dir_open(&d, dir) != 0)
         return -1;
-    fprintf(f.stream, "model = %s\ndata = %s\nseed = %lu\n", info->model, info->data, info->seed);
-    return basin_output_commit(&f);
+    return finish_dir(&d, save_tensors(&d, m, params, NULL));
+}
+
+int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss)
+{
+    basin_output_dir d;
+    if (basin_output_dir_open(&d, dir) != 0)
+        return -1;
+    char path[4400];
+    int rc = save_tensors(&d, m, g, NULL);
+    if (rc == 0)
+        rc = basin_npy_write(basin_output_dir_file(&d, "loss.npy", path, sizeof path), &loss, 0, NULL, false);
+    return finish_dir(&d, rc);
 }
 
 typedef struct info_reader {
@@ -113,19 +118,7 @@ int basin_weights_read_info(const char *dir, basin_weights_info *info)
     return r.data && r.seed ? 0 : 1;
 }
 
-int basin_weights_save_params(const char *dir, const basin_model *m, const double *params)
-{
-    return make_dir(dir) != 0 || save_tensors(dir, m, params, NULL) != 0 ? -1 : 0;
-}
 
-int basin_weights_save_grad(const char *dir, const basin_model *m, const double *g, double loss)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/loss.npy", dir);
-    if (basin_weights_save_params(dir, m, g) != 0 || basin_npy_write(path, &loss, 0, NULL, false) != 0)
-        return -1;
-    return 0;
-}
 
 static bool model_has(const basin_model *m, const char *file)
 {

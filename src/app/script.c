@@ -3,18 +3,35 @@
 
 #include "engine/error.h"
 
+#include "lab/text_input.h"
+
 #include <SDL.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int basin_script_open(basin_script *s, const char *path)
 {
-    *s = (basin_script){.file = fopen(path, "r")};
-    if (!s->file) {
-        basin_error_set("%s: cannot read: %s", path, strerror(errno));
-        return -1;
+    *s = (basin_script){.file = basin_text_open(path, true)}; /* a FIFO can stream commands */
+    return s->file ? 0 : -1;
+}
+
+/* The whole numbers of a command's arguments after its word, each within ±limit: exactly n of them. */
+static bool read_ints(const char *line, int n, long limit, int *out)
+{
+    const char *c = line + strcspn(line, " \t");
+    for (int i = 0; i < n; i++) {
+        char *end;
+        errno = 0;
+        long v = strtol(c, &end, 10);
+        if (end == c || errno || v < -limit || v > limit)
+            return false;
+        out[i] = (int)v;
+        c = end;
     }
-    return 0;
+    while (*c == ' ' || *c == '\t')
+        c++;
+    return *c == '\0';
 }
 
 void basin_script_close(basin_script *s)
@@ -80,36 +97,40 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
     }
     char line[1200], word[32], arg[1024];
     for (;;) {
-        if (!fgets(line, sizeof line, s->file)) {
+        int got = basin_text_line(s->file, line, sizeof line, path, s->line + 1);
+        if (got < 0)
+            return -1;
+        if (got == 0) {
             s->done = true;
             return 1;
         }
         s->line++;
-        line[strcspn(line, "#\n")] = '\0';
+        line[strcspn(line, "#")] = '\0';
         if (sscanf(line, "%31s", word) == 1)
             break;
     }
-    int x, y, x1, y1, n;
-    if (strcmp(word, "wait") == 0 && sscanf(line, "%*s %d", &n) == 1 && n >= 0) {
-        s->waiting = n;
-    } else if ((strcmp(word, "click") == 0 || strcmp(word, "shift-click") == 0) &&
-               sscanf(line, "%*s %d %d", &x, &y) == 2) {
+    /* positions within ±100,000 points, waits up to 10^6 frames, wheel turns up to ±1,000 notches */
+    enum { PLACE = 100000 };
+    int v[4];
+    if (strcmp(word, "wait") == 0 && read_ints(line, 1, 1000000, v) && v[0] >= 0) {
+        s->waiting = v[0];
+    } else if ((strcmp(word, "click") == 0 || strcmp(word, "shift-click") == 0) && read_ints(line, 2, PLACE, v)) {
         if (word[0] == 's')
             SDL_SetModState(KMOD_LSHIFT);
-        push_motion(x, y);
-        push_button(SDL_MOUSEBUTTONDOWN, x, y);
-        push_button(SDL_MOUSEBUTTONUP, x, y);
-    } else if (strcmp(word, "drag") == 0 && sscanf(line, "%*s %d %d %d %d", &x, &y, &x1, &y1) == 4) {
-        push_motion(x, y);
-        push_button(SDL_MOUSEBUTTONDOWN, x, y);
-        push_motion(x1, y1);
-        push_button(SDL_MOUSEBUTTONUP, x1, y1);
-    } else if (strcmp(word, "move") == 0 && sscanf(line, "%*s %d %d", &x, &y) == 2) {
-        push_motion(x, y);
-    } else if (strcmp(word, "wheel") == 0 && sscanf(line, "%*s %d %d %d", &x, &y, &n) == 3) {
-        push_motion(x, y);
+        push_motion(v[0], v[1]);
+        push_button(SDL_MOUSEBUTTONDOWN, v[0], v[1]);
+        push_button(SDL_MOUSEBUTTONUP, v[0], v[1]);
+    } else if (strcmp(word, "drag") == 0 && read_ints(line, 4, PLACE, v)) {
+        push_motion(v[0], v[1]);
+        push_button(SDL_MOUSEBUTTONDOWN, v[0], v[1]);
+        push_motion(v[2], v[3]);
+        push_button(SDL_MOUSEBUTTONUP, v[2], v[3]);
+    } else if (strcmp(word, "move") == 0 && read_ints(line, 2, PLACE, v)) {
+        push_motion(v[0], v[1]);
+    } else if (strcmp(word, "wheel") == 0 && read_ints(line, 3, PLACE, v) && v[2] >= -1000 && v[2] <= 1000) {
+        push_motion(v[0], v[1]);
         SDL_Event e = {.type = SDL_MOUSEWHEEL};
-        e.wheel.y = n;
+        e.wheel.y = v[2];
         SDL_PushEvent(&e);
     } else if (strcmp(word, "key") == 0 && sscanf(line, "%*s %1023s", arg) == 1 && key_named(arg) != SDLK_UNKNOWN) {
         SDL_Event e = {.type = SDL_KEYDOWN};
@@ -120,8 +141,11 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
         double fraction = 0;
         if (word[0] == 's') { /* the last word is the fraction */
             char *space = strrchr(arg, ' ');
-            if (!space || sscanf(space + 1, "%lf", &fraction) != 1) {
-                basin_error_set("%s:%d: slide LABEL FRACTION", path, s->line);
+            char *end;
+            if (space)
+                fraction = strtod(space + 1, &end);
+            if (!space || end == space + 1 || *end || !(fraction >= 0 && fraction <= 1)) {
+                basin_error_set("%s:%d: slide LABEL FRACTION (a fraction from 0 to 1)", path, s->line);
                 return -1;
             }
             *space = '\0';
@@ -147,8 +171,8 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
         }
     } else if (strcmp(word, "screenshot") == 0 && sscanf(line, "%*s %1023s", arg) == 1) {
         snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);
-    } else if (strcmp(word, "resize") == 0 && sscanf(line, "%*s %d %d", &x, &y) == 2 && x >= 320 && y >= 240) {
-        SDL_SetWindowSize(SDL_GL_GetCurrentWindow(), x, y);
+    } else if (strcmp(word, "resize") == 0 && read_ints(line, 2, 16384, v) && v[0] >= 320 && v[1] >= 240) {
+        SDL_SetWindowSize(SDL_GL_GetCurrentWindow(), v[0], v[1]);
     } else if (strcmp(word, "quit") == 0) {
         s->done = true;
         return 1;

@@ -1,6 +1,7 @@
 /* entries.c: a lab's keys before they are checked: added one by one, read from an INI file (with inih,
  * counting lines ourselves), and changed by --set SECTION.KEY=VALUE overrides. */
 #include "lab_internal.h"
+#include "text_input.h"
 
 #include "engine/error.h"
 
@@ -65,7 +66,7 @@ typedef struct reader {
     FILE *file;
     const char *path;
     int line;
-    bool too_long;
+    bool unreadable; /* a line too long, a NUL byte, a read error: the message is set */
     basin_lab_entries *entries;
     bool failed; /* a message is set */
 } reader;
@@ -95,22 +96,22 @@ static void mark_run_section(reader *r, const char *line)
 static char *read_line(char *buf, int size, void *stream)
 {
     reader *r = stream;
-    char *got = fgets(buf, size, r->file);
-    if (!got)
-        return NULL;
-    r->line++;
-    mark_run_section(r, buf);
-    size_t len = strlen(buf);
-    if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(r->file)) {
-        r->too_long = true;
+    int got = basin_text_line(r->file, buf, (size_t)size - 1, r->path, r->line + 1);
+    if (got <= 0) {
+        r->unreadable = got < 0;
         return NULL; /* stop: a split line would be parsed as two */
     }
-    return got;
+    r->line++;
+    strcat(buf, "\n");
+    mark_run_section(r, buf);
+    return buf;
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     reader *r = user;
+    if (r->failed)
+        return 0; /* the first error is the one reported */
     char origin[512];
     snprintf(origin, sizeof origin, "%s:%d: %s", r->path, r->line, key);
     const char *label = NULL;
@@ -148,26 +149,20 @@ static int on_key(void *user, const char *section, const char *key, const char *
 int basin_lab_read(basin_lab_entries *entries, const char *path)
 {
     *entries = (basin_lab_entries){.source = strdup(path)};
-    reader r = {.file = fopen(path, "r"), .path = path, .entries = entries};
-    if (!entries->source || !r.file) {
-        basin_error_set("%s: cannot read: %s", path, entries->source ? strerror(errno) : "out of memory");
-        if (r.file)
-            fclose(r.file);
+    reader r = {.file = entries->source ? basin_text_open(path, false) : NULL, .path = path, .entries = entries};
+    if (!r.file) {
+        if (!entries->source)
+            basin_error_set("%s: cannot read: out of memory", path);
         basin_lab_entries_free(entries);
         return -1;
     }
     int status = ini_parse_stream(read_line, &r, on_key, &r);
-    bool read_error = ferror(r.file);
     fclose(r.file);
-    if (r.too_long)
-        basin_error_set("%s:%d: line too long (at most %d characters)", path, r.line, INI_MAX_LINE - 2);
-    else if (read_error)
-        basin_error_set("%s: cannot read: %s", path, strerror(EIO));
-    else if (status > 0 && !r.failed)
+    if (!r.unreadable && status > 0 && !r.failed)
         basin_error_set("%s:%d: expected KEY = VALUE or a [section]", path, status);
-    else if (status < 0 && !r.failed)
+    else if (!r.unreadable && status < 0 && !r.failed)
         basin_error_set("%s: out of memory reading it", path);
-    if (r.too_long || read_error || status != 0) {
+    if (r.unreadable || status != 0) {
         basin_lab_entries_free(entries);
         return -1;
     }

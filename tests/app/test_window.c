@@ -314,6 +314,39 @@ static void test_bad_input(void **state)
     snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("bad.txt"));
     assert_int_equal(basin(out, sizeof out, args), 2);
     assert_non_null(strstr(out, "bad.txt:2: not a command: 'jump 3 4'"));
+    /* scripts that are not text, not files, or whose numbers do not fit: one line, exit 2, no hang */
+    static const struct {
+        const char *text; /* NULL: the path itself below */
+        const char *path, *expected;
+    } scripts[] = {
+        {"wait 99999999999\n", NULL, ":1: not a command: 'wait 99999999999'"},
+        {"click nan 5\n", NULL, ":1: not a command: 'click nan 5'"},
+        {"click 1e300 3\n", NULL, ":1: not a command: 'click 1e300 3'"},
+        {"wheel 10 10 3 4\n", NULL, ":1: not a command: 'wheel 10 10 3 4'"},
+        {"wait 1\nkey sp\0ace\n", NULL, ":2: a NUL byte"},
+        {NULL, "/dev/zero", "/dev/zero: cannot read: not a regular file"},
+        {NULL, "/tmp", "/tmp: cannot read: a folder, not a file"},
+    };
+    for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
+        const char *path = scripts[i].path;
+        if (!path) {
+            path = support_tmp("bad-script.txt");
+            f = fopen(path, "w");
+            fwrite(scripts[i].text, 1, strlen(scripts[i].text) + (strstr(scripts[i].expected, "NUL") ? 6 : 0), f);
+            fclose(f);
+        }
+        snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, path);
+        assert_int_equal(basin(out, sizeof out, args), 2);
+        if (!strstr(out, scripts[i].expected))
+            fail_msg("script %zu: '%s', expected '%s'", i, out, scripts[i].expected);
+    }
+    f = fopen(support_tmp("bad-script.txt"), "w");
+    for (int i = 0; i < 2000; i++)
+        fputc('x', f);
+    fclose(f);
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("bad-script.txt"));
+    assert_int_equal(basin(out, sizeof out, args), 2);
+    assert_non_null(strstr(out, ":1: line too long (at most 1199 characters)"));
     snprintf(args, sizeof args, "open '%s/missing.ini' --frames 1", support_tmpdir());
     assert_int_equal(basin(out, sizeof out, args), 2);
     assert_non_null(strstr(out, "missing.ini: cannot read"));

@@ -147,6 +147,21 @@ static void expect_lab_error(const char *text, const char *expected_suffix)
 static void test_errors_name_file_line_and_key(void **state)
 {
     (void)state;
+    /* inputs that are not text files: refused at once (never read for ever), one line */
+    basin_lab not_text;
+    assert_int_equal(basin_lab_load(&not_text, "/dev/zero", NULL, 0), -1);
+    assert_string_equal(basin_error_message(), "/dev/zero: cannot read: not a regular file");
+    assert_int_equal(basin_lab_load(&not_text, "/tmp", NULL, 0), -1);
+    assert_string_equal(basin_error_message(), "/tmp: cannot read: a folder, not a file");
+    const char *nul = lab_file("[lab]\nsurface = booth\n");
+    FILE *f = fopen(nul, "a");
+    fwrite("title = a\0b\n", 1, 12, f);
+    fclose(f);
+    assert_int_equal(basin_lab_load(&not_text, nul, NULL, 0), -1);
+    assert_non_null(strstr(basin_error_message(), ":3: a NUL byte: not a text file"));
+    unlink(nul);
+    /* of two errors, the first is reported */
+    expect_lab_error("[lab]\nsurface = booth\nbad line\nworse line\n", ":3: expected KEY = VALUE or a [section]");
     expect_lab_error("[lab]\nsurface = rosenbrok\n[run A]\nopt = sgd:lr=1\nstart = 0,0\n",
                      ":2: surface: unknown surface 'rosenbrok' (valid: quadratic, rosenbrock, himmelblau, beale, "
                      "booth, rastrigin, ackley, styblinski-tang, six-hump-camel, saddle, monkey-saddle, linreg)");

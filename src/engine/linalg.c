@@ -1,4 +1,4 @@
-/* linalg.c: symmetric eigen-decomposition: GSL's Householder + implicit QL for small matrices, LAPACK's
+/* linalg.c: symmetric eigen-decomposition and the orthogonal factor of a QR factorisation. Eigen: GSL's Householder + implicit QL for small matrices, LAPACK's
  * divide and conquer (dsyevd, shipped inside OpenBLAS) from LAPACK_FROM on. Measured here with
  * eigenvectors: n = 10 both 0.1–0.2 ms; n = 50 0.9 against 0.6 ms; n = 200 20 against 5.5 ms; n = 1,000
  * 1.4 s against 0.15 s (GSL takes 26 s at n = 1,975, dsyevd 0.5 s). */
@@ -7,6 +7,7 @@
 #include "error.h"
 
 #include <gsl/gsl_eigen.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort_vector.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,10 @@
 
 #define LAPACK_FROM 32
 
+extern void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
+                    const int *lwork, int *info);
+extern void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau,
+                    double *work, const int *lwork, int *info);
 extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
                     double *work, const int *lwork, int *iwork, const int *liwork, int *info);
 
@@ -89,5 +94,62 @@ done:
     gsl_matrix_free(vectors);
     gsl_vector_free(values);
     gsl_matrix_free(m);
+    return status;
+}
+
+/* GSL's unblocked Householder QR: 7 s at n = 1,024 where LAPACK's blocked one takes 0.1 s. */
+static int gsl_signed_qr_q(size_t n, double *a, double *q)
+{
+    gsl_matrix_view av = gsl_matrix_view_array(a, n, n);
+    gsl_matrix *qm = gsl_matrix_alloc(n, n), *rm = gsl_matrix_alloc(n, n);
+    gsl_vector *tau = gsl_vector_alloc(n);
+    int status = -1;
+    if (!qm || !rm || !tau) {
+        basin_error_set("out of memory for a %zu×%zu QR factorisation", n, n);
+        goto done;
+    }
+    gsl_linalg_QR_decomp(&av.matrix, tau);
+    gsl_linalg_QR_unpack(&av.matrix, tau, qm, rm);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            q[i * n + j] = gsl_matrix_get(qm, i, j) * (gsl_matrix_get(rm, j, j) < 0 ? -1 : 1);
+    status = 0;
+done:
+    gsl_vector_free(tau);
+    gsl_matrix_free(rm);
+    gsl_matrix_free(qm);
+    return status;
+}
+
+int basin_signed_qr_q(size_t n, double *a, double *q)
+{
+    if (n < LAPACK_FROM)
+        return gsl_signed_qr_q(n, a, q);
+    int N = (int)n, lwork = -1, info = 0;
+    double work_size = 0, *col = malloc(n * n * sizeof *col), *tau = malloc(n * sizeof *tau), *work = NULL;
+    double *sign = malloc(n * sizeof *sign);
+    int status = -1;
+    if (!col || !tau || !sign)
+        goto oom;
+    for (size_t i = 0; i < n; i++) /* LAPACK is column-major */
+        for (size_t j = 0; j < n; j++)
+            col[j * n + i] = a[i * n + j];
+    dgeqrf_(&N, &N, col, &N, tau, &work_size, &lwork, &info);
+    lwork = (int)work_size;
+    if (!(work = malloc((size_t)lwork * sizeof *work)))
+        goto oom;
+    dgeqrf_(&N, &N, col, &N, tau, work, &lwork, &info);
+    for (size_t j = 0; j < n; j++)
+        sign[j] = col[j * n + j] < 0 ? -1 : 1;
+    dorgqr_(&N, &N, &N, col, &N, tau, work, &lwork, &info);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            q[i * n + j] = col[j * n + i] * sign[j];
+    status = 0;
+    goto done;
+oom:
+    basin_error_set("out of memory for a %zu×%zu QR factorisation", n, n);
+done:
+    free(col), free(tau), free(work), free(sign);
     return status;
 }

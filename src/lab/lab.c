@@ -4,6 +4,7 @@
 #include "keys.h"
 #include "subject.h"
 
+#include "engine/budget.h"
 #include "engine/error.h"
 #include "engine/nn/augment.h"
 #include "engine/nn/train.h"
@@ -363,6 +364,31 @@ static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
     return 0;
 }
 
+/* Where the length of the runs was set: "[lab] steps" (or epochs), a command-line option, or the lab. */
+static const char *length_origin(const basin_lab *lab, const basin_lab_entries *e, const char *key)
+{
+    const basin_lab_entry *it = basin_lab_find_entry(e, "lab", key);
+    return it ? it->origin : lab->source;
+}
+
+/* A training run keeps, at each evaluation, the weights and running statistics, and for 2-D data the
+ * decision regions on two grids (floats): refused here when they cannot fit, before training starts. */
+static int check_training_memory(const basin_lab *lab, const basin_lab_entries *e, const basin_lab_run *r, size_t dim)
+{
+    double per_epoch = (double)basin_train_steps_per_epoch(lab->dataset->train.n, (size_t)r->train.batch);
+    double steps = r->train.steps >= 0 ? (double)r->train.steps : (double)r->train.epochs * per_epoch;
+    double frames = (r->train.eval_every > 0 ? steps / (double)r->train.eval_every : steps / per_epoch) + 1;
+    double per_frame = 2.0 * sizeof(double) * (double)dim;
+    if (lab->dataset->n_features == 2 && lab->dataset->n_classes > 0)
+        per_frame += sizeof(float) * (double)lab->dataset->n_classes *
+                     (BASIN_BOUNDARY_GRID * BASIN_BOUNDARY_GRID + BASIN_BOUNDARY_COARSE * BASIN_BOUNDARY_COARSE);
+    if (basin_budget_check(frames * per_frame, "[run %s]: %.0f evaluations × %zu parameters", r->label, frames, dim) == 0)
+        return 0;
+    const char *key = r->train.steps >= 0 ? "steps" : r->train.eval_every > 0 ? "eval_every" : "epochs";
+    const basin_lab_entry *it = run_key(e, r->label, key);
+    return basin_lab_fail(it ? it->origin : length_origin(lab, e, "epochs"), "%s", basin_error_message());
+}
+
 static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
 {
     basin_lab_run *r = &lab->runs[lab->n_runs];
@@ -408,6 +434,8 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     if (r->train.snapshots && r->schedule.entry)
         return basin_lab_fail(origin, "[run %s]: snapshots sets its own cosine cycles; drop schedule", label);
     r->seed = r->train.seed, r->batch = (size_t)r->train.batch;
+    if (check_training_memory(lab, e, r, dim) != 0)
+        return -1;
     return run_color(lab, r, e, label);
 }
 
@@ -437,6 +465,13 @@ int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
             continue;
         if ((training ? build_training_run(lab, e, it->section, it->origin) : build_run(lab, e, it->section, it->origin)) != 0)
             goto fail;
+    }
+    /* a surface run's trace: per step the loss, gradient norm, learning rate and the point */
+    double rows = (double)lab->steps + 1, row = sizeof(double) * (double)(lab->problem ? lab->problem->dim + 3 : 0);
+    if (!training && basin_budget_check((double)lab->n_runs * rows * row, "%zu run%s × %.0f rows × %zu numbers",
+                                        lab->n_runs, lab->n_runs == 1 ? "" : "s", rows, lab->problem->dim + 3) != 0) {
+        basin_lab_fail(length_origin(lab, e, "steps"), "%s", basin_error_message());
+        goto fail;
     }
     return 0;
 fail:

@@ -270,6 +270,45 @@ static void test_list_help_and_race(void **state)
     support_cli_free(&r);
 }
 
+/* Requests too large for memory are refused up front, naming the option and the bytes: checked with a
+ * limit set through BASIN_MEMORY_LIMIT, at the exact size of a surface trace (1,000 rows × (2 + 3)
+ * numbers × 8 bytes = 40,000 bytes passes at 40,000 and fails at 39,999), and at machine sizes. */
+static void test_requests_too_large_for_memory(void **state)
+{
+    (void)state;
+    const char *rosen = "--surface=rosenbrock", *sgd = "--opt=sgd:lr=0.001", *start = "--start=-1.5,2";
+    setenv("BASIN_MEMORY_LIMIT", "40000", 1);
+    support_cli_result r = support_cli("run", rosen, sgd, start, "--steps=999", NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    setenv("BASIN_MEMORY_LIMIT", "39999", 1);
+    expect_usage_error("--steps: 1 run × 1000 rows × 5 numbers: 40 kB needed, more than the 40 kB", "run", rosen, sgd,
+                       start, "--steps=999");
+    setenv("BASIN_MEMORY_LIMIT", "1e9", 1);
+    expect_usage_error("--steps: 2 runs × 1000000001 rows × 5 numbers: 80 GB needed, more than the 1 GB", "run",
+                       rosen, sgd, "--opt=adam:lr=0.01", start, "--steps=1000000000");
+    setenv("BASIN_MEMORY_LIMIT", "1e8", 1);
+    expect_usage_error("quadratic: dim=4096: 403 MB needed", "run", "--surface=quadratic:dim=4096,kappa=10", sgd,
+                       "--start=0,0");
+    expect_usage_error("mlp: 1600200001 parameters × 8 copies: 102 GB needed", "train", "--model=mlp:hidden=40000/40000",
+                       "--data=moons", sgd, "--log=/dev/null");
+    assert_int_equal(support_tmpdir_create("/tmp/basin-budget"), 0);
+    expect_usage_error("--set 'lab.epochs=1000000000': [run to the end]: 1000000001 evaluations × 17025 parameters",
+                       "export", BASIN_DEMOS_DIR "/early-stopping.ini", "--set", "lab.epochs=1000000000", "-o",
+                       support_tmp("never.png"));
+    assert_int_equal(access(support_tmp("never.png"), F_OK), -1);
+    assert_int_equal(support_tmpdir_remove(), 0);
+    unsetenv("BASIN_MEMORY_LIMIT");
+    char *eig = malloc(16 + 2 * 5000);
+    assert_non_null(eig);
+    strcpy(eig, "quadratic:eig=1");
+    for (int i = 1; i < 5000; i++)
+        strcat(eig + strlen(eig), "/1");
+    expect_usage_error("quadratic: eig= lists 5000 eigenvalues; at most 4096 coordinates", "run", "--surface", eig, sgd,
+                       "--start=0,0");
+    free(eig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_csv_file_is_whole_or_absent),
         cmocka_unit_test(test_table_summary),
         cmocka_unit_test(test_list_help_and_race),
+        cmocka_unit_test(test_requests_too_large_for_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

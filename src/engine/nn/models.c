@@ -2,6 +2,7 @@
  * (a block's layers in order; a dropout of 0 adds no layer). */
 #include "models.h"
 
+#include "../budget.h"
 #include "../error.h"
 
 #include <string.h>
@@ -188,7 +189,17 @@ int basin_net_create(const basin_entry *entry, const basin_params *params, const
 {
     BASIN_ASSERT(entry->kind == BASIN_KIND_MODEL);
     memset(net, 0, sizeof *net);
-    return entry->create.model(entry, params, data, net);
+    if (entry->create.model(entry, params, data, net) != 0)
+        return -1;
+    /* training holds the weights, the gradient, the full gradient, the optimizer's state (up to four
+     * vectors for Adam with amsgrad) and the snapshot of a trajectory: about eight copies */
+    size_t n = net->model->n_params;
+    if (basin_budget_check(8.0 * sizeof(double) * (double)n, "%s: %zu parameters × 8 copies", entry->name, n) != 0) {
+        basin_model_destroy(net->model);
+        memset(net, 0, sizeof *net);
+        return -1;
+    }
+    return 0;
 }
 
 #define SHARED_KEYS                                                                                     \

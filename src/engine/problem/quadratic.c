@@ -3,11 +3,12 @@
  * rotation (Haar-distributed, QR of a Gaussian matrix) drawn from seed, or the identity (rotate=false). */
 #include "quadratic.h"
 
+#include "../budget.h"
 #include "../error.h"
+#include "../linalg.h"
 #include "../problem.h"
 
 #include <gsl/gsl_cblas.h> /* declarations only: the symbols come from OpenBLAS */
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -84,33 +85,36 @@ static void spectrum_fill(double *eig, size_t n, double kappa, int shape)
 static int random_rotation(double *r, size_t n, unsigned long seed)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_matrix *a = gsl_matrix_alloc(n, n), *q = gsl_matrix_alloc(n, n), *rr = gsl_matrix_alloc(n, n);
-    gsl_vector *tau = gsl_vector_alloc(n);
+    double *a = malloc(n * n * sizeof *a);
     int status = -1;
-    if (!rng || !a || !q || !rr || !tau)
-        goto done;
-    gsl_rng_set(rng, seed);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(a, i, j, gsl_ran_gaussian(rng, 1.0));
-    gsl_linalg_QR_decomp(a, tau);
-    gsl_linalg_QR_unpack(a, tau, q, rr);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            r[i * n + j] = gsl_matrix_get(q, i, j) * (gsl_matrix_get(rr, j, j) < 0 ? -1 : 1);
-    status = 0;
-done:
-    gsl_vector_free(tau);
-    gsl_matrix_free(rr);
-    gsl_matrix_free(q);
-    gsl_matrix_free(a);
+    if (rng && a) {
+        gsl_rng_set(rng, seed);
+        for (size_t i = 0; i < n * n; i++)
+            a[i] = gsl_ran_gaussian(rng, 1.0);
+        status = basin_signed_qr_q(n, a, r);
+    } else {
+        basin_error_set("out of memory for a %zu×%zu rotation", n, n);
+    }
+    free(a);
     gsl_rng_free(rng);
     return status;
 }
 
-/* h = R diag(eig) Rᵀ, upper triangle mirrored so that h is exactly symmetric. */
-static void compose_hessian(double *h, const double *r, const double *eig, size_t n)
+/* h = R diag(eig) Rᵀ, upper triangle mirrored so that h is exactly symmetric; from 32 coordinates on as
+ * one BLAS product (R diag(eig)) Rᵀ, through scratch (n×n). */
+static void compose_hessian(double *h, const double *r, const double *eig, size_t n, double *scratch)
 {
+    if (n >= 32) {
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < n; k++)
+                scratch[i * n + k] = r[i * n + k] * eig[k];
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, scratch, (int)n, r,
+                    (int)n, 0.0, h, (int)n);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                h[j * n + i] = h[i * n + j];
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         for (size_t j = i; j < n; j++) {
             double sum = 0;
@@ -120,7 +124,11 @@ static void compose_hessian(double *h, const double *r, const double *eig, size_
         }
 }
 
+/* Coordinates at most: dense n×n matrices and O(n³) decompositions. */
+#define QUADRATIC_MAX_DIM 4096
+
 /* Resolves eig, dim, kappa and spectrum into n eigenvalues; returns them (caller frees) or NULL. */
+
 static double *eigenvalues_from(const basin_params *params, size_t *dim_out)
 {
     size_t n_eig;
@@ -131,6 +139,13 @@ static double *eigenvalues_from(const basin_params *params, size_t *dim_out)
         return NULL;
     }
     size_t n = have_eig ? n_eig : (size_t)basin_params_real(params, "dim");
+    if (n > QUADRATIC_MAX_DIM) {
+        basin_error_set("quadratic: eig= lists %zu eigenvalues; at most %d coordinates (as dim=)", n, QUADRATIC_MAX_DIM);
+        return NULL;
+    }
+    /* the Hessian, the rotation and the eigen-decomposition's workspace: three n×n matrices */
+    if (basin_budget_check(3.0 * (double)n * (double)n * sizeof(double), "quadratic: dim=%zu", n) != 0)
+        return NULL;
     if (have_eig && basin_params_given(params, "dim") && (size_t)basin_params_real(params, "dim") != n) {
         basin_error_set("quadratic: dim=%g but eig= lists %zu eigenvalues",
                         basin_params_real(params, "dim"), n_eig);
@@ -157,8 +172,8 @@ static basin_problem *quadratic_create(const basin_entry *entry, const basin_par
     if (!eig)
         return NULL;
     quadratic *q = calloc(1, sizeof *q);
-    double *r = malloc(n * n * sizeof *r);
-    if (!q || !r || !(q->h = malloc(n * n * sizeof *q->h)) || !(q->center = calloc(n, sizeof *q->center)) ||
+    double *r = malloc(n * n * sizeof *r), *scratch = malloc(n * n * sizeof *scratch);
+    if (!q || !r || !scratch || !(q->h = malloc(n * n * sizeof *q->h)) || !(q->center = calloc(n, sizeof *q->center)) ||
         !(q->diff = malloc(2 * n * sizeof *q->diff))) {
         basin_error_set("quadratic: out of memory for dim=%zu", n);
         goto fail;
@@ -185,7 +200,7 @@ static basin_problem *quadratic_create(const basin_entry *entry, const basin_par
         memcpy(r, rot, sizeof rot);
     } else if (n > 2 && basin_params_bool(params, "rotate")) {
         if (random_rotation(r, n, (unsigned long)basin_params_real(params, "seed")) != 0) {
-            basin_error_set("quadratic: out of memory for a %zu×%zu rotation", n, n);
+            basin_error_set("quadratic: %s", basin_error_message());
             goto fail;
         }
     } else {
@@ -193,7 +208,7 @@ static basin_problem *quadratic_create(const basin_entry *entry, const basin_par
         for (size_t i = 0; i < n; i++)
             r[i * n + i] = 1;
     }
-    compose_hessian(q->h, r, eig, n);
+    compose_hessian(q->h, r, eig, n, scratch);
 
     size_t n_center;
     const double *center = basin_params_list(params, "center", &n_center);
@@ -205,10 +220,12 @@ static basin_problem *quadratic_create(const basin_entry *entry, const basin_par
         memcpy(q->center, center, n * sizeof *center);
     }
     free(r);
+    free(scratch);
     free(eig);
     return &q->base;
 fail:
     free(r);
+    free(scratch);
     free(eig);
     if (q)
         quadratic_destroy(&q->base);
@@ -217,7 +234,8 @@ fail:
 
 static const basin_param_spec quadratic_specs[] = {
     BASIN_LIST("eig", "", -BASIN_INF, BASIN_INF, "eigenvalues λ1/λ2/...; sets dim (default: from kappa)"),
-    BASIN_INT("dim", "2", 1, 4096, "number of coordinates"),
+    BASIN_INT("dim", "2", 1, QUADRATIC_MAX_DIM,
+              "number of coordinates (dense: dim² numbers; newton and analyze cost O(dim³))"),
     BASIN_REAL("kappa", "10", 1, BASIN_INF, "condition number λmax/λmin when eig= is not given (λmin = 1)"),
     BASIN_CHOICE("spectrum", "linear", "linear|log|two-cluster",
                  "eigenvalue spacing from 1 to kappa: linear, log (geometric) or two tight clusters"),

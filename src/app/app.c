@@ -10,9 +10,11 @@
 #include "engine/error.h"
 #include "render/output_file.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FIXED_DT (1.0 / 60) /* seconds a frame advances playback in scripted and timed runs */
 
@@ -146,9 +148,26 @@ static void advance(basin_app *app, const basin_lab *lab, double dt)
         app->playing = false;
 }
 
+/* SDL_Init(SDL_INIT_VIDEO) with the standard error of the libraries it probes (Wayland's "XDG_RUNTIME_DIR
+ * is invalid", X11's and Mesa's warnings) sent to /dev/null: what failed is in SDL_GetError(). */
+static int init_video_quietly(void)
+{
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    bool quiet = saved >= 0 && null >= 0 && dup2(null, STDERR_FILENO) >= 0;
+    int status = SDL_Init(SDL_INIT_VIDEO);
+    if (quiet)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    return status;
+}
+
 static int open_window(basin_app *app, const basin_app_options *o, FILE *err)
 {
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+    if (init_video_quietly() != 0) {
         fprintf(err, "basin open: no display to open a window on (%s); export a figure instead: "
                      "basin export LAB.ini -o figure.png\n", SDL_GetError());
         return -1;

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -70,14 +71,14 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        fprintf(err, "basin help: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape)\n", argv[c ? 3 : 2]);
+        basin_cli_say(err, "help", "unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape)", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);
     return BASIN_EXIT_OK;
 }
 
-int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
+static int dispatch(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc < 2) {
         char *open[] = {"open", NULL};
@@ -94,8 +95,20 @@ int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(name);
     if (!c) {
-        fprintf(err, "basin: unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape; see basin --help)\n", name);
+        basin_cli_say(err, NULL, "unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape; see basin --help)", name);
         return BASIN_EXIT_USAGE;
     }
     return c->run(argc - 1, argv + 1, out, err);
+}
+
+/* Whatever a command printed must have reached standard output: a full disk or a closed pipe there is a
+ * failure (status 1), as for any other output, not a silent success. */
+int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    int status = dispatch(argc, argv, out, err);
+    if ((fflush(out) != 0 || ferror(out)) && status == BASIN_EXIT_OK) {
+        basin_cli_say(err, NULL, "cannot write to standard output: %s", strerror(errno));
+        status = BASIN_EXIT_FAILURE;
+    }
+    return status;
 }

@@ -25,9 +25,9 @@ const char basin_export_usage[] =
     "options:\n"
     "  -o, --output FILE      the figure: .png, .svg or .pdf (required)\n"
     "  --size WxH             size in pixels (default 1600x900); SVG and PDF pages are W/dpi × H/dpi inches\n"
-    "  --dpi D                pixels per inch (default 200): text is set in points, so this scales it\n"
+    "  --dpi D                pixels per inch, 10 to 2400 (default 200): text is set in points, so this scales it\n"
     "  --theme light|dark     light for slides, dark for projectors (default light)\n"
-    "  --font-scale S         text and line size factor (default 1)\n"
+    "  --font-scale S         text and line size factor, 0.1 to 10 (default 1)\n"
     "  --steps N              steps of every run (the lab's steps=)\n"
     "  --view NAME            draw only this view: contour, surface (3-D, OpenGL through EGL), loss or lr\n"
     "  --labels               label the contour lines\n"
@@ -51,12 +51,14 @@ typedef struct export_options {
 
 #define usage_error(err, ...) basin_cli_usage_error((err), "export", __VA_ARGS__)
 
-static int parse_positive(const char *text, double max, double *out)
+/* A number from min to max: below them text and lines would be smaller than a pixel (cairo's scale would
+ * not be invertible). */
+static int parse_range(const char *text, double min, double max, double *out)
 {
     char *end;
     errno = 0;
     double x = strtod(text, &end);
-    if (end == text || *end != '\0' || errno || !isfinite(x) || !(x > 0) || x > max)
+    if (end == text || *end != '\0' || errno || !isfinite(x) || !(x >= min) || x > max)
         return -1;
     *out = x;
     return 0;
@@ -109,8 +111,8 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
                 return usage_error(err, "--size '%s' is not WIDTHxHEIGHT in pixels from 16 to 16384", optarg);
             break;
         case OPT_DPI:
-            if (parse_positive(optarg, 2400, &o->figure.dpi) != 0)
-                return usage_error(err, "--dpi '%s' is not a number from 0 to 2400", optarg);
+            if (parse_range(optarg, 10, 2400, &o->figure.dpi) != 0)
+                return usage_error(err, "--dpi '%s' is not a number from 10 to 2400", optarg);
             break;
         case OPT_THEME:
             if (strcmp(optarg, "light") != 0 && strcmp(optarg, "dark") != 0)
@@ -118,8 +120,8 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
             o->figure.dark = strcmp(optarg, "dark") == 0;
             break;
         case OPT_FONT:
-            if (parse_positive(optarg, 10, &o->figure.font_scale) != 0)
-                return usage_error(err, "--font-scale '%s' is not a number from 0 to 10", optarg);
+            if (parse_range(optarg, 0.1, 10, &o->figure.font_scale) != 0)
+                return usage_error(err, "--font-scale '%s' is not a number from 0.1 to 10", optarg);
             break;
         case OPT_STEPS: o->steps = optarg; break;
         case OPT_VIEW: o->view = optarg; break;
@@ -161,22 +163,20 @@ static int load_lab(basin_lab *lab, const export_options *o, FILE *err)
 {
     size_t n = o->n_sets;
     char **sets = calloc(n + 2, sizeof *sets);
-    char steps[96], views[96];
-    if (!sets) {
+    char *steps = o->steps ? cli_assignment("lab.steps=", o->steps) : NULL;
+    char *views = o->view ? cli_assignment("lab.views=", o->view) : NULL;
+    if (!sets || (o->steps && !steps) || (o->view && !views)) {
+        free(sets), free(steps), free(views);
         fputs("basin export: out of memory\n", err);
         return BASIN_EXIT_FAILURE;
     }
     memcpy(sets, o->sets, n * sizeof *sets);
-    if (o->steps) {
-        snprintf(steps, sizeof steps, "lab.steps=%s", o->steps);
+    if (steps)
         sets[n++] = steps;
-    }
-    if (o->view) {
-        snprintf(views, sizeof views, "lab.views=%s", o->view);
+    if (views)
         sets[n++] = views;
-    }
     int status = basin_lab_load(lab, o->lab_path, sets, n);
-    free(sets);
+    free(sets), free(steps), free(views);
     if (status != 0) {
         fprintf(err, "basin export: %s\n", basin_error_message());
         return BASIN_EXIT_USAGE;
@@ -207,7 +207,7 @@ static int export(const export_options *o, FILE *out, FILE *err)
         if (status == BASIN_EXIT_OK && o->view) {
             int view = basin_view_find(o->view);
             if (view < 0 || ((view == BASIN_VIEW_CONTOUR || view == BASIN_VIEW_SURFACE) && lab.problem->dim != 2)) {
-                fprintf(err, "basin export: --view '%s' is not a view of this scene (views: %s)\n", o->view,
+                basin_cli_say(err, "export", "--view '%s' is not a view of this scene (views: %s)", o->view,
                         lab.problem->dim == 2 ? "contour, surface, loss, lr" : "loss, lr");
                 basin_lab_free(&lab);
                 return BASIN_EXIT_USAGE;

@@ -94,7 +94,7 @@ static void list_views(FILE *out)
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc > 2) {
-        fprintf(err, "basin list: unexpected argument '%s' (see basin list --help)\n", argv[2]);
+        basin_cli_say(err, "list", "unexpected argument '%s' (see basin list --help)", argv[2]);
         return BASIN_EXIT_USAGE;
     }
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -124,8 +124,8 @@ int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err)
             return BASIN_EXIT_OK;
     }
     if (argc == 2) {
-        fprintf(err, "basin list: unknown kind '%s' (surfaces, optimizers, schedules, models, data, inits, augments, "
-                     "training, labs or views)\n", argv[1]);
+        basin_cli_say(err, "list", "unknown kind '%s' (surfaces, optimizers, schedules, models, data, inits, augments, "
+                     "training, labs or views)", argv[1]);
         return BASIN_EXIT_USAGE;
     }
     return BASIN_EXIT_OK;

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "app/app.h"
+#include "engine/error.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -58,7 +59,8 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         {"script", required_argument, NULL, OPT_SCRIPT}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     basin_app_options o = {.lab_path = BASIN_DEMOS_DIR "/quadratic.ini", .width = 1280, .height = 800};
-    char **sets = calloc((size_t)argc + 1, sizeof *sets), view[160];
+    char **sets = calloc((size_t)argc + 1, sizeof *sets), *view = NULL;
+    int view_at = -1;
     int status = BASIN_EXIT_USAGE;
     if (!sets)
         return basin_cli_usage_error(err, "open", "out of memory"), BASIN_EXIT_FAILURE;
@@ -81,9 +83,16 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         }
         case OPT_PRESENTER: o.presenter = true; break;
         case OPT_SET: sets[o.n_sets++] = optarg; break;
-        case OPT_VIEW:
-            snprintf(view, sizeof view, "lab.views=%s", optarg);
-            sets[o.n_sets++] = view;
+        case OPT_VIEW: /* the last --view counts, in the place of the first */
+            free(view);
+            if (!(view = cli_assignment("lab.views=", optarg))) {
+                status = BASIN_EXIT_FAILURE;
+                basin_cli_usage_error(err, "open", "out of memory");
+                goto done;
+            }
+            if (view_at < 0)
+                view_at = (int)o.n_sets++;
+            sets[view_at] = view;
             break;
         case OPT_FRAMES:
         case OPT_BENCH:
@@ -116,9 +125,17 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         basin_cli_usage_error(err, "open", "--screenshot needs --frames N (or use a script's screenshot command)");
         goto done;
     }
+    /* the lab is checked before any display is looked for: a bad lab is a usage error everywhere */
+    basin_lab lab;
+    if (basin_lab_load(&lab, o.lab_path, sets, o.n_sets) != 0) {
+        basin_cli_say(err, "open", "%s", basin_error_message());
+        goto done;
+    }
+    basin_lab_free(&lab);
     o.sets = sets;
     status = basin_app_run(&o, out, err);
 done:
     free(sets);
+    free(view);
     return status;
 }

@@ -297,9 +297,9 @@ static int execute(const run_options *o, FILE *out, FILE *err)
         if (run->diverged_at < 0)
             continue;
         if (strcmp(run->stop_reason, "diverged") == 0)
-            fprintf(err, "basin run: '%s' diverged at step %ld\n", lab.runs[i].label, run->diverged_at);
+            basin_cli_say(err, "run", "'%s' diverged at step %ld", lab.runs[i].label, run->diverged_at);
         else
-            fprintf(err, "basin run: '%s' stopped at step %ld: %s\n", lab.runs[i].label, run->diverged_at,
+            basin_cli_say(err, "run", "'%s' stopped at step %ld: %s", lab.runs[i].label, run->diverged_at,
                     run->stop_reason);
     }
     if (o->csv) {
@@ -337,7 +337,7 @@ int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err)
             fputs(basin_race_usage, out);
             return BASIN_EXIT_OK;
         }
-        fprintf(err, "basin race: unexpected argument '%s' (basin race takes none)\n", argv[1]);
+        basin_cli_say(err, "race", "unexpected argument '%s' (basin race takes none)", argv[1]);
         return BASIN_EXIT_USAGE;
     }
     static const char *lineup[] = {

@@ -6,7 +6,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Writes "basin COMMAND: MESSAGE" as one line to err and returns -1 (for option parsers). */
+/* Writes "basin COMMAND: MESSAGE" (or "basin: MESSAGE" for a NULL command) to err as one line, cleaned by
+ * basin_message_clean (control bytes escaped, long tokens shortened). */
+void basin_cli_say(FILE *err, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* basin_cli_say, returning -1 (for option parsers). */
 int basin_cli_usage_error(FILE *err, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Parses a whole number within [min, max] for option name. Returns 0, or -1 with a usage message. */
@@ -16,5 +20,9 @@ int cli_parse_count(const char *command, const char *option, const char *text, d
 /* Checks an output option before any work (path NULL: not given): see basin_output_check. Returns 0, or
  * -1 with a usage message: an unwritable output is bad input in every command (exit status 2). */
 int cli_check_output(const char *command, const char *option, const char *path, bool folder, FILE *err);
+
+/* prefix followed by value ("lab.steps=" "500"), for an option that is a lab override. Returns a string
+ * the caller frees, or NULL when out of memory. */
+char *cli_assignment(const char *prefix, const char *value);
 
 #endif

@@ -3,9 +3,19 @@
 #ifndef BASIN_ERROR_H
 #define BASIN_ERROR_H
 
+#include <stddef.h>
+
 /* Records a printf-style message for this thread, replacing the previous one (which the arguments may
- * include). Can't fail (truncates). */
+ * include), cleaned by basin_message_clean. Can't fail (truncates). */
 void basin_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Bytes of one token (a run without spaces) a message shows: longer ones keep their start and end. */
+#define BASIN_TOKEN_SHOWN 96
+
+/* Copies the message in to out (size bytes, NUL-terminated, truncated to fit) on one line: control bytes
+ * become \n, \t, \r or \xNN, and a token longer than BASIN_TOKEN_SHOWN bytes keeps its first three
+ * quarters and last quarter around "…(N bytes)…". Returns the length it wanted. Can't fail. */
+size_t basin_message_clean(char *out, size_t size, const char *in);
 
 /* Returns this thread's last message ("" when none); valid until the next basin_error_set. */
 const char *basin_error_message(void);

@@ -71,26 +71,35 @@ typedef struct reader {
     bool failed; /* a message is set */
 } reader;
 
+/* inih keeps section names of at most 49 bytes ("run " and the name) and would cut a longer one short. */
+#define RUN_NAME_MAX 45
+
 /* A [run NAME] header line becomes a marker entry (key ""), so a run with no keys of its own (all from
- * [lab]) still exists. */
-static void mark_run_section(reader *r, const char *line)
+ * [lab]) still exists. Returns false with a message for a name inih would cut short. */
+static bool mark_run_section(reader *r, const char *line)
 {
     while (isspace((unsigned char)*line))
         line++;
     const char *close = strchr(line, ']');
     if (line[0] != '[' || !close || strncmp(line + 1, "run", 3) != 0 || !isspace((unsigned char)line[4]))
-        return;
+        return true;
     const char *label = line + 4;
     while (label < close && isspace((unsigned char)*label))
         label++;
     const char *end = close;
     while (end > label && isspace((unsigned char)end[-1]))
         end--;
-    char name[256], origin[512];
+    if (close - line - 1 > RUN_NAME_MAX + 4) {
+        basin_error_set("%s:%d: the run name '%.*s' is longer than %d characters", r->path, r->line,
+                        (int)(end - label), label, RUN_NAME_MAX);
+        return false;
+    }
+    char name[RUN_NAME_MAX + 8], origin[512];
     snprintf(name, sizeof name, "%.*s", (int)(end - label), label);
     snprintf(origin, sizeof origin, "%s:%d", r->path, r->line);
     if (*name && basin_lab_add(r->entries, name, "", "", origin) == 0)
         r->entries->items[r->entries->len - 1].line = r->line;
+    return true;
 }
 
 static char *read_line(char *buf, int size, void *stream)
@@ -103,7 +112,10 @@ static char *read_line(char *buf, int size, void *stream)
     }
     r->line++;
     strcat(buf, "\n");
-    mark_run_section(r, buf);
+    if (!mark_run_section(r, buf)) {
+        r->unreadable = true;
+        return NULL;
+    }
     return buf;
 }
 
@@ -228,29 +240,18 @@ static int remove_run(basin_lab_entries *e, const char *assignment)
     return 0;
 }
 
-int basin_lab_override(basin_lab_entries *e, const char *assignment)
+/* basin_lab_override's work once the assignment is split into section, key and value. */
+static int apply(basin_lab_entries *e, bool create, const char *section, const char *key, const char *value,
+                 char *origin, size_t size, const char *assignment)
 {
-    if (assignment[0] == '-')
-        return remove_run(e, assignment);
-    bool create = assignment[0] == '+';
-    if (create)
-        assignment++;
-    const char *eq = NULL, *dot = key_dot(assignment, &eq);
-    if (!dot) {
-        basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
-        return -1;
-    }
-    char section[256], key[128], origin[512];
-    snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
-    snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
-    snprintf(origin, sizeof origin, "--set '%s'", assignment);
+    snprintf(origin, size, "--set '%s'", assignment);
     bool known = strcmp(section, "lab") == 0 || has_section(e, section);
     if (create && known) {
         basin_error_set("--set '+%s': a run named '%s' exists already", assignment, section);
         return -1;
     }
     if (create)
-        return basin_lab_add(e, section, key, eq + 1, origin);
+        return basin_lab_add(e, section, key, value, origin);
     if (!known) {
         char runs[256] = "";
         size_t used = 0;
@@ -263,18 +264,40 @@ int basin_lab_override(basin_lab_entries *e, const char *assignment)
     }
     basin_lab_entry *it = basin_lab_find_entry(e, section, key);
     if (!it)
-        return basin_lab_add(e, section, key, eq + 1, origin);
-    char *value = strdup(eq + 1), *where = strdup(origin);
-    if (!value || !where) {
-        free(value);
+        return basin_lab_add(e, section, key, value, origin);
+    char *copy = strdup(value), *where = strdup(origin);
+    if (!copy || !where) {
+        free(copy);
         free(where);
         basin_error_set("out of memory");
         return -1;
     }
     free(it->value);
     free(it->origin);
-    it->value = value;
+    it->value = copy;
     it->origin = where;
     return 0;
+}
+
+int basin_lab_override(basin_lab_entries *e, const char *assignment)
+{
+    if (assignment[0] == '-')
+        return remove_run(e, assignment);
+    bool create = assignment[0] == '+';
+    if (create)
+        assignment++;
+    const char *eq = NULL, *dot = key_dot(assignment, &eq);
+    if (!dot) {
+        basin_error_set("--set '%s': expected SECTION.KEY=VALUE (SECTION is lab or a run's name)", assignment);
+        return -1;
+    }
+    size_t size = strlen(assignment) + 16;
+    char *section = strndup(assignment, (size_t)(dot - assignment)), *key = strndup(dot + 1, (size_t)(eq - dot - 1));
+    char *origin = malloc(size);
+    int status = section && key && origin ? apply(e, create, section, key, eq + 1, origin, size, assignment) : -1;
+    if (!section || !key || !origin)
+        basin_error_set("out of memory");
+    free(section), free(key), free(origin);
+    return status;
 }
 

@@ -309,6 +309,72 @@ static void test_requests_too_large_for_memory(void **state)
     free(eig);
 }
 
+/* One line per error whatever the input: control bytes are escaped, a long token keeps its start and end
+ * and the reason stays whole; two --opt specs are two runs however long; option values of any length
+ * reach the lab whole; a figure scale that cannot be drawn is a usage error. */
+static void test_messages_stay_one_line(void **state)
+{
+    (void)state;
+    const char *sgd = "--opt=sgd:lr=0.001", *start = "--start=-1.5,2";
+    expect_usage_error("unknown surface 'rosen\\nbrock' (valid:", "run", "--surface=rosen\nbrock", sgd, start);
+    expect_usage_error("unknown command 'fo\\x1bo\\x7f'", "fo\033o\177");
+    expect_usage_error("unknown kind 'a\\tb\\r'", "list", "a\tb\r");
+    char token[600] = "--surface=";
+    memset(token + strlen(token), 'q', 500);
+    support_cli_result r = support_cli("run", token, sgd, start, NULL);
+    assert_int_equal(r.status, 2);
+    assert_int_equal(support_count_lines(r.err), 1);
+    assert_non_null(strstr(r.err, "…(406 bytes)…")); /* 502 bytes with the quotes: 72 shown before, 24 after */
+    assert_true(strlen(r.err) < 400);
+    assert_non_null(strstr(r.err, "(valid: quadratic, rosenbrock"));
+    support_cli_free(&r);
+    /* specs alike in their first 300 bytes: two runs, each parsed */
+    char a[400] = "--opt=sgd:lr=0.001", b[400];
+    memset(a + strlen(a), '0', 300);
+    strcpy(b, a);
+    strcat(a, ",momentum=0.5");
+    strcat(b, ",momentum=oops");
+    expect_usage_error("momentum='oops' is not a number", "run", "--surface=rosenbrock", a, b, start);
+    char steps[200] = "5";
+    memset(steps + 1, '0', 150);
+    strcat(steps, "x");
+    expect_usage_error("is not a whole number from 0 to 1000000000", "export", BASIN_DEMOS_DIR "/rosenbrock.ini",
+                       "--steps", steps, "-o", "/tmp/basin-never.png");
+    expect_usage_error("--dpi '1e-300' is not a number from 10 to 2400", "export", BASIN_DEMOS_DIR "/rosenbrock.ini",
+                       "--dpi", "1e-300", "-o", "/tmp/basin-never.png");
+    expect_usage_error("unknown surface 'rosenbrok'", "open", "--set", "lab.surface=rosenbrok",
+                       BASIN_DEMOS_DIR "/rosenbrock.ini");
+}
+
+/* Output that cannot reach standard output is a failure (status 1, one line), for every command. */
+static void test_unwritable_standard_output_fails(void **state)
+{
+    (void)state;
+    char *commands[][8] = {{"basin", "list", NULL},
+                           {"basin", "--help", NULL},
+                           {"basin", "race", NULL},
+                           {"basin", "run", "--surface=rosenbrock", "--opt=sgd:lr=0.001", "--start=-1,1", NULL},
+                           {"basin", "train", "--model=mlp:hidden=4", "--data=moons", "--opt=sgd:lr=0.1", "--epochs=1",
+                            NULL}};
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        int argc = 0;
+        while (commands[k][argc])
+            argc++;
+        FILE *full = fopen("/dev/full", "w");
+        char *text = NULL;
+        size_t len = 0;
+        FILE *err = open_memstream(&text, &len);
+        assert_non_null(full);
+        assert_non_null(err);
+        int status = basin_cli_main(argc, commands[k], full, err);
+        fclose(full);
+        fclose(err);
+        if (status != 1 || support_count_lines(text) != 1 || !strstr(text, "cannot write to standard output"))
+            fail_msg("basin %s > /dev/full: status %d, stderr '%s'", commands[k][1], status, text);
+        free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +385,8 @@ int main(void)
         cmocka_unit_test(test_table_summary),
         cmocka_unit_test(test_list_help_and_race),
         cmocka_unit_test(test_requests_too_large_for_memory),
+        cmocka_unit_test(test_messages_stay_one_line),
+        cmocka_unit_test(test_unwritable_standard_output_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,6 +191,17 @@ static void test_errors_name_file_line_and_key(void **state)
     char long_line[400] = "[lab]\nsurface = booth\ntitle = ";
     memset(long_line + strlen(long_line), 'x', 300);
     expect_lab_error(long_line, ":3: line too long (at most 198 characters)");
+    /* a run name inih would cut short is refused, not taken for a run without keys; 45 characters work */
+    expect_lab_error("[lab]\nsurface = booth\nstart = 0,0\n[run 0123456789012345678901234567890123456789012345]\n"
+                     "opt = sgd:lr=1\n", ":4: the run name '0123456789012345678901234567890123456789012345' is longer "
+                     "than 45 characters");
+    basin_lab named;
+    const char *fits = lab_file("[lab]\nsurface = booth\nstart = 0,0\n[run 012345678901234567890123456789012345678901234]\n"
+                                "opt = sgd:lr=0.1\n");
+    assert_int_equal(basin_lab_load(&named, fits, NULL, 0), 0);
+    assert_string_equal(named.runs[0].label, "012345678901234567890123456789012345678901234");
+    basin_lab_free(&named);
+    unlink(fits);
 
     basin_lab lab;
     assert_int_equal(basin_lab_load(&lab, "/nonexistent/lab.ini", NULL, 0), -1);

@@ -43,7 +43,7 @@ static basin_net_problem *net(const char *model, const char *data, double **w)
              basin_spec_parse(&is, BASIN_KIND_INIT, "default") == 0,
          "specs");
     basin_dataset *d = basin_dataset_create(ds.entry, &ds.params, 0);
-    basin_net n;
+    basin_net n = {0};
     must(d && basin_net_create(ms.entry, &ms.params, d, &n) == 0, model);
     basin_net_problem *np = basin_net_problem_create(n, d, 0);
     must(np != NULL, "net problem");

@@ -8,6 +8,7 @@
  * unbiased gradients for SGD. */
 #include "linreg.h"
 
+#include "../budget.h"
 #include "../error.h"
 #include "../problem.h"
 
@@ -137,6 +138,9 @@ static basin_problem *linreg_create(const basin_entry *entry, const basin_params
     size_t n = (size_t)basin_params_real(params, "n");
     double scale[LINREG_FEATURES] = {basin_params_real(params, "scale1"), basin_params_real(params, "scale2")};
     double label_noise = basin_params_real(params, "label_noise");
+    /* the features and targets, and a full gradient's per-example residuals */
+    if (basin_budget_check((LINREG_FEATURES + 2.0) * sizeof(double) * (double)n, "linreg: n=%zu", n) != 0)
+        return NULL;
     linreg *lr = calloc(1, sizeof *lr);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!lr || !rng || !(lr->x = malloc(n * LINREG_FEATURES * sizeof *lr->x)) ||

@@ -288,6 +288,8 @@ static void test_requests_too_large_for_memory(void **state)
     expect_usage_error("--steps: 2 runs × 1000000001 rows × 5 numbers: 80 GB needed, more than the 1 GB", "run",
                        rosen, sgd, "--opt=adam:lr=0.01", start, "--steps=1000000000");
     setenv("BASIN_MEMORY_LIMIT", "1e8", 1);
+    expect_usage_error("batches of 1438 examples through the model: 192 MB needed", "train", "--model=mlp:hidden=4096",
+                       "--data=digits", sgd, "--log=/dev/null");
     expect_usage_error("quadratic: dim=4096: 403 MB needed", "run", "--surface=quadratic:dim=4096,kappa=10", sgd,
                        "--start=0,0");
     expect_usage_error("mlp: 1600200001 parameters × 8 copies: 102 GB needed", "train", "--model=mlp:hidden=40000/40000",

@@ -3,6 +3,7 @@
 #include "model.h"
 #include "layer_kind.h"
 
+#include "../budget.h"
 #include "../error.h"
 
 #include <stdio.h>
@@ -219,10 +220,26 @@ void basin_model_destroy(basin_model *m)
     free(m);
 }
 
+double basin_model_batch_bytes(const basin_model *m, size_t B)
+{
+    /* per example: each layer's output and its gradient, a convolution's unfolded inputs and their
+     * gradient, and the two widest buffers the backward pass alternates between */
+    double per_example = 2.0 * (double)m->in_features;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        per_example += 2.0 * (double)basin_layer_outputs(l);
+        if (l->d.kind == BASIN_LAYER_CONV2D)
+            per_example += 2.0 * (double)(l->in_c * l->d.kernel * l->d.kernel * l->out_h * l->out_w);
+    }
+    return per_example * (double)B * sizeof(double);
+}
+
 int basin_model_reserve(basin_model *m, size_t B)
 {
     if (B <= m->capacity)
         return 0;
+    if (basin_budget_check(basin_model_batch_bytes(m, B), "batches of %zu examples through the model", B) != 0)
+        return -1;
     free_workspaces(m);
     size_t widest = m->in_features, cols = 0;
     bool ok = true;

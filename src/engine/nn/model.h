@@ -140,7 +140,11 @@ void basin_model_destroy(basin_model *m);
  * (owned by the caller) or NULL with a message. */
 basin_model *basin_model_clone(const basin_model *m);
 
-/* Makes room for batches of B examples. Returns 0, or -1 with a message when memory runs out. */
+/* The bytes the workspaces for batches of B examples take (an estimate from above). Can't fail. */
+double basin_model_batch_bytes(const basin_model *m, size_t B);
+
+/* Makes room for batches of B examples. Returns 0, or -1 with a message when they would not fit the
+ * memory budget (basin_budget_check) or memory runs out. */
 int basin_model_reserve(basin_model *m, size_t B);
 
 /* Resets the state to PyTorch's fresh values (running mean 0, variance 1, no batches tracked). */

@@ -32,11 +32,14 @@ static int reserve(const basin_net_problem *np, size_t B)
     wk->target = malloc(B * outs * sizeof *wk->target);
     wk->label = malloc(B * sizeof *wk->label);
     wk->tmp = malloc((d->n_features + 1) * sizeof *wk->tmp);
-    wk->capacity = wk->x && wk->target && wk->label && wk->tmp && wk->dout ? B : 0;
-    if (!wk->capacity || basin_model_reserve(np->net.model, B) != 0) {
+    wk->capacity = 0;
+    if (!wk->x || !wk->target || !wk->label || !wk->tmp || !wk->dout) {
         basin_error_set("out of memory for batches of %zu examples", B);
         return -1;
     }
+    if (basin_model_reserve(np->net.model, B) != 0)
+        return -1; /* its message says what did not fit */
+    wk->capacity = B;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "train.h"
 
 #include "../analysis/curvature.h"
+#include "../budget.h"
 #include "../error.h"
 
 #include <gsl/gsl_randist.h>
@@ -90,6 +91,13 @@ int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg
                         B == 1 ? "batch 1" : "the last batch of each epoch holds 1");
         return -1;
     }
+    /* the first evaluation takes a split in chunks of up to 4,096 examples (basin_net_eval) */
+    size_t split = n > np->data->test.n ? n : np->data->test.n;
+    size_t widest = split < 4096 ? split : 4096;
+    widest = B > widest ? B : widest;
+    if (basin_budget_check(basin_model_batch_bytes(np->net.model, widest), "batches of %zu examples through the model",
+                           widest) != 0)
+        return -1;
     return 0;
 }
 

@@ -1,0 +1,127 @@
+/* data_parallel.c: the synchronous data-parallel gradient source: deal, compute, all-reduce, average. */
+#include "data_parallel.h"
+
+#include "comm_threads.h"
+
+#include "../error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What PyTorch's training step runs on each worker (train.c's TRAINING_STEP). */
+#define WORKER_STEP ((basin_eval_opts){BASIN_MODE_TRAIN, true, true, true})
+
+typedef struct worker {
+    basin_data_parallel *dp;
+    basin_net_problem *replica; /* owned */
+    double *sums;               /* dim + 1: the shard's gradient sum, then its loss sum */
+    size_t *shard;              /* the shard's example indices */
+} worker;
+
+struct basin_data_parallel {
+    basin_net_problem *np;
+    int k;
+    size_t dim;
+    worker *workers;
+    void **ctx;
+    basin_comm *comms;
+    size_t values_sent;
+    long step;                  /* gradients computed so far */
+    /* the step being computed */
+    const double *w;
+    basin_batch batch;
+};
+
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed)
+{
+    basin_data_parallel *dp = calloc(1, sizeof *dp);
+    size_t n = np->data->train.n;
+    if (dp) {
+        dp->np = np, dp->k = workers, dp->dim = np->base.dim;
+        dp->workers = calloc((size_t)workers, sizeof *dp->workers);
+        dp->ctx = calloc((size_t)workers, sizeof *dp->ctx);
+        dp->comms = calloc((size_t)workers, sizeof *dp->comms);
+    }
+    bool ok = dp && dp->workers && dp->ctx && dp->comms;
+    for (int r = 0; ok && r < workers; r++) {
+        worker *wk = &dp->workers[r];
+        wk->dp = dp;
+        dp->ctx[r] = wk;
+        wk->replica = basin_net_problem_clone(np, seed * 1000003UL + (unsigned long)r);
+        wk->sums = malloc((dp->dim + 1) * sizeof *wk->sums);
+        wk->shard = malloc((n / (size_t)workers + 1) * sizeof *wk->shard);
+        ok = wk->replica && wk->sums && wk->shard;
+    }
+    if (!ok) {
+        basin_data_parallel_destroy(dp);
+        basin_error_set("out of memory for %d data-parallel workers", workers);
+        return NULL;
+    }
+    return dp;
+}
+
+/* One worker's step: its strided shard of the global batch, the shard's sums, the all-reduce. */
+static int worker_step(basin_comm *c, void *ctx)
+{
+    worker *wk = ctx;
+    basin_data_parallel *dp = wk->dp;
+    basin_model *model = wk->replica->net.model, *main = dp->np->net.model;
+    size_t m = dp->batch.idx ? dp->batch.m : dp->np->data->train.n, count = 0;
+    for (size_t p = (size_t)c->rank; p < m; p += (size_t)dp->k)
+        wk->shard[count++] = dp->batch.idx ? dp->batch.idx[p] : p;
+    memcpy(model->state, main->state, model->n_state * sizeof *model->state); /* rank 0's buffers */
+    memset(wk->sums, 0, (dp->dim + 1) * sizeof *wk->sums);
+    if (count > 0) {
+        /* a failed evaluation is NaN, as on one worker: the sum carries it to the trainer */
+        double loss = basin_net_eval(wk->replica, dp->w, (basin_batch){wk->shard, count}, &WORKER_STEP, wk->sums);
+        for (size_t i = 0; i < dp->dim; i++)
+            wk->sums[i] *= (double)count;
+        wk->sums[dp->dim] = loss * (double)count;
+    }
+    basin_comm_set_step(c, dp->step);
+    return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 1);
+}
+
+static double parallel_gradient(void *ctx, const double *w, basin_batch batch, double *g)
+{
+    basin_data_parallel *dp = ctx;
+    dp->w = w, dp->batch = batch;
+    int status = basin_comm_threads_run(dp->k, worker_step, dp->ctx, dp->comms);
+    dp->step++;
+    dp->values_sent += dp->comms[0].values_sent;
+    for (int r = 0; r < dp->k; r++)
+        basin_comm_release(&dp->comms[r]);
+    if (status != 0)
+        return NAN;
+    basin_model *main = dp->np->net.model, *first = dp->workers[0].replica->net.model;
+    memcpy(main->state, first->state, main->n_state * sizeof *main->state);
+    double m = (double)(batch.idx ? batch.m : dp->np->data->train.n);
+    const double *sums = dp->workers[0].sums;
+    for (size_t i = 0; g && i < dp->dim; i++)
+        g[i] = sums[i] / m;
+    return sums[dp->dim] / m;
+}
+
+basin_grad_source basin_data_parallel_source(basin_data_parallel *dp)
+{
+    return (basin_grad_source){parallel_gradient, dp};
+}
+
+size_t basin_data_parallel_values_sent(const basin_data_parallel *dp)
+{
+    return dp->values_sent;
+}
+
+void basin_data_parallel_destroy(basin_data_parallel *dp)
+{
+    if (!dp)
+        return;
+    for (int r = 0; dp->workers && r < dp->k; r++) {
+        basin_problem_destroy(dp->workers[r].replica ? &dp->workers[r].replica->base : NULL);
+        free(dp->workers[r].sums);
+        free(dp->workers[r].shard);
+    }
+    free(dp->workers), free(dp->ctx), free(dp->comms);
+    free(dp);
+}

@@ -1,0 +1,35 @@
+/* data_parallel.h: synchronous data parallelism as a gradient source. The trainer draws the step's global
+ * minibatch (K workers × B examples) as it always does; the source deals it to K workers as PyTorch's
+ * DistributedSampler deals an epoch (strided: worker r takes positions r, r+K, ...), each worker computes
+ * its shard's gradient on its own clone of the problem (on its own thread), and the communicator's ring
+ * all-reduce sums shard sums: the step's gradient is the mean over the global batch exactly, also for an
+ * unequal last batch. (PyTorch's DDP averages the workers' means instead, which weighs a short shard's
+ * examples more; on equal shards the two agree.)
+ * BatchNorm is local, DDP's default: each worker normalizes its shard with its own statistics, and every
+ * step starts from rank 0's running statistics and leaves rank 0's behind (DDP broadcasts buffers), so
+ * with BatchNorm the run differs from one worker on the global batch. Dropout and augmentation draw from
+ * each worker's own stream: with them the run is a valid DDP run but not the single-worker run's bits. */
+#ifndef BASIN_DATA_PARALLEL_H
+#define BASIN_DATA_PARALLEL_H
+
+#include "comm.h"
+
+#include "../nn/train.h"
+
+typedef struct basin_data_parallel basin_data_parallel;
+
+/* K workers over np (which must outlive it; its model state is what steps start from and end in), each
+ * with a clone whose random stream comes from seed and its rank. Returns it (owned by the caller) or NULL
+ * with a message. */
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed);
+
+/* The gradient source the trainer steps with (dp must outlive it). Can't fail. */
+basin_grad_source basin_data_parallel_source(basin_data_parallel *dp);
+
+/* Values each worker has sent in all-reduces so far (the same for every worker). */
+size_t basin_data_parallel_values_sent(const basin_data_parallel *dp);
+
+/* Frees dp and its clones (not np); NULL is a no-op. */
+void basin_data_parallel_destroy(basin_data_parallel *dp);
+
+#endif

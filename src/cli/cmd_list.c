@@ -10,15 +10,15 @@
 #include <string.h>
 
 const char basin_list_usage[] =
-    "usage: basin list [surfaces|optimizers|schedules|models|data|inits|augments|training|labs|views]\n"
+    "usage: basin list [surfaces|optimizers|schedules|models|data|inits|augments|parallel|training|labs|views]\n"
     "\n"
-    "Lists every surface, optimizer, schedule, model, data set, initializer and augmentation (or one kind)\n"
-    "with its keys, their defaults and ranges, and a one-line description; the training keys basin train\n"
-    "and training labs share; the keys of lab files; and the views. Write a thing as\n"
+    "Lists every surface, optimizer, schedule, model, data set, initializer, augmentation and parallel mode\n"
+    "(or one kind) with its keys, their defaults and ranges, and a one-line description; the training keys\n"
+    "basin train and training labs share; the keys of lab files; and the views. Write a thing as\n"
     "NAME:KEY=VALUE,KEY=VALUE; a list value separates items with '/'; booleans are true or false.\n";
 
 static const char *const kind_words[BASIN_KIND_COUNT] = {"surfaces", "optimizers", "schedules", "models", "data",
-                                                             "inits", "augments"};
+                                                             "inits", "augments", "parallel"};
 
 static void list_param(FILE *out, const basin_param_spec *s)
 {
@@ -125,7 +125,7 @@ int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err)
     }
     if (argc == 2) {
         basin_cli_say(err, "list", "unknown kind '%s' (surfaces, optimizers, schedules, models, data, inits, augments, "
-                     "training, labs or views)", argv[1]);
+                     "parallel, training, labs or views)", argv[1]);
         return BASIN_EXIT_USAGE;
     }
     return BASIN_EXIT_OK;

@@ -8,6 +8,7 @@
 #include "engine/nn/augment.h"
 #include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
+#include "engine/parallel/data_parallel.h"
 #include "engine/schedule.h"
 #include "lab/output_file.h"
 #include "lab/weights.h"
@@ -25,6 +26,7 @@ const char basin_train_usage[] =
     "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
     "                   [--track-sharpness K] [--save-trajectory DIR --every K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
+    "                   [--parallel SPEC]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
     "training split is shuffled into minibatches (the last one partial) and the optimizer takes one step\n"
@@ -42,6 +44,10 @@ const char basin_train_usage[] =
     "  --seed S            seed of the data, initialization, shuffling, dropout and augmentation (default 0)\n"
     "  --l1 L              add L·Σ|w| over the Linear and Conv2d weights to the training loss\n"
     "  --augment SPEC      image:shift=1,rotate=10,noise=0,flip=false or jitter:std=0.05 (training only)\n"
+    "  --parallel SPEC     sync:workers=K: K workers on threads, each with --batch examples (the global\n"
+    "                      batch is K × B), gradients summed by a ring all-reduce: the same steps as one\n"
+    "                      worker on K × B examples, to rounding (not with BatchNorm, which is per worker,\n"
+    "                      nor dropout or augmentation, drawn per worker); basin list parallel\n"
     "  --early-stop P      stop after P evaluations without a lower test loss; restore the best weights\n"
     "  --swa E             average the weights at the end of every epoch from epoch E on (stochastic\n"
     "                      weight averaging), then recompute BatchNorm statistics on the training split\n"
@@ -73,6 +79,7 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
+    const char *parallel;
     basin_train_settings set; /* --epochs ... --l1: the training schema's keys */
     long every;
 } train_options;
@@ -102,7 +109,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"track-sharpness", required_argument, NULL, 'K'}, {"save-trajectory", required_argument, NULL, 'P'},
         {"every", required_argument, NULL, 'Y'},
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
-        {"save-grad", required_argument, NULL, 'G'},  {"help", no_argument, NULL, 'h'},
+        {"save-grad", required_argument, NULL, 'G'},  {"parallel", required_argument, NULL, 'Q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (train_options){.set = basin_train_settings_defaults()};
     optind = 0;
@@ -132,6 +140,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'W': o->save = optarg; break;
         case 'R': o->load = optarg; break;
         case 'G': o->save_grad = optarg; break;
+        case 'Q': o->parallel = optarg; break;
         case 'P': o->trajectory = optarg; break;
         case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
         case 'h':
@@ -283,7 +292,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     int rc = parse_options(argc, argv, &o, out, err);
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0};
+    basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
+    basin_data_parallel *dp = NULL;
     basin_optimizer *opt = NULL;
     basin_schedule *sched = NULL;
     basin_output_file log_file = {0};
@@ -297,6 +307,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         (o.schedule && basin_spec_parse(&sched_spec, BASIN_KIND_SCHEDULE, o.schedule) != 0) ||
         (o.augment && basin_spec_parse(&aug_spec, BASIN_KIND_AUGMENT, o.augment) != 0) ||
         (o.augment && basin_augment_check(aug_spec.entry, &aug_spec.params, c.data) != 0) ||
+        (o.parallel && basin_spec_parse(&par_spec, BASIN_KIND_PARALLEL, o.parallel) != 0) ||
         !(opt = basin_optimizer_create(opt_spec.entry, &opt_spec.params, c.np->base.dim)) ||
         (o.schedule && !(sched = basin_schedule_create(sched_spec.entry, &sched_spec.params)))) {
         fprintf(err, "basin train: %s\n", basin_error_message());
@@ -312,6 +323,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     log_open = o.log != NULL;
     basin_train_config cfg = basin_train_settings_config(&o.set);
+    int workers = o.parallel ? (int)basin_params_real(&par_spec.params, "workers") : 1;
+    cfg.batch *= (size_t)workers; /* --batch is each worker's */
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
@@ -330,7 +343,15 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
                       : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
               log_file.stream);
     basin_train_result res;
-    basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, basin_grad_source_local(c.np));
+    basin_grad_source source = basin_grad_source_local(c.np);
+    if (o.parallel) {
+        if (!(dp = basin_data_parallel_create(c.np, workers, o.set.seed))) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            goto done;
+        }
+        source = basin_data_parallel_source(dp);
+    }
+    basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, source);
     basin_train_row row;
     int trained = trainer ? 1 : -1;
     while (trained == 1 && (trained = basin_trainer_step(trainer, &row)) == 1)
@@ -355,7 +376,12 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if (res.diverged) {
         fprintf(err, "basin train: diverged at step %ld (a non-finite loss or gradient)\n", res.steps);
     } else {
-        print_summary(o.log && strcmp(o.log, "-") == 0 ? err : out, &o, &c, &res, per_epoch);
+        FILE *summary = o.log && strcmp(o.log, "-") == 0 ? err : out;
+        print_summary(summary, &o, &c, &res, per_epoch);
+        if (dp)
+            fprintf(summary, "parallel  sync: %d workers × %zu examples (global batch %zu), %zu values sent per worker\n",
+                    workers, cfg.batch ? cfg.batch / (size_t)workers : c.data->train.n / (size_t)workers,
+                    cfg.batch ? cfg.batch : c.data->train.n, basin_data_parallel_values_sent(dp));
         if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {
             fprintf(err, "basin train: %s\n", basin_error_message());
@@ -371,6 +397,8 @@ done:
     basin_spec_clear(&opt_spec);
     basin_spec_clear(&sched_spec);
     basin_spec_clear(&aug_spec);
+    basin_spec_clear(&par_spec);
+    basin_data_parallel_destroy(dp);
     cli_net_close(&c);
     return status;
 }

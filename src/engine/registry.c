@@ -6,6 +6,7 @@
 #include "nn/init.h"
 #include "nn/models.h"
 #include "optim/optimizers.h"
+#include "parallel/data_parallel.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
 #include "problem/surfaces.h"
@@ -47,6 +48,8 @@ static const basin_entry *const inits[] = {
 
 static const basin_entry *const augments[] = {&basin_augment_image, &basin_augment_jitter};
 
+static const basin_entry *const parallels[] = {&basin_parallel_sync};
+
 static const struct {
     const basin_entry *const *entries;
     size_t count;
@@ -59,6 +62,7 @@ static const struct {
     [BASIN_KIND_DATA] = {datasets, sizeof datasets / sizeof *datasets, "data"},
     [BASIN_KIND_INIT] = {inits, sizeof inits / sizeof *inits, "init"},
     [BASIN_KIND_AUGMENT] = {augments, sizeof augments / sizeof *augments, "augment"},
+    [BASIN_KIND_PARALLEL] = {parallels, sizeof parallels / sizeof *parallels, "parallel"},
 };
 
 const basin_entry *basin_registry_find(basin_kind kind, const char *name)

@@ -23,6 +23,7 @@ typedef enum {
     BASIN_KIND_DATA,
     BASIN_KIND_INIT,
     BASIN_KIND_AUGMENT,
+    BASIN_KIND_PARALLEL,
     BASIN_KIND_COUNT,
 } basin_kind;
 
@@ -43,7 +44,7 @@ typedef struct basin_entry {
                      basin_net *net);
         /* the raw examples, drawn from rng */
         basin_dataset *(*data)(const struct basin_entry *self, const basin_params *params, gsl_rng *rng);
-    } create; /* initializers and augmentations are applied, not created: none */
+    } create; /* initializers, augmentations and parallel modes are applied, not created: none */
 } basin_entry;
 
 /* The entry of kind named name, or NULL. */
@@ -52,7 +53,7 @@ const basin_entry *basin_registry_find(basin_kind kind, const char *name);
 /* The entries of a kind in listing order; *count receives their number. Can't fail. */
 const basin_entry *const *basin_registry_list(basin_kind kind, size_t *count);
 
-/* "surface", "optimizer", "schedule", "model", "data", "init", "augment". */
+/* "surface", "optimizer", "schedule", "model", "data", "init", "augment", "parallel". */
 const char *basin_kind_name(basin_kind kind);
 
 /* Writes "a, b, c": every name of a kind, for error messages. */

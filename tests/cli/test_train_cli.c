@@ -592,6 +592,41 @@ static void test_logs_match_the_closed_loop(void **state)
     }
 }
 
+/* `--parallel sync:workers=K --batch B` logs what one worker logs with --batch K·B (to rounding: the ring
+ * sums in another order), also when the last batch is short (1438 examples in batches of 60); bad specs
+ * are usage errors. */
+static void test_parallel_sync_logs_the_big_batch(void **state)
+{
+    (void)state;
+    static const char *const pairs[][3] = {{"4", "16", "64"}, {"3", "20", "60"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        char spec[32], *logs[2];
+        snprintf(spec, sizeof spec, "sync:workers=%s", pairs[i][0]);
+        for (int k = 0; k < 2; k++) {
+            const char *log = support_tmp(k ? "one.csv" : "many.csv");
+            support_cli_result r = k ? support_cli("train", "--model", "mlp:hidden=32", "--data", "digits", "--opt",
+                                                   "sgd:lr=0.05,momentum=0.9", "--epochs", "2", "--batch",
+                                                   pairs[i][2], "--log", log, NULL)
+                                     : support_cli("train", "--model", "mlp:hidden=32", "--data", "digits", "--opt",
+                                                   "sgd:lr=0.05,momentum=0.9", "--epochs", "2", "--batch",
+                                                   pairs[i][1], "--parallel", spec, "--log", log, NULL);
+            assert_int_equal(r.status, 0);
+            if (k == 0)
+                assert_non_null(strstr(r.out, "parallel  sync:"));
+            support_cli_free(&r);
+            logs[k] = slurp(log);
+            assert_non_null(logs[k]);
+        }
+        assert_same_csv(spec, logs[0], logs[1]);
+        free(logs[0]), free(logs[1]);
+    }
+    const char *digits[] = {"--model", "mlp:hidden=4", "--data", "digits", "--opt", "sgd:lr=0.1"};
+    expect_usage_error("workers='0' is out of range", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
+                       digits[5], "--parallel", "sync:workers=0");
+    expect_usage_error("unknown parallel 'async'", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
+                       digits[5], "--parallel", "async");
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -620,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_landscape),
         cmocka_unit_test(test_trajectory_keeps_batchnorm_state),
         cmocka_unit_test(test_weights_remember_their_data),
+        cmocka_unit_test(test_parallel_sync_logs_the_big_batch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

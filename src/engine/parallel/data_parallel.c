@@ -125,3 +125,11 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
     free(dp->workers), free(dp->ctx), free(dp->comms);
     free(dp);
 }
+
+static const basin_param_spec sync_specs[] = {
+    BASIN_INT("workers", "2", 1, 256, "workers K, each on its own thread with its own batch (global batch K × --batch)"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_parallel_sync = {BASIN_KIND_PARALLEL, "sync",
+                                         "synchronous data parallel: K workers, strided shards, ring all-reduce",
+                                         sync_specs, NULL, {NULL}};

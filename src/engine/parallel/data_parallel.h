@@ -16,6 +16,9 @@
 
 #include "../nn/train.h"
 
+/* The registry's entry: sync:workers=K. */
+extern const basin_entry basin_parallel_sync;
+
 typedef struct basin_data_parallel basin_data_parallel;
 
 /* K workers over np (which must outlive it; its model state is what steps start from and end in), each

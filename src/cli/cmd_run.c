@@ -20,6 +20,7 @@
 const char basin_run_usage[] =
     "usage: basin run --surface SPEC --opt SPEC [--opt SPEC ...] --start=X0,X1[,...]\n"
     "                 [--schedule SPEC] [--steps N] [--seed S] [--batch B] [--tol T] [--csv FILE|-]\n"
+    "                 [--parallel async:workers=K[,order=round-robin|fixed,delay=T]]\n"
     "\n"
     "Runs each optimizer from the start point on the surface and prints a summary table: final and\n"
     "best loss, its final distance to the tolerance's criterion, the step from which it stayed within the\n"
@@ -34,6 +35,8 @@ const char basin_run_usage[] =
     "  --seed S          seed of the runs' randomness: minibatches and gradient noise (default 0)\n"
     "  --batch B         minibatch size on a finite-sum surface such as linreg (default: all examples);\n"
     "                    Newton then uses the minibatch's Hessian too (stochastic Newton)\n"
+    "  --parallel SPEC   asynchronous SGD for every run: K workers push gradients of the point they read,\n"
+    "                    K−1 updates old (round-robin), or delay= updates old (order=fixed)\n"
     "  --tol T           tolerance of 'steps to tol': on f − f* where f* is known, else on |grad f|\n"
     "                    (default 1e-6)\n"
     "  --csv FILE|-      write every step instead of the table: a header step,loss,x0,x1,...,lr,grad_norm\n"
@@ -53,7 +56,7 @@ const char basin_race_usage[] =
     "for 150 steps and prints the summary table. It is `basin run` with a fixed line-up.\n";
 
 typedef struct run_options {
-    const char *surface, *schedule, *start, *steps, *seed, *batch, *csv;
+    const char *surface, *schedule, *start, *steps, *seed, *batch, *csv, *parallel;
     const char **opts;
     size_t n_opts;
     double tol;
@@ -81,7 +84,8 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         {"schedule", required_argument, NULL, 'c'}, {"start", required_argument, NULL, 'x'},
         {"steps", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
         {"batch", required_argument, NULL, 'b'},   {"tol", required_argument, NULL, 't'},
-        {"csv", required_argument, NULL, 'C'},     {"help", no_argument, NULL, 'h'},
+        {"csv", required_argument, NULL, 'C'},     {"parallel", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (run_options){.tol = 1e-6};
     o->opts = calloc((size_t)argc, sizeof *o->opts);
@@ -99,6 +103,7 @@ static int parse_options(int argc, char **argv, run_options *o, FILE *out, FILE 
         case 'c': o->schedule = optarg; break;
         case 'x': o->start = optarg; break;
         case 'C': o->csv = optarg; break;
+        case 'P': o->parallel = optarg; break;
         case 'n': o->steps = optarg; break;
         case 's': o->seed = optarg; break;
         case 'b': o->batch = optarg; break;
@@ -288,7 +293,8 @@ static void write_table(FILE *out, const basin_lab *lab, double tol)
 static int execute(const run_options *o, FILE *out, FILE *err)
 {
     basin_lab lab;
-    basin_lab_scene scene = {o->surface, o->schedule, o->start, o->steps, o->seed, o->batch, o->opts, o->n_opts};
+    basin_lab_scene scene = {o->surface, o->schedule, o->start, o->steps, o->seed, o->batch, o->opts, o->n_opts,
+                             o->parallel};
     int status = basin_cli_build_lab(&lab, "run", &scene, err);
     if (status != BASIN_EXIT_OK)
         return status;

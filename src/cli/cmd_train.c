@@ -313,6 +313,11 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "basin train: %s\n", basin_error_message());
         goto done;
     }
+    if (o.parallel && par_spec.entry != &basin_parallel_sync) {
+        fprintf(err, "basin train: --parallel '%s': only sync trains networks so far (async runs on surfaces: "
+                     "basin run --parallel)\n", par_spec.entry->name);
+        goto done;
+    }
     if (o.augment)
         c.np->augment = aug_spec.entry, c.np->augment_params = &aug_spec.params;
     c.np->l1 = o.set.l1;

@@ -6,6 +6,7 @@
 #include "nn/init.h"
 #include "nn/models.h"
 #include "optim/optimizers.h"
+#include "parallel/async.h"
 #include "parallel/data_parallel.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
@@ -48,7 +49,7 @@ static const basin_entry *const inits[] = {
 
 static const basin_entry *const augments[] = {&basin_augment_image, &basin_augment_jitter};
 
-static const basin_entry *const parallels[] = {&basin_parallel_sync};
+static const basin_entry *const parallels[] = {&basin_parallel_sync, &basin_parallel_async};
 
 static const struct {
     const basin_entry *const *entries;

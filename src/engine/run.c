@@ -133,6 +133,7 @@ void basin_run_destroy(basin_run *r)
     free(r->g_full);
     free(r->idx);
     free(r->stop_reason);
+    basin_async_destroy(r->async);
     trace_free(&r->trace);
     free(r);
 }
@@ -144,9 +145,14 @@ bool basin_run_step(basin_run *r)
     const basin_problem *p = r->problem;
     basin_batch batch = basin_problem_sample_batch(p, r->batch_size, r->rng, r->idx);
     const double *g = r->g_full; /* the full gradient at w was computed when the row was recorded */
-    if (batch.idx || p->grad_noise > 0) {
+    long read = r->async ? basin_async_read(r->async, r->t) : r->t;
+    const double *at = read < r->t ? r->trace.w + (size_t)read * p->dim : r->w; /* a stale worker's point */
+    r->staleness_sum += (double)(r->t - read);
+    if (batch.idx || p->grad_noise > 0 || at != r->w) {
         if (batch.idx)
-            basin_problem_eval_batch(p, r->w, batch, r->g);
+            basin_problem_eval_batch(p, at, batch, r->g);
+        else if (at != r->w)
+            basin_problem_eval(p, at, r->g);
         else
             memcpy(r->g, r->g_full, p->dim * sizeof *r->g);
         basin_problem_add_noise(p, r->rng, r->g);
@@ -159,6 +165,12 @@ bool basin_run_step(basin_run *r)
         return false;
     }
     return record(r);
+}
+
+void basin_run_set_async(basin_run *r, basin_async *a)
+{
+    basin_async_destroy(r->async);
+    r->async = a;
 }
 
 long basin_run_steps(basin_run *r, long n)

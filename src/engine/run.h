@@ -5,6 +5,7 @@
 #define BASIN_RUN_H
 
 #include "optim/optimizer.h"
+#include "parallel/async.h"
 #include "problem.h"
 #include "schedule.h"
 
@@ -36,6 +37,8 @@ typedef struct basin_run {
     long t;                       /* steps taken */
     long diverged_at;             /* the step k whose row could not be kept (rows 0..k−1 are), or -1 */
     char *stop_reason;            /* why: "diverged", or the optimizer's message */
+    basin_async *async;           /* owned; NULL: each gradient at the current point */
+    double staleness_sum;         /* Σ τ over the steps taken (async) */
     basin_trace trace;
 } basin_run;
 
@@ -43,6 +46,10 @@ typedef struct basin_run {
  * (even on failure). Returns the run or NULL with basin_error_message(). */
 basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, basin_schedule *schedule,
                             const double *start, unsigned long seed, size_t batch_size, long horizon);
+
+/* Makes r asynchronous (ownership of a moves in): from the next step each gradient is taken at the past
+ * point a's rule names (the trace keeps every point). Call before the first step. */
+void basin_run_set_async(basin_run *r, basin_async *a);
 
 /* Frees r and what it owns; NULL is a no-op. */
 void basin_run_destroy(basin_run *r);

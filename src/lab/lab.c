@@ -300,6 +300,17 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
             return basin_lab_fail(it->origin, "%s", basin_error_message());
         basin_schedule_destroy(probe_schedule);
     }
+    if ((it = run_key(e, label, "parallel"))) {
+        if (read_spec(it, BASIN_KIND_PARALLEL, &r->parallel) != 0)
+            return -1;
+        if (r->parallel.entry != &basin_parallel_async)
+            return basin_lab_fail(it->origin, "%s applies to networks (basin train --parallel); a surface run takes "
+                                  "async", r->parallel.entry->name);
+        basin_async *probe_async = basin_async_create(&r->parallel.params);
+        if (!probe_async)
+            return basin_lab_fail(it->origin, "%s", basin_error_message());
+        basin_async_destroy(probe_async);
+    }
     if (!(it = run_key(e, label, "start")))
         return basin_lab_fail(origin, "[run %s] needs start = X0,X1,... (or a start in [lab])", label);
     if (read_point(it, lab, &r->start) != 0)
@@ -505,6 +516,7 @@ void basin_lab_free(basin_lab *lab)
         basin_spec_clear(&r->augment);
         basin_spec_clear(&r->opt);
         basin_spec_clear(&r->schedule);
+        basin_spec_clear(&r->parallel);
         free(r->start);
         free(r->label);
         free(r->origin);

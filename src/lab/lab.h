@@ -23,6 +23,7 @@ typedef struct basin_lab_run {
     char *origin;        /* where the run was defined, for messages */
     basin_spec opt;
     basin_spec schedule; /* entry NULL: constant */
+    basin_spec parallel; /* surface labs: async (entry NULL: each gradient at the current point) */
     double *start;       /* problem dim */
     size_t batch;
     unsigned long seed;
@@ -109,6 +110,7 @@ typedef struct basin_lab_scene {
     const char *surface, *schedule, *start, *steps, *seed, *batch;
     const char *const *opts;
     size_t n_opts;
+    const char *parallel; /* NULL: none */
 } basin_lab_scene;
 
 /* Builds the lab of a scene through the same entries and builder as lab files (scene.c). Returns 0, or

@@ -9,8 +9,9 @@
 
 int basin_lab_from_specs(basin_lab *lab, const basin_lab_scene *scene)
 {
-    static const char *const keys[] = {"surface", "schedule", "start", "steps", "seed", "batch"};
-    const char *values[] = {scene->surface, scene->schedule, scene->start, scene->steps, scene->seed, scene->batch};
+    static const char *const keys[] = {"surface", "schedule", "start", "steps", "seed", "batch", "parallel"};
+    const char *values[] = {scene->surface, scene->schedule, scene->start, scene->steps, scene->seed, scene->batch,
+                            scene->parallel};
     basin_lab_entries e = {0};
     char origin[64];
     int status = 0;

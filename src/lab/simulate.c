@@ -127,6 +127,12 @@ int basin_lab_run_all(basin_lab *lab)
         r->run = basin_run_create(lab->problem, opt, schedule, r->start, r->seed, r->batch, lab->steps);
         if (!r->run)
             return basin_lab_fail(r->origin, "%s", basin_error_message());
+        if (r->parallel.entry) {
+            basin_async *async = basin_async_create(&r->parallel.params);
+            if (!async)
+                return basin_lab_fail(r->origin, "%s", basin_error_message());
+            basin_run_set_async(r->run, async);
+        }
         basin_run_steps(r->run, lab->steps);
     }
     return 0;

@@ -377,6 +377,30 @@ static void test_unwritable_standard_output_fails(void **state)
     }
 }
 
+/* `basin run --parallel async:...` on a quadratic with λmax = 10 at η = 0.15 (ηλ = 1.5): one worker
+ * (τ = 0, stable below 2) converges, two workers in turn (τ = 1, stable below 1) diverge; a sync spec or a
+ * fixed order without its delay is a usage error. */
+static void test_run_async(void **state)
+{
+    (void)state;
+    const char *q = "--surface=quadratic:eig=1/10", *sgd = "--opt=sgd:lr=0.15", *start = "--start=1,1";
+    support_cli_result one = support_cli("run", q, sgd, start, "--steps=200", "--parallel", "async:workers=1", NULL);
+    support_cli_result two = support_cli("run", q, sgd, start, "--steps=200", "--parallel", "async:workers=2", NULL);
+    support_cli_result fixed = support_cli("run", q, sgd, start, "--steps=200", "--parallel",
+                                           "async:order=fixed,delay=1", "--csv=-", NULL);
+    support_cli_result rr = support_cli("run", q, sgd, start, "--steps=200", "--parallel", "async:workers=2",
+                                        "--csv=-", NULL);
+    assert_int_equal(one.status, 0);
+    assert_int_equal(two.status, 0);
+    assert_non_null(strstr(one.out, " converged"));
+    assert_non_null(strstr(two.out, "not converged"));
+    assert_string_equal(fixed.out, rr.out); /* round-robin with 2 workers is a delay of 1, to the byte */
+    support_cli_free(&one), support_cli_free(&two), support_cli_free(&fixed), support_cli_free(&rr);
+    expect_usage_error("--parallel: sync applies to networks", "run", q, sgd, start, "--parallel", "sync");
+    expect_usage_error("--parallel: async: order=fixed needs delay=T", "run", q, sgd, start, "--parallel",
+                       "async:order=fixed");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_requests_too_large_for_memory),
         cmocka_unit_test(test_messages_stay_one_line),
         cmocka_unit_test(test_unwritable_standard_output_fails),
+        cmocka_unit_test(test_run_async),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

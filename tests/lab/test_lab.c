@@ -170,7 +170,7 @@ static void test_errors_name_file_line_and_key(void **state)
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\nstart = 0,0,0\n",
                      ":5: start: '0,0,0' has 3 values but surface 'booth' has 2 parameters");
     expect_lab_error("[lab]\nsurface = booth\nstepz = 4\n",
-                     ":3: stepz: unknown key in [lab] (keys: title, surface, steps, seed, batch, schedule, start, "
+                     ":3: stepz: unknown key in [lab] (keys: title, surface, steps, seed, batch, schedule, parallel, start, "
                      "views, xrange, yrange, levels, level_scale, colormap)");
     expect_lab_error("[lab]\nsurface = booth\nsteps = many\n",
                      ":3: steps: 'many' is not a whole number from 0 to 1000000000");

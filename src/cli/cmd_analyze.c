@@ -41,6 +41,9 @@ const char basin_analyze_usage[] =
     "                          |y_i| <= E(|x_i|+1) by L-BFGS-B (scipy's settings, at most 1,000 iterations)\n"
     "                          from the point and K-1 random points of the box (K 4 by default)\n"
     "  --sharpness sam=RHO     SAM's L(w + ρ g/‖g‖) − L(w)\n"
+    "  --noise-scale           the gradient noise scale B_simple = tr(Σ)/|G|² (McCandlish et al. 2018) from\n"
+    "                          every example's gradient: the batch size beyond which a bigger batch stops\n"
+    "                          saving steps in proportion\n"
     "  --seed S                the seed of the data and the initialization (default 0); not with saved\n"
     "                          weights, whose data set is drawn as model.txt says\n"
     "  --probe-seed S          the seed of the random probes: Lanczos's start, Hutchinson's and SLQ's\n"
@@ -58,7 +61,7 @@ const char basin_analyze_usage[] =
 
 typedef struct analyze_options {
     const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json;
-    bool trace, density, train_mode, seed_given;
+    bool trace, density, train_mode, seed_given, noise_scale;
     long seed, probe_seed;
 } analyze_options;
 
@@ -72,7 +75,7 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         {"density", no_argument, NULL, 'D'},       {"sharpness", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'z'},    {"train-mode", no_argument, NULL, 'T'},
         {"json", required_argument, NULL, 'j'},    {"probe-seed", required_argument, NULL, 'Z'},
-        {"help", no_argument, NULL, 'h'},
+        {"noise-scale", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (analyze_options){0};
     optind = 0;
@@ -90,6 +93,7 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         case 'e': o->eigs = optarg; break;
         case 't': o->trace = true; break;
         case 'D': o->density = true; break;
+        case 'N': o->noise_scale = true; break;
         case 's': o->sharpness = optarg; break;
         case 'T': o->train_mode = true; break;
         case 'j': o->json = optarg; break;
@@ -247,6 +251,15 @@ static void write_json(FILE *f, const results *res)
         json_array(f, "density_t", r->t, r->n_density);
         json_array(f, "density", r->density, r->n_density);
     }
+    if (o->noise_scale) {
+        fputs("  \"noise_scale\": {\"b_simple\": ", f);
+        json_real(f, r->noise.b_simple);
+        fputs(", \"trace_sigma\": ", f);
+        json_real(f, r->noise.trace_sigma);
+        fputs(", \"grad_sq\": ", f);
+        json_real(f, r->noise.grad_sq);
+        fputs("},\n", f);
+    }
     fprintf(f, "  \"n_params\": %zu,\n", r->n_params);
     json_number(f, "seconds", res->seconds, false);
     fputs("}\n", f);
@@ -276,6 +289,9 @@ static void write_table(FILE *f, const results *res)
         fprintf(f, "sharpness    ε=%g: %.6g (L-BFGS-B: %zu starts, the best from %s, %zu iterations)\n",
                 o->sharpness_param, r->sharpness, r->epsilon.starts,
                 r->epsilon.best_start ? "a random one" : "the point", r->epsilon.iterations);
+    if (o->noise_scale)
+        fprintf(f, "noise scale  B_simple = tr(Σ)/|G|² = %.6g (tr(Σ) = %.6g, |G|² = %.6g)\n", r->noise.b_simple,
+                r->noise.trace_sigma, r->noise.grad_sq);
     if (!r->all) {
         fprintf(f, "eigenvalues ");
         for (size_t i = 0; i < r->n_eigs; i++)
@@ -299,7 +315,8 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
     int rc = parse_options(argc, argv, &o, out, err);
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    results r = {.asked = {.trace = o.trace, .density = o.density, .seed = (unsigned long)o.probe_seed}};
+    results r = {.asked = {.trace = o.trace, .density = o.density, .noise_scale = o.noise_scale,
+                           .seed = (unsigned long)o.probe_seed}};
     if (o.sharpness && parse_sharpness(o.sharpness, &r.asked, err) != 0)
         return BASIN_EXIT_USAGE;
     cli_net net = {0};
@@ -329,6 +346,11 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
     }
     if (parse_eigs(o.eigs, p->dim, &r.asked, err) != 0)
         goto done;
+    if (o.noise_scale && p->n_examples == 0) {
+        usage_error(err, "--noise-scale: surface '%s' is not a sum over examples (linreg is; so are networks)",
+                    surface.entry->name);
+        goto done;
+    }
     double start = now();
     if (basin_curvature_report_compute(p, w, &r.asked, &r.report) != 0) {
         fprintf(err, "basin analyze: %s\n", basin_error_message());

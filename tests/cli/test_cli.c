@@ -9,7 +9,9 @@
 #include "support_cli.h"
 
 #include "cli/cli.h"
+#include "engine/analysis/noise_scale.h"
 #include "engine/registry.h"
+#include "engine/spec.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -401,6 +403,36 @@ static void test_run_async(void **state)
                        "async:order=fixed");
 }
 
+/* `basin analyze --noise-scale` reports the engine's exact noise scale (tested against finite
+ * differences in engine/test_noise_scale) in the table and the JSON; a surface without examples is a
+ * usage error. */
+static void test_analyze_noise_scale(void **state)
+{
+    (void)state;
+    const char *linreg = "linreg:n=200,normalize=true,label_noise=0.5";
+    basin_spec spec;
+    assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_SURFACE, linreg), 0);
+    basin_problem *p = basin_problem_create(spec.entry, &spec.params);
+    const double w[2] = {2, 1};
+    basin_noise_scale want;
+    assert_int_equal(basin_noise_scale_exact(p, w, &want), 0);
+    support_cli_result r = support_cli("analyze", "--surface", linreg, "--at", "2,1", "--noise-scale", "--json", "-", NULL);
+    assert_int_equal(r.status, 0);
+    const char *at = strstr(r.out, "\"b_simple\": ");
+    assert_non_null(at);
+    assert_true(strtod(at + 12, NULL) == want.b_simple);
+    support_cli_free(&r);
+    r = support_cli("analyze", "--surface", linreg, "--at", "2,1", "--noise-scale", NULL);
+    char line[128];
+    snprintf(line, sizeof line, "B_simple = tr(Σ)/|G|² = %.6g", want.b_simple);
+    assert_non_null(strstr(r.out, line));
+    support_cli_free(&r);
+    expect_usage_error("--noise-scale: surface 'rosenbrock' is not a sum over examples", "analyze", "--surface",
+                       "rosenbrock", "--at", "0,0", "--noise-scale");
+    basin_problem_destroy(p);
+    basin_spec_clear(&spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_messages_stay_one_line),
         cmocka_unit_test(test_unwritable_standard_output_fails),
         cmocka_unit_test(test_run_async),
+        cmocka_unit_test(test_analyze_noise_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,8 @@
 #include "../error.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 static double norm_sq(const double *x, size_t n)
 {
@@ -15,6 +15,7 @@ static double norm_sq(const double *x, size_t n)
     return s;
 }
 
+/* Two passes over the examples, one gradient in memory at a time: the mean, then the spread around it. */
 int basin_noise_scale_exact(const basin_problem *p, const double *w, basin_noise_scale *out)
 {
     size_t n = p->dim, N = p->n_examples;
@@ -22,26 +23,34 @@ int basin_noise_scale_exact(const basin_problem *p, const double *w, basin_noise
         basin_error_set("the noise scale needs a sum over examples (this problem has none)");
         return -1;
     }
-    double *g = malloc(N * n * sizeof *g), *mean = calloc(n, sizeof *mean);
+    double *g = malloc(n * sizeof *g), *mean = calloc(n, sizeof *mean);
     if (!g || !mean) {
         free(g), free(mean);
-        basin_error_set("out of memory for %zu per-example gradients", N);
+        basin_error_set("out of memory for the noise scale of %zu parameters", n);
         return -1;
     }
-    for (size_t e = 0; e < N; e++) {
-        basin_problem_eval_batch(p, w, (basin_batch){&e, 1}, g + e * n);
+    int status = 0;
+    for (size_t e = 0; e < N && status == 0; e++) {
+        if (!isfinite(basin_problem_eval_batch(p, w, (basin_batch){&e, 1}, g)))
+            status = -1;
         for (size_t i = 0; i < n; i++)
-            mean[i] += g[e * n + i] / (double)N;
+            mean[i] += g[i] / (double)N;
     }
     double spread = 0;
-    for (size_t e = 0; e < N; e++)
+    for (size_t e = 0; e < N && status == 0; e++) {
+        basin_problem_eval_batch(p, w, (basin_batch){&e, 1}, g);
         for (size_t i = 0; i < n; i++)
-            spread += (g[e * n + i] - mean[i]) * (g[e * n + i] - mean[i]);
-    out->trace_sigma = spread / (double)N;
-    out->grad_sq = norm_sq(mean, n);
-    out->b_simple = out->trace_sigma / out->grad_sq;
+            spread += (g[i] - mean[i]) * (g[i] - mean[i]);
+    }
+    if (status == 0) {
+        out->trace_sigma = spread / (double)N;
+        out->grad_sq = norm_sq(mean, n);
+        out->b_simple = out->trace_sigma / out->grad_sq;
+    } else if (!basin_error_message()[0]) {
+        basin_error_set("the noise scale: a per-example loss is not finite");
+    }
     free(g), free(mean);
-    return 0;
+    return status;
 }
 
 int basin_noise_scale_two_batch(const basin_problem *p, const double *w, size_t small, size_t big, size_t rounds,

@@ -11,7 +11,7 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
 {
     size_t n = p->dim, k = o->k;
     unsigned long seed = o->seed;
-    *r = (basin_curvature_report){.sharpness = NAN};
+    *r = (basin_curvature_report){.sharpness = NAN, .noise = {NAN, NAN, NAN}};
     r->n_params = n;
     r->eigs = malloc((n + 1) * sizeof *r->eigs);
     if (!r->eigs) {
@@ -63,6 +63,8 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
     r->indefinite = r->lambda_min < 0;
     if (r->lambda_min > 0)
         r->condition = r->lambda_max / r->lambda_min;
+    if (o->noise_scale && basin_noise_scale_exact(p, w, &r->noise) != 0)
+        return -1;
     if (o->sharpness == BASIN_SHARPNESS_SAM) {
         if (isnan(r->sharpness = basin_sam_sharpness(p, w, BASIN_FULL_BATCH, o->sharpness_param)))
             return -1;

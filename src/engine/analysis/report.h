@@ -1,11 +1,12 @@
 /* report.h: the curvature report of a point, as `basin analyze` prints it and a lab or the window can
  * ask for it: eigenvalues (all of the dense Hessian, the extreme ones by Lanczos, or PyHessian's power
  * iteration), λmax and λmin, the condition number or the negative eigenvalues' share, the trace (exact
- * or Hutchinson's), ε- or SAM sharpness, and the spectral density. */
+ * or Hutchinson's), ε- or SAM sharpness, the spectral density, and the gradient noise scale. */
 #ifndef BASIN_ANALYSIS_REPORT_H
 #define BASIN_ANALYSIS_REPORT_H
 
 #include "curvature.h"
+#include "noise_scale.h"
 
 typedef enum {
     BASIN_EIGS_ALL,    /* every eigenvalue of the dense Hessian */
@@ -20,6 +21,7 @@ typedef struct basin_report_opts {
     basin_eigs_mode eigs;
     size_t k;                   /* eigenvalues wanted (all: the dimension) */
     bool trace, density;
+    bool noise_scale;           /* B_simple from every per-example gradient */
     basin_sharpness_kind sharpness;
     double sharpness_param;     /* ε or ρ */
     size_t sharpness_starts;    /* ε-sharpness: L-BFGS-B starts */
@@ -41,6 +43,7 @@ typedef struct basin_curvature_report {
     basin_sharpness_result epsilon; /* ε-sharpness's iterations and starts */
     double *t, *density;          /* n_density each; owned */
     size_t n_density;
+    basin_noise_scale noise;      /* b_simple NAN without it */
 } basin_curvature_report;
 
 /* Computes the report of p at w over all examples. Returns 0, or -1 with a message (too large, no memory,

@@ -20,7 +20,7 @@
 const char basin_run_usage[] =
     "usage: basin run --surface SPEC --opt SPEC [--opt SPEC ...] --start=X0,X1[,...]\n"
     "                 [--schedule SPEC] [--steps N] [--seed S] [--batch B] [--tol T] [--csv FILE|-]\n"
-    "                 [--parallel async:workers=K[,order=round-robin|fixed,delay=T]]\n"
+    "                 [--parallel async:workers=K[,order=round-robin|fixed,delay=T][,lr_staleness=inverse]]\n"
     "\n"
     "Runs each optimizer from the start point on the surface and prints a summary table: final and\n"
     "best loss, its final distance to the tolerance's criterion, the step from which it stayed within the\n"
@@ -36,7 +36,8 @@ const char basin_run_usage[] =
     "  --batch B         minibatch size on a finite-sum surface such as linreg (default: all examples);\n"
     "                    Newton then uses the minibatch's Hessian too (stochastic Newton)\n"
     "  --parallel SPEC   asynchronous SGD for every run: K workers push gradients of the point they read,\n"
-    "                    K−1 updates old (round-robin), or delay= updates old (order=fixed)\n"
+    "                    K−1 updates old (round-robin), or delay= updates old (order=fixed);\n"
+    "                    lr_staleness=inverse divides each step's learning rate by its staleness\n"
     "  --tol T           tolerance of 'steps to tol': on f − f* where f* is known, else on |grad f|\n"
     "                    (default 1e-6)\n"
     "  --csv FILE|-      write every step instead of the table: a header step,loss,x0,x1,...,lr,grad_norm\n"

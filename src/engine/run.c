@@ -42,7 +42,8 @@ static void trace_free(basin_trace *tr)
 
 double basin_run_lr(const basin_run *r, long t)
 {
-    return r->opt->lr * basin_schedule_factor(r->schedule, t, r->opt->lr, r->horizon);
+    double lr = r->opt->lr * basin_schedule_factor(r->schedule, t, r->opt->lr, r->horizon);
+    return r->async ? lr * basin_async_lr_factor(r->async, t) : lr;
 }
 
 static bool all_finite(const double *x, size_t n)
@@ -145,6 +146,7 @@ bool basin_run_step(basin_run *r)
     const basin_problem *p = r->problem;
     basin_batch batch = basin_problem_sample_batch(p, r->batch_size, r->rng, r->idx);
     const double *g = r->g_full; /* the full gradient at w was computed when the row was recorded */
+    double lr = basin_run_lr(r, r->t); /* before the read moves the workers on */
     long read = r->async ? basin_async_read(r->async, r->t) : r->t;
     const double *at = read < r->t ? r->trace.w + (size_t)read * p->dim : r->w; /* a stale worker's point */
     r->staleness_sum += (double)(r->t - read);
@@ -158,7 +160,7 @@ bool basin_run_step(basin_run *r)
         basin_problem_add_noise(p, r->rng, r->g);
         g = r->g;
     }
-    int status = basin_optimizer_step(r->opt, r->w, g, basin_run_lr(r, r->t), p, batch);
+    int status = basin_optimizer_step(r->opt, r->w, g, lr, p, batch);
     r->t++;
     if (status != 0) {
         stop(r, basin_error_message());

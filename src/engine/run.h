@@ -61,7 +61,7 @@ bool basin_run_step(basin_run *r);
 /* Takes up to n steps, stopping early on divergence. Returns the number taken. */
 long basin_run_steps(basin_run *r, long n);
 
-/* The learning rate of the step from index t. */
+/* The learning rate of the step from index t (divided by its staleness under lr_staleness=inverse). */
 double basin_run_lr(const basin_run *r, long t);
 
 #endif

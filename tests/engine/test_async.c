@@ -113,11 +113,33 @@ static void test_delayed_gradient_descent_stability_law(void **state)
     }
 }
 
+/* K = 4 workers in turn at ηλ = 1.2 on f = x²/2: τ = 3 allows only 0.445, so the run diverges; with
+ * lr_staleness=inverse each step takes η/τ = 0.4 once every worker has pushed, and it converges; the
+ * trace's learning rates are the divided ones. */
+static void test_inverse_staleness_learning_rate(void **state)
+{
+    (void)state;
+    basin_problem *p = problem("quadratic:eig=1");
+    double x0 = 1;
+    basin_run *plain = async_run(p, "sgd:lr=1.2", "async:workers=4", &x0, 20000);
+    basin_run *inverse = async_run(p, "sgd:lr=1.2", "async:workers=4,lr_staleness=inverse", &x0, 20000);
+    assert_true(plain->diverged_at >= 0 || fabs(plain->trace.w[plain->trace.len - 1]) > 1e6);
+    assert_int_equal(inverse->trace.len, 20001);
+    assert_true(fabs(inverse->trace.w[20000]) < 1e-6);
+    /* staleness 0, 1, 2 for the first pushes, then 3 */
+    static const double factors[] = {1, 1, 0.5, 1.0 / 3, 1.0 / 3};
+    for (int t = 0; t < 5; t++)
+        assert_true(fabs(inverse->trace.lr[t] - 1.2 * factors[t]) < 1e-15);
+    basin_run_destroy(plain), basin_run_destroy(inverse);
+    basin_problem_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_robin_is_a_fixed_delay),
         cmocka_unit_test(test_delayed_gradient_descent_stability_law),
+        cmocka_unit_test(test_inverse_staleness_learning_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@ static const basin_param_spec async_specs[] = {
     BASIN_CHOICE("order", "round-robin", "round-robin|fixed",
                  "round-robin: workers push in turn (staleness K−1); fixed: every gradient delay= updates old"),
     BASIN_INT("delay", "", 0, 100000, "fixed: the staleness τ of every gradient"),
+    BASIN_CHOICE("lr_staleness", "none", "none|inverse", "inverse: each step's learning rate divided by its staleness τ"),
     BASIN_PARAMS_END};
 
 const basin_entry basin_parallel_async = {BASIN_KIND_PARALLEL, "async",
@@ -37,6 +38,7 @@ basin_async *basin_async_create(const basin_params *params)
     a->order = fixed ? BASIN_ASYNC_FIXED : BASIN_ASYNC_ROUND_ROBIN;
     a->workers = k;
     a->delay = fixed ? (long)basin_params_real(params, "delay") : 0;
+    a->inverse = basin_params_choice(params, "lr_staleness") == 1;
     return a;
 }
 
@@ -48,6 +50,19 @@ long basin_async_read(basin_async *a, long t)
     long read = a->read_at[worker];
     a->read_at[worker] = t + 1; /* it reads the point its own push makes */
     return read;
+}
+
+long basin_async_staleness(const basin_async *a, long t)
+{
+    if (a->order == BASIN_ASYNC_FIXED)
+        return t > a->delay ? a->delay : t;
+    return t - a->read_at[t % a->workers];
+}
+
+double basin_async_lr_factor(const basin_async *a, long t)
+{
+    long tau = basin_async_staleness(a, t);
+    return a->inverse && tau > 0 ? 1.0 / (double)tau : 1.0;
 }
 
 double basin_async_stability_limit(long tau)

@@ -6,6 +6,8 @@
  *   (c) the dense Hessian and every eigenvalue of a 2-42-42-1 tanh MLP (1,975 parameters) on 512 spiral
  *       points (autograd.functional.hessian + eigvalsh there).
  * Each side reports the best of three runs. */
+#include "bench.h"
+
 #include "cli/cli.h"
 #include "engine/analysis/curvature.h"
 #include "engine/error.h"
@@ -19,13 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static void must(int ok, const char *what)
 {
@@ -59,28 +54,28 @@ static double time_landscape(void)
 {
     char *argv[] = {"basin", "landscape", "--model", "mlp:sizes=64/128/64/10,act=relu", "--data", "digits:test=0",
                     "--grid", "51", "--csv", "/dev/null", NULL};
-    double start = now();
+    double start = bench_now();
     must(basin_cli_main(10, argv, stdout, stderr) == 0, "landscape");
-    return now() - start;
+    return bench_now() - start;
 }
 
 static double time_top_eigenvalue(basin_net_problem *np, const double *w, double *lambda)
 {
     basin_lanczos_opts o = {.k = 1, .tol = 1e-6, .seed = 1};
     size_t iterations;
-    double start = now();
+    double start = bench_now();
     basin_net_view view;
     must(basin_lanczos(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, &o, lambda, NULL, &iterations) == 0, "lanczos");
-    return now() - start;
+    return bench_now() - start;
 }
 
 static double time_dense(basin_net_problem *np, const double *w)
 {
-    double *eval = malloc(np->base.dim * sizeof *eval), start = now();
+    double *eval = malloc(np->base.dim * sizeof *eval), start = bench_now();
     basin_net_view view;
     must(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, eval, NULL) == 0,
          "dense spectrum");
-    double seconds = now() - start;
+    double seconds = bench_now() - start;
     free(eval);
     return seconds;
 }

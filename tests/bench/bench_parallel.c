@@ -4,6 +4,8 @@
  * path with one worker, (c) two workers (2 threads × 128 examples); it prints steps per second, the
  * speed-up of (c) over (a) and the overhead of (b) over (a). The three runs end on the same weights to
  * 1e-12 (checked here too, so the speed is the same work). */
+#include "bench.h"
+
 #include "engine/error.h"
 #include "engine/nn/init.h"
 #include "engine/nn/net_problem.h"
@@ -21,22 +23,6 @@
 
 #define STEPS 300
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *must(void *p, const char *what)
-{
-    if (!p) {
-        fprintf(stderr, "bench_parallel: %s: %s\n", what, basin_error_message());
-        exit(1);
-    }
-    return p;
-}
-
 /* Trains from the same start with workers (0: the local source) and returns the best seconds of three
  * rounds; the final weights into w_out. */
 static double train(const basin_dataset *data, int workers, double *w_out)
@@ -47,28 +33,28 @@ static double train(const basin_dataset *data, int workers, double *w_out)
         if (basin_spec_parse(&ms, BASIN_KIND_MODEL, "mlp:hidden=256/256") != 0 ||
             basin_spec_parse(&os, BASIN_KIND_OPTIMIZER, "sgd:lr=0.02,momentum=0.9") != 0 ||
             basin_spec_parse(&is, BASIN_KIND_INIT, "default") != 0)
-            must(NULL, "specs");
+            bench_must(NULL, "specs");
         basin_net net = {0};
         if (basin_net_create(ms.entry, &ms.params, data, &net) != 0)
-            must(NULL, "model");
-        basin_net_problem *np = must(basin_net_problem_create(net, data, 3), "problem");
-        double *w = must(calloc(np->base.dim, sizeof *w), "weights");
-        gsl_rng *rng = must(gsl_rng_alloc(gsl_rng_mt19937), "rng");
+            bench_must(NULL, "model");
+        basin_net_problem *np = bench_must(basin_net_problem_create(net, data, 3), "problem");
+        double *w = bench_must(calloc(np->base.dim, sizeof *w), "weights");
+        gsl_rng *rng = bench_must(gsl_rng_alloc(gsl_rng_mt19937), "rng");
         gsl_rng_set(rng, 1);
         if (basin_init_apply(is.entry, &is.params, np->net.model, w, rng) != 0)
-            must(NULL, "init");
-        basin_optimizer *opt = must(basin_optimizer_create(os.entry, &os.params, np->base.dim), "optimizer");
-        basin_data_parallel *dp = workers ? must(basin_data_parallel_create(np, workers, 3), "workers") : NULL;
+            bench_must(NULL, "init");
+        basin_optimizer *opt = bench_must(basin_optimizer_create(os.entry, &os.params, np->base.dim), "optimizer");
+        basin_data_parallel *dp = workers ? bench_must(basin_data_parallel_create(np, workers, 3), "workers") : NULL;
         basin_train_config cfg = {.epochs = -1, .steps = STEPS, .batch = 256, .seed = 7, .eval_every = STEPS};
-        basin_trainer *t = must(basin_trainer_create(np, w, opt, NULL, &cfg,
+        basin_trainer *t = bench_must(basin_trainer_create(np, w, opt, NULL, &cfg,
                                                      dp ? basin_data_parallel_source(dp) : basin_grad_source_local(np)),
                                 "trainer");
         basin_train_row row;
         basin_thread_policy policy = basin_threads_enter(2); /* OpenBLAS on one thread for every run */
-        double start = now();
+        double start = bench_now();
         while (basin_trainer_step(t, &row) == 1) {
         }
-        double seconds = now() - start;
+        double seconds = bench_now() - start;
         basin_threads_leave(policy);
         best = seconds < best ? seconds : best;
         memcpy(w_out, w, np->base.dim * sizeof *w);
@@ -87,12 +73,12 @@ int main(void)
 {
     basin_spec ds;
     if (basin_spec_parse(&ds, BASIN_KIND_DATA, "digits") != 0)
-        must(NULL, "data");
-    basin_dataset *data = must(basin_dataset_create(ds.entry, &ds.params, 0), "digits");
+        bench_must(NULL, "data");
+    basin_dataset *data = bench_must(basin_dataset_create(ds.entry, &ds.params, 0), "digits");
     size_t dim = 64 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10;
     double *w[3];
     for (int i = 0; i < 3; i++)
-        w[i] = must(calloc(dim, sizeof *w[i]), "weights");
+        w[i] = bench_must(calloc(dim, sizeof *w[i]), "weights");
     double plain = train(data, 0, w[0]), one = train(data, 1, w[1]), two = train(data, 2, w[2]);
     double worst = 0;
     for (size_t i = 0; i < dim; i++)

@@ -4,6 +4,8 @@
  * on the same examples when python3-torch is installed), with the ratios, and the fraction of OpenBLAS
  * dgemm's throughput on the step's own matrix shapes that a whole step reaches. Each side reports the
  * best of three rounds of 3,000 steps. */
+#include "bench.h"
+
 #include "cli/cli.h"
 #include "engine/error.h"
 #include "engine/nn/net_problem.h"
@@ -20,22 +22,6 @@
 #include <unistd.h>
 
 #define STEPS 3000
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *must(void *p, const char *what)
-{
-    if (!p) {
-        fprintf(stderr, "bench_train: %s: %s\n", what, basin_error_message());
-        exit(1);
-    }
-    return p;
-}
 
 typedef struct bench_case {
     const char *name, *model, *data, *opt;
@@ -66,7 +52,7 @@ static double dgemm_seconds(const basin_model *m, size_t B, int reps)
     double *a = calloc(B * 256, sizeof *a), *w = calloc(256 * 256, sizeof *w), *c = calloc(B * 256, sizeof *c);
     for (size_t i = 0; i < B * 256; i++)
         a[i] = (double)(i % 7) * 0.1;
-    double start = now();
+    double start = bench_now();
     for (int r = 0; r < reps; r++) {
         bool first = true;
         for (size_t i = 0; i < m->n_layers; i++) {
@@ -81,7 +67,7 @@ static double dgemm_seconds(const basin_model *m, size_t B, int reps)
             first = false;
         }
     }
-    double seconds = (now() - start) / reps;
+    double seconds = (bench_now() - start) / reps;
     free(a), free(w), free(c);
     return seconds;
 }
@@ -90,7 +76,7 @@ static basin_spec parse(basin_kind kind, const char *text)
 {
     basin_spec s;
     if (basin_spec_parse(&s, kind, text) != 0)
-        must(NULL, text);
+        bench_must(NULL, text);
     return s;
 }
 
@@ -98,13 +84,13 @@ static void run_basin(bench_case *bc)
 {
     basin_spec data_spec = parse(BASIN_KIND_DATA, bc->data), model_spec = parse(BASIN_KIND_MODEL, bc->model),
                opt_spec = parse(BASIN_KIND_OPTIMIZER, bc->opt);
-    basin_dataset *data = must(basin_dataset_create(data_spec.entry, &data_spec.params, 0), bc->data);
+    basin_dataset *data = bench_must(basin_dataset_create(data_spec.entry, &data_spec.params, 0), bc->data);
     basin_net net;
     if (basin_net_create(model_spec.entry, &model_spec.params, data, &net) != 0)
-        must(NULL, bc->model);
-    basin_net_problem *np = must(basin_net_problem_create(net, data, 0), "net");
+        bench_must(NULL, bc->model);
+    basin_net_problem *np = bench_must(basin_net_problem_create(net, data, 0), "net");
     size_t dim = np->base.dim, n = data->train.n, B = bc->batch;
-    basin_optimizer *opt = must(basin_optimizer_create(opt_spec.entry, &opt_spec.params, dim), bc->opt);
+    basin_optimizer *opt = bench_must(basin_optimizer_create(opt_spec.entry, &opt_spec.params, dim), bc->opt);
     double *w = calloc(dim, sizeof *w), *g = calloc(dim, sizeof *g);
     size_t *order = malloc(n * sizeof *order);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -117,7 +103,7 @@ static void run_basin(bench_case *bc)
     double seconds = INFINITY;
     for (int round = 0; round < 4; round++) { /* warm up, then the best of three rounds: the machine is shared */
         int steps = round ? STEPS : 50;
-        double start = now();
+        double start = bench_now();
         for (int k = 0; k < steps; k++) {
             size_t i = (size_t)k % per_epoch, m = n - i * B < B ? n - i * B : B;
             basin_batch batch = {order + i * B, m};
@@ -125,7 +111,7 @@ static void run_basin(bench_case *bc)
             basin_optimizer_step(opt, w, g, opt->lr, &np->base, batch);
         }
         if (round)
-            seconds = fmin(seconds, now() - start);
+            seconds = fmin(seconds, bench_now() - start);
     }
     double rate = STEPS / seconds, step_s = seconds / STEPS;
     double flops = step_flops(np->net.model, B), gemm = dgemm_seconds(np->net.model, B, STEPS);

@@ -47,7 +47,9 @@ const char basin_train_usage[] =
     "  --parallel SPEC     sync:workers=K: K workers on threads, each with --batch examples (the global\n"
     "                      batch is K × B), gradients summed by a ring all-reduce: the same steps as one\n"
     "                      worker on K × B examples, to rounding (not with BatchNorm, which is per worker,\n"
-    "                      nor dropout or augmentation, drawn per worker); basin list parallel\n"
+    "                      nor dropout or augmentation, drawn per worker); scale=linear multiplies the\n"
+    "                      learning rate by K, scale=sqrt by √K, ramped up over warmup=E epochs;\n"
+    "                      basin list parallel\n"
     "  --early-stop P      stop after P evaluations without a lower test loss; restore the best weights\n"
     "  --swa E             average the weights at the end of every epoch from epoch E on (stochastic\n"
     "                      weight averaging), then recompute BatchNorm statistics on the training split\n"
@@ -331,6 +333,11 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     int workers = o.parallel ? (int)basin_params_real(&par_spec.params, "workers") : 1;
     cfg.batch *= (size_t)workers; /* --batch is each worker's */
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
+    if (o.parallel) { /* the scaling rule: none, linear or sqrt */
+        int rule = basin_params_choice(&par_spec.params, "scale");
+        cfg.lr_scale = rule == 1 ? workers : rule == 2 ? sqrt(workers) : 1;
+        cfg.lr_scale_warmup = (long)ceil(basin_params_real(&par_spec.params, "warmup") * (double)per_epoch);
+    }
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         status = BASIN_EXIT_USAGE;

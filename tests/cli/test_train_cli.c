@@ -627,6 +627,37 @@ static void test_parallel_sync_logs_the_big_batch(void **state)
                        digits[5], "--parallel", "async");
 }
 
+/* The scaling rules of sync: linear multiplies the rate by K, reached from the unscaled rate linearly over
+ * warmup epochs (Goyal et al. 2017: step t of W takes η(1 + (K−1)t/W)); sqrt by √K. The log's lr column
+ * says so, step by step (1438 examples in global batches of 64: 23 steps an epoch). */
+static void test_parallel_learning_rate_scaling(void **state)
+{
+    (void)state;
+    static const char *const specs[] = {"sync:workers=4,scale=linear,warmup=1", "sync:workers=4,scale=sqrt"};
+    for (int k = 0; k < 2; k++) {
+        const char *log = support_tmp("scaled.csv");
+        support_cli_result r = support_cli("train", "--model", "mlp:hidden=8", "--data", "digits", "--opt", "sgd:lr=0.01",
+                                           "--epochs", "2", "--batch", "16", "--parallel", specs[k], "--log", log, NULL);
+        assert_int_equal(r.status, 0);
+        support_cli_free(&r);
+        char *text = slurp(log);
+        assert_non_null(text);
+        const char *line = strchr(text, '\n') + 1; /* the header */
+        line = strchr(line, '\n') + 1;           /* row 0: the start, no step */
+        long rows = 0;
+        for (; *line; line = strchr(line, '\n') + 1, rows++) {
+            long step = strtol(line, NULL, 10);
+            const char *lr_field = strchr(strchr(line, ',') + 1, ',') + 1;
+            double lr = strtod(lr_field, NULL), t = (double)(step - 1);
+            double want = k == 0 ? 0.01 * (1 + 3 * fmin(1, t / 23)) : 0.01 * 2;
+            if (fabs(lr - want) > 1e-15 * want)
+                fail_msg("%s, step %ld: lr %.17g, want %.17g", specs[k], step, lr, want);
+        }
+        assert_int_equal(rows, 46);
+        free(text);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -656,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_trajectory_keeps_batchnorm_state),
         cmocka_unit_test(test_weights_remember_their_data),
         cmocka_unit_test(test_parallel_sync_logs_the_big_batch),
+        cmocka_unit_test(test_parallel_learning_rate_scaling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -170,14 +170,23 @@ static int evaluate(trainer *t, basin_train_row *row)
     return 0;
 }
 
+/* The scaling rule's factor at step: lr_scale, reached linearly from 1 over the warm-up. */
+static double scale_at(const basin_train_config *cfg, long step)
+{
+    double scale = cfg->lr_scale > 0 ? cfg->lr_scale : 1;
+    if (cfg->lr_scale_warmup > 0 && step < cfg->lr_scale_warmup)
+        return 1 + (scale - 1) * (double)step / (double)cfg->lr_scale_warmup;
+    return scale;
+}
+
 static double lr_at(const trainer *t, long step)
 {
     double base = t->opt->lr;
     if (t->cfg->snapshots > 0) {
         long cycle = (t->total + t->cfg->snapshots - 1) / t->cfg->snapshots;
-        return base * 0.5 * (1 + cos(M_PI * (double)(step % cycle) / (double)cycle));
+        return scale_at(t->cfg, step) * base * 0.5 * (1 + cos(M_PI * (double)(step % cycle) / (double)cycle));
     }
-    return base * basin_schedule_factor(t->sched, step, base, t->total);
+    return scale_at(t->cfg, step) * base * basin_schedule_factor(t->sched, step, base, t->total);
 }
 
 /* Early stopping after an evaluation: returns true when patience has run out (best weights restored). */

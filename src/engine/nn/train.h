@@ -21,6 +21,8 @@ typedef struct basin_train_config {
     long swa_start;       /* average the weights at the end of each epoch from this one (1-based); 0: off */
     long snapshots;       /* cosine cycles with restarts, one snapshot each, predictions averaged; 0: off */
     long track_sharpness; /* λmax of the full-batch Hessian every this many steps (Lanczos, warm-started); 0: off */
+    double lr_scale;      /* the learning rate times this (a big batch's scaling rule); 0 or 1: unchanged */
+    long lr_scale_warmup; /* steps over which the factor ramps linearly from 1 to lr_scale (Goyal et al.) */
 } basin_train_config;
 
 /* What a user sets about training, as `basin train`'s options (--early-stop is early_stop) and a training

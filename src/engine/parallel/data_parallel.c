@@ -128,6 +128,9 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
 
 static const basin_param_spec sync_specs[] = {
     BASIN_INT("workers", "2", 1, 256, "workers K, each on its own thread with its own batch (global batch K × --batch)"),
+    BASIN_CHOICE("scale", "none", "none|linear|sqrt",
+                 "the learning rate times K (Goyal et al. 2017) or √K (the square-root rule) for the K-fold batch"),
+    BASIN_REAL("warmup", "0", 0, 1e6, "epochs over which the scaled rate ramps up linearly from the unscaled one"),
     BASIN_PARAMS_END};
 
 const basin_entry basin_parallel_sync = {BASIN_KIND_PARALLEL, "sync",

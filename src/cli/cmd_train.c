@@ -357,7 +357,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_train_result res;
     basin_grad_source source = basin_grad_source_local(c.np);
     if (o.parallel) {
-        if (!(dp = basin_data_parallel_create(c.np, workers, o.set.seed))) {
+        bool bn_sync = basin_params_choice(&par_spec.params, "bn") == 1;
+        if (!(dp = basin_data_parallel_create(c.np, workers, o.set.seed, bn_sync))) {
             fprintf(err, "basin train: %s\n", basin_error_message());
             goto done;
         }

@@ -226,7 +226,7 @@ static int boundary_frame(const basin_net_trace *t, basin_net_problem *replica, 
             x[2 * i] = box[0] + (box[1] - box[0]) * ((double)col + 0.5) / (double)G;
             x[2 * i + 1] = box[3] - (box[3] - box[2]) * ((double)row + 0.5) / (double)G;
         }
-        const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+        const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){.mode = BASIN_MODE_EVAL, .update_stats = false, .rng = NULL, .no_dropout = true});
         if (!out)
             return -1;
         for (size_t i = 0; i < n * K; i++)

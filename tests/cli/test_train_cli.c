@@ -593,21 +593,24 @@ static void test_logs_match_the_closed_loop(void **state)
 }
 
 /* `--parallel sync:workers=K --batch B` logs what one worker logs with --batch K·B (to rounding: the ring
- * sums in another order), also when the last batch is short (1438 examples in batches of 60); bad specs
- * are usage errors. */
+ * sums in another order), also when the last batch is short (1438 examples in batches of 60) and with
+ * BatchNorm under bn=sync; bad specs are usage errors. */
 static void test_parallel_sync_logs_the_big_batch(void **state)
 {
     (void)state;
-    static const char *const pairs[][3] = {{"4", "16", "64"}, {"3", "20", "60"}};
+    /* workers, their batch, the global batch, the model, more keys: BatchNorm with bn=sync is the big batch too */
+    static const char *const pairs[][5] = {{"4", "16", "64", "mlp:hidden=32", ""},
+                                           {"3", "20", "60", "mlp:hidden=32", ""},
+                                           {"4", "16", "64", "mlp:hidden=32,norm=batch", ",bn=sync"}};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
-        char spec[32], *logs[2];
-        snprintf(spec, sizeof spec, "sync:workers=%s", pairs[i][0]);
+        char spec[48], *logs[2];
+        snprintf(spec, sizeof spec, "sync:workers=%s%s", pairs[i][0], pairs[i][4]);
         for (int k = 0; k < 2; k++) {
             const char *log = support_tmp(k ? "one.csv" : "many.csv");
-            support_cli_result r = k ? support_cli("train", "--model", "mlp:hidden=32", "--data", "digits", "--opt",
+            support_cli_result r = k ? support_cli("train", "--model", pairs[i][3], "--data", "digits", "--opt",
                                                    "sgd:lr=0.05,momentum=0.9", "--epochs", "2", "--batch",
                                                    pairs[i][2], "--log", log, NULL)
-                                     : support_cli("train", "--model", "mlp:hidden=32", "--data", "digits", "--opt",
+                                     : support_cli("train", "--model", pairs[i][3], "--data", "digits", "--opt",
                                                    "sgd:lr=0.05,momentum=0.9", "--epochs", "2", "--batch",
                                                    pairs[i][1], "--parallel", spec, "--log", log, NULL);
             assert_int_equal(r.status, 0);

@@ -25,7 +25,7 @@ typedef struct job {
 static void *run(void *arg)
 {
     job *j = arg;
-    basin_eval_opts step = {BASIN_MODE_TRAIN, true, true, true};
+    basin_eval_opts step = {.mode = BASIN_MODE_TRAIN, .update_stats = true, .dropout = true, .augment = true};
     for (int r = 0; r < ROUNDS; r++)
         j->loss[r] = basin_net_eval(j->np, j->w, (basin_batch){j->idx, BATCH}, &step, j->grad + r * j->np->base.dim);
     return NULL;

@@ -94,7 +94,7 @@ static void test_mlp_top_eigenvalues(void **state)
            *eval = malloc(n * sizeof *eval), dout[12], rdout[12];
     for (size_t j = 0; j < n; j++) {
         e[j] = 1;
-        const double *out = basin_model_forward(m, eig_w, eig_x, B, (basin_forward_opts){gc->mode, false, NULL, false});
+        const double *out = basin_model_forward(m, eig_w, eig_x, B, (basin_forward_opts){.mode = gc->mode, .update_stats = false, .rng = NULL, .no_dropout = false});
         loss_mse(dout, out, eig_targets, B, K);
         const double *rout = basin_model_forward_r(m, eig_w, e);
         loss_mse_r(rdout, rout, B, K);

@@ -2,7 +2,10 @@
  * × B examples, SGD with momentum on digits, against one worker × K·B from the same start: the weights
  * agree to 1e-12 relative after every step (rounding only: the ring sums in another order), with an
  * unequal last batch and with K not dividing the batch; with BatchNorm, local statistics make it differ
- * (more than 1e-6 after one step), as DDP's default does. Each all-reduce moves 2(K−1)/K of the values. */
+ * (more than 1e-6 after one step), as DDP's default does, and SyncBatchNorm makes it agree again, running
+ * statistics included. With dropout and with augmentation, whose draws are keyed by example, K workers
+ * equal one data-parallel worker (the plain trainer's stream differs: the reference is K = 1), and the
+ * masks drop the share p of units. Each all-reduce moves 2(K−1)/K of the values. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +15,7 @@
 #include "support.h"
 
 #include "engine/parallel/data_parallel.h"
+#include "engine/spec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,26 +28,40 @@ typedef struct run {
     basin_optimizer *opt;
     basin_data_parallel *dp; /* NULL: one worker */
     basin_trainer *trainer;
+    basin_spec *aug;         /* owned: the augmentation, or NULL */
 } run;
 
-static run start(const char *model, int workers, const basin_train_config *cfg)
+/* workers > 0: the data-parallel source with that many workers; 0: the plain trainer. */
+static run start_with(const char *model, int workers, bool bn_sync, const char *augment, const basin_train_config *cfg)
 {
     run r = {0};
     r.data = support_dataset("digits", 0);
     r.np = support_net_problem(model, r.data, 3);
+    if (augment) { /* the problem keeps pointers into the spec */
+        r.aug = calloc(1, sizeof *r.aug);
+        assert_non_null(r.aug);
+        assert_int_equal(basin_spec_parse(r.aug, BASIN_KIND_AUGMENT, augment), 0);
+        r.np->augment = r.aug->entry, r.np->augment_params = &r.aug->params;
+    }
     r.w = calloc(r.np->base.dim, sizeof *r.w);
     assert_non_null(r.w);
     support_init("default", r.np->net.model, r.w, 1);
     r.opt = support_optimizer("sgd:lr=0.05,momentum=0.9", r.np->base.dim);
     basin_grad_source source = basin_grad_source_local(r.np);
-    if (workers > 1) {
-        r.dp = basin_data_parallel_create(r.np, workers, 3);
+    if (workers > 0) {
+        r.dp = basin_data_parallel_create(r.np, workers, 3, bn_sync);
         assert_non_null(r.dp);
         source = basin_data_parallel_source(r.dp);
     }
     r.trainer = basin_trainer_create(r.np, r.w, r.opt, NULL, cfg, source);
     assert_non_null(r.trainer);
     return r;
+}
+
+/* One worker (the plain trainer) or K data-parallel workers with local BatchNorm. */
+static run start(const char *model, int workers, const basin_train_config *cfg)
+{
+    return start_with(model, workers > 1 ? workers : 0, false, NULL, cfg);
 }
 
 static void finish(run *r)
@@ -54,6 +72,17 @@ static void finish(run *r)
     basin_problem_destroy(&r->np->base);
     basin_dataset_destroy(r->data);
     free(r->w);
+    if (r->aug)
+        basin_spec_clear(r->aug);
+    free(r->aug);
+}
+
+/* Steps a run as lockstep does. */
+static void advance(run *r, long steps)
+{
+    basin_train_row row;
+    for (long s = 0; s <= steps; s++)
+        assert_int_equal(basin_trainer_step(r->trainer, &row), 1);
 }
 
 /* Steps both runs in lockstep; returns the largest relative difference of their weights over the steps. */
@@ -102,11 +131,62 @@ static void test_local_batchnorm_breaks_the_equivalence(void **state)
     finish(&one), finish(&many);
 }
 
+static void test_sync_batchnorm_restores_it(void **state)
+{
+    (void)state;
+    /* 25 steps cross the short batch of 30 (shards 8, 8, 7, 7): the shards' shares of the mean must be
+     * summed in the same units for the statistics' backward pass to be the global batch's */
+    basin_train_config cfg = {.epochs = -1, .steps = 25, .batch = 64, .seed = 5};
+    run one = start_with("mlp:hidden=32/32,norm=batch", 0, false, NULL, &cfg),
+        many = start_with("mlp:hidden=32/32,norm=batch", 4, true, NULL, &cfg);
+    double diff = lockstep(&one, &many, 25);
+    print_message("SyncBatchNorm, 4 workers: %.3g relative over 25 steps\n", diff);
+    if (!(diff < 1e-12))
+        fail_msg("SyncBatchNorm on 4 shards: weights differ by %.3g relative", diff);
+    const basin_model *a = one.np->net.model, *b = many.np->net.model;
+    double stats = support_max_rel_diff(a->state, b->state, a->n_state);
+    print_message("running statistics: %.3g relative\n", stats);
+    assert_true(stats < 1e-12);
+    finish(&one), finish(&many);
+}
+
+/* K data-parallel workers against one, model and augmentation as given: the largest relative difference
+ * of the weights over 20 steps, and (through moved) how far the run went from the same one without draws. */
+static double keyed_runs_agree(const char *model, const char *augment, int workers, double *moved)
+{
+    basin_train_config cfg = {.epochs = -1, .steps = 20, .batch = 64, .seed = 5};
+    run one = start_with(model, 1, false, augment, &cfg), many = start_with(model, workers, false, augment, &cfg);
+    run plain = start_with("mlp:hidden=64/32", 1, false, NULL, &cfg);
+    double diff = lockstep(&one, &many, 20);
+    advance(&plain, 20);
+    *moved = support_max_rel_diff(one.w, plain.w, one.np->base.dim);
+    finish(&one), finish(&many), finish(&plain);
+    return diff;
+}
+
+static void test_keyed_dropout_and_augmentation_equal_one_worker(void **state)
+{
+    (void)state;
+    double moved, diff = keyed_runs_agree("mlp:hidden=64/32,dropout=0.3", NULL, 4, &moved);
+    print_message("dropout 0.3, 4 workers against 1: %.3g relative; %.3g from the run without dropout\n", diff,
+                  moved);
+    if (!(diff < 1e-12))
+        fail_msg("with dropout, 4 workers differ from 1 by %.3g relative", diff);
+    assert_true(moved > 1e-3); /* the masks really changed the run */
+    diff = keyed_runs_agree("mlp:hidden=64/32", "image", 3, &moved);
+    print_message("augmented, 3 workers against 1: %.3g relative; %.3g from the run without\n", diff, moved);
+    if (!(diff < 1e-12))
+        fail_msg("with augmentation, 3 workers differ from 1 by %.3g relative", diff);
+    assert_true(moved > 1e-3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sync_equals_one_worker_on_the_global_batch),
         cmocka_unit_test(test_local_batchnorm_breaks_the_equivalence),
+        cmocka_unit_test(test_sync_batchnorm_restores_it),
+        cmocka_unit_test(test_keyed_dropout_and_augmentation_equal_one_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,7 +84,7 @@ static objective fixture(const basin_layer_desc *descs, size_t n, size_t c, size
             }
     gsl_rng *dropout = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(dropout, 11);
-    return (objective){m, x, r, {mode, false, dropout, false}, dropout, gsl_rng_clone(dropout)};
+    return (objective){m, x, r, {.mode = mode, .rng = dropout}, dropout, gsl_rng_clone(dropout)};
 }
 
 static void fixture_free(objective *o, double *w, gsl_rng *rng)
@@ -305,10 +305,10 @@ static void test_batchnorm_batch_of_one(void **state)
     basin_layer_desc descs[] = {LIN(3), {.kind = BASIN_LAYER_BATCHNORM}};
     basin_model *m = basin_model_create(descs, 2, 2, 1, 1);
     double w[3 * 2 + 3 + 6] = {0}, x[2] = {1, 2};
-    assert_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){BASIN_MODE_TRAIN, true, NULL, false}));
+    assert_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){.mode = BASIN_MODE_TRAIN, .update_stats = true, .rng = NULL, .no_dropout = false}));
     assert_non_null(strstr(basin_error_message(), "more than 1 value per channel"));
     /* Eval mode is fine with one example. */
-    assert_non_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, false}));
+    assert_non_null(basin_model_forward(m, w, x, 1, (basin_forward_opts){.mode = BASIN_MODE_EVAL, .update_stats = false, .rng = NULL, .no_dropout = false}));
     basin_model_destroy(m);
 }
 

@@ -53,7 +53,7 @@ static void test_cases(void **state)
         assert_int_equal(m->n_params, gc->n_params);
         assert_int_equal(m->n_state, gc->n_state);
         memcpy(m->state, gc->state, gc->n_state * sizeof *gc->state);
-        basin_forward_opts opts = {gc->mode, false, NULL, false};
+        basin_forward_opts opts = {.mode = gc->mode, .update_stats = false, .rng = NULL, .no_dropout = false};
         const double *out = basin_model_forward(m, gc->params, gc->x, BATCH, opts);
         assert_non_null(out);
         assert_int_equal(BATCH * m->out_features, gc->n_out);
@@ -103,7 +103,7 @@ static void test_running_statistics(void **state)
     memcpy(w, steps_w0, m->n_params * sizeof *w);
     for (int step = 0; step < 3; step++) {
         const double *out = basin_model_forward(m, w, steps_x + step * BATCH * 3, BATCH,
-                                                (basin_forward_opts){BASIN_MODE_TRAIN, true, NULL, false});
+                                                (basin_forward_opts){.mode = BASIN_MODE_TRAIN, .update_stats = true, .rng = NULL, .no_dropout = false});
         assert_non_null(out);
         loss_bce_logits(dout, out, steps_labels + step * BATCH, BATCH);
         memset(g, 0, m->n_params * sizeof *g);
@@ -130,7 +130,7 @@ static void test_layer_ranges(void **state)
         const golden_case *gc = &golden_cases[i];
         basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
         memcpy(m->state, gc->state, gc->n_state * sizeof *gc->state);
-        basin_forward_opts opts = {gc->mode, false, NULL, true};
+        basin_forward_opts opts = {.mode = gc->mode, .update_stats = false, .rng = NULL, .no_dropout = true};
         size_t n_out = gc->n_out;
         double *whole = malloc(n_out * sizeof *whole), *dout = malloc(n_out * sizeof *dout);
         double *g_whole = calloc(m->n_params, sizeof *g_whole), *g = malloc(m->n_params * sizeof *g);

@@ -119,7 +119,7 @@ static double clone_gradient(void *ctx, const double *w, basin_batch batch, doub
 {
     clone_source *s = ctx;
     s->calls++;
-    basin_eval_opts step = {BASIN_MODE_TRAIN, true, true, true};
+    basin_eval_opts step = {.mode = BASIN_MODE_TRAIN, .update_stats = true, .dropout = true, .augment = true};
     return basin_net_eval(s->clone, w, batch, &step, g);
 }
 

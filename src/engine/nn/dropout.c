@@ -20,6 +20,21 @@ void dropout_backward(double *dinp, const double *dout, const double *mask, size
         dinp[i] = dout[i] * mask[i];
 }
 
+/* The same over B examples of n values each, unit u of row b kept or not by the draw keyed by (key,
+ * layer, the row's example, u): the same mask for an example whichever worker's batch holds it. */
+static void keyed_dropout(double *out, double *mask, const double *inp, size_t B, size_t n, double p,
+                          const basin_draw_key *key, size_t layer)
+{
+    double keep = p < 1 ? 1.0 / (1.0 - p) : 0.0;
+    for (size_t b = 0; b < B; b++) {
+        uint64_t bits = basin_keyed_bits(key, layer, b);
+        for (size_t u = 0; u < n; u++) {
+            mask[b * n + u] = basin_keyed_uniform(bits, u) < p ? 0.0 : keep;
+            out[b * n + u] = inp[b * n + u] * mask[b * n + u];
+        }
+    }
+}
+
 /* ---- the Dropout kind: it acts only when the forward applied it (training, p > 0, dropout on) ---- */
 
 static const char *dropout_name(const basin_layer *l)
@@ -41,6 +56,10 @@ static const double *dropout_fwd(basin_model *m, basin_layer *l, size_t index, c
     (void)index, (void)w;
     if (!m->dropout || l->d.p <= 0)
         return x;
+    if (o->key) {
+        keyed_dropout(l->out, l->mask, x, B, basin_layer_inputs(l), l->d.p, o->key, index);
+        return l->out;
+    }
     BASIN_ASSERT(o->rng);
     dropout_forward(l->out, l->mask, x, B * basin_layer_inputs(l), l->d.p, o->rng);
     return l->out;

@@ -58,19 +58,31 @@ void activation_forward(double *out, const double *inp, size_t n, basin_activati
 void activation_backward(double *dinp, const double *dout, const double *inp, const double *out, size_t n,
                          basin_activation act, double slope);
 
+/* A sum over every worker holding a shard of the batch (an all-reduce): replaces values[0..n) by their
+ * sums over the workers, the same bits on each. Returns 0, or -1 with a message. */
+typedef struct basin_reducer {
+    int (*sum)(void *ctx, double *values, size_t n);
+    void *ctx;
+} basin_reducer;
+
 /* ---- batch normalization over channels of (B,C,S) with S = H·W values per channel and example.
  * Training: normalizes with the batch's biased variance, keeps xhat (B,C,S) and rstd (C), and moves
- * running_mean/running_var by momentum (unbiased variance) unless they are NULL. Eval: uses the running statistics.
- * Returns 0, or -1 with a message when training sees one value per channel (PyTorch refuses too). ---- */
-int batchnorm_forward_train(double *out, double *xhat, double *rstd, double *running_mean,
+ * running_mean/running_var by momentum (unbiased variance) unless they are NULL; sums is scratch for
+ * 2C + 1 values, and sums[2C] keeps the count of values per channel for the backward pass. With sync
+ * non-NULL the batch is one shard of a bigger one and the statistics are the whole batch's
+ * (SyncBatchNorm: the shards' sums of x, then of (x − mean)², are summed over the workers), in the
+ * backward pass too (the sums of dy and dy·x̂). Eval: uses the running statistics.
+ * Returns 0, or -1 with a message when training sees one value per channel (PyTorch refuses too) or the
+ * reduction fails. The backward pass can't fail: a failed reduction is the reducer's to report. ---- */
+int batchnorm_forward_train(double *out, double *xhat, double *rstd, double *sums, double *running_mean,
                             double *running_var, const double *inp, const double *gamma, const double *beta,
-                            size_t B, size_t C, size_t S, double eps, double momentum);
+                            size_t B, size_t C, size_t S, double eps, double momentum, const basin_reducer *sync);
 void batchnorm_forward_eval(double *out, const double *inp, const double *gamma, const double *beta,
                             const double *running_mean, const double *running_var, size_t B, size_t C,
                             size_t S, double eps);
 void batchnorm_backward_train(double *dinp, double *dgamma, double *dbeta, const double *dout,
-                              const double *xhat, const double *rstd, const double *gamma, size_t B,
-                              size_t C, size_t S);
+                              const double *xhat, const double *rstd, const double *gamma, double *sums, size_t B,
+                              size_t C, size_t S, const basin_reducer *sync);
 void batchnorm_backward_eval(double *dinp, double *dgamma, double *dbeta, const double *dout,
                              const double *inp, const double *gamma, const double *running_mean,
                              const double *running_var, size_t B, size_t C, size_t S, double eps);

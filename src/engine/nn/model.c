@@ -280,6 +280,7 @@ const double *basin_model_forward_range(basin_model *m, const double *w, size_t 
     m->batch = B;
     m->mode = opts.mode;
     m->dropout = opts.mode == BASIN_MODE_TRAIN && !opts.no_dropout;
+    m->bn_sync = opts.mode == BASIN_MODE_TRAIN ? opts.bn_sync : NULL;
     const double *cur = x;
     for (size_t i = first; i < end && cur; i++) {
         basin_layer *l = &m->layers[i];

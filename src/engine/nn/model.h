@@ -6,6 +6,7 @@
 #ifndef BASIN_NN_MODEL_H
 #define BASIN_NN_MODEL_H
 
+#include "keyed_draw.h"
 #include "layers.h"
 
 #include <gsl/gsl_rng.h>
@@ -125,6 +126,7 @@ struct basin_model {
     size_t batch;          /* examples in the last forward */
     basin_mode mode;       /* of the last forward */
     bool dropout;          /* the last forward applied dropout */
+    const basin_reducer *bn_sync; /* of the last forward: what BatchNorm's backward sums over */
 };
 
 /* Builds a model of n layers for examples of shape (in_c, in_h, in_w), checking that the shapes
@@ -155,6 +157,8 @@ struct basin_forward_opts {
     bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch always does) */
     gsl_rng *rng;      /* TRAIN: dropout masks; NULL when the model has no dropout */
     bool no_dropout;   /* TRAIN: leave dropout off (a deterministic training-mode gradient) */
+    const basin_draw_key *key;    /* TRAIN: dropout masks keyed by (seed, step, layer, example, unit), not rng */
+    const basin_reducer *bn_sync; /* TRAIN: BatchNorm statistics over every shard of the batch (NULL: its own) */
 };
 
 /* Runs the model at parameters w on x (B × in_features) and returns the output (B × out_features),

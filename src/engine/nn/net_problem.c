@@ -43,10 +43,26 @@ static int reserve(const basin_net_problem *np, size_t B)
     return 0;
 }
 
-/* Copies the batch's inputs (augmented, then standardized, when augment is true), labels and targets.
- * Returns the inputs the model sees. */
+/* Augments the B gathered raw examples: from the problem's stream, or each from its own generator seeded
+ * by the draw keyed by its example when key is non-NULL. */
+static void augment_batch(const basin_net_problem *np, double *x, size_t B, const basin_draw_key *key)
+{
+    basin_net_work *wk = np->work;
+    if (!key) {
+        basin_augment_apply(np->augment, np->augment_params, np->data, x, B, wk->tmp, np->rng);
+        return;
+    }
+    size_t f = np->data->n_features;
+    for (size_t k = 0; k < B; k++) {
+        gsl_rng_set(np->rng, (unsigned long)basin_keyed_bits(key, BASIN_DRAW_AUGMENT, k));
+        basin_augment_apply(np->augment, np->augment_params, np->data, x + k * f, 1, wk->tmp, np->rng);
+    }
+}
+
+/* Copies the batch's inputs (augmented as augment_batch does, then standardized, when augment is true),
+ * labels and targets. Returns the inputs the model sees. */
 static const double *gather(const basin_net_problem *np, const basin_split *s, const size_t *idx, size_t B,
-                            bool augment)
+                            bool augment, const basin_draw_key *key)
 {
     const basin_dataset *d = np->data;
     basin_net_work *wk = np->work;
@@ -64,7 +80,7 @@ static const double *gather(const basin_net_problem *np, const basin_split *s, c
     for (size_t k = 0; k < B; k++)
         memcpy(wk->x + k * f, (augment ? s->raw : s->x) + (idx ? idx[k] : k) * f, f * sizeof *wk->x);
     if (augment) {
-        basin_augment_apply(np->augment, np->augment_params, d, wk->x, B, wk->tmp, np->rng);
+        augment_batch(np, wk->x, B, key);
         if (d->mean)
             for (size_t k = 0; k < B; k++)
                 for (size_t j = 0; j < f; j++)
@@ -94,7 +110,8 @@ static double batch_loss(const basin_net_problem *np, const double *out, size_t 
     return loss_mse(dout, out, wk->target, B, K);
 }
 
-static double l1_penalty(const basin_net_problem *np, const double *w, double *g)
+/* λ·Σ|w| over the weights, times share; share·λ·sign(w) added into g when non-NULL. */
+static double l1_penalty(const basin_net_problem *np, const double *w, double *g, double share)
 {
     const basin_model *m = np->net.model;
     double sum = 0;
@@ -105,10 +122,10 @@ static double l1_penalty(const basin_net_problem *np, const double *w, double *g
         for (size_t j = l->weight; j < l->weight + l->n_weight; j++) {
             sum += fabs(w[j]);
             if (g)
-                g[j] += np->l1 * (w[j] > 0 ? 1.0 : w[j] < 0 ? -1.0 : 0.0);
+                g[j] += share * np->l1 * (w[j] > 0 ? 1.0 : w[j] < 0 ? -1.0 : 0.0);
         }
     }
-    return np->l1 * sum;
+    return share * np->l1 * sum;
 }
 
 /* A forward pass over batch as o says, leaving the outputs in work->out. Returns the batch size, or 0 with
@@ -120,8 +137,17 @@ static size_t forward(const basin_net_problem *np, const double *w, basin_batch 
     if (reserve(np, B) != 0)
         return 0;
     bool train = o->mode == BASIN_MODE_TRAIN;
-    const double *x = gather(np, s, batch.idx, B, train && o->augment);
-    basin_forward_opts fo = {o->mode, train && o->update_stats, np->rng, !(train && o->dropout)};
+    const basin_shard *shard = train ? o->shard : NULL;
+    basin_draw_key key = {0};
+    if (shard && shard->key)
+        key = (basin_draw_key){shard->key->seed, shard->key->step, batch.idx};
+    const double *x = gather(np, s, batch.idx, B, train && o->augment, shard && shard->key ? &key : NULL);
+    basin_forward_opts fo = {.mode = o->mode,
+                             .update_stats = train && o->update_stats,
+                             .rng = np->rng,
+                             .no_dropout = !(train && o->dropout),
+                             .key = shard && shard->key ? &key : NULL,
+                             .bn_sync = shard ? shard->bn_sync : NULL};
     np->work->out = basin_model_forward(np->net.model, w, x, B, fo);
     return np->work->out ? B : 0;
 }
@@ -134,12 +160,20 @@ double basin_net_eval(const basin_net_problem *np, const double *w, basin_batch 
         return NAN;
     double *dout = g ? np->net.model->grad[0] : NULL;
     double loss = batch_loss(np, np->work->out, B, dout);
+    /* a shard's share of the big batch's mean, in the gradient before BatchNorm sums it over shards */
+    const basin_shard *shard = opts->mode == BASIN_MODE_TRAIN ? opts->shard : NULL;
+    double share = shard && shard->global_batch ? (double)B / (double)shard->global_batch : 1.0;
+    if (share != 1.0) {
+        loss *= share;
+        for (size_t i = 0; dout && i < B * np->net.model->out_features; i++)
+            dout[i] *= share;
+    }
     if (g) {
         memset(g, 0, np->base.dim * sizeof *g);
         basin_model_backward(np->net.model, w, dout, g, NULL, NULL);
     }
     if (np->l1 > 0)
-        loss += l1_penalty(np, w, g);
+        loss += l1_penalty(np, w, g, share);
     return loss;
 }
 
@@ -378,7 +412,7 @@ int basin_net_evaluate(const basin_net_problem *np, const double *w, const basin
         basin_error_set("out of memory evaluating %zu examples", split->n);
         return -1;
     }
-    basin_forward_opts opts = {BASIN_MODE_EVAL, false, NULL, true};
+    basin_forward_opts opts = {.mode = BASIN_MODE_EVAL, .update_stats = false, .rng = NULL, .no_dropout = true};
     for (size_t start = 0; start < split->n; start += chunk) {
         size_t B = split->n - start < chunk ? split->n - start : chunk;
         const double *out = basin_model_forward(np->net.model, w, split->x + start * np->data->n_features, B, opts);
@@ -429,8 +463,8 @@ int basin_net_layer_variances(const basin_net_problem *np, const double *w, size
      * pass from the loss gradient on the outputs, recording the gradient on each layer's output. */
     if (reserve(np, n) != 0)
         goto done;
-    const double *x = gather(np, &np->data->train, idx, n, false);
-    const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){BASIN_MODE_TRAIN, false, NULL, true});
+    const double *x = gather(np, &np->data->train, idx, n, false, NULL);
+    const double *out = basin_model_forward(m, w, x, n, (basin_forward_opts){.mode = BASIN_MODE_TRAIN, .update_stats = false, .rng = NULL, .no_dropout = true});
     if (!out)
         goto done;
     double loss = batch_loss(np, out, n, np->work->dout);
@@ -517,7 +551,7 @@ int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, doub
             for (size_t i = 0; i < size; i++)
                 z[i] = p0[i] + a * p1[i] + b * p2[i];
         const double *out = basin_model_forward_from(m, w, relu ? next + 1 : next, z, B,
-                                                     (basin_forward_opts){BASIN_MODE_EVAL, false, NULL, true});
+                                                     (basin_forward_opts){.mode = BASIN_MODE_EVAL, .update_stats = false, .rng = NULL, .no_dropout = true});
         if (!out)
             return -1;
         total += outputs_loss_range(np, out, s, start, B, &correct);

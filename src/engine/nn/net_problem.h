@@ -9,19 +9,29 @@
 #include "dataset.h"
 #include "models.h"
 
+/* How a worker's batch is one shard of a bigger batch (data parallelism). */
+typedef struct basin_shard {
+    size_t global_batch;          /* the loss is the sum over the shard's examples ÷ this: the shard's share of
+                                     the big batch's mean, which the workers' results add up to */
+    const basin_draw_key *key;    /* dropout and augmentation keyed by (seed, step, ..., example), not drawn from
+                                     the problem's stream (key->examples is ignored: the batch's are used) */
+    const basin_reducer *bn_sync; /* BatchNorm statistics of the whole batch (SyncBatchNorm); NULL: the shard's */
+} basin_shard;
+
 /* How one evaluation runs: an argument of each call, never a field flipped on a shared problem. */
 typedef struct basin_eval_opts {
     basin_mode mode;   /* TRAIN: batch statistics, and dropout and augmentation as below; EVAL: running ones */
     bool update_stats; /* TRAIN: move BatchNorm's running statistics (PyTorch's training step does) */
     bool dropout;      /* TRAIN: draw dropout masks (off: a deterministic training-mode loss) */
     bool augment;      /* TRAIN: augment the batch, when the problem has an augmentation */
+    const basin_shard *shard; /* TRAIN: the batch is a shard of a bigger one, as this says; NULL: its own */
 } basin_eval_opts;
 
 /* What the problem's own ops (basin_problem_eval, H·v, the Hessian) use: what an optimizer step sees. */
-#define BASIN_EVAL_TRAINING ((basin_eval_opts){BASIN_MODE_TRAIN, false, true, true})
+#define BASIN_EVAL_TRAINING ((basin_eval_opts){.mode = BASIN_MODE_TRAIN, .update_stats = false, .dropout = true, .augment = true})
 /* The training-mode loss without randomness (curvature, the initialization lecture's variances). */
-#define BASIN_EVAL_TRAIN_FIXED ((basin_eval_opts){BASIN_MODE_TRAIN, false, false, false})
-#define BASIN_EVAL_EVAL ((basin_eval_opts){BASIN_MODE_EVAL, false, false, false})
+#define BASIN_EVAL_TRAIN_FIXED ((basin_eval_opts){.mode = BASIN_MODE_TRAIN, .update_stats = false, .dropout = false, .augment = false})
+#define BASIN_EVAL_EVAL ((basin_eval_opts){.mode = BASIN_MODE_EVAL, .update_stats = false, .dropout = false, .augment = false})
 
 /* Workspaces an evaluation writes: a problem's own, so evaluating through a const problem is honest, and
  * a clone has its own. */

@@ -103,7 +103,7 @@ int basin_train_check(const basin_net_problem *np, const basin_train_config *cfg
 
 /* What PyTorch's training step (and update_bn) runs: training mode, the running statistics moved, dropout
  * and augmentation on. */
-#define TRAINING_STEP ((basin_eval_opts){BASIN_MODE_TRAIN, true, true, true})
+#define TRAINING_STEP ((basin_eval_opts){.mode = BASIN_MODE_TRAIN, .update_stats = true, .dropout = true, .augment = true})
 
 typedef struct basin_trainer {
     basin_net_problem *np;

@@ -10,18 +10,23 @@
 #include <string.h>
 
 /* What PyTorch's training step runs on each worker (train.c's TRAINING_STEP). */
-#define WORKER_STEP ((basin_eval_opts){BASIN_MODE_TRAIN, true, true, true})
+#define WORKER_STEP ((basin_eval_opts){.mode = BASIN_MODE_TRAIN, .update_stats = true, .dropout = true, .augment = true})
 
 typedef struct worker {
     basin_data_parallel *dp;
     basin_net_problem *replica; /* owned */
-    double *sums;               /* dim + 1: the shard's gradient sum, then its loss sum */
+    double *sums;               /* dim + 1: the shard's share of the gradient, then of the loss */
     size_t *shard;              /* the shard's example indices */
+    basin_comm *comm;           /* the step's communicator */
+    basin_reducer bn_sync;      /* SyncBatchNorm's sums over the shards, through comm */
+    int bn_status;              /* 0, or -1 once one of them failed */
 } worker;
 
 struct basin_data_parallel {
     basin_net_problem *np;
     int k;
+    bool bn_sync;               /* BatchNorm statistics over the global batch */
+    unsigned long seed;         /* what dropout and augmentation are keyed by */
     size_t dim;
     worker *workers;
     void **ctx;
@@ -33,12 +38,21 @@ struct basin_data_parallel {
     basin_batch batch;
 };
 
-basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed)
+/* The reducer SyncBatchNorm sums through: an all-reduce over the step's communicator. */
+static int sum_over_shards(void *ctx, double *values, size_t n)
+{
+    worker *wk = ctx;
+    if (wk->bn_status == 0)
+        wk->bn_status = basin_comm_allreduce_sum(wk->comm, values, n);
+    return wk->bn_status;
+}
+
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed, bool bn_sync)
 {
     basin_data_parallel *dp = calloc(1, sizeof *dp);
     size_t n = np->data->train.n;
     if (dp) {
-        dp->np = np, dp->k = workers, dp->dim = np->base.dim;
+        dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = bn_sync, dp->seed = seed;
         dp->workers = calloc((size_t)workers, sizeof *dp->workers);
         dp->ctx = calloc((size_t)workers, sizeof *dp->ctx);
         dp->comms = calloc((size_t)workers, sizeof *dp->comms);
@@ -47,6 +61,7 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int worke
     for (int r = 0; ok && r < workers; r++) {
         worker *wk = &dp->workers[r];
         wk->dp = dp;
+        wk->bn_sync = (basin_reducer){sum_over_shards, wk};
         dp->ctx[r] = wk;
         wk->replica = basin_net_problem_clone(np, seed * 1000003UL + (unsigned long)r);
         wk->sums = malloc((dp->dim + 1) * sizeof *wk->sums);
@@ -61,7 +76,9 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int worke
     return dp;
 }
 
-/* One worker's step: its strided shard of the global batch, the shard's sums, the all-reduce. */
+/* One worker's step: its strided shard of the global batch, the shard's share of the gradient and loss
+ * (dropout and augmentation keyed by example, BatchNorm's statistics its own or summed over the shards),
+ * the all-reduce. */
 static int worker_step(basin_comm *c, void *ctx)
 {
     worker *wk = ctx;
@@ -72,20 +89,30 @@ static int worker_step(basin_comm *c, void *ctx)
         wk->shard[count++] = dp->batch.idx ? dp->batch.idx[p] : p;
     memcpy(model->state, main->state, model->n_state * sizeof *model->state); /* rank 0's buffers */
     memset(wk->sums, 0, (dp->dim + 1) * sizeof *wk->sums);
-    if (count > 0) {
-        /* a failed evaluation is NaN, as on one worker: the sum carries it to the trainer */
-        double loss = basin_net_eval(wk->replica, dp->w, (basin_batch){wk->shard, count}, &WORKER_STEP, wk->sums);
-        for (size_t i = 0; i < dp->dim; i++)
-            wk->sums[i] *= (double)count;
-        wk->sums[dp->dim] = loss * (double)count;
-    }
     basin_comm_set_step(c, dp->step);
+    wk->comm = c, wk->bn_status = 0;
+    basin_draw_key key = {dp->seed, (uint64_t)dp->step, NULL};
+    basin_shard shard = {m, &key, dp->bn_sync ? &wk->bn_sync : NULL};
+    basin_eval_opts opts = WORKER_STEP;
+    opts.shard = &shard;
+    /* a failed evaluation is NaN, as on one worker: the sum carries it to the trainer; with SyncBatchNorm
+     * the worker stops instead, so that no other waits for sums it will not send. (Every worker has
+     * examples then: parallel_gradient refuses batches smaller than K.) */
+    if (count > 0)
+        wk->sums[dp->dim] = basin_net_eval(wk->replica, dp->w, (basin_batch){wk->shard, count}, &opts, wk->sums);
+    if (wk->bn_status != 0 || (dp->bn_sync && isnan(wk->sums[dp->dim])))
+        return -1;
     return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 1);
 }
 
 static double parallel_gradient(void *ctx, const double *w, basin_batch batch, double *g)
 {
     basin_data_parallel *dp = ctx;
+    size_t m = batch.idx ? batch.m : dp->np->data->train.n;
+    if (dp->bn_sync && m < (size_t)dp->k) {
+        basin_error_set("bn=sync: a batch of %zu examples cannot be shared by %d workers", m, dp->k);
+        return NAN;
+    }
     dp->w = w, dp->batch = batch;
     int status = basin_comm_threads_run(dp->k, worker_step, dp->ctx, dp->comms);
     dp->step++;
@@ -96,11 +123,10 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
         return NAN;
     basin_model *main = dp->np->net.model, *first = dp->workers[0].replica->net.model;
     memcpy(main->state, first->state, main->n_state * sizeof *main->state);
-    double m = (double)(batch.idx ? batch.m : dp->np->data->train.n);
     const double *sums = dp->workers[0].sums;
-    for (size_t i = 0; g && i < dp->dim; i++)
-        g[i] = sums[i] / m;
-    return sums[dp->dim] / m;
+    if (g)
+        memcpy(g, sums, dp->dim * sizeof *g);
+    return sums[dp->dim];
 }
 
 basin_grad_source basin_data_parallel_source(basin_data_parallel *dp)
@@ -128,6 +154,8 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
 
 static const basin_param_spec sync_specs[] = {
     BASIN_INT("workers", "2", 1, 256, "workers K, each on its own thread with its own batch (global batch K × --batch)"),
+    BASIN_CHOICE("bn", "local", "local|sync",
+                 "BatchNorm statistics per worker (DDP's default) or over the global batch (SyncBatchNorm)"),
     BASIN_CHOICE("scale", "none", "none|linear|sqrt",
                  "the learning rate times K (Goyal et al. 2017) or √K (the square-root rule) for the K-fold batch"),
     BASIN_REAL("warmup", "0", 0, 1e6, "epochs over which the scaled rate ramps up linearly from the unscaled one"),

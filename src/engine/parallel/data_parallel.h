@@ -5,10 +5,12 @@
  * all-reduce sums shard sums: the step's gradient is the mean over the global batch exactly, also for an
  * unequal last batch. (PyTorch's DDP averages the workers' means instead, which weighs a short shard's
  * examples more; on equal shards the two agree.)
- * BatchNorm is local, DDP's default: each worker normalizes its shard with its own statistics, and every
- * step starts from rank 0's running statistics and leaves rank 0's behind (DDP broadcasts buffers), so
- * with BatchNorm the run differs from one worker on the global batch. Dropout and augmentation draw from
- * each worker's own stream: with them the run is a valid DDP run but not the single-worker run's bits. */
+ * BatchNorm is local (DDP's default: each worker normalizes its shard with its own statistics, so the run
+ * differs from one worker on the global batch) or sync (SyncBatchNorm: the shards' sums are all-reduced,
+ * forward and backward, and the run is the global batch's again); every step starts from rank 0's running
+ * statistics and leaves rank 0's behind (DDP broadcasts buffers). Dropout and augmentation draw from a
+ * generator keyed by (seed, step, layer, example, unit), so the same example gets the same mask on any
+ * worker and a run with dropout equals the single-worker run, which DDP does not give. */
 #ifndef BASIN_DATA_PARALLEL_H
 #define BASIN_DATA_PARALLEL_H
 
@@ -22,9 +24,9 @@ extern const basin_entry basin_parallel_sync;
 typedef struct basin_data_parallel basin_data_parallel;
 
 /* K workers over np (which must outlive it; its model state is what steps start from and end in), each
- * with a clone whose random stream comes from seed and its rank. Returns it (owned by the caller) or NULL
- * with a message. */
-basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed);
+ * with a clone, random draws keyed by seed, BatchNorm synchronized when bn_sync. Returns it (owned by the
+ * caller) or NULL with a message. */
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed, bool bn_sync);
 
 /* The gradient source the trainer steps with (dp must outlive it). Can't fail. */
 basin_grad_source basin_data_parallel_source(basin_data_parallel *dp);

@@ -9,6 +9,7 @@
 #include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
 #include "engine/parallel/data_parallel.h"
+#include "engine/parallel/tensor_parallel.h"
 #include "engine/schedule.h"
 #include "lab/output_file.h"
 #include "lab/weights.h"
@@ -295,6 +296,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
+    basin_tensor_parallel *tp = NULL;
     basin_data_parallel *dp = NULL;
     basin_optimizer *opt = NULL;
     basin_schedule *sched = NULL;
@@ -315,9 +317,10 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "basin train: %s\n", basin_error_message());
         goto done;
     }
-    if (o.parallel && par_spec.entry != &basin_parallel_sync) {
-        fprintf(err, "basin train: --parallel '%s': only sync trains networks so far (async runs on surfaces: "
-                     "basin run --parallel)\n", par_spec.entry->name);
+    bool tensor = o.parallel && par_spec.entry == &basin_parallel_tensor;
+    if (o.parallel && par_spec.entry != &basin_parallel_sync && !tensor) {
+        fprintf(err, "basin train: --parallel '%s': only sync and tensor train networks so far (async runs on "
+                     "surfaces: basin run --parallel)\n", par_spec.entry->name);
         goto done;
     }
     if (o.augment)
@@ -331,9 +334,10 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     log_open = o.log != NULL;
     basin_train_config cfg = basin_train_settings_config(&o.set);
     int workers = o.parallel ? (int)basin_params_real(&par_spec.params, "workers") : 1;
-    cfg.batch *= (size_t)workers; /* --batch is each worker's */
+    if (!tensor)
+        cfg.batch *= (size_t)workers; /* --batch is each data-parallel worker's */
     long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
-    if (o.parallel) { /* the scaling rule: none, linear or sqrt */
+    if (o.parallel && !tensor) { /* the scaling rule: none, linear or sqrt */
         int rule = basin_params_choice(&par_spec.params, "scale");
         cfg.lr_scale = rule == 1 ? workers : rule == 2 ? sqrt(workers) : 1;
         cfg.lr_scale_warmup = (long)ceil(basin_params_real(&par_spec.params, "warmup") * (double)per_epoch);
@@ -356,7 +360,14 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
               log_file.stream);
     basin_train_result res;
     basin_grad_source source = basin_grad_source_local(c.np);
-    if (o.parallel) {
+    if (tensor) {
+        if (!(tp = basin_tensor_parallel_create(c.np, workers))) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            status = BASIN_EXIT_USAGE;
+            goto done;
+        }
+        source = basin_tensor_parallel_source(tp);
+    } else if (o.parallel) {
         bool bn_sync = basin_params_choice(&par_spec.params, "bn") == 1;
         if (!(dp = basin_data_parallel_create(c.np, workers, o.set.seed, bn_sync))) {
             fprintf(err, "basin train: %s\n", basin_error_message());
@@ -395,6 +406,12 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
             fprintf(summary, "parallel  sync: %d workers × %zu examples (global batch %zu), %zu values sent per worker\n",
                     workers, cfg.batch ? cfg.batch / (size_t)workers : c.data->train.n / (size_t)workers,
                     cfg.batch ? cfg.batch : c.data->train.n, basin_data_parallel_values_sent(dp));
+        if (tp) /* against a ring all-reduce of the gradient (and loss) among as many data-parallel workers */
+            fprintf(summary, "parallel  tensor: %d workers, %zu split pair%s, %.0f values sent per worker per step "
+                             "(sync data parallel with %d workers: %.0f)\n",
+                    workers, basin_tensor_parallel_pairs(tp), basin_tensor_parallel_pairs(tp) == 1 ? "" : "s",
+                    res.steps ? (double)basin_tensor_parallel_values_sent(tp) / (double)res.steps : 0.0, workers,
+                    2.0 * (workers - 1) / workers * (double)(c.np->base.dim + 1));
         if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {
             fprintf(err, "basin train: %s\n", basin_error_message());
@@ -412,6 +429,7 @@ done:
     basin_spec_clear(&aug_spec);
     basin_spec_clear(&par_spec);
     basin_data_parallel_destroy(dp);
+    basin_tensor_parallel_destroy(tp);
     cli_net_close(&c);
     return status;
 }

@@ -8,6 +8,7 @@
 #include "optim/optimizers.h"
 #include "parallel/async.h"
 #include "parallel/data_parallel.h"
+#include "parallel/tensor_parallel.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
 #include "problem/surfaces.h"
@@ -49,7 +50,7 @@ static const basin_entry *const inits[] = {
 
 static const basin_entry *const augments[] = {&basin_augment_image, &basin_augment_jitter};
 
-static const basin_entry *const parallels[] = {&basin_parallel_sync, &basin_parallel_async};
+static const basin_entry *const parallels[] = {&basin_parallel_sync, &basin_parallel_async, &basin_parallel_tensor};
 
 static const struct {
     const basin_entry *const *entries;

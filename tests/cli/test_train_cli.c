@@ -626,8 +626,31 @@ static void test_parallel_sync_logs_the_big_batch(void **state)
     const char *digits[] = {"--model", "mlp:hidden=4", "--data", "digits", "--opt", "sgd:lr=0.1"};
     expect_usage_error("workers='0' is out of range", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
                        digits[5], "--parallel", "sync:workers=0");
-    expect_usage_error("--parallel 'async': only sync trains networks so far", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
+    expect_usage_error("--parallel 'async': only sync and tensor train networks so far", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
                        digits[5], "--parallel", "async");
+}
+
+/* `--parallel tensor:workers=T` logs what the unsplit model logs (to rounding), says what it sent, and
+ * refuses a width T does not divide as a usage error naming the layer. */
+static void test_parallel_tensor_logs_the_whole_model(void **state)
+{
+    (void)state;
+    char *logs[2];
+    for (int k = 0; k < 2; k++) {
+        const char *log = support_tmp(k ? "whole.csv" : "split.csv");
+        support_cli_result r = support_cli("train", "--model", "mlp:hidden=64/32", "--data", "digits", "--opt",
+                                           "sgd:lr=0.05,momentum=0.9", "--epochs", "2", "--batch", "64", "--log",
+                                           log, k ? NULL : "--parallel", "tensor:workers=4", NULL);
+        assert_int_equal(r.status, 0);
+        assert_true(!k == (strstr(r.out, "parallel  tensor: 4 workers, 1 split pair") != NULL));
+        support_cli_free(&r);
+        logs[k] = slurp(log);
+        assert_non_null(logs[k]);
+    }
+    assert_same_csv("tensor:workers=4", logs[0], logs[1]);
+    free(logs[0]), free(logs[1]);
+    expect_usage_error("tensor: layer 1's 30 features cannot be split among 4 workers", "train", "--model",
+                       "mlp:hidden=30", "--data", "digits", "--opt", "sgd:lr=0.1", "--parallel", "tensor:workers=4");
 }
 
 /* The scaling rules of sync: linear multiplies the rate by K, reached from the unscaled rate linearly over
@@ -691,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_weights_remember_their_data),
         cmocka_unit_test(test_parallel_sync_logs_the_big_batch),
         cmocka_unit_test(test_parallel_learning_rate_scaling),
+        cmocka_unit_test(test_parallel_tensor_logs_the_whole_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

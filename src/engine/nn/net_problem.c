@@ -89,25 +89,51 @@ static const double *gather(const basin_net_problem *np, const basin_split *s, c
     return wk->x;
 }
 
-/* The loss of outputs for the gathered labels or targets; dout (when non-NULL) gets its gradient. MSE
- * on classes compares with one-hot labels (or the label itself for one output). */
-static double batch_loss(const basin_net_problem *np, const double *out, size_t B, double *dout)
+/* The loss of outputs for rows [first, first + B) of the gathered labels or targets; dout (when non-NULL)
+ * gets its gradient. MSE on classes compares with one-hot labels (or the label itself for one output). */
+static double rows_loss(const basin_net_problem *np, const double *out, size_t first, size_t B, double *dout)
 {
     basin_net_work *wk = np->work;
     size_t K = np->net.model->out_features;
+    const int *label = wk->label + first;
+    double *target = wk->target + first * K;
     switch (np->net.loss) {
     case BASIN_LOSS_CROSS_ENTROPY:
-        return loss_cross_entropy(dout, out, wk->label, B, K);
+        return loss_cross_entropy(dout, out, label, B, K);
     case BASIN_LOSS_BCE:
-        return loss_bce_logits(dout, out, wk->label, B);
+        return loss_bce_logits(dout, out, label, B);
     case BASIN_LOSS_MSE:
         break;
     }
     if (np->data->n_classes)
         for (size_t b = 0; b < B; b++)
             for (size_t k = 0; k < K; k++)
-                wk->target[b * K + k] = K == 1 ? wk->label[b] : (int)k == wk->label[b];
-    return loss_mse(dout, out, wk->target, B, K);
+                target[b * K + k] = K == 1 ? label[b] : (int)k == label[b];
+    return loss_mse(dout, out, target, B, K);
+}
+
+static double batch_loss(const basin_net_problem *np, const double *out, size_t B, double *dout)
+{
+    return rows_loss(np, out, 0, B, dout);
+}
+
+const double *basin_net_batch_inputs(const basin_net_problem *np, basin_batch batch)
+{
+    const basin_split *s = &np->data->train;
+    size_t B = batch.idx ? batch.m : s->n;
+    if (reserve(np, B) != 0)
+        return NULL;
+    return gather(np, s, batch.idx, B, false, NULL);
+}
+
+double basin_net_batch_loss(const basin_net_problem *np, size_t first, size_t count, size_t total,
+                            const double *out, double *dout)
+{
+    double share = (double)count / (double)total, loss = rows_loss(np, out, first, count, dout);
+    size_t n = count * np->net.model->out_features;
+    for (size_t i = 0; dout && share != 1.0 && i < n; i++)
+        dout[i] *= share;
+    return share * loss;
 }
 
 /* λ·Σ|w| over the weights, times share; share·λ·sign(w) added into g when non-NULL. */

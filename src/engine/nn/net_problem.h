@@ -69,6 +69,19 @@ basin_net_problem *basin_net_problem_clone(const basin_net_problem *np, unsigned
 double basin_net_eval(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *opts,
                       double *g);
 
+/* For passes that run the model by pieces (pipeline stages, tensor-parallel shards), on np's workspaces:
+ * the batch's inputs as the first layer sees them (standardized, not augmented) and its labels or
+ * targets, gathered for basin_net_batch_loss; valid until np's next evaluation. Returns NULL with a
+ * message when memory runs out. */
+const double *basin_net_batch_inputs(const basin_net_problem *np, basin_batch batch);
+
+/* The loss of out (the model's outputs for `count` examples: rows [first, first + count) of the batch
+ * gathered last by basin_net_batch_inputs) against their labels or targets, as a share of a mean over
+ * `total` examples (count/total times their mean); dout (count × outputs, may be NULL) gets its gradient.
+ * Without the L1 penalty. Can't fail. */
+double basin_net_batch_loss(const basin_net_problem *np, size_t first, size_t count, size_t total,
+                            const double *out, double *dout);
+
 /* np seen as a problem evaluated with other options (eval mode, a deterministic training mode, ...):
  * what curvature and landscapes take. The view holds no memory of its own; np must outlive it. */
 typedef struct basin_net_view {

@@ -1,0 +1,306 @@
+/* tensor_parallel.c: each worker runs a narrower copy of the model (a split pair's hidden width ÷ T) over
+ * its slice of the parameters, segment by segment, all-reducing where a split pair ends (forward) and
+ * where it begins (backward). */
+#include "tensor_parallel.h"
+
+#include "comm_threads.h"
+
+#include "../error.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Layers [first, end) run together; a split pair is column-parallel Linear first, row-parallel end − 1. */
+typedef struct segment {
+    size_t first, end;
+    bool split;
+    bool needs_input_grad; /* a layer before it has parameters */
+} segment;
+
+/* Where a worker's parameter k lives in the full vector, and whether this worker writes its gradient
+ * (a slice is one worker's; a whole layer's and the row-parallel bias are rank 0's). */
+#define NOWHERE SIZE_MAX /* the row-parallel bias on ranks > 0: zero, so the sum adds it once */
+
+typedef struct worker {
+    basin_tensor_parallel *tp;
+    basin_net_problem *replica; /* owned: the batch's inputs, labels and loss */
+    basin_model *model;         /* owned: the narrower model */
+    size_t *global;             /* model->n_params: index in the full vector, or NOWHERE */
+    bool *owned;
+    double *w, *g;              /* the slice of the parameters and its gradient */
+    double *buffer;             /* a reduced input gradient */
+    double loss;
+} worker;
+
+struct basin_tensor_parallel {
+    basin_net_problem *np;
+    int t;
+    segment *segments;
+    size_t n_segments, pairs;
+    worker *workers;
+    void **ctx;
+    basin_comm *comms;
+    size_t values_sent;
+    /* the step being computed */
+    const double *w;
+    double *g;
+    basin_batch batch;
+};
+
+static bool is_linear(const basin_layer *l)
+{
+    return l->d.kind == BASIN_LAYER_LINEAR;
+}
+
+/* Finds the pairs: a Linear, then only activations, then a Linear; refuses dropout, a normalization
+ * between Linear layers, and a split width that T does not divide. Returns 0, or -1 with a message. */
+static int find_segments(basin_tensor_parallel *tp)
+{
+    const basin_model *m = tp->np->net.model;
+    size_t n = m->n_layers;
+    for (size_t i = 0; i < n;) {
+        const basin_layer *l = &m->layers[i];
+        if (l->d.kind == BASIN_LAYER_DROPOUT && l->d.p > 0) {
+            basin_error_set("tensor: layer %zu is Dropout; tensor parallelism here runs networks without dropout", i);
+            return -1;
+        }
+        size_t j = i + 1;
+        while (is_linear(l) && j < n && m->layers[j].d.kind == BASIN_LAYER_ACTIVATION)
+            j++;
+        bool pair = is_linear(l) && j < n && is_linear(&m->layers[j]);
+        if (is_linear(l) && !pair && j < n) { /* a Linear, then a layer that needs all its features */
+            basin_error_set("tensor: layer %zu (%s) follows Linear layer %zu; tensor parallelism splits pairs of "
+                            "Linear layers with only activations between",
+                            j, basin_layer_torch_name(&m->layers[j]), i);
+            return -1;
+        }
+        if (pair && l->out_c % (size_t)tp->t != 0) {
+            basin_error_set("tensor: layer %zu's %zu features cannot be split among %d workers", i, l->out_c, tp->t);
+            return -1;
+        }
+        bool parameters_before = false;
+        for (size_t k = 0; k < i; k++)
+            parameters_before = parameters_before || m->layers[k].n_weight > 0;
+        tp->segments[tp->n_segments++] = (segment){i, pair ? j + 1 : i + 1, pair, parameters_before};
+        tp->pairs += pair;
+        i = pair ? j + 1 : i + 1;
+    }
+    return 0;
+}
+
+/* The worker's model: the full model's layers with each column-parallel Linear's outputs ÷ T. */
+static basin_model *narrow_model(const basin_tensor_parallel *tp)
+{
+    const basin_model *m = tp->np->net.model;
+    basin_layer_desc *descs = malloc(m->n_layers * sizeof *descs);
+    if (!descs) {
+        basin_error_set("out of memory for a tensor-parallel worker");
+        return NULL;
+    }
+    for (size_t i = 0; i < m->n_layers; i++)
+        descs[i] = m->layers[i].d;
+    for (size_t s = 0; s < tp->n_segments; s++)
+        if (tp->segments[s].split)
+            descs[tp->segments[s].first].out /= (size_t)tp->t;
+    basin_model *narrow = basin_model_create(descs, m->n_layers, m->in_c, m->in_h, m->in_w);
+    free(descs);
+    if (narrow)
+        memcpy(narrow->state, m->state, m->n_state * sizeof *m->state);
+    return narrow;
+}
+
+/* Maps worker rank's parameters to the full vector (see worker.global and worker.owned). */
+static void map_parameters(const basin_tensor_parallel *tp, worker *wk, int rank)
+{
+    const basin_model *full = tp->np->net.model, *m = wk->model;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *f = &full->layers[i], *l = &m->layers[i];
+        bool first_of_pair = false, last_of_pair = false;
+        for (size_t s = 0; s < tp->n_segments; s++)
+            if (tp->segments[s].split) {
+                first_of_pair = first_of_pair || tp->segments[s].first == i;
+                last_of_pair = last_of_pair || tp->segments[s].end - 1 == i;
+            }
+        size_t n = l->n_weight + l->n_bias; /* a weight then its bias, or γ then β */
+        for (size_t k = 0; k < n; k++) {
+            size_t local = l->weight + k, global;
+            bool owned = rank == 0;
+            if (first_of_pair) { /* rows [rank·out, (rank + 1)·out) of the weight, and of the bias */
+                size_t rows = l->out_c, r0 = (size_t)rank * rows;
+                global = k < l->n_weight ? f->weight + r0 * f->in_c + k : f->bias + r0 + (k - l->n_weight);
+                owned = true;
+            } else if (last_of_pair && k < l->n_weight) { /* columns [rank·in, (rank + 1)·in) of each row */
+                size_t row = k / l->in_c, col = k % l->in_c;
+                global = f->weight + row * f->in_c + (size_t)rank * l->in_c + col;
+                owned = true;
+            } else if (last_of_pair) {
+                global = rank == 0 ? f->bias + (k - l->n_weight) : NOWHERE;
+            } else {
+                global = f->weight + k;
+            }
+            wk->global[local] = global, wk->owned[local] = owned && global != NOWHERE;
+        }
+    }
+}
+
+basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers)
+{
+    if (np->l1 > 0 || np->augment) {
+        basin_error_set("tensor: %s is not supported with tensor parallelism", np->l1 > 0 ? "--l1" : "--augment");
+        return NULL;
+    }
+    basin_tensor_parallel *tp = calloc(1, sizeof *tp);
+    size_t layers = np->net.model->n_layers;
+    if (tp) {
+        tp->np = np, tp->t = workers;
+        tp->segments = calloc(layers, sizeof *tp->segments);
+        tp->workers = calloc((size_t)workers, sizeof *tp->workers);
+        tp->ctx = calloc((size_t)workers, sizeof *tp->ctx);
+        tp->comms = calloc((size_t)workers, sizeof *tp->comms);
+    }
+    if (!tp || !tp->segments || !tp->workers || !tp->ctx || !tp->comms) {
+        basin_tensor_parallel_destroy(tp);
+        basin_error_set("out of memory for %d tensor-parallel workers", workers);
+        return NULL;
+    }
+    if (find_segments(tp) != 0) {
+        basin_tensor_parallel_destroy(tp);
+        return NULL;
+    }
+    for (int r = 0; r < workers; r++) {
+        worker *wk = &tp->workers[r];
+        wk->tp = tp, tp->ctx[r] = wk;
+        if (!(wk->model = narrow_model(tp)) || !(wk->replica = basin_net_problem_clone(np, 0))) {
+            basin_tensor_parallel_destroy(tp);
+            return NULL;
+        }
+        size_t n = wk->model->n_params;
+        wk->global = malloc((n ? n : 1) * sizeof *wk->global);
+        wk->owned = malloc((n ? n : 1) * sizeof *wk->owned);
+        wk->w = malloc((n ? n : 1) * sizeof *wk->w);
+        wk->g = malloc((n ? n : 1) * sizeof *wk->g);
+        if (!wk->global || !wk->owned || !wk->w || !wk->g) {
+            basin_tensor_parallel_destroy(tp);
+            basin_error_set("out of memory for %d tensor-parallel workers", workers);
+            return NULL;
+        }
+        map_parameters(tp, wk, r);
+    }
+    return tp;
+}
+
+/* The widest input of a layer that begins a segment: what the reduced input gradient needs per example. */
+static size_t widest_input(const basin_model *m)
+{
+    size_t widest = m->in_features;
+    for (size_t i = 0; i < m->n_layers; i++)
+        widest = basin_layer_inputs(&m->layers[i]) > widest ? basin_layer_inputs(&m->layers[i]) : widest;
+    return widest;
+}
+
+/* One worker's step: its slice forward by segments, the loss, backward by segments, its gradient out. */
+static int worker_step(basin_comm *c, void *ctx)
+{
+    worker *wk = ctx;
+    basin_tensor_parallel *tp = wk->tp;
+    basin_model *m = wk->model;
+    size_t B = tp->batch.idx ? tp->batch.m : tp->np->data->train.n;
+    for (size_t k = 0; k < m->n_params; k++)
+        wk->w[k] = wk->global[k] == NOWHERE ? 0.0 : tp->w[wk->global[k]];
+    memcpy(m->state, tp->np->net.model->state, m->n_state * sizeof *m->state);
+    const double *x = basin_net_batch_inputs(wk->replica, tp->batch);
+    if (!x || !(wk->buffer = realloc(wk->buffer, B * widest_input(m) * sizeof *wk->buffer)))
+        return -1;
+    basin_forward_opts opts = {.mode = BASIN_MODE_TRAIN, .update_stats = true, .no_dropout = true};
+    for (size_t s = 0; s < tp->n_segments && x; s++) {
+        const segment *seg = &tp->segments[s];
+        x = basin_model_forward_range(m, wk->w, seg->first, seg->end, x, B, opts);
+        if (x && seg->split) { /* the row-parallel layer's partial sums */
+            double *out = m->layers[seg->end - 1].out;
+            if (basin_comm_allreduce_sum(c, out, B * basin_layer_outputs(&m->layers[seg->end - 1])) != 0)
+                return -1;
+        }
+    }
+    if (!x)
+        return -1;
+    wk->loss = basin_net_batch_loss(wk->replica, 0, B, B, x, m->grad[0]);
+    memset(wk->g, 0, m->n_params * sizeof *wk->g);
+    const double *d = m->grad[0];
+    for (size_t s = tp->n_segments; s-- > 0 && d;) {
+        const segment *seg = &tp->segments[s];
+        d = basin_model_backward_range(m, wk->w, seg->first, seg->end, d, wk->g, NULL, NULL);
+        if (!seg->needs_input_grad)
+            break;
+        if (d && seg->split) { /* the column-parallel layer's input gradient, one part per worker */
+            size_t n = B * basin_layer_inputs(&m->layers[seg->first]);
+            memcpy(wk->buffer, d, n * sizeof *d);
+            if (basin_comm_allreduce_sum(c, wk->buffer, n) != 0)
+                return -1;
+            d = wk->buffer;
+        }
+    }
+    for (size_t k = 0; k < m->n_params; k++)
+        if (wk->owned[k])
+            tp->g[wk->global[k]] = wk->g[k];
+    return 0;
+}
+
+static double tensor_gradient(void *ctx, const double *w, basin_batch batch, double *g)
+{
+    basin_tensor_parallel *tp = ctx;
+    double *scratch = g ? NULL : malloc(tp->np->base.dim * sizeof *scratch);
+    if (!g && !scratch) {
+        basin_error_set("out of memory for a gradient of %zu values", tp->np->base.dim);
+        return NAN;
+    }
+    tp->w = w, tp->g = g ? g : scratch, tp->batch = batch;
+    int status = basin_comm_threads_run(tp->t, worker_step, tp->ctx, tp->comms);
+    tp->values_sent += tp->comms[0].values_sent;
+    for (int r = 0; r < tp->t; r++)
+        basin_comm_release(&tp->comms[r]);
+    free(scratch);
+    if (status != 0)
+        return NAN;
+    basin_model *main = tp->np->net.model, *first = tp->workers[0].model;
+    memcpy(main->state, first->state, main->n_state * sizeof *main->state);
+    return tp->workers[0].loss;
+}
+
+basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp)
+{
+    return (basin_grad_source){tensor_gradient, tp};
+}
+
+size_t basin_tensor_parallel_pairs(const basin_tensor_parallel *tp)
+{
+    return tp->pairs;
+}
+
+size_t basin_tensor_parallel_values_sent(const basin_tensor_parallel *tp)
+{
+    return tp->values_sent;
+}
+
+void basin_tensor_parallel_destroy(basin_tensor_parallel *tp)
+{
+    if (!tp)
+        return;
+    for (int r = 0; tp->workers && r < tp->t; r++) {
+        worker *wk = &tp->workers[r];
+        basin_problem_destroy(wk->replica ? &wk->replica->base : NULL);
+        basin_model_destroy(wk->model);
+        free(wk->global), free(wk->owned), free(wk->w), free(wk->g), free(wk->buffer);
+    }
+    free(tp->segments), free(tp->workers), free(tp->ctx), free(tp->comms);
+    free(tp);
+}
+
+static const basin_param_spec tensor_specs[] = {
+    BASIN_INT("workers", "2", 1, 256, "workers T, each holding 1/T of every split pair of Linear layers"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_parallel_tensor = {BASIN_KIND_PARALLEL, "tensor",
+                                           "tensor parallel: Megatron's MLP split, column- then row-parallel Linear",
+                                           tensor_specs, NULL, {NULL}};

@@ -8,8 +8,7 @@
 #include "engine/nn/augment.h"
 #include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
-#include "engine/parallel/data_parallel.h"
-#include "engine/parallel/tensor_parallel.h"
+#include "engine/parallel/parallel_training.h"
 #include "engine/schedule.h"
 #include "lab/output_file.h"
 #include "lab/weights.h"
@@ -296,8 +295,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
-    basin_tensor_parallel *tp = NULL;
-    basin_data_parallel *dp = NULL;
+    basin_parallel_training parallel = {0};
     basin_optimizer *opt = NULL;
     basin_schedule *sched = NULL;
     basin_output_file log_file = {0};
@@ -317,12 +315,6 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "basin train: %s\n", basin_error_message());
         goto done;
     }
-    bool tensor = o.parallel && par_spec.entry == &basin_parallel_tensor;
-    if (o.parallel && par_spec.entry != &basin_parallel_sync && !tensor) {
-        fprintf(err, "basin train: --parallel '%s': only sync and tensor train networks so far (async runs on "
-                     "surfaces: basin run --parallel)\n", par_spec.entry->name);
-        goto done;
-    }
     if (o.augment)
         c.np->augment = aug_spec.entry, c.np->augment_params = &aug_spec.params;
     c.np->l1 = o.set.l1;
@@ -333,15 +325,13 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     log_open = o.log != NULL;
     basin_train_config cfg = basin_train_settings_config(&o.set);
-    int workers = o.parallel ? (int)basin_params_real(&par_spec.params, "workers") : 1;
-    if (!tensor)
-        cfg.batch *= (size_t)workers; /* --batch is each data-parallel worker's */
-    long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
-    if (o.parallel && !tensor) { /* the scaling rule: none, linear or sqrt */
-        int rule = basin_params_choice(&par_spec.params, "scale");
-        cfg.lr_scale = rule == 1 ? workers : rule == 2 ? sqrt(workers) : 1;
-        cfg.lr_scale_warmup = (long)ceil(basin_params_real(&par_spec.params, "warmup") * (double)per_epoch);
+    int set_up = o.parallel ? basin_parallel_training_init(&parallel, c.np, &par_spec, &cfg) : 0;
+    if (set_up != 0) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        status = set_up == -1 ? BASIN_EXIT_USAGE : BASIN_EXIT_FAILURE;
+        goto done;
     }
+    long per_epoch = basin_train_steps_per_epoch(c.data->train.n, cfg.batch);
     if (basin_train_check(c.np, &cfg) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         status = BASIN_EXIT_USAGE;
@@ -360,21 +350,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
               log_file.stream);
     basin_train_result res;
     basin_grad_source source = basin_grad_source_local(c.np);
-    if (tensor) {
-        if (!(tp = basin_tensor_parallel_create(c.np, workers))) {
-            fprintf(err, "basin train: %s\n", basin_error_message());
-            status = BASIN_EXIT_USAGE;
-            goto done;
-        }
-        source = basin_tensor_parallel_source(tp);
-    } else if (o.parallel) {
-        bool bn_sync = basin_params_choice(&par_spec.params, "bn") == 1;
-        if (!(dp = basin_data_parallel_create(c.np, workers, o.set.seed, bn_sync))) {
-            fprintf(err, "basin train: %s\n", basin_error_message());
-            goto done;
-        }
-        source = basin_data_parallel_source(dp);
-    }
+    if (o.parallel)
+        source = basin_parallel_training_source(&parallel);
     basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, source);
     basin_train_row row;
     int trained = trainer ? 1 : -1;
@@ -402,16 +379,11 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     } else {
         FILE *summary = o.log && strcmp(o.log, "-") == 0 ? err : out;
         print_summary(summary, &o, &c, &res, per_epoch);
-        if (dp)
-            fprintf(summary, "parallel  sync: %d workers × %zu examples (global batch %zu), %zu values sent per worker\n",
-                    workers, cfg.batch ? cfg.batch / (size_t)workers : c.data->train.n / (size_t)workers,
-                    cfg.batch ? cfg.batch : c.data->train.n, basin_data_parallel_values_sent(dp));
-        if (tp) /* against a ring all-reduce of the gradient (and loss) among as many data-parallel workers */
-            fprintf(summary, "parallel  tensor: %d workers, %zu split pair%s, %.0f values sent per worker per step "
-                             "(sync data parallel with %d workers: %.0f)\n",
-                    workers, basin_tensor_parallel_pairs(tp), basin_tensor_parallel_pairs(tp) == 1 ? "" : "s",
-                    res.steps ? (double)basin_tensor_parallel_values_sent(tp) / (double)res.steps : 0.0, workers,
-                    2.0 * (workers - 1) / workers * (double)(c.np->base.dim + 1));
+        if (o.parallel) {
+            char text[512];
+            basin_parallel_training_describe(&parallel, res.steps, text, sizeof text);
+            fprintf(summary, "parallel  %s\n", text);
+        }
         if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {
             fprintf(err, "basin train: %s\n", basin_error_message());
@@ -428,8 +400,7 @@ done:
     basin_spec_clear(&sched_spec);
     basin_spec_clear(&aug_spec);
     basin_spec_clear(&par_spec);
-    basin_data_parallel_destroy(dp);
-    basin_tensor_parallel_destroy(tp);
+    basin_parallel_training_release(&parallel);
     cli_net_close(&c);
     return status;
 }

@@ -9,6 +9,7 @@
 #include "parallel/async.h"
 #include "parallel/data_parallel.h"
 #include "parallel/tensor_parallel.h"
+#include "parallel/pipeline.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
 #include "problem/surfaces.h"
@@ -50,7 +51,8 @@ static const basin_entry *const inits[] = {
 
 static const basin_entry *const augments[] = {&basin_augment_image, &basin_augment_jitter};
 
-static const basin_entry *const parallels[] = {&basin_parallel_sync, &basin_parallel_async, &basin_parallel_tensor};
+static const basin_entry *const parallels[] = {&basin_parallel_sync, &basin_parallel_async, &basin_parallel_pipeline,
+                                               &basin_parallel_tensor};
 
 static const struct {
     const basin_entry *const *entries;

@@ -626,7 +626,7 @@ static void test_parallel_sync_logs_the_big_batch(void **state)
     const char *digits[] = {"--model", "mlp:hidden=4", "--data", "digits", "--opt", "sgd:lr=0.1"};
     expect_usage_error("workers='0' is out of range", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
                        digits[5], "--parallel", "sync:workers=0");
-    expect_usage_error("--parallel 'async': only sync and tensor train networks so far", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
+    expect_usage_error("--parallel 'async': only sync, pipeline and tensor train networks so far", "train", digits[0], digits[1], digits[2], digits[3], digits[4],
                        digits[5], "--parallel", "async");
 }
 
@@ -651,6 +651,50 @@ static void test_parallel_tensor_logs_the_whole_model(void **state)
     free(logs[0]), free(logs[1]);
     expect_usage_error("tensor: layer 1's 30 features cannot be split among 4 workers", "train", "--model",
                        "mlp:hidden=30", "--data", "digits", "--opt", "sgd:lr=0.1", "--parallel", "tensor:workers=4");
+}
+
+/* `--parallel pipeline:...` logs what one process logs (to rounding), for each schedule, and says how it
+ * split the model; configurations that cannot run are usage errors. */
+static void test_parallel_pipeline_logs_the_minibatch(void **state)
+{
+    (void)state;
+    static const char *const specs[][2] = {
+        {"pipeline:stages=4,micro=8,schedule=1f1b", "pipeline: 4 stages, 8 micro-batches, 1f1b; layers 0 | 1 | 2-3 | 4-7"},
+        {"pipeline:stages=2,micro=4,schedule=gpipe", "pipeline: 2 stages, 4 micro-batches, gpipe"},
+        {"pipeline:stages=2,micro=4,schedule=interleaved,chunks=2,balance=2/2/2/2",
+         "pipeline: 2 stages × 2 chunks, 4 micro-batches, interleaved; layers 0-1 | 2-3 | 4-5 | 6-7"},
+    };
+    const char *whole_log = support_tmp("whole.csv");
+    support_cli_result r = support_cli("train", "--model", "mlp:hidden=32/32/32", "--data", "digits", "--opt",
+                                       "sgd:lr=0.05,momentum=0.9", "--epochs", "1", "--batch", "64", "--log",
+                                       whole_log, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char *whole = slurp(whole_log);
+    assert_non_null(whole);
+    for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
+        const char *log = support_tmp("staged.csv");
+        r = support_cli("train", "--model", "mlp:hidden=32/32/32", "--data", "digits", "--opt",
+                        "sgd:lr=0.05,momentum=0.9", "--epochs", "1", "--batch", "64", "--log", log, "--parallel",
+                        specs[k][0], NULL);
+        assert_int_equal(r.status, 0);
+        if (!strstr(r.out, specs[k][1]))
+            fail_msg("%s: the summary does not say '%s':\n%s", specs[k][0], specs[k][1], r.out);
+        support_cli_free(&r);
+        char *staged = slurp(log);
+        assert_non_null(staged);
+        assert_same_csv(specs[k][0], staged, whole);
+        free(staged);
+    }
+    free(whole);
+    const char *digits[] = {"--model", "mlp:hidden=32", "--data", "digits", "--opt", "sgd:lr=0.1"};
+    expect_usage_error("the interleaved schedule needs micro= a multiple of stages=2, not 3", "train", digits[0],
+                       digits[1], digits[2], digits[3], digits[4], digits[5], "--parallel",
+                       "pipeline:schedule=interleaved,micro=3");
+    expect_usage_error("pipeline: 8 pieces need at least 8 layers; the model has 4", "train", digits[0], digits[1],
+                       digits[2], digits[3], digits[4], digits[5], "--parallel", "pipeline:stages=8");
+    expect_usage_error("a batch of 2 examples cannot make micro=4 micro-batches", "train", digits[0], digits[1],
+                       digits[2], digits[3], digits[4], digits[5], "--batch", "2", "--parallel", "pipeline");
 }
 
 /* The scaling rules of sync: linear multiplies the rate by K, reached from the unscaled rate linearly over
@@ -715,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_parallel_sync_logs_the_big_batch),
         cmocka_unit_test(test_parallel_learning_rate_scaling),
         cmocka_unit_test(test_parallel_tensor_logs_the_whole_model),
+        cmocka_unit_test(test_parallel_pipeline_logs_the_minibatch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,83 @@
+/* parallel_training.c: from a parsed `parallel` spec to a gradient source and a summary. */
+#include "parallel_training.h"
+
+#include "../error.h"
+
+#include <math.h>
+#include <stdio.h>
+
+int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
+                                 basin_train_config *cfg)
+{
+    *pt = (basin_parallel_training){.entry = spec->entry, .dim = np->base.dim};
+    const basin_params *p = &spec->params;
+    if (spec->entry == &basin_parallel_sync) {
+        int k = pt->workers = (int)basin_params_real(p, "workers");
+        pt->worker_batch = cfg->batch;
+        cfg->batch *= (size_t)k; /* --batch is each worker's, as in DDP */
+        int rule = basin_params_choice(p, "scale");
+        cfg->lr_scale = rule == 1 ? k : rule == 2 ? sqrt(k) : 1;
+        long per_epoch = basin_train_steps_per_epoch(np->data->train.n, cfg->batch);
+        cfg->lr_scale_warmup = (long)ceil(basin_params_real(p, "warmup") * (double)per_epoch);
+        pt->dp = basin_data_parallel_create(np, k, cfg->seed, basin_params_choice(p, "bn") == 1);
+        return pt->dp ? 0 : -2;
+    }
+    if (spec->entry == &basin_parallel_tensor) {
+        pt->workers = (int)basin_params_real(p, "workers");
+        pt->tp = basin_tensor_parallel_create(np, pt->workers);
+        return pt->tp ? 0 : -1; /* its refusals are about the model */
+    }
+    if (spec->entry == &basin_parallel_pipeline) {
+        basin_pipeline_config pc = basin_pipeline_config_from(p, cfg->seed);
+        pt->workers = pc.stages;
+        size_t smallest = cfg->batch ? cfg->batch : np->data->train.n;
+        if (smallest < (size_t)pc.micro) {
+            basin_error_set("pipeline: a batch of %zu examples cannot make micro=%d micro-batches", smallest, pc.micro);
+            return -1;
+        }
+        pt->pp = basin_pipeline_create(np, &pc);
+        return pt->pp ? 0 : -1;
+    }
+    basin_error_set("--parallel '%s': only sync, pipeline and tensor train networks so far (async runs on "
+                    "surfaces: basin run --parallel)",
+                    spec->entry->name);
+    return -1;
+}
+
+basin_grad_source basin_parallel_training_source(basin_parallel_training *pt)
+{
+    return pt->dp ? basin_data_parallel_source(pt->dp)
+           : pt->pp ? basin_pipeline_source(pt->pp)
+                    : basin_tensor_parallel_source(pt->tp);
+}
+
+void basin_parallel_training_describe(const basin_parallel_training *pt, long steps, char *text, size_t n)
+{
+    double per_step = 1.0 / (double)(steps > 0 ? steps : 1);
+    if (pt->dp) {
+        char batch[64] = "the full batch dealt among them";
+        if (pt->worker_batch)
+            snprintf(batch, sizeof batch, "%zu examples (global batch %zu)", pt->worker_batch,
+                     pt->worker_batch * (size_t)pt->workers);
+        snprintf(text, n, "sync: %d workers × %s, %.0f values sent per worker per step", pt->workers, batch,
+                 (double)basin_data_parallel_values_sent(pt->dp) * per_step);
+    } else if (pt->tp) {
+        /* against a ring all-reduce of the gradient (and the loss) among as many data-parallel workers */
+        size_t pairs = basin_tensor_parallel_pairs(pt->tp), dim = pt->dim;
+        snprintf(text, n, "tensor: %d workers, %zu split pair%s, %.0f values sent per worker per step (sync data "
+                          "parallel with %d workers: %.0f)",
+                 pt->workers, pairs, pairs == 1 ? "" : "s",
+                 (double)basin_tensor_parallel_values_sent(pt->tp) * per_step, pt->workers,
+                 2.0 * (pt->workers - 1) / pt->workers * (double)(dim + 1));
+    } else {
+        basin_pipeline_describe(pt->pp, steps, text, n);
+    }
+}
+
+void basin_parallel_training_release(basin_parallel_training *pt)
+{
+    basin_data_parallel_destroy(pt->dp);
+    basin_pipeline_destroy(pt->pp);
+    basin_tensor_parallel_destroy(pt->tp);
+    *pt = (basin_parallel_training){0};
+}

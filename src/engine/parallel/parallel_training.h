@@ -1,0 +1,41 @@
+/* parallel_training.h: what a `parallel` spec means for training a network, in one place for the CLI,
+ * lab files and the window: the gradient source of the mode (sync data parallel, pipeline or tensor
+ * parallel; async is refused for networks), the trainer's settings it changes (sync's global batch and
+ * learning-rate scaling), and a one-line account of what it did. */
+#ifndef BASIN_PARALLEL_TRAINING_H
+#define BASIN_PARALLEL_TRAINING_H
+
+#include "data_parallel.h"
+#include "pipeline.h"
+#include "tensor_parallel.h"
+
+#include "../spec.h"
+
+typedef struct basin_parallel_training {
+    const basin_entry *entry; /* the mode */
+    int workers;              /* sync and tensor: K or T; pipeline: S */
+    size_t worker_batch;      /* sync: each worker's batch (0: the full batch dealt K ways) */
+    size_t dim;               /* the problem's parameters */
+    basin_data_parallel *dp;  /* owned: the one the mode uses */
+    basin_pipeline *pp;
+    basin_tensor_parallel *tp;
+} basin_parallel_training;
+
+/* Sets pt up for np as spec (of kind BASIN_KIND_PARALLEL) says, with draws keyed by cfg->seed, and adapts
+ * cfg: under sync cfg->batch is each worker's on entry and the global batch on return, and the learning
+ * rate scales as scale= and warmup= say. Returns 0; -1 with a message for a mode or combination that cannot
+ * train np (a usage error), -2 with a message when memory runs out. */
+int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
+                                 basin_train_config *cfg);
+
+/* The gradient source the trainer steps with (pt must outlive it). */
+basin_grad_source basin_parallel_training_source(basin_parallel_training *pt);
+
+/* What the run did, for a summary line after `steps` steps: "sync: 4 workers × 16 examples ...". Writes
+ * at most n bytes into text. Can't fail. */
+void basin_parallel_training_describe(const basin_parallel_training *pt, long steps, char *text, size_t n);
+
+/* Frees what pt holds. */
+void basin_parallel_training_release(basin_parallel_training *pt);
+
+#endif

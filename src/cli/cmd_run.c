@@ -20,7 +20,8 @@
 const char basin_run_usage[] =
     "usage: basin run --surface SPEC --opt SPEC [--opt SPEC ...] --start=X0,X1[,...]\n"
     "                 [--schedule SPEC] [--steps N] [--seed S] [--batch B] [--tol T] [--csv FILE|-]\n"
-    "                 [--parallel async:workers=K[,order=round-robin|fixed,delay=T][,lr_staleness=inverse]]\n"
+    "                 [--parallel async:workers=K[,order=round-robin|fixed,delay=T|events,speeds=..][,ssp=S]\n"
+    "                                   [,lr_staleness=inverse]]\n"
     "\n"
     "Runs each optimizer from the start point on the surface and prints a summary table: final and\n"
     "best loss, its final distance to the tolerance's criterion, the step from which it stayed within the\n"
@@ -36,14 +37,18 @@ const char basin_run_usage[] =
     "  --batch B         minibatch size on a finite-sum surface such as linreg (default: all examples);\n"
     "                    Newton then uses the minibatch's Hessian too (stochastic Newton)\n"
     "  --parallel SPEC   asynchronous SGD for every run: K workers push gradients of the point they read,\n"
-    "                    K−1 updates old (round-robin), or delay= updates old (order=fixed);\n"
+    "                    K−1 updates old (round-robin), delay= updates old (order=fixed), or as a\n"
+    "                    simulated clock says (order=events, speeds=1/1/1/0.25 for a straggler);\n"
+    "                    ssp=S keeps every worker within S pushes of the slowest (ssp=0: synchronous);\n"
     "                    lr_staleness=inverse divides each step's learning rate by its staleness\n"
     "  --tol T           tolerance of 'steps to tol': on f − f* where f* is known, else on |grad f|\n"
     "                    (default 1e-6)\n"
     "  --csv FILE|-      write every step instead of the table: a header step,loss,x0,x1,...,lr,grad_norm\n"
     "                    (with several --opt a first column run names each run), then one row per step\n"
     "                    from 0 (the start) to N, in %.17g so that values read back exactly; lr is the\n"
-    "                    learning rate of the step taken from that row. '-' writes to standard output.\n"
+    "                    learning rate of the step taken from that row. With --parallel two more columns:\n"
+    "                    staleness (τ of the gradient that made the row's point) and sim_time (the\n"
+    "                    simulated clock, in gradients of a speed-1 worker). '-' writes to standard output.\n"
     "  -h, --help        show this help\n"
     "\n"
     "A run that diverges (a non-finite value or |loss| > 1e100) stops there, keeps every finite row and\n"
@@ -166,11 +171,13 @@ static void write_csv_field(FILE *f, const char *text)
 static void write_csv(FILE *f, const basin_lab *lab)
 {
     size_t dim = lab->problem->dim;
-    bool named = lab->n_runs > 1;
+    bool named = lab->n_runs > 1, stale = false;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        stale = stale || lab->runs[i].run->async;
     fputs(named ? "run,step,loss" : "step,loss", f);
     for (size_t j = 0; j < dim; j++)
         fprintf(f, ",x%zu", j);
-    fputs(",lr,grad_norm\n", f);
+    fputs(stale ? ",lr,grad_norm,staleness,sim_time\n" : ",lr,grad_norm\n", f);
     for (size_t i = 0; i < lab->n_runs; i++) {
         const basin_trace *tr = &lab->runs[i].run->trace;
         for (size_t t = 0; t < tr->len; t++) {
@@ -181,7 +188,10 @@ static void write_csv(FILE *f, const basin_lab *lab)
             fprintf(f, "%zu,%.17g", t, tr->loss[t]);
             for (size_t j = 0; j < dim; j++)
                 fprintf(f, ",%.17g", tr->w[t * dim + j]);
-            fprintf(f, ",%.17g,%.17g\n", tr->lr[t], tr->grad_norm[t]);
+            fprintf(f, ",%.17g,%.17g", tr->lr[t], tr->grad_norm[t]);
+            if (stale)
+                fprintf(f, ",%.17g,%.17g", tr->staleness[t], tr->sim_time[t]);
+            fputc('\n', f);
         }
     }
 }

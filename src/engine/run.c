@@ -23,10 +23,16 @@ static int trace_reserve(basin_trace *tr, size_t rows)
     double *lr = realloc(tr->lr, cap * sizeof *lr);
     if (lr)
         tr->lr = lr;
+    double *staleness = realloc(tr->staleness, cap * sizeof *staleness);
+    if (staleness)
+        tr->staleness = staleness;
+    double *sim_time = realloc(tr->sim_time, cap * sizeof *sim_time);
+    if (sim_time)
+        tr->sim_time = sim_time;
     double *w = realloc(tr->w, cap * tr->dim * sizeof *w);
     if (w)
         tr->w = w;
-    if (!loss || !grad_norm || !lr || !w)
+    if (!loss || !grad_norm || !lr || !staleness || !sim_time || !w)
         return -1;
     tr->cap = cap;
     return 0;
@@ -37,6 +43,8 @@ static void trace_free(basin_trace *tr)
     free(tr->loss);
     free(tr->grad_norm);
     free(tr->lr);
+    free(tr->staleness);
+    free(tr->sim_time);
     free(tr->w);
 }
 
@@ -82,6 +90,8 @@ static bool record(basin_run *r)
     tr->loss[tr->len] = loss;
     tr->grad_norm[tr->len] = sqrt(norm2);
     tr->lr[tr->len] = basin_run_lr(r, r->t);
+    tr->staleness[tr->len] = r->step_staleness;
+    tr->sim_time[tr->len] = r->step_time;
     memcpy(tr->w + tr->len * n, r->w, n * sizeof *r->w);
     tr->len++;
     return true;
@@ -150,6 +160,8 @@ bool basin_run_step(basin_run *r)
     long read = r->async ? basin_async_read(r->async, r->t) : r->t;
     const double *at = read < r->t ? r->trace.w + (size_t)read * p->dim : r->w; /* a stale worker's point */
     r->staleness_sum += (double)(r->t - read);
+    r->step_staleness = (double)(r->t - read);
+    r->step_time = r->async ? basin_async_now(r->async) : (double)(r->t + 1);
     if (batch.idx || p->grad_noise > 0 || at != r->w) {
         if (batch.idx)
             basin_problem_eval_batch(p, at, batch, r->g);

@@ -15,13 +15,17 @@
 
 #define BASIN_DIVERGENCE_LOSS 1e100
 
-/* Row t is the state after t steps: the loss and full-batch gradient norm at w_t, w_t itself, and the
- * learning rate of the step taken from row t (the schedule at index t). */
+/* Row t is the state after t steps: the loss and full-batch gradient norm at w_t, w_t itself, the
+ * learning rate of the step taken from row t (the schedule at index t), the staleness τ of the gradient
+ * that made w_t (it was taken at row t − 1 − τ; 0 for row 0 and for runs that are not asynchronous) and
+ * the simulated time w_t was made at (a gradient per time unit unless async's clock says otherwise; NAN
+ * for a fixed delay). */
 typedef struct basin_trace {
     size_t dim;
     size_t len; /* rows recorded */
     size_t cap;
     double *loss, *grad_norm, *lr; /* len each */
+    double *staleness, *sim_time;  /* len each */
     double *w;                     /* len × dim */
 } basin_trace;
 
@@ -39,6 +43,7 @@ typedef struct basin_run {
     char *stop_reason;            /* why: "diverged", or the optimizer's message */
     basin_async *async;           /* owned; NULL: each gradient at the current point */
     double staleness_sum;         /* Σ τ over the steps taken (async) */
+    double step_staleness, step_time; /* of the step being recorded */
     basin_trace trace;
 } basin_run;
 

@@ -306,7 +306,7 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
         if (r->parallel.entry != &basin_parallel_async)
             return basin_lab_fail(it->origin, "%s applies to networks (basin train --parallel); a surface run takes "
                                   "async", r->parallel.entry->name);
-        basin_async *probe_async = basin_async_create(&r->parallel.params);
+        basin_async *probe_async = basin_async_create(&r->parallel.params, 0);
         if (!probe_async)
             return basin_lab_fail(it->origin, "%s", basin_error_message());
         basin_async_destroy(probe_async);

@@ -128,7 +128,7 @@ int basin_lab_run_all(basin_lab *lab)
         if (!r->run)
             return basin_lab_fail(r->origin, "%s", basin_error_message());
         if (r->parallel.entry) {
-            basin_async *async = basin_async_create(&r->parallel.params);
+            basin_async *async = basin_async_create(&r->parallel.params, r->seed);
             if (!async)
                 return basin_lab_fail(r->origin, "%s", basin_error_message());
             basin_run_set_async(r->run, async);

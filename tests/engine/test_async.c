@@ -10,6 +10,7 @@
 
 #include "support.h"
 
+#include "engine/error.h"
 #include "engine/parallel/async.h"
 #include "engine/spec.h"
 
@@ -22,7 +23,7 @@ static basin_async *rule(const char *text)
 {
     basin_spec spec;
     assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, text), 0);
-    basin_async *a = basin_async_create(&spec.params);
+    basin_async *a = basin_async_create(&spec.params, 1);
     basin_spec_clear(&spec);
     assert_non_null(a);
     return a;
@@ -134,12 +135,119 @@ static void test_inverse_staleness_learning_rate(void **state)
     basin_problem_destroy(p);
 }
 
+/* order=events: with equal speeds and no jitter it is round-robin, bit for bit; seeded orders repeat bit
+ * for bit and another seed gives another order. A worker's gradient is about (Σ other speeds)/its speed
+ * updates old (the others' pushes while it computes): 3/0.25 = 12 for a straggler at a quarter speed
+ * among three at 1, 2.25 for those; 4000 pushes take 4000/3.25 time units. */
+static void test_events(void **state)
+{
+    (void)state;
+    basin_problem *p = problem("rosenbrock");
+    const double start[2] = {-1.5, 2};
+    basin_run *rr = async_run(p, "sgd:lr=2e-4", "async:workers=3", start, 300);
+    basin_run *ev = async_run(p, "sgd:lr=2e-4", "async:workers=3,order=events,jitter=0", start, 300);
+    assert_memory_equal(rr->trace.w, ev->trace.w, 301 * 2 * sizeof(double));
+    assert_true(ev->trace.sim_time[300] == 100); /* three pushes per time unit */
+    basin_run_destroy(rr), basin_run_destroy(ev);
+
+    const char *straggler = "async:workers=4,order=events,speeds=1/1/1/0.25";
+    basin_run *a = async_run(p, "sgd:lr=2e-4", straggler, start, 4000);
+    basin_run *b = async_run(p, "sgd:lr=2e-4", straggler, start, 4000);
+    basin_run *c = support_run(p, "sgd:lr=2e-4", NULL, start, 2, 0, 4000);
+    basin_spec spec;
+    assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, straggler), 0);
+    basin_run_set_async(c, basin_async_create(&spec.params, 2));
+    basin_spec_clear(&spec);
+    basin_run_steps(c, 4000);
+    assert_memory_equal(a->trace.w, b->trace.w, 4001 * 2 * sizeof(double));
+    assert_memory_equal(a->trace.staleness, b->trace.staleness, 4001 * sizeof(double));
+    assert_true(memcmp(a->trace.staleness, c->trace.staleness, 4001 * sizeof(double)) != 0);
+    /* the straggler's pushes are those with the largest staleness: 4000 steps take about 4000/3.25 time
+     * units, in which it pushes about 4000/3.25/4 ≈ 308 times */
+    double slow = 0, fast = 0;
+    long n_slow = 0, n_fast = 0;
+    for (size_t t = 100; t <= 4000; t++)
+        if (a->trace.staleness[t] >= 8)
+            slow += a->trace.staleness[t], n_slow++;
+        else
+            fast += a->trace.staleness[t], n_fast++;
+    double horizon = a->trace.sim_time[4000];
+    print_message("straggler: %ld pushes, mean staleness %.2f; others %.2f; clock %.1f\n", n_slow, slow / n_slow,
+                  fast / n_fast, horizon);
+    assert_true(fabs(horizon - 4000 / 3.25) < 0.02 * 4000 / 3.25);
+    assert_true(fabs((double)n_slow - (horizon - a->trace.sim_time[100]) * 0.25) < 0.05 * horizon * 0.25);
+    assert_true(fabs(slow / n_slow - 12) < 0.6);
+    assert_true(fabs(fast / n_fast - 2.25) < 0.2);
+    basin_run_destroy(a), basin_run_destroy(b), basin_run_destroy(c);
+    basin_problem_destroy(p);
+}
+
+/* ssp=0: every worker of a round reads the same point, so after each round of K pushes plain SGD has
+ * taken one synchronous step with the K gradients summed: gradient descent at K·η, whatever the speeds.
+ * ssp=S keeps every worker within S + 1 pushes of the slowest (counted at the push). */
+static void test_stale_synchronous_parallel(void **state)
+{
+    (void)state;
+    basin_problem *p = problem("quadratic:eig=1/10,angle=30");
+    const double start[2] = {1, 1};
+    enum { K = 3, ROUNDS = 40 };
+    basin_run *r = async_run(p, "sgd:lr=0.02", "async:workers=3,order=events,speeds=1/0.5/0.2,ssp=0", start, K * ROUNDS);
+    basin_run *gd = support_run(p, "sgd:lr=0.06", NULL, start, 1, 0, ROUNDS);
+    basin_run_steps(gd, ROUNDS);
+    double worst = 0;
+    for (long round = 0; round <= ROUNDS; round++)
+        for (int j = 0; j < 2; j++)
+            worst = fmax(worst, fabs(r->trace.w[(size_t)(round * K) * 2 + j] - gd->trace.w[(size_t)round * 2 + j]));
+    print_message("ssp=0 against gradient descent at 3η every 3 steps: %.3g\n", worst);
+    assert_true(worst < 1e-12);
+    for (long t = 1; t <= K * ROUNDS; t++) /* within a round: τ = 0, 1, 2 */
+        assert_true(r->trace.staleness[t] == (double)((t - 1) % K));
+    basin_run_destroy(r), basin_run_destroy(gd);
+
+    basin_spec spec;
+    assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, "async:workers=2,order=events,speeds=1/0.1,ssp=2"), 0);
+    basin_async *a = basin_async_create(&spec.params, 9);
+    basin_spec_clear(&spec);
+    long pushes[2] = {0, 0}, widest = 0;
+    for (long t = 0; t < 1000; t++) {
+        basin_async_read(a, t);
+        pushes[basin_async_last_worker(a)]++;
+        widest = labs(pushes[0] - pushes[1]) > widest ? labs(pushes[0] - pushes[1]) : widest;
+    }
+    print_message("ssp=2 with a worker 10 times slower: at most %ld pushes apart\n", widest);
+    assert_int_equal(widest, 3);
+    basin_async_destroy(a);
+    basin_problem_destroy(p);
+}
+
+static void test_bad_keys(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"async:workers=3,order=events,speeds=1/2", "speeds= gives 2 speeds for workers=3"},
+        {"async:speeds=1/1/1/1", "speeds= applies to order=events"},
+        {"async:order=fixed,delay=2,ssp=1", "ssp= applies to workers that push"},
+        {"async:order=fixed", "order=fixed needs delay=T"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        basin_spec spec;
+        assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, cases[k][0]), 0);
+        assert_null(basin_async_create(&spec.params, 1));
+        basin_spec_clear(&spec);
+        if (!strstr(basin_error_message(), cases[k][1]))
+            fail_msg("%s: '%s' does not say '%s'", cases[k][0], basin_error_message(), cases[k][1]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_robin_is_a_fixed_delay),
         cmocka_unit_test(test_delayed_gradient_descent_stability_law),
         cmocka_unit_test(test_inverse_staleness_learning_rate),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_stale_synchronous_parallel),
+        cmocka_unit_test(test_bad_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,17 +1,39 @@
-/* async.c: the delay rules of asynchronous SGD: which past point each step's gradient is taken at. */
+/* async.c: the delay rules of asynchronous SGD: which past point each step's gradient is taken at, on a
+ * simulated clock of worker events. */
 #include "async.h"
 
 #include "../error.h"
+#include "../nn/keyed_draw.h"
 #include "../params.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+struct basin_async {
+    basin_async_order order;
+    int workers;    /* K */
+    long delay;     /* T for fixed */
+    bool inverse;   /* lr_staleness=inverse */
+    long ssp;       /* the bound S, or −1 for none */
+    double jitter;
+    double *speed;  /* K: gradients per time unit */
+    unsigned long seed;
+    long *read_at;  /* K: the step whose point each worker holds */
+    double *ready;  /* K: when its push is ready (INFINITY while it waits for the slowest) */
+    long *pushes;   /* K: pushes made */
+    double now;     /* the clock at the last push */
+    int last;       /* its worker */
+};
+
 static const basin_param_spec async_specs[] = {
     BASIN_INT("workers", "4", 1, 1024, "workers K pushing gradients to the parameter server"),
-    BASIN_CHOICE("order", "round-robin", "round-robin|fixed",
-                 "round-robin: workers push in turn (staleness K−1); fixed: every gradient delay= updates old"),
+    BASIN_CHOICE("order", "round-robin", "round-robin|fixed|events",
+                 "round-robin: workers push in turn (staleness K−1); fixed: every gradient delay= updates old; "
+                 "events: a simulated clock with worker speeds"),
     BASIN_INT("delay", "", 0, 100000, "fixed: the staleness τ of every gradient"),
+    BASIN_LIST("speeds", "", 1e-6, 1e6, "events: each worker's speed (gradients per time unit), e.g. 1/1/1/0.25"),
+    BASIN_REAL_BELOW("jitter", "0.25", 0, 1, "events: each gradient's time varies by up to ± this share"),
+    BASIN_INT("ssp", "", 0, 1000000, "stale synchronous parallel: no worker more than S pushes ahead of the slowest"),
     BASIN_CHOICE("lr_staleness", "none", "none|inverse", "inverse: each step's learning rate divided by its staleness τ"),
     BASIN_PARAMS_END};
 
@@ -19,36 +41,100 @@ const basin_entry basin_parallel_async = {BASIN_KIND_PARALLEL, "async",
                                           "asynchronous SGD: a parameter server applies stale gradients as they come",
                                           async_specs, NULL, {NULL}};
 
-basin_async *basin_async_create(const basin_params *params)
+/* The time worker w's n-th gradient takes. */
+static double compute_time(const basin_async *a, int w, long n)
 {
-    bool fixed = basin_params_choice(params, "order") == 1;
-    if (fixed != basin_params_given(params, "delay")) {
-        basin_error_set(fixed ? "async: order=fixed needs delay=T" : "async: delay= applies to order=fixed");
-        return NULL;
+    basin_draw_key key = {a->seed, (uint64_t)n, NULL};
+    double u = basin_keyed_uniform(basin_keyed_bits(&key, (uint64_t)w, 0), 0);
+    return (1 + a->jitter * (2 * u - 1)) / a->speed[w];
+}
+
+static int check_keys(const basin_params *params, basin_async_order order)
+{
+    if ((order == BASIN_ASYNC_FIXED) != basin_params_given(params, "delay")) {
+        basin_error_set(order == BASIN_ASYNC_FIXED ? "async: order=fixed needs delay=T"
+                                                   : "async: delay= applies to order=fixed");
+        return -1;
     }
+    if (order != BASIN_ASYNC_EVENTS && (basin_params_given(params, "speeds") || basin_params_given(params, "jitter"))) {
+        basin_error_set("async: %s= applies to order=events", basin_params_given(params, "speeds") ? "speeds" : "jitter");
+        return -1;
+    }
+    if (order == BASIN_ASYNC_FIXED && basin_params_given(params, "ssp")) {
+        basin_error_set("async: ssp= applies to workers that push (round-robin or events), not order=fixed");
+        return -1;
+    }
+    size_t n = 0;
+    if (basin_params_given(params, "speeds"))
+        basin_params_list(params, "speeds", &n);
+    if (n && n != (size_t)basin_params_real(params, "workers")) {
+        basin_error_set("async: speeds= gives %zu speeds for workers=%g", n, basin_params_real(params, "workers"));
+        return -1;
+    }
+    return 0;
+}
+
+basin_async *basin_async_create(const basin_params *params, unsigned long seed)
+{
+    basin_async_order order = (basin_async_order)basin_params_choice(params, "order");
+    if (check_keys(params, order) != 0)
+        return NULL;
     basin_async *a = calloc(1, sizeof *a);
     int k = (int)basin_params_real(params, "workers");
-    if (a && !fixed)
+    if (a) {
+        a->speed = malloc((size_t)k * sizeof *a->speed);
         a->read_at = calloc((size_t)k, sizeof *a->read_at);
-    if (!a || (!fixed && !a->read_at)) {
-        free(a);
+        a->ready = malloc((size_t)k * sizeof *a->ready);
+        a->pushes = calloc((size_t)k, sizeof *a->pushes);
+    }
+    if (!a || !a->speed || !a->read_at || !a->ready || !a->pushes) {
+        basin_async_destroy(a);
         basin_error_set("out of memory for %d workers", k);
         return NULL;
     }
-    a->order = fixed ? BASIN_ASYNC_FIXED : BASIN_ASYNC_ROUND_ROBIN;
-    a->workers = k;
-    a->delay = fixed ? (long)basin_params_real(params, "delay") : 0;
+    a->order = order, a->workers = k, a->seed = seed, a->last = -1;
+    a->delay = order == BASIN_ASYNC_FIXED ? (long)basin_params_real(params, "delay") : 0;
     a->inverse = basin_params_choice(params, "lr_staleness") == 1;
+    a->ssp = basin_params_given(params, "ssp") ? (long)basin_params_real(params, "ssp") : -1;
+    a->jitter = order == BASIN_ASYNC_EVENTS ? basin_params_real(params, "jitter") : 0;
+    size_t n = 0;
+    const double *speeds = basin_params_given(params, "speeds") ? basin_params_list(params, "speeds", &n) : NULL;
+    for (int w = 0; w < k; w++)
+        a->speed[w] = speeds ? speeds[w] : 1;
+    a->now = order == BASIN_ASYNC_FIXED ? NAN : 0;
+    for (int w = 0; w < k; w++) /* every worker reads the start at time 0 */
+        a->ready[w] = compute_time(a, w, 0);
     return a;
+}
+
+/* The worker whose push comes next: the earliest ready, the lower on ties. */
+static int next_worker(const basin_async *a)
+{
+    int next = 0;
+    for (int w = 1; w < a->workers; w++)
+        if (a->ready[w] < a->ready[next])
+            next = w;
+    return next;
 }
 
 long basin_async_read(basin_async *a, long t)
 {
     if (a->order == BASIN_ASYNC_FIXED)
         return t > a->delay ? t - a->delay : 0;
-    int worker = (int)(t % a->workers);
-    long read = a->read_at[worker];
-    a->read_at[worker] = t + 1; /* it reads the point its own push makes */
+    int w = next_worker(a);
+    long read = a->read_at[w];
+    a->now = a->ready[w], a->last = w;
+    a->pushes[w]++;
+    a->ready[w] = INFINITY; /* until it reads again */
+    long slowest = a->pushes[0];
+    for (int v = 1; v < a->workers; v++)
+        slowest = a->pushes[v] < slowest ? a->pushes[v] : slowest;
+    /* w, and any worker waiting on the slowest, reads the new point now unless it is too far ahead */
+    for (int v = 0; v < a->workers; v++)
+        if (isinf(a->ready[v]) && (a->ssp < 0 || a->pushes[v] - slowest <= a->ssp)) {
+            a->read_at[v] = t + 1;
+            a->ready[v] = a->now + compute_time(a, v, a->pushes[v]);
+        }
     return read;
 }
 
@@ -56,7 +142,22 @@ long basin_async_staleness(const basin_async *a, long t)
 {
     if (a->order == BASIN_ASYNC_FIXED)
         return t > a->delay ? a->delay : t;
-    return t - a->read_at[t % a->workers];
+    return t - a->read_at[next_worker(a)];
+}
+
+double basin_async_now(const basin_async *a)
+{
+    return a->now;
+}
+
+int basin_async_last_worker(const basin_async *a)
+{
+    return a->last;
+}
+
+int basin_async_workers(const basin_async *a)
+{
+    return a->workers;
 }
 
 double basin_async_lr_factor(const basin_async *a, long t)
@@ -74,6 +175,6 @@ void basin_async_destroy(basin_async *a)
 {
     if (!a)
         return;
-    free(a->read_at);
+    free(a->speed), free(a->read_at), free(a->ready), free(a->pushes);
     free(a);
 }

@@ -185,6 +185,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
 typedef struct logger {
     FILE *csv;      /* or NULL */
     bool sharpness; /* the two sharpness columns */
+    bool parallel;  /* the four columns of a parallel run */
     const char *trajectory; /* save the weights and state every `every` steps here, or NULL */
     long every;
     const basin_model *model;
@@ -220,10 +221,16 @@ static int log_row(void *ctx, const basin_train_row *r)
         field(lg->csv, r->train_loss, false);
         field(lg->csv, r->test_loss, false);
         field(lg->csv, r->test_acc, false);
-        field(lg->csv, r->grad_norm, !lg->sharpness);
+        field(lg->csv, r->grad_norm, !lg->sharpness && !lg->parallel);
         if (lg->sharpness) {
             field(lg->csv, r->lambda_max, false);
-            field(lg->csv, r->stability, true);
+            field(lg->csv, r->stability, !lg->parallel);
+        }
+        if (lg->parallel) {
+            field(lg->csv, r->sim_time, false);
+            field(lg->csv, r->staleness, false);
+            field(lg->csv, r->noise_scale, false);
+            field(lg->csv, r->values_sent * (double)sizeof(double), true);
         }
         if (ferror(lg->csv)) {
             basin_error_set("writing the log failed");
@@ -341,13 +348,14 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     snprintf(info.model, sizeof info.model, "%s", o.model);
     snprintf(info.data, sizeof info.data, "%s", o.data);
     logger lg = {.csv = log_open ? log_file.stream : NULL, .sharpness = o.set.track_sharpness > 0,
+                 .parallel = o.parallel != NULL,
                  .trajectory = o.trajectory,
                  .every = o.every, .model = c.np->net.model, .info = &info, .tty = isatty(fileno(err)) ? err : NULL,
                  .total = o.set.steps >= 0 ? o.set.steps : o.set.epochs * per_epoch, .started = now()};
     if (log_open)
-        fputs(o.set.track_sharpness ? "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm,lambda_max,stability_limit\n"
-                      : "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n",
-              log_file.stream);
+        fprintf(log_file.stream, "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm%s%s\n",
+                o.set.track_sharpness ? ",lambda_max,stability_limit" : "",
+                o.parallel ? ",sim_time,staleness,noise_scale,bytes" : "");
     basin_train_result res;
     basin_grad_source source = basin_grad_source_local(c.np);
     if (o.parallel)

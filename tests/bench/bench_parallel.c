@@ -44,7 +44,7 @@ static double train(const basin_dataset *data, int workers, double *w_out)
         if (basin_init_apply(is.entry, &is.params, np->net.model, w, rng) != 0)
             bench_must(NULL, "init");
         basin_optimizer *opt = bench_must(basin_optimizer_create(os.entry, &os.params, np->base.dim), "optimizer");
-        basin_data_parallel *dp = workers ? bench_must(basin_data_parallel_create(np, workers, 3, false), "workers") : NULL;
+        basin_data_parallel *dp = workers ? bench_must(basin_data_parallel_create(np, &(basin_data_parallel_config){.workers = workers, .seed = 3}), "workers") : NULL;
         basin_train_config cfg = {.epochs = -1, .steps = STEPS, .batch = 256, .seed = 7, .eval_every = STEPS};
         basin_trainer *t = bench_must(basin_trainer_create(np, w, opt, NULL, &cfg,
                                                      dp ? basin_data_parallel_source(dp) : basin_grad_source_local(np)),

@@ -12,6 +12,7 @@
 
 #include "engine/error.h"
 #include "engine/parallel/async.h"
+#include "engine/parallel/async_training.h"
 #include "engine/spec.h"
 
 #include <math.h>
@@ -239,6 +240,104 @@ static void test_bad_keys(void **state)
     }
 }
 
+/* A network trained by asynchronous SGD: with one worker it is the plain trainer, bit for bit;
+ * round-robin with K workers is a fixed delay of K−1, bit for bit; a fixed delay T on the full batch is the
+ * recurrence w_{t+1} = w_t − η·∇L(w_{max(0, t−T)}) computed here from the loss alone; lr_staleness=inverse
+ * logs η/τ. */
+typedef struct net_run {
+    basin_net_problem *np;
+    double *w;
+    basin_optimizer *opt;
+    basin_async_training *at;
+    basin_trainer *trainer;
+} net_run;
+
+static net_run net_start(const basin_dataset *data, const char *parallel, const basin_train_config *cfg)
+{
+    net_run r = {0};
+    r.np = support_net_problem("mlp:hidden=16", data, 3);
+    r.w = malloc(r.np->base.dim * sizeof *r.w);
+    assert_non_null(r.w);
+    support_init("default", r.np->net.model, r.w, 1);
+    r.opt = support_optimizer("sgd:lr=0.2", r.np->base.dim);
+    basin_grad_source source = basin_grad_source_local(r.np);
+    if (parallel) {
+        basin_spec spec;
+        assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, parallel), 0);
+        r.at = basin_async_training_create(r.np, &spec.params, 5);
+        basin_spec_clear(&spec);
+        assert_non_null(r.at);
+        source = basin_async_training_source(r.at);
+    }
+    r.trainer = basin_trainer_create(r.np, r.w, r.opt, NULL, cfg, source);
+    assert_non_null(r.trainer);
+    return r;
+}
+
+static void net_steps(net_run *r, long steps, double *lrs)
+{
+    basin_train_row row;
+    for (long s = 0; s <= steps; s++) {
+        assert_int_equal(basin_trainer_step(r->trainer, &row), 1);
+        if (lrs)
+            lrs[s] = row.lr;
+    }
+}
+
+static void net_finish(net_run *r)
+{
+    basin_trainer_destroy(r->trainer);
+    basin_async_training_destroy(r->at);
+    basin_optimizer_destroy(r->opt);
+    basin_problem_destroy(&r->np->base);
+    free(r->w);
+}
+
+static void test_asynchronous_training(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("digits", 0);
+    basin_train_config cfg = {.epochs = -1, .steps = 30, .batch = 32, .seed = 5};
+    net_run plain = net_start(data, NULL, &cfg), one = net_start(data, "async:workers=1", &cfg);
+    net_run rr = net_start(data, "async:workers=3", &cfg), fixed = net_start(data, "async:order=fixed,delay=2", &cfg);
+    net_steps(&plain, 30, NULL), net_steps(&one, 30, NULL), net_steps(&rr, 30, NULL), net_steps(&fixed, 30, NULL);
+    size_t n = plain.np->base.dim;
+    assert_memory_equal(plain.w, one.w, n * sizeof *plain.w);
+    assert_memory_equal(rr.w, fixed.w, n * sizeof *rr.w);
+    assert_true(support_max_rel_diff(rr.w, plain.w, n) > 1e-6);
+    net_finish(&plain), net_finish(&one), net_finish(&rr), net_finish(&fixed);
+
+    enum { T = 2, STEPS = 15 };
+    basin_train_config full = {.epochs = -1, .steps = STEPS, .batch = 0, .seed = 5};
+    net_run delayed = net_start(data, "async:order=fixed,delay=2", &full);
+    net_steps(&delayed, STEPS, NULL);
+    basin_net_problem *ref = support_net_problem("mlp:hidden=16", data, 3);
+    double *history = malloc((STEPS + 1) * n * sizeof *history), *g = malloc(n * sizeof *g);
+    assert_true(history && g);
+    support_init("default", ref->net.model, history, 1);
+    for (long t = 0; t < STEPS; t++) {
+        long read = t > T ? t - T : 0;
+        basin_net_eval(ref, history + (size_t)read * n, BASIN_FULL_BATCH, &BASIN_EVAL_TRAIN_FIXED, g);
+        for (size_t i = 0; i < n; i++)
+            history[(size_t)(t + 1) * n + i] = history[(size_t)t * n + i] - 0.2 * g[i];
+    }
+    double diff = support_max_rel_diff(delayed.w, history + (size_t)STEPS * n, n);
+    print_message("delay 2 on the full batch against the recurrence: %.3g relative\n", diff);
+    assert_true(diff < 1e-12);
+    free(history), free(g);
+    basin_problem_destroy(&ref->base);
+    net_finish(&delayed);
+
+    double lrs[11];
+    net_run inverse = net_start(data, "async:workers=4,lr_staleness=inverse", &cfg);
+    net_steps(&inverse, 10, lrs);
+    static const double factors[] = {1, 1, 0.5, 1.0 / 3, 1.0 / 3};
+    for (int t = 0; t < 5; t++) /* row t + 1 logs step t's rate */
+        assert_true(fabs(lrs[t + 1] - 0.2 * factors[t]) < 1e-15);
+    net_finish(&inverse);
+    basin_dataset_destroy(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_stale_synchronous_parallel),
         cmocka_unit_test(test_bad_keys),
+        cmocka_unit_test(test_asynchronous_training),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

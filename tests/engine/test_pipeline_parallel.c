@@ -114,8 +114,9 @@ static void test_schedules_give_the_minibatch_gradient(void **state)
     };
     static const char *const names[] = {"gpipe", "1f1b", "interleaved"};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        basin_pipeline_config cfg = {cases[k].stages, cases[k].micro, cases[k].chunks, cases[k].kind,
-                                     cases[k].balance, cases[k].balance ? 4 : 0, 7};
+        basin_pipeline_config cfg = {.stages = cases[k].stages, .micro = cases[k].micro, .chunks = cases[k].chunks,
+                                     .schedule = cases[k].kind, .balance = cases[k].balance,
+                                     .n_balance = cases[k].balance ? 4 : 0, .seed = 7};
         double got = pipeline_gradient(&s, cfg), diff = largest_relative(s.g, s.reference, s.np->base.dim);
         print_message("%s S=%d M=%d V=%d%s: gradient %.3g, loss %.3g relative\n", names[cases[k].kind],
                       cases[k].stages, cases[k].micro, cases[k].chunks, cases[k].balance ? " balance=3/1/2/2" : "",
@@ -183,7 +184,7 @@ static void test_batchnorm_and_dropout(void **state)
     unmake(&s);
 
     s = make("mlp:hidden=32/32,dropout=0.3");
-    basin_data_parallel *dp = basin_data_parallel_create(s.np, 1, 7, false);
+    basin_data_parallel *dp = basin_data_parallel_create(s.np, &(basin_data_parallel_config){.workers = 1, .seed = 7});
     assert_non_null(dp);
     basin_grad_source one = basin_data_parallel_source(dp);
     one.gradient(one.ctx, s.w, (basin_batch){idx, BATCH}, s.reference);
@@ -198,6 +199,35 @@ static void test_batchnorm_and_dropout(void **state)
     print_message("dropout: %.3g from one keyed data-parallel worker, %.3g from no dropout\n", diff, apart);
     assert_true(diff < 1e-12 && apart > 1e-3);
     free(plain);
+    unmake(&s);
+}
+
+/* The simulated clock: one stage does the whole model's forward and backward, one time unit a step
+ * whatever M; two stages with one micro-batch pass one message each way, each costing the latency. */
+static void test_clock(void **state)
+{
+    (void)state;
+    setup s = make("mlp:hidden=32/32");
+    const struct {
+        basin_pipeline_config cfg;
+        double want;
+    } cases[] = {
+        {{.stages = 1, .micro = 4, .chunks = 1, .schedule = BASIN_PIPE_GPIPE}, 1},
+        {{.stages = 2, .micro = 1, .chunks = 1, .schedule = BASIN_PIPE_1F1B, .cost = {0.1, 0}}, 1.2},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        basin_pipeline *pp = basin_pipeline_create(s.np, &cases[k].cfg);
+        assert_non_null(pp);
+        basin_grad_source source = basin_pipeline_source(pp);
+        basin_grad_step info;
+        for (int step = 1; step <= 3; step++) {
+            source.gradient(source.ctx, s.w, (basin_batch){idx, BATCH}, s.g);
+            source.step_info(source.ctx, &info);
+            assert_true(fabs(info.sim_time - step * cases[k].want) < 1e-12);
+        }
+        print_message("S=%d M=%d: %.17g time units a step\n", cases[k].cfg.stages, cases[k].cfg.micro, info.sim_time / 3);
+        basin_pipeline_destroy(pp);
+    }
     unmake(&s);
 }
 
@@ -239,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_schedules_give_the_minibatch_gradient),
         cmocka_unit_test(test_training_equals_the_plain_trainer),
         cmocka_unit_test(test_batchnorm_and_dropout),
+        cmocka_unit_test(test_clock),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,7 +46,7 @@ static void test_split_gradient_equals_the_whole(void **state)
         support_init("default", np->net.model, w, 1);
         double loss = basin_net_eval(np, w, (basin_batch){idx, BATCH}, &BASIN_EVAL_TRAIN_FIXED, whole);
         for (int t = 2; t <= 4; t += 2) {
-            basin_tensor_parallel *tp = basin_tensor_parallel_create(np, t);
+            basin_tensor_parallel *tp = basin_tensor_parallel_create(np, t, (basin_cost_model){0});
             if (!tp)
                 fail_msg("%s, T = %d: %s", models[k], t, basin_error_message());
             basin_grad_source source = basin_tensor_parallel_source(tp);
@@ -82,7 +82,7 @@ static void test_training_and_bytes(void **state)
     support_init("default", one->net.model, w1, 1);
     memcpy(w4, w1, n * sizeof *w1);
     basin_optimizer *o1 = support_optimizer("sgd:lr=0.05,momentum=0.9", n), *o4 = support_optimizer("sgd:lr=0.05,momentum=0.9", n);
-    basin_tensor_parallel *tp = basin_tensor_parallel_create(many, 4);
+    basin_tensor_parallel *tp = basin_tensor_parallel_create(many, 4, (basin_cost_model){0});
     assert_non_null(tp);
     basin_trainer *a = basin_trainer_create(one, w1, o1, NULL, &cfg, basin_grad_source_local(one));
     basin_trainer *b = basin_trainer_create(many, w4, o4, NULL, &cfg, basin_tensor_parallel_source(tp));
@@ -108,6 +108,43 @@ static void test_training_and_bytes(void **state)
     basin_dataset_destroy(data);
 }
 
+/* The clock: with latency L per message each of the step's three all-reduces (two pairs' outputs, the
+ * second pair's input gradient) sends 2(T−1) messages in sequence, so L = 0.01 adds 3·6·0.01 = 0.18 a step
+ * for T = 4; with T = 1 the step is the whole model's one unit. */
+static void test_clock(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("digits", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=32/16/32/16", data, 3);
+    double *w = malloc(np->base.dim * sizeof *w), *g = malloc(np->base.dim * sizeof *g), times[3];
+    assert_true(w && g);
+    support_init("default", np->net.model, w, 1);
+    size_t idx[BATCH];
+    for (size_t i = 0; i < BATCH; i++)
+        idx[i] = i;
+    const struct {
+        int t;
+        basin_cost_model cost;
+    } cases[] = {{4, {0, 0}}, {4, {0.01, 0}}, {1, {0.01, 0}}};
+    for (int k = 0; k < 3; k++) {
+        basin_tensor_parallel *tp = basin_tensor_parallel_create(np, cases[k].t, cases[k].cost);
+        assert_non_null(tp);
+        basin_grad_source source = basin_tensor_parallel_source(tp);
+        basin_grad_step info;
+        source.gradient(source.ctx, w, (basin_batch){idx, BATCH}, g);
+        source.step_info(source.ctx, &info);
+        times[k] = info.sim_time;
+        basin_tensor_parallel_destroy(tp);
+    }
+    print_message("a step: %.6g time units for T = 4, %.6g with latency 0.01, %.6g for T = 1\n", times[0], times[1],
+                  times[2]);
+    assert_true(fabs(times[1] - times[0] - 0.18) < 1e-12);
+    assert_true(times[0] < 1 && fabs(times[2] - 1) < 1e-12);
+    free(w), free(g);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(data);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -119,7 +156,7 @@ static void test_refusals(void **state)
     basin_dataset *data = support_dataset("digits", 0);
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         basin_net_problem *np = support_net_problem(cases[k][0], data, 3);
-        assert_null(basin_tensor_parallel_create(np, 4));
+        assert_null(basin_tensor_parallel_create(np, 4, (basin_cost_model){0}));
         if (!strstr(basin_error_message(), cases[k][1]))
             fail_msg("%s: '%s' does not say '%s'", cases[k][0], basin_error_message(), cases[k][1]);
         basin_problem_destroy(&np->base);
@@ -132,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_gradient_equals_the_whole),
         cmocka_unit_test(test_training_and_bytes),
+        cmocka_unit_test(test_clock),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

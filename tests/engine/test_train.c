@@ -135,7 +135,7 @@ static void test_gradient_source(void **state)
     /* the clone draws dropout masks from the seed the local problem was given */
     clone_source source = {basin_net_problem_clone(np, 3), 0};
     basin_optimizer *o = support_optimizer("adam", np->base.dim);
-    basin_trainer *t = basin_trainer_create(np, w, o, NULL, &cfg, (basin_grad_source){clone_gradient, &source});
+    basin_trainer *t = basin_trainer_create(np, w, o, NULL, &cfg, (basin_grad_source){.gradient = clone_gradient, .ctx = &source});
     basin_train_row row;
     long rows = 0;
     while (basin_trainer_step(t, &row) == 1)

@@ -71,8 +71,6 @@ int basin_noise_scale_two_batch(const basin_problem *p, const double *w, size_t 
     }
     for (size_t e = 0; e < N; e++)
         all[e] = e;
-    double c_small = (double)(N - small) / ((double)(N - 1) * (double)small);
-    double c_big = (double)(N - big) / ((double)(N - 1) * (double)big);
     double grad_sq = 0, trace = 0;
     for (size_t r = 0; r < rounds; r++) {
         gsl_ran_choose(rng, pick, small, all, N, sizeof *all);
@@ -81,10 +79,22 @@ int basin_noise_scale_two_batch(const basin_problem *p, const double *w, size_t 
         gsl_ran_choose(rng, pick, big, all, N, sizeof *all);
         basin_problem_eval_batch(p, w, (basin_batch){pick, big}, g);
         double sq_big = norm_sq(g, n);
-        grad_sq += (c_small * sq_big - c_big * sq_small) / (c_small - c_big) / (double)rounds;
-        trace += (sq_small - sq_big) / (c_small - c_big) / (double)rounds;
+        double round_grad_sq, round_trace;
+        basin_noise_scale_pair(sq_small, (double)small, sq_big, (double)big, N, &round_grad_sq, &round_trace);
+        grad_sq += round_grad_sq / (double)rounds;
+        trace += round_trace / (double)rounds;
     }
     out->grad_sq = grad_sq, out->trace_sigma = trace, out->b_simple = trace / grad_sq;
     free(all), free(pick), free(g);
     return 0;
+}
+
+void basin_noise_scale_pair(double sq_small, double small, double sq_big, double big, size_t N, double *grad_sq,
+                            double *trace_sigma)
+{
+    /* E|G_B|² = |G|² + c(B)·tr(Σ), c(B) = (N − B)/((N − 1)·B): two equations, two unknowns */
+    double c_small = ((double)N - small) / ((double)(N - 1) * small);
+    double c_big = ((double)N - big) / ((double)(N - 1) * big);
+    *grad_sq = (c_small * sq_big - c_big * sq_small) / (c_small - c_big);
+    *trace_sigma = (sq_small - sq_big) / (c_small - c_big);
 }

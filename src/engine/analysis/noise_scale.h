@@ -27,4 +27,9 @@ int basin_noise_scale_exact(const basin_problem *p, const double *w, basin_noise
 int basin_noise_scale_two_batch(const basin_problem *p, const double *w, size_t small, size_t big, size_t rounds,
                                 gsl_rng *rng, basin_noise_scale *out);
 
+/* Unbiased estimates of |G|² and tr(Σ) from one pair: sq_small = |G_B|² of a batch of `small` examples and
+ * sq_big of `big` (sizes may be means of unequal batches; small < big ≤ N), out of N. Can't fail. */
+void basin_noise_scale_pair(double sq_small, double small, double sq_big, double big, size_t N, double *grad_sq,
+                            double *trace_sigma);
+
 #endif

@@ -86,6 +86,15 @@ int basin_shape_window(basin_layer *l, size_t index)
     return 0;
 }
 
+double basin_layer_work(const basin_layer *l)
+{
+    if (l->d.kind == BASIN_LAYER_LINEAR)
+        return (double)l->in_c * (double)l->out_c;
+    if (l->d.kind == BASIN_LAYER_CONV2D)
+        return (double)l->n_weight * (double)(l->out_h * l->out_w);
+    return (double)basin_layer_outputs(l);
+}
+
 double *basin_workspace(size_t n)
 {
     double *p = malloc((n ? n : 1) * sizeof *p);

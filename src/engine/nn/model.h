@@ -205,6 +205,11 @@ size_t basin_layer_inputs(const basin_layer *l);
 size_t basin_layer_outputs(const basin_layer *l);
 conv_shape basin_layer_conv_shape(const basin_layer *l, size_t B);
 
+/* Floating-point work per example of a layer's forward pass, up to a constant (a Linear's in·out, a
+ * convolution's weights times its output positions, else its outputs): what balancing and the simulated
+ * clock weigh layers by. */
+double basin_layer_work(const basin_layer *l);
+
 /* The PyTorch class a layer corresponds to ("Linear", "BatchNorm1d", "Tanh", ...). */
 const char *basin_layer_torch_name(const basin_layer *l);
 

@@ -145,7 +145,7 @@ static double local_gradient(void *ctx, const double *w, basin_batch batch, doub
 
 basin_grad_source basin_grad_source_local(basin_net_problem *np)
 {
-    return (basin_grad_source){local_gradient, np};
+    return (basin_grad_source){.gradient = local_gradient, .ctx = np};
 }
 
 /* λmax of the full-batch training-mode Hessian (running statistics untouched, dropout off). */
@@ -378,7 +378,8 @@ void basin_trainer_destroy(basin_trainer *t)
 static int start(trainer *t, basin_train_row *row)
 {
     *row = (basin_train_row){.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
-                             .lambda_max = NAN, .stability = NAN, .w = t->w};
+                             .lambda_max = NAN, .stability = NAN, .staleness = NAN, .sim_time = 0,
+                             .noise_scale = NAN, .values_sent = NAN, .w = t->w};
     if (evaluate(t, row) != 0)
         return -1;
     t->last = *row, t->check_pending = true;
@@ -410,6 +411,12 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
                              .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
                              .stability = NAN, .w = t->w};
     row->batch_loss = t->source.gradient(t->source.ctx, t->w, batch, t->g);
+    basin_grad_step info = {1, NAN, NAN, NAN, NAN};
+    if (t->source.step_info)
+        t->source.step_info(t->source.ctx, &info);
+    row->lr = lr *= info.lr_factor;
+    row->staleness = info.staleness, row->sim_time = info.sim_time;
+    row->noise_scale = info.noise_scale, row->values_sent = info.values_sent;
     double norm = 0;
     for (size_t i = 0; i < t->np->base.dim; i++)
         norm += t->g[i] * t->g[i];

@@ -56,6 +56,8 @@ typedef struct basin_train_row {
     double lr, batch_loss, train_loss, test_loss, test_acc, grad_norm;
     double lambda_max, stability; /* with track_sharpness: λmax and the optimizer's stability limit at lr
                                      (basin_optimizer_stability_limit; NAN for adaptive optimizers) */
+    double staleness, sim_time, noise_scale, values_sent; /* what a parallel gradient source reports for the
+                                                             step (basin_grad_step); NAN where it says nothing */
     const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 
@@ -72,12 +74,23 @@ typedef struct basin_train_result {
     double best_single_test_acc;
 } basin_train_result;
 
+/* What a gradient source knows of the step it just computed; the trainer starts every field at its
+ * "nothing to say" value (lr_factor 1, the others NAN). */
+typedef struct basin_grad_step {
+    double lr_factor;   /* the step's learning rate is multiplied by it (async's lr_staleness=inverse) */
+    double staleness;   /* updates applied since the point the gradient was taken at */
+    double sim_time;    /* the simulated clock when the step is applied */
+    double noise_scale; /* a running estimate of the gradient noise scale B_simple */
+    double values_sent; /* values each worker sent for this step */
+} basin_grad_step;
+
 /* Where a step's gradient comes from: the loss at w over batch of the training split, evaluated as a
  * training step is (statistics moved, dropout, augmentation), with its gradient into g. Returns NAN with
- * a message on failure. */
+ * a message on failure. step_info (NULL: nothing to say) then tells what else it knows of the step. */
 typedef struct basin_grad_source {
     double (*gradient)(void *ctx, const double *w, basin_batch batch, double *g);
     void *ctx;
+    void (*step_info)(void *ctx, basin_grad_step *info);
 } basin_grad_source;
 
 /* The local source: np's own minibatch gradient (np must outlive it). Can't fail. */

@@ -160,6 +160,16 @@ int basin_async_workers(const basin_async *a)
     return a->workers;
 }
 
+long basin_async_held(const basin_async *a, int w)
+{
+    return a->order == BASIN_ASYNC_FIXED ? -1 : a->read_at[w];
+}
+
+long basin_async_delay(const basin_async *a)
+{
+    return a->order == BASIN_ASYNC_FIXED ? a->delay : -1;
+}
+
 double basin_async_lr_factor(const basin_async *a, long t)
 {
     long tau = basin_async_staleness(a, t);

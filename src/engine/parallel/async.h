@@ -46,8 +46,12 @@ long basin_async_staleness(const basin_async *a, long t);
 double basin_async_now(const basin_async *a);
 int basin_async_last_worker(const basin_async *a);
 
-/* Workers K. */
+/* Workers K; the step whose point worker w holds now (round-robin and events), or −1 for order=fixed. */
 int basin_async_workers(const basin_async *a);
+long basin_async_held(const basin_async *a, int w);
+
+/* order=fixed's delay T, or −1 for the other orders. */
+long basin_async_delay(const basin_async *a);
 
 /* What step t's learning rate is multiplied by: 1/τ with lr_staleness=inverse and τ > 0, else 1. */
 double basin_async_lr_factor(const basin_async *a, long t);

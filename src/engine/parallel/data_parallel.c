@@ -3,6 +3,7 @@
 
 #include "comm_threads.h"
 
+#include "../analysis/noise_scale.h"
 #include "../error.h"
 
 #include <math.h>
@@ -15,7 +16,8 @@
 typedef struct worker {
     basin_data_parallel *dp;
     basin_net_problem *replica; /* owned */
-    double *sums;               /* dim + 1: the shard's share of the gradient, then of the loss */
+    double *sums;               /* dim + 2: the shard's share of the gradient, of the loss, and of the mean
+                                   squared norm of the workers' gradients */
     size_t *shard;              /* the shard's example indices */
     basin_comm *comm;           /* the step's communicator */
     basin_reducer bn_sync;      /* SyncBatchNorm's sums over the shards, through comm */
@@ -27,6 +29,11 @@ struct basin_data_parallel {
     int k;
     bool bn_sync;               /* BatchNorm statistics over the global batch */
     unsigned long seed;         /* what dropout and augmentation are keyed by */
+    double *speeds;             /* k */
+    basin_cost_model cost;
+    double clock;               /* the simulated time after the steps so far */
+    double grad_sq_avg, trace_avg; /* the noise scale's running averages */
+    basin_grad_step info;       /* of the last step */
     size_t dim;
     worker *workers;
     void **ctx;
@@ -47,24 +54,44 @@ static int sum_over_shards(void *ctx, double *values, size_t n)
     return wk->bn_status;
 }
 
-basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed, bool bn_sync)
+int basin_data_parallel_config_from(const basin_params *params, unsigned long seed, basin_data_parallel_config *cfg)
 {
+    *cfg = (basin_data_parallel_config){.workers = (int)basin_params_real(params, "workers"), .seed = seed,
+                                        .bn_sync = basin_params_choice(params, "bn") == 1,
+                                        .cost = basin_cost_model_from(params)};
+    size_t n = 0;
+    if (basin_params_given(params, "speeds"))
+        cfg->speeds = basin_params_list(params, "speeds", &n);
+    if (cfg->speeds && n != (size_t)cfg->workers) {
+        basin_error_set("sync: speeds= gives %zu speeds for workers=%d", n, cfg->workers);
+        return -1;
+    }
+    return 0;
+}
+
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const basin_data_parallel_config *cfg)
+{
+    int workers = cfg->workers;
     basin_data_parallel *dp = calloc(1, sizeof *dp);
     size_t n = np->data->train.n;
     if (dp) {
-        dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = bn_sync, dp->seed = seed;
+        dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = cfg->bn_sync, dp->seed = cfg->seed;
+        dp->cost = cfg->cost;
         dp->workers = calloc((size_t)workers, sizeof *dp->workers);
         dp->ctx = calloc((size_t)workers, sizeof *dp->ctx);
         dp->comms = calloc((size_t)workers, sizeof *dp->comms);
+        dp->speeds = malloc((size_t)workers * sizeof *dp->speeds);
+        for (int r = 0; dp->speeds && r < workers; r++)
+            dp->speeds[r] = cfg->speeds ? cfg->speeds[r] : 1;
     }
-    bool ok = dp && dp->workers && dp->ctx && dp->comms;
+    bool ok = dp && dp->workers && dp->ctx && dp->comms && dp->speeds;
     for (int r = 0; ok && r < workers; r++) {
         worker *wk = &dp->workers[r];
         wk->dp = dp;
         wk->bn_sync = (basin_reducer){sum_over_shards, wk};
         dp->ctx[r] = wk;
-        wk->replica = basin_net_problem_clone(np, seed * 1000003UL + (unsigned long)r);
-        wk->sums = malloc((dp->dim + 1) * sizeof *wk->sums);
+        wk->replica = basin_net_problem_clone(np, cfg->seed * 1000003UL + (unsigned long)r);
+        wk->sums = malloc((dp->dim + 2) * sizeof *wk->sums);
         wk->shard = malloc((n / (size_t)workers + 1) * sizeof *wk->shard);
         ok = wk->replica && wk->sums && wk->shard;
     }
@@ -88,7 +115,7 @@ static int worker_step(basin_comm *c, void *ctx)
     for (size_t p = (size_t)c->rank; p < m; p += (size_t)dp->k)
         wk->shard[count++] = dp->batch.idx ? dp->batch.idx[p] : p;
     memcpy(model->state, main->state, model->n_state * sizeof *model->state); /* rank 0's buffers */
-    memset(wk->sums, 0, (dp->dim + 1) * sizeof *wk->sums);
+    memset(wk->sums, 0, (dp->dim + 2) * sizeof *wk->sums);
     basin_comm_set_step(c, dp->step);
     wk->comm = c, wk->bn_status = 0;
     basin_draw_key key = {dp->seed, (uint64_t)dp->step, NULL};
@@ -102,7 +129,41 @@ static int worker_step(basin_comm *c, void *ctx)
         wk->sums[dp->dim] = basin_net_eval(wk->replica, dp->w, (basin_batch){wk->shard, count}, &opts, wk->sums);
     if (wk->bn_status != 0 || (dp->bn_sync && isnan(wk->sums[dp->dim])))
         return -1;
-    return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 1);
+    if (count > 0) { /* |g_r|² of the shard's mean gradient, weighted by its share of the batch */
+        double share = (double)count / (double)m, sq = 0;
+        for (size_t i = 0; i < dp->dim; i++)
+            sq += wk->sums[i] * wk->sums[i];
+        wk->sums[dp->dim + 1] = sq / share;
+    }
+    return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 2);
+}
+
+/* The step's simulated time and the noise scale's running estimate, from the reduced sums. */
+static void account(basin_data_parallel *dp, size_t m, const double *sums)
+{
+    double slowest = 0, per_worker = (double)m / dp->k;
+    for (int r = 0; r < dp->k; r++) {
+        size_t shard = (size_t)r < m ? (m - (size_t)r + (size_t)dp->k - 1) / (size_t)dp->k : 0;
+        slowest = fmax(slowest, (double)shard / per_worker / dp->speeds[r]);
+    }
+    dp->clock += slowest + basin_cost_allreduce(&dp->cost, dp->dim + 2, dp->k);
+    dp->info.sim_time = dp->clock;
+    double big_sq = 0;
+    for (size_t i = 0; i < dp->dim; i++)
+        big_sq += sums[i] * sums[i];
+    if (dp->k < 2 || !isfinite(big_sq))
+        return;
+    double grad_sq, trace, beta = 0.95;
+    basin_noise_scale_pair(sums[dp->dim + 1], per_worker, big_sq, (double)m, dp->np->data->train.n, &grad_sq, &trace);
+    dp->grad_sq_avg = beta * dp->grad_sq_avg + (1 - beta) * grad_sq;
+    dp->trace_avg = beta * dp->trace_avg + (1 - beta) * trace;
+    /* Adam-style bias corrections of the two averages are the same and cancel in the ratio */
+    dp->info.noise_scale = dp->trace_avg / dp->grad_sq_avg;
+}
+
+static void parallel_step_info(void *ctx, basin_grad_step *info)
+{
+    *info = ((basin_data_parallel *)ctx)->info;
 }
 
 static double parallel_gradient(void *ctx, const double *w, basin_batch batch, double *g)
@@ -117,6 +178,7 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
     int status = basin_comm_threads_run(dp->k, worker_step, dp->ctx, dp->comms);
     dp->step++;
     dp->values_sent += dp->comms[0].values_sent;
+    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)dp->comms[0].values_sent};
     for (int r = 0; r < dp->k; r++)
         basin_comm_release(&dp->comms[r]);
     if (status != 0)
@@ -126,12 +188,13 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
     const double *sums = dp->workers[0].sums;
     if (g)
         memcpy(g, sums, dp->dim * sizeof *g);
+    account(dp, m, sums);
     return sums[dp->dim];
 }
 
 basin_grad_source basin_data_parallel_source(basin_data_parallel *dp)
 {
-    return (basin_grad_source){parallel_gradient, dp};
+    return (basin_grad_source){.gradient = parallel_gradient, .ctx = dp, .step_info = parallel_step_info};
 }
 
 size_t basin_data_parallel_values_sent(const basin_data_parallel *dp)
@@ -148,7 +211,7 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
         free(dp->workers[r].sums);
         free(dp->workers[r].shard);
     }
-    free(dp->workers), free(dp->ctx), free(dp->comms);
+    free(dp->workers), free(dp->ctx), free(dp->comms), free(dp->speeds);
     free(dp);
 }
 
@@ -159,6 +222,8 @@ static const basin_param_spec sync_specs[] = {
     BASIN_CHOICE("scale", "none", "none|linear|sqrt",
                  "the learning rate times K (Goyal et al. 2017) or √K (the square-root rule) for the K-fold batch"),
     BASIN_REAL("warmup", "0", 0, 1e6, "epochs over which the scaled rate ramps up linearly from the unscaled one"),
+    BASIN_LIST("speeds", "", 1e-6, 1e6, "each worker's speed on the simulated clock, e.g. 1/1/1/0.25 (default all 1)"),
+    BASIN_COST_MODEL_KEYS,
     BASIN_PARAMS_END};
 
 const basin_entry basin_parallel_sync = {BASIN_KIND_PARALLEL, "sync",

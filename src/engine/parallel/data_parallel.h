@@ -15,6 +15,7 @@
 #define BASIN_DATA_PARALLEL_H
 
 #include "comm.h"
+#include "cost_model.h"
 
 #include "../nn/train.h"
 
@@ -23,10 +24,25 @@ extern const basin_entry basin_parallel_sync;
 
 typedef struct basin_data_parallel basin_data_parallel;
 
+typedef struct basin_data_parallel_config {
+    int workers;           /* K */
+    unsigned long seed;    /* what dropout and augmentation are keyed by */
+    bool bn_sync;          /* BatchNorm statistics over the global batch */
+    const double *speeds;  /* K speeds for the simulated clock (NULL: all 1) */
+    basin_cost_model cost; /* the all-reduce's cost on the simulated clock */
+} basin_data_parallel_config;
+
+/* The configuration a parsed spec of the sync entry says (cfg->speeds points into params). Returns 0, or
+ * -1 with a message (speeds= of another length than workers=). */
+int basin_data_parallel_config_from(const basin_params *params, unsigned long seed, basin_data_parallel_config *cfg);
+
 /* K workers over np (which must outlive it; its model state is what steps start from and end in), each
- * with a clone, random draws keyed by seed, BatchNorm synchronized when bn_sync. Returns it (owned by the
- * caller) or NULL with a message. */
-basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, int workers, unsigned long seed, bool bn_sync);
+ * with a clone, as cfg says (speeds, when given, are copied). Every step also estimates the gradient
+ * noise scale from the workers' and the global batch's gradient norms (the two-batch estimator, running
+ * averages with decay 0.95) and moves the simulated clock by the slowest worker's time
+ * (its shard over its speed, a worker's batch taking one unit at speed 1) plus the all-reduce's. Returns
+ * it (owned by the caller) or NULL with a message. */
+basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const basin_data_parallel_config *cfg);
 
 /* The gradient source the trainer steps with (dp must outlive it). Can't fail. */
 basin_grad_source basin_data_parallel_source(basin_data_parallel *dp);

@@ -19,12 +19,15 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
         cfg->lr_scale = rule == 1 ? k : rule == 2 ? sqrt(k) : 1;
         long per_epoch = basin_train_steps_per_epoch(np->data->train.n, cfg->batch);
         cfg->lr_scale_warmup = (long)ceil(basin_params_real(p, "warmup") * (double)per_epoch);
-        pt->dp = basin_data_parallel_create(np, k, cfg->seed, basin_params_choice(p, "bn") == 1);
+        basin_data_parallel_config dc;
+        if (basin_data_parallel_config_from(p, cfg->seed, &dc) != 0)
+            return -1;
+        pt->dp = basin_data_parallel_create(np, &dc);
         return pt->dp ? 0 : -2;
     }
     if (spec->entry == &basin_parallel_tensor) {
         pt->workers = (int)basin_params_real(p, "workers");
-        pt->tp = basin_tensor_parallel_create(np, pt->workers);
+        pt->tp = basin_tensor_parallel_create(np, pt->workers, basin_cost_model_from(p));
         return pt->tp ? 0 : -1; /* its refusals are about the model */
     }
     if (spec->entry == &basin_parallel_pipeline) {
@@ -38,17 +41,17 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
         pt->pp = basin_pipeline_create(np, &pc);
         return pt->pp ? 0 : -1;
     }
-    basin_error_set("--parallel '%s': only sync, pipeline and tensor train networks so far (async runs on "
-                    "surfaces: basin run --parallel)",
-                    spec->entry->name);
-    return -1;
+    pt->workers = (int)basin_params_real(p, "workers");
+    pt->at = basin_async_training_create(np, p, cfg->seed);
+    return pt->at ? 0 : -1; /* its refusals are about the keys */
 }
 
 basin_grad_source basin_parallel_training_source(basin_parallel_training *pt)
 {
-    return pt->dp ? basin_data_parallel_source(pt->dp)
+    return pt->dp   ? basin_data_parallel_source(pt->dp)
            : pt->pp ? basin_pipeline_source(pt->pp)
-                    : basin_tensor_parallel_source(pt->tp);
+           : pt->tp ? basin_tensor_parallel_source(pt->tp)
+                    : basin_async_training_source(pt->at);
 }
 
 void basin_parallel_training_describe(const basin_parallel_training *pt, long steps, char *text, size_t n)
@@ -69,8 +72,11 @@ void basin_parallel_training_describe(const basin_parallel_training *pt, long st
                  pt->workers, pairs, pairs == 1 ? "" : "s",
                  (double)basin_tensor_parallel_values_sent(pt->tp) * per_step, pt->workers,
                  2.0 * (pt->workers - 1) / pt->workers * (double)(dim + 1));
-    } else {
+    } else if (pt->pp) {
         basin_pipeline_describe(pt->pp, steps, text, n);
+    } else {
+        snprintf(text, n, "async: %d workers, gradients %.2f updates old on average", pt->workers,
+                 basin_async_training_staleness_sum(pt->at) * per_step);
     }
 }
 
@@ -79,5 +85,6 @@ void basin_parallel_training_release(basin_parallel_training *pt)
     basin_data_parallel_destroy(pt->dp);
     basin_pipeline_destroy(pt->pp);
     basin_tensor_parallel_destroy(pt->tp);
+    basin_async_training_destroy(pt->at);
     *pt = (basin_parallel_training){0};
 }

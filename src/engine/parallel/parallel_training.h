@@ -1,10 +1,11 @@
 /* parallel_training.h: what a `parallel` spec means for training a network, in one place for the CLI,
- * lab files and the window: the gradient source of the mode (sync data parallel, pipeline or tensor
- * parallel; async is refused for networks), the trainer's settings it changes (sync's global batch and
- * learning-rate scaling), and a one-line account of what it did. */
+ * lab files and the window: the gradient source of the mode (sync or async data parallel, pipeline or
+ * tensor parallel), the trainer's settings it changes (sync's global batch and learning-rate scaling),
+ * and a one-line account of what it did. */
 #ifndef BASIN_PARALLEL_TRAINING_H
 #define BASIN_PARALLEL_TRAINING_H
 
+#include "async_training.h"
 #include "data_parallel.h"
 #include "pipeline.h"
 #include "tensor_parallel.h"
@@ -19,6 +20,7 @@ typedef struct basin_parallel_training {
     basin_data_parallel *dp;  /* owned: the one the mode uses */
     basin_pipeline *pp;
     basin_tensor_parallel *tp;
+    basin_async_training *at;
 } basin_parallel_training;
 
 /* Sets pt up for np as spec (of kind BASIN_KIND_PARALLEL) says, with draws keyed by cfg->seed, and adapts

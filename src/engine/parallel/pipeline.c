@@ -57,6 +57,9 @@ struct basin_pipeline {
     size_t widest;              /* values per example of the widest layer input or output */
     size_t values_sent;
     long step;
+    double clock;               /* the simulated time after the steps so far */
+    double *costs;              /* 3 × pieces: basin_pipe_costs' arrays */
+    basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
     basin_batch batch;
@@ -67,21 +70,11 @@ basin_pipeline_config basin_pipeline_config_from(const basin_params *params, uns
     basin_pipeline_config cfg = {.stages = (int)basin_params_real(params, "stages"),
                                  .micro = (int)basin_params_real(params, "micro"),
                                  .schedule = (basin_pipe_kind)basin_params_choice(params, "schedule"),
-                                 .seed = seed};
+                                 .seed = seed, .cost = basin_cost_model_from(params)};
     cfg.chunks = cfg.schedule == BASIN_PIPE_INTERLEAVED ? (int)basin_params_real(params, "chunks") : 1;
     if (basin_params_given(params, "balance"))
         cfg.balance = basin_params_list(params, "balance", &cfg.n_balance);
     return cfg;
-}
-
-/* Floating-point work per example of a layer's forward pass: what balancing weighs. */
-static double layer_work(const basin_layer *l)
-{
-    if (l->d.kind == BASIN_LAYER_LINEAR)
-        return (double)l->in_c * (double)l->out_c;
-    if (l->d.kind == BASIN_LAYER_CONV2D)
-        return (double)l->n_weight * (double)(l->out_h * l->out_w);
-    return (double)basin_layer_outputs(l);
 }
 
 /* Splits n layers into p contiguous non-empty pieces minimizing the largest piece's work (dynamic
@@ -98,7 +91,7 @@ static int balance_by_work(const basin_model *m, int p, size_t *bounds)
     }
     prefix[0] = 0;
     for (size_t i = 0; i < n; i++)
-        prefix[i + 1] = prefix[i] + layer_work(&m->layers[i]);
+        prefix[i + 1] = prefix[i] + basin_layer_work(&m->layers[i]);
     /* best[j·(P+1) + k]: the least largest work splitting the first j layers into k pieces */
     for (size_t j = 0; j <= n; j++)
         for (size_t k = 0; k <= P; k++)
@@ -193,11 +186,12 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
         pp->ctx = calloc((size_t)S, sizeof *pp->ctx);
         pp->comms = calloc((size_t)S, sizeof *pp->comms);
         pp->identity = malloc(n * sizeof *pp->identity);
+        pp->costs = malloc(3 * (size_t)pp->pieces * sizeof *pp->costs);
         if (cfg->balance && (pp->balance = malloc(cfg->n_balance * sizeof *cfg->balance)))
             memcpy(pp->balance, cfg->balance, cfg->n_balance * sizeof *cfg->balance);
         pp->cfg.balance = pp->balance;
     }
-    if (!pp || !pp->bounds || !pp->actions || !pp->stages || !pp->ctx || !pp->comms || !pp->identity ||
+    if (!pp || !pp->bounds || !pp->actions || !pp->stages || !pp->ctx || !pp->comms || !pp->identity || !pp->costs ||
         (cfg->balance && !pp->balance)) {
         basin_pipeline_destroy(pp);
         basin_error_set("out of memory for a pipeline of %d stages", S);
@@ -340,6 +334,28 @@ static int stage_step(basin_comm *c, void *ctx)
     return 0;
 }
 
+/* The step's makespan on the simulated clock for a batch of B (see pipeline.h). */
+static double step_time(const basin_pipeline *pp, size_t B)
+{
+    const basin_model *m = pp->np->net.model;
+    size_t P = (size_t)pp->pieces;
+    double total = 0, rows = (double)B / pp->cfg.micro;
+    for (size_t i = 0; i < m->n_layers; i++)
+        total += basin_layer_work(&m->layers[i]);
+    for (size_t p = 0; p < P; p++) {
+        double work = 0;
+        for (size_t i = pp->bounds[p]; i < pp->bounds[p + 1]; i++)
+            work += basin_layer_work(&m->layers[i]);
+        pp->costs[p] = work / total / 3 / pp->cfg.micro;
+        pp->costs[P + p] = 2 * pp->costs[p];
+        size_t outs = basin_layer_outputs(&m->layers[pp->bounds[p + 1] - 1]);
+        pp->costs[2 * P + p] = basin_cost_message(&pp->cfg.cost, (size_t)ceil(rows * (double)outs));
+    }
+    basin_pipe_costs costs = {pp->costs, pp->costs + P, pp->costs + 2 * P};
+    return basin_pipe_simulate_costs(pp->actions, pp->cfg.stages, pp->cfg.micro, pp->cfg.chunks, &costs, NULL, NULL,
+                                     NULL);
+}
+
 /* Copies the running statistics of the layers on piece p's stage back into the model. */
 static void keep_statistics(basin_pipeline *pp)
 {
@@ -365,7 +381,10 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
     pp->w = w, pp->batch = batch;
     int status = basin_comm_threads_run(pp->cfg.stages, stage_step, pp->ctx, pp->comms);
     pp->step++;
+    pp->clock += step_time(pp, batch.m);
+    pp->info = (basin_grad_step){1, NAN, pp->clock, NAN, 0};
     for (int s = 0; s < pp->cfg.stages; s++) {
+        pp->info.values_sent += (double)pp->comms[s].values_sent / pp->cfg.stages;
         pp->values_sent += pp->comms[s].values_sent;
         basin_comm_release(&pp->comms[s]);
         for (stashed *x = pp->stages[s].stash, *next; x; x = next)
@@ -385,9 +404,14 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
     return pp->stages[pp->cfg.stages - 1].loss;
 }
 
+static void pipeline_step_info(void *ctx, basin_grad_step *info)
+{
+    *info = ((basin_pipeline *)ctx)->info;
+}
+
 basin_grad_source basin_pipeline_source(basin_pipeline *pp)
 {
-    return (basin_grad_source){pipeline_gradient, pp};
+    return (basin_grad_source){.gradient = pipeline_gradient, .ctx = pp, .step_info = pipeline_step_info};
 }
 
 void basin_pipeline_piece(const basin_pipeline *pp, int piece, size_t *first, size_t *end)
@@ -446,7 +470,7 @@ void basin_pipeline_destroy(basin_pipeline *pp)
         free(st->slots), free(st->slot_of), free(st->g), free(st->state);
     }
     free(pp->balance);
-    free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
+    free(pp->costs), free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
     free(pp);
 }
 
@@ -457,6 +481,7 @@ static const basin_param_spec pipeline_specs[] = {
                  "all forwards then all backwards, one forward one backward, or 1F1B over chunks (Megatron)"),
     BASIN_INT("chunks", "2", 1, 64, "interleaved: pieces V per stage (the model in S·V pieces)"),
     BASIN_LIST("balance", "", 1, 1e6, "layers per piece (S·V counts); empty: balanced by each layer's work"),
+    BASIN_COST_MODEL_KEYS,
     BASIN_PARAMS_END};
 
 const basin_entry basin_parallel_pipeline = {

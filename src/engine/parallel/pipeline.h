@@ -9,10 +9,13 @@
  * without BatchNorm. With BatchNorm each micro-batch is normalized on its own, as torchgpipe does, and the
  * running statistics move once per micro-batch. A stage holds as many copies of the model's activations
  * as its list has pieces in flight at once (M under GPipe, at most S − s under 1F1B). Dropout draws are
- * keyed by example, as in data parallelism. */
+ * keyed by example, as in data parallelism. On the simulated clock a step takes the schedule's makespan
+ * with each piece's forward costing a third of its share of the model's work (basin_layer_work) per
+ * micro-batch, its backward two thirds, and each message between stages the cost model's time. */
 #ifndef BASIN_PIPELINE_H
 #define BASIN_PIPELINE_H
 
+#include "cost_model.h"
 #include "pipeline_schedule.h"
 
 #include "../nn/train.h"
@@ -26,6 +29,7 @@ typedef struct basin_pipeline_config {
     const double *balance;      /* layers per piece (S·V counts summing to the model's layers), or NULL */
     size_t n_balance;
     unsigned long seed;         /* what dropout is keyed by */
+    basin_cost_model cost;      /* messages between stages on the simulated clock */
 } basin_pipeline_config;
 
 /* The configuration a parsed spec of the pipeline entry says. Can't fail. */

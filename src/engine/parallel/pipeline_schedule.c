@@ -79,6 +79,21 @@ int basin_pipe_peak_in_flight(const basin_pipe_action *actions, int stage, int m
 double basin_pipe_simulate(const basin_pipe_action *actions, int stages, int micro, int chunks, double forward,
                            double backward, double *start, int *peak_in_flight, double *bubble)
 {
+    size_t pieces = (size_t)stages * (size_t)chunks;
+    double *costs = malloc((3 * pieces) * sizeof *costs);
+    if (!costs)
+        return -1;
+    for (size_t p = 0; p < pieces; p++)
+        costs[p] = forward, costs[pieces + p] = backward, costs[2 * pieces + p] = 0;
+    basin_pipe_costs c = {costs, costs + pieces, costs + 2 * pieces};
+    double makespan = basin_pipe_simulate_costs(actions, stages, micro, chunks, &c, start, peak_in_flight, bubble);
+    free(costs);
+    return makespan;
+}
+
+double basin_pipe_simulate_costs(const basin_pipe_action *actions, int stages, int micro, int chunks,
+                                 const basin_pipe_costs *costs, double *start, int *peak_in_flight, double *bubble)
+{
     size_t per_stage = basin_pipe_actions_per_stage(micro, chunks), total = (size_t)stages * per_stage;
     int pieces = stages * chunks;
     /* [piece·M + m]: when its forward and backward finished, −1 not yet */
@@ -92,7 +107,7 @@ double basin_pipe_simulate(const basin_pipe_action *actions, int stages, int mic
     for (size_t i = 0; i < total / 2; i++)
         done_f[i] = done_b[i] = -1;
     size_t scheduled = 0;
-    double makespan = 0;
+    double makespan = 0, busy = 0;
     bool progress = true;
     while (scheduled < total && progress) {
         progress = false;
@@ -102,16 +117,20 @@ double basin_pipe_simulate(const basin_pipe_action *actions, int stages, int mic
                 int piece = a->chunk * stages + s;
                 size_t here = (size_t)piece * (size_t)micro + (size_t)a->micro;
                 double ready;
-                if (a->op == 'F')
-                    ready = piece == 0 ? 0 : done_f[here - (size_t)micro];
-                else
-                    ready = piece == pieces - 1 ? done_f[here] : done_b[here + (size_t)micro];
+                if (a->op == 'F') {
+                    double arrived = piece == 0 ? 0 : done_f[here - (size_t)micro];
+                    ready = arrived < 0 || piece == 0 || stages == 1 ? arrived : arrived + costs->message[piece - 1];
+                } else {
+                    double arrived = piece == pieces - 1 ? done_f[here] : done_b[here + (size_t)micro];
+                    ready = arrived < 0 || piece == pieces - 1 || stages == 1 ? arrived : arrived + costs->message[piece];
+                }
                 if (ready < 0 || (a->op == 'B' && done_f[here] < 0))
                     break; /* its input is not there yet */
-                double t = fmax(ready, free_at[s]);
+                double t = fmax(ready, free_at[s]), cost = (a->op == 'F' ? costs->forward : costs->backward)[piece];
                 if (start)
                     start[(size_t)s * per_stage + next[s]] = t;
-                free_at[s] = t + (a->op == 'F' ? forward : backward);
+                free_at[s] = t + cost;
+                busy += cost;
                 (a->op == 'F' ? done_f : done_b)[here] = free_at[s];
                 makespan = fmax(makespan, free_at[s]);
                 next[s]++, scheduled++, progress = true;
@@ -124,6 +143,6 @@ double basin_pipe_simulate(const basin_pipe_action *actions, int stages, int mic
     for (int s = 0; s < stages && peak_in_flight; s++)
         peak_in_flight[s] = basin_pipe_peak_in_flight(actions, s, micro, chunks);
     if (bubble)
-        *bubble = 1 - (double)micro * (double)chunks * (forward + backward) / makespan;
+        *bubble = 1 - busy / ((double)stages * makespan);
     return makespan;
 }

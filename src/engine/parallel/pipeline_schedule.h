@@ -43,4 +43,17 @@ int basin_pipe_peak_in_flight(const basin_pipe_action *actions, int stage, int m
 double basin_pipe_simulate(const basin_pipe_action *actions, int stages, int micro, int chunks, double forward,
                            double backward, double *start, int *peak_in_flight, double *bubble);
 
+/* What each piece's work costs on the simulated clock: per micro-batch, its forward and its backward
+ * (S·V values each), and the message over the boundary after piece p, either way (S·V − 1 values; a
+ * boundary within one stage costs nothing). */
+typedef struct basin_pipe_costs {
+    const double *forward, *backward, *message;
+} basin_pipe_costs;
+
+/* basin_pipe_simulate with costs per piece: a forward is ready when the previous piece's forward and its
+ * message have arrived, a backward when the next piece's backward and its message have. The same outputs;
+ * *bubble is the idle share of S × makespan. */
+double basin_pipe_simulate_costs(const basin_pipe_action *actions, int stages, int micro, int chunks,
+                                 const basin_pipe_costs *costs, double *start, int *peak_in_flight, double *bubble);
+
 #endif

@@ -43,6 +43,10 @@ struct basin_tensor_parallel {
     void **ctx;
     basin_comm *comms;
     size_t values_sent;
+    basin_cost_model cost;
+    double compute;             /* a step's compute time: the split work divided by T */
+    double clock;               /* the simulated time after the steps so far */
+    basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
     double *g;
@@ -145,7 +149,36 @@ static void map_parameters(const basin_tensor_parallel *tp, worker *wk, int rank
     }
 }
 
-basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers)
+/* One step's compute on the simulated clock (see tensor_parallel.h). */
+static double compute_time(const basin_tensor_parallel *tp)
+{
+    const basin_model *m = tp->np->net.model;
+    double total = 0, split = 0;
+    for (size_t i = 0; i < m->n_layers; i++)
+        total += basin_layer_work(&m->layers[i]);
+    for (size_t s = 0; s < tp->n_segments; s++)
+        for (size_t i = tp->segments[s].first; tp->segments[s].split && i < tp->segments[s].end; i++)
+            split += basin_layer_work(&m->layers[i]);
+    return (total - split + split / tp->t) / total;
+}
+
+/* One step's all-reduces on the simulated clock for a batch of B. */
+static double comm_time(const basin_tensor_parallel *tp, size_t B)
+{
+    const basin_model *m = tp->np->net.model;
+    double t = 0;
+    for (size_t s = 0; s < tp->n_segments; s++) {
+        const segment *seg = &tp->segments[s];
+        if (!seg->split)
+            continue;
+        t += basin_cost_allreduce(&tp->cost, B * basin_layer_outputs(&m->layers[seg->end - 1]), tp->t);
+        if (seg->needs_input_grad)
+            t += basin_cost_allreduce(&tp->cost, B * basin_layer_inputs(&m->layers[seg->first]), tp->t);
+    }
+    return t;
+}
+
+basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost)
 {
     if (np->l1 > 0 || np->augment) {
         basin_error_set("tensor: %s is not supported with tensor parallelism", np->l1 > 0 ? "--l1" : "--augment");
@@ -154,7 +187,7 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
     basin_tensor_parallel *tp = calloc(1, sizeof *tp);
     size_t layers = np->net.model->n_layers;
     if (tp) {
-        tp->np = np, tp->t = workers;
+        tp->np = np, tp->t = workers, tp->cost = cost;
         tp->segments = calloc(layers, sizeof *tp->segments);
         tp->workers = calloc((size_t)workers, sizeof *tp->workers);
         tp->ctx = calloc((size_t)workers, sizeof *tp->ctx);
@@ -188,6 +221,7 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
         }
         map_parameters(tp, wk, r);
     }
+    tp->compute = compute_time(tp);
     return tp;
 }
 
@@ -258,6 +292,8 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
     tp->w = w, tp->g = g ? g : scratch, tp->batch = batch;
     int status = basin_comm_threads_run(tp->t, worker_step, tp->ctx, tp->comms);
     tp->values_sent += tp->comms[0].values_sent;
+    tp->clock += tp->compute + comm_time(tp, batch.idx ? batch.m : tp->np->data->train.n);
+    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent};
     for (int r = 0; r < tp->t; r++)
         basin_comm_release(&tp->comms[r]);
     free(scratch);
@@ -268,9 +304,14 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
     return tp->workers[0].loss;
 }
 
+static void tensor_step_info(void *ctx, basin_grad_step *info)
+{
+    *info = ((basin_tensor_parallel *)ctx)->info;
+}
+
 basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp)
 {
-    return (basin_grad_source){tensor_gradient, tp};
+    return (basin_grad_source){.gradient = tensor_gradient, .ctx = tp, .step_info = tensor_step_info};
 }
 
 size_t basin_tensor_parallel_pairs(const basin_tensor_parallel *tp)
@@ -299,6 +340,7 @@ void basin_tensor_parallel_destroy(basin_tensor_parallel *tp)
 
 static const basin_param_spec tensor_specs[] = {
     BASIN_INT("workers", "2", 1, 256, "workers T, each holding 1/T of every split pair of Linear layers"),
+    BASIN_COST_MODEL_KEYS,
     BASIN_PARAMS_END};
 
 const basin_entry basin_parallel_tensor = {BASIN_KIND_PARALLEL, "tensor",

@@ -1,0 +1,89 @@
+/* async_training.c: stale gradients for the trainer: the parameters each worker read, kept until it
+ * pushes. */
+#include "async_training.h"
+
+#include "../error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What PyTorch's training step runs on a worker (train.c's TRAINING_STEP). */
+#define WORKER_STEP ((basin_eval_opts){.mode = BASIN_MODE_TRAIN, .update_stats = true, .dropout = true, .augment = true})
+
+struct basin_async_training {
+    basin_net_problem *np;
+    basin_async *rule;  /* owned */
+    size_t dim;
+    int slots;          /* K held points, or T + 1 past ones for order=fixed */
+    double *points;     /* slots × dim */
+    long t;             /* steps so far */
+    double staleness_sum;
+    basin_grad_step info;
+};
+
+basin_async_training *basin_async_training_create(basin_net_problem *np, const basin_params *params,
+                                                  unsigned long seed)
+{
+    basin_async *rule = basin_async_create(params, seed);
+    if (!rule)
+        return NULL;
+    basin_async_training *at = calloc(1, sizeof *at);
+    long delay = basin_async_delay(rule);
+    int slots = delay >= 0 ? (int)delay + 1 : basin_async_workers(rule);
+    if (at) {
+        at->np = np, at->rule = rule, at->dim = np->base.dim, at->slots = slots;
+        at->points = malloc((size_t)slots * at->dim * sizeof *at->points);
+    }
+    if (!at || !at->points) {
+        basin_async_destroy(rule);
+        free(at);
+        basin_error_set("out of memory for %d copies of %zu parameters", slots, np->base.dim);
+        return NULL;
+    }
+    return at;
+}
+
+static double async_gradient(void *ctx, const double *w, basin_batch batch, double *g)
+{
+    basin_async_training *at = ctx;
+    long t = at->t, delay = basin_async_delay(at->rule);
+    if (delay >= 0) { /* a ring of the last T + 1 points */
+        memcpy(at->points + (size_t)(t % at->slots) * at->dim, w, at->dim * sizeof *w);
+    } else { /* every worker that read this step's point keeps a copy */
+        for (int k = 0; k < at->slots; k++)
+            if (basin_async_held(at->rule, k) == t)
+                memcpy(at->points + (size_t)k * at->dim, w, at->dim * sizeof *w);
+    }
+    double factor = basin_async_lr_factor(at->rule, t);
+    long read = basin_async_read(at->rule, t);
+    int slot = delay >= 0 ? (int)(read % at->slots) : basin_async_last_worker(at->rule);
+    at->t++;
+    at->staleness_sum += (double)(t - read);
+    at->info = (basin_grad_step){factor, (double)(t - read), basin_async_now(at->rule), NAN, NAN};
+    return basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
+}
+
+static void async_step_info(void *ctx, basin_grad_step *info)
+{
+    *info = ((basin_async_training *)ctx)->info;
+}
+
+basin_grad_source basin_async_training_source(basin_async_training *at)
+{
+    return (basin_grad_source){.gradient = async_gradient, .ctx = at, .step_info = async_step_info};
+}
+
+double basin_async_training_staleness_sum(const basin_async_training *at)
+{
+    return at->staleness_sum;
+}
+
+void basin_async_training_destroy(basin_async_training *at)
+{
+    if (!at)
+        return;
+    basin_async_destroy(at->rule);
+    free(at->points);
+    free(at);
+}

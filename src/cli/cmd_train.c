@@ -317,6 +317,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
         (o.augment && basin_spec_parse(&aug_spec, BASIN_KIND_AUGMENT, o.augment) != 0) ||
         (o.augment && basin_augment_check(aug_spec.entry, &aug_spec.params, c.data) != 0) ||
         (o.parallel && basin_spec_parse(&par_spec, BASIN_KIND_PARALLEL, o.parallel) != 0) ||
+        (o.parallel && basin_parallel_training_adapt_optimizer(&par_spec, &opt_spec) != 0) ||
         !(opt = basin_optimizer_create(opt_spec.entry, &opt_spec.params, c.np->base.dim)) ||
         (o.schedule && !(sched = basin_schedule_create(sched_spec.entry, &sched_spec.params)))) {
         fprintf(err, "basin train: %s\n", basin_error_message());
@@ -360,6 +361,12 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     basin_grad_source source = basin_grad_source_local(c.np);
     if (o.parallel)
         source = basin_parallel_training_source(&parallel);
+    char verdict[256] = "";
+    if (cfg.lr_scale != 1 && basin_parallel_training_verdict(c.np, c.w, opt, opt->lr * cfg.lr_scale, verdict,
+                                                             sizeof verdict) != 0) {
+        fprintf(err, "basin train: %s\n", basin_error_message());
+        goto done;
+    }
     basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, source);
     basin_train_row row;
     int trained = trainer ? 1 : -1;
@@ -391,6 +398,8 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
             char text[512];
             basin_parallel_training_describe(&parallel, res.steps, text, sizeof text);
             fprintf(summary, "parallel  %s\n", text);
+            if (*verdict)
+                fprintf(summary, "scaling   %s\n", verdict);
         }
         if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {

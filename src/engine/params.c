@@ -184,6 +184,14 @@ static const basin_param_value *value_of(const basin_params *p, const char *key)
     return &p->values[i];
 }
 
+void basin_params_set_real(basin_params *p, const char *key, double v)
+{
+    int i = basin_param_find(p->specs, key);
+    BASIN_ASSERT(i >= 0);
+    p->values[i].num = v;
+    p->values[i].present = true;
+}
+
 double basin_params_real(const basin_params *p, const char *key)
 {
     return value_of(p, key)->num;

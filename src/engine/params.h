@@ -64,6 +64,10 @@ const double *basin_params_list(const basin_params *p, const char *key, size_t *
 bool basin_params_given(const basin_params *p, const char *key);
 bool basin_params_present(const basin_params *p, const char *key);
 
+/* Replaces the number of key (REAL or INT; key must exist in the table) by v, as if defaulted to it when
+ * it was not given: a rule derived from other settings (the square-root scaling of Adam's β and ε). */
+void basin_params_set_real(basin_params *p, const char *key, double v);
+
 /* Writes a readable "[min, max]" style range for spec into buf (empty when unbounded). */
 void basin_param_range_text(const basin_param_spec *spec, char *buf, size_t size);
 

@@ -15,7 +15,10 @@
 #include "support.h"
 
 #include "engine/analysis/noise_scale.h"
+#include "engine/analysis/curvature.h"
+#include "engine/error.h"
 #include "engine/parallel/data_parallel.h"
+#include "engine/parallel/parallel_training.h"
 #include "engine/spec.h"
 
 #include <gsl/gsl_randist.h>
@@ -237,6 +240,57 @@ static void test_logged_noise_scale_and_clock(void **state)
     basin_dataset_destroy(data);
 }
 
+/* The square-root rule's companions for Adam: β → 1 − K(1 − β), ε → ε/√K, refused when K(1 − β) ≥ 1; SGD
+ * is left alone. The stability verdict's λmax is the dense Hessian's largest eigenvalue, and the verdict
+ * turns at 2(1+β)/λmax. */
+static void test_scaling_rules_and_verdict(void **state)
+{
+    (void)state;
+    basin_spec par, opt;
+    assert_int_equal(basin_spec_parse(&par, BASIN_KIND_PARALLEL, "sync:workers=4,scale=sqrt"), 0);
+    assert_int_equal(basin_spec_parse(&opt, BASIN_KIND_OPTIMIZER, "adam:beta1=0.9,beta2=0.99,eps=1e-8"), 0);
+    assert_int_equal(basin_parallel_training_adapt_optimizer(&par, &opt), 0);
+    assert_true(fabs(basin_params_real(&opt.params, "beta1") - 0.6) < 1e-15);
+    assert_true(fabs(basin_params_real(&opt.params, "beta2") - 0.96) < 1e-15);
+    assert_true(fabs(basin_params_real(&opt.params, "eps") - 5e-9) < 1e-24);
+    basin_spec_clear(&opt);
+    assert_int_equal(basin_spec_parse(&opt, BASIN_KIND_OPTIMIZER, "sgd:lr=0.1,momentum=0.9"), 0);
+    assert_int_equal(basin_parallel_training_adapt_optimizer(&par, &opt), 0);
+    assert_true(basin_params_real(&opt.params, "momentum") == 0.9);
+    basin_spec_clear(&opt), basin_spec_clear(&par);
+    assert_int_equal(basin_spec_parse(&par, BASIN_KIND_PARALLEL, "sync:workers=16,scale=sqrt"), 0);
+    assert_int_equal(basin_spec_parse(&opt, BASIN_KIND_OPTIMIZER, "adam"), 0);
+    assert_int_equal(basin_parallel_training_adapt_optimizer(&par, &opt), -1);
+    assert_non_null(strstr(basin_error_message(), "beta1=0.9 cannot be scaled for 16 workers"));
+    basin_spec_clear(&opt), basin_spec_clear(&par);
+
+    basin_dataset *data = support_dataset("moons:n=200", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=8", data, 3);
+    size_t n = np->base.dim;
+    double *w = malloc(n * sizeof *w), *eval = malloc(n * sizeof *eval);
+    assert_true(w && eval);
+    support_init("default", np->net.model, w, 1);
+    basin_net_view view;
+    assert_int_equal(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_TRAIN_FIXED), w,
+                                            BASIN_FULL_BATCH, eval, NULL), 0);
+    double lambda = eval[n - 1], limit_lr = 2 * 1.9 / lambda;
+    basin_optimizer *sgd = support_optimizer("sgd:lr=0.1,momentum=0.9", n);
+    char text[256];
+    for (int side = 0; side < 2; side++) {
+        double lr = limit_lr * (side ? 1.01 : 0.99);
+        assert_int_equal(basin_parallel_training_verdict(np, w, sgd, lr, text, sizeof text), 0);
+        print_message("%s\n", text);
+        char want[32];
+        snprintf(want, sizeof want, "λmax %.4g", lambda);
+        assert_non_null(strstr(text, want));
+        assert_non_null(strstr(text, side ? ": unstable" : ": stable"));
+    }
+    basin_optimizer_destroy(sgd);
+    free(w), free(eval);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_sync_batchnorm_restores_it),
         cmocka_unit_test(test_keyed_dropout_and_augmentation_equal_one_worker),
         cmocka_unit_test(test_logged_noise_scale_and_clock),
+        cmocka_unit_test(test_scaling_rules_and_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* parallel_training.c: from a parsed `parallel` spec to a gradient source and a summary. */
 #include "parallel_training.h"
 
+#include "../analysis/curvature.h"
 #include "../error.h"
 
 #include <math.h>
@@ -44,6 +45,48 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
     pt->workers = (int)basin_params_real(p, "workers");
     pt->at = basin_async_training_create(np, p, cfg->seed);
     return pt->at ? 0 : -1; /* its refusals are about the keys */
+}
+
+int basin_parallel_training_adapt_optimizer(const basin_spec *parallel, basin_spec *optimizer)
+{
+    if (parallel->entry != &basin_parallel_sync || basin_params_choice(&parallel->params, "scale") != 2 ||
+        basin_param_find(optimizer->entry->specs, "beta2") < 0)
+        return 0;
+    double k = basin_params_real(&parallel->params, "workers");
+    basin_params *p = &optimizer->params;
+    static const char *const betas[] = {"beta1", "beta2"};
+    for (int i = 0; i < 2; i++) {
+        double beta = basin_params_real(p, betas[i]), scaled = 1 - k * (1 - beta);
+        if (scaled <= 0) {
+            basin_error_set("scale=sqrt: %s=%g cannot be scaled for %g workers (1 − K(1 − β) = %g ≤ 0)", betas[i],
+                            beta, k, scaled);
+            return -1;
+        }
+        basin_params_set_real(p, betas[i], scaled);
+    }
+    basin_params_set_real(p, "eps", basin_params_real(p, "eps") / sqrt(k));
+    return 0;
+}
+
+int basin_parallel_training_verdict(const basin_net_problem *np, const double *w, const basin_optimizer *opt,
+                                    double lr, char *text, size_t n)
+{
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, np, BASIN_EVAL_TRAIN_FIXED);
+    basin_lanczos_opts o = {.k = 1, .tol = 1e-10, .seed = 1, .max_iter = 200};
+    double lambda;
+    if (basin_lanczos(p, w, BASIN_FULL_BATCH, &o, &lambda, NULL, NULL) != 0)
+        return -1;
+    char formula[96];
+    double limit = basin_optimizer_stability_limit(opt, lr, formula, sizeof formula);
+    if (isnan(limit))
+        snprintf(text, n, "λmax %.4g at the start; %s at the scaled rate %.4g has no scalar limit (%s)", lambda,
+                 opt->entry->name, lr, formula);
+    else
+        snprintf(text, n, "λmax %.4g at the start; at the scaled rate %.4g %s is stable up to %.4g (%s): %s", lambda,
+                 lr, opt->entry->name, limit, formula,
+                 lambda < limit ? "stable" : "unstable, the scaling rule breaks here");
+    return 0;
 }
 
 basin_grad_source basin_parallel_training_source(basin_parallel_training *pt)

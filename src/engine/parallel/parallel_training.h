@@ -10,6 +10,7 @@
 #include "pipeline.h"
 #include "tensor_parallel.h"
 
+#include "../optim/optimizer.h"
 #include "../spec.h"
 
 typedef struct basin_parallel_training {
@@ -29,6 +30,18 @@ typedef struct basin_parallel_training {
  * train np (a usage error), -2 with a message when memory runs out. */
 int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
                                  basin_train_config *cfg);
+
+/* What a parallel spec changes in the optimizer's spec before it is built: under sync's scale=sqrt an
+ * optimizer with betas (Adam, AdamW) gets 1 − K(1 − β1), 1 − K(1 − β2) and ε/√K, the square-root rule's
+ * companions (Malladi et al. 2022). Returns 0, or -1 with a message when K(1 − β) reaches 1. */
+int basin_parallel_training_adapt_optimizer(const basin_spec *parallel, basin_spec *optimizer);
+
+/* The stability verdict of a scaled learning rate: λmax of the full-batch loss at w (Lanczos) against the
+ * largest curvature opt is stable on at lr (basin_optimizer_stability_limit: 2/η, 2(1+β)/η with momentum),
+ * as one line into text ("λmax 12.3 at the start; at the scaled rate 0.4 SGD is stable up to 9.75
+ * (2(1+β)/η): unstable, the scaling rule breaks here"). Returns 0, or -1 with a message. */
+int basin_parallel_training_verdict(const basin_net_problem *np, const double *w, const basin_optimizer *opt,
+                                    double lr, char *text, size_t n);
 
 /* The gradient source the trainer steps with (pt must outlive it). */
 basin_grad_source basin_parallel_training_source(basin_parallel_training *pt);

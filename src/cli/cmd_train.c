@@ -12,11 +12,14 @@
 #include "engine/schedule.h"
 #include "lab/output_file.h"
 #include "lab/weights.h"
+#include "render/figure.h"
+#include "render/timeline_chart.h"
 
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +29,7 @@ const char basin_train_usage[] =
     "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
     "                   [--track-sharpness K] [--save-trajectory DIR --every K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
-    "                   [--parallel SPEC]\n"
+    "                   [--parallel SPEC] [--timeline FILE.(png|svg|pdf|json)]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
     "training split is shuffled into minibatches (the last one partial) and the optimizer takes one step\n"
@@ -44,12 +47,21 @@ const char basin_train_usage[] =
     "  --seed S            seed of the data, initialization, shuffling, dropout and augmentation (default 0)\n"
     "  --l1 L              add L·Σ|w| over the Linear and Conv2d weights to the training loss\n"
     "  --augment SPEC      image:shift=1,rotate=10,noise=0,flip=false or jitter:std=0.05 (training only)\n"
-    "  --parallel SPEC     sync:workers=K: K workers on threads, each with --batch examples (the global\n"
-    "                      batch is K × B), gradients summed by a ring all-reduce: the same steps as one\n"
-    "                      worker on K × B examples, to rounding (not with BatchNorm, which is per worker,\n"
-    "                      nor dropout or augmentation, drawn per worker); scale=linear multiplies the\n"
-    "                      learning rate by K, scale=sqrt by √K, ramped up over warmup=E epochs;\n"
-    "                      basin list parallel\n"
+    "  --parallel SPEC     train on several workers (basin list parallel documents every key):\n"
+    "                      sync:workers=K  data parallel: K workers each with --batch examples, the\n"
+    "                        gradient summed by a ring all-reduce: one worker on K × B examples, to\n"
+    "                        rounding, also with dropout and augmentation (keyed by example) and with\n"
+    "                        bn=sync; scale=linear|sqrt scales the learning rate, ramped over warmup=E\n"
+    "                      async:workers=K  a parameter server applying stale gradients\n"
+    "                        (order=round-robin|fixed|events, speeds=, ssp=, lr_staleness=inverse)\n"
+    "                      pipeline:stages=S,micro=M  consecutive layers on S stages\n"
+    "                        (schedule=gpipe|1f1b|interleaved, chunks=V, balance=)\n"
+    "                      tensor:workers=T  Megatron's split of pairs of Linear layers\n"
+    "                      The log gains sim_time,staleness,noise_scale,bytes; every mode runs a\n"
+    "                      simulated clock (speeds=, latency=, bandwidth=)\n"
+    "  --timeline FILE     with --parallel: the run's first steps as a Gantt chart of the workers or\n"
+    "                      stages on the simulated clock (.png, .svg, .pdf), or every step in Chrome's\n"
+    "                      trace format (.json, for chrome://tracing or Perfetto)\n"
     "  --early-stop P      stop after P evaluations without a lower test loss; restore the best weights\n"
     "  --swa E             average the weights at the end of every epoch from epoch E on (stochastic\n"
     "                      weight averaging), then recompute BatchNorm statistics on the training split\n"
@@ -81,7 +93,7 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
-    const char *parallel;
+    const char *parallel, *timeline;
     basin_train_settings set; /* --epochs ... --l1: the training schema's keys */
     long every;
 } train_options;
@@ -96,6 +108,43 @@ static const char *schema_key(const char *option, char *buf, size_t size)
 }
 
 #define usage_error(err, ...) basin_cli_usage_error((err), "train", __VA_ARGS__)
+
+static bool timeline_is_json(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && strcasecmp(path + n - 5, ".json") == 0;
+}
+
+static int draw_timeline(cairo_t *cr, double w, double h, const void *ctx)
+{
+    const basin_timeline *t = ctx;
+    basin_theme theme = basin_theme_make(false, 1.4);
+    basin_set_color(cr, theme.background);
+    cairo_paint(cr);
+    double margin = 0.02 * w;
+    basin_chart_timeline(cr, (basin_rect){margin, margin, w - 2 * margin, h - 2 * margin}, &theme, t,
+                         t->preview_steps, t->title);
+    return 0;
+}
+
+/* Writes the run's timeline to path: Chrome's trace format for .json, else the Gantt chart. Returns 0, or
+ * -1 with a message. */
+static int write_timeline(const char *path, const basin_timeline *t, FILE *out)
+{
+    if (!timeline_is_json(path)) {
+        basin_figure_options o = basin_figure_defaults();
+        o.height = 40 * t->rows + 420 < 900 ? 40 * t->rows + 420 : 900;
+        return basin_drawing_export(t->title, &o, draw_timeline, t, path, out) == 0 ? 0 : -1;
+    }
+    basin_output_file f;
+    if (basin_output_open(&f, path, out) != 0)
+        return -1;
+    if (basin_timeline_write_json(t, f.stream) != 0) {
+        basin_output_abort(&f);
+        return -1;
+    }
+    return basin_output_commit(&f);
+}
 
 static int parse_options(int argc, char **argv, train_options *o, FILE *out, FILE *err)
 {
@@ -112,6 +161,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"every", required_argument, NULL, 'Y'},
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"parallel", required_argument, NULL, 'Q'},
+        {"timeline", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (train_options){.set = basin_train_settings_defaults()};
@@ -143,6 +193,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'R': o->load = optarg; break;
         case 'G': o->save_grad = optarg; break;
         case 'Q': o->parallel = optarg; break;
+        case 'T': o->timeline = optarg; break;
         case 'P': o->trajectory = optarg; break;
         case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
         case 'h':
@@ -174,9 +225,15 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--swa counts epochs; use --epochs");
     if (!o->trajectory != !o->every)
         return usage_error(err, "--save-trajectory DIR and --every K go together");
+    if (o->timeline && !o->parallel)
+        return usage_error(err, "--timeline shows a parallel run; add --parallel SPEC");
+    basin_format format;
+    if (o->timeline && !timeline_is_json(o->timeline) && basin_format_from_path(o->timeline, &format) != 0)
+        return usage_error(err, "--timeline '%s': give a .png, .svg, .pdf or .json file", o->timeline);
     if (cli_check_output("train", "--log", o->log, false, err) || cli_check_output("train", "--save-weights", o->save, true, err) ||
         cli_check_output("train", "--save-grad", o->save_grad, true, err) ||
-        cli_check_output("train", "--save-trajectory", o->trajectory, true, err))
+        cli_check_output("train", "--save-trajectory", o->trajectory, true, err) ||
+        cli_check_output("train", "--timeline", o->timeline, false, err))
         return -1;
     return 0;
 }
@@ -362,7 +419,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if (o.parallel)
         source = basin_parallel_training_source(&parallel);
     char verdict[256] = "";
-    if (cfg.lr_scale != 1 && basin_parallel_training_verdict(c.np, c.w, opt, opt->lr * cfg.lr_scale, verdict,
+    if (cfg.lr_scale > 0 && cfg.lr_scale != 1 && basin_parallel_training_verdict(c.np, c.w, opt, opt->lr * cfg.lr_scale, verdict,
                                                              sizeof verdict) != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         goto done;
@@ -400,6 +457,10 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
             fprintf(summary, "parallel  %s\n", text);
             if (*verdict)
                 fprintf(summary, "scaling   %s\n", verdict);
+        }
+        if (o.timeline && write_timeline(o.timeline, basin_parallel_training_timeline(&parallel), out) != 0) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            goto done;
         }
         if ((o.save && basin_weights_save(o.save, c.np->net.model, c.w, &info) != 0) ||
             (o.save_grad && save_grad(o.save_grad, &c) != 0)) {

@@ -275,8 +275,8 @@ static const char *status_text(cairo_status_t status)
     return cairo_status_to_string(status);
 }
 
-int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,
-                       cairo_write_func_t write, void *closure)
+int basin_drawing_write(const char *title, const basin_figure_options *o, basin_drawing draw, const void *ctx,
+                        basin_format format, cairo_write_func_t write, void *closure)
 {
     double scale = o->dpi / 72.0, w = o->width / scale, h = o->height / scale;
     cairo_surface_t *surface;
@@ -293,11 +293,11 @@ int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basi
         return -1;
     }
     if (format == BASIN_FORMAT_PDF)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, lab->title);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_t *cr = cairo_create(surface);
     if (format == BASIN_FORMAT_PNG)
         cairo_scale(cr, scale, scale);
-    int drawn = basin_figure_draw(cr, w, h, lab, o);
+    int drawn = draw(cr, w, h, ctx);
     status = cairo_status(cr);
     cairo_destroy(cr);
     if (drawn == 0 && status == CAIRO_STATUS_SUCCESS && format == BASIN_FORMAT_PNG)
@@ -315,13 +315,39 @@ int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basi
     return 0;
 }
 
+/* What a lab's figure draws with. */
+typedef struct lab_drawing {
+    const basin_lab *lab;
+    const basin_figure_options *o;
+} lab_drawing;
+
+static int draw_lab(cairo_t *cr, double w, double h, const void *ctx)
+{
+    const lab_drawing *d = ctx;
+    return basin_figure_draw(cr, w, h, d->lab, d->o);
+}
+
+int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,
+                       cairo_write_func_t write, void *closure)
+{
+    lab_drawing d = {lab, o};
+    return basin_drawing_write(lab->title, o, draw_lab, &d, format, write, closure);
+}
+
 int basin_figure_export(const basin_lab *lab, const basin_figure_options *o, const char *path, FILE *stdout_stream)
+{
+    lab_drawing d = {lab, o};
+    return basin_drawing_export(lab->title, o, draw_lab, &d, path, stdout_stream);
+}
+
+int basin_drawing_export(const char *title, const basin_figure_options *o, basin_drawing draw, const void *ctx,
+                         const char *path, FILE *stdout_stream)
 {
     basin_format format;
     basin_output_file f;
     if (basin_format_from_path(path, &format) != 0 || basin_output_open(&f, path, stdout_stream) != 0)
         return -2;
-    if (basin_figure_write(lab, o, format, basin_output_cairo_write, f.stream) != 0) {
+    if (basin_drawing_write(title, o, draw, ctx, format, basin_output_cairo_write, f.stream) != 0) {
         char message[512];
         snprintf(message, sizeof message, "%s", basin_error_message());
         basin_error_set("%s: %s", path, message);

@@ -75,6 +75,21 @@ void basin_figure_cache_free(basin_figure_cache *cache);
  * two labs with the same text draw the same backdrop. */
 void basin_figure_scene(const basin_lab *lab, char *buf, size_t size);
 
+/* Draws a figure on cr, whose user space is w × h points. Returns 0, or -1 with a message. */
+typedef int (*basin_drawing)(cairo_t *cr, double w, double h, const void *ctx);
+
+/* Renders what draw draws at o's size and resolution and writes it in format through write (cairo's
+ * stream writer) to closure; a PDF gets title as its metadata. Returns 0 only when drawing and cairo
+ * succeed, else -1 with a message. */
+int basin_drawing_write(const char *title, const basin_figure_options *o, basin_drawing draw, const void *ctx,
+                        basin_format format, cairo_write_func_t write, void *closure);
+
+/* The same to path in the format its extension names, whole or not at all (see basin_figure_export).
+ * Returns 0; -2 with a message when the path is unusable; -1 with a message when drawing or writing
+ * fails. */
+int basin_drawing_export(const char *title, const basin_figure_options *o, basin_drawing draw, const void *ctx,
+                         const char *path, FILE *stdout_stream);
+
 /* Renders the figure and writes it in format through write (cairo's stream writer) to closure. Returns
  * 0 only when cairo reports success, else -1 with a message. */
 int basin_figure_write(const basin_lab *lab, const basin_figure_options *o, basin_format format,

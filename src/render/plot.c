@@ -48,7 +48,7 @@ basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xm
     double f = theme->font_size;
     double left = 5.2 * f, right = 1.2 * f, top = 2.2 * f, bottom = 3.4 * f;
     basin_plot p = {{outer.x + left, outer.y + top, fmax(outer.w - left - right, 1), fmax(outer.h - top - bottom, 1)},
-                    xmin, xmax, ymin, ymax, xlog, ylog};
+                    xmin, xmax, ymin, ymax, xlog, ylog, false};
     return p;
 }
 
@@ -132,7 +132,9 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
         basin_tick_label(ticks[i], step, label, sizeof label);
         basin_text(cr, theme, tick_size, theme->muted, x, a->y + a->h + 1.4 * tick_len, 0.5, 0, 0, label);
     }
-    size_t ny = basin_ticks(p->ymin, p->ymax, p->ylog, (int)fmax(2, a->h / (3.5 * f)), ticks, MAX_TICKS, &step);
+    size_t ny = p->no_y_ticks ? 0
+                              : basin_ticks(p->ymin, p->ymax, p->ylog, (int)fmax(2, a->h / (3.5 * f)), ticks, MAX_TICKS,
+                                            &step);
     double widest = 0;
     for (size_t i = 0; i < ny; i++) {
         double y = basin_plot_y(p, ticks[i]);

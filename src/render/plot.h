@@ -16,6 +16,7 @@ typedef struct basin_plot {
     basin_rect area; /* the data area, in points */
     double xmin, xmax, ymin, ymax;
     bool xlog, ylog;
+    bool no_y_ticks; /* the caller labels the y axis itself (a timeline's rows) */
 } basin_plot;
 
 /* A plot filling outer less room for a title, tick labels and axis labels. Ranges must be increasing

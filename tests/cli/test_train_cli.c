@@ -700,7 +700,7 @@ static void test_parallel_pipeline_logs_the_minibatch(void **state)
 {
     (void)state;
     static const char *const specs[][2] = {
-        {"pipeline:stages=4,micro=8,schedule=1f1b", "pipeline: 4 stages, 8 micro-batches, 1f1b; layers 0 | 1 | 2-3 | 4-7"},
+        {"pipeline:stages=4,micro=8,schedule=1f1b", "pipeline: 4 stages, 8 micro-batches, 1f1b; layers 0 | 1 | 2-4 | 5-7"},
         {"pipeline:stages=2,micro=4,schedule=gpipe", "pipeline: 2 stages, 4 micro-batches, gpipe"},
         {"pipeline:stages=2,micro=4,schedule=interleaved,chunks=2,balance=2/2/2/2",
          "pipeline: 2 stages × 2 chunks, 4 micro-batches, interleaved; layers 0-1 | 2-3 | 4-5 | 6-7"},

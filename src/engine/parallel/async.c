@@ -20,8 +20,10 @@ struct basin_async {
     unsigned long seed;
     long *read_at;  /* K: the step whose point each worker holds */
     double *ready;  /* K: when its push is ready (INFINITY while it waits for the slowest) */
+    double *began;  /* K: when it began computing it */
     long *pushes;   /* K: pushes made */
     double now;     /* the clock at the last push */
+    double last_start; /* when its worker began computing it */
     int last;       /* its worker */
 };
 
@@ -86,8 +88,9 @@ basin_async *basin_async_create(const basin_params *params, unsigned long seed)
         a->read_at = calloc((size_t)k, sizeof *a->read_at);
         a->ready = malloc((size_t)k * sizeof *a->ready);
         a->pushes = calloc((size_t)k, sizeof *a->pushes);
+        a->began = calloc((size_t)k, sizeof *a->began);
     }
-    if (!a || !a->speed || !a->read_at || !a->ready || !a->pushes) {
+    if (!a || !a->speed || !a->read_at || !a->ready || !a->pushes || !a->began) {
         basin_async_destroy(a);
         basin_error_set("out of memory for %d workers", k);
         return NULL;
@@ -101,7 +104,7 @@ basin_async *basin_async_create(const basin_params *params, unsigned long seed)
     const double *speeds = basin_params_given(params, "speeds") ? basin_params_list(params, "speeds", &n) : NULL;
     for (int w = 0; w < k; w++)
         a->speed[w] = speeds ? speeds[w] : 1;
-    a->now = order == BASIN_ASYNC_FIXED ? NAN : 0;
+    a->now = a->last_start = order == BASIN_ASYNC_FIXED ? NAN : 0;
     for (int w = 0; w < k; w++) /* every worker reads the start at time 0 */
         a->ready[w] = compute_time(a, w, 0);
     return a;
@@ -123,7 +126,7 @@ long basin_async_read(basin_async *a, long t)
         return t > a->delay ? t - a->delay : 0;
     int w = next_worker(a);
     long read = a->read_at[w];
-    a->now = a->ready[w], a->last = w;
+    a->now = a->ready[w], a->last = w, a->last_start = a->began[w];
     a->pushes[w]++;
     a->ready[w] = INFINITY; /* until it reads again */
     long slowest = a->pushes[0];
@@ -133,6 +136,7 @@ long basin_async_read(basin_async *a, long t)
     for (int v = 0; v < a->workers; v++)
         if (isinf(a->ready[v]) && (a->ssp < 0 || a->pushes[v] - slowest <= a->ssp)) {
             a->read_at[v] = t + 1;
+            a->began[v] = a->now;
             a->ready[v] = a->now + compute_time(a, v, a->pushes[v]);
         }
     return read;
@@ -150,6 +154,11 @@ double basin_async_now(const basin_async *a)
     return a->now;
 }
 
+double basin_async_last_start(const basin_async *a)
+{
+    return a->order == BASIN_ASYNC_FIXED ? NAN : a->last_start;
+}
+
 int basin_async_last_worker(const basin_async *a)
 {
     return a->last;
@@ -158,6 +167,11 @@ int basin_async_last_worker(const basin_async *a)
 int basin_async_workers(const basin_async *a)
 {
     return a->workers;
+}
+
+double basin_async_speed(const basin_async *a, int w)
+{
+    return a->speed[w];
 }
 
 long basin_async_held(const basin_async *a, int w)
@@ -185,6 +199,6 @@ void basin_async_destroy(basin_async *a)
 {
     if (!a)
         return;
-    free(a->speed), free(a->read_at), free(a->ready), free(a->pushes);
+    free(a->speed), free(a->read_at), free(a->ready), free(a->pushes), free(a->began);
     free(a);
 }

@@ -42,9 +42,14 @@ long basin_async_read(basin_async *a, long t);
 /* The staleness τ of step t's gradient (0 ≤ t, steps read in order up to t−1), without recording it. */
 long basin_async_staleness(const basin_async *a, long t);
 
-/* The simulated time of the last push (NAN for order=fixed, 0 before the first), and its worker. */
+/* The simulated time of the last push (NAN for order=fixed, 0 before the first), when its worker began
+ * computing the gradient it pushed (NAN for order=fixed), and the worker. */
 double basin_async_now(const basin_async *a);
+double basin_async_last_start(const basin_async *a);
 int basin_async_last_worker(const basin_async *a);
+
+/* Worker w's speed on the clock (1 unless order=events gave speeds=). */
+double basin_async_speed(const basin_async *a, int w);
 
 /* Workers K; the step whose point worker w holds now (round-robin and events), or −1 for order=fixed. */
 int basin_async_workers(const basin_async *a);

@@ -20,6 +20,8 @@ struct basin_async_training {
     long t;             /* steps so far */
     double staleness_sum;
     basin_grad_step info;
+    basin_timeline timeline;
+    char title[128];
 };
 
 basin_async_training *basin_async_training_create(basin_net_problem *np, const basin_params *params,
@@ -34,6 +36,17 @@ basin_async_training *basin_async_training_create(basin_net_problem *np, const b
     if (at) {
         at->np = np, at->rule = rule, at->dim = np->base.dim, at->slots = slots;
         at->points = malloc((size_t)slots * at->dim * sizeof *at->points);
+        basin_timeline_init(&at->timeline, basin_async_workers(rule), "worker", BASIN_TIMELINE_LIMIT,
+                            3L * basin_async_workers(rule));
+        int k = basin_async_workers(rule);
+        double speeds[64];
+        char text[96] = "";
+        for (int w = 0; w < k && w < 64; w++)
+            speeds[w] = basin_async_speed(rule, w);
+        if (k <= 64)
+            basin_timeline_speeds_text(speeds, k, text, sizeof text);
+        snprintf(at->title, sizeof at->title, "Asynchronous SGD: %d workers%s", k, text);
+        at->timeline.title = at->title;
     }
     if (!at || !at->points) {
         basin_async_destroy(rule);
@@ -61,6 +74,10 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     at->t++;
     at->staleness_sum += (double)(t - read);
     at->info = (basin_grad_step){factor, (double)(t - read), basin_async_now(at->rule), NAN, NAN};
+    if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1,
+                                                                   basin_async_last_start(at->rule),
+                                                                   basin_async_now(at->rule)}) != 0)
+        return NAN;
     return basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
 }
 
@@ -74,6 +91,11 @@ basin_grad_source basin_async_training_source(basin_async_training *at)
     return (basin_grad_source){.gradient = async_gradient, .ctx = at, .step_info = async_step_info};
 }
 
+const basin_timeline *basin_async_training_timeline(const basin_async_training *at)
+{
+    return &at->timeline;
+}
+
 double basin_async_training_staleness_sum(const basin_async_training *at)
 {
     return at->staleness_sum;
@@ -84,6 +106,7 @@ void basin_async_training_destroy(basin_async_training *at)
     if (!at)
         return;
     basin_async_destroy(at->rule);
+    basin_timeline_free(&at->timeline);
     free(at->points);
     free(at);
 }

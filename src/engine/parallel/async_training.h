@@ -8,6 +8,7 @@
 #define BASIN_ASYNC_TRAINING_H
 
 #include "async.h"
+#include "timeline.h"
 
 #include "../nn/train.h"
 
@@ -23,6 +24,9 @@ basin_grad_source basin_async_training_source(basin_async_training *at);
 
 /* Σ τ over the steps so far. */
 double basin_async_training_staleness_sum(const basin_async_training *at);
+
+/* Each push's compute on the simulated clock, on its worker's row (none for order=fixed: no clock). */
+const basin_timeline *basin_async_training_timeline(const basin_async_training *at);
 
 /* Frees at (not np); NULL is a no-op. */
 void basin_async_training_destroy(basin_async_training *at);

@@ -34,6 +34,8 @@ struct basin_data_parallel {
     double clock;               /* the simulated time after the steps so far */
     double grad_sq_avg, trace_avg; /* the noise scale's running averages */
     basin_grad_step info;       /* of the last step */
+    basin_timeline timeline;
+    char title[128];
     size_t dim;
     worker *workers;
     void **ctx;
@@ -77,6 +79,12 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const bas
     if (dp) {
         dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = cfg->bn_sync, dp->seed = cfg->seed;
         dp->cost = cfg->cost;
+        basin_timeline_init(&dp->timeline, workers, "worker", BASIN_TIMELINE_LIMIT, 4);
+        char speeds[96] = "";
+        if (cfg->speeds)
+            basin_timeline_speeds_text(cfg->speeds, workers, speeds, sizeof speeds);
+        snprintf(dp->title, sizeof dp->title, "Synchronous data parallel: %d workers%s", workers, speeds);
+        dp->timeline.title = dp->title;
         dp->workers = calloc((size_t)workers, sizeof *dp->workers);
         dp->ctx = calloc((size_t)workers, sizeof *dp->ctx);
         dp->comms = calloc((size_t)workers, sizeof *dp->comms);
@@ -138,27 +146,37 @@ static int worker_step(basin_comm *c, void *ctx)
     return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 2);
 }
 
-/* The step's simulated time and the noise scale's running estimate, from the reduced sums. */
-static void account(basin_data_parallel *dp, size_t m, const double *sums)
+/* The step's simulated time and spans, and the noise scale's running estimate, from the reduced sums.
+ * Returns 0, or -1 with a message when the timeline cannot grow. */
+static int account(basin_data_parallel *dp, size_t m, const double *sums)
 {
-    double slowest = 0, per_worker = (double)m / dp->k;
+    double slowest = 0, per_worker = (double)m / dp->k, began = dp->clock;
     for (int r = 0; r < dp->k; r++) {
         size_t shard = (size_t)r < m ? (m - (size_t)r + (size_t)dp->k - 1) / (size_t)dp->k : 0;
-        slowest = fmax(slowest, (double)shard / per_worker / dp->speeds[r]);
+        double busy = (double)shard / per_worker / dp->speeds[r];
+        slowest = fmax(slowest, busy);
+        if (basin_timeline_add(&dp->timeline, (basin_span){r, BASIN_SPAN_COMPUTE, dp->step, -1, began, began + busy}) != 0)
+            return -1;
     }
-    dp->clock += slowest + basin_cost_allreduce(&dp->cost, dp->dim + 2, dp->k);
+    double reduce = basin_cost_allreduce(&dp->cost, dp->dim + 2, dp->k);
+    for (int r = 0; r < dp->k && dp->k > 1; r++)
+        if (basin_timeline_add(&dp->timeline, (basin_span){r, BASIN_SPAN_COMM, dp->step, -1, began + slowest,
+                                                           began + slowest + reduce}) != 0)
+            return -1;
+    dp->clock += slowest + reduce;
     dp->info.sim_time = dp->clock;
     double big_sq = 0;
     for (size_t i = 0; i < dp->dim; i++)
         big_sq += sums[i] * sums[i];
     if (dp->k < 2 || !isfinite(big_sq))
-        return;
+        return 0;
     double grad_sq, trace, beta = 0.95;
     basin_noise_scale_pair(sums[dp->dim + 1], per_worker, big_sq, (double)m, dp->np->data->train.n, &grad_sq, &trace);
     dp->grad_sq_avg = beta * dp->grad_sq_avg + (1 - beta) * grad_sq;
     dp->trace_avg = beta * dp->trace_avg + (1 - beta) * trace;
     /* Adam-style bias corrections of the two averages are the same and cancel in the ratio */
     dp->info.noise_scale = dp->trace_avg / dp->grad_sq_avg;
+    return 0;
 }
 
 static void parallel_step_info(void *ctx, basin_grad_step *info)
@@ -188,13 +206,19 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
     const double *sums = dp->workers[0].sums;
     if (g)
         memcpy(g, sums, dp->dim * sizeof *g);
-    account(dp, m, sums);
+    if (account(dp, m, sums) != 0)
+        return NAN;
     return sums[dp->dim];
 }
 
 basin_grad_source basin_data_parallel_source(basin_data_parallel *dp)
 {
     return (basin_grad_source){.gradient = parallel_gradient, .ctx = dp, .step_info = parallel_step_info};
+}
+
+const basin_timeline *basin_data_parallel_timeline(const basin_data_parallel *dp)
+{
+    return &dp->timeline;
 }
 
 size_t basin_data_parallel_values_sent(const basin_data_parallel *dp)
@@ -212,6 +236,7 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
         free(dp->workers[r].shard);
     }
     free(dp->workers), free(dp->ctx), free(dp->comms), free(dp->speeds);
+    basin_timeline_free(&dp->timeline);
     free(dp);
 }
 

@@ -16,6 +16,7 @@
 
 #include "comm.h"
 #include "cost_model.h"
+#include "timeline.h"
 
 #include "../nn/train.h"
 
@@ -49,6 +50,9 @@ basin_grad_source basin_data_parallel_source(basin_data_parallel *dp);
 
 /* Values each worker has sent in all-reduces so far (the same for every worker). */
 size_t basin_data_parallel_values_sent(const basin_data_parallel *dp);
+
+/* The spans of the steps so far on the simulated clock: each worker's compute, then the all-reduce. */
+const basin_timeline *basin_data_parallel_timeline(const basin_data_parallel *dp);
 
 /* Frees dp and its clones (not np); NULL is a no-op. */
 void basin_data_parallel_destroy(basin_data_parallel *dp);

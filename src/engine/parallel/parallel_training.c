@@ -123,6 +123,14 @@ void basin_parallel_training_describe(const basin_parallel_training *pt, long st
     }
 }
 
+const basin_timeline *basin_parallel_training_timeline(const basin_parallel_training *pt)
+{
+    return pt->dp   ? basin_data_parallel_timeline(pt->dp)
+           : pt->pp ? basin_pipeline_timeline(pt->pp)
+           : pt->tp ? basin_tensor_parallel_timeline(pt->tp)
+                    : basin_async_training_timeline(pt->at);
+}
+
 void basin_parallel_training_release(basin_parallel_training *pt)
 {
     basin_data_parallel_destroy(pt->dp);

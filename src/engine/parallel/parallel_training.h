@@ -50,6 +50,9 @@ basin_grad_source basin_parallel_training_source(basin_parallel_training *pt);
  * at most n bytes into text. Can't fail. */
 void basin_parallel_training_describe(const basin_parallel_training *pt, long steps, char *text, size_t n);
 
+/* The run's timeline on the simulated clock (spans of the steps so far). */
+const basin_timeline *basin_parallel_training_timeline(const basin_parallel_training *pt);
+
 /* Frees what pt holds. */
 void basin_parallel_training_release(basin_parallel_training *pt);
 

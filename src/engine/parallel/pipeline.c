@@ -59,6 +59,9 @@ struct basin_pipeline {
     long step;
     double clock;               /* the simulated time after the steps so far */
     double *costs;              /* 3 × pieces: basin_pipe_costs' arrays */
+    double *starts;             /* S × actions per stage: when each action began in the last step */
+    basin_timeline timeline;
+    char title[128];
     basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
@@ -77,37 +80,40 @@ basin_pipeline_config basin_pipeline_config_from(const basin_params *params, uns
     return cfg;
 }
 
-/* Splits n layers into p contiguous non-empty pieces minimizing the largest piece's work (dynamic
- * programming over prefix sums). Returns 0, or -1 with a message. */
+/* Splits n layers into p contiguous non-empty pieces minimizing the largest piece's work and, among the
+ * splits that do, the sum of the pieces' squared work (the most even of them), by dynamic programming over
+ * prefix sums. Returns 0, or -1 with a message. */
 static int balance_by_work(const basin_model *m, int p, size_t *bounds)
 {
-    size_t n = m->n_layers, P = (size_t)p;
-    double *prefix = malloc((n + 1) * sizeof *prefix), *best = malloc((n + 1) * (P + 1) * sizeof *best);
-    size_t *cut = malloc((n + 1) * (P + 1) * sizeof *cut);
-    if (!prefix || !best || !cut) {
-        free(prefix), free(best), free(cut);
+    size_t n = m->n_layers, P = (size_t)p, cells = (n + 1) * (P + 1);
+    double *prefix = malloc((n + 1) * sizeof *prefix), *worst = malloc(cells * sizeof *worst);
+    double *squares = malloc(cells * sizeof *squares);
+    size_t *cut = malloc(cells * sizeof *cut);
+    if (!prefix || !worst || !squares || !cut) {
+        free(prefix), free(worst), free(squares), free(cut);
         basin_error_set("out of memory balancing %zu layers", n);
         return -1;
     }
     prefix[0] = 0;
     for (size_t i = 0; i < n; i++)
         prefix[i + 1] = prefix[i] + basin_layer_work(&m->layers[i]);
-    /* best[j·(P+1) + k]: the least largest work splitting the first j layers into k pieces */
-    for (size_t j = 0; j <= n; j++)
-        for (size_t k = 0; k <= P; k++)
-            best[j * (P + 1) + k] = INFINITY;
-    best[0] = 0;
+    /* [j·(P+1) + k]: the best split of the first j layers into k pieces */
+    for (size_t c = 0; c < cells; c++)
+        worst[c] = squares[c] = INFINITY;
+    worst[0] = squares[0] = 0;
     for (size_t k = 1; k <= P; k++)
         for (size_t j = k; j <= n; j++)
             for (size_t i = k - 1; i < j; i++) {
-                double worst = fmax(best[i * (P + 1) + k - 1], prefix[j] - prefix[i]);
-                if (worst < best[j * (P + 1) + k])
-                    best[j * (P + 1) + k] = worst, cut[j * (P + 1) + k] = i;
+                double piece = prefix[j] - prefix[i], w = fmax(worst[i * (P + 1) + k - 1], piece);
+                double sq = squares[i * (P + 1) + k - 1] + piece * piece;
+                size_t here = j * (P + 1) + k;
+                if (w < worst[here] || (w == worst[here] && sq < squares[here]))
+                    worst[here] = w, squares[here] = sq, cut[here] = i;
             }
     bounds[P] = n;
     for (size_t k = P, j = n; k > 0; k--)
         j = bounds[k - 1] = cut[j * (P + 1) + k];
-    free(prefix), free(best), free(cut);
+    free(prefix), free(worst), free(squares), free(cut);
     return 0;
 }
 
@@ -187,11 +193,19 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
         pp->comms = calloc((size_t)S, sizeof *pp->comms);
         pp->identity = malloc(n * sizeof *pp->identity);
         pp->costs = malloc(3 * (size_t)pp->pieces * sizeof *pp->costs);
+        pp->starts = malloc((size_t)S * basin_pipe_actions_per_stage(M, V) * sizeof *pp->starts);
+        basin_timeline_init(&pp->timeline, S, "stage", BASIN_TIMELINE_LIMIT, 1);
+        static const char *const names[] = {"GPipe", "1F1B", "Interleaved 1F1B"};
+        char chunks[32] = "";
+        if (V > 1)
+            snprintf(chunks, sizeof chunks, " × %d chunks", V);
+        snprintf(pp->title, sizeof pp->title, "%s: %d stages%s, %d micro-batches", names[cfg->schedule], S, chunks, M);
+        pp->timeline.title = pp->title;
         if (cfg->balance && (pp->balance = malloc(cfg->n_balance * sizeof *cfg->balance)))
             memcpy(pp->balance, cfg->balance, cfg->n_balance * sizeof *cfg->balance);
         pp->cfg.balance = pp->balance;
     }
-    if (!pp || !pp->bounds || !pp->actions || !pp->stages || !pp->ctx || !pp->comms || !pp->identity || !pp->costs ||
+    if (!pp || !pp->bounds || !pp->actions || !pp->stages || !pp->ctx || !pp->comms || !pp->identity || !pp->costs || !pp->starts ||
         (cfg->balance && !pp->balance)) {
         basin_pipeline_destroy(pp);
         basin_error_set("out of memory for a pipeline of %d stages", S);
@@ -334,8 +348,9 @@ static int stage_step(basin_comm *c, void *ctx)
     return 0;
 }
 
-/* The step's makespan on the simulated clock for a batch of B (see pipeline.h). */
-static double step_time(const basin_pipeline *pp, size_t B)
+/* The step's makespan on the simulated clock for a batch of B (see pipeline.h), its actions' spans added
+ * to the timeline from the clock on. Returns it, or a negative value with a message. */
+static double step_time(basin_pipeline *pp, size_t B)
 {
     const basin_model *m = pp->np->net.model;
     size_t P = (size_t)pp->pieces;
@@ -352,8 +367,21 @@ static double step_time(const basin_pipeline *pp, size_t B)
         pp->costs[2 * P + p] = basin_cost_message(&pp->cfg.cost, (size_t)ceil(rows * (double)outs));
     }
     basin_pipe_costs costs = {pp->costs, pp->costs + P, pp->costs + 2 * P};
-    return basin_pipe_simulate_costs(pp->actions, pp->cfg.stages, pp->cfg.micro, pp->cfg.chunks, &costs, NULL, NULL,
-                                     NULL);
+    double makespan = basin_pipe_simulate_costs(pp->actions, pp->cfg.stages, pp->cfg.micro, pp->cfg.chunks, &costs,
+                                                pp->starts, NULL, NULL);
+    size_t per_stage = basin_pipe_actions_per_stage(pp->cfg.micro, pp->cfg.chunks);
+    for (int s = 0; s < pp->cfg.stages && makespan >= 0; s++)
+        for (size_t i = 0; i < per_stage; i++) {
+            const basin_pipe_action *a = &pp->actions[(size_t)s * per_stage + i];
+            size_t piece = (size_t)(a->chunk * pp->cfg.stages + s);
+            double start = pp->clock + pp->starts[(size_t)s * per_stage + i];
+            double cost = a->op == 'F' ? pp->costs[piece] : pp->costs[P + piece];
+            basin_span span = {s, a->op == 'F' ? BASIN_SPAN_FORWARD : BASIN_SPAN_BACKWARD, pp->step, a->micro,
+                               start, start + cost};
+            if (basin_timeline_add(&pp->timeline, span) != 0)
+                return -1;
+        }
+    return makespan;
 }
 
 /* Copies the running statistics of the layers on piece p's stage back into the model. */
@@ -381,8 +409,7 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
     pp->w = w, pp->batch = batch;
     int status = basin_comm_threads_run(pp->cfg.stages, stage_step, pp->ctx, pp->comms);
     pp->step++;
-    pp->clock += step_time(pp, batch.m);
-    pp->info = (basin_grad_step){1, NAN, pp->clock, NAN, 0};
+    pp->info = (basin_grad_step){1, NAN, NAN, NAN, 0};
     for (int s = 0; s < pp->cfg.stages; s++) {
         pp->info.values_sent += (double)pp->comms[s].values_sent / pp->cfg.stages;
         pp->values_sent += pp->comms[s].values_sent;
@@ -393,8 +420,10 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
         for (int k = 0; k < pp->stages[s].n_slots; k++)
             pp->stages[s].slots[k].busy = false;
     }
-    if (status != 0)
+    double makespan = status == 0 ? step_time(pp, batch.m) : -1;
+    if (makespan < 0)
         return NAN;
+    pp->info.sim_time = pp->clock += makespan;
     keep_statistics(pp);
     for (size_t i = 0; g && i < pp->np->base.dim; i++) {
         g[i] = 0;
@@ -417,6 +446,11 @@ basin_grad_source basin_pipeline_source(basin_pipeline *pp)
 void basin_pipeline_piece(const basin_pipeline *pp, int piece, size_t *first, size_t *end)
 {
     *first = pp->bounds[piece], *end = pp->bounds[piece + 1];
+}
+
+const basin_timeline *basin_pipeline_timeline(const basin_pipeline *pp)
+{
+    return &pp->timeline;
 }
 
 const basin_pipe_action *basin_pipeline_actions(const basin_pipeline *pp)
@@ -470,7 +504,8 @@ void basin_pipeline_destroy(basin_pipeline *pp)
         free(st->slots), free(st->slot_of), free(st->g), free(st->state);
     }
     free(pp->balance);
-    free(pp->costs), free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
+    basin_timeline_free(&pp->timeline);
+    free(pp->costs), free(pp->starts), free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
     free(pp);
 }
 

@@ -17,6 +17,7 @@
 
 #include "cost_model.h"
 #include "pipeline_schedule.h"
+#include "timeline.h"
 
 #include "../nn/train.h"
 
@@ -60,6 +61,10 @@ size_t basin_pipeline_values_sent(const basin_pipeline *pp);
  * of the schedule with equal costs, the most micro-batch pieces a stage holds, the values sent per step.
  * Writes at most n bytes into text. Can't fail. */
 void basin_pipeline_describe(const basin_pipeline *pp, long steps, char *text, size_t n);
+
+/* Every forward and backward of the steps so far on the simulated clock, on its stage's row, with its
+ * micro-batch. */
+const basin_timeline *basin_pipeline_timeline(const basin_pipeline *pp);
 
 /* Frees pp (not np); NULL is a no-op. */
 void basin_pipeline_destroy(basin_pipeline *pp);

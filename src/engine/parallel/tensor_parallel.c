@@ -44,8 +44,10 @@ struct basin_tensor_parallel {
     basin_comm *comms;
     size_t values_sent;
     basin_cost_model cost;
-    double compute;             /* a step's compute time: the split work divided by T */
     double clock;               /* the simulated time after the steps so far */
+    long step;                  /* steps so far */
+    basin_timeline timeline;
+    char title[128];
     basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
@@ -149,33 +151,37 @@ static void map_parameters(const basin_tensor_parallel *tp, worker *wk, int rank
     }
 }
 
-/* One step's compute on the simulated clock (see tensor_parallel.h). */
-static double compute_time(const basin_tensor_parallel *tp)
+/* One step on the simulated clock for a batch of B (see tensor_parallel.h): each segment's forward (a third
+ * of its share of the work, a split pair's divided by T), the pair's all-reduce, then the backwards (two
+ * thirds) in reverse with the input gradient's all-reduce, the same on every worker; the spans are added
+ * to the timeline from the clock on. Returns the step's time, or −1 with a message. */
+static double step_spans(basin_tensor_parallel *tp, size_t B)
 {
     const basin_model *m = tp->np->net.model;
-    double total = 0, split = 0;
+    double total = 0, t = tp->clock;
     for (size_t i = 0; i < m->n_layers; i++)
         total += basin_layer_work(&m->layers[i]);
-    for (size_t s = 0; s < tp->n_segments; s++)
-        for (size_t i = tp->segments[s].first; tp->segments[s].split && i < tp->segments[s].end; i++)
-            split += basin_layer_work(&m->layers[i]);
-    return (total - split + split / tp->t) / total;
-}
-
-/* One step's all-reduces on the simulated clock for a batch of B. */
-static double comm_time(const basin_tensor_parallel *tp, size_t B)
-{
-    const basin_model *m = tp->np->net.model;
-    double t = 0;
-    for (size_t s = 0; s < tp->n_segments; s++) {
-        const segment *seg = &tp->segments[s];
-        if (!seg->split)
-            continue;
-        t += basin_cost_allreduce(&tp->cost, B * basin_layer_outputs(&m->layers[seg->end - 1]), tp->t);
-        if (seg->needs_input_grad)
-            t += basin_cost_allreduce(&tp->cost, B * basin_layer_inputs(&m->layers[seg->first]), tp->t);
-    }
-    return t;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < tp->n_segments; k++) {
+            const segment *seg = &tp->segments[pass ? tp->n_segments - 1 - k : k];
+            double work = 0;
+            for (size_t i = seg->first; i < seg->end; i++)
+                work += basin_layer_work(&m->layers[i]);
+            double compute = (pass ? 2.0 : 1.0) / 3 * work / total / (seg->split ? tp->t : 1), reduce = 0;
+            if (seg->split && !pass)
+                reduce = basin_cost_allreduce(&tp->cost, B * basin_layer_outputs(&m->layers[seg->end - 1]), tp->t);
+            else if (seg->split && seg->needs_input_grad)
+                reduce = basin_cost_allreduce(&tp->cost, B * basin_layer_inputs(&m->layers[seg->first]), tp->t);
+            for (int r = 0; r < tp->t; r++) {
+                basin_span span = {r, pass ? BASIN_SPAN_BACKWARD : BASIN_SPAN_FORWARD, tp->step, -1, t, t + compute};
+                basin_span comm = {r, BASIN_SPAN_COMM, tp->step, -1, t + compute, t + compute + reduce};
+                if (basin_timeline_add(&tp->timeline, span) != 0 ||
+                    (reduce > 0 && basin_timeline_add(&tp->timeline, comm) != 0))
+                    return -1;
+            }
+            t += compute + reduce;
+        }
+    return t - tp->clock;
 }
 
 basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost)
@@ -221,7 +227,10 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
         }
         map_parameters(tp, wk, r);
     }
-    tp->compute = compute_time(tp);
+    basin_timeline_init(&tp->timeline, workers, "worker", BASIN_TIMELINE_LIMIT, 2);
+    snprintf(tp->title, sizeof tp->title, "Tensor parallel (Megatron MLP): %d workers, %zu split pair%s", workers,
+             tp->pairs, tp->pairs == 1 ? "" : "s");
+    tp->timeline.title = tp->title;
     return tp;
 }
 
@@ -292,12 +301,14 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
     tp->w = w, tp->g = g ? g : scratch, tp->batch = batch;
     int status = basin_comm_threads_run(tp->t, worker_step, tp->ctx, tp->comms);
     tp->values_sent += tp->comms[0].values_sent;
-    tp->clock += tp->compute + comm_time(tp, batch.idx ? batch.m : tp->np->data->train.n);
+    tp->step++;
+    double took = step_spans(tp, batch.idx ? batch.m : tp->np->data->train.n);
+    tp->clock += took;
     tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent};
     for (int r = 0; r < tp->t; r++)
         basin_comm_release(&tp->comms[r]);
     free(scratch);
-    if (status != 0)
+    if (status != 0 || took < 0)
         return NAN;
     basin_model *main = tp->np->net.model, *first = tp->workers[0].model;
     memcpy(main->state, first->state, main->n_state * sizeof *main->state);
@@ -312,6 +323,11 @@ static void tensor_step_info(void *ctx, basin_grad_step *info)
 basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp)
 {
     return (basin_grad_source){.gradient = tensor_gradient, .ctx = tp, .step_info = tensor_step_info};
+}
+
+const basin_timeline *basin_tensor_parallel_timeline(const basin_tensor_parallel *tp)
+{
+    return &tp->timeline;
 }
 
 size_t basin_tensor_parallel_pairs(const basin_tensor_parallel *tp)
@@ -334,6 +350,7 @@ void basin_tensor_parallel_destroy(basin_tensor_parallel *tp)
         basin_model_destroy(wk->model);
         free(wk->global), free(wk->owned), free(wk->w), free(wk->g), free(wk->buffer);
     }
+    basin_timeline_free(&tp->timeline);
     free(tp->segments), free(tp->workers), free(tp->ctx), free(tp->comms);
     free(tp);
 }

@@ -12,6 +12,7 @@
 #define BASIN_TENSOR_PARALLEL_H
 
 #include "cost_model.h"
+#include "timeline.h"
 
 #include "../nn/train.h"
 
@@ -33,6 +34,9 @@ basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp);
 /* Pairs split, and values each worker has sent in all-reduces so far. */
 size_t basin_tensor_parallel_pairs(const basin_tensor_parallel *tp);
 size_t basin_tensor_parallel_values_sent(const basin_tensor_parallel *tp);
+
+/* Each worker's forwards, backwards and all-reduces of the steps so far on the simulated clock. */
+const basin_timeline *basin_tensor_parallel_timeline(const basin_tensor_parallel *tp);
 
 /* Frees tp (not np); NULL is a no-op. */
 void basin_tensor_parallel_destroy(basin_tensor_parallel *tp);

@@ -24,6 +24,7 @@ static const basin_lab_key keys[] = {
     {"schedule", BOTH, SURFACE | TRAINING, "constant", "a learning-rate schedule spec"},
     {"augment", BOTH, TRAINING, NULL, "an augmentation spec for training batches"},
     {"parallel", BOTH, SURFACE, NULL, "async:workers=K[,order=round-robin|fixed,delay=T|events,speeds=..][,ssp=S]: stale gradients"},
+    {"parallel", BOTH, TRAINING, NULL, "sync:, async:, pipeline: or tensor:... : the run on several workers (basin list parallel)"},
     {"start", BOTH, SURFACE, NULL, "the start point X0,X1,... (required in [lab] or every run)"},
     {"views", BASIN_KEY_LAB, SURFACE | TRAINING, NULL, "the panels, from basin list views (default: by lab)"},
     {"color", BASIN_KEY_RUN, SURFACE | TRAINING, NULL, "the run's colour: #rrggbb or a palette name (default: the next)"},

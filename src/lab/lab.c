@@ -7,6 +7,7 @@
 #include "engine/budget.h"
 #include "engine/error.h"
 #include "engine/nn/augment.h"
+#include "engine/parallel/parallel_training.h"
 #include "engine/nn/train.h"
 
 #include <ctype.h>
@@ -400,6 +401,30 @@ static int check_training_memory(const basin_lab *lab, const basin_lab_entries *
     return basin_lab_fail(it ? it->origin : length_origin(lab, e, "epochs"), "%s", basin_error_message());
 }
 
+/* Reads a training run's parallel spec and tries it on a throwaway problem of the run's model, so that a
+ * mode that cannot train it (a width T does not divide, too few layers for the stages, ...) is refused
+ * here, naming the key. */
+static int check_training_parallel(const basin_lab *lab, basin_lab_run *r, const basin_lab_entry *it)
+{
+    if (read_spec(it, BASIN_KIND_PARALLEL, &r->parallel) != 0)
+        return -1;
+    basin_spec opt = r->opt; /* a shallow copy, as training makes */
+    if (basin_parallel_training_adapt_optimizer(&r->parallel, &opt) != 0)
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
+    basin_net net;
+    if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
+    basin_net_problem *np = basin_net_problem_create(net, lab->dataset, 0);
+    if (!np)
+        return basin_lab_fail(it->origin, "%s", basin_error_message());
+    basin_train_config cfg = basin_train_settings_config(&r->train);
+    basin_parallel_training pt;
+    int rc = basin_parallel_training_init(&pt, np, &r->parallel, &cfg);
+    basin_parallel_training_release(&pt);
+    basin_problem_destroy(&np->base);
+    return rc == 0 ? 0 : basin_lab_fail(it->origin, "%s", basin_error_message());
+}
+
 static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
 {
     basin_lab_run *r = &lab->runs[lab->n_runs];
@@ -445,6 +470,8 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     if (r->train.snapshots && r->schedule.entry)
         return basin_lab_fail(origin, "[run %s]: snapshots sets its own cosine cycles; drop schedule", label);
     r->seed = r->train.seed, r->batch = (size_t)r->train.batch;
+    if ((it = run_key(e, label, "parallel")) && check_training_parallel(lab, r, it) != 0)
+        return -1;
     if (check_training_memory(lab, e, r, dim) != 0)
         return -1;
     return run_color(lab, r, e, label);

@@ -4,8 +4,10 @@
 #include "engine/analysis/curvature.h"
 #include "engine/analysis/landscape.h"
 #include "engine/error.h"
+#include "engine/parallel/parallel_training.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,8 @@ void basin_net_trace_free(basin_net_trace *t)
     free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
     free(t->land_loss), free(t->traj_a), free(t->traj_b);
     free(t->boundary), free(t->boundary_ready), free(t->boundary_coarse), free(t->coarse_ready);
+    free(t->step), free(t->sim_time), free(t->staleness);
+    basin_timeline_free(&t->timeline);
     free(t);
 }
 
@@ -37,6 +41,7 @@ static bool grow(double **p, size_t n)
 typedef struct recorder {
     basin_net_trace *t;
     basin_net_trace_wants wants;
+    bool parallel;
 } recorder;
 
 /* The quadrature of frame k's Hessian (training mode, statistics untouched, dropout off). */
@@ -85,11 +90,28 @@ static void data_box(const basin_dataset *d, double box[4])
     box[0] -= px, box[1] += px, box[2] -= py, box[3] += py;
 }
 
+/* Keeps a step's staleness (async runs). */
+static int record_staleness(basin_net_trace *t, double staleness)
+{
+    if (t->n_stale == t->cap_stale) {
+        size_t cap = t->cap_stale ? 2 * t->cap_stale : 256;
+        if (!grow(&t->staleness, cap)) {
+            basin_error_set("out of memory recording the training");
+            return -1;
+        }
+        t->cap_stale = cap;
+    }
+    t->staleness[t->n_stale++] = staleness;
+    return 0;
+}
+
 static int record(void *ctx, const basin_train_row *row)
 {
     recorder *rec = ctx;
     basin_net_trace *t = rec->t;
     if (!isnan(row->lambda_max) && record_sharpness(t, row) != 0)
+        return -1;
+    if (row->step > 0 && !isnan(row->staleness) && record_staleness(t, row->staleness) != 0)
         return -1;
     if (isnan(row->test_loss))
         return 0;
@@ -100,7 +122,8 @@ static int record(void *ctx, const basin_train_row *row)
                             grow(&t->spec_weights, cap * BASIN_SPECTRUM_NODES) &&
                             (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
         if (!spectrum_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
-            !grow(&t->test_acc, cap) || !grow(&t->w, cap * t->dim) || !grow(&t->state, cap * t->n_state) ||
+            !grow(&t->test_acc, cap) || !grow(&t->sim_time, cap) || !grow(&t->w, cap * t->dim) ||
+            !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
             !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
             basin_error_set("out of memory recording the training");
             return -1;
@@ -110,6 +133,8 @@ static int record(void *ctx, const basin_train_row *row)
     size_t k = t->len;
     t->epoch[k] = row->epoch, t->train_loss[k] = row->train_loss, t->test_loss[k] = row->test_loss;
     t->test_acc[k] = row->test_acc;
+    t->step[k] = row->step;
+    t->sim_time[k] = rec->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
     memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
     memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
     if (!rec->wants.layers || basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, t->act_var + k * t->n_layers,
@@ -294,9 +319,21 @@ static int reserve_landscape(basin_net_trace *t)
     return 0;
 }
 
+/* Copies the spans of src into dst (a timeline of its own). Returns 0, or -1 with a message. */
+static int copy_timeline(basin_timeline *dst, const basin_timeline *src)
+{
+    basin_timeline_init(dst, src->rows, src->row_noun, src->limit, src->preview_steps);
+    dst->dropped = src->dropped;
+    snprintf(dst->note, sizeof dst->note, "%s", src->note);
+    for (size_t i = 0; i < src->n; i++)
+        if (basin_timeline_add(dst, src->spans[i]) != 0)
+            return -1;
+    return 0;
+}
+
 basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
                                    const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_net_trace_wants wants)
+                                   basin_net_trace_wants wants, const basin_spec *parallel)
 {
     basin_net_trace *t = calloc(1, sizeof *t);
     double *w = malloc((np->base.dim + 1) * sizeof *w);
@@ -315,16 +352,33 @@ basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, 
         t->boundary_grid = BASIN_BOUNDARY_GRID;
         data_box(np->data, t->boundary_box);
     }
-    recorder rec = {t, wants};
-    basin_trainer *trainer = basin_trainer_create(np, w, opt, sched, cfg, basin_grad_source_local(np));
+    recorder rec = {t, wants, parallel && parallel->entry};
+    basin_train_config local = *cfg; /* sync changes the batch and the rate's scale */
+    basin_parallel_training pt = {0};
+    basin_grad_source source = basin_grad_source_local(np);
+    int rc = 1;
+    if (rec.parallel) {
+        rc = basin_parallel_training_init(&pt, np, parallel, &local) == 0 ? 1 : -1;
+        if (rc == 1)
+            source = basin_parallel_training_source(&pt);
+    }
+    basin_trainer *trainer = rc == 1 ? basin_trainer_create(np, w, opt, sched, &local, source) : NULL;
     basin_train_row row;
-    int rc = trainer ? 1 : -1;
+    rc = trainer ? 1 : -1;
     while (rc == 1 && (rc = basin_trainer_step(trainer, &row)) == 1)
         if (record(&rec, &row) != 0)
             rc = -1;
     if (rc == 0)
         rc = basin_trainer_finish(trainer, &t->result);
     basin_trainer_destroy(trainer);
+    if (rc == 0 && rec.parallel) {
+        basin_parallel_training_describe(&pt, t->result.steps, t->parallel_text, sizeof t->parallel_text);
+        const basin_timeline *tl = basin_parallel_training_timeline(&pt);
+        rc = copy_timeline(&t->timeline, tl);
+        snprintf(t->timeline_title, sizeof t->timeline_title, "%s", tl->title);
+        t->timeline.title = t->timeline_title;
+    }
+    basin_parallel_training_release(&pt);
     free(w);
     if (rc == 0 && wants.landscape && !t->result.diverged)
         rc = reserve_landscape(t);

@@ -9,6 +9,8 @@
 
 #include "engine/nn/net_problem.h"
 #include "engine/nn/train.h"
+#include "engine/parallel/timeline.h"
+#include "engine/spec.h"
 
 #include <stddef.h>
 
@@ -17,6 +19,7 @@ typedef struct basin_net_trace {
     size_t dim, n_state, n_layers;
     size_t len, cap;       /* evaluations recorded (frame 0 is the start) */
     double *epoch, *train_loss, *test_loss, *test_acc;
+    long *step;                  /* len: the steps taken at each frame */
     double *w, *state;           /* len × dim, len × n_state */
     double *act_var, *grad_var;  /* len × n_layers */
     basin_train_result result;
@@ -43,6 +46,13 @@ typedef struct basin_net_trace {
     bool *boundary_ready;      /* len: frame k's regions are there */
     float *boundary_coarse;    /* the same on a grid of BASIN_BOUNDARY_COARSE², computed first */
     bool *coarse_ready;
+    /* with a parallel spec: the run's account (basin_parallel_training_describe), the simulated clock at
+     * each frame, every step's staleness (async), and a copy of its timeline (rows 0 when not parallel) */
+    char parallel_text[512], timeline_title[128];
+    double *sim_time;          /* len (without a parallel spec: one step a unit) */
+    double *staleness;         /* n_stale */
+    size_t n_stale, cap_stale;
+    basin_timeline timeline;
 } basin_net_trace;
 
 #define BASIN_SPECTRUM_RUNS 2
@@ -59,10 +69,12 @@ typedef struct basin_net_trace_wants {
 } basin_net_trace_wants;
 
 /* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
- * recording each evaluation. Returns the record (owned by the caller) or NULL with a message. */
+ * on several workers as parallel says (NULL or entry NULL: one; see engine/parallel/parallel_training.h,
+ * whose optimizer changes the caller applies before building opt), recording each evaluation. Returns
+ * the record (owned by the caller) or NULL with a message. */
 basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
                                    const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_net_trace_wants wants);
+                                   basin_net_trace_wants wants, const basin_spec *parallel);
 
 /* How a filler shares what it computes with a reader on another thread: lock and unlock around each
  * copy (NULL functions: nobody reads meanwhile). */

@@ -5,6 +5,7 @@
 
 #include "engine/error.h"
 #include "engine/nn/train.h"
+#include "engine/parallel/parallel_training.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,13 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         return basin_lab_fail(r->origin, "%s", basin_error_message());
     np->l1 = r->train.l1;
     np->augment = r->augment.entry, np->augment_params = &r->augment.params;
-    basin_optimizer *opt = basin_optimizer_create(r->opt.entry, &r->opt.params, np->base.dim);
+    basin_spec opt_spec = r->opt; /* a shallow copy: the parallel mode may change its numbers, not the lab's */
+    if (r->parallel.entry && basin_parallel_training_adapt_optimizer(&r->parallel, &opt_spec) != 0) {
+        basin_problem_destroy(&np->base);
+        free(w);
+        return basin_lab_fail(r->origin, "%s", basin_error_message());
+    }
+    basin_optimizer *opt = basin_optimizer_create(opt_spec.entry, &opt_spec.params, np->base.dim);
     basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
     int rc = -1;
     if (!opt || (r->schedule.entry && !sched)) {
@@ -40,7 +47,7 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         basin_lab_fail(r->origin, "%s", basin_error_message());
         goto done;
     }
-    r->training = basin_net_trace_train(np, w, opt, sched, &cfg, wants);
+    r->training = basin_net_trace_train(np, w, opt, sched, &cfg, wants, &r->parallel);
     rc = r->training ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
 done:
     basin_schedule_destroy(sched);

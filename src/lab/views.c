@@ -21,6 +21,12 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                              "the Hessian's spectral density at the epoch shown (stochastic Lanczos quadrature)"},
     [BASIN_VIEW_LANDSCAPE] = {"landscape", BASIN_LABS_TRAINING, true, {.landscape = true},
                               "each run's loss over the PCA plane of its trajectory, the trajectory on top"},
+    [BASIN_VIEW_TIMELINE] = {"timeline", BASIN_LABS_TRAINING, true, {0},
+                             "workers or stages of parallel runs over simulated time: compute, communication, idle"},
+    [BASIN_VIEW_STALENESS] = {"staleness", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, false, {0},
+                              "the share of steps applied with each staleness τ (parallel = async runs)"},
+    [BASIN_VIEW_SCALING] = {"scaling", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, false, {0},
+                            "loss against simulated time (runs with parallel =; others one gradient a unit)"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

@@ -20,6 +20,9 @@ typedef enum {
     BASIN_VIEW_SHARPNESS, /* a training lab's λmax against its stability limit (runs with track_sharpness) */
     BASIN_VIEW_SPECTRUM,  /* a training lab's Hessian spectral density at the frame shown (SLQ) */
     BASIN_VIEW_LANDSCAPE, /* a training lab's loss over the PCA plane of its trajectory, trajectory on top */
+    BASIN_VIEW_TIMELINE,  /* a parallel training run's workers or stages over simulated time */
+    BASIN_VIEW_STALENESS, /* the share of steps applied with each staleness (async runs) */
+    BASIN_VIEW_SCALING,   /* loss against simulated time (parallel runs) */
     BASIN_VIEW_COUNT,
 } basin_view;
 

@@ -82,7 +82,7 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
             pen_down = true;
         }
         cairo_set_source_rgb(cr, se->rgb[0], se->rgb[1], se->rgb[2]);
-        cairo_set_line_width(cr, theme->line_width);
+        cairo_set_line_width(cr, se->inner ? 0.4 * theme->line_width : theme->line_width);
         double dash[2] = {3 * theme->line_width, 2 * theme->line_width};
         cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
         cairo_stroke(cr);
@@ -98,6 +98,20 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
     }
     cairo_restore(cr);
     return p;
+}
+
+bool basin_series_coincide(const basin_series *a, const basin_series *b)
+{
+    if (a->n != b->n || a->n == 0)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        bool both_nan = isnan(a->y[i]) && isnan(b->y[i]);
+        if (!both_nan && !(fabs(a->y[i] - b->y[i]) <= 1e-9 * fmax(fabs(a->y[i]), fabs(b->y[i]))))
+            return false;
+        if (!(a->x[i] == b->x[i] || fabs(a->x[i] - b->x[i]) <= 1e-9 * fabs(a->x[i])))
+            return false;
+    }
+    return true;
 }
 
 basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,

@@ -17,7 +17,11 @@ typedef struct basin_series {
     double rgb[3];
     bool dashed;    /* a reference line such as 2/η */
     bool end_cross; /* mark the last point with a cross (a diverged run) */
+    bool inner;     /* a thin line, so that an earlier series it coincides with shows around it */
 } basin_series;
+
+/* Whether series b coincides with a (the same points to 1e-9 relative): such a run is drawn inner. */
+bool basin_series_coincide(const basin_series *a, const basin_series *b);
 
 /* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is padded;
  * a log axis starts at most 12 decades below its top. Returns the plot used. */

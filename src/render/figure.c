@@ -1,5 +1,6 @@
 /* figure.c: laying out, drawing and writing a lab's figure. */
 #include "figure.h"
+#include "parallel_view.h"
 
 #include "chart.h"
 #include "output_file.h"
@@ -134,7 +135,7 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
             y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? tr->loss[t] - f_min : tr->loss[t];
             all_positive = all_positive && y[t] > 0;
         }
-        series[i] = (basin_series){x, y, tr->len, {0}, false, lab->runs[i].run->diverged_at >= 0};
+        series[i] = (basin_series){.x = x, .y = y, .n = tr->len, .end_cross = lab->runs[i].run->diverged_at >= 0};
         memcpy(series[i].rgb, lab->runs[i].color, sizeof series[i].rgb);
     }
     if (view == BASIN_VIEW_LR)
@@ -209,6 +210,9 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_SHARPNESS] = basin_training_sharpness,
     [BASIN_VIEW_SPECTRUM] = basin_training_spectrum,
     [BASIN_VIEW_LANDSCAPE] = basin_training_landscapes,
+    [BASIN_VIEW_TIMELINE] = basin_parallel_timelines,
+    [BASIN_VIEW_STALENESS] = basin_parallel_staleness,
+    [BASIN_VIEW_SCALING] = basin_parallel_scaling,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -8,28 +8,43 @@
 static const basin_rgb fills[] = {{0.27, 0.51, 0.78}, {0.93, 0.55, 0.20}, {0.40, 0.55, 0.70}, {0.58, 0.40, 0.74}};
 static const char *const names[] = {"forward", "backward", "gradient", "communication"};
 
-static double shown_end(const basin_timeline *t, long last_step)
+/* The time steps first … last take: from the earliest start to the latest end of their spans; false when
+ * none was recorded. */
+static bool shown_range(const basin_timeline *t, long first, long last, double *from, double *to)
 {
-    double end = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (last_step <= 0 || t->spans[i].step <= last_step)
-            end = fmax(end, t->spans[i].end);
-    return end;
+    *from = INFINITY, *to = -INFINITY;
+    for (size_t i = 0; i < t->n; i++) {
+        const basin_span *s = &t->spans[i];
+        if (s->step >= first && (last <= 0 || s->step <= last))
+            *from = fmin(*from, s->start), *to = fmax(*to, s->end);
+    }
+    return *to > *from;
 }
 
-double basin_timeline_shown_idle(const basin_timeline *t, long last_step)
+double basin_timeline_duration(const basin_timeline *t, long first_step, long last_step)
 {
-    double end = shown_end(t, last_step);
-    return end > 0 ? basin_timeline_idle(t, 0, end) : NAN;
+    double from, to;
+    return shown_range(t, first_step, last_step, &from, &to) ? to - from : 0;
 }
 
-/* The legend's height: one line of text and swatches. */
-static double legend_height(const basin_theme *theme)
+double basin_timeline_shown_idle(const basin_timeline *t, long first_step, long last_step)
+{
+    double from, to;
+    return shown_range(t, first_step, last_step, &from, &to) ? basin_timeline_idle(t, from, to) : NAN;
+}
+
+double basin_timeline_legend_height(const basin_theme *theme)
 {
     return 2.2 * theme->font_size;
 }
 
-static void draw_legend(cairo_t *cr, const basin_theme *theme, basin_rect r, const bool *present)
+void basin_timeline_kinds(const basin_timeline *t, bool present[4])
+{
+    for (size_t i = 0; i < t->n; i++)
+        present[t->spans[i].kind] = true;
+}
+
+void basin_timeline_legend(cairo_t *cr, const basin_theme *theme, basin_rect r, const bool present[4])
 {
     double x = r.x, size = 0.9 * theme->font_size, box = 0.9 * size;
     for (int k = 0; k < 4; k++) {
@@ -50,28 +65,39 @@ static void draw_legend(cairo_t *cr, const basin_theme *theme, basin_rect r, con
     basin_text(cr, theme, size, theme->text, x, r.y + r.h / 2, 0, 0.5, 0, "idle");
 }
 
-basin_plot basin_timeline_chart_plot(basin_rect outer, const basin_theme *theme, const basin_timeline *t, long last_step)
+basin_plot basin_timeline_chart_plot(basin_rect outer, const basin_theme *theme, const basin_timeline *t,
+                                     const basin_timeline_window *window)
 {
-    double end = shown_end(t, last_step);
+    double from, to;
+    if (!shown_range(t, window->first_step, window->last_step, &from, &to))
+        from = 0, to = 1;
+    double length = window->duration > 0 ? window->duration : to - from;
     basin_rect rows = outer;
-    rows.h -= legend_height(theme);
-    basin_plot p = basin_plot_make(rows, theme, 0, end > 0 ? end : 1, false, -0.5, t->rows - 0.5, false);
+    if (!window->compact)
+        rows.h -= basin_timeline_legend_height(theme);
+    basin_plot p = basin_plot_make(rows, theme, 0, length, false, -0.5, t->rows - 0.5, false);
     p.no_y_ticks = true; /* the rows are named by hand */
+    if (window->compact) /* no axis label under the tick labels */
+        p.area.h += 1.5 * theme->font_size;
     return p;
 }
 
 void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_timeline *t,
-                          long last_step, const char *title)
+                          const basin_timeline_window *window, const char *title)
 {
-    basin_plot p = basin_timeline_chart_plot(outer, theme, t, last_step);
-    double end = p.xmax;
+    bool compact = window->compact;
+    basin_plot p = basin_timeline_chart_plot(outer, theme, t, window);
+    double begin, to;
+    if (!shown_range(t, window->first_step, window->last_step, &begin, &to))
+        begin = 0, to = 1;
+    double end = begin + p.xmax; /* times on the axis count from begin */
     char full[512];
-    double idle = basin_timeline_shown_idle(t, last_step);
+    double idle = basin_timeline_shown_idle(t, window->first_step, window->last_step);
     if (isnan(idle))
         snprintf(full, sizeof full, "%s (nothing recorded)", title);
     else
-        snprintf(full, sizeof full, "%s — idle %.1f%%", title, 100 * idle);
-    basin_plot_axes(cr, &p, theme, NULL, "simulated time (one worker's gradient = 1)", NULL, false);
+        snprintf(full, sizeof full, "%s — idle %.1f%%%s%s", title, 100 * idle, *t->note ? ", " : "", t->note);
+    basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : "simulated time since the step began", NULL, false);
     double title_size = 1.1 * theme->font_size, title_w = basin_text_width(cr, theme, title_size, full);
     if (title_w > outer.w * 0.96) /* shrink a long title to the panel */
         title_size *= outer.w * 0.96 / title_w;
@@ -79,20 +105,22 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
                full);
     cairo_save(cr);
     basin_plot_clip(cr, &p);
-    double row_h = p.area.h / t->rows, pad = 0.12 * row_h;
+    double row_h = p.area.h / t->rows, pad = 0.12 * row_h, name_size = fmin(0.9 * theme->font_size, 0.8 * row_h);
+    double own_end = fmin(basin_plot_x(&p, to - begin), p.area.x + p.area.w); /* where the steps end */
     for (int r = 0; r < t->rows; r++) { /* the bare rows: idle unless covered */
         basin_set_color(cr, theme->grid);
-        cairo_rectangle(cr, p.area.x, p.area.y + r * row_h + pad, p.area.w, row_h - 2 * pad);
+        cairo_rectangle(cr, p.area.x, p.area.y + r * row_h + pad, own_end - p.area.x, row_h - 2 * pad);
         cairo_fill(cr);
     }
     bool present[4] = {false, false, false, false};
     double label_size = fmin(0.85 * theme->font_size, 0.5 * row_h);
     for (size_t i = 0; i < t->n; i++) { /* every span under way before the shown steps end */
         const basin_span *s = &t->spans[i];
-        if (!(s->start < end))
+        if (!(s->start < end && s->end > begin))
             continue;
         present[s->kind] = true;
-        double x0 = basin_plot_x(&p, s->start), x1 = fmin(basin_plot_x(&p, s->end), p.area.x + p.area.w);
+        double x0 = fmax(basin_plot_x(&p, s->start - begin), p.area.x);
+        double x1 = fmin(basin_plot_x(&p, s->end - begin), p.area.x + p.area.w);
         double y = p.area.y + s->row * row_h + pad, h = row_h - 2 * pad;
         if (s->kind == BASIN_SPAN_COMM)
             y += h / 4, h /= 2; /* communication: a thinner bar */
@@ -114,9 +142,10 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
     for (int r = 0; r < t->rows; r++) {
         char name[32];
         snprintf(name, sizeof name, "%s %d", t->row_noun, r);
-        basin_text(cr, theme, 0.9 * theme->font_size, theme->text, p.area.x - 0.4 * theme->font_size,
-                   p.area.y + (r + 0.5) * row_h, 1, 0.5, 0, name);
+        basin_text(cr, theme, name_size, theme->text, p.area.x - 0.4 * theme->font_size, p.area.y + (r + 0.5) * row_h,
+                   1, 0.5, 0, name);
     }
-    draw_legend(cr, theme, (basin_rect){p.area.x, outer.y + outer.h - legend_height(theme), p.area.w,
-                                        legend_height(theme)}, present);
+    double lh = basin_timeline_legend_height(theme);
+    if (!compact)
+        basin_timeline_legend(cr, theme, (basin_rect){p.area.x, outer.y + outer.h - lh, p.area.w, lh}, present);
 }

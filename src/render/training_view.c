@@ -54,6 +54,10 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
             series[n++] = s;
         }
     }
+    /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i && !series[i].inner; j++)
+            series[i].inner = series[i].dashed == series[j].dashed && basin_series_coincide(&series[j], &series[i]);
     if (view == BASIN_VIEW_ACCURACY)
         basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "test accuracy", "epoch", "%");
     else

@@ -178,7 +178,7 @@ static void test_errors_name_file_line_and_key(void **state)
                      ":6: opt: given twice in [run A] (first at line 5)");
     expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":4: [run A] needs opt = SPEC (basin list optimizers)");
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":3: [run A] needs start = X0,X1,... (or a start in [lab])");
-    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr)");
+    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr, staleness, scaling)");
     expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
                      ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
     expect_lab_error("[lab]\nsurface = booth\nxrange = 2:1\nyrange=0:1\n", ":3: xrange: '2:1' is not a range LOW:HIGH with LOW < HIGH");
@@ -272,11 +272,11 @@ static void test_training_lab(void **state)
     expect_lab_error("[lab]\ndata = moons\nmodel = cnn\nopt = sgd:lr=0.1\n[run a]\n",
                      ":3: model: cnn: moons is not a set of images (its examples are 2 numbers); use mlp");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\n[run a]\nstart = 1,2\n",
-                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, color, batch, "
+                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, parallel, color, batch, "
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling)");
 }
 
 /* The training keys of a lab file are checked by the schema basin train's options use: every bad value is

@@ -83,12 +83,36 @@ static void test_lines_on_a_log_axis(void **state)
     cairo_surface_t *s = canvas(&cr);
     basin_theme theme = basin_theme_make(false, 2); /* thick lines */
     double x[] = {0, 1, 2, 3, 4}, y[] = {1, 1e-2, 1e-4, -1, 1e-8}; /* −1 cannot sit on a log axis: a gap */
-    basin_series line = {x, y, 5, {1, 0, 0}, false, false};
+    basin_series line = {.x = x, .y = y, .n = 5, .rgb = {1, 0, 0}};
     basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, &line, 1, true, "loss", "step", "f");
     assert_true(p.ylog);
     assert_true(is_red(s, basin_plot_x(&p, 0.5), basin_plot_y(&p, 1e-1))); /* geometric midpoint on the line */
     assert_true(is_red(s, basin_plot_x(&p, 1.5), basin_plot_y(&p, 1e-3)));
     assert_false(is_red(s, basin_plot_x(&p, 3.5), basin_plot_y(&p, 1e-6))); /* the gap around −1 */
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+/* Two runs with the same points: the second, inner, is a thin blue line inside the red one, so both show:
+ * blue on the line, red a little beside it; a different series does not coincide. */
+static void test_coinciding_lines_both_show(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 3); /* lines 4.8 points wide */
+    double x[] = {0, 1, 2}, y[] = {1, 1, 1}, other[] = {1, 1, 1.5};
+    basin_series lines[2] = {{.x = x, .y = y, .n = 3, .rgb = {1, 0, 0}}, {.x = x, .y = y, .n = 3, .rgb = {0, 0, 1}}};
+    basin_series different = {.x = x, .y = other, .n = 3};
+    assert_true(basin_series_coincide(&lines[0], &lines[1]));
+    assert_false(basin_series_coincide(&lines[0], &different));
+    lines[1].inner = true;
+    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, lines, 2, false, "loss", "step", NULL);
+    cairo_surface_flush(s);
+    double px = basin_plot_x(&p, 0.5), py = basin_plot_y(&p, 1);
+    uint32_t centre = *(uint32_t *)(cairo_image_surface_get_data(s) + (int)py * cairo_image_surface_get_stride(s) + 4 * (int)px);
+    assert_true((centre & 0xff) > 200 && (centre >> 16 & 0xff) < 80); /* blue */
+    assert_true(is_red(s, px, py + 1.7)); /* beside the thin line (1.9 wide), inside the wide one (4.8) */
     cairo_destroy(cr);
     cairo_surface_destroy(s);
 }
@@ -99,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_bars),
         cmocka_unit_test(test_lines_on_a_log_axis),
+        cmocka_unit_test(test_coinciding_lines_both_show),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     cairo_debug_reset_static_data();

@@ -59,7 +59,8 @@ static void test_chart_and_idle_share(void **state)
     (void)state;
     basin_timeline t = hand_made();
     assert_true(fabs(basin_timeline_idle(&t, 0, 3) - (1 - 3.0 / 9)) < 1e-15);
-    assert_true(fabs(basin_timeline_shown_idle(&t, 1) - (1 - 3.0 / 9)) < 1e-15);
+    assert_true(fabs(basin_timeline_shown_idle(&t, 1, 1) - (1 - 3.0 / 9)) < 1e-15);
+    assert_true(fabs(basin_timeline_shown_idle(&t, 2, 2) - (1 - 1.0 / 3)) < 1e-15); /* one row busy of three */
     assert_true(basin_timeline_step_end(&t, 1) == 3);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 900, 500);
     cairo_t *cr = cairo_create(s);
@@ -67,10 +68,11 @@ static void test_chart_and_idle_share(void **state)
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
     basin_rect outer = {0, 0, 900, 500};
-    basin_chart_timeline(cr, outer, &theme, &t, 1, t.title);
+    basin_timeline_window window = {1, 1, 0, false};
+    basin_chart_timeline(cr, outer, &theme, &t, &window, t.title);
     cairo_surface_flush(s);
-    basin_plot p = basin_timeline_chart_plot(outer, &theme, &t, 1);
-    assert_true(p.xmax == 3); /* the end of step 1 */
+    basin_plot p = basin_timeline_chart_plot(outer, &theme, &t, &window);
+    assert_true(p.xmin == 0 && p.xmax == 3); /* step 1's time */
     double rgb[3];
     color_at(s, &p, 3, 0.1, 0, 0.5, rgb), assert_color(rgb, 0.27, 0.51, 0.78, "row 0 at 0.1: forward");
     color_at(s, &p, 3, 2.0, 0, 0.5, rgb), assert_color(rgb, theme.grid.r, theme.grid.g, theme.grid.b, "row 0 at 2: idle");

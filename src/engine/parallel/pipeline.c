@@ -73,7 +73,8 @@ basin_pipeline_config basin_pipeline_config_from(const basin_params *params, uns
     basin_pipeline_config cfg = {.stages = (int)basin_params_real(params, "stages"),
                                  .micro = (int)basin_params_real(params, "micro"),
                                  .schedule = (basin_pipe_kind)basin_params_choice(params, "schedule"),
-                                 .seed = seed, .cost = basin_cost_model_from(params)};
+                                 .seed = seed, .cost = basin_cost_model_from(params),
+                                 .equal_costs = basin_params_choice(params, "costs") == 1};
     cfg.chunks = cfg.schedule == BASIN_PIPE_INTERLEAVED ? (int)basin_params_real(params, "chunks") : 1;
     if (basin_params_given(params, "balance"))
         cfg.balance = basin_params_list(params, "balance", &cfg.n_balance);
@@ -199,7 +200,8 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
         char chunks[32] = "";
         if (V > 1)
             snprintf(chunks, sizeof chunks, " × %d chunks", V);
-        snprintf(pp->title, sizeof pp->title, "%s: %d stages%s, %d micro-batches", names[cfg->schedule], S, chunks, M);
+        snprintf(pp->title, sizeof pp->title, "%s: %d stages%s, %d micro-batch%s", names[cfg->schedule], S, chunks, M,
+                 M == 1 ? "" : "es");
         pp->timeline.title = pp->title;
         if (cfg->balance && (pp->balance = malloc(cfg->n_balance * sizeof *cfg->balance)))
             memcpy(pp->balance, cfg->balance, cfg->n_balance * sizeof *cfg->balance);
@@ -225,12 +227,17 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
         pp->widest = outs > pp->widest ? outs : pp->widest;
     }
     basin_pipe_schedule(cfg->schedule, S, M, V, pp->actions);
-    for (int s = 0; s < S; s++)
+    int peak = 0;
+    for (int s = 0; s < S; s++) {
         if (make_stage(pp, s) != 0) {
             basin_pipeline_destroy(pp);
             basin_error_set("out of memory for a pipeline of %d stages", S);
             return NULL;
         }
+        peak = pp->stages[s].n_slots > peak ? pp->stages[s].n_slots : peak;
+    }
+    snprintf(pp->timeline.note, sizeof pp->timeline.note, "at most %d micro-batch%s in flight", peak,
+             peak == 1 ? "" : "es");
     return pp;
 }
 
@@ -361,6 +368,8 @@ static double step_time(basin_pipeline *pp, size_t B)
         double work = 0;
         for (size_t i = pp->bounds[p]; i < pp->bounds[p + 1]; i++)
             work += basin_layer_work(&m->layers[i]);
+        if (pp->cfg.equal_costs)
+            work = total / (double)P;
         pp->costs[p] = work / total / 3 / pp->cfg.micro;
         pp->costs[P + p] = 2 * pp->costs[p];
         size_t outs = basin_layer_outputs(&m->layers[pp->bounds[p + 1] - 1]);
@@ -516,6 +525,8 @@ static const basin_param_spec pipeline_specs[] = {
                  "all forwards then all backwards, one forward one backward, or 1F1B over chunks (Megatron)"),
     BASIN_INT("chunks", "2", 1, 64, "interleaved: pieces V per stage (the model in S·V pieces)"),
     BASIN_LIST("balance", "", 1, 1e6, "layers per piece (S·V counts); empty: balanced by each layer's work"),
+    BASIN_CHOICE("costs", "work", "work|equal",
+                 "the simulated clock's piece costs: each layer's work, or equal pieces (the textbook bubble)"),
     BASIN_COST_MODEL_KEYS,
     BASIN_PARAMS_END};
 

@@ -31,6 +31,7 @@ typedef struct basin_pipeline_config {
     size_t n_balance;
     unsigned long seed;         /* what dropout is keyed by */
     basin_cost_model cost;      /* messages between stages on the simulated clock */
+    bool equal_costs;           /* every piece costs the same on the clock (else: its layers' work) */
 } basin_pipeline_config;
 
 /* The configuration a parsed spec of the pipeline entry says. Can't fail. */

@@ -10,7 +10,7 @@
 void basin_timeline_init(basin_timeline *t, int rows, const char *noun, size_t limit, long preview_steps)
 {
     *t = (basin_timeline){.rows = rows, .row_noun = noun, .limit = limit, .preview_steps = preview_steps,
-                          .title = ""};
+                          .title = "", .note = ""};
 }
 
 int basin_timeline_add(basin_timeline *t, basin_span span)

@@ -29,6 +29,7 @@ typedef struct basin_timeline {
     size_t dropped;
     long preview_steps;   /* the steps a chart shows by default: a few of them make the pattern clear */
     const char *title;    /* what the run is, for a chart's title (static or owned by the source) */
+    char note[96];        /* what else a chart's title says ("at most 4 micro-batches in flight"), or "" */
 } basin_timeline;
 
 /* Starts an empty timeline of rows rows named by noun, keeping at most limit spans, a chart showing the

@@ -1,0 +1,150 @@
+/* parallel_view.c: timelines, staleness and loss against simulated time. */
+#include "parallel_view.h"
+
+#include "chart.h"
+#include "timeline_chart.h"
+
+#include "engine/error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TIMELINES 4
+
+int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    const basin_lab_run *runs[MAX_TIMELINES];
+    size_t n = 0;
+    for (size_t i = 0; i < lab->n_runs && n < MAX_TIMELINES; i++)
+        if (lab->runs[i].training && lab->runs[i].training->timeline.rows > 0)
+            runs[n++] = &lab->runs[i];
+    if (n == 0) {
+        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
+                   "no run with parallel = sync, async, pipeline or tensor");
+        return 0;
+    }
+    /* the charts stacked on one time scale, then the time axis's label and one legend for all */
+    double f = theme->font_size, lh = basin_timeline_legend_height(theme), label_h = 1.6 * f;
+    double band_h = (r.h - lh - label_h) / (double)n, longest = 0;
+    bool present[4] = {false, false, false, false};
+    basin_timeline_window windows[MAX_TIMELINES];
+    for (size_t k = 0; k < n; k++) {
+        const basin_net_trace *t = runs[k]->training;
+        /* the preview's steps, ending at the frame shown once it is past them */
+        long last = t->len ? t->step[basin_net_trace_frame(t, shown)] : 0;
+        long preview = t->timeline.preview_steps > 0 ? t->timeline.preview_steps : 1;
+        last = last > preview ? last : preview;
+        windows[k] = (basin_timeline_window){last - preview + 1, last, 0, true};
+        longest = fmax(longest, basin_timeline_duration(&t->timeline, last - preview + 1, last));
+        basin_timeline_kinds(&t->timeline, present);
+    }
+    for (size_t k = 0; k < n; k++) {
+        windows[k].duration = longest;
+        char title[256];
+        if (windows[k].first_step == windows[k].last_step)
+            snprintf(title, sizeof title, "%s, step %ld", runs[k]->label, windows[k].last_step);
+        else
+            snprintf(title, sizeof title, "%s, steps %ld–%ld", runs[k]->label, windows[k].first_step,
+                     windows[k].last_step);
+        basin_rect band = {r.x, r.y + band_h * (double)k, r.w, band_h};
+        basin_chart_timeline(cr, band, theme, &runs[k]->training->timeline, &windows[k], title);
+    }
+    basin_plot p = basin_timeline_chart_plot((basin_rect){r.x, r.y, r.w, band_h}, theme, &runs[0]->training->timeline,
+                                             &windows[0]);
+    basin_text(cr, theme, f, theme->text, p.area.x + p.area.w / 2, r.y + r.h - lh - label_h / 2, 0.5, 0.5, 0,
+               "simulated time since the step began (one step's work on one worker = 1)");
+    basin_timeline_legend(cr, theme, (basin_rect){p.area.x, r.y + r.h - lh, p.area.w, lh}, present);
+    return 0;
+}
+
+/* The staleness of the steps a run has taken by the moment shown: its values and how many. */
+static const double *run_staleness(const basin_lab_run *run, size_t shown, size_t *n)
+{
+    if (run->run && run->run->async) { /* surface rows: row t's τ made row t */
+        size_t len = run->run->trace.len < shown ? run->run->trace.len : shown;
+        *n = len > 1 ? len - 1 : 0;
+        return run->run->trace.staleness + 1;
+    }
+    const basin_net_trace *t = run->training;
+    if (!t || t->n_stale == 0) {
+        *n = 0;
+        return NULL;
+    }
+    long steps = t->len ? t->step[basin_net_trace_frame(t, shown)] : 0;
+    *n = (size_t)steps < t->n_stale ? (size_t)steps : t->n_stale;
+    return t->staleness;
+}
+
+int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t most = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        size_t n;
+        const double *tau = run_staleness(&lab->runs[i], SIZE_MAX, &n);
+        for (size_t s = 0; s < n; s++)
+            most = tau[s] > (double)most ? (size_t)tau[s] : most;
+    }
+    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
+    double *x = malloc((most + 1) * sizeof *x), *share = calloc((lab->n_runs + 1) * (most + 1), sizeof *share);
+    if (!series || !x || !share) {
+        free(series), free(x), free(share);
+        basin_error_set("out of memory drawing the staleness");
+        return -1;
+    }
+    size_t n_series = 0;
+    for (size_t v = 0; v <= most; v++)
+        x[v] = (double)v;
+    char title[128] = "staleness τ of the applied gradients";
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        size_t n;
+        const double *tau = run_staleness(&lab->runs[i], shown, &n);
+        if (!tau || n == 0)
+            continue;
+        double *y = share + n_series * (most + 1);
+        for (size_t s = 0; s < n; s++)
+            y[(size_t)tau[s]] += 1.0 / (double)n;
+        basin_series s = {.x = x, .y = y, .n = most + 1};
+        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        series[n_series++] = s;
+    }
+    basin_chart_lines(cr, r, theme, series, n_series, false, title, "τ (updates since the worker read)",
+                      "share of steps");
+    free(series), free(x), free(share);
+    return 0;
+}
+
+int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
+    if (!series) {
+        basin_error_set("out of memory drawing the loss against time");
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_lab_run *run = &lab->runs[i];
+        basin_series s = {0};
+        if (run->training && run->training->len) {
+            const basin_net_trace *t = run->training;
+            s = (basin_series){.x = t->sim_time, .y = t->train_loss, .n = basin_net_trace_frame(t, shown) + 1,
+                               .end_cross = t->result.diverged};
+        } else if (run->run && run->run->trace.len) {
+            const basin_trace *t = &run->run->trace;
+            s = (basin_series){.x = t->sim_time, .y = t->loss, .n = t->len < shown ? t->len : shown,
+                               .end_cross = run->run->diverged_at >= 0};
+        } else {
+            continue;
+        }
+        memcpy(s.rgb, run->color, sizeof s.rgb);
+        series[n++] = s;
+    }
+    for (size_t i = 0; i < n; i++) /* a run that coincides with an earlier one is drawn inside it */
+        for (size_t j = 0; j < i && !series[i].inner; j++)
+            series[i].inner = basin_series_coincide(&series[j], &series[i]);
+    basin_chart_lines(cr, r, theme, series, n, true, lab->dataset ? "training loss against simulated time" : "loss against simulated time",
+                      "simulated time", NULL);
+    free(series);
+    return 0;
+}

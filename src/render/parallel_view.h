@@ -1,0 +1,26 @@
+/* parallel_view.h: the panels of parallel runs at a moment of their replay: the timeline of workers or
+ * stages (training labs; it follows the frame shown), the staleness of the applied gradients (async runs
+ * on surfaces or networks) and the loss against simulated time (every run with a clock: the question of
+ * scaling is how fast the loss falls in time, not in steps). Each returns 0, or -1 with a message (out
+ * of memory). */
+#ifndef BASIN_PARALLEL_VIEW_H
+#define BASIN_PARALLEL_VIEW_H
+
+#include "plot.h"
+#include "theme.h"
+
+#include "lab/lab.h"
+
+#include <cairo.h>
+#include <stddef.h>
+
+/* Up to four runs' timelines stacked, each over its preview's worth of steps ending at the frame shown. */
+int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
+/* The share of steps applied with each staleness τ, a line per run, up to the moment shown. */
+int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
+/* Training loss (surface runs: the loss) against simulated time, a line per run, log axis. */
+int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
+#endif

@@ -141,7 +141,7 @@ static void advance(basin_app *app, const basin_lab *lab, double dt)
 {
     if (!lab || !app->playing)
         return;
-    double last = (double)lab->steps + 1;
+    double last = (double)basin_lab_frames(lab);
     double speed = app->slow_start && app->shown < SLOW_STEPS + 1 ? fmin(app->speed, SLOW_SPEED) : app->speed;
     app->shown = fmin(app->shown + speed * dt, last);
     if (app->shown >= last)

@@ -222,7 +222,7 @@ static void toggle_presenter(basin_app *app)
 static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode sym = k->keysym.sym;
-    size_t steps = lab ? (size_t)lab->steps + 1 : 1;
+    size_t steps = lab ? basin_lab_frames(lab) : 1;
     switch (sym) {
     case SDLK_q:
     case SDLK_ESCAPE:

@@ -36,9 +36,9 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     cairo_rectangle(cr, 0, app->win_h - strip, app->win_w, strip);
     cairo_fill(cr);
     if (lab) {
-        snprintf(text, sizeof text, "%s  %s %d / %ld   %g %s/s   ? for help", app->playing ? "▶" : "❚❚",
-                 lab->dataset ? "epoch" : "step", (int)app->shown - 1, lab->steps, app->speed,
-                 lab->dataset ? "epochs" : "steps");
+        snprintf(text, sizeof text, "%s  %s %.3g / %ld   %g %s/s   ? for help", app->playing ? "▶" : "❚❚",
+                 lab->dataset ? "epoch" : "step", basin_lab_frame_time(lab, (size_t)app->shown), lab->steps,
+                 app->speed, lab->dataset ? "frames" : "steps");
         basin_text(cr, &theme, 0.85 * f, theme.text, 0.8 * f, y, 0, 0.5, 0, text);
     }
     const char *right = SDL_GetTicks() < app->status_until ? app->status : app->hover;

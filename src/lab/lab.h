@@ -117,6 +117,14 @@ typedef struct basin_lab_scene {
  * -1 with a message naming the offending option; lab then holds nothing. */
 int basin_lab_from_specs(basin_lab *lab, const basin_lab_scene *scene);
 
+/* The frames a replay of the simulated lab shows: a surface lab's steps + 1 rows, a training lab's most
+ * evaluations of a run (an epoch each, or every eval_every steps). Can't fail. */
+size_t basin_lab_frames(const basin_lab *lab);
+
+/* The epoch a training lab's frame shown (1-based, as a replay counts them) stands for, or the step of a
+ * surface lab's. Can't fail. */
+double basin_lab_frame_time(const basin_lab *lab, size_t shown);
+
 /* Frees everything the lab holds; a zeroed lab is fine. */
 void basin_lab_free(basin_lab *lab);
 

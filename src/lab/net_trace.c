@@ -25,7 +25,7 @@ void basin_net_trace_free(basin_net_trace *t)
     free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
     free(t->land_loss), free(t->traj_a), free(t->traj_b);
     free(t->boundary), free(t->boundary_ready), free(t->boundary_coarse), free(t->coarse_ready);
-    free(t->step), free(t->sim_time), free(t->staleness);
+    free(t->step), free(t->sim_time), free(t->noise_scale), free(t->staleness);
     basin_timeline_free(&t->timeline);
     free(t);
 }
@@ -122,7 +122,8 @@ static int record(void *ctx, const basin_train_row *row)
                             grow(&t->spec_weights, cap * BASIN_SPECTRUM_NODES) &&
                             (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
         if (!spectrum_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
-            !grow(&t->test_acc, cap) || !grow(&t->sim_time, cap) || !grow(&t->w, cap * t->dim) ||
+            !grow(&t->test_acc, cap) || !grow(&t->sim_time, cap) || !grow(&t->noise_scale, cap) ||
+            !grow(&t->w, cap * t->dim) ||
             !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
             !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
             basin_error_set("out of memory recording the training");
@@ -135,6 +136,7 @@ static int record(void *ctx, const basin_train_row *row)
     t->test_acc[k] = row->test_acc;
     t->step[k] = row->step;
     t->sim_time[k] = rec->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
+    t->noise_scale[k] = row->noise_scale;
     memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
     memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
     if (!rec->wants.layers || basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, t->act_var + k * t->n_layers,
@@ -362,6 +364,7 @@ basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, 
         if (rc == 1)
             source = basin_parallel_training_source(&pt);
     }
+    t->global_batch = local.batch ? local.batch : np->data->train.n;
     basin_trainer *trainer = rc == 1 ? basin_trainer_create(np, w, opt, sched, &local, source) : NULL;
     basin_train_row row;
     rc = trainer ? 1 : -1;

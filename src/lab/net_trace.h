@@ -50,6 +50,8 @@ typedef struct basin_net_trace {
      * each frame, every step's staleness (async), and a copy of its timeline (rows 0 when not parallel) */
     char parallel_text[512], timeline_title[128];
     double *sim_time;          /* len (without a parallel spec: one step a unit) */
+    double *noise_scale;       /* len: sync's running estimate of B_simple (NAN where there is none) */
+    size_t global_batch;       /* the examples a step's gradient averages (the training split's for 0) */
     double *staleness;         /* n_stale */
     size_t n_stale, cap_stale;
     basin_timeline timeline;

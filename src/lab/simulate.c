@@ -145,3 +145,29 @@ int basin_lab_run_all(basin_lab *lab)
     return 0;
 }
 
+
+size_t basin_lab_frames(const basin_lab *lab)
+{
+    if (!lab->dataset)
+        return (size_t)lab->steps + 1;
+    size_t frames = 1;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->len > frames)
+            frames = lab->runs[i].training->len;
+    return frames;
+}
+
+double basin_lab_frame_time(const basin_lab *lab, size_t shown)
+{
+    if (!lab->dataset)
+        return shown ? (double)(shown - 1) : 0;
+    double epoch = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (t && t->len) {
+            double e = t->epoch[basin_net_trace_frame(t, shown)];
+            epoch = e > epoch ? e : epoch;
+        }
+    }
+    return epoch;
+}

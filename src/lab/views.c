@@ -27,6 +27,8 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                               "the share of steps applied with each staleness τ (parallel = async runs)"},
     [BASIN_VIEW_SCALING] = {"scaling", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, false, {0},
                             "loss against simulated time (runs with parallel =; others one gradient a unit)"},
+    [BASIN_VIEW_NOISE] = {"noise", BASIN_LABS_TRAINING, false, {0},
+                          "the gradient noise scale B_simple (the critical batch) of sync runs, dashed: the batch in use"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

@@ -23,6 +23,7 @@ typedef enum {
     BASIN_VIEW_TIMELINE,  /* a parallel training run's workers or stages over simulated time */
     BASIN_VIEW_STALENESS, /* the share of steps applied with each staleness (async runs) */
     BASIN_VIEW_SCALING,   /* loss against simulated time (parallel runs) */
+    BASIN_VIEW_NOISE,     /* the gradient noise scale of sync runs beside the batch in use */
     BASIN_VIEW_COUNT,
 } basin_view;
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define LOG_DECADES 12
+#define LOG_DECADES 30 /* wide enough that a diverging run never hides a converging one */
 
 static bool usable(double y, bool ylog)
 {
@@ -112,6 +112,13 @@ bool basin_series_coincide(const basin_series *a, const basin_series *b)
             return false;
     }
     return true;
+}
+
+void basin_series_mark_inner(basin_series *series, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i && !series[i].inner; j++)
+            series[i].inner = series[i].dashed == series[j].dashed && basin_series_coincide(&series[j], &series[i]);
 }
 
 basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,

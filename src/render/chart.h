@@ -23,8 +23,11 @@ typedef struct basin_series {
 /* Whether series b coincides with a (the same points to 1e-9 relative): such a run is drawn inner. */
 bool basin_series_coincide(const basin_series *a, const basin_series *b);
 
+/* Marks inner each series that coincides with an earlier one of the same dash, so that both show. */
+void basin_series_mark_inner(basin_series *series, size_t n);
+
 /* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is padded;
- * a log axis starts at most 12 decades below its top. Returns the plot used. */
+ * a log axis starts at most 30 decades below its top. Returns the plot used. */
 basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                              size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel);
 

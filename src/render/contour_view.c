@@ -273,5 +273,7 @@ void basin_contour_view_runs(const basin_contour_view *v, cairo_t *cr, const bas
         size_t len = run->trace.len < shown ? run->trace.len : shown;
         bool diverged = run->diverged_at >= 0 && len == run->trace.len;
         basin_draw_trajectory(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color, diverged);
+        if (run->async && !diverged)
+            basin_draw_stale_read(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color);
     }
 }

@@ -32,8 +32,10 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     basin_timeline_window windows[MAX_TIMELINES];
     for (size_t k = 0; k < n; k++) {
         const basin_net_trace *t = runs[k]->training;
-        /* the preview's steps, ending at the frame shown once it is past them */
-        long last = t->len ? t->step[basin_net_trace_frame(t, shown)] : 0;
+        /* the preview's steps, ending at the frame shown once it is past them; the whole run (a figure)
+         * shows its first ones, whose batches are whole */
+        size_t frame = basin_net_trace_frame(t, shown);
+        long last = t->len && frame + 1 < t->len ? t->step[frame] : 0;
         long preview = t->timeline.preview_steps > 0 ? t->timeline.preview_steps : 1;
         last = last > preview ? last : preview;
         windows[k] = (basin_timeline_window){last - preview + 1, last, 0, true};
@@ -42,19 +44,17 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     }
     for (size_t k = 0; k < n; k++) {
         windows[k].duration = longest;
+        /* on the shared scale a faster run shows more steps than its window: say where it starts */
         char title[256];
-        if (windows[k].first_step == windows[k].last_step)
-            snprintf(title, sizeof title, "%s, step %ld", runs[k]->label, windows[k].last_step);
-        else
-            snprintf(title, sizeof title, "%s, steps %ld–%ld", runs[k]->label, windows[k].first_step,
-                     windows[k].last_step);
+        snprintf(title, sizeof title, "%s, from step %ld", runs[k]->label, windows[k].first_step);
         basin_rect band = {r.x, r.y + band_h * (double)k, r.w, band_h};
         basin_chart_timeline(cr, band, theme, &runs[k]->training->timeline, &windows[k], title);
     }
     basin_plot p = basin_timeline_chart_plot((basin_rect){r.x, r.y, r.w, band_h}, theme, &runs[0]->training->timeline,
                                              &windows[0]);
-    basin_text(cr, theme, f, theme->text, p.area.x + p.area.w / 2, r.y + r.h - lh - label_h / 2, 0.5, 0.5, 0,
-               "simulated time since the step began (one step's work on one worker = 1)");
+    const char *label = "simulated time since the first step shown began";
+    double size = fmin(f, f * 0.96 * r.w / basin_text_width(cr, theme, f, label)); /* within the panel */
+    basin_text(cr, theme, size, theme->text, r.x + r.w / 2, r.y + r.h - lh - label_h / 2, 0.5, 0.5, 0, label);
     basin_timeline_legend(cr, theme, (basin_rect){p.area.x, r.y + r.h - lh, p.area.w, lh}, present);
     return 0;
 }
@@ -109,6 +109,7 @@ int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
         memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
         series[n_series++] = s;
     }
+    basin_series_mark_inner(series, n_series);
     basin_chart_lines(cr, r, theme, series, n_series, false, title, "τ (updates since the worker read)",
                       "share of steps");
     free(series), free(x), free(share);
@@ -140,11 +141,52 @@ int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, cons
         memcpy(s.rgb, run->color, sizeof s.rgb);
         series[n++] = s;
     }
-    for (size_t i = 0; i < n; i++) /* a run that coincides with an earlier one is drawn inside it */
-        for (size_t j = 0; j < i && !series[i].inner; j++)
-            series[i].inner = basin_series_coincide(&series[j], &series[i]);
-    basin_chart_lines(cr, r, theme, series, n, true, lab->dataset ? "training loss against simulated time" : "loss against simulated time",
-                      "simulated time", NULL);
+    basin_series_mark_inner(series, n); /* a run that coincides with an earlier one is drawn inside it */
+    basin_chart_lines(cr, r, theme, series, n, true,
+                      lab->dataset ? "training loss against simulated time" : "loss against simulated time",
+                      lab->dataset ? "simulated time (an example through the model = 1)"
+                                   : "simulated time (a gradient = 1)",
+                      NULL);
     free(series);
+    return 0;
+}
+
+int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    double *batches = calloc(2 * lab->n_runs + 1, sizeof *batches), *ends = calloc(2 * lab->n_runs + 1, sizeof *ends);
+    if (!series || !batches || !ends) {
+        free(series), free(batches), free(ends);
+        basin_error_set("out of memory drawing the noise scale");
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        bool any = false;
+        for (size_t k = 0; t && k < t->len; k++)
+            any = any || isfinite(t->noise_scale[k]);
+        if (!any)
+            continue;
+        size_t frames = basin_net_trace_frame(t, shown) + 1;
+        basin_series s = {.x = t->epoch, .y = t->noise_scale, .n = frames};
+        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        series[n++] = s;
+        /* the batch in use: a dashed level line over the epochs */
+        batches[2 * i] = batches[2 * i + 1] = (double)t->global_batch;
+        ends[2 * i] = t->epoch[0], ends[2 * i + 1] = t->epoch[t->len - 1];
+        s = (basin_series){.x = ends + 2 * i, .y = batches + 2 * i, .n = 2, .dashed = true};
+        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        series[n++] = s;
+    }
+    if (n == 0)
+        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
+                   "no run with parallel = sync:workers=K (K ≥ 2)");
+    else {
+        basin_series_mark_inner(series, n);
+        basin_chart_lines(cr, r, theme, series, n, true, "noise scale B_simple (dashed: the batch)", "epoch",
+                          "examples");
+    }
+    free(series), free(batches), free(ends);
     return 0;
 }

@@ -14,7 +14,8 @@
 #include <cairo.h>
 #include <stddef.h>
 
-/* Up to four runs' timelines stacked, each over its preview's worth of steps ending at the frame shown. */
+/* Up to four runs' timelines stacked on one time scale, each from its preview's worth of steps ending at
+ * the frame shown (from the first step when the whole run is shown). */
 int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
 
 /* The share of steps applied with each staleness τ, a line per run, up to the moment shown. */
@@ -22,5 +23,10 @@ int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
 
 /* Training loss (surface runs: the loss) against simulated time, a line per run, log axis. */
 int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
+/* The running estimate of the gradient noise scale B_simple of each sync run against epoch (log axis),
+ * and dashed at the same colour the global batch it trains with: below B_simple a bigger batch still
+ * buys fewer steps. */
+int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
 
 #endif

@@ -48,7 +48,7 @@ basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xm
     double f = theme->font_size;
     double left = 5.2 * f, right = 1.2 * f, top = 2.2 * f, bottom = 3.4 * f;
     basin_plot p = {{outer.x + left, outer.y + top, fmax(outer.w - left - right, 1), fmax(outer.h - top - bottom, 1)},
-                    xmin, xmax, ymin, ymax, xlog, ylog, false};
+                    xmin, xmax, ymin, ymax, xlog, ylog, false, outer};
     return p;
 }
 
@@ -155,8 +155,13 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
     basin_set_color(cr, theme->frame);
     cairo_rectangle(cr, a->x, a->y, a->w, a->h);
     cairo_stroke(cr);
-    if (title)
-        basin_text(cr, theme, 1.1 * f, theme->text, a->x + a->w / 2, a->y - 0.5 * f, 0.5, 1, 0, title);
+    if (title) { /* shrunk when it would reach out of the panel: centred on the area, within the outer rect */
+        double centre = a->x + a->w / 2, size = 1.1 * f, width = basin_text_width(cr, theme, size, title);
+        double room = 2 * fmin(centre - p->outer.x, p->outer.x + p->outer.w - centre);
+        if (width > room)
+            size *= room / width;
+        basin_text(cr, theme, size, theme->text, a->x + a->w / 2, a->y - 0.5 * f, 0.5, 1, 0, title);
+    }
     if (xlabel)
         basin_text(cr, theme, f, theme->text, a->x + a->w / 2, a->y + a->h + 1.9 * f, 0.5, 0, 0, xlabel);
     if (ylabel)

@@ -17,6 +17,7 @@ typedef struct basin_plot {
     double xmin, xmax, ymin, ymax;
     bool xlog, ylog;
     bool no_y_ticks; /* the caller labels the y axis itself (a timeline's rows) */
+    basin_rect outer; /* the panel it was made in: text stays inside */
 } basin_plot;
 
 /* A plot filling outer less room for a title, tick labels and axis labels. Ranges must be increasing

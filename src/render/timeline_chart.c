@@ -40,13 +40,26 @@ double basin_timeline_legend_height(const basin_theme *theme)
 
 void basin_timeline_kinds(const basin_timeline *t, bool present[4])
 {
-    for (size_t i = 0; i < t->n; i++)
-        present[t->spans[i].kind] = true;
+    for (size_t i = 0; i < t->n; i++) /* a span of no time (a free message) is not drawn */
+        present[t->spans[i].kind] = present[t->spans[i].kind] || t->spans[i].end > t->spans[i].start;
+}
+
+/* The legend's width at text size size. */
+static double legend_width(cairo_t *cr, const basin_theme *theme, const bool present[4], double size)
+{
+    double w = 0, box = 0.9 * size;
+    for (int k = 0; k < 4; k++)
+        if (present[k])
+            w += box * 1.6 + 0.4 * size + basin_text_width(cr, theme, size, names[k]) + 1.5 * size;
+    return w + box * 1.6 + 0.4 * size + basin_text_width(cr, theme, size, "idle");
 }
 
 void basin_timeline_legend(cairo_t *cr, const basin_theme *theme, basin_rect r, const bool present[4])
 {
-    double x = r.x, size = 0.9 * theme->font_size, box = 0.9 * size;
+    double size = 0.9 * theme->font_size, width = legend_width(cr, theme, present, size);
+    if (width > r.w) /* shrunk to its room */
+        size *= r.w / width;
+    double x = r.x, box = 0.9 * size;
     for (int k = 0; k < 4; k++) {
         if (!present[k])
             continue;
@@ -97,7 +110,8 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
         snprintf(full, sizeof full, "%s (nothing recorded)", title);
     else
         snprintf(full, sizeof full, "%s — idle %.1f%%%s%s", title, 100 * idle, *t->note ? ", " : "", t->note);
-    basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : "simulated time since the step began", NULL, false);
+    basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : "simulated time since the first step shown began", NULL,
+                    false);
     double title_size = 1.1 * theme->font_size, title_w = basin_text_width(cr, theme, title_size, full);
     if (title_w > outer.w * 0.96) /* shrink a long title to the panel */
         title_size *= outer.w * 0.96 / title_w;
@@ -116,7 +130,7 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
     double label_size = fmin(0.85 * theme->font_size, 0.5 * row_h);
     for (size_t i = 0; i < t->n; i++) { /* every span under way before the shown steps end */
         const basin_span *s = &t->spans[i];
-        if (!(s->start < end && s->end > begin))
+        if (!(s->start < end && s->end > begin && s->end > s->start))
             continue;
         present[s->kind] = true;
         double x0 = fmax(basin_plot_x(&p, s->start - begin), p.area.x);

@@ -55,9 +55,7 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
         }
     }
     /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i && !series[i].inner; j++)
-            series[i].inner = series[i].dashed == series[j].dashed && basin_series_coincide(&series[j], &series[i]);
+    basin_series_mark_inner(series, n);
     if (view == BASIN_VIEW_ACCURACY)
         basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "test accuracy", "epoch", "%");
     else
@@ -284,7 +282,15 @@ int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
         s.y = t->sharp_limit, s.dashed = true;
         series[n++] = s;
     }
-    basin_chart_lines(cr, r, theme, series, n, false, "λmax (solid) against the stability limit (dashed)", "epoch", NULL);
+    /* a log axis when the values span more than two decades (rates scaled by a factor of 64, say) */
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < series[k].n; i++)
+            if (isfinite(series[k].y[i]) && series[k].y[i] > 0)
+                lo = fmin(lo, series[k].y[i]), hi = fmax(hi, series[k].y[i]);
+    basin_series_mark_inner(series, n);
+    basin_chart_lines(cr, r, theme, series, n, hi > 100 * lo, "λmax (solid) against the stability limit (dashed)",
+                      "epoch", NULL);
     free(series);
     return 0;
 }

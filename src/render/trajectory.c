@@ -100,3 +100,31 @@ void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *
     }
     cairo_restore(cr);
 }
+
+void basin_draw_stale_read(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
+                           size_t len, const double rgb[3])
+{
+    if (len < 2 || !(tr->staleness[len - 1] >= 1))
+        return;
+    size_t applied = len - 2, read = applied - (size_t)tr->staleness[len - 1];
+    double gx, gy, ax, ay, lw = theme->line_width, r = 2.6 * lw;
+    point(p, tr, read, &gx, &gy);
+    point(p, tr, applied, &ax, &ay);
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    double dash[2] = {2 * lw, 1.5 * lw};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_line_width(cr, 0.8 * lw);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_move_to(cr, gx, gy);
+    cairo_line_to(cr, ax, ay);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_arc(cr, gx, gy, r, 0, 2 * M_PI); /* the ghost: where the worker read */
+    cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.6);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_set_line_width(cr, 0.9 * lw);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}

@@ -15,4 +15,10 @@
 void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
                            size_t len, const double rgb[3], bool diverged);
 
+/* An asynchronous run's stale read at its last shown row: the point the gradient of the step that made
+ * row len − 1 was taken at (row len − 2 − τ) as a hollow ghost in colour rgb, joined by a dashed line to
+ * the point the step was applied at (row len − 2). Nothing when that gradient was fresh. Can't fail. */
+void basin_draw_stale_read(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
+                           size_t len, const double rgb[3]);
+
 #endif

@@ -188,8 +188,8 @@ static void test_keyed_dropout_and_augmentation_equal_one_worker(void **state)
 /* The noise scale a sync run logs: at fixed weights (learning rate 0) the workers' and the global batch's
  * gradient norms give, step after step, estimates whose running average stays near the exact B_simple
  * from every example's gradient (basin_noise_scale_exact); over 1500 steps of 4 × 16 on digits the mean
- * of the logged values is within 5 % of it. The clock moves by one unit a step with equal speeds, by 4
- * with one worker at a quarter speed, plus the all-reduce's cost. */
+ * of the logged values is within 5 % of it. The clock counts examples: a step of 4 × 16 at equal speeds
+ * takes 16 units, with one worker at a quarter speed 64, plus the all-reduce's cost. */
 static void test_logged_noise_scale_and_clock(void **state)
 {
     (void)state;
@@ -219,7 +219,7 @@ static void test_logged_noise_scale_and_clock(void **state)
     }
     print_message("noise scale: exact %.4g, logged running estimate %.4g on average\n", exact.b_simple, sum);
     assert_true(fabs(sum - exact.b_simple) < 0.05 * exact.b_simple);
-    assert_true(fabs(info.sim_time - 1500) < 1e-9);
+    assert_true(fabs(info.sim_time - 1500 * 16) < 1e-9);
     basin_data_parallel_destroy(dp);
 
     static const double speeds[] = {1, 1, 1, 0.25};
@@ -229,8 +229,8 @@ static void test_logged_noise_scale_and_clock(void **state)
     source = basin_data_parallel_source(dp);
     source.gradient(source.ctx, w, (basin_batch){order, 64}, g);
     source.step_info(source.ctx, &info);
-    /* 4 units for the straggler's 16 examples, then 6 messages of ⌈(n + 2)/4⌉ values */
-    double want = 4 + 6 * (0.01 + (double)((n + 2 + 3) / 4) / 1000);
+    /* 64 units for the straggler's 16 examples, then 6 messages of ⌈(n + 2)/4⌉ values */
+    double want = 64 + 6 * (0.01 + (double)((n + 2 + 3) / 4) / 1000);
     print_message("one step with a straggler and a slow network: %.6g time units (want %.6g)\n", info.sim_time, want);
     assert_true(fabs(info.sim_time - want) < 1e-12);
     basin_data_parallel_destroy(dp);

@@ -276,7 +276,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise)");
 }
 
 /* The training keys of a lab file are checked by the schema basin train's options use: every bad value is

@@ -18,6 +18,7 @@ struct basin_async_training {
     int slots;          /* K held points, or T + 1 past ones for order=fixed */
     double *points;     /* slots × dim */
     long t;             /* steps so far */
+    double unit;        /* the rule's clock counts gradients: one is the first batch's examples */
     double staleness_sum;
     basin_grad_step info;
     basin_timeline timeline;
@@ -73,10 +74,11 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     int slot = delay >= 0 ? (int)(read % at->slots) : basin_async_last_worker(at->rule);
     at->t++;
     at->staleness_sum += (double)(t - read);
-    at->info = (basin_grad_step){factor, (double)(t - read), basin_async_now(at->rule), NAN, NAN};
-    if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1,
-                                                                   basin_async_last_start(at->rule),
-                                                                   basin_async_now(at->rule)}) != 0)
+    if (at->unit == 0)
+        at->unit = (double)(batch.idx ? batch.m : at->np->data->train.n);
+    double now = at->unit * basin_async_now(at->rule), began = at->unit * basin_async_last_start(at->rule);
+    at->info = (basin_grad_step){factor, (double)(t - read), now, NAN, NAN};
+    if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1, began, now}) != 0)
         return NAN;
     return basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
 }

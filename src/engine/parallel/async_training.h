@@ -3,7 +3,8 @@
  * each worker holds (or, for order=fixed, the last T + 1) and takes the step's gradient there, on the
  * step's minibatch (the pushing worker's). The trainer applies it to the current parameters, with the
  * learning rate divided by the staleness under lr_staleness=inverse. The workers are simulated in turn on
- * one thread, as the clock says: same seed, same bits. */
+ * one thread, as the clock says: same seed, same bits. The rule's clock counts gradients; here each takes
+ * as many units as the first batch has examples (the cost model's unit: an example). */
 #ifndef BASIN_ASYNC_TRAINING_H
 #define BASIN_ASYNC_TRAINING_H
 

@@ -1,6 +1,8 @@
 /* cost_model.h: the simulated clock's costs, so that stragglers, bandwidth and bubbles are reproducible
- * on any machine. Time is counted in gradients: one worker's gradient on its batch at speed 1 takes one
- * unit (a forward pass a third of it, the backward pass two thirds). A message of n values takes
+ * on any machine. Time is counted in examples: one example through the whole model, forward and backward,
+ * on a worker of speed 1 takes one unit (the forward pass a third of it, the backward pass two thirds;
+ * a part of the model its share of the layers' work). On a surface, one gradient takes one unit. A
+ * message of n values takes
  * latency + n / bandwidth (α + n/β); a ring all-reduce of n values among K workers 2(K−1) messages of
  * ⌈n/K⌉ values in sequence. */
 #ifndef BASIN_COST_MODEL_H
@@ -17,7 +19,7 @@ typedef struct basin_cost_model {
 
 /* The registry keys every parallel mode takes for its cost model (latency=, bandwidth=). */
 #define BASIN_COST_MODEL_KEYS                                                                                      \
-    BASIN_REAL("latency", "0", 0, 1e9, "simulated time per message (units: one worker's gradient at speed 1)"),     \
+    BASIN_REAL("latency", "0", 0, 1e9, "simulated time per message (a unit: one example's forward and backward)"),     \
         BASIN_REAL("bandwidth", "0", 0, 1e18, "values a message carries per simulated time unit (0: unlimited)")
 
 /* The model a parsed spec's latency= and bandwidth= say. Can't fail. */

@@ -153,7 +153,7 @@ static int account(basin_data_parallel *dp, size_t m, const double *sums)
     double slowest = 0, per_worker = (double)m / dp->k, began = dp->clock;
     for (int r = 0; r < dp->k; r++) {
         size_t shard = (size_t)r < m ? (m - (size_t)r + (size_t)dp->k - 1) / (size_t)dp->k : 0;
-        double busy = (double)shard / per_worker / dp->speeds[r];
+        double busy = (double)shard / dp->speeds[r];
         slowest = fmax(slowest, busy);
         if (basin_timeline_add(&dp->timeline, (basin_span){r, BASIN_SPAN_COMPUTE, dp->step, -1, began, began + busy}) != 0)
             return -1;
@@ -165,6 +165,8 @@ static int account(basin_data_parallel *dp, size_t m, const double *sums)
             return -1;
     dp->clock += slowest + reduce;
     dp->info.sim_time = dp->clock;
+    snprintf(dp->timeline.note, sizeof dp->timeline.note, "%.0f values sent per worker a step",
+             (double)dp->values_sent / (double)dp->step);
     double big_sq = 0;
     for (size_t i = 0; i < dp->dim; i++)
         big_sq += sums[i] * sums[i];

@@ -41,7 +41,7 @@ int basin_data_parallel_config_from(const basin_params *params, unsigned long se
  * with a clone, as cfg says (speeds, when given, are copied). Every step also estimates the gradient
  * noise scale from the workers' and the global batch's gradient norms (the two-batch estimator, running
  * averages with decay 0.95) and moves the simulated clock by the slowest worker's time
- * (its shard over its speed, a worker's batch taking one unit at speed 1) plus the all-reduce's. Returns
+ * (its shard's examples over its speed) plus the all-reduce's. Returns
  * it (owned by the caller) or NULL with a message. */
 basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const basin_data_parallel_config *cfg);
 

@@ -370,7 +370,7 @@ static double step_time(basin_pipeline *pp, size_t B)
             work += basin_layer_work(&m->layers[i]);
         if (pp->cfg.equal_costs)
             work = total / (double)P;
-        pp->costs[p] = work / total / 3 / pp->cfg.micro;
+        pp->costs[p] = work / total / 3 * rows;
         pp->costs[P + p] = 2 * pp->costs[p];
         size_t outs = basin_layer_outputs(&m->layers[pp->bounds[p + 1] - 1]);
         pp->costs[2 * P + p] = basin_cost_message(&pp->cfg.cost, (size_t)ceil(rows * (double)outs));

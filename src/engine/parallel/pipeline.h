@@ -11,7 +11,8 @@
  * as its list has pieces in flight at once (M under GPipe, at most S − s under 1F1B). Dropout draws are
  * keyed by example, as in data parallelism. On the simulated clock a step takes the schedule's makespan
  * with each piece's forward costing a third of its share of the model's work (basin_layer_work) per
- * micro-batch, its backward two thirds, and each message between stages the cost model's time. */
+ * example of the micro-batch, its backward two thirds, and each message between stages the cost model's
+ * time. */
 #ifndef BASIN_PIPELINE_H
 #define BASIN_PIPELINE_H
 

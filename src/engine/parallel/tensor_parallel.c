@@ -167,7 +167,7 @@ static double step_spans(basin_tensor_parallel *tp, size_t B)
             double work = 0;
             for (size_t i = seg->first; i < seg->end; i++)
                 work += basin_layer_work(&m->layers[i]);
-            double compute = (pass ? 2.0 : 1.0) / 3 * work / total / (seg->split ? tp->t : 1), reduce = 0;
+            double compute = (pass ? 2.0 : 1.0) / 3 * work / total / (seg->split ? tp->t : 1) * (double)B, reduce = 0;
             if (seg->split && !pass)
                 reduce = basin_cost_allreduce(&tp->cost, B * basin_layer_outputs(&m->layers[seg->end - 1]), tp->t);
             else if (seg->split && seg->needs_input_grad)
@@ -305,6 +305,8 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
     double took = step_spans(tp, batch.idx ? batch.m : tp->np->data->train.n);
     tp->clock += took;
     tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent};
+    snprintf(tp->timeline.note, sizeof tp->timeline.note, "%.0f values sent per worker a step",
+             (double)tp->values_sent / (double)tp->step);
     for (int r = 0; r < tp->t; r++)
         basin_comm_release(&tp->comms[r]);
     free(scratch);

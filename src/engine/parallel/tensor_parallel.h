@@ -22,7 +22,7 @@ extern const basin_entry basin_parallel_tensor;
 typedef struct basin_tensor_parallel basin_tensor_parallel;
 
 /* T workers over np (which must outlive it), all-reduces costed by cost on the simulated clock (a step's
- * compute is the whole model's one unit with the split pairs' work divided by T). Refuses, with a message naming the layer, a hidden width
+ * compute is the whole model's, a unit an example, with the split pairs' work divided by T). Refuses, with a message naming the layer, a hidden width
  * that T does not divide, a layer other than an activation inside a pair (normalization, dropout), and
  * a problem with an L1 penalty or augmentation. Returns it (owned by the caller) or NULL with a message. */
 basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost);

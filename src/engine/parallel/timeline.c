@@ -66,7 +66,7 @@ int basin_timeline_write_json(const basin_timeline *t, FILE *f)
                 names[s->kind], names[s->kind], s->row, 1000 * s->start, 1000 * (s->end - s->start), s->step,
                 s->micro);
     }
-    fprintf(f, "\n], \"otherData\": {\"time_unit\": \"one worker's gradient at speed 1\", \"spans_dropped\": %zu}}\n",
+    fprintf(f, "\n], \"otherData\": {\"time_unit\": \"one example through the model at speed 1 (a gradient on a surface)\", \"spans_dropped\": %zu}}\n",
             t->dropped);
     if (ferror(f)) {
         basin_error_set("writing the timeline failed");

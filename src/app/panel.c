@@ -175,7 +175,7 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
     if (!curvature(app, lab, eval, evec, w, &shape))
         return;
     const basin_lab_run *r = &lab->runs[app->selected];
-    char line[128];
+    char line[256];
     snprintf(line, sizeof line, "at (%.3g, %.3g)", w[0], w[1]);
     basin_ui_label(ui, line, false);
     snprintf(line, sizeof line, "λ = %.3g, %.3g", eval[0], eval[1]);
@@ -196,7 +196,22 @@ static void curvature_lines(basin_app *app, basin_ui *ui, const basin_lab *lab)
         basin_ui_label(ui, formula + strlen("none: "), false);
         return;
     }
-    snprintf(line, sizeof line, "limit %s", formula);
+    /* an asynchronous run applies gradients τ updates old: gradient descent's limit shrinks to
+     * 2·sin(π/(2(2τ+1)))/η (the delayed law); other optimizers have no closed form under delay */
+    size_t row = current_row(app, r->run);
+    long tau = r->run->async && row > 0 ? (long)r->run->trace.staleness[row] : 0;
+    if (tau > 0 && strcmp(formula, "2/η") == 0) {
+        limit = basin_async_stability_limit(tau) / lr;
+        snprintf(line, sizeof line, "limit with delay τ = %ld:", tau);
+        basin_ui_label(ui, line, false);
+        snprintf(line, sizeof line, "2·sin(π/(4τ+2))/η");
+    } else if (tau > 0) {
+        snprintf(line, sizeof line, "limit %s without delay", formula);
+        basin_ui_label(ui, line, false);
+        snprintf(line, sizeof line, "(delay τ = %ld lowers it)", tau);
+    } else {
+        snprintf(line, sizeof line, "limit %s", formula);
+    }
     basin_ui_label(ui, line, false);
     snprintf(line, sizeof line, "λmax %.3g %s %.3g", eval[1], eval[1] < limit ? "<" : ">", limit);
     basin_ui_label(ui, line, false);

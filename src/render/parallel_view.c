@@ -79,40 +79,46 @@ static const double *run_staleness(const basin_lab_run *run, size_t shown, size_
 
 int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    size_t most = 0;
+    size_t most = 0, runs = 0;
     for (size_t i = 0; i < lab->n_runs; i++) {
         size_t n;
         const double *tau = run_staleness(&lab->runs[i], SIZE_MAX, &n);
+        runs += n > 0;
         for (size_t s = 0; s < n; s++)
             most = tau[s] > (double)most ? (size_t)tau[s] : most;
     }
-    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
-    double *x = malloc((most + 1) * sizeof *x), *share = calloc((lab->n_runs + 1) * (most + 1), sizeof *share);
-    if (!series || !x || !share) {
-        free(series), free(x), free(share);
+    double *share = calloc((most + 1) * (lab->n_runs + 1), sizeof *share);
+    if (!share) {
         basin_error_set("out of memory drawing the staleness");
         return -1;
     }
-    size_t n_series = 0;
-    for (size_t v = 0; v <= most; v++)
-        x[v] = (double)v;
-    char title[128] = "staleness τ of the applied gradients";
     for (size_t i = 0; i < lab->n_runs; i++) {
         size_t n;
         const double *tau = run_staleness(&lab->runs[i], shown, &n);
-        if (!tau || n == 0)
-            continue;
-        double *y = share + n_series * (most + 1);
         for (size_t s = 0; s < n; s++)
-            y[(size_t)tau[s]] += 1.0 / (double)n;
-        basin_series s = {.x = x, .y = y, .n = most + 1};
-        memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
-        series[n_series++] = s;
+            share[i * (most + 1) + (size_t)tau[s]] += 1.0 / (double)n;
     }
-    basin_series_mark_inner(series, n_series);
-    basin_chart_lines(cr, r, theme, series, n_series, false, title, "τ (updates since the worker read)",
-                      "share of steps");
-    free(series), free(x), free(share);
+    /* a bar per run at each τ, side by side: τ takes whole values */
+    basin_plot p = basin_plot_make(r, theme, -0.5, (double)most + 0.5, false, 0, 1.05, false);
+    basin_plot_axes(cr, &p, theme, "staleness τ of the applied gradients", "τ (updates since the worker read)",
+                    "share of steps", true);
+    double slot = p.area.w / (double)(most + 1), bar = 0.8 * slot / (double)(runs ? runs : 1);
+    size_t k = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        size_t n;
+        if (!run_staleness(&lab->runs[i], SIZE_MAX, &n) || n == 0)
+            continue;
+        cairo_set_source_rgb(cr, lab->runs[i].color[0], lab->runs[i].color[1], lab->runs[i].color[2]);
+        for (size_t v = 0; v <= most; v++) {
+            double h = share[i * (most + 1) + v], x = basin_plot_x(&p, (double)v) - 0.4 * slot + (double)k * bar;
+            if (h > 0) {
+                cairo_rectangle(cr, x, basin_plot_y(&p, h), bar, basin_plot_y(&p, 0) - basin_plot_y(&p, h));
+                cairo_fill(cr);
+            }
+        }
+        k++;
+    }
+    free(share);
     return 0;
 }
 

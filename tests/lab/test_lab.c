@@ -277,6 +277,26 @@ static void test_training_lab(void **state)
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
                      "sharpness, spectrum, landscape, timeline, staleness, scaling, noise)");
+    /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
+     * a mode that cannot train the model is refused at its key */
+    file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
+                    "views = loss, timeline, scaling, noise\n[run one]\nbatch = 64\n"
+                    "[run four]\nbatch = 16\nparallel = sync:workers=4\n");
+    if (basin_lab_load(&lab, file, NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *one = lab.runs[0].training, *four = lab.runs[1].training;
+    assert_int_equal(one->len, four->len);
+    for (size_t k = 0; k < one->len; k++)
+        assert_close(four->train_loss[k], one->train_loss[k], 1e-12 * one->train_loss[k]);
+    assert_int_equal(four->timeline.rows, 4);
+    assert_true(four->timeline.n == 2 * 4 * 46); /* per worker and step: its gradient and its all-reduce */
+    assert_close(four->sim_time[four->len - 1], 2.0 * (22 * 16 + 8), 1e-9); /* the largest shard each step */
+    assert_true(isfinite(four->noise_scale[four->len - 1]) && isnan(one->noise_scale[one->len - 1]));
+    basin_lab_free(&lab);
+    unlink(file);
+    expect_lab_error("[lab]\ndata = digits\nmodel = mlp:hidden=30\nopt = sgd:lr=0.1\n[run a]\n"
+                     "parallel = tensor:workers=4\n",
+                     ":6: parallel: tensor: layer 1's 30 features cannot be split among 4 workers");
 }
 
 /* The training keys of a lab file are checked by the schema basin train's options use: every bad value is

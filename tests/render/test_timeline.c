@@ -3,7 +3,7 @@
  * idle grey elsewhere, draws no span that starts after the shown steps end, and has the idle share
  * 1 − busy/(rows · time); its Chrome trace has one complete event per span with times in µs (a unit is
  * 1000). `basin train --timeline` writes PNG, SVG, PDF (one page titled by the run) and JSON (one event
- * per forward and backward: 2·S·M a step), and refuses a timeline without --parallel or of an unknown
+ * per forward and backward: 2·S·M a step, on the simulated clock and as measured), and refuses a timeline without --parallel or of an unknown
  * format. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -137,11 +137,14 @@ static void test_basin_train_writes_timelines(void **state)
     assert_true(one_page && title);
     FILE *f = fopen(support_tmp("t.json"), "r");
     assert_non_null(f);
-    int events = 0;
-    while (fgets(line, sizeof line, f))
-        events += strstr(line, "\"ph\": \"X\"") != NULL;
+    int simulated = 0, measured = 0;
+    while (fgets(line, sizeof line, f)) {
+        simulated += strstr(line, "\"ph\": \"X\", \"pid\": 0") != NULL;
+        measured += strstr(line, "\"ph\": \"X\", \"pid\": 1") != NULL;
+    }
     fclose(f);
-    assert_int_equal(events, 3 * 2 * 4 * 8); /* 3 steps of 2·S·M actions */
+    assert_int_equal(simulated, 3 * 2 * 4 * 8); /* 3 steps of 2·S·M actions on the simulated clock */
+    assert_int_equal(measured, 3 * 2 * 4 * 8);  /* and the same actions as this machine ran them */
     expect_usage_error("--timeline shows a parallel run; add --parallel SPEC", "train", "--model", "mlp:hidden=4",
                        "--data", "digits", "--opt", "sgd", "--timeline", support_tmp("x.png"));
     expect_usage_error("--timeline 'x.bmp': give a .png, .svg, .pdf or .json file", "train", "--model", "mlp:hidden=4",

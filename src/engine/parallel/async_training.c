@@ -23,6 +23,7 @@ struct basin_async_training {
     basin_grad_step info;
     basin_timeline timeline;
     char title[128];
+    double origin;      /* the wall clock when it was made */
 };
 
 basin_async_training *basin_async_training_create(basin_net_problem *np, const basin_params *params,
@@ -39,6 +40,7 @@ basin_async_training *basin_async_training_create(basin_net_problem *np, const b
         at->points = malloc((size_t)slots * at->dim * sizeof *at->points);
         basin_timeline_init(&at->timeline, basin_async_workers(rule), "worker", BASIN_TIMELINE_LIMIT,
                             3L * basin_async_workers(rule));
+        at->origin = basin_timeline_wall();
         int k = basin_async_workers(rule);
         double speeds[64];
         char text[96] = "";
@@ -80,7 +82,10 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     at->info = (basin_grad_step){factor, (double)(t - read), now, NAN, NAN};
     if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1, began, now}) != 0)
         return NAN;
-    return basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
+    double wall = basin_timeline_wall(); /* the workers take turns on this thread: measured one after another */
+    double loss = basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
+    basin_span measured = {slot, BASIN_SPAN_COMPUTE, t + 1, -1, wall - at->origin, basin_timeline_wall() - at->origin};
+    return basin_timeline_add_measured(&at->timeline, measured) == 0 ? loss : NAN;
 }
 
 static void async_step_info(void *ctx, basin_grad_step *info)

@@ -22,6 +22,7 @@ typedef struct worker {
     basin_comm *comm;           /* the step's communicator */
     basin_reducer bn_sync;      /* SyncBatchNorm's sums over the shards, through comm */
     int bn_status;              /* 0, or -1 once one of them failed */
+    basin_span_buffer measured; /* the step's compute and all-reduce on the wall clock */
 } worker;
 
 struct basin_data_parallel {
@@ -36,6 +37,7 @@ struct basin_data_parallel {
     basin_grad_step info;       /* of the last step */
     basin_timeline timeline;
     char title[128];
+    double origin;              /* the wall clock when the workers were made */
     size_t dim;
     worker *workers;
     void **ctx;
@@ -80,6 +82,7 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const bas
         dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = cfg->bn_sync, dp->seed = cfg->seed;
         dp->cost = cfg->cost;
         basin_timeline_init(&dp->timeline, workers, "worker", BASIN_TIMELINE_LIMIT, 4);
+        dp->origin = basin_timeline_wall();
         char speeds[96] = "";
         if (cfg->speeds)
             basin_timeline_speeds_text(cfg->speeds, workers, speeds, sizeof speeds);
@@ -144,6 +147,7 @@ static int worker_step(basin_comm *c, void *ctx)
     basin_shard shard = {m, &key, dp->bn_sync ? &wk->bn_sync : NULL};
     basin_eval_opts opts = WORKER_STEP;
     opts.shard = &shard;
+    double began = basin_timeline_wall();
     /* a failed evaluation is NaN, as on one worker: the sum carries it to the trainer; with SyncBatchNorm
      * the worker stops instead, so that no other waits for sums it will not send. (Every worker has
      * examples then: parallel_gradient refuses batches smaller than K.) */
@@ -155,7 +159,13 @@ static int worker_step(basin_comm *c, void *ctx)
         double share = (double)count / (double)m;
         wk->sums[dp->dim + 1] = squared_norm(wk->sums, dp->dim) / share;
     }
-    return basin_comm_allreduce_sum(c, wk->sums, dp->dim + 2);
+    double computed = basin_timeline_wall();
+    int status = basin_comm_allreduce_sum(c, wk->sums, dp->dim + 2);
+    long step = dp->step + 1;
+    if (basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_COMPUTE, step, -1, began, computed) != 0 ||
+        basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_COMM, step, -1, computed, basin_timeline_wall()) != 0)
+        return -1;
+    return status;
 }
 
 /* The step's simulated time and spans, and the noise scale's running estimate, from the reduced sums.
@@ -208,6 +218,9 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
     int status = basin_comm_threads_run(dp->k, worker_step, dp->ctx, dp->comms);
     dp->step++;
     dp->values_sent += dp->comms[0].values_sent;
+    for (int r = 0; r < dp->k; r++)
+        if (basin_span_buffer_flush(&dp->workers[r].measured, &dp->timeline, dp->origin) != 0)
+            status = -1;
     dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)dp->comms[0].values_sent};
     for (int r = 0; r < dp->k; r++)
         basin_comm_release(&dp->comms[r]);
@@ -246,6 +259,7 @@ void basin_data_parallel_destroy(basin_data_parallel *dp)
         basin_problem_destroy(dp->workers[r].replica ? &dp->workers[r].replica->base : NULL);
         free(dp->workers[r].sums);
         free(dp->workers[r].shard);
+        basin_span_buffer_free(&dp->workers[r].measured);
     }
     free(dp->workers), free(dp->ctx), free(dp->comms), free(dp->speeds);
     basin_timeline_free(&dp->timeline);

@@ -41,6 +41,7 @@ typedef struct stage {
     double *state;              /* the running statistics as this stage moves them */
     double loss;
     stashed *stash;
+    basin_span_buffer measured; /* the step's forwards and backwards on the wall clock */
 } stage;
 
 struct basin_pipeline {
@@ -62,6 +63,7 @@ struct basin_pipeline {
     double *starts;             /* S × actions per stage: when each action began in the last step */
     basin_timeline timeline;
     char title[128];
+    double origin;              /* the wall clock when the pipeline was made */
     basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
@@ -196,6 +198,7 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
         pp->costs = malloc(3 * (size_t)pp->pieces * sizeof *pp->costs);
         pp->starts = malloc((size_t)S * basin_pipe_actions_per_stage(M, V) * sizeof *pp->starts);
         basin_timeline_init(&pp->timeline, S, "stage", BASIN_TIMELINE_LIMIT, 1);
+        pp->origin = basin_timeline_wall();
         static const char *const names[] = {"GPipe", "1F1B", "Interleaved 1F1B"};
         char chunks[32] = "";
         if (V > 1)
@@ -316,7 +319,11 @@ static int run_action(basin_comm *c, stage *st, const basin_pipe_action *a, cons
         basin_draw_key key = {pp->cfg.seed, (uint64_t)pp->step, pp->batch.idx + r0};
         basin_forward_opts opts = {.mode = BASIN_MODE_TRAIN, .update_stats = true, .key = &key};
         memcpy(sl->model->state, st->state, whole->n_state * sizeof *st->state);
+        double began = basin_timeline_wall();
         const double *out = basin_model_forward_range(sl->model, pp->w, first, end, input, rows, opts);
+        if (basin_span_buffer_add(&st->measured, c->rank, BASIN_SPAN_FORWARD, pp->step + 1, a->micro, began,
+                                  basin_timeline_wall()) != 0)
+            return -1;
         memcpy(st->state, sl->model->state, whole->n_state * sizeof *st->state);
         if (!out)
             return -1;
@@ -329,8 +336,12 @@ static int run_action(basin_comm *c, stage *st, const basin_pipe_action *a, cons
     slot *sl = &st->slots[*held];
     if (piece < last && recv_tagged(c, st, (piece + 1) % S, 1, piece + 1, a->micro, sl->dout, rows * outs) != 0)
         return -1;
+    double began = basin_timeline_wall();
     const double *din = basin_model_backward_range(sl->model, pp->w, first, end, sl->dout, st->g, NULL, NULL);
     sl->busy = false;
+    if (basin_span_buffer_add(&st->measured, c->rank, BASIN_SPAN_BACKWARD, pp->step + 1, a->micro, began,
+                              basin_timeline_wall()) != 0)
+        return -1;
     return piece > 0 ? send_tagged(c, (piece - 1) % S, 1, piece, a->micro, din, rows * ins) : 0;
 }
 
@@ -420,6 +431,8 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
     pp->step++;
     pp->info = (basin_grad_step){1, NAN, NAN, NAN, 0};
     for (int s = 0; s < pp->cfg.stages; s++) {
+        if (basin_span_buffer_flush(&pp->stages[s].measured, &pp->timeline, pp->origin) != 0)
+            status = -1;
         pp->info.values_sent += (double)pp->comms[s].values_sent / pp->cfg.stages;
         pp->values_sent += pp->comms[s].values_sent;
         basin_comm_release(&pp->comms[s]);
@@ -510,6 +523,7 @@ void basin_pipeline_destroy(basin_pipeline *pp)
             free(st->slots[k].input), free(st->slots[k].dout);
         }
         basin_problem_destroy(st->replica ? &st->replica->base : NULL);
+        basin_span_buffer_free(&st->measured);
         free(st->slots), free(st->slot_of), free(st->g), free(st->state);
     }
     free(pp->balance);

@@ -32,6 +32,7 @@ typedef struct worker {
     double *w, *g;              /* the slice of the parameters and its gradient */
     double *buffer;             /* a reduced input gradient */
     double loss;
+    basin_span_buffer measured; /* the step's passes and all-reduces on the wall clock */
 } worker;
 
 struct basin_tensor_parallel {
@@ -48,6 +49,7 @@ struct basin_tensor_parallel {
     long step;                  /* steps so far */
     basin_timeline timeline;
     char title[128];
+    double origin;              /* the wall clock when the workers were made */
     basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
@@ -228,6 +230,7 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
         map_parameters(tp, wk, r);
     }
     basin_timeline_init(&tp->timeline, workers, "worker", BASIN_TIMELINE_LIMIT, 2);
+    tp->origin = basin_timeline_wall();
     snprintf(tp->title, sizeof tp->title, "Tensor parallel (Megatron MLP): %d workers, %zu split pair%s", workers,
              tp->pairs, tp->pairs == 1 ? "" : "s");
     tp->timeline.title = tp->title;
@@ -257,12 +260,18 @@ static int worker_step(basin_comm *c, void *ctx)
     if (!x || !(wk->buffer = realloc(wk->buffer, B * widest_input(m) * sizeof *wk->buffer)))
         return -1;
     basin_forward_opts opts = {.mode = BASIN_MODE_TRAIN, .update_stats = true, .no_dropout = true};
+    long step = tp->step + 1;
+    double t0 = basin_timeline_wall(), t1;
     for (size_t s = 0; s < tp->n_segments && x; s++) {
         const segment *seg = &tp->segments[s];
         x = basin_model_forward_range(m, wk->w, seg->first, seg->end, x, B, opts);
         if (x && seg->split) { /* the row-parallel layer's partial sums */
             double *out = m->layers[seg->end - 1].out;
-            if (basin_comm_allreduce_sum(c, out, B * basin_layer_outputs(&m->layers[seg->end - 1])) != 0)
+            t1 = basin_timeline_wall();
+            if (basin_comm_allreduce_sum(c, out, B * basin_layer_outputs(&m->layers[seg->end - 1])) != 0 ||
+                basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_FORWARD, step, -1, t0, t1) != 0 ||
+                basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_COMM, step, -1, t1,
+                                      t0 = basin_timeline_wall()) != 0)
                 return -1;
         }
     }
@@ -279,11 +288,17 @@ static int worker_step(basin_comm *c, void *ctx)
         if (d && seg->split) { /* the column-parallel layer's input gradient, one part per worker */
             size_t n = B * basin_layer_inputs(&m->layers[seg->first]);
             memcpy(wk->buffer, d, n * sizeof *d);
-            if (basin_comm_allreduce_sum(c, wk->buffer, n) != 0)
+            t1 = basin_timeline_wall();
+            if (basin_comm_allreduce_sum(c, wk->buffer, n) != 0 ||
+                basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_BACKWARD, step, -1, t0, t1) != 0 ||
+                basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_COMM, step, -1, t1,
+                                      t0 = basin_timeline_wall()) != 0)
                 return -1;
             d = wk->buffer;
         }
     }
+    if (basin_span_buffer_add(&wk->measured, c->rank, BASIN_SPAN_BACKWARD, step, -1, t0, basin_timeline_wall()) != 0)
+        return -1;
     for (size_t k = 0; k < m->n_params; k++)
         if (wk->owned[k])
             tp->g[wk->global[k]] = wk->g[k];
@@ -302,6 +317,9 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
     int status = basin_comm_threads_run(tp->t, worker_step, tp->ctx, tp->comms);
     tp->values_sent += tp->comms[0].values_sent;
     tp->step++;
+    for (int r = 0; r < tp->t; r++)
+        if (basin_span_buffer_flush(&tp->workers[r].measured, &tp->timeline, tp->origin) != 0)
+            status = -1;
     double took = step_spans(tp, batch.idx ? batch.m : tp->np->data->train.n);
     tp->clock += took;
     tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent};
@@ -351,6 +369,7 @@ void basin_tensor_parallel_destroy(basin_tensor_parallel *tp)
         basin_problem_destroy(wk->replica ? &wk->replica->base : NULL);
         basin_model_destroy(wk->model);
         free(wk->global), free(wk->owned), free(wk->w), free(wk->g), free(wk->buffer);
+        basin_span_buffer_free(&wk->measured);
     }
     basin_timeline_free(&tp->timeline);
     free(tp->segments), free(tp->workers), free(tp->ctx), free(tp->comms);

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <time.h>
 #include <stdlib.h>
 
 void basin_timeline_init(basin_timeline *t, int rows, const char *noun, size_t limit, long preview_steps)
@@ -32,6 +33,62 @@ int basin_timeline_add(basin_timeline *t, basin_span span)
     return 0;
 }
 
+/* Appends span to a growing array. Returns 0, or -1 with a message. */
+static int push(basin_span **spans, size_t *n, size_t *cap, basin_span span)
+{
+    if (*n == *cap) {
+        size_t more = *cap ? 2 * *cap : 64;
+        basin_span *grown = realloc(*spans, more * sizeof *grown);
+        if (!grown) {
+            basin_error_set("out of memory for a timeline of %zu spans", more);
+            return -1;
+        }
+        *spans = grown, *cap = more;
+    }
+    (*spans)[(*n)++] = span;
+    return 0;
+}
+
+int basin_timeline_add_measured(basin_timeline *t, basin_span span)
+{
+    if (t->n_measured >= t->limit) {
+        t->dropped++;
+        return 0;
+    }
+    return push(&t->measured, &t->n_measured, &t->cap_measured, span);
+}
+
+double basin_timeline_wall(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
+int basin_span_buffer_add(basin_span_buffer *b, int row, basin_span_kind kind, long step, int micro, double start,
+                          double end)
+{
+    return push(&b->spans, &b->n, &b->cap, (basin_span){row, kind, step, micro, start, end});
+}
+
+int basin_span_buffer_flush(basin_span_buffer *b, basin_timeline *t, double origin)
+{
+    int status = 0;
+    for (size_t i = 0; i < b->n && status == 0; i++) {
+        basin_span s = b->spans[i];
+        s.start -= origin, s.end -= origin;
+        status = basin_timeline_add_measured(t, s);
+    }
+    b->n = 0;
+    return status;
+}
+
+void basin_span_buffer_free(basin_span_buffer *b)
+{
+    free(b->spans);
+    *b = (basin_span_buffer){0};
+}
+
 double basin_timeline_idle(const basin_timeline *t, double from, double to)
 {
     double busy = 0;
@@ -56,15 +113,25 @@ int basin_timeline_write_json(const basin_timeline *t, FILE *f)
 {
     static const char *const names[] = {"forward", "backward", "compute", "communication"};
     fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [", f);
-    for (int r = 0; r < t->rows; r++) /* the rows' names first */
-        fprintf(f, "%s\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 0, \"tid\": %d, \"args\": {\"name\": \"%s %d\"}}",
-                r ? "," : "", r, t->row_noun, r);
-    for (size_t i = 0; i < t->n; i++) {
-        const basin_span *s = &t->spans[i];
-        fprintf(f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 0, \"tid\": %d, \"ts\": %.17g, "
-                   "\"dur\": %.17g, \"args\": {\"step\": %ld, \"micro\": %d}}",
-                names[s->kind], names[s->kind], s->row, 1000 * s->start, 1000 * (s->end - s->start), s->step,
-                s->micro);
+    for (int pid = 0; pid < (t->n_measured ? 2 : 1); pid++) /* the rows' names first */
+        for (int r = 0; r < t->rows; r++)
+            fprintf(f, "%s\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, \"args\": {\"name\": \"%s %d\"}}",
+                    pid || r ? "," : "", pid, r, t->row_noun, r);
+    fputs(",\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": {\"name\": \"simulated clock\"}}", f);
+    if (t->n_measured)
+        fputs(",\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": \"measured on this machine\"}}",
+              f);
+    for (int pass = 0; pass < 2; pass++) {
+        const basin_span *spans = pass ? t->measured : t->spans;
+        size_t n = pass ? t->n_measured : t->n;
+        double scale = pass ? 1e6 : 1000; /* real seconds to µs; a simulated unit as 1000 µs */
+        for (size_t i = 0; i < n; i++) {
+            const basin_span *s = &spans[i];
+            fprintf(f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %d, \"ts\": %.17g, "
+                       "\"dur\": %.17g, \"args\": {\"step\": %ld, \"micro\": %d}}",
+                    names[s->kind], names[s->kind], pass, s->row, scale * s->start, scale * (s->end - s->start),
+                    s->step, s->micro);
+        }
     }
     fprintf(f, "\n], \"otherData\": {\"time_unit\": \"one example through the model at speed 1 (a gradient on a surface)\", \"spans_dropped\": %zu}}\n",
             t->dropped);
@@ -90,6 +157,6 @@ void basin_timeline_speeds_text(const double *speeds, int k, char *text, size_t 
 
 void basin_timeline_free(basin_timeline *t)
 {
-    free(t->spans);
-    t->spans = NULL, t->n = t->cap = 0;
+    free(t->spans), free(t->measured);
+    t->spans = t->measured = NULL, t->n = t->cap = t->n_measured = t->cap_measured = 0;
 }

@@ -29,6 +29,8 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                             "loss against simulated time (runs with parallel =; others one gradient a unit)"},
     [BASIN_VIEW_NOISE] = {"noise", BASIN_LABS_TRAINING, false, {0},
                           "the gradient noise scale B_simple (the critical batch) of sync runs, dashed: the batch in use"},
+    [BASIN_VIEW_SPLIT] = {"split", BASIN_LABS_TRAINING, true, {0},
+                          "how tensor parallelism deals a run's Linear layers to its workers (parallel = tensor)"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

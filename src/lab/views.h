@@ -24,6 +24,7 @@ typedef enum {
     BASIN_VIEW_STALENESS, /* the share of steps applied with each staleness (async runs) */
     BASIN_VIEW_SCALING,   /* loss against simulated time (parallel runs) */
     BASIN_VIEW_NOISE,     /* the gradient noise scale of sync runs beside the batch in use */
+    BASIN_VIEW_SPLIT,     /* Megatron's split of a tensor-parallel run's model, drawn */
     BASIN_VIEW_COUNT,
 } basin_view;
 

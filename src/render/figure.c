@@ -214,6 +214,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_STALENESS] = basin_parallel_staleness,
     [BASIN_VIEW_SCALING] = basin_parallel_scaling,
     [BASIN_VIEW_NOISE] = basin_parallel_noise,
+    [BASIN_VIEW_SPLIT] = basin_parallel_split,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

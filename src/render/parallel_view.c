@@ -5,6 +5,7 @@
 #include "timeline_chart.h"
 
 #include "engine/error.h"
+#include "engine/parallel/tensor_parallel.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,8 +26,15 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
                    "no run with parallel = sync, async, pipeline or tensor");
         return 0;
     }
-    /* the charts stacked on one time scale, then the time axis's label and one legend for all */
-    double f = theme->font_size, lh = basin_timeline_legend_height(theme), label_h = 1.6 * f;
+    /* the charts stacked on one time scale, then the time axis's label and one legend for all; type
+     * shrinks when the bands are short, so that titles and ticks keep clear of each other */
+    basin_theme small = *theme;
+    double f = theme->font_size, bands = (r.h - 3.8 * f) / (double)n;
+    if (bands < 9 * f)
+        small.font_size = fmax(0.5 * f, bands / 9);
+    theme = &small;
+    f = theme->font_size;
+    double lh = basin_timeline_legend_height(theme), label_h = 1.6 * f;
     double band_h = (r.h - lh - label_h) / (double)n, longest = 0;
     bool present[4] = {false, false, false, false};
     basin_timeline_window windows[MAX_TIMELINES];
@@ -194,5 +202,122 @@ int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
                           "examples");
     }
     free(series), free(batches), free(ends);
+    return 0;
+}
+
+/* The workers' colours in the split drawing (the runs' palette is for runs). */
+static const basin_rgb worker_colors[] = {{0.27, 0.51, 0.78}, {0.93, 0.55, 0.20}, {0.30, 0.65, 0.35},
+                                          {0.80, 0.30, 0.35}, {0.58, 0.40, 0.74}, {0.55, 0.40, 0.30},
+                                          {0.85, 0.45, 0.70}, {0.45, 0.45, 0.45}};
+#define N_WORKER_COLORS (sizeof worker_colors / sizeof *worker_colors)
+
+/* A column of width units at x, top y, height h: one cell per unit (a segment per worker when dealt). */
+static void draw_units(cairo_t *cr, double x, double y, double w, double h, size_t width, int dealt,
+                       const basin_theme *theme)
+{
+    double cell = h / (double)width, gap = cell > 4 ? 0.15 * cell : 0;
+    for (size_t u = 0; u < width; u++) {
+        basin_rgb c = dealt ? worker_colors[(u * (size_t)dealt / width) % N_WORKER_COLORS] : theme->muted;
+        basin_set_color(cr, c);
+        cairo_rectangle(cr, x, y + (double)u * cell + gap / 2, w, cell - gap);
+        cairo_fill(cr);
+    }
+}
+
+/* A translucent band from [y0, y0 + h0) at x0 to [y1, y1 + h1) at x1. */
+static void band(cairo_t *cr, double x0, double y0, double h0, double x1, double y1, double h1, basin_rgb c,
+                 double alpha)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+    cairo_move_to(cr, x0, y0);
+    cairo_line_to(cr, x1, y1);
+    cairo_line_to(cr, x1, y1 + h1);
+    cairo_line_to(cr, x0, y0 + h0);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+int basin_parallel_split(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    (void)shown;
+    const basin_lab_run *run = NULL; /* the tensor-parallel run with the most workers */
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].parallel.entry == &basin_parallel_tensor && lab->runs[i].training &&
+            (!run || basin_params_real(&lab->runs[i].parallel.params, "workers") >
+                         basin_params_real(&run->parallel.params, "workers")))
+            run = &lab->runs[i];
+    if (!run) {
+        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
+                   "no run with parallel = tensor:workers=T");
+        return 0;
+    }
+    const basin_model *m = run->training->np->net.model;
+    int t = (int)basin_params_real(&run->parallel.params, "workers");
+    basin_tensor_role *roles = malloc(m->n_layers * sizeof *roles);
+    size_t *linear = malloc((m->n_layers + 1) * sizeof *linear);
+    if (!roles || !linear || basin_tensor_parallel_plan(m, t, roles) != 0) {
+        free(roles), free(linear);
+        if (!roles || !linear)
+            basin_error_set("out of memory drawing the split");
+        return -1;
+    }
+    size_t columns = 0;
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i].d.kind == BASIN_LAYER_LINEAR)
+            linear[columns++] = i;
+    double f = theme->font_size;
+    char title[160];
+    snprintf(title, sizeof title, "%s: the model on %d workers", run->label, t);
+    double title_size = fmin(1.1 * f, 1.1 * f * 0.96 * r.w / basin_text_width(cr, theme, 1.1 * f, title));
+    basin_text(cr, theme, title_size, theme->text, r.x + r.w / 2, r.y + 1.2 * f, 0.5, 0.5, 0, title);
+    /* columns: the inputs, then each Linear's outputs; labels below, a legend of the workers at the foot */
+    double top = r.y + 2.6 * f, bottom = r.y + r.h - 6.0 * f, h = bottom - top;
+    double step = r.w / (double)(columns + 1), col_w = fmin(0.9 * f, 0.18 * step);
+    double label_size = fmin(0.85 * f, 0.85 * f * 0.95 * step / basin_text_width(cr, theme, 0.85 * f, "split by inputs, Σ"));
+    double prev_x = r.x + step / 2 - col_w / 2;
+    draw_units(cr, prev_x, top, col_w, h, m->in_features, 0, theme);
+    char label[64];
+    snprintf(label, sizeof label, "%zu inputs", m->in_features);
+    basin_text(cr, theme, label_size, theme->text, prev_x + col_w / 2, bottom + 0.4 * f, 0.5, 0, 0, label);
+    for (size_t c = 0; c < columns; c++) {
+        const basin_layer *l = &m->layers[linear[c]];
+        basin_tensor_role role = roles[linear[c]];
+        size_t width = l->out_c;
+        double x = r.x + step * ((double)c + 1.5) - col_w / 2;
+        int dealt = role == BASIN_TENSOR_COLUMNS ? t : 0;
+        /* the bands: who reads what to compute what */
+        for (int w = 0; w < (role == BASIN_TENSOR_WHOLE ? 1 : t); w++) {
+            basin_rgb color = role == BASIN_TENSOR_WHOLE ? theme->muted : worker_colors[w % N_WORKER_COLORS];
+            double share = h / (double)t;
+            if (role == BASIN_TENSOR_COLUMNS) /* every input to the worker's slice of the outputs */
+                band(cr, prev_x + col_w, top, h, x, top + share * w, share, color, 0.25);
+            else if (role == BASIN_TENSOR_ROWS) /* the worker's slice of the inputs to partial sums of all outputs */
+                band(cr, prev_x + col_w, top + share * w, share, x, top, h, color, 0.25);
+            else
+                band(cr, prev_x + col_w, top, h, x, top, h, color, 0.12);
+        }
+        draw_units(cr, x, top, col_w, h, width, dealt, theme);
+        const char *how = role == BASIN_TENSOR_COLUMNS ? "split by outputs"
+                          : role == BASIN_TENSOR_ROWS  ? "split by inputs, Σ"
+                                                       : "whole on each";
+        snprintf(label, sizeof label, "Linear %zu→%zu", l->in_c, width);
+        basin_text(cr, theme, label_size, theme->text, x + col_w / 2, bottom + 0.4 * f, 0.5, 0, 0, label);
+        basin_text(cr, theme, label_size, theme->muted, x + col_w / 2, bottom + 0.4 * f + 1.3 * label_size, 0.5, 0,
+                   0, how);
+        if (role == BASIN_TENSOR_ROWS) /* the all-reduce that sums the partial outputs */
+            basin_text(cr, theme, 1.2 * f, theme->text, x + col_w + 0.3 * f, top + h / 2, 0, 0.5, 0, "Σ");
+        prev_x = x;
+    }
+    /* the legend: a swatch per worker */
+    double x = r.x + 0.5 * f, y = r.y + r.h - 1.6 * f, size = 0.85 * f;
+    for (int w = 0; w < t && w < (int)N_WORKER_COLORS; w++) {
+        snprintf(label, sizeof label, "worker %d", w);
+        basin_set_color(cr, worker_colors[w]);
+        cairo_rectangle(cr, x, y - 0.45 * size, 1.2 * size, 0.9 * size);
+        cairo_fill(cr);
+        basin_text(cr, theme, size, theme->text, x + 1.6 * size, y, 0, 0.5, 0, label);
+        x += 1.6 * size + basin_text_width(cr, theme, size, label) + 1.2 * size;
+    }
+    free(roles), free(linear);
     return 0;
 }

@@ -29,4 +29,9 @@ int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, cons
  * buys fewer steps. */
 int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
 
+/* Megatron's split of the first tensor-parallel run's model drawn: each Linear layer's units as a column,
+ * a split pair's hidden units coloured by the worker that owns them, bands from the units a worker reads
+ * to the units it computes, "Σ" where an all-reduce sums the row-parallel layer's partial outputs. */
+int basin_parallel_split(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
 #endif

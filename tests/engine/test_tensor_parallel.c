@@ -145,6 +145,33 @@ static void test_clock(void **state)
     basin_dataset_destroy(data);
 }
 
+/* The plan the split view draws: Flatten whole, the first Linear column-parallel, the Tanh on each slice,
+ * the second Linear row-parallel, then the rest whole; two pairs in a deeper MLP. */
+static void test_plan(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("digits", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=64/32,act=tanh", data, 3);
+    basin_tensor_role roles[6];
+    assert_int_equal(np->net.model->n_layers, 6);
+    assert_int_equal(basin_tensor_parallel_plan(np->net.model, 4, roles), 0);
+    static const basin_tensor_role want[6] = {BASIN_TENSOR_WHOLE, BASIN_TENSOR_COLUMNS, BASIN_TENSOR_SLICED,
+                                              BASIN_TENSOR_ROWS, BASIN_TENSOR_WHOLE, BASIN_TENSOR_WHOLE};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(roles[i], want[i]);
+    basin_problem_destroy(&np->base);
+    np = support_net_problem("mlp:hidden=32/16/32/16", data, 3);
+    basin_tensor_role deep[10];
+    assert_int_equal(basin_tensor_parallel_plan(np->net.model, 2, deep), 0);
+    int columns = 0, rows = 0;
+    for (size_t i = 0; i < np->net.model->n_layers; i++)
+        columns += deep[i] == BASIN_TENSOR_COLUMNS, rows += deep[i] == BASIN_TENSOR_ROWS;
+    assert_int_equal(columns, 2);
+    assert_int_equal(rows, 2);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(data);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -170,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_split_gradient_equals_the_whole),
         cmocka_unit_test(test_training_and_bytes),
         cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_plan),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

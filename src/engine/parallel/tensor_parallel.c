@@ -62,12 +62,11 @@ static bool is_linear(const basin_layer *l)
     return l->d.kind == BASIN_LAYER_LINEAR;
 }
 
-/* Finds the pairs: a Linear, then only activations, then a Linear; refuses dropout, a normalization
- * between Linear layers, and a split width that T does not divide. Returns 0, or -1 with a message. */
-static int find_segments(basin_tensor_parallel *tp)
+int basin_tensor_parallel_plan(const basin_model *m, int workers, basin_tensor_role *roles)
 {
-    const basin_model *m = tp->np->net.model;
     size_t n = m->n_layers;
+    for (size_t i = 0; i < n; i++)
+        roles[i] = BASIN_TENSOR_WHOLE;
     for (size_t i = 0; i < n;) {
         const basin_layer *l = &m->layers[i];
         if (l->d.kind == BASIN_LAYER_DROPOUT && l->d.p > 0) {
@@ -84,17 +83,47 @@ static int find_segments(basin_tensor_parallel *tp)
                             j, basin_layer_torch_name(&m->layers[j]), i);
             return -1;
         }
-        if (pair && l->out_c % (size_t)tp->t != 0) {
-            basin_error_set("tensor: layer %zu's %zu features cannot be split among %d workers", i, l->out_c, tp->t);
+        if (pair && l->out_c % (size_t)workers != 0) {
+            basin_error_set("tensor: layer %zu's %zu features cannot be split among %d workers", i, l->out_c, workers);
             return -1;
         }
-        bool parameters_before = false;
-        for (size_t k = 0; k < i; k++)
-            parameters_before = parameters_before || m->layers[k].n_weight > 0;
-        tp->segments[tp->n_segments++] = (segment){i, pair ? j + 1 : i + 1, pair, parameters_before};
-        tp->pairs += pair;
+        if (pair) {
+            roles[i] = BASIN_TENSOR_COLUMNS, roles[j] = BASIN_TENSOR_ROWS;
+            for (size_t k = i + 1; k < j; k++)
+                roles[k] = BASIN_TENSOR_SLICED;
+        }
         i = pair ? j + 1 : i + 1;
     }
+    return 0;
+}
+
+/* The segments of the plan: a split pair (its column-parallel Linear to its row-parallel one), or one
+ * whole layer. Returns 0, or -1 with a message. */
+static int find_segments(basin_tensor_parallel *tp)
+{
+    const basin_model *m = tp->np->net.model;
+    basin_tensor_role *roles = malloc((m->n_layers ? m->n_layers : 1) * sizeof *roles);
+    if (!roles) {
+        basin_error_set("out of memory planning the split");
+        return -1;
+    }
+    if (basin_tensor_parallel_plan(m, tp->t, roles) != 0) {
+        free(roles);
+        return -1;
+    }
+    bool parameters_before = false;
+    for (size_t i = 0; i < m->n_layers;) {
+        size_t end = i + 1;
+        if (roles[i] == BASIN_TENSOR_COLUMNS)
+            while (roles[end - 1] != BASIN_TENSOR_ROWS)
+                end++;
+        tp->segments[tp->n_segments++] = (segment){i, end, roles[i] == BASIN_TENSOR_COLUMNS, parameters_before};
+        tp->pairs += roles[i] == BASIN_TENSOR_COLUMNS;
+        for (size_t k = i; k < end; k++)
+            parameters_before = parameters_before || m->layers[k].n_weight > 0;
+        i = end;
+    }
+    free(roles);
     return 0;
 }
 

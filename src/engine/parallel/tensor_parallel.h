@@ -21,6 +21,16 @@ extern const basin_entry basin_parallel_tensor;
 
 typedef struct basin_tensor_parallel basin_tensor_parallel;
 
+/* What each layer becomes under the split: whole on every worker, the column-parallel Linear of a pair
+ * (its outputs dealt to the workers), a layer between them acting on each worker's slice, or the
+ * row-parallel Linear (its inputs dealt, its outputs summed by an all-reduce). */
+typedef enum { BASIN_TENSOR_WHOLE, BASIN_TENSOR_COLUMNS, BASIN_TENSOR_SLICED, BASIN_TENSOR_ROWS } basin_tensor_role;
+
+/* The split of m among workers: each layer's role into roles (m->n_layers values). Returns 0, or -1 with
+ * a message naming the layer (a width workers does not divide, a normalization or dropout between Linear
+ * layers). */
+int basin_tensor_parallel_plan(const basin_model *m, int workers, basin_tensor_role *roles);
+
 /* T workers over np (which must outlive it), all-reduces costed by cost on the simulated clock (a step's
  * compute is the whole model's, a unit an example, with the split pairs' work divided by T). Refuses, with a message naming the layer, a hidden width
  * that T does not divide, a layer other than an activation inside a pair (normalization, dropout), and

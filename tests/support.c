@@ -172,6 +172,14 @@ double support_max_rel_diff(const double *a, const double *b, size_t n)
     return worst;
 }
 
+double support_max_scaled_diff(const double *a, const double *b, size_t n)
+{
+    double diff = 0, scale = 0;
+    for (size_t i = 0; i < n; i++)
+        diff = fmax(diff, fabs(a[i] - b[i])), scale = fmax(scale, fabs(b[i]));
+    return diff / scale;
+}
+
 void support_assert_close(double actual, double expected, double tol, const char *what, const char *file,
                           int line)
 {

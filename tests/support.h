@@ -60,5 +60,7 @@ int support_count_lines(const char *s);
 
 /* max over i of |a[i] − b[i]| / (1 + |b[i]|). */
 double support_max_rel_diff(const double *a, const double *b, size_t n);
+/* max |a − b| over max |b|: a vector's error relative to its scale (a gradient whose entries span decades). */
+double support_max_scaled_diff(const double *a, const double *b, size_t n);
 
 #endif

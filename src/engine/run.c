@@ -7,6 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Grows *p to n doubles, keeping it on failure. Returns whether it grew. */
+static bool grow(double **p, size_t n)
+{
+    double *q = realloc(*p, n * sizeof *q);
+    if (q)
+        *p = q;
+    return q != NULL;
+}
+
 static int trace_reserve(basin_trace *tr, size_t rows)
 {
     if (rows <= tr->cap)
@@ -14,25 +23,9 @@ static int trace_reserve(basin_trace *tr, size_t rows)
     size_t cap = tr->cap ? tr->cap : 64;
     while (cap < rows)
         cap *= 2;
-    double *loss = realloc(tr->loss, cap * sizeof *loss);
-    if (loss)
-        tr->loss = loss;
-    double *grad_norm = realloc(tr->grad_norm, cap * sizeof *grad_norm);
-    if (grad_norm)
-        tr->grad_norm = grad_norm;
-    double *lr = realloc(tr->lr, cap * sizeof *lr);
-    if (lr)
-        tr->lr = lr;
-    double *staleness = realloc(tr->staleness, cap * sizeof *staleness);
-    if (staleness)
-        tr->staleness = staleness;
-    double *sim_time = realloc(tr->sim_time, cap * sizeof *sim_time);
-    if (sim_time)
-        tr->sim_time = sim_time;
-    double *w = realloc(tr->w, cap * tr->dim * sizeof *w);
-    if (w)
-        tr->w = w;
-    if (!loss || !grad_norm || !lr || !staleness || !sim_time || !w)
+    bool ok = grow(&tr->loss, cap) & grow(&tr->grad_norm, cap) & grow(&tr->lr, cap) & grow(&tr->staleness, cap) &
+              grow(&tr->sim_time, cap) & grow(&tr->w, cap * tr->dim); /* & : every array tries */
+    if (!ok)
         return -1;
     tr->cap = cap;
     return 0;

@@ -26,14 +26,6 @@ enum { BATCH = 61 };
 
 static size_t idx[BATCH];
 
-static double largest_relative(const double *a, const double *b, size_t n)
-{
-    double diff = 0, scale = 0;
-    for (size_t i = 0; i < n; i++)
-        diff = fmax(diff, fabs(a[i] - b[i])), scale = fmax(scale, fabs(b[i]));
-    return diff / scale;
-}
-
 typedef struct setup {
     basin_dataset *data;
     basin_net_problem *np;
@@ -98,7 +90,7 @@ static void test_schedules_give_the_minibatch_gradient(void **state)
     setup s = make("mlp:hidden=32/32/32,act=tanh"); /* Flatten, then 4 Linear and 3 Tanh: 8 layers */
     double loss = basin_net_eval(s.np, s.w, (basin_batch){idx, BATCH}, &BASIN_EVAL_TRAIN_FIXED, s.reference);
     double acc_loss = accumulated(&s, 5, BASIN_EVAL_TRAIN_FIXED, s.g);
-    double acc = largest_relative(s.g, s.reference, s.np->base.dim);
+    double acc = support_max_scaled_diff(s.g, s.reference, s.np->base.dim);
     print_message("accumulating 5 micro-batches: %.3g relative\n", acc);
     assert_true(acc < 1e-12 && fabs(acc_loss - loss) < 1e-12 * loss);
     static const double balance[] = {3, 1, 2, 2};
@@ -117,7 +109,7 @@ static void test_schedules_give_the_minibatch_gradient(void **state)
         basin_pipeline_config cfg = {.stages = cases[k].stages, .micro = cases[k].micro, .chunks = cases[k].chunks,
                                      .schedule = cases[k].kind, .balance = cases[k].balance,
                                      .n_balance = cases[k].balance ? 4 : 0, .seed = 7};
-        double got = pipeline_gradient(&s, cfg), diff = largest_relative(s.g, s.reference, s.np->base.dim);
+        double got = pipeline_gradient(&s, cfg), diff = support_max_scaled_diff(s.g, s.reference, s.np->base.dim);
         print_message("%s S=%d M=%d V=%d%s: gradient %.3g, loss %.3g relative\n", names[cases[k].kind],
                       cases[k].stages, cases[k].micro, cases[k].chunks, cases[k].balance ? " balance=3/1/2/2" : "",
                       diff, fabs(got - loss) / loss);
@@ -176,8 +168,8 @@ static void test_batchnorm_and_dropout(void **state)
     basin_net_eval(s.np, s.w, (basin_batch){idx, BATCH}, &BASIN_EVAL_TRAIN_FIXED, whole);
     basin_pipeline_config cfg = {.stages = 2, .micro = 4, .chunks = 1, .schedule = BASIN_PIPE_GPIPE, .seed = 7};
     pipeline_gradient(&s, cfg);
-    double diff = largest_relative(s.g, s.reference, s.np->base.dim),
-           apart = largest_relative(s.g, whole, s.np->base.dim);
+    double diff = support_max_scaled_diff(s.g, s.reference, s.np->base.dim),
+           apart = support_max_scaled_diff(s.g, whole, s.np->base.dim);
     print_message("BatchNorm: %.3g from micro-batches normalized alone, %.3g from the whole batch\n", diff, apart);
     assert_true(diff < 1e-12 && apart > 1e-6);
     free(whole);
@@ -194,8 +186,8 @@ static void test_batchnorm_and_dropout(void **state)
     basin_net_eval(s.np, s.w, (basin_batch){idx, BATCH}, &BASIN_EVAL_TRAIN_FIXED, plain);
     cfg = (basin_pipeline_config){.stages = 3, .micro = 4, .chunks = 1, .schedule = BASIN_PIPE_1F1B, .seed = 7};
     pipeline_gradient(&s, cfg);
-    diff = largest_relative(s.g, s.reference, s.np->base.dim);
-    apart = largest_relative(s.g, plain, s.np->base.dim);
+    diff = support_max_scaled_diff(s.g, s.reference, s.np->base.dim);
+    apart = support_max_scaled_diff(s.g, plain, s.np->base.dim);
     print_message("dropout: %.3g from one keyed data-parallel worker, %.3g from no dropout\n", diff, apart);
     assert_true(diff < 1e-12 && apart > 1e-3);
     free(plain);

@@ -21,14 +21,6 @@
 
 enum { BATCH = 64 };
 
-static double largest_relative(const double *a, const double *b, size_t n)
-{
-    double diff = 0, scale = 0;
-    for (size_t i = 0; i < n; i++)
-        diff = fmax(diff, fabs(a[i] - b[i])), scale = fmax(scale, fabs(b[i]));
-    return diff / scale;
-}
-
 static void test_split_gradient_equals_the_whole(void **state)
 {
     (void)state;
@@ -51,7 +43,7 @@ static void test_split_gradient_equals_the_whole(void **state)
                 fail_msg("%s, T = %d: %s", models[k], t, basin_error_message());
             basin_grad_source source = basin_tensor_parallel_source(tp);
             double split_loss = source.gradient(source.ctx, w, (basin_batch){idx, BATCH}, split);
-            double diff = largest_relative(split, whole, n);
+            double diff = support_max_scaled_diff(split, whole, n);
             print_message("%s, T = %d (%zu pairs): gradient %.3g relative, loss %.3g\n", models[k], t,
                           basin_tensor_parallel_pairs(tp), diff, fabs(split_loss - loss) / loss);
             assert_true(basin_tensor_parallel_pairs(tp) >= 1);

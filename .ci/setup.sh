@@ -6,7 +6,8 @@ basin_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # What the build and the tests need, as Debian and Ubuntu name them.
 basin_packages=(gcc libc6-dev meson ninja-build pkg-config libgsl-dev zlib1g-dev libopenblas-dev liblbfgsb-dev libcmocka-dev
                 libcairo2-dev libinih-dev fonts-dejavu-core libxml2-dev poppler-utils
-                libsdl2-dev libepoxy-dev libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 xvfb xauth)
+                libsdl2-dev libepoxy-dev libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 xvfb xauth
+                libopenmpi-dev openmpi-bin)
 
 basin_install_missing() {
     local missing=() p

@@ -1,7 +1,8 @@
 /* cli.c: `basin COMMAND ...`: dispatch, global help and version. */
 #include "cli.h"
-
 #include "commands.h"
+
+#include "engine/parallel/comm_mpi.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -90,7 +91,7 @@ static int dispatch(int argc, char **argv, FILE *out, FILE *err)
     if (strcmp(name, "help") == 0)
         return help(argc, argv, out, err);
     if (strcmp(name, "--version") == 0) {
-        fprintf(out, "basin %s\n", BASIN_VERSION);
+        fprintf(out, "basin %s (MPI backend: %s)\n", BASIN_VERSION, basin_mpi_built() ? "built in" : "not built");
         return BASIN_EXIT_OK;
     }
     const command *c = find_command(name);

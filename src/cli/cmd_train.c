@@ -8,6 +8,7 @@
 #include "engine/nn/augment.h"
 #include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
+#include "engine/parallel/comm_mpi.h"
 #include "engine/parallel/parallel_training.h"
 #include "engine/schedule.h"
 #include "lab/output_file.h"
@@ -29,7 +30,7 @@ const char basin_train_usage[] =
     "                   [--early-stop PATIENCE] [--swa START_EPOCH] [--snapshots K] [--eval-every N]\n"
     "                   [--track-sharpness K] [--save-trajectory DIR --every K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
-    "                   [--parallel SPEC] [--timeline FILE.(png|svg|pdf|json)]\n"
+    "                   [--parallel SPEC] [--timeline FILE.(png|svg|pdf|json)] [--backend threads|mpi]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
     "training split is shuffled into minibatches (the last one partial) and the optimizer takes one step\n"
@@ -59,6 +60,10 @@ const char basin_train_usage[] =
     "                      tensor:workers=T  Megatron's split of pairs of Linear layers\n"
     "                      The log gains sim_time,staleness,noise_scale,bytes; every mode runs a\n"
     "                      simulated clock (speeds=, latency=, bandwidth=)\n"
+    "  --backend B         threads (default): every worker a thread of this process; mpi: every worker\n"
+    "                      a rank of an MPI job (mpirun -n K basin train ... --parallel sync:workers=K\n"
+    "                      --backend mpi; sync only so far): the same bits as threads; rank 0 writes\n"
+    "                      the summary, the log and the files\n"
     "  --timeline FILE     with --parallel: the run's first steps as a Gantt chart of the workers or\n"
     "                      stages on the simulated clock (.png, .svg, .pdf), or every step in Chrome's\n"
     "                      trace format (.json, for chrome://tracing or Perfetto)\n"
@@ -93,7 +98,7 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
-    const char *parallel, *timeline;
+    const char *parallel, *timeline, *backend;
     basin_train_settings set; /* --epochs ... --l1: the training schema's keys */
     long every;
 } train_options;
@@ -162,7 +167,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"every", required_argument, NULL, 'Y'},
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"parallel", required_argument, NULL, 'Q'},
-        {"timeline", required_argument, NULL, 'T'},
+        {"timeline", required_argument, NULL, 'T'},   {"backend", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (train_options){.set = basin_train_settings_defaults()};
@@ -195,6 +200,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'G': o->save_grad = optarg; break;
         case 'Q': o->parallel = optarg; break;
         case 'T': o->timeline = optarg; break;
+        case 'B': o->backend = optarg; break;
         case 'P': o->trajectory = optarg; break;
         case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
         case 'h':
@@ -228,6 +234,15 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--save-trajectory DIR and --every K go together");
     if (o->timeline && !o->parallel)
         return usage_error(err, "--timeline shows a parallel run; add --parallel SPEC");
+    if (o->backend && strcmp(o->backend, "threads") != 0 && strcmp(o->backend, "mpi") != 0)
+        return usage_error(err, "--backend '%s': threads or mpi", o->backend);
+    bool mpi = o->backend && strcmp(o->backend, "mpi") == 0;
+    int launched = basin_mpi_launched_ranks();
+    if (launched > 1 && !mpi)
+        return usage_error(err, "an MPI launcher started %d ranks: add --backend mpi and --parallel sync:workers=%d",
+                           launched, launched);
+    if (mpi && !o->parallel)
+        return usage_error(err, "--backend mpi runs a parallel run: add --parallel sync:workers=K");
     basin_format format;
     if (o->timeline && !timeline_is_json(o->timeline) && basin_format_from_path(o->timeline, &format) != 0)
         return usage_error(err, "--timeline '%s': give a .png, .svg, .pdf or .json file", o->timeline);
@@ -353,12 +368,9 @@ static int save_grad(const char *dir, cli_net *c)
     return rc;
 }
 
-int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
+/* Trains as o says, on the threads of this process or as one rank of world. */
+static int train(train_options o, FILE *out, FILE *err, basin_comm *world)
 {
-    train_options o;
-    int rc = parse_options(argc, argv, &o, out, err);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
     basin_parallel_training parallel = {0};
     basin_optimizer *opt = NULL;
@@ -391,7 +403,7 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     }
     log_open = o.log != NULL;
     basin_train_config cfg = basin_train_settings_config(&o.set);
-    int set_up = o.parallel ? basin_parallel_training_init(&parallel, c.np, &par_spec, &cfg) : 0;
+    int set_up = o.parallel ? basin_parallel_training_init(&parallel, c.np, &par_spec, &cfg, world) : 0;
     if (set_up != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         status = set_up == -1 ? BASIN_EXIT_USAGE : BASIN_EXIT_FAILURE;
@@ -481,5 +493,40 @@ done:
     basin_spec_clear(&par_spec);
     basin_parallel_training_release(&parallel);
     cli_net_close(&c);
+    return status;
+}
+
+int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
+{
+    train_options o;
+    /* under a launcher every rank reads the same options: rank 0 alone says what is wrong with them */
+    FILE *quiet = basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL;
+    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
+    if (quiet)
+        fclose(quiet);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    if (!o.backend || strcmp(o.backend, "mpi") != 0)
+        return train(o, out, err, NULL);
+    basin_comm world;
+    if (basin_mpi_start(&world) != 0) {
+        fprintf(err, "basin train: --backend mpi: %s\n", basin_error_message());
+        return BASIN_EXIT_USAGE;
+    }
+    FILE *sink = NULL, *rank_err = err;
+    if (world.rank != 0) { /* every rank holds the same weights and reads the same input: rank 0 alone speaks */
+        o.log = o.save = o.save_grad = o.trajectory = o.timeline = NULL;
+        if ((sink = fopen("/dev/null", "w")))
+            out = rank_err = sink;
+    }
+    int status = train(o, out, rank_err, &world);
+    if (sink)
+        fclose(sink);
+    if (status == BASIN_EXIT_FAILURE && world.size > 1) { /* a failure while running may be this rank's alone */
+        if (world.rank != 0)
+            fprintf(err, "basin train: rank %d: %s\n", world.rank, basin_error_message());
+        basin_mpi_abort(status); /* the other ranks may be waiting for this one's messages */
+    }
+    basin_mpi_finish(&world);
     return status;
 }

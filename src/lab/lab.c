@@ -419,7 +419,7 @@ static int check_training_parallel(const basin_lab *lab, basin_lab_run *r, const
         return basin_lab_fail(it->origin, "%s", basin_error_message());
     basin_train_config cfg = basin_train_settings_config(&r->train);
     basin_parallel_training pt;
-    int rc = basin_parallel_training_init(&pt, np, &r->parallel, &cfg);
+    int rc = basin_parallel_training_init(&pt, np, &r->parallel, &cfg, NULL);
     basin_parallel_training_release(&pt);
     basin_problem_destroy(&np->base);
     return rc == 0 ? 0 : basin_lab_fail(it->origin, "%s", basin_error_message());

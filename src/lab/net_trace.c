@@ -360,7 +360,7 @@ basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, 
     basin_grad_source source = basin_grad_source_local(np);
     int rc = 1;
     if (rec.parallel) {
-        rc = basin_parallel_training_init(&pt, np, parallel, &local) == 0 ? 1 : -1;
+        rc = basin_parallel_training_init(&pt, np, parallel, &local, NULL) == 0 ? 1 : -1;
         if (rc == 1)
             source = basin_parallel_training_source(&pt);
     }

@@ -38,6 +38,7 @@ struct basin_data_parallel {
     basin_timeline timeline;
     char title[128];
     double origin;              /* the wall clock when the workers were made */
+    basin_comm *world;          /* MPI: this process is one rank of it (NULL: every worker a thread here) */
     size_t dim;
     worker *workers;
     void **ctx;
@@ -80,7 +81,7 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const bas
     size_t n = np->data->train.n;
     if (dp) {
         dp->np = np, dp->k = workers, dp->dim = np->base.dim, dp->bn_sync = cfg->bn_sync, dp->seed = cfg->seed;
-        dp->cost = cfg->cost;
+        dp->cost = cfg->cost, dp->world = cfg->world;
         basin_timeline_init(&dp->timeline, workers, "worker", BASIN_TIMELINE_LIMIT, 4);
         dp->origin = basin_timeline_wall();
         char speeds[96] = "";
@@ -101,6 +102,8 @@ basin_data_parallel *basin_data_parallel_create(basin_net_problem *np, const bas
         wk->dp = dp;
         wk->bn_sync = (basin_reducer){sum_over_shards, wk};
         dp->ctx[r] = wk;
+        if (cfg->world && r != cfg->world->rank)
+            continue; /* another process's worker */
         wk->replica = basin_net_problem_clone(np, cfg->seed * 1000003UL + (unsigned long)r);
         wk->sums = malloc((dp->dim + 2) * sizeof *wk->sums);
         wk->shard = malloc((n / (size_t)workers + 1) * sizeof *wk->shard);
@@ -206,6 +209,32 @@ static void parallel_step_info(void *ctx, basin_grad_step *info)
     *info = ((basin_data_parallel *)ctx)->info;
 }
 
+/* The step on one rank of an MPI world: this process's worker, then rank 0's running statistics sent to
+ * every rank (DDP broadcasts buffers), so that every rank holds the same state as every thread would. */
+static double rank_gradient(basin_data_parallel *dp, size_t m, double *g)
+{
+    basin_comm *c = dp->world;
+    worker *wk = &dp->workers[c->rank];
+    size_t sent = c->values_sent;
+    int status = worker_step(c, wk);
+    dp->step++;
+    dp->values_sent += c->values_sent - sent;
+    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)(c->values_sent - sent)};
+    if (basin_span_buffer_flush(&wk->measured, &dp->timeline, dp->origin) != 0)
+        status = -1;
+    basin_model *main = dp->np->net.model, *mine = wk->replica->net.model;
+    if (status == 0 && main->n_state) {
+        memcpy(main->state, mine->state, main->n_state * sizeof *main->state);
+        status = basin_comm_broadcast(c, main->state, main->n_state, 0);
+    }
+    basin_comm_release(c); /* the events: a timeline keeps what it needs */
+    if (status != 0)
+        return NAN;
+    if (g)
+        memcpy(g, wk->sums, dp->dim * sizeof *g);
+    return account(dp, m, wk->sums) != 0 ? NAN : wk->sums[dp->dim];
+}
+
 static double parallel_gradient(void *ctx, const double *w, basin_batch batch, double *g)
 {
     basin_data_parallel *dp = ctx;
@@ -215,6 +244,8 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
         return NAN;
     }
     dp->w = w, dp->batch = batch;
+    if (dp->world)
+        return rank_gradient(dp, m, g);
     int status = basin_comm_threads_run(dp->k, worker_step, dp->ctx, dp->comms);
     dp->step++;
     dp->values_sent += dp->comms[0].values_sent;

@@ -31,6 +31,8 @@ typedef struct basin_data_parallel_config {
     bool bn_sync;          /* BatchNorm statistics over the global batch */
     const double *speeds;  /* K speeds for the simulated clock (NULL: all 1) */
     basin_cost_model cost; /* the all-reduce's cost on the simulated clock */
+    basin_comm *world;     /* an MPI world whose size is workers: this process runs its rank's worker and
+                              talks to the others through it (must outlive the source); NULL: threads */
 } basin_data_parallel_config;
 
 /* The configuration a parsed spec of the sync entry says (cfg->speeds points into params). Returns 0, or

@@ -8,10 +8,19 @@
 #include <stdio.h>
 
 int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
-                                 basin_train_config *cfg)
+                                 basin_train_config *cfg, basin_comm *world)
 {
     *pt = (basin_parallel_training){.entry = spec->entry, .dim = np->base.dim};
     const basin_params *p = &spec->params;
+    if (world && spec->entry != &basin_parallel_sync) {
+        basin_error_set("--backend mpi: %s runs on threads only so far; sync runs on MPI ranks", spec->entry->name);
+        return -1;
+    }
+    if (world && (int)basin_params_real(p, "workers") != world->size) {
+        basin_error_set("sync:workers=%g but the launcher started %d rank%s; give workers=%d",
+                        basin_params_real(p, "workers"), world->size, world->size == 1 ? "" : "s", world->size);
+        return -1;
+    }
     if (spec->entry == &basin_parallel_sync) {
         int k = pt->workers = (int)basin_params_real(p, "workers");
         pt->worker_batch = cfg->batch;
@@ -23,6 +32,7 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
         basin_data_parallel_config dc;
         if (basin_data_parallel_config_from(p, cfg->seed, &dc) != 0)
             return -1;
+        dc.world = world;
         pt->dp = basin_data_parallel_create(np, &dc);
         return pt->dp ? 0 : -2;
     }

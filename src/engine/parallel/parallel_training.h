@@ -26,10 +26,11 @@ typedef struct basin_parallel_training {
 
 /* Sets pt up for np as spec (of kind BASIN_KIND_PARALLEL) says, with draws keyed by cfg->seed, and adapts
  * cfg: under sync cfg->batch is each worker's on entry and the global batch on return, and the learning
- * rate scales as scale= and warmup= say. Returns 0; -1 with a message for a mode or combination that cannot
- * train np (a usage error), -2 with a message when memory runs out. */
+ * rate scales as scale= and warmup= say. world (NULL: threads in this process) is an MPI world whose
+ * ranks are the workers; only sync runs on it so far. Returns 0; -1 with a message for a mode or
+ * combination that cannot train np (a usage error), -2 with a message when memory runs out. */
 int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
-                                 basin_train_config *cfg);
+                                 basin_train_config *cfg, basin_comm *world);
 
 /* What a parallel spec changes in the optimizer's spec before it is built: under sync's scale=sqrt an
  * optimizer with betas (Adam, AdamW) gets 1 − K(1 − β1), 1 − K(1 − β2) and ε/√K, the square-root rule's

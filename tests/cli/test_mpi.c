@@ -1,8 +1,8 @@
 /* test_mpi.c: the parallel trainer on MPI ranks (mpiexec, oversubscribed on two cores). A sync run on 2
  * and on 4 ranks writes the same log and the same weights, byte for byte, as the threads backend with as
  * many workers, also with SyncBatchNorm (running statistics included); a launch without --backend mpi,
- * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2. Built
- * only when meson found MPI. */
+ * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
+ * that cannot start ends the job with its message. Built only when meson found MPI. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +20,7 @@
  * ranks of the sanitizer build check everything but leaks (the same code of Basin's is leak-checked on
  * threads by the other tests, and so is this program). */
 #define MPIEXEC                                                                                              \
-    "ASAN_OPTIONS=detect_leaks=0 mpiexec --allow-run-as-root --oversubscribe --mca mpi_yield_when_idle 1 "        \
+    "env ASAN_OPTIONS=detect_leaks=0 mpiexec --allow-run-as-root --oversubscribe --mca mpi_yield_when_idle 1 "        \
     "-x ASAN_OPTIONS"
 
 /* Runs a shell command, its standard error into *err (owned by the caller); returns its exit status. */
@@ -116,7 +116,29 @@ static void test_refusals(void **state)
                      "--backend mpi",
              exe);
     assert_int_equal(run(command, &err), 2);
-    assert_non_null(strstr(err, "sync:workers=3 but the launcher started 2 ranks; give workers=2"));
+    const char *said = strstr(err, "sync:workers=3 but the launcher started 2 ranks; give workers=2");
+    assert_non_null(said);
+    assert_null(strstr(said + 1, "sync:workers=3 but")); /* the same on every rank: rank 0 alone says it */
+    free(err);
+}
+
+/* A rank that cannot start while the others can (here one short of memory: BASIN_MEMORY_LIMIT on rank 1
+ * alone) ends the whole job at once, saying which rank and why, instead of a hang (timeout's 124). */
+static void test_a_failing_rank_ends_the_job(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    char args[512], command[1536], *err;
+    snprintf(args, sizeof args,
+             "%s train --model mlp:hidden=64 --data digits --opt sgd:lr=0.1 --batch 16 --steps 20 "
+             "--parallel sync:workers=2 --backend mpi",
+             exe);
+    snprintf(command, sizeof command, "timeout 60 " MPIEXEC " -n 1 %s : -n 1 -x BASIN_MEMORY_LIMIT=200000 %s", args,
+             args);
+    int status = run(command, &err);
+    if (status != 2 || !strstr(err, "basin train: rank 1: mlp: 4810 parameters") ||
+        !strstr(err, "basin train: 1 of 2 ranks could not start"))
+        fail_msg("status %d (124: it hung), stderr: %s", status, err);
     free(err);
 }
 
@@ -137,6 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_a_failing_rank_ends_the_job),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

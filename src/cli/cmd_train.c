@@ -61,9 +61,9 @@ const char basin_train_usage[] =
     "                      The log gains sim_time,staleness,noise_scale,bytes; every mode runs a\n"
     "                      simulated clock (speeds=, latency=, bandwidth=)\n"
     "  --backend B         threads (default): every worker a thread of this process; mpi: every worker\n"
-    "                      a rank of an MPI job (mpirun -n K basin train ... --parallel sync:workers=K\n"
-    "                      --backend mpi; sync only so far): the same bits as threads; rank 0 writes\n"
-    "                      the summary, the log and the files\n"
+    "                      or stage a rank of an MPI job (mpirun -n K basin train ... --parallel\n"
+    "                      sync:workers=K --backend mpi; sync, pipeline and tensor): the same bits as\n"
+    "                      threads; rank 0 writes the summary, the log and the files\n"
     "  --timeline FILE     with --parallel: the run's first steps as a Gantt chart of the workers or\n"
     "                      stages on the simulated clock (.png, .svg, .pdf), or every step in Chrome's\n"
     "                      trace format (.json, for chrome://tracing or Perfetto)\n"
@@ -242,7 +242,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "an MPI launcher started %d ranks: add --backend mpi and --parallel sync:workers=%d",
                            launched, launched);
     if (mpi && !o->parallel)
-        return usage_error(err, "--backend mpi runs a parallel run: add --parallel sync:workers=K");
+        return usage_error(err, "--backend mpi runs a parallel run: add --parallel sync:workers=K (or pipeline, tensor)");
     basin_format format;
     if (o->timeline && !timeline_is_json(o->timeline) && basin_format_from_path(o->timeline, &format) != 0)
         return usage_error(err, "--timeline '%s': give a .png, .svg, .pdf or .json file", o->timeline);

@@ -1,6 +1,7 @@
 /* test_mpi.c: the parallel trainer on MPI ranks (mpiexec, oversubscribed on two cores). A sync run on 2
  * and on 4 ranks writes the same log and the same weights, byte for byte, as the threads backend with as
- * many workers, also with SyncBatchNorm (running statistics included); a launch without --backend mpi,
+ * many workers, also with SyncBatchNorm (running statistics included), and so do pipeline stages (GPipe
+ * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); a launch without --backend mpi,
  * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
  * that cannot start ends the job with its message. Built only when meson found MPI. */
 #include <setjmp.h>
@@ -100,6 +101,45 @@ static void test_sync_on_ranks_equals_threads(void **state)
         }
 }
 
+/* Pipeline stages and tensor-parallel workers as ranks: the same log and weights as their threads runs. */
+static void test_pipeline_and_tensor_on_ranks_equal_threads(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    static const char *const runs[][3] = {
+        {"mlp:hidden=64/32,norm=batch", "pipeline:stages=4,micro=8,schedule=gpipe", "4"},
+        {"mlp:hidden=64/32", "pipeline:stages=2,micro=4,schedule=interleaved,chunks=2", "2"},
+        {"mlp:hidden=64/32", "tensor:workers=2", "2"},
+        {"mlp:hidden=64/32", "tensor:workers=4", "4"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof *runs; k++) {
+        char common[512], command[1536], *err;
+        snprintf(common, sizeof common,
+                 "%s train --model %s --data digits --opt sgd:lr=0.05,momentum=0.9 --batch 64 --steps 20 "
+                 "--parallel %s",
+                 exe, runs[k][0], runs[k][1]);
+        snprintf(command, sizeof command, "%s --log %s --save-weights %s", common, support_tmp("threads.csv"),
+                 support_tmp("threads"));
+        assert_int_equal(run(command, &err), 0);
+        free(err);
+        snprintf(command, sizeof command, MPIEXEC " -n %s %s --backend mpi --log %s --save-weights %s", runs[k][2],
+                 common, support_tmp("mpi.csv"), support_tmp("mpi"));
+        int status = run(command, &err);
+        if (status != 0)
+            fail_msg("%s: status %d: %s", runs[k][1], status, err);
+        free(err);
+        print_message("%s on %s ranks: the log and weights are the threads run's\n", runs[k][1], runs[k][2]);
+        assert_same_file(support_tmp("threads.csv"), support_tmp("mpi.csv"));
+        static const char *const tensors[] = {"1.weight.npy", "1.bias.npy"};
+        for (int t = 0; t < 2; t++) {
+            char a[512], b[512];
+            snprintf(a, sizeof a, "%s/%s", support_tmp("threads"), tensors[t]);
+            snprintf(b, sizeof b, "%s/%s", support_tmp("mpi"), tensors[t]);
+            assert_same_file(a, b);
+        }
+    }
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -158,6 +198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
+        cmocka_unit_test(test_pipeline_and_tensor_on_ranks_equal_threads),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_a_failing_rank_ends_the_job),
     };

@@ -38,7 +38,7 @@ static void test_split_gradient_equals_the_whole(void **state)
         support_init("default", np->net.model, w, 1);
         double loss = basin_net_eval(np, w, (basin_batch){idx, BATCH}, &BASIN_EVAL_TRAIN_FIXED, whole);
         for (int t = 2; t <= 4; t += 2) {
-            basin_tensor_parallel *tp = basin_tensor_parallel_create(np, t, (basin_cost_model){0});
+            basin_tensor_parallel *tp = basin_tensor_parallel_create(np, t, (basin_cost_model){0}, NULL);
             if (!tp)
                 fail_msg("%s, T = %d: %s", models[k], t, basin_error_message());
             basin_grad_source source = basin_tensor_parallel_source(tp);
@@ -74,7 +74,7 @@ static void test_training_and_bytes(void **state)
     support_init("default", one->net.model, w1, 1);
     memcpy(w4, w1, n * sizeof *w1);
     basin_optimizer *o1 = support_optimizer("sgd:lr=0.05,momentum=0.9", n), *o4 = support_optimizer("sgd:lr=0.05,momentum=0.9", n);
-    basin_tensor_parallel *tp = basin_tensor_parallel_create(many, 4, (basin_cost_model){0});
+    basin_tensor_parallel *tp = basin_tensor_parallel_create(many, 4, (basin_cost_model){0}, NULL);
     assert_non_null(tp);
     basin_trainer *a = basin_trainer_create(one, w1, o1, NULL, &cfg, basin_grad_source_local(one));
     basin_trainer *b = basin_trainer_create(many, w4, o4, NULL, &cfg, basin_tensor_parallel_source(tp));
@@ -119,7 +119,7 @@ static void test_clock(void **state)
         basin_cost_model cost;
     } cases[] = {{4, {0, 0}}, {4, {0.01, 0}}, {1, {0.01, 0}}};
     for (int k = 0; k < 3; k++) {
-        basin_tensor_parallel *tp = basin_tensor_parallel_create(np, cases[k].t, cases[k].cost);
+        basin_tensor_parallel *tp = basin_tensor_parallel_create(np, cases[k].t, cases[k].cost, NULL);
         assert_non_null(tp);
         basin_grad_source source = basin_tensor_parallel_source(tp);
         basin_grad_step info;
@@ -175,7 +175,7 @@ static void test_refusals(void **state)
     basin_dataset *data = support_dataset("digits", 0);
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         basin_net_problem *np = support_net_problem(cases[k][0], data, 3);
-        assert_null(basin_tensor_parallel_create(np, 4, (basin_cost_model){0}));
+        assert_null(basin_tensor_parallel_create(np, 4, (basin_cost_model){0}, NULL));
         if (!strstr(basin_error_message(), cases[k][1]))
             fail_msg("%s: '%s' does not say '%s'", cases[k][0], basin_error_message(), cases[k][1]);
         basin_problem_destroy(&np->base);

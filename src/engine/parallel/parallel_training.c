@@ -12,13 +12,14 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
 {
     *pt = (basin_parallel_training){.entry = spec->entry, .dim = np->base.dim};
     const basin_params *p = &spec->params;
-    if (world && spec->entry != &basin_parallel_sync) {
-        basin_error_set("--backend mpi: %s runs on threads only so far; sync runs on MPI ranks", spec->entry->name);
+    if (world && spec->entry == &basin_parallel_async) {
+        basin_error_set("--backend mpi: async runs on threads only so far; sync, pipeline and tensor run on MPI ranks");
         return -1;
     }
-    if (world && (int)basin_params_real(p, "workers") != world->size) {
-        basin_error_set("sync:workers=%g but the launcher started %d rank%s; give workers=%d",
-                        basin_params_real(p, "workers"), world->size, world->size == 1 ? "" : "s", world->size);
+    const char *count = spec->entry == &basin_parallel_pipeline ? "stages" : "workers";
+    if (world && (int)basin_params_real(p, count) != world->size) {
+        basin_error_set("%s:%s=%g but the launcher started %d rank%s; give %s=%d", spec->entry->name, count,
+                        basin_params_real(p, count), world->size, world->size == 1 ? "" : "s", count, world->size);
         return -1;
     }
     if (spec->entry == &basin_parallel_sync) {
@@ -38,11 +39,12 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
     }
     if (spec->entry == &basin_parallel_tensor) {
         pt->workers = (int)basin_params_real(p, "workers");
-        pt->tp = basin_tensor_parallel_create(np, pt->workers, basin_cost_model_from(p));
+        pt->tp = basin_tensor_parallel_create(np, pt->workers, basin_cost_model_from(p), world);
         return pt->tp ? 0 : -1; /* its refusals are about the model */
     }
     if (spec->entry == &basin_parallel_pipeline) {
         basin_pipeline_config pc = basin_pipeline_config_from(p, cfg->seed);
+        pc.world = world;
         pt->workers = pc.stages;
         size_t smallest = cfg->batch ? cfg->batch : np->data->train.n;
         if (smallest < (size_t)pc.micro) {

@@ -61,6 +61,8 @@ struct basin_pipeline {
     double clock;               /* the simulated time after the steps so far */
     double *costs;              /* 3 × pieces: basin_pipe_costs' arrays */
     double *starts;             /* S × actions per stage: when each action began in the last step */
+    double *merged;             /* MPI: the stage's gradient, loss share, statistics and values sent (a
+                                   share of the mean), summed over the ranks */
     basin_timeline timeline;
     char title[128];
     double origin;              /* the wall clock when the pipeline was made */
@@ -232,12 +234,20 @@ basin_pipeline *basin_pipeline_create(basin_net_problem *np, const basin_pipelin
     basin_pipe_schedule(cfg->schedule, S, M, V, pp->actions);
     int peak = 0;
     for (int s = 0; s < S; s++) {
+        int held = basin_pipe_peak_in_flight(pp->actions, s, M, V);
+        peak = held > peak ? held : peak;
+        if (cfg->world && s != cfg->world->rank)
+            continue; /* another process's stage */
         if (make_stage(pp, s) != 0) {
             basin_pipeline_destroy(pp);
             basin_error_set("out of memory for a pipeline of %d stages", S);
             return NULL;
         }
-        peak = pp->stages[s].n_slots > peak ? pp->stages[s].n_slots : peak;
+    }
+    if (cfg->world && !(pp->merged = malloc((np->base.dim + 2 + np->net.model->n_state) * sizeof *pp->merged))) {
+        basin_pipeline_destroy(pp);
+        basin_error_set("out of memory for a pipeline of %d stages", S);
+        return NULL;
     }
     snprintf(pp->timeline.note, sizeof pp->timeline.note, "at most %d micro-batch%s in flight", peak,
              peak == 1 ? "" : "es");
@@ -417,6 +427,52 @@ static void keep_statistics(basin_pipeline *pp)
         }
 }
 
+/* The step on one rank of an MPI world: this process's stage, then the stages' parts summed over the
+ * ranks — each parameter, running statistic and the loss is one stage's, the others add zeros — so that
+ * every rank holds what the threads hold. */
+static double rank_gradient(basin_pipeline *pp, double *g)
+{
+    basin_comm *c = pp->cfg.world;
+    stage *st = &pp->stages[c->rank];
+    size_t sent = c->values_sent, dim = pp->np->base.dim;
+    int status = stage_step(c, st);
+    pp->step++;
+    if (basin_span_buffer_flush(&st->measured, &pp->timeline, pp->origin) != 0)
+        status = -1;
+    for (stashed *x = st->stash, *next; x; x = next)
+        next = x->next, free(x);
+    st->stash = NULL;
+    for (int k = 0; k < st->n_slots; k++)
+        st->slots[k].busy = false;
+    basin_model *m = pp->np->net.model;
+    double *merged = pp->merged, *state = merged + dim + 1, *values = state + m->n_state;
+    *values = (double)(c->values_sent - sent) / pp->cfg.stages; /* before the sum, which is this program's */
+    memcpy(merged, st->g, dim * sizeof *merged);
+    merged[dim] = c->rank == pp->cfg.stages - 1 ? st->loss : 0;
+    memset(state, 0, m->n_state * sizeof *state);
+    for (int p = c->rank; p < pp->pieces; p += pp->cfg.stages) /* this stage's pieces' statistics */
+        for (size_t i = pp->bounds[p]; i < pp->bounds[p + 1]; i++)
+            if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
+                memcpy(state + m->layers[i].stats, st->state + m->layers[i].stats,
+                       (2 * m->layers[i].in_c + 1) * sizeof *state);
+    if (status == 0)
+        status = basin_comm_allreduce_sum(c, merged, dim + 2 + m->n_state);
+    basin_comm_release(c);
+    pp->info = (basin_grad_step){1, NAN, NAN, NAN, *values}; /* the mean over the stages, as on threads */
+    pp->values_sent += (size_t)llround(*values * pp->cfg.stages);
+    double makespan = status == 0 ? step_time(pp, pp->batch.m) : -1;
+    if (makespan < 0)
+        return NAN;
+    pp->info.sim_time = pp->clock += makespan;
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i].d.kind == BASIN_LAYER_BATCHNORM)
+            memcpy(m->state + m->layers[i].stats, state + m->layers[i].stats,
+                   (2 * m->layers[i].in_c + 1) * sizeof *state);
+    if (g)
+        memcpy(g, merged, dim * sizeof *g);
+    return merged[dim];
+}
+
 static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, double *g)
 {
     basin_pipeline *pp = ctx;
@@ -427,6 +483,8 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
         return NAN;
     }
     pp->w = w, pp->batch = batch;
+    if (pp->cfg.world)
+        return rank_gradient(pp, g);
     int status = basin_comm_threads_run(pp->cfg.stages, stage_step, pp->ctx, pp->comms);
     pp->step++;
     pp->info = (basin_grad_step){1, NAN, NAN, NAN, 0};
@@ -528,7 +586,7 @@ void basin_pipeline_destroy(basin_pipeline *pp)
     }
     free(pp->balance);
     basin_timeline_free(&pp->timeline);
-    free(pp->costs), free(pp->starts), free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
+    free(pp->merged), free(pp->costs), free(pp->starts), free(pp->bounds), free(pp->actions), free(pp->stages), free(pp->ctx), free(pp->comms), free(pp->identity);
     free(pp);
 }
 

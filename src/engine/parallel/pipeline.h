@@ -16,6 +16,7 @@
 #ifndef BASIN_PIPELINE_H
 #define BASIN_PIPELINE_H
 
+#include "comm.h"
 #include "cost_model.h"
 #include "pipeline_schedule.h"
 #include "timeline.h"
@@ -33,6 +34,7 @@ typedef struct basin_pipeline_config {
     unsigned long seed;         /* what dropout is keyed by */
     basin_cost_model cost;      /* messages between stages on the simulated clock */
     bool equal_costs;           /* every piece costs the same on the clock (else: its layers' work) */
+    basin_comm *world;          /* an MPI world of S ranks, this process its rank's stage (NULL: threads) */
 } basin_pipeline_config;
 
 /* The configuration a parsed spec of the pipeline entry says. Can't fail. */

@@ -50,6 +50,7 @@ struct basin_tensor_parallel {
     basin_timeline timeline;
     char title[128];
     double origin;              /* the wall clock when the workers were made */
+    basin_comm *world;          /* MPI: this process is one rank of it (NULL: every worker a thread here) */
     basin_grad_step info;       /* of the last step */
     /* the step being computed */
     const double *w;
@@ -215,7 +216,8 @@ static double step_spans(basin_tensor_parallel *tp, size_t B)
     return t - tp->clock;
 }
 
-basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost)
+basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost,
+                                                    basin_comm *world)
 {
     if (np->l1 > 0 || np->augment) {
         basin_error_set("tensor: %s is not supported with tensor parallelism", np->l1 > 0 ? "--l1" : "--augment");
@@ -224,7 +226,7 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
     basin_tensor_parallel *tp = calloc(1, sizeof *tp);
     size_t layers = np->net.model->n_layers;
     if (tp) {
-        tp->np = np, tp->t = workers, tp->cost = cost;
+        tp->np = np, tp->t = workers, tp->cost = cost, tp->world = world;
         tp->segments = calloc(layers, sizeof *tp->segments);
         tp->workers = calloc((size_t)workers, sizeof *tp->workers);
         tp->ctx = calloc((size_t)workers, sizeof *tp->ctx);
@@ -242,6 +244,8 @@ basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int w
     for (int r = 0; r < workers; r++) {
         worker *wk = &tp->workers[r];
         wk->tp = tp, tp->ctx[r] = wk;
+        if (world && r != world->rank)
+            continue; /* another process's worker */
         if (!(wk->model = narrow_model(tp)) || !(wk->replica = basin_net_problem_clone(np, 0))) {
             basin_tensor_parallel_destroy(tp);
             return NULL;
@@ -334,6 +338,39 @@ static int worker_step(basin_comm *c, void *ctx)
     return 0;
 }
 
+/* The step on one rank of an MPI world: this process's worker writes the gradient entries it owns into a
+ * zeroed vector, summed over the ranks (each entry is one worker's: the others add zeros), and rank 0's
+ * running statistics are sent to every rank, so that every rank holds what the threads hold. */
+static double rank_gradient(basin_tensor_parallel *tp, double *g)
+{
+    basin_comm *c = tp->world;
+    worker *wk = &tp->workers[c->rank];
+    size_t sent = c->values_sent, dim = tp->np->base.dim;
+    memset(tp->g, 0, dim * sizeof *tp->g);
+    int status = worker_step(c, wk);
+    size_t activations = c->values_sent - sent; /* what Megatron moves; the sum below is this program's */
+    tp->values_sent += activations;
+    tp->step++;
+    if (basin_span_buffer_flush(&wk->measured, &tp->timeline, tp->origin) != 0)
+        status = -1;
+    double took = step_spans(tp, tp->batch.idx ? tp->batch.m : tp->np->data->train.n);
+    tp->clock += took;
+    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)activations};
+    snprintf(tp->timeline.note, sizeof tp->timeline.note, "%.0f values sent per worker a step",
+             (double)tp->values_sent / (double)tp->step);
+    basin_model *main = tp->np->net.model;
+    if (status == 0)
+        status = basin_comm_allreduce_sum(c, tp->g, dim);
+    if (status == 0 && main->n_state) {
+        memcpy(main->state, wk->model->state, main->n_state * sizeof *main->state);
+        status = basin_comm_broadcast(c, main->state, main->n_state, 0);
+    }
+    basin_comm_release(c);
+    if (g && g != tp->g)
+        memcpy(g, tp->g, dim * sizeof *g);
+    return status != 0 || took < 0 ? NAN : wk->loss;
+}
+
 static double tensor_gradient(void *ctx, const double *w, basin_batch batch, double *g)
 {
     basin_tensor_parallel *tp = ctx;
@@ -343,6 +380,11 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
         return NAN;
     }
     tp->w = w, tp->g = g ? g : scratch, tp->batch = batch;
+    if (tp->world) {
+        double loss = rank_gradient(tp, g);
+        free(scratch);
+        return loss;
+    }
     int status = basin_comm_threads_run(tp->t, worker_step, tp->ctx, tp->comms);
     tp->values_sent += tp->comms[0].values_sent;
     tp->step++;

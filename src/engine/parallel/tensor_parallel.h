@@ -11,6 +11,7 @@
 #ifndef BASIN_TENSOR_PARALLEL_H
 #define BASIN_TENSOR_PARALLEL_H
 
+#include "comm.h"
 #include "cost_model.h"
 #include "timeline.h"
 
@@ -32,10 +33,12 @@ typedef enum { BASIN_TENSOR_WHOLE, BASIN_TENSOR_COLUMNS, BASIN_TENSOR_SLICED, BA
 int basin_tensor_parallel_plan(const basin_model *m, int workers, basin_tensor_role *roles);
 
 /* T workers over np (which must outlive it), all-reduces costed by cost on the simulated clock (a step's
- * compute is the whole model's, a unit an example, with the split pairs' work divided by T). Refuses, with a message naming the layer, a hidden width
+ * compute is the whole model's, a unit an example, with the split pairs' work divided by T). world (NULL:
+ * threads) is an MPI world of T ranks, this process its rank's worker. Refuses, with a message naming the layer, a hidden width
  * that T does not divide, a layer other than an activation inside a pair (normalization, dropout), and
  * a problem with an L1 penalty or augmentation. Returns it (owned by the caller) or NULL with a message. */
-basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost);
+basin_tensor_parallel *basin_tensor_parallel_create(basin_net_problem *np, int workers, basin_cost_model cost,
+                                                    basin_comm *world);
 
 /* The gradient source the trainer steps with (tp must outlive it): the training-mode loss without
  * dropout, BatchNorm outside pairs moving rank 0's statistics. Can't fail. */

@@ -1,0 +1,55 @@
+/* bench_mpi.c: the MPI backend against threads, in one run: sync data parallelism on 2 ranks against 2
+ * threads for the digits 64-256-256-10 MLP (global batch 256, 300 steps; the same work and, as the tests
+ * check, the same bits), and MPI's start-up (a 2-rank job that trains nothing against the same command
+ * on threads). Best of 3 each. Needs BASIN_EXE (the program) and mpiexec. */
+#include "bench.h"
+
+#include <string.h>
+
+#define MPIEXEC "mpiexec --allow-run-as-root --oversubscribe --mca mpi_yield_when_idle 1 -n 2 "
+
+/* The best of three wall times of a shell command, or the end of the benchmark when it fails. */
+static double best_of_three(const char *command)
+{
+    double best = 1e300;
+    for (int k = 0; k < 3; k++) {
+        double t0 = bench_now();
+        if (system(command) != 0) {
+            fprintf(stderr, "bench: failed: %s\n", command);
+            exit(1);
+        }
+        double t = bench_now() - t0;
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
+int main(void)
+{
+    const char *exe = getenv("BASIN_EXE");
+    if (!exe) {
+        fprintf(stderr, "bench: BASIN_EXE is not set\n");
+        return 1;
+    }
+    char train[512], command[1024];
+    snprintf(train, sizeof train,
+             "%s train --model mlp:hidden=256/256 --data digits --opt sgd:lr=0.05,momentum=0.9 --batch 128 "
+             "--parallel sync:workers=2 >/dev/null",
+             exe);
+    snprintf(command, sizeof command, "%s --steps 300", train);
+    double threads = best_of_three(command);
+    snprintf(command, sizeof command, MPIEXEC "%s --steps 300 --backend mpi", train);
+    double ranks = best_of_three(command);
+    snprintf(command, sizeof command, "%s --steps 0", train);
+    double threads_idle = best_of_three(command);
+    snprintf(command, sizeof command, MPIEXEC "%s --steps 0 --backend mpi", train);
+    double ranks_idle = best_of_three(command);
+    double startup = ranks_idle - threads_idle;
+    printf("digits 64-256-256-10 MLP, global batch 256, 300 steps, best of 3 (whole commands):\n");
+    printf("  sync, 2 threads      %.3f s\n", threads);
+    printf("  sync, 2 MPI ranks    %.3f s  (%.2f× the threads' time; %.3f s of it MPI's start-up)\n", ranks,
+           ranks / threads, startup);
+    printf("  no steps: threads %.3f s, ranks %.3f s\n", threads_idle, ranks_idle);
+    printf("mpi_over_threads=%.3f mpi_startup_s=%.3f\n", ranks / threads, startup);
+    return 0;
+}

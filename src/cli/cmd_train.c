@@ -2,13 +2,13 @@
  * weights and gradients, a summary, and a progress bar on a terminal. */
 #include "cli.h"
 #include "commands.h"
+#include "mpi_job.h"
 #include "net_setup.h"
 
 #include "engine/error.h"
 #include "engine/nn/augment.h"
 #include "engine/nn/train.h"
 #include "engine/optim/optimizer.h"
-#include "engine/parallel/comm_mpi.h"
 #include "engine/parallel/parallel_training.h"
 #include "engine/schedule.h"
 #include "lab/output_file.h"
@@ -368,19 +368,11 @@ static int save_grad(const char *dir, cli_net *c)
     return rc;
 }
 
-/* How many ranks of world failed before training (each says 1 or 0): every rank learns it, at the same
- * point, so that a failure to start ends every rank cleanly. −1 when the sum fails. */
-static int ranks_that_failed(basin_comm *world, bool failed)
+/* Trains as o says, on the threads of this process or as one rank of job's world, whose common point is
+ * the start of the training loop (when a rank could not get there every rank stops with status 2). */
+static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
 {
-    double n = failed ? 1 : 0;
-    return basin_comm_allreduce_sum(world, &n, 1) == 0 ? (int)n : -1;
-}
-
-/* Trains as o says, on the threads of this process or as one rank of world; with world, *started says
- * whether this rank reached the training loop, where it learns how many others could not
- * (*failed_elsewhere: then it stops with status 2 too). */
-static int train(train_options o, FILE *out, FILE *err, basin_comm *world, bool *started, int *failed_elsewhere)
-{
+    basin_comm *world = job ? &job->world : NULL;
     basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
     basin_parallel_training parallel = {0};
     basin_optimizer *opt = NULL;
@@ -448,9 +440,8 @@ static int train(train_options o, FILE *out, FILE *err, basin_comm *world, bool 
         goto done;
     }
     basin_trainer *trainer = basin_trainer_create(c.np, c.w, opt, sched, &cfg, source);
-    if (world && trainer) { /* every rank has set up, or every rank learns which could not */
-        *started = true;
-        if ((*failed_elsewhere = ranks_that_failed(world, false)) != 0) {
+    if (job && trainer) { /* every rank has set up, or every rank learns which could not */
+        if (cli_mpi_job_ready(job) != 0) {
             basin_trainer_destroy(trainer);
             status = BASIN_EXIT_USAGE;
             goto done;
@@ -525,40 +516,11 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if (rc != 0)
         return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     if (!o.backend || strcmp(o.backend, "mpi") != 0)
-        return train(o, out, err, NULL, NULL, NULL);
-    basin_comm world;
-    if (basin_mpi_start(&world) != 0) {
-        fprintf(err, "basin train: --backend mpi: %s\n", basin_error_message());
-        return BASIN_EXIT_USAGE;
-    }
-    FILE *sink = NULL, *rank_err = err;
-    if (world.rank != 0) { /* every rank holds the same weights and reads the same input: rank 0 alone speaks */
+        return train(o, out, err, NULL);
+    cli_mpi_job job;
+    if ((rc = cli_mpi_job_begin(&job, "train", &out, &err)) != 0)
+        return rc;
+    if (job.world.rank != 0) /* every rank holds the same weights: rank 0 alone writes */
         o.log = o.save = o.save_grad = o.trajectory = o.timeline = NULL;
-        if ((sink = fopen("/dev/null", "w")))
-            out = rank_err = sink;
-    }
-    bool started = false;
-    int failed_elsewhere = 0;
-    int status = train(o, out, rank_err, &world, &started, &failed_elsewhere);
-    if (sink)
-        fclose(sink);
-    if (!started) { /* this rank could not start: the others learn it where they would start training */
-        char message[512];
-        snprintf(message, sizeof message, "%s", basin_error_message());
-        int failed = ranks_that_failed(&world, true);
-        if (world.rank != 0 && failed < world.size) /* not the same failure everywhere: rank 0 said nothing */
-            fprintf(err, "basin train: rank %d: %s\n", world.rank, message);
-        if (failed < 0)
-            basin_mpi_abort(status);
-    } else if (failed_elsewhere) {
-        if (world.rank == 0)
-            fprintf(err, "basin train: %d of %d ranks could not start (their messages above)\n", failed_elsewhere,
-                    world.size);
-    } else if (status != BASIN_EXIT_OK && world.size > 1) { /* a failure while training may be this rank's alone */
-        if (world.rank != 0)
-            fprintf(err, "basin train: rank %d: %s\n", world.rank, basin_error_message());
-        basin_mpi_abort(status); /* the other ranks may be waiting for this one's messages: end them all */
-    }
-    basin_mpi_finish(&world);
-    return status;
+    return cli_mpi_job_end(&job, train(o, out, err, &job), "train");
 }

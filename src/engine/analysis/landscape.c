@@ -190,8 +190,17 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
                          const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
                          double *loss, double *accuracy, const basin_landscape_progress *progress)
 {
-    size_t total = d2 ? grid * grid : grid;
-    size_t *order = malloc((total ? total : 1) * sizeof *order);
+    return basin_landscape_grid_part(eval, ctx, n_threads, origin, d1, d2, n, grid, range, loss, accuracy, progress,
+                                     0, 1);
+}
+
+int basin_landscape_grid_part(basin_landscape_eval eval, void *const *ctx, size_t n_threads, const double *origin,
+                              const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
+                              double *loss, double *accuracy, const basin_landscape_progress *progress, size_t part,
+                              size_t parts)
+{
+    size_t all = d2 ? grid * grid : grid, total = 0;
+    size_t *order = malloc((all ? all : 1) * sizeof *order);
     pthread_t *threads = calloc(n_threads, sizeof *threads);
     worker *workers = calloc(n_threads, sizeof *workers);
     if (!order || !threads || !workers || n_threads == 0) {
@@ -200,6 +209,11 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
         return -1;
     }
     basin_landscape_order(grid, d2 != NULL, order);
+    for (size_t i = 0; i < all; i++) { /* this part's points, in the same coarse-to-fine order; 0 elsewhere */
+        loss[order[i]] = accuracy[order[i]] = 0;
+        if (i % parts == part)
+            order[total++] = order[i];
+    }
     grid_job job = {.eval = eval, .origin = origin, .d1 = d1, .d2 = d2, .n = n, .grid = grid, .total = total,
                     .lo = range[0], .hi = range[1], .order = order, .loss = loss, .accuracy = accuracy,
                     .progress = progress};

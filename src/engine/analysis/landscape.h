@@ -49,4 +49,12 @@ int basin_landscape_grid(basin_landscape_eval eval, void *const *ctx, size_t n_t
                          const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
                          double *loss, double *accuracy, const basin_landscape_progress *progress);
 
+/* The same for part (0 … parts − 1) of the points: every parts-th point of that order from the part-th
+ * on, the others set to 0, so that the parts' grids summed (an all-reduce over MPI ranks) are the whole
+ * grid, bit for bit. */
+int basin_landscape_grid_part(basin_landscape_eval eval, void *const *ctx, size_t n_threads, const double *origin,
+                              const double *d1, const double *d2, size_t n, size_t grid, const double range[2],
+                              double *loss, double *accuracy, const basin_landscape_progress *progress, size_t part,
+                              size_t parts);
+
 #endif

@@ -1,0 +1,34 @@
+/* mpi_job.h: a command run as one rank of an MPI job (--backend mpi): MPI started, rank 0 alone speaking
+ * and writing, every rank learning at one common point whether some rank could not get there (so that a
+ * failure to start ends every rank cleanly), and a failure after that point ending the whole job. */
+#ifndef BASIN_CLI_MPI_JOB_H
+#define BASIN_CLI_MPI_JOB_H
+
+#include "engine/parallel/comm_mpi.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct cli_mpi_job {
+    basin_comm world;
+    FILE *err;             /* the real standard error, for this rank's own failures */
+    FILE *sink;            /* /dev/null: where ranks other than 0 write, or NULL */
+    bool reached;          /* this rank got to the common point */
+    int failed_elsewhere;  /* ranks that did not, as learnt there */
+} cli_mpi_job;
+
+/* Starts MPI for command; on ranks other than 0 *out and *err become a sink. Returns 0, or 2 after a
+ * one-line message on *err (no MPI in this build, MPI_Init failed). */
+int cli_mpi_job_begin(cli_mpi_job *job, const char *command, FILE **out, FILE **err);
+
+/* At the common point (every rank's work is ready to be combined): how many ranks failed before it; 0
+ * means go on. */
+int cli_mpi_job_ready(cli_mpi_job *job);
+
+/* Ends the job with this rank's status: a rank that did not reach the common point tells the others
+ * there and says why when the failure is not everyone's; rank 0 says how many ranks failed; a failure
+ * after the common point ends every rank (MPI_Abort), since others may wait for this one. Finalizes MPI
+ * and returns status. */
+int cli_mpi_job_end(cli_mpi_job *job, int status, const char *command);
+
+#endif

@@ -2,6 +2,7 @@
  * through a surface's point or a network's weights, along random, filter-normalized, PCA, Hessian or
  * interpolation directions, evaluated on both cores, as CSV. */
 #include "cli.h"
+#include "mpi_job.h"
 #include "commands.h"
 #include "net_setup.h"
 
@@ -27,7 +28,7 @@ const char basin_landscape_usage[] =
     "                       [--grid 51]\n"
     "                       [--range -1:1] [--direction-seed S] [--save-directions DIR]\n"
     "                       [--trajectory-csv FILE]\n"
-    "                       [--csv FILE|-]\n"
+    "                       [--csv FILE|-] [--backend threads|mpi]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
     "Li et al. (2018) draw it, on two threads, coarse points first.\n"
@@ -51,6 +52,9 @@ const char basin_landscape_usage[] =
     "                         the plane, its own loss and the slice's loss there (how faithful the slice is)\n"
     "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output)\n"
     "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
+    "  --backend mpi          as one rank of an MPI job (mpirun -n K basin landscape ... --backend mpi):\n"
+    "                         each rank computes every K-th point of the coarse-to-fine order, rank 0\n"
+    "                         gathers them (the same grid, bit for bit) and writes the output\n"
     "  --model, --data, --load-weights DIR, --init SPEC, --seed S   as for basin analyze (--seed draws the\n"
     "                         data and the initialization, never the directions)\n"
     "  -h, --help             show this help\n";
@@ -59,6 +63,7 @@ const char basin_landscape_usage[] =
 
 typedef struct landscape_options {
     const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
+    const char *backend;
     long grid, seed, direction_seed;
     bool seed_given;
 } landscape_options;
@@ -73,6 +78,7 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         {"range", required_argument, NULL, 'r'},       {"seed", required_argument, NULL, 'z'},
         {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
         {"trajectory-csv", required_argument, NULL, 'T'}, {"direction-seed", required_argument, NULL, 'Z'},
+        {"backend", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (landscape_options){.grid = 51, .range = "-1:1"};
@@ -93,6 +99,7 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         case 'W': o->save = optarg; break;
         case 'C': o->csv = optarg; break;
         case 'T': o->trajectory_csv = optarg; break;
+        case 'B': o->backend = optarg; break;
         case 'g':
             if (cli_parse_count("landscape", "--grid", optarg, 2, 2001, &o->grid, err) != 0)
                 return -1;
@@ -113,6 +120,10 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
+    if (o->backend && strcmp(o->backend, "threads") != 0 && strcmp(o->backend, "mpi") != 0)
+        return usage_error(err, "--backend '%s': threads or mpi", o->backend);
+    if (basin_mpi_launched_ranks() > 1 && !(o->backend && strcmp(o->backend, "mpi") == 0))
+        return usage_error(err, "an MPI launcher started %d ranks: add --backend mpi", basin_mpi_launched_ranks());
     if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
         cli_check_output("landscape", "--csv", o->csv, false, err) != 0 ||
         cli_check_output("landscape", "--save-directions", o->save, true, err) != 0 ||
@@ -218,12 +229,11 @@ static int write_trajectory(const char *path, const basin_directions *d, const b
     return basin_output_commit(&f);
 }
 
-int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
+/* The landscape o asks for, in this process or as one rank of job's world (the common point: every
+ * rank's points computed, then summed on every rank and written by rank 0). */
+static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job)
 {
-    landscape_options o;
-    int rc = parse_options(argc, argv, &o, out, err);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    int rc;
     double range[2];
     if (parse_range(o.range, range, err) != 0)
         return BASIN_EXIT_USAGE;
@@ -307,12 +317,28 @@ int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
     }
     progress_bar bar = {.tty = isatty(fileno(err)) ? err : NULL, .started = seconds_now()};
     basin_landscape_progress progress = {report, &bar};
-    int grid_rc = basin_landscape_grid(m ? eval_plane : eval_surface, ctx, THREADS, dirs.origin, dirs.d1, dirs.d2, n,
-                                       G, range, loss, acc, &progress);
+    size_t part = job ? (size_t)job->world.rank : 0, parts = job ? (size_t)job->world.size : 1;
+    int grid_rc = basin_landscape_grid_part(m ? eval_plane : eval_surface, ctx, THREADS, dirs.origin, dirs.d1,
+                                            dirs.d2, n, G, range, loss, acc, &progress, part, parts);
     if (bar.drawn)
         fprintf(err, "\r%*s\r", 60, "");
     if (grid_rc != 0)
         goto fail;
+    if (job) { /* every rank's points, summed: the others are 0 in each rank's grid */
+        size_t points = dirs.d2 ? (size_t)G * (size_t)G : (size_t)G;
+        if (cli_mpi_job_ready(job) != 0) {
+            status = BASIN_EXIT_FAILURE;
+            goto done;
+        }
+        if (basin_comm_allreduce_sum(&job->world, loss, points) != 0 ||
+            basin_comm_allreduce_sum(&job->world, acc, points) != 0)
+            goto fail;
+        basin_comm_release(&job->world);
+        if (job->world.rank != 0) { /* rank 0 writes */
+            status = BASIN_EXIT_OK;
+            goto done;
+        }
+    }
     if (o.trajectory_csv && dirs.T && write_trajectory(o.trajectory_csv, &dirs, sl.nets[0], out) != 0)
         goto fail;
     basin_output_file f;
@@ -337,4 +363,23 @@ done:
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;
+}
+
+int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
+{
+    landscape_options o;
+    FILE *quiet = basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL; /* rank 0 says it */
+    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
+    if (quiet)
+        fclose(quiet);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    if (!o.backend || strcmp(o.backend, "mpi") != 0)
+        return landscape(o, out, err, NULL);
+    cli_mpi_job job;
+    if ((rc = cli_mpi_job_begin(&job, "landscape", &out, &err)) != 0)
+        return rc;
+    if (job.world.rank != 0) /* the same directions and grid everywhere: rank 0 alone writes */
+        o.save = o.trajectory_csv = NULL;
+    return cli_mpi_job_end(&job, landscape(o, out, err, &job), "landscape");
 }

@@ -1,7 +1,8 @@
 /* test_mpi.c: the parallel trainer on MPI ranks (mpiexec, oversubscribed on two cores). A sync run on 2
  * and on 4 ranks writes the same log and the same weights, byte for byte, as the threads backend with as
  * many workers, also with SyncBatchNorm (running statistics included), and so do pipeline stages (GPipe
- * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); a launch without --backend mpi,
+ * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); basin
+ * landscape's grid on 2, 3 and 4 ranks is the single process's; a launch without --backend mpi,
  * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
  * that cannot start ends the job with its message. Built only when meson found MPI. */
 #include <setjmp.h>
@@ -140,6 +141,33 @@ static void test_pipeline_and_tensor_on_ranks_equal_threads(void **state)
     }
 }
 
+/* basin landscape on 2, 3 and 4 ranks writes the single process's grid byte for byte: a network's (21²
+ * points) and a surface's (31², 3 ranks: parts of unequal size). */
+static void test_landscape_on_ranks_equals_one_process(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    static const char *const subjects[] = {"--model mlp:hidden=16 --data moons:n=200 --grid 21",
+                                           "--surface rosenbrock --at 1,1 --grid 31"};
+    static const int ranks[][2] = {{2, 4}, {3, 3}};
+    for (int k = 0; k < 2; k++) {
+        char command[1536], *err;
+        snprintf(command, sizeof command, "%s landscape %s --csv %s", exe, subjects[k], support_tmp("one.csv"));
+        assert_int_equal(run(command, &err), 0);
+        free(err);
+        for (int r = 0; r < 2; r++) {
+            snprintf(command, sizeof command, MPIEXEC " -n %d %s landscape %s --csv %s --backend mpi", ranks[k][r], exe,
+                     subjects[k], support_tmp("ranks.csv"));
+            int status = run(command, &err);
+            if (status != 0)
+                fail_msg("%s on %d ranks: status %d: %s", subjects[k], ranks[k][r], status, err);
+            free(err);
+            print_message("landscape %s on %d ranks: the single process's grid\n", subjects[k], ranks[k][r]);
+            assert_same_file(support_tmp("one.csv"), support_tmp("ranks.csv"));
+        }
+    }
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -199,6 +227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
         cmocka_unit_test(test_pipeline_and_tensor_on_ranks_equal_threads),
+        cmocka_unit_test(test_landscape_on_ranks_equals_one_process),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_a_failing_rank_ends_the_job),
     };

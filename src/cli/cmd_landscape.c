@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define THREADS 2
+#define MAX_THREADS 64 /* --threads at most */
 
 const char basin_landscape_usage[] =
     "usage: basin landscape (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
@@ -28,10 +28,10 @@ const char basin_landscape_usage[] =
     "                       [--grid 51]\n"
     "                       [--range -1:1] [--direction-seed S] [--save-directions DIR]\n"
     "                       [--trajectory-csv FILE]\n"
-    "                       [--csv FILE|-] [--backend threads|mpi]\n"
+    "                       [--csv FILE|-] [--threads N] [--backend threads|mpi]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
-    "Li et al. (2018) draw it, on two threads, coarse points first.\n"
+    "Li et al. (2018) draw it, on two threads (--threads), coarse points first.\n"
     "\n"
     "options:\n"
     "  --directions random    two Gaussian directions (unit length for a surface)\n"
@@ -52,6 +52,8 @@ const char basin_landscape_usage[] =
     "                         the plane, its own loss and the slice's loss there (how faithful the slice is)\n"
     "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output)\n"
     "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
+    "  --threads N            threads of this process (default 2; with MPI, per rank: ranks × threads\n"
+    "                         should not exceed the cores, so one thread a rank on a machine full of ranks)\n"
     "  --backend mpi          as one rank of an MPI job (mpirun -n K basin landscape ... --backend mpi):\n"
     "                         each rank computes every K-th point of the coarse-to-fine order, rank 0\n"
     "                         gathers them (the same grid, bit for bit) and writes the output\n"
@@ -64,7 +66,7 @@ const char basin_landscape_usage[] =
 typedef struct landscape_options {
     const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
     const char *backend;
-    long grid, seed, direction_seed;
+    long grid, seed, direction_seed, threads;
     bool seed_given;
 } landscape_options;
 
@@ -78,10 +80,10 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         {"range", required_argument, NULL, 'r'},       {"seed", required_argument, NULL, 'z'},
         {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
         {"trajectory-csv", required_argument, NULL, 'T'}, {"direction-seed", required_argument, NULL, 'Z'},
-        {"backend", required_argument, NULL, 'B'},
+        {"backend", required_argument, NULL, 'B'},      {"threads", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *o = (landscape_options){.grid = 51, .range = "-1:1"};
+    *o = (landscape_options){.grid = 51, .range = "-1:1", .threads = 2};
     optind = 0;
     opterr = 0;
     int c;
@@ -100,6 +102,10 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         case 'C': o->csv = optarg; break;
         case 'T': o->trajectory_csv = optarg; break;
         case 'B': o->backend = optarg; break;
+        case 'J':
+            if (cli_parse_count("landscape", "--threads", optarg, 1, MAX_THREADS, &o->threads, err) != 0)
+                return -1;
+            break;
         case 'g':
             if (cli_parse_count("landscape", "--grid", optarg, 2, 2001, &o->grid, err) != 0)
                 return -1;
@@ -148,9 +154,9 @@ static int parse_range(const char *text, double range[2], FILE *err)
 
 /* One evaluation context per thread: a surface problem or a network problem. */
 typedef struct slice {
-    basin_problem *problems[THREADS]; /* surfaces: owned */
-    basin_net_problem *nets[THREADS]; /* nets: [0] belongs to cli_net, the rest owned */
-    basin_net_plane planes[THREADS];  /* nets: one plane per thread */
+    basin_problem *problems[MAX_THREADS]; /* surfaces: owned */
+    basin_net_problem *nets[MAX_THREADS]; /* nets: [0] belongs to cli_net, the rest owned */
+    basin_net_plane planes[MAX_THREADS];  /* nets: one plane per thread */
 } slice;
 
 static int eval_surface(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
@@ -242,7 +248,8 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     basin_spec surface = {0};
     basin_directions dirs = {0};
     slice sl = {0};
-    void *ctx[THREADS];
+    void *ctx[MAX_THREADS];
+    int threads = (int)o.threads;
     double *point = NULL, *loss = NULL, *acc = NULL;
     const double *w;
     size_t n;
@@ -252,7 +259,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     if (o.surface) {
         if (basin_spec_parse(&surface, BASIN_KIND_SURFACE, o.surface) != 0)
             goto fail;
-        for (int t = 0; t < THREADS; t++)
+        for (int t = 0; t < threads; t++)
             if (!(sl.problems[t] = basin_problem_create(surface.entry, &surface.params)))
                 goto fail;
         p = sl.problems[0], n = p->dim;
@@ -269,7 +276,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
             c = end + 1;
         }
         w = point;
-        for (int t = 0; t < THREADS; t++)
+        for (int t = 0; t < threads; t++)
             ctx[t] = sl.problems[t];
     } else {
         status = cli_net_open(&net, "landscape", o.model, o.data, o.init, o.load, (unsigned long)o.seed, err);
@@ -293,7 +300,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
         fprintf(err, "directions: Hessian eigenvectors of λ = %.6g and %.6g\n", dirs.eigenvalues[0], dirs.eigenvalues[1]);
     /* one network per thread: clones of the subject (with the plane's origin's statistics) */
     sl.nets[0] = net.np;
-    for (int t = 1; m && t < THREADS; t++)
+    for (int t = 1; m && t < threads; t++)
         if (!(sl.nets[t] = basin_net_problem_clone(net.np, 0)))
             goto fail;
     if (o.save && m) {
@@ -310,7 +317,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
     if (!loss || !acc)
         goto fail;
-    for (int t = 0; m && t < THREADS; t++) {
+    for (int t = 0; m && t < threads; t++) {
         if (basin_net_plane_init(&sl.planes[t], sl.nets[t], dirs.origin, dirs.d1, dirs.d2) != 0)
             goto fail;
         ctx[t] = &sl.planes[t];
@@ -318,7 +325,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     progress_bar bar = {.tty = isatty(fileno(err)) ? err : NULL, .started = seconds_now()};
     basin_landscape_progress progress = {report, &bar};
     size_t part = job ? (size_t)job->world.rank : 0, parts = job ? (size_t)job->world.size : 1;
-    int grid_rc = basin_landscape_grid_part(m ? eval_plane : eval_surface, ctx, THREADS, dirs.origin, dirs.d1,
+    int grid_rc = basin_landscape_grid_part(m ? eval_plane : eval_surface, ctx, (size_t)threads, dirs.origin, dirs.d1,
                                             dirs.d2, n, G, range, loss, acc, &progress, part, parts);
     if (bar.drawn)
         fprintf(err, "\r%*s\r", 60, "");
@@ -352,7 +359,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
 fail:
     fprintf(err, "basin landscape: %s\n", basin_error_message()[0] ? basin_error_message() : "out of memory");
 done:
-    for (int t = 0; t < THREADS; t++) {
+    for (int t = 0; t < threads; t++) {
         basin_problem_destroy(sl.problems[t]);
         basin_net_plane_free(&sl.planes[t]);
         if (t > 0 && sl.nets[t])

@@ -1,7 +1,8 @@
 /* bench_mpi.c: the MPI backend against threads, in one run: sync data parallelism on 2 ranks against 2
  * threads for the digits 64-256-256-10 MLP (global batch 256, 300 steps; the same work and, as the tests
- * check, the same bits), and MPI's start-up (a 2-rank job that trains nothing against the same command
- * on threads). Best of 3 each. Needs BASIN_EXE (the program) and mpiexec. */
+ * check, the same bits), MPI's start-up (a 2-rank job that trains nothing against the same command on
+ * threads), and the 51×51 landscape of a digits MLP on 1 process of 2 threads and on 2 ranks of 1 thread
+ * each. Best of 3 each. Needs BASIN_EXE (the program) and mpiexec. */
 #include "bench.h"
 
 #include <string.h>
@@ -45,11 +46,23 @@ int main(void)
     snprintf(command, sizeof command, MPIEXEC "%s --steps 0 --backend mpi", train);
     double ranks_idle = best_of_three(command);
     double startup = ranks_idle - threads_idle;
+    char landscape[512];
+    snprintf(landscape, sizeof landscape,
+             "%s landscape --model mlp:hidden=64/64 --data digits --grid 51 --csv /dev/null 2>/dev/null", exe);
+    char one_thread[600];
+    snprintf(one_thread, sizeof one_thread, "%s --threads 1", landscape);
+    double grid_one = best_of_three(landscape);
+    snprintf(command, sizeof command, MPIEXEC "%s --backend mpi", one_thread);
+    double grid_ranks = best_of_three(command);
     printf("digits 64-256-256-10 MLP, global batch 256, 300 steps, best of 3 (whole commands):\n");
     printf("  sync, 2 threads      %.3f s\n", threads);
     printf("  sync, 2 MPI ranks    %.3f s  (%.2f× the threads' time; %.3f s of it MPI's start-up)\n", ranks,
            ranks / threads, startup);
     printf("  no steps: threads %.3f s, ranks %.3f s\n", threads_idle, ranks_idle);
-    printf("mpi_over_threads=%.3f mpi_startup_s=%.3f\n", ranks / threads, startup);
+    printf("digits 64-64-64-10 MLP, 51×51 landscape: 1 process of 2 threads %.3f s, 2 ranks of 1 thread %.3f s\n"
+           "  (speed-up %.2f×; the cores are the same two, the ranks pay MPI's start-up)\n",
+           grid_one, grid_ranks, grid_one / grid_ranks);
+    printf("mpi_over_threads=%.3f mpi_startup_s=%.3f landscape_speedup_2_ranks=%.3f\n", ranks / threads, startup,
+           grid_one / grid_ranks);
     return 0;
 }

@@ -428,6 +428,23 @@ static void test_run_async(void **state)
 /* `basin analyze --noise-scale` reports the engine's exact noise scale (tested against finite
  * differences in engine/test_noise_scale) in the table and the JSON; a surface without examples is a
  * usage error. */
+/* basin landscape --threads N computes each point on whichever thread: the grid is the same bytes for 1 and
+ * 3 threads; --threads outside 1…64 is a usage error. */
+static void test_landscape_threads(void **state)
+{
+    (void)state;
+    support_cli_result one = support_cli("landscape", "--surface", "himmelblau", "--at", "3,2", "--grid", "17",
+                                         "--threads", "1", NULL);
+    support_cli_result three = support_cli("landscape", "--surface", "himmelblau", "--at", "3,2", "--grid", "17",
+                                           "--threads", "3", NULL);
+    assert_int_equal(one.status, 0);
+    assert_int_equal(three.status, 0);
+    assert_int_equal(support_count_lines(one.out), 17 * 17 + 1);
+    assert_string_equal(one.out, three.out);
+    support_cli_free(&one), support_cli_free(&three);
+    expect_usage_error("--threads", "landscape", "--surface", "himmelblau", "--at", "3,2", "--threads", "65");
+}
+
 static void test_analyze_noise_scale(void **state)
 {
     (void)state;
@@ -469,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_unwritable_standard_output_fails),
         cmocka_unit_test(test_run_async),
         cmocka_unit_test(test_analyze_noise_scale),
+        cmocka_unit_test(test_landscape_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

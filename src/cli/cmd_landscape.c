@@ -3,6 +3,8 @@
  * interpolation directions, evaluated on both cores, as CSV. */
 #include "cli.h"
 #include "mpi_job.h"
+
+#include "lab/checkpoint.h"
 #include "commands.h"
 #include "net_setup.h"
 
@@ -28,7 +30,7 @@ const char basin_landscape_usage[] =
     "                       [--grid 51]\n"
     "                       [--range -1:1] [--direction-seed S] [--save-directions DIR]\n"
     "                       [--trajectory-csv FILE]\n"
-    "                       [--csv FILE|-] [--threads N] [--backend threads|mpi]\n"
+    "                       [--csv FILE|-] [--resume] [--threads N] [--backend threads|mpi]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
     "Li et al. (2018) draw it, on two threads (--threads), coarse points first.\n"
@@ -50,7 +52,11 @@ const char basin_landscape_usage[] =
     "  --save-directions DIR  write DIR/d1/ and DIR/d2/, one .npy per tensor named as the weights\n"
     "  --trajectory-csv FILE  with pca: each trajectory point's step, its least-squares coordinates a,b in\n"
     "                         the plane, its own loss and the slice's loss there (how faithful the slice is)\n"
-    "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output)\n"
+    "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output);\n"
+    "                         finished points go to FILE.checkpoint as they come (with MPI one per rank,\n"
+    "                         FILE.checkpoint.R-of-K), removed once FILE is written\n"
+    "  --resume               continue a killed grid from its checkpoint, without computing its points\n"
+    "                         again (the same landscape: another is refused)\n"
     "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
     "  --threads N            threads of this process (default 2; with MPI, per rank: ranks × threads\n"
     "                         should not exceed the cores, so one thread a rank on a machine full of ranks)\n"
@@ -67,7 +73,7 @@ typedef struct landscape_options {
     const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
     const char *backend;
     long grid, seed, direction_seed, threads;
-    bool seed_given;
+    bool seed_given, resume;
 } landscape_options;
 
 static int parse_options(int argc, char **argv, landscape_options *o, FILE *out, FILE *err)
@@ -81,6 +87,7 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
         {"trajectory-csv", required_argument, NULL, 'T'}, {"direction-seed", required_argument, NULL, 'Z'},
         {"backend", required_argument, NULL, 'B'},      {"threads", required_argument, NULL, 'J'},
+        {"resume", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (landscape_options){.grid = 51, .range = "-1:1", .threads = 2};
@@ -102,6 +109,7 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         case 'C': o->csv = optarg; break;
         case 'T': o->trajectory_csv = optarg; break;
         case 'B': o->backend = optarg; break;
+        case 'U': o->resume = true; break;
         case 'J':
             if (cli_parse_count("landscape", "--threads", optarg, 1, MAX_THREADS, &o->threads, err) != 0)
                 return -1;
@@ -126,6 +134,8 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
     }
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
+    if (o->resume && (!o->csv || strcmp(o->csv, "-") == 0))
+        return usage_error(err, "--resume continues the grid of --csv FILE from FILE.checkpoint: give --csv FILE");
     if (o->backend && strcmp(o->backend, "threads") != 0 && strcmp(o->backend, "mpi") != 0)
         return usage_error(err, "--backend '%s': threads or mpi", o->backend);
     if (basin_mpi_launched_ranks() > 1 && !(o->backend && strcmp(o->backend, "mpi") == 0))
@@ -177,6 +187,7 @@ typedef struct progress_bar {
     FILE *tty;
     double started, last;
     bool drawn;
+    basin_checkpoint *check; /* where finished points go, or NULL */
 } progress_bar;
 
 static double seconds_now(void)
@@ -184,6 +195,11 @@ static double seconds_now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void keep_point(void *ctx, size_t point, double loss, double accuracy)
+{
+    basin_checkpoint_add(((progress_bar *)ctx)->check, point, loss, accuracy);
 }
 
 static void report(void *ctx, size_t done, size_t total)
@@ -251,6 +267,8 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     void *ctx[MAX_THREADS];
     int threads = (int)o.threads;
     double *point = NULL, *loss = NULL, *acc = NULL;
+    bool *done = NULL;
+    basin_checkpoint check = {0};
     const double *w;
     size_t n;
     const basin_problem *p;
@@ -323,7 +341,26 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
         ctx[t] = &sl.planes[t];
     }
     progress_bar bar = {.tty = isatty(fileno(err)) ? err : NULL, .started = seconds_now()};
-    basin_landscape_progress progress = {report, &bar};
+    size_t points = dirs.d2 ? G * G : G;
+    if (o.csv && strcmp(o.csv, "-") != 0) { /* finished points beside the output, for --resume */
+        char path[4096];
+        if (job)
+            snprintf(path, sizeof path, "%s.checkpoint.%d-of-%d", o.csv, job->world.rank, job->world.size);
+        else
+            snprintf(path, sizeof path, "%s.checkpoint", o.csv);
+        size_t loaded;
+        if (!(done = malloc(points * sizeof *done)) ||
+            basin_checkpoint_open(&check, path, basin_grid_key(dirs.origin, dirs.d1, dirs.d2, n, G, range), points,
+                                  o.resume, loss, acc, done, &loaded) != 0) {
+            status = BASIN_EXIT_USAGE;
+            goto fail;
+        }
+        if (loaded)
+            fprintf(err, "resumed: %zu points from %s\n", loaded, path);
+        bar.check = &check;
+    }
+    basin_landscape_progress progress = {.report = report, .ctx = &bar, .finished = check.f ? keep_point : NULL,
+                                         .done = done};
     size_t part = job ? (size_t)job->world.rank : 0, parts = job ? (size_t)job->world.size : 1;
     int grid_rc = basin_landscape_grid_part(m ? eval_plane : eval_surface, ctx, (size_t)threads, dirs.origin, dirs.d1,
                                             dirs.d2, n, G, range, loss, acc, &progress, part, parts);
@@ -332,7 +369,6 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     if (grid_rc != 0)
         goto fail;
     if (job) { /* every rank's points, summed: the others are 0 in each rank's grid */
-        size_t points = dirs.d2 ? (size_t)G * (size_t)G : (size_t)G;
         if (cli_mpi_job_ready(job) != 0) {
             status = BASIN_EXIT_FAILURE;
             goto done;
@@ -341,7 +377,8 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
             basin_comm_allreduce_sum(&job->world, acc, points) != 0)
             goto fail;
         basin_comm_release(&job->world);
-        if (job->world.rank != 0) { /* rank 0 writes */
+        if (job->world.rank != 0) { /* rank 0 holds every point now and writes them */
+            basin_checkpoint_close(&check, true);
             status = BASIN_EXIT_OK;
             goto done;
         }
@@ -354,6 +391,7 @@ static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job
     write_grid(f.stream, loss, acc, G, range, dirs.d2 != NULL);
     if (basin_output_commit(&f) != 0)
         goto fail;
+    basin_checkpoint_close(&check, true); /* the grid is written: nothing to resume */
     status = BASIN_EXIT_OK;
     goto done;
 fail:
@@ -366,7 +404,11 @@ done:
             basin_problem_destroy(&sl.nets[t]->base);
     }
     basin_directions_free(&dirs);
-    free(point), free(loss), free(acc);
+    if (check.failed)
+        fprintf(err, "basin landscape: the checkpoint %s could not be written whole; a resume would redo points\n",
+                check.path);
+    basin_checkpoint_close(&check, false);
+    free(point), free(loss), free(acc), free(done);
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;

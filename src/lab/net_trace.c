@@ -220,7 +220,7 @@ int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, co
     memcpy(replica->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
     basin_landscape_order(G, true, order);
     landscape_fill fill = {t, scratch, order, 0, sync, 0};
-    basin_landscape_progress progress = {on_progress, &fill};
+    basin_landscape_progress progress = {.report = on_progress, .ctx = &fill};
     void *ctx[1] = {&plane};
     double range[2] = {-t->land_range, t->land_range};
     if (basin_net_plane_init(&plane, replica, origin, d1, d2) == 0 &&

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_bad_input_exits_two_with_one_line(void **state)
@@ -445,6 +447,122 @@ static void test_landscape_threads(void **state)
     expect_usage_error("--threads", "landscape", "--surface", "himmelblau", "--at", "3,2", "--threads", "65");
 }
 
+/* Runs basin landscape on a digits MLP's G×G grid into csv in a child process and kills it after delay
+ * seconds; returns whether it was killed before finishing. */
+static bool killed_midway(const char *csv, const char *grid, double delay)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        execl(getenv("BASIN_EXE"), "basin", "landscape", "--model", "mlp:hidden=64/64", "--data", "digits", "--grid",
+              grid, "--csv", csv, (char *)NULL);
+        _exit(127);
+    }
+    usleep((useconds_t)(delay * 1e6));
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status);
+}
+
+/* Points a checkpoint holds (lines after its header), or −1 without one. */
+static int points_kept(const char *checkpoint)
+{
+    FILE *f = fopen(checkpoint, "r");
+    if (!f)
+        return -1;
+    int lines = 0;
+    for (int c; (c = fgetc(f)) != EOF;)
+        lines += c == '\n';
+    fclose(f);
+    return lines - 1;
+}
+
+/* Kills the landscape of csv midway, trying later when no point was kept yet and sooner when it finished
+ * first: then there is a checkpoint with points and no output. */
+static void kill_midway(const char *csv, const char *checkpoint)
+{
+    double delay = 0.15;
+    for (;;) {
+        bool killed = killed_midway(csv, "41", delay);
+        if (killed && points_kept(checkpoint) > 0)
+            break;
+        unlink(csv), unlink(checkpoint);
+        delay *= killed ? 1.5 : 0.6; /* killed before the first point: later; finished first: sooner */
+        assert_true(delay > 1e-3 && delay < 10);
+    }
+    assert_int_equal(access(csv, F_OK), -1); /* no output: only the checkpoint */
+}
+
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    if (text && fread(text, 1, (size_t)n, f) == (size_t)n)
+        text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* A landscape killed midway leaves FILE.checkpoint and no FILE; --resume finishes the same grid, byte for
+ * byte, from the points kept (a point altered in the checkpoint comes out altered: it was not computed
+ * again), then removes the checkpoint; a checkpoint of another landscape is refused, and --resume needs
+ * --csv FILE. */
+static void test_landscape_resume(void **state)
+{
+    (void)state;
+    assert_int_equal(support_tmpdir_create("/tmp/basin-resume"), 0);
+    const char *whole = support_tmp("whole.csv"), *cut = support_tmp("cut.csv");
+    char checkpoint[1024];
+    snprintf(checkpoint, sizeof checkpoint, "%s.checkpoint", cut);
+    support_cli_result r = support_cli("landscape", "--model", "mlp:hidden=64/64", "--data", "digits", "--grid", "41",
+                                       "--csv", whole, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    for (int tamper = 0; tamper < 2; tamper++) {
+        kill_midway(cut, checkpoint);
+        char *kept = slurp_file(checkpoint);
+        assert_non_null(kept);
+        if (tamper) { /* the first point kept, its loss made 12345 */
+            char *line = strchr(kept, '\n') + 1, point[32];
+            assert_true(*line != '\0'); /* at least one point was kept */
+            size_t len = strcspn(line, " ");
+            snprintf(point, sizeof point, "%.*s", (int)len, line);
+            FILE *f = fopen(checkpoint, "w");
+            fprintf(f, "%.*s%s 12345 nan\n", (int)(line - kept), kept, point);
+            fclose(f);
+        }
+        free(kept);
+        r = support_cli("landscape", "--model", "mlp:hidden=64/64", "--data", "digits", "--grid", "41", "--csv", cut,
+                        "--resume", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.err, "resumed: "));
+        support_cli_free(&r);
+        assert_int_equal(access(checkpoint, F_OK), -1);
+        char *a = slurp_file(whole), *b = slurp_file(cut);
+        assert_true(a && b);
+        if (tamper)
+            assert_non_null(strstr(b, ",12345,"));
+        else
+            assert_string_equal(a, b);
+        free(a), free(b);
+        unlink(cut);
+    }
+    kill_midway(cut, checkpoint);
+    expect_usage_error("is the checkpoint of another landscape", "landscape", "--model", "mlp:hidden=64/64", "--data",
+                       "digits", "--grid", "41", "--direction-seed", "9", "--csv", cut, "--resume");
+    unlink(checkpoint), unlink(cut);
+    expect_usage_error("--resume continues the grid of --csv FILE", "landscape", "--surface", "himmelblau", "--at",
+                       "3,2", "--resume");
+    assert_int_equal(support_tmpdir_remove(), 0);
+}
+
 static void test_analyze_noise_scale(void **state)
 {
     (void)state;
@@ -487,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_run_async),
         cmocka_unit_test(test_analyze_noise_scale),
         cmocka_unit_test(test_landscape_threads),
+        cmocka_unit_test(test_landscape_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,7 +126,7 @@ static void test_quadratic_slice(void **state)
     double *loss = malloc(G * G * sizeof *loss), *acc = malloc(G * G * sizeof *acc), range[2] = {-1, 1};
     void *ctx[2] = {p, q};
     size_t done = 0;
-    basin_landscape_progress progress = {count_progress, &done};
+    basin_landscape_progress progress = {.report = count_progress, .ctx = &done};
     assert_int_equal(basin_landscape_grid(quadratic_loss, ctx, 2, minimum, d1, d2, n, G, range, loss, acc, &progress),
                      0);
     assert_true(done > 0 && done <= G * G); /* the last report is the calling thread's last point */

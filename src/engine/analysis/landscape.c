@@ -178,6 +178,11 @@ static void *work(void *arg)
             pthread_mutex_unlock(&j->lock);
             break;
         }
+        if (j->progress && j->progress->finished) {
+            pthread_mutex_lock(&j->lock);
+            j->progress->finished(j->progress->ctx, i, j->loss[i], j->accuracy[i]);
+            pthread_mutex_unlock(&j->lock);
+        }
         size_t finished = atomic_fetch_add(&j->finished, 1) + 1;
         if (wk->reports && j->progress && j->progress->report)
             j->progress->report(j->progress->ctx, finished, j->total);
@@ -209,10 +214,14 @@ int basin_landscape_grid_part(basin_landscape_eval eval, void *const *ctx, size_
         return -1;
     }
     basin_landscape_order(grid, d2 != NULL, order);
+    const bool *done = progress ? progress->done : NULL;
     for (size_t i = 0; i < all; i++) { /* this part's points, in the same coarse-to-fine order; 0 elsewhere */
-        loss[order[i]] = accuracy[order[i]] = 0;
-        if (i % parts == part)
-            order[total++] = order[i];
+        size_t p = order[i];
+        bool mine = i % parts == part;
+        if (!mine || !done || !done[p])
+            loss[p] = accuracy[p] = 0; /* (known points of this part keep the caller's values) */
+        if (mine && !(done && done[p]))
+            order[total++] = p;
     }
     grid_job job = {.eval = eval, .origin = origin, .d1 = d1, .d2 = d2, .n = n, .grid = grid, .total = total,
                     .lo = range[0], .hi = range[1], .order = order, .loss = loss, .accuracy = accuracy,

@@ -35,10 +35,15 @@ typedef int (*basin_landscape_eval)(void *ctx, const double *w, double a, double
  * every 8th row first, then every 4th, 2nd, and the rest; into order (room for the count). */
 void basin_landscape_order(size_t grid, bool two_d, size_t *order);
 
-/* Told, on the calling thread after each of its points, how many points of how many are done. */
+/* Told, on the calling thread after each of its points, how many points of how many are done (report,
+ * may be NULL); told of every finished point, on whichever thread, one at a time (finished, may be NULL:
+ * what a checkpoint keeps); and which points are known already (done, grid² flags or NULL: their loss and
+ * accuracy are the caller's and are not computed again). */
 typedef struct basin_landscape_progress {
     void (*report)(void *ctx, size_t done, size_t total);
     void *ctx;
+    void (*finished)(void *ctx, size_t point, double loss, double accuracy);
+    const bool *done;
 } basin_landscape_progress;
 
 /* Fills loss and accuracy (row-major, b outer, a inner; grid² values, or grid for 1-D when d2 is NULL)

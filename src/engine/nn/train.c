@@ -4,8 +4,8 @@
 #include "../analysis/curvature.h"
 #include "../budget.h"
 #include "../error.h"
+#include "batch_stream.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +122,7 @@ typedef struct basin_trainer {
     basin_train_row last;
     size_t n, B;
     long per_epoch, total;
-    gsl_rng *rng;
-    size_t *order;
+    basin_batch_stream stream; /* the minibatches */
     double *g;
     /* early stopping */
     double best_loss;
@@ -272,9 +271,9 @@ static int recompute_batchnorm(trainer *t)
     for (long k = 0; k < t->per_epoch && rc == 0; k++) {
         size_t start = (size_t)k * t->B, B = t->n - start < t->B ? t->n - start : t->B;
         for (size_t i = 0; i < B; i++)
-            t->order[i] = start + i;
+            t->stream.order[i] = start + i; /* training has ended: the stream's order is scratch */
         m->bn_momentum = 1.0 / (double)(k + 1);
-        if (!isfinite(basin_net_eval(t->np, t->w, (basin_batch){t->order, B}, &TRAINING_STEP, NULL)))
+        if (!isfinite(basin_net_eval(t->np, t->w, (basin_batch){t->stream.order, B}, &TRAINING_STEP, NULL)))
             rc = -1;
     }
     m->bn_momentum = momentum;
@@ -313,10 +312,10 @@ static int setup(trainer *t)
     t->total = cfg->steps >= 0 ? cfg->steps : cfg->epochs * t->per_epoch;
     if (basin_train_check(t->np, cfg) != 0)
         return -1;
-    t->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    t->order = malloc(t->n * sizeof *t->order);
+    if (basin_batch_stream_init(&t->stream, t->n, t->B, cfg->seed) != 0)
+        return -1;
     t->g = malloc(dim * sizeof *t->g);
-    bool ok = t->rng && t->order && t->g;
+    bool ok = t->g != NULL;
     if (cfg->early_stop > 0)
         ok = ok && (t->best_w = malloc(dim * sizeof *t->w)) && (t->best_state = malloc((n_state + 1) * sizeof(double)));
     if (cfg->swa_start > 0)
@@ -330,18 +329,14 @@ static int setup(trainer *t)
         basin_error_set("out of memory for training %zu parameters", dim);
         return -1;
     }
-    gsl_rng_set(t->rng, cfg->seed);
-    for (size_t i = 0; i < t->n; i++)
-        t->order[i] = i;
     t->best_loss = INFINITY;
     return 0;
 }
 
 static void teardown(trainer *t)
 {
-    if (t->rng)
-        gsl_rng_free(t->rng);
-    free(t->order), free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->outputs),
+    basin_batch_stream_release(&t->stream);
+    free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->outputs),
         free(t->ensemble), free(t->top);
 }
 
@@ -401,11 +396,7 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
     const basin_train_config *cfg = t->cfg;
     basin_train_result *res = t->res;
     long step = t->step;
-    long in_epoch = step % t->per_epoch;
-    if (in_epoch == 0 && t->B < t->n)
-        gsl_ran_shuffle(t->rng, t->order, t->n, sizeof *t->order);
-    size_t first = (size_t)in_epoch * t->B, B = t->n - first < t->B ? t->n - first : t->B;
-    basin_batch batch = t->B < t->n ? (basin_batch){t->order + first, B} : BASIN_FULL_BATCH;
+    basin_batch batch = basin_batch_stream_next(&t->stream);
     double lr = lr_at(t, step);
     *row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
                              .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,

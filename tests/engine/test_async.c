@@ -264,7 +264,7 @@ static net_run net_start(const basin_dataset *data, const char *parallel, const 
     if (parallel) {
         basin_spec spec;
         assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_PARALLEL, parallel), 0);
-        r.at = basin_async_training_create(r.np, &spec.params, 5);
+        r.at = basin_async_training_create(r.np, &spec.params, cfg->batch, cfg->seed);
         basin_spec_clear(&spec);
         assert_non_null(r.at);
         source = basin_async_training_source(r.at);

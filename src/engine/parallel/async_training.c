@@ -3,6 +3,7 @@
 #include "async_training.h"
 
 #include "../error.h"
+#include "../nn/batch_stream.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@ struct basin_async_training {
     size_t dim;
     int slots;          /* K held points, or T + 1 past ones for order=fixed */
     double *points;     /* slots × dim */
+    basin_batch_stream tickets; /* round-robin and events: each read's batch, in the order of the reads */
+    size_t *batches;    /* slots × B: the batch each worker read with its point */
+    size_t *batch_m;    /* slots: its examples (0: the full batch) */
     long t;             /* steps so far */
     double unit;        /* the rule's clock counts gradients: one is the first batch's examples */
     double staleness_sum;
@@ -27,7 +31,7 @@ struct basin_async_training {
 };
 
 basin_async_training *basin_async_training_create(basin_net_problem *np, const basin_params *params,
-                                                  unsigned long seed)
+                                                  size_t batch, unsigned long seed)
 {
     basin_async *rule = basin_async_create(params, seed);
     if (!rule)
@@ -38,6 +42,10 @@ basin_async_training *basin_async_training_create(basin_net_problem *np, const b
     if (at) {
         at->np = np, at->rule = rule, at->dim = np->base.dim, at->slots = slots;
         at->points = malloc((size_t)slots * at->dim * sizeof *at->points);
+        if (delay < 0 && basin_batch_stream_init(&at->tickets, np->data->train.n, batch, seed) == 0) {
+            at->batches = malloc((size_t)slots * at->tickets.B * sizeof *at->batches);
+            at->batch_m = calloc((size_t)slots, sizeof *at->batch_m);
+        }
         basin_timeline_init(&at->timeline, basin_async_workers(rule), "worker", BASIN_TIMELINE_LIMIT,
                             3L * basin_async_workers(rule));
         at->origin = basin_timeline_wall();
@@ -51,9 +59,11 @@ basin_async_training *basin_async_training_create(basin_net_problem *np, const b
         snprintf(at->title, sizeof at->title, "Asynchronous SGD: %d workers%s", k, text);
         at->timeline.title = at->title;
     }
-    if (!at || !at->points) {
-        basin_async_destroy(rule);
-        free(at);
+    if (!at || !at->points || (delay < 0 && (!at->batches || !at->batch_m))) {
+        if (at)
+            at->rule = rule, basin_async_training_destroy(at);
+        else
+            basin_async_destroy(rule);
         basin_error_set("out of memory for %d copies of %zu parameters", slots, np->base.dim);
         return NULL;
     }
@@ -66,10 +76,15 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     long t = at->t, delay = basin_async_delay(at->rule);
     if (delay >= 0) { /* a ring of the last T + 1 points */
         memcpy(at->points + (size_t)(t % at->slots) * at->dim, w, at->dim * sizeof *w);
-    } else { /* every worker that read this step's point keeps a copy */
+    } else { /* every worker that read this step's point keeps a copy, and draws its batch */
         for (int k = 0; k < at->slots; k++)
-            if (basin_async_held(at->rule, k) == t)
+            if (basin_async_held(at->rule, k) == t) {
                 memcpy(at->points + (size_t)k * at->dim, w, at->dim * sizeof *w);
+                basin_batch b = basin_batch_stream_next(&at->tickets);
+                at->batch_m[k] = b.idx ? b.m : 0;
+                if (b.idx)
+                    memcpy(at->batches + (size_t)k * at->tickets.B, b.idx, b.m * sizeof *b.idx);
+            }
     }
     double factor = basin_async_lr_factor(at->rule, t);
     long read = basin_async_read(at->rule, t);
@@ -82,6 +97,9 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     at->info = (basin_grad_step){factor, (double)(t - read), now, NAN, NAN};
     if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1, began, now}) != 0)
         return NAN;
+    if (delay < 0) /* the batch its worker drew when it read */
+        batch = at->batch_m[slot] ? (basin_batch){at->batches + (size_t)slot * at->tickets.B, at->batch_m[slot]}
+                                  : BASIN_FULL_BATCH;
     double wall = basin_timeline_wall(); /* the workers take turns on this thread: measured one after another */
     double loss = basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
     basin_span measured = {slot, BASIN_SPAN_COMPUTE, t + 1, -1, wall - at->origin, basin_timeline_wall() - at->origin};
@@ -114,6 +132,7 @@ void basin_async_training_destroy(basin_async_training *at)
         return;
     basin_async_destroy(at->rule);
     basin_timeline_free(&at->timeline);
-    free(at->points);
+    basin_batch_stream_release(&at->tickets);
+    free(at->points), free(at->batches), free(at->batch_m);
     free(at);
 }

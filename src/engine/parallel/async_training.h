@@ -1,7 +1,10 @@
 /* async_training.h: asynchronous SGD for networks as a gradient source. The rule of async.h says, for
  * every step, which worker pushes and which step's parameters it read; the source keeps the parameters
- * each worker holds (or, for order=fixed, the last T + 1) and takes the step's gradient there, on the
- * step's minibatch (the pushing worker's). The trainer applies it to the current parameters, with the
+ * each worker holds (or, for order=fixed, the last T + 1) and takes the step's gradient there. A worker
+ * draws its minibatch when it reads: the j-th read takes the trainer's j-th batch (a stream of its own,
+ * the trainer's batches in the same order), so round-robin, where the j-th read is pushed at step j, and
+ * order=fixed, which takes the step's batch, use the trainer's batches step for step, and a worker on MPI
+ * can be handed its batch with its point. The trainer applies it to the current parameters, with the
  * learning rate divided by the staleness under lr_staleness=inverse. The workers are simulated in turn on
  * one thread, as the clock says: same seed, same bits. The rule's clock counts gradients; here each takes
  * as many units as the first batch has examples (the cost model's unit: an example). */
@@ -16,9 +19,10 @@
 typedef struct basin_async_training basin_async_training;
 
 /* Asynchronous training of np (which must outlive it) by the rule a spec of basin_parallel_async
- * describes, keyed by seed. Returns it (owned by the caller) or NULL with a message. */
+ * describes, in batches of batch examples (0: the full batch) drawn as the trainer's with seed, which
+ * also keys the rule's draws. Returns it (owned by the caller) or NULL with a message. */
 basin_async_training *basin_async_training_create(basin_net_problem *np, const basin_params *params,
-                                                  unsigned long seed);
+                                                  size_t batch, unsigned long seed);
 
 /* The gradient source the trainer steps with (at must outlive it). */
 basin_grad_source basin_async_training_source(basin_async_training *at);

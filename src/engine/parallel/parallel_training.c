@@ -55,7 +55,7 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
         return pt->pp ? 0 : -1;
     }
     pt->workers = (int)basin_params_real(p, "workers");
-    pt->at = basin_async_training_create(np, p, cfg->seed);
+    pt->at = basin_async_training_create(np, p, cfg->batch, cfg->seed);
     return pt->at ? 0 : -1; /* its refusals are about the keys */
 }
 

@@ -31,6 +31,7 @@ const char basin_train_usage[] =
     "                   [--track-sharpness K] [--save-trajectory DIR --every K]\n"
     "                   [--log FILE|-] [--save-weights DIR] [--load-weights DIR] [--save-grad DIR]\n"
     "                   [--parallel SPEC] [--timeline FILE.(png|svg|pdf|json)] [--backend threads|mpi]\n"
+    "                   [--pushes FILE]\n"
     "\n"
     "Trains a neural network on a built-in data set, as PyTorch's usual loop does: every epoch the\n"
     "training split is shuffled into minibatches (the last one partial) and the optimizer takes one step\n"
@@ -54,7 +55,7 @@ const char basin_train_usage[] =
     "                        rounding, also with dropout and augmentation (keyed by example) and with\n"
     "                        bn=sync; scale=linear|sqrt scales the learning rate, ramped over warmup=E\n"
     "                      async:workers=K  a parameter server applying stale gradients\n"
-    "                        (order=round-robin|fixed|events, speeds=, ssp=, lr_staleness=inverse)\n"
+    "                        (order=round-robin|fixed|events|replay, speeds=, ssp=, lr_staleness=inverse)\n"
     "                      pipeline:stages=S,micro=M  consecutive layers on S stages\n"
     "                        (schedule=gpipe|1f1b|interleaved, chunks=V, balance=)\n"
     "                      tensor:workers=T  Megatron's split of pairs of Linear layers\n"
@@ -62,8 +63,13 @@ const char basin_train_usage[] =
     "                      simulated clock (speeds=, latency=, bandwidth=)\n"
     "  --backend B         threads (default): every worker a thread of this process; mpi: every worker\n"
     "                      or stage a rank of an MPI job (mpirun -n K basin train ... --parallel\n"
-    "                      sync:workers=K --backend mpi; sync, pipeline and tensor): the same bits as\n"
-    "                      threads; rank 0 writes the summary, the log and the files\n"
+    "                      sync:workers=K --backend mpi): sync, pipeline and tensor give the same bits\n"
+    "                      as threads; async:workers=K runs on K + 1 ranks, rank 0 serving the\n"
+    "                      parameters and applying pushes as they come (record them with --pushes);\n"
+    "                      rank 0 writes the summary, the log and the files\n"
+    "  --pushes FILE       with --parallel async: the worker (0..K-1) of each step's push, one a line;\n"
+    "                      --parallel async:workers=K,order=replay,pushes=@FILE replays that order on\n"
+    "                      threads, to the same weights as the recorded run (also one on MPI ranks)\n"
     "  --timeline FILE     with --parallel: the run's first steps as a Gantt chart of the workers or\n"
     "                      stages on the simulated clock (.png, .svg, .pdf), or every step in Chrome's\n"
     "                      trace format (.json, for chrome://tracing or Perfetto)\n"
@@ -98,7 +104,7 @@ const char basin_train_usage[] =
 
 typedef struct train_options {
     const char *model, *data, *opt, *init, *schedule, *augment, *log, *save, *load, *save_grad, *trajectory;
-    const char *parallel, *timeline, *backend;
+    const char *parallel, *timeline, *backend, *pushes;
     basin_train_settings set; /* --epochs ... --l1: the training schema's keys */
     long every;
 } train_options;
@@ -152,6 +158,19 @@ static int write_timeline(const char *path, const basin_timeline *t, FILE *out)
     return basin_output_commit(&f);
 }
 
+/* Writes the worker of each push of an async run to path, one a line. Returns 0, or -1 with a message. */
+static int write_pushes(const char *path, const basin_parallel_training *pt, FILE *out)
+{
+    basin_output_file f;
+    if (basin_output_open(&f, path, out) != 0)
+        return -1;
+    size_t n;
+    const int *pushes = basin_parallel_training_pushes(pt, &n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f.stream, "%d\n", pushes[i]);
+    return basin_output_commit(&f);
+}
+
 static int parse_options(int argc, char **argv, train_options *o, FILE *out, FILE *err)
 {
     static const struct option longs[] = {
@@ -168,6 +187,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         {"save-weights", required_argument, NULL, 'W'}, {"load-weights", required_argument, NULL, 'R'},
         {"save-grad", required_argument, NULL, 'G'},  {"parallel", required_argument, NULL, 'Q'},
         {"timeline", required_argument, NULL, 'T'},   {"backend", required_argument, NULL, 'B'},
+        {"pushes", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (train_options){.set = basin_train_settings_defaults()};
@@ -201,6 +221,7 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         case 'Q': o->parallel = optarg; break;
         case 'T': o->timeline = optarg; break;
         case 'B': o->backend = optarg; break;
+        case 'U': o->pushes = optarg; break;
         case 'P': o->trajectory = optarg; break;
         case 'Y': rc = cli_parse_count("train", "--every", optarg, 1, 1e12, &o->every, err); break;
         case 'h':
@@ -249,7 +270,8 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
     if (cli_check_output("train", "--log", o->log, false, err) || cli_check_output("train", "--save-weights", o->save, true, err) ||
         cli_check_output("train", "--save-grad", o->save_grad, true, err) ||
         cli_check_output("train", "--save-trajectory", o->trajectory, true, err) ||
-        cli_check_output("train", "--timeline", o->timeline, false, err))
+        cli_check_output("train", "--timeline", o->timeline, false, err) ||
+        cli_check_output("train", "--pushes", o->pushes, false, err))
         return -1;
     return 0;
 }
@@ -406,6 +428,12 @@ static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
     log_open = o.log != NULL;
     basin_train_config cfg = basin_train_settings_config(&o.set);
     int set_up = o.parallel ? basin_parallel_training_init(&parallel, c.np, &par_spec, &cfg, world) : 0;
+    if (set_up == 0 && o.pushes && (par_spec.entry != &basin_parallel_async ||
+                                     basin_params_choice(&par_spec.params, "order") == BASIN_ASYNC_FIXED)) {
+        basin_error_set("--pushes records which worker pushed each step of an async run (not order=fixed): "
+                        "--parallel async:workers=K");
+        set_up = -1;
+    }
     if (set_up != 0) {
         fprintf(err, "basin train: %s\n", basin_error_message());
         status = set_up == -1 ? BASIN_EXIT_USAGE : BASIN_EXIT_FAILURE;
@@ -447,6 +475,16 @@ static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
             goto done;
         }
     }
+    if (trainer && basin_parallel_training_serves(&parallel)) { /* an async worker: it serves, rank 0 trains */
+        basin_trainer_destroy(trainer);
+        if (basin_parallel_training_serve(&parallel) != 0) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            status = BASIN_EXIT_FAILURE;
+        } else {
+            status = BASIN_EXIT_OK;
+        }
+        goto done;
+    }
     basin_train_row row;
     int trained = trainer ? 1 : -1;
     while (trained == 1 && (trained = basin_trainer_step(trainer, &row)) == 1)
@@ -455,6 +493,8 @@ static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
     if (trained == 0)
         trained = basin_trainer_finish(trainer, &res);
     basin_trainer_destroy(trainer);
+    if (trainer && o.parallel && basin_parallel_training_end(&parallel) != 0 && trained == 0)
+        trained = -1;
     if (lg.drawn)
         fprintf(err, "\r%*s\r", 90, "");
     if (trained != 0) {
@@ -479,6 +519,10 @@ static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
             fprintf(summary, "parallel  %s\n", text);
             if (*verdict)
                 fprintf(summary, "scaling   %s\n", verdict);
+        }
+        if (o.pushes && write_pushes(o.pushes, &parallel, out) != 0) {
+            fprintf(err, "basin train: %s\n", basin_error_message());
+            goto done;
         }
         if (o.timeline && write_timeline(o.timeline, basin_parallel_training_timeline(&parallel), out) != 0) {
             fprintf(err, "basin train: %s\n", basin_error_message());
@@ -521,6 +565,6 @@ int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
     if ((rc = cli_mpi_job_begin(&job, "train", &out, &err)) != 0)
         return rc;
     if (job.world.rank != 0) /* every rank holds the same weights: rank 0 alone writes */
-        o.log = o.save = o.save_grad = o.trajectory = o.timeline = NULL;
+        o.log = o.save = o.save_grad = o.trajectory = o.timeline = o.pushes = NULL;
     return cli_mpi_job_end(&job, train(o, out, err, &job), "train");
 }

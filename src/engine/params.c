@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,8 @@ static int choice_index(const char *choices, const char *word)
     return -1;
 }
 
-static int parse_list(const char *owner, const basin_param_spec *spec, const char *text,
+/* The items of a list are in text; messages show it as shown. */
+static int parse_list(const char *owner, const basin_param_spec *spec, const char *text, const char *shown,
                       basin_param_value *out)
 {
     size_t count = 1;
@@ -85,7 +87,7 @@ static int parse_list(const char *owner, const basin_param_spec *spec, const cha
         if (slash)
             *slash = '\0';
         if (parse_number(item, &items[n]) != 0) {
-            basin_error_set("%s: %s='%s': item '%s' is not a number", owner, spec->key, text, item);
+            basin_error_set("%s: %s='%s': item '%s' is not a number", owner, spec->key, shown, item);
             goto fail;
         }
         if (check_number(owner, spec, item, items[n]) != 0)
@@ -103,6 +105,48 @@ fail:
     free(copy);
     free(items);
     return -1;
+}
+
+/* A list read from the file text names after '@': its numbers separated by white space or '/'. */
+static int parse_list_file(const char *owner, const basin_param_spec *spec, const char *text,
+                           basin_param_value *out)
+{
+    FILE *f = fopen(text + 1, "rb");
+    long size = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f), rewind(f);
+    if (size < 0) {
+        basin_error_set("%s: %s=%s: cannot read %s: %s", owner, spec->key, text, text + 1, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    char *items = malloc((size_t)size + 1);
+    size_t n = items ? fread(items, 1, (size_t)size, f) : 0;
+    fclose(f);
+    if (!items || n != (size_t)size) {
+        free(items);
+        basin_error_set("%s: %s=%s: %s", owner, spec->key, text, items ? "a read error" : "out of memory");
+        return -1;
+    }
+    char *w = items; /* every run of white space or '/' becomes one '/' */
+    for (size_t i = 0; i < n; i++)
+        if (isspace((unsigned char)items[i]) || items[i] == '/') {
+            if (w > items && w[-1] != '/')
+                *w++ = '/';
+        } else {
+            *w++ = items[i];
+        }
+    if (w > items && w[-1] == '/')
+        w--;
+    *w = '\0';
+    int rc = -1;
+    if (w == items)
+        basin_error_set("%s: %s=%s: the file holds no numbers", owner, spec->key, text);
+    else
+        rc = parse_list(owner, spec, items, text, out);
+    free(items);
+    return rc;
 }
 
 int basin_param_parse(const char *owner, const basin_param_spec *spec, const char *text,
@@ -145,7 +189,7 @@ int basin_param_parse(const char *owner, const basin_param_spec *spec, const cha
         break;
     }
     case BASIN_PARAM_LIST:
-        if (parse_list(owner, spec, text, out) != 0)
+        if ((*text == '@' ? parse_list_file(owner, spec, text, out) : parse_list(owner, spec, text, text, out)) != 0)
             return -1;
         break;
     }

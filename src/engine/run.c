@@ -151,6 +151,10 @@ bool basin_run_step(basin_run *r)
     const double *g = r->g_full; /* the full gradient at w was computed when the row was recorded */
     double lr = basin_run_lr(r, r->t); /* before the read moves the workers on */
     long read = r->async ? basin_async_read(r->async, r->t) : r->t;
+    if (read < 0) {
+        stop(r, basin_error_message());
+        return false;
+    }
     const double *at = read < r->t ? r->trace.w + (size_t)read * p->dim : r->w; /* a stale worker's point */
     r->staleness_sum += (double)(r->t - read);
     r->step_staleness = (double)(r->t - read);

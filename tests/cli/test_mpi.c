@@ -1,7 +1,8 @@
 /* test_mpi.c: the parallel trainer on MPI ranks (mpiexec, oversubscribed on two cores). A sync run on 2
  * and on 4 ranks writes the same log and the same weights, byte for byte, as the threads backend with as
  * many workers, also with SyncBatchNorm (running statistics included), and so do pipeline stages (GPipe
- * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); basin
+ * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); async on 3
+ * and 5 ranks records its pushes and the simulator's replay of them gives its log and weights; basin
  * landscape's grid on 2, 3 and 4 ranks is the single process's; a launch without --backend mpi,
  * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
  * that cannot start ends the job with its message. Built only when meson found MPI. */
@@ -168,6 +169,62 @@ static void test_landscape_on_ranks_equals_one_process(void **state)
     }
 }
 
+/* Asynchronous SGD on ranks: rank 0 applies the workers' pushes as they arrive. The staleness each push
+ * had is logged and the order recorded (--pushes); the simulator's order=replay of that record writes
+ * the same log (losses, rates, staleness) and the same weights, byte for byte. */
+static void test_async_on_ranks_replays(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    static const char *const keys[] = {"", ",lr_staleness=inverse"};
+    for (int ranks = 3; ranks <= 5; ranks += 2) {
+        char common[512], command[1536], *err;
+        snprintf(common, sizeof common,
+                 "%s train --model mlp:hidden=32 --data digits --opt sgd:lr=0.05,momentum=0.5 --batch 16 --steps 60",
+                 exe);
+        snprintf(command, sizeof command,
+                 MPIEXEC " -n %d %s --parallel async:workers=%d%s --backend mpi --pushes %s --log %s "
+                         "--save-weights %s",
+                 ranks, common, ranks - 1, keys[ranks == 5], support_tmp("pushes.txt"), support_tmp("mpi.csv"),
+                 support_tmp("mpi"));
+        int status = run(command, &err);
+        if (status != 0)
+            fail_msg("%d ranks: status %d: %s", ranks, status, err);
+        free(err);
+        char *pushes = slurp(support_tmp("pushes.txt")), *log = slurp(support_tmp("mpi.csv"));
+        assert_true(pushes && log);
+        int by[4] = {0}, lines = 0;
+        for (const char *c = pushes; *c; c++)
+            if (*c >= '0' && *c < '0' + ranks - 1)
+                by[*c - '0']++, lines++;
+        double staleness = 0;
+        for (const char *row = strchr(log, '\n') + 1; *row; row = strchr(row, '\n') + 1) {
+            const char *field = row;
+            for (int k = 0; k < 9; k++) /* staleness is the tenth column */
+                field = strchr(field, ',') + 1;
+            staleness += atof(field);
+        }
+        print_message("%d workers on ranks: pushes by worker %d %d %d %d, mean staleness %.2f\n", ranks - 1, by[0],
+                      by[1], by[2], by[3], staleness / 60);
+        assert_int_equal(lines, 60);
+        for (int k = 0; k < ranks - 1; k++)
+            assert_true(by[k] > 0);
+        assert_true(staleness > 0);
+        free(pushes), free(log);
+        snprintf(command, sizeof command,
+                 "%s --parallel async:workers=%d%s,order=replay,pushes=@%s --log %s --save-weights %s", common,
+                 ranks - 1, keys[ranks == 5], support_tmp("pushes.txt"), support_tmp("replay.csv"),
+                 support_tmp("replay"));
+        assert_int_equal(run(command, &err), 0);
+        free(err);
+        assert_same_file(support_tmp("mpi.csv"), support_tmp("replay.csv"));
+        char a[512], b[512];
+        snprintf(a, sizeof a, "%s/3.weight.npy", support_tmp("mpi"));
+        snprintf(b, sizeof b, "%s/3.weight.npy", support_tmp("replay"));
+        assert_same_file(a, b);
+    }
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -188,6 +245,20 @@ static void test_refusals(void **state)
     assert_non_null(said);
     assert_null(strstr(said + 1, "sync:workers=3 but")); /* the same on every rank: rank 0 alone says it */
     free(err);
+    static const char *const async_cases[][2] = {
+        {"--model mlp:hidden=4 --parallel async:workers=2", "async:workers=2 needs 3 ranks"},
+        {"--model mlp:hidden=4,norm=batch --parallel async:workers=1", "BatchNorm's running statistics would stay"},
+        {"--model mlp:hidden=4,dropout=0.2 --parallel async:workers=1", "dropout's masks would stay"},
+        {"--model mlp:hidden=4 --parallel async:workers=1,order=events", "order= is the simulator's"},
+    };
+    for (size_t k = 0; k < sizeof async_cases / sizeof *async_cases; k++) {
+        snprintf(command, sizeof command, MPIEXEC " -n 2 %s train %s --data digits --opt sgd:lr=0.1 --backend mpi", exe,
+                 async_cases[k][0]);
+        int status = run(command, &err);
+        if (status != 2 || !strstr(err, async_cases[k][1]))
+            fail_msg("%s: status %d, stderr: %s", async_cases[k][0], status, err);
+        free(err);
+    }
 }
 
 /* A rank that cannot start while the others can (here one short of memory: BASIN_MEMORY_LIMIT on rank 1
@@ -228,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
         cmocka_unit_test(test_pipeline_and_tensor_on_ranks_equal_threads),
         cmocka_unit_test(test_landscape_on_ranks_equals_one_process),
+        cmocka_unit_test(test_async_on_ranks_replays),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_a_failing_rank_ends_the_job),
     };

@@ -338,6 +338,48 @@ static void test_asynchronous_training(void **state)
     basin_dataset_destroy(data);
 }
 
+/* A run replayed: the pushes an events run recorded, given to order=replay, give its weights bit for bit
+ * (the same staleness, learning rates and batches at every step); a replay that runs out stops with a
+ * message; a push by a worker that does not exist is refused. */
+static void test_replay(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("digits", 0);
+    enum { STEPS = 40 };
+    basin_train_config cfg = {.epochs = -1, .steps = STEPS, .batch = 16, .seed = 5};
+    net_run events = net_start(data, "async:workers=3,order=events,speeds=1/2/0.5,jitter=0.5", &cfg);
+    net_steps(&events, STEPS, NULL);
+    size_t n;
+    const int *pushes = basin_async_training_pushes(events.at, &n);
+    assert_int_equal(n, STEPS);
+    char spec[512] = "async:workers=3,order=replay,pushes=";
+    int by[3] = {0};
+    for (size_t i = 0; i < n; i++) {
+        snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%s%d", i ? "/" : "", pushes[i]);
+        by[pushes[i]]++;
+    }
+    print_message("pushes by worker at speeds 1, 2, 0.5: %d, %d, %d\n", by[0], by[1], by[2]);
+    assert_true(by[1] > by[0] && by[0] > by[2]); /* the recorded order is not a trivial one */
+    net_run replay = net_start(data, spec, &cfg);
+    net_steps(&replay, STEPS, NULL);
+    assert_memory_equal(events.w, replay.w, events.np->base.dim * sizeof *events.w);
+    net_finish(&replay);
+
+    net_run short_run = net_start(data, "async:workers=3,order=replay,pushes=0/1/2/0", &cfg);
+    net_steps(&short_run, 4, NULL);
+    basin_train_row row;
+    assert_int_equal(basin_trainer_step(short_run.trainer, &row), -1);
+    assert_non_null(strstr(basin_error_message(), "the replay holds 4 pushes and step 5 asks for one more"));
+    net_finish(&short_run), net_finish(&events);
+    basin_dataset_destroy(data);
+
+    basin_spec bad;
+    assert_int_equal(basin_spec_parse(&bad, BASIN_KIND_PARALLEL, "async:workers=2,order=replay,pushes=0/2"), 0);
+    assert_null(basin_async_create(&bad.params, 1));
+    assert_non_null(strstr(basin_error_message(), "push 2 of the replay is by worker 2, not one of workers=2"));
+    basin_spec_clear(&bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_stale_synchronous_parallel),
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_asynchronous_training),
+        cmocka_unit_test(test_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

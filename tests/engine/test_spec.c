@@ -80,6 +80,39 @@ static void test_errors_name_the_token(void **state)
     expect_error(BASIN_KIND_SCHEDULE, "step:gamma=0.5", "step: step_size is required");
 }
 
+/* A list from a file (KEY=@FILE): its numbers separated by white space or '/'; a missing file, an empty
+ * one or a word in it is named. */
+static void test_list_from_a_file(void **state)
+{
+    (void)state;
+    assert_int_equal(support_tmpdir_create("basin-spec"), 0);
+    FILE *f = fopen(support_tmp("eig.txt"), "w");
+    assert_non_null(f);
+    fputs("  1\n2.5 /4\n\n  8\n", f);
+    fclose(f);
+    char text[512];
+    snprintf(text, sizeof text, "quadratic:eig=@%s", support_tmp("eig.txt"));
+    basin_spec spec;
+    assert_int_equal(basin_spec_parse(&spec, BASIN_KIND_SURFACE, text), 0);
+    size_t n;
+    const double *eig = basin_params_list(&spec.params, "eig", &n);
+    assert_int_equal(n, 4);
+    assert_true(eig[0] == 1 && eig[1] == 2.5 && eig[2] == 4 && eig[3] == 8);
+    basin_spec_clear(&spec);
+    f = fopen(support_tmp("eig.txt"), "w");
+    assert_non_null(f);
+    fputs("1 two 3\n", f);
+    fclose(f);
+    expect_error(BASIN_KIND_SURFACE, text, "item 'two' is not a number");
+    f = fopen(support_tmp("eig.txt"), "w");
+    assert_non_null(f);
+    fclose(f);
+    expect_error(BASIN_KIND_SURFACE, text, "the file holds no numbers");
+    snprintf(text, sizeof text, "quadratic:eig=@%s", support_tmp("none.txt"));
+    expect_error(BASIN_KIND_SURFACE, text, "none.txt: No such file or directory");
+    assert_int_equal(support_tmpdir_remove(), 0);
+}
+
 static void test_torch_cross_key_checks(void **state)
 {
     (void)state;
@@ -125,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_and_defaults),
         cmocka_unit_test(test_errors_name_the_token),
+        cmocka_unit_test(test_list_from_a_file),
         cmocka_unit_test(test_torch_cross_key_checks),
         cmocka_unit_test(test_registry_tables),
     };

@@ -187,6 +187,14 @@ basin_model *basin_model_clone(const basin_model *m)
     return copy;
 }
 
+bool basin_model_has_layer(const basin_model *m, basin_layer_kind kind)
+{
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i].d.kind == kind)
+            return true;
+    return false;
+}
+
 void basin_model_reset_state(basin_model *m)
 {
     for (size_t i = 0; i < m->n_layers; i++) {

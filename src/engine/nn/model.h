@@ -149,6 +149,9 @@ double basin_model_batch_bytes(const basin_model *m, size_t B);
  * memory budget (basin_budget_check) or memory runs out. */
 int basin_model_reserve(basin_model *m, size_t B);
 
+/* Whether m has a layer of kind. */
+bool basin_model_has_layer(const basin_model *m, basin_layer_kind kind);
+
 /* Resets the state to PyTorch's fresh values (running mean 0, variance 1, no batches tracked). */
 void basin_model_reset_state(basin_model *m);
 

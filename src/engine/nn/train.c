@@ -402,9 +402,11 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
                              .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
                              .stability = NAN, .w = t->w};
     row->batch_loss = t->source.gradient(t->source.ctx, t->w, batch, t->g);
-    basin_grad_step info = {1, NAN, NAN, NAN, NAN};
+    basin_grad_step info = {1, NAN, NAN, NAN, NAN, false};
     if (t->source.step_info)
         t->source.step_info(t->source.ctx, &info);
+    if (info.failed)
+        return -1;
     row->lr = lr *= info.lr_factor;
     row->staleness = info.staleness, row->sim_time = info.sim_time;
     row->noise_scale = info.noise_scale, row->values_sent = info.values_sent;

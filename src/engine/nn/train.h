@@ -75,13 +75,15 @@ typedef struct basin_train_result {
 } basin_train_result;
 
 /* What a gradient source knows of the step it just computed; the trainer starts every field at its
- * "nothing to say" value (lr_factor 1, the others NAN). */
+ * "nothing to say" value (lr_factor 1, failed false, the others NAN). */
 typedef struct basin_grad_step {
     double lr_factor;   /* the step's learning rate is multiplied by it (async's lr_staleness=inverse) */
     double staleness;   /* updates applied since the point the gradient was taken at */
     double sim_time;    /* the simulated clock when the step is applied */
     double noise_scale; /* a running estimate of the gradient noise scale B_simple */
     double values_sent; /* values each worker sent for this step */
+    bool failed;        /* the source could not give the gradient (its NAN loss is an error with a message,
+                           not a divergence) */
 } basin_grad_step;
 
 /* Where a step's gradient comes from: the loss at w over batch of the training split, evaluated as a

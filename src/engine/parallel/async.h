@@ -8,7 +8,9 @@
  *   round-robin: events with equal speeds and no jitter: workers push in turn 0, 1, ..., K−1, 0, ...,
  *                so τ = K−1 once every worker has pushed (Langford et al. 2009);
  *   fixed:       every step's gradient is taken at the point delay= updates back (τ = T; at the start,
- *                the starting point); no clock.
+ *                the starting point); no clock;
+ *   replay:      the workers push in the order pushes= lists (a run recorded on MPI ranks, or any other),
+ *                each reading the new point at once, as the parameter server did; no clock.
  * ssp=S (stale synchronous parallel, Ho et al. 2013): a worker that has pushed more than S times more than
  * the slowest waits until the slowest catches up; with S = 0 all K workers of a round read the same point,
  * so each round is one synchronous step with the K workers' gradients summed.
@@ -23,7 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { BASIN_ASYNC_ROUND_ROBIN, BASIN_ASYNC_FIXED, BASIN_ASYNC_EVENTS } basin_async_order;
+typedef enum { BASIN_ASYNC_ROUND_ROBIN, BASIN_ASYNC_FIXED, BASIN_ASYNC_EVENTS, BASIN_ASYNC_REPLAY } basin_async_order;
 
 typedef struct basin_async basin_async;
 
@@ -36,14 +38,14 @@ extern const basin_entry basin_parallel_async;
 basin_async *basin_async_create(const basin_params *params, unsigned long seed);
 
 /* The step (0 ≤ it ≤ t) whose point the gradient of step t is taken at, and the push recorded. Call once
- * per step, in order. */
+ * per step, in order. −1 with a message when a replay has no push left for step t. */
 long basin_async_read(basin_async *a, long t);
 
 /* The staleness τ of step t's gradient (0 ≤ t, steps read in order up to t−1), without recording it. */
 long basin_async_staleness(const basin_async *a, long t);
 
-/* The simulated time of the last push (NAN for order=fixed, 0 before the first), when its worker began
- * computing the gradient it pushed (NAN for order=fixed), and the worker. */
+/* The simulated time of the last push (NAN for order=fixed and replay, 0 before the first), when its
+ * worker began computing the gradient it pushed (NAN for order=fixed and replay), and the worker. */
 double basin_async_now(const basin_async *a);
 double basin_async_last_start(const basin_async *a);
 int basin_async_last_worker(const basin_async *a);

@@ -24,6 +24,8 @@ struct basin_async_training {
     long t;             /* steps so far */
     double unit;        /* the rule's clock counts gradients: one is the first batch's examples */
     double staleness_sum;
+    int *pushes;        /* the worker of each push so far (not for order=fixed), cap of them */
+    size_t cap;
     basin_grad_step info;
     basin_timeline timeline;
     char title[128];
@@ -74,6 +76,7 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
 {
     basin_async_training *at = ctx;
     long t = at->t, delay = basin_async_delay(at->rule);
+    at->info = (basin_grad_step){.failed = true}; /* until it has the gradient */
     if (delay >= 0) { /* a ring of the last T + 1 points */
         memcpy(at->points + (size_t)(t % at->slots) * at->dim, w, at->dim * sizeof *w);
     } else { /* every worker that read this step's point keeps a copy, and draws its batch */
@@ -88,22 +91,37 @@ static double async_gradient(void *ctx, const double *w, basin_batch batch, doub
     }
     double factor = basin_async_lr_factor(at->rule, t);
     long read = basin_async_read(at->rule, t);
+    if (read < 0)
+        return NAN;
     int slot = delay >= 0 ? (int)(read % at->slots) : basin_async_last_worker(at->rule);
+    if (delay < 0 && (size_t)t == at->cap) {
+        size_t cap = at->cap ? 2 * at->cap : 256;
+        int *grown = realloc(at->pushes, cap * sizeof *grown);
+        if (!grown) {
+            basin_error_set("out of memory recording %ld pushes", t + 1);
+            return NAN;
+        }
+        at->pushes = grown, at->cap = cap;
+    }
+    if (delay < 0)
+        at->pushes[t] = slot;
     at->t++;
     at->staleness_sum += (double)(t - read);
     if (at->unit == 0)
         at->unit = (double)(batch.idx ? batch.m : at->np->data->train.n);
     double now = at->unit * basin_async_now(at->rule), began = at->unit * basin_async_last_start(at->rule);
-    at->info = (basin_grad_step){factor, (double)(t - read), now, NAN, NAN};
-    if (delay < 0 && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1, began, now}) != 0)
-        return NAN;
+    at->info = (basin_grad_step){factor, (double)(t - read), now, NAN, NAN, false};
+    if (!isnan(now) && basin_timeline_add(&at->timeline, (basin_span){slot, BASIN_SPAN_COMPUTE, t + 1, -1, began, now}) != 0)
+        return at->info.failed = true, NAN;
     if (delay < 0) /* the batch its worker drew when it read */
         batch = at->batch_m[slot] ? (basin_batch){at->batches + (size_t)slot * at->tickets.B, at->batch_m[slot]}
                                   : BASIN_FULL_BATCH;
     double wall = basin_timeline_wall(); /* the workers take turns on this thread: measured one after another */
     double loss = basin_net_eval(at->np, at->points + (size_t)slot * at->dim, batch, &WORKER_STEP, g);
     basin_span measured = {slot, BASIN_SPAN_COMPUTE, t + 1, -1, wall - at->origin, basin_timeline_wall() - at->origin};
-    return basin_timeline_add_measured(&at->timeline, measured) == 0 ? loss : NAN;
+    if (basin_timeline_add_measured(&at->timeline, measured) != 0)
+        return at->info.failed = true, NAN;
+    return loss;
 }
 
 static void async_step_info(void *ctx, basin_grad_step *info)
@@ -121,6 +139,12 @@ const basin_timeline *basin_async_training_timeline(const basin_async_training *
     return &at->timeline;
 }
 
+const int *basin_async_training_pushes(const basin_async_training *at, size_t *n)
+{
+    *n = at->pushes ? (size_t)at->t : 0;
+    return at->pushes;
+}
+
 double basin_async_training_staleness_sum(const basin_async_training *at)
 {
     return at->staleness_sum;
@@ -133,6 +157,6 @@ void basin_async_training_destroy(basin_async_training *at)
     basin_async_destroy(at->rule);
     basin_timeline_free(&at->timeline);
     basin_batch_stream_release(&at->tickets);
-    free(at->points), free(at->batches), free(at->batch_m);
+    free(at->points), free(at->batches), free(at->batch_m), free(at->pushes);
     free(at);
 }

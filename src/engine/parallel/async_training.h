@@ -27,6 +27,9 @@ basin_async_training *basin_async_training_create(basin_net_problem *np, const b
 /* The gradient source the trainer steps with (at must outlive it). */
 basin_grad_source basin_async_training_source(basin_async_training *at);
 
+/* The worker of each push so far, n of them (none for order=fixed: no workers). */
+const int *basin_async_training_pushes(const basin_async_training *at, size_t *n);
+
 /* Σ τ over the steps so far. */
 double basin_async_training_staleness_sum(const basin_async_training *at);
 

@@ -56,6 +56,19 @@ int basin_comm_recv(basin_comm *c, int from, double *data, size_t n)
     return 0;
 }
 
+int basin_comm_recv_any(basin_comm *c, int *from, double *data, size_t n)
+{
+    double start = basin_comm_now(c);
+    if (!c->backend->recv_any) {
+        basin_error_set("this communicator cannot receive from any rank (only MPI can)");
+        return -1;
+    }
+    if (c->backend->recv_any(c, from, data, n) != 0)
+        return -1;
+    record(c, BASIN_COMM_RECV, *from, n, start);
+    return 0;
+}
+
 void basin_comm_chunk(size_t n, int k, int j, size_t *first, size_t *end)
 {
     size_t base = n / (size_t)k, extra = n % (size_t)k, uj = (size_t)j;

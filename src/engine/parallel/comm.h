@@ -29,6 +29,8 @@ typedef struct basin_comm basin_comm;
 typedef struct basin_comm_backend {
     int (*send)(basin_comm *c, int to, const double *data, size_t n);
     int (*recv)(basin_comm *c, int from, double *data, size_t n);
+    /* Optional (NULL: the backend cannot): receive n doubles from whichever rank sends first, into *from. */
+    int (*recv_any)(basin_comm *c, int *from, double *data, size_t n);
 } basin_comm_backend;
 
 struct basin_comm {
@@ -48,6 +50,10 @@ void basin_comm_set_step(basin_comm *c, long step);
 /* Sends n values to rank to / receives n values from rank from (both recorded). 0, or -1 with a message. */
 int basin_comm_send(basin_comm *c, int to, const double *data, size_t n);
 int basin_comm_recv(basin_comm *c, int from, double *data, size_t n);
+
+/* Receives n values from whichever rank's message comes first and sets *from to it (recorded): what a
+ * parameter server waits with. 0, or -1 with a message (also when the backend cannot). */
+int basin_comm_recv_any(basin_comm *c, int *from, double *data, size_t n);
 
 /* Replaces data (n values, the same n on every rank) by its sum over the ranks, identical bits on every
  * rank: a ring reduce-scatter then all-gather over K chunks (sizes ⌈n/K⌉ or ⌊n/K⌋), 2(K−1) messages and

@@ -65,24 +65,40 @@ static int mpi_send(basin_comm *c, int to, const double *data, size_t n)
     return 0;
 }
 
-static int mpi_recv(basin_comm *c, int from, double *data, size_t n)
+/* Receives from rank from (MPI_ANY_SOURCE: any, which *from then says). */
+static int mpi_recv_from(basin_comm *c, int *from, double *data, size_t n)
 {
     MPI_Status status;
-    if (MPI_Recv(data, (int)n, MPI_DOUBLE, from, 0, MPI_COMM_WORLD, &status) != MPI_SUCCESS) {
-        basin_error_set("rank %d: MPI could not receive from rank %d", c->rank, from);
+    if (MPI_Recv(data, (int)n, MPI_DOUBLE, *from, 0, MPI_COMM_WORLD, &status) != MPI_SUCCESS) {
+        if (*from == MPI_ANY_SOURCE)
+            basin_error_set("rank %d: MPI could not receive from any rank", c->rank);
+        else
+            basin_error_set("rank %d: MPI could not receive from rank %d", c->rank, *from);
         return -1;
     }
+    *from = status.MPI_SOURCE;
     int count;
     MPI_Get_count(&status, MPI_DOUBLE, &count);
     if ((size_t)count != n) {
-        basin_error_set("rank %d expected %zu values from rank %d and got %d", c->rank, n, from, count);
+        basin_error_set("rank %d expected %zu values from rank %d and got %d", c->rank, n, *from, count);
         return -1;
     }
     reap(c->world, false);
     return 0;
 }
 
-static const basin_comm_backend mpi_backend = {mpi_send, mpi_recv};
+static int mpi_recv(basin_comm *c, int from, double *data, size_t n)
+{
+    return mpi_recv_from(c, &from, data, n);
+}
+
+static int mpi_recv_any(basin_comm *c, int *from, double *data, size_t n)
+{
+    *from = MPI_ANY_SOURCE;
+    return mpi_recv_from(c, from, data, n);
+}
+
+static const basin_comm_backend mpi_backend = {mpi_send, mpi_recv, mpi_recv_any};
 
 bool basin_mpi_built(void)
 {

@@ -86,7 +86,7 @@ static int threads_recv(basin_comm *c, int from, double *data, size_t n)
     return 0;
 }
 
-static const basin_comm_backend threads_backend = {threads_send, threads_recv};
+static const basin_comm_backend threads_backend = {threads_send, threads_recv, NULL};
 
 static void *run_rank(void *arg)
 {

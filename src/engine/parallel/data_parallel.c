@@ -219,7 +219,7 @@ static double rank_gradient(basin_data_parallel *dp, size_t m, double *g)
     int status = worker_step(c, wk);
     dp->step++;
     dp->values_sent += c->values_sent - sent;
-    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)(c->values_sent - sent)};
+    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)(c->values_sent - sent), false};
     if (basin_span_buffer_flush(&wk->measured, &dp->timeline, dp->origin) != 0)
         status = -1;
     basin_model *main = dp->np->net.model, *mine = wk->replica->net.model;
@@ -252,7 +252,7 @@ static double parallel_gradient(void *ctx, const double *w, basin_batch batch, d
     for (int r = 0; r < dp->k; r++)
         if (basin_span_buffer_flush(&dp->workers[r].measured, &dp->timeline, dp->origin) != 0)
             status = -1;
-    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)dp->comms[0].values_sent};
+    dp->info = (basin_grad_step){1, NAN, NAN, NAN, (double)dp->comms[0].values_sent, false};
     for (int r = 0; r < dp->k; r++)
         basin_comm_release(&dp->comms[r]);
     if (status != 0)

@@ -13,8 +13,9 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
     *pt = (basin_parallel_training){.entry = spec->entry, .dim = np->base.dim};
     const basin_params *p = &spec->params;
     if (world && spec->entry == &basin_parallel_async) {
-        basin_error_set("--backend mpi: async runs on threads only so far; sync, pipeline and tensor run on MPI ranks");
-        return -1;
+        pt->workers = world->size - 1;
+        pt->ar = basin_async_ranks_create(np, p, cfg->batch, cfg->seed, world);
+        return pt->ar ? 0 : -1; /* its refusals are about the keys, the ranks and the model */
     }
     const char *count = spec->entry == &basin_parallel_pipeline ? "stages" : "workers";
     if (world && (int)basin_params_real(p, count) != world->size) {
@@ -55,6 +56,15 @@ int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem 
         return pt->pp ? 0 : -1;
     }
     pt->workers = (int)basin_params_real(p, "workers");
+    size_t recorded = 0;
+    if (basin_params_given(p, "pushes"))
+        basin_params_list(p, "pushes", &recorded);
+    long steps = cfg->steps >= 0 ? cfg->steps
+                                 : cfg->epochs * basin_train_steps_per_epoch(np->data->train.n, cfg->batch);
+    if (recorded && (long)recorded < steps) {
+        basin_error_set("async: the replay holds %zu pushes and the run takes %ld steps", recorded, steps);
+        return -1;
+    }
     pt->at = basin_async_training_create(np, p, cfg->batch, cfg->seed);
     return pt->at ? 0 : -1; /* its refusals are about the keys */
 }
@@ -106,7 +116,29 @@ basin_grad_source basin_parallel_training_source(basin_parallel_training *pt)
     return pt->dp   ? basin_data_parallel_source(pt->dp)
            : pt->pp ? basin_pipeline_source(pt->pp)
            : pt->tp ? basin_tensor_parallel_source(pt->tp)
+           : pt->ar ? basin_async_ranks_source(pt->ar)
                     : basin_async_training_source(pt->at);
+}
+
+bool basin_parallel_training_serves(const basin_parallel_training *pt)
+{
+    return pt->ar && basin_async_ranks_is_worker(pt->ar);
+}
+
+int basin_parallel_training_serve(basin_parallel_training *pt)
+{
+    return basin_async_ranks_serve(pt->ar);
+}
+
+int basin_parallel_training_end(basin_parallel_training *pt)
+{
+    return pt->ar && !basin_async_ranks_is_worker(pt->ar) ? basin_async_ranks_end(pt->ar) : 0;
+}
+
+const int *basin_parallel_training_pushes(const basin_parallel_training *pt, size_t *n)
+{
+    *n = 0;
+    return pt->ar ? basin_async_ranks_pushes(pt->ar, n) : pt->at ? basin_async_training_pushes(pt->at, n) : NULL;
 }
 
 void basin_parallel_training_describe(const basin_parallel_training *pt, long steps, char *text, size_t n)
@@ -130,8 +162,9 @@ void basin_parallel_training_describe(const basin_parallel_training *pt, long st
     } else if (pt->pp) {
         basin_pipeline_describe(pt->pp, steps, text, n);
     } else {
-        snprintf(text, n, "async: %d workers, gradients %.2f updates old on average", pt->workers,
-                 basin_async_training_staleness_sum(pt->at) * per_step);
+        double sum = pt->ar ? basin_async_ranks_staleness_sum(pt->ar) : basin_async_training_staleness_sum(pt->at);
+        snprintf(text, n, "async: %d workers%s, gradients %.2f updates old on average", pt->workers,
+                 pt->ar ? " on MPI ranks (rank 0 serving)" : "", sum * per_step);
     }
 }
 
@@ -140,6 +173,7 @@ const basin_timeline *basin_parallel_training_timeline(const basin_parallel_trai
     return pt->dp   ? basin_data_parallel_timeline(pt->dp)
            : pt->pp ? basin_pipeline_timeline(pt->pp)
            : pt->tp ? basin_tensor_parallel_timeline(pt->tp)
+           : pt->ar ? basin_async_ranks_timeline(pt->ar)
                     : basin_async_training_timeline(pt->at);
 }
 
@@ -149,5 +183,6 @@ void basin_parallel_training_release(basin_parallel_training *pt)
     basin_pipeline_destroy(pt->pp);
     basin_tensor_parallel_destroy(pt->tp);
     basin_async_training_destroy(pt->at);
+    basin_async_ranks_destroy(pt->ar);
     *pt = (basin_parallel_training){0};
 }

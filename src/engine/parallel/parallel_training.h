@@ -5,6 +5,7 @@
 #ifndef BASIN_PARALLEL_TRAINING_H
 #define BASIN_PARALLEL_TRAINING_H
 
+#include "async_ranks.h"
 #include "async_training.h"
 #include "data_parallel.h"
 #include "pipeline.h"
@@ -22,12 +23,13 @@ typedef struct basin_parallel_training {
     basin_pipeline *pp;
     basin_tensor_parallel *tp;
     basin_async_training *at;
+    basin_async_ranks *ar;    /* async on MPI ranks */
 } basin_parallel_training;
 
 /* Sets pt up for np as spec (of kind BASIN_KIND_PARALLEL) says, with draws keyed by cfg->seed, and adapts
  * cfg: under sync cfg->batch is each worker's on entry and the global batch on return, and the learning
  * rate scales as scale= and warmup= say. world (NULL: threads in this process) is an MPI world whose
- * ranks are the workers; only sync runs on it so far. Returns 0; -1 with a message for a mode or
+ * ranks are the workers or stages (async: rank 0 serves the parameters, the others are the workers). Returns 0; -1 with a message for a mode or
  * combination that cannot train np (a usage error), -2 with a message when memory runs out. */
 int basin_parallel_training_init(basin_parallel_training *pt, basin_net_problem *np, const basin_spec *spec,
                                  basin_train_config *cfg, basin_comm *world);
@@ -46,6 +48,19 @@ int basin_parallel_training_verdict(const basin_net_problem *np, const double *w
 
 /* The gradient source the trainer steps with (pt must outlive it). */
 basin_grad_source basin_parallel_training_source(basin_parallel_training *pt);
+
+/* Whether this rank serves rather than trains (an async worker on MPI), and its service: gradients on
+ * request until the server says stop. 0, or -1 with a message. */
+bool basin_parallel_training_serves(const basin_parallel_training *pt);
+int basin_parallel_training_serve(basin_parallel_training *pt);
+
+/* Once training has ended on this rank (every rank but the workers that serve): the async server tells its
+ * workers to stop; the other modes have nothing to do. 0, or -1 with a message. */
+int basin_parallel_training_end(basin_parallel_training *pt);
+
+/* Async: the worker (0..K−1) of each push so far, n of them; NULL with n = 0 for the other modes and for
+ * order=fixed. */
+const int *basin_parallel_training_pushes(const basin_parallel_training *pt, size_t *n);
 
 /* What the run did, for a summary line after `steps` steps: "sync: 4 workers × 16 examples ...". Writes
  * at most n bytes into text. Can't fail. */

@@ -458,7 +458,7 @@ static double rank_gradient(basin_pipeline *pp, double *g)
     if (status == 0)
         status = basin_comm_allreduce_sum(c, merged, dim + 2 + m->n_state);
     basin_comm_release(c);
-    pp->info = (basin_grad_step){1, NAN, NAN, NAN, *values}; /* the mean over the stages, as on threads */
+    pp->info = (basin_grad_step){1, NAN, NAN, NAN, *values, false}; /* the mean over the stages, as on threads */
     pp->values_sent += (size_t)llround(*values * pp->cfg.stages);
     double makespan = status == 0 ? step_time(pp, pp->batch.m) : -1;
     if (makespan < 0)
@@ -487,7 +487,7 @@ static double pipeline_gradient(void *ctx, const double *w, basin_batch batch, d
         return rank_gradient(pp, g);
     int status = basin_comm_threads_run(pp->cfg.stages, stage_step, pp->ctx, pp->comms);
     pp->step++;
-    pp->info = (basin_grad_step){1, NAN, NAN, NAN, 0};
+    pp->info = (basin_grad_step){1, NAN, NAN, NAN, 0, false};
     for (int s = 0; s < pp->cfg.stages; s++) {
         if (basin_span_buffer_flush(&pp->stages[s].measured, &pp->timeline, pp->origin) != 0)
             status = -1;

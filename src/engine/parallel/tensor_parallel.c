@@ -355,7 +355,7 @@ static double rank_gradient(basin_tensor_parallel *tp, double *g)
         status = -1;
     double took = step_spans(tp, tp->batch.idx ? tp->batch.m : tp->np->data->train.n);
     tp->clock += took;
-    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)activations};
+    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)activations, false};
     snprintf(tp->timeline.note, sizeof tp->timeline.note, "%.0f values sent per worker a step",
              (double)tp->values_sent / (double)tp->step);
     basin_model *main = tp->np->net.model;
@@ -393,7 +393,7 @@ static double tensor_gradient(void *ctx, const double *w, basin_batch batch, dou
             status = -1;
     double took = step_spans(tp, batch.idx ? batch.m : tp->np->data->train.n);
     tp->clock += took;
-    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent};
+    tp->info = (basin_grad_step){1, NAN, tp->clock, NAN, (double)tp->comms[0].values_sent, false};
     snprintf(tp->timeline.note, sizeof tp->timeline.note, "%.0f values sent per worker a step",
              (double)tp->values_sent / (double)tp->step);
     for (int r = 0; r < tp->t; r++)

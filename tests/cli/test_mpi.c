@@ -5,7 +5,9 @@
  * and 5 ranks records its pushes and the simulator's replay of them gives its log and weights; basin
  * landscape's grid on 2, 3 and 4 ranks is the single process's; a launch without --backend mpi,
  * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
- * that cannot start ends the job with its message. Built only when meson found MPI. */
+ * that cannot start ends the job with its message; a rank killed midway ends the job within seconds and
+ * leaves no output, and the grid resumes on 2 ranks to the single process's. Built only when meson found
+ * MPI. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +16,14 @@
 
 #include "support.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* As root, more ranks than cores (yielding when idle: half the time then). Open MPI 4.1 keeps about 120 KB
  * past MPI_Finalize in components it unloads then, so LeakSanitizer cannot name them to suppress them: the
@@ -169,6 +176,103 @@ static void test_landscape_on_ranks_equals_one_process(void **state)
     }
 }
 
+/* Lines in path (0 when it is not there). */
+static long lines_in(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long n = 0;
+    for (int c; f && (c = fgetc(f)) != EOF;)
+        n += c == '\n';
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* The process whose command line holds marker and whose environment says it is the launcher's rank. */
+static pid_t find_rank(const char *marker, int rank)
+{
+    char want[64];
+    snprintf(want, sizeof want, "OMPI_COMM_WORLD_RANK=%d", rank);
+    DIR *proc = opendir("/proc");
+    pid_t found = 0;
+    for (struct dirent *e; proc && !found && (e = readdir(proc));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[1 << 15];
+        bool has_marker = false, has_rank = false;
+        for (int part = 0; part < 2; part++) {
+            snprintf(path, sizeof path, "/proc/%s/%s", e->d_name, part ? "environ" : "cmdline");
+            FILE *f = fopen(path, "rb");
+            size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+            if (f)
+                fclose(f);
+            for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+                buf[n] = '\0';
+                has_marker = has_marker || (!part && strstr(buf + i, marker));
+                has_rank = has_rank || (part && strcmp(buf + i, want) == 0);
+            }
+        }
+        if (has_marker && has_rank)
+            found = (pid_t)atoi(e->d_name);
+    }
+    if (proc)
+        closedir(proc);
+    return found;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* A rank killed midway (SIGKILL on rank 1 of a 2-rank landscape, once it has checkpointed points) ends the
+ * job within seconds, the launcher naming the rank and the signal, and leaves no output file but the
+ * checkpoints; --resume on 2 ranks then finishes the single process's grid, byte for byte. */
+static void test_a_killed_rank_ends_the_job_and_resumes(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    char subject[256], command[2048], *err;
+    snprintf(subject, sizeof subject, "landscape --model mlp:hidden=64/64 --data digits --grid 81 --threads 1");
+    snprintf(command, sizeof command, "%s %s --csv %s", exe, subject, support_tmp("one.csv"));
+    assert_int_equal(run(command, &err), 0);
+    free(err);
+    char out[512], checkpoint[600]; /* support_tmp's paths are reused after 8 calls */
+    snprintf(out, sizeof out, "%s", support_tmp("killed.csv"));
+    snprintf(checkpoint, sizeof checkpoint, "%s.checkpoint.1-of-2", out);
+    snprintf(command, sizeof command, "(" MPIEXEC " -n 2 %s %s --csv %s --backend mpi 2>%s >/dev/null; echo $? >%s) &",
+             exe, subject, out, support_tmp("killed.err"), support_tmp("killed.status"));
+    assert_int_equal(system(command), 0);
+    double start = seconds();
+    while (lines_in(checkpoint) < 200 && seconds() - start < 120)
+        usleep(10000);
+    pid_t rank1 = find_rank(out, 1);
+    if (!rank1 || lines_in(checkpoint) < 200)
+        fail_msg("rank 1 not found or not far enough (%ld points checkpointed)", lines_in(checkpoint));
+    assert_int_equal(kill(rank1, SIGKILL), 0);
+    double killed = seconds();
+    while (!lines_in(support_tmp("killed.status")) && seconds() - killed < 60)
+        usleep(10000);
+    double took = seconds() - killed;
+    char *status = slurp(support_tmp("killed.status")), *said = slurp(support_tmp("killed.err"));
+    assert_true(status && said);
+    print_message("rank 1 killed: the job ended %.2f s later with status %d\n", took, atoi(status));
+    if (took > 10 || atoi(status) == 0 || !strstr(said, "rank 1") || !strstr(said, "signal 9"))
+        fail_msg("%.1f s, status %s, stderr: %s", took, status, said);
+    assert_int_equal(access(out, F_OK), -1); /* no output, not even half of it */
+    assert_true(lines_in(checkpoint) > 1);
+    free(status), free(said);
+    snprintf(command, sizeof command, MPIEXEC " -n 2 %s %s --csv %s --backend mpi --resume", exe, subject, out);
+    int resumed = run(command, &err);
+    if (resumed != 0 || !strstr(err, "resumed: "))
+        fail_msg("resume: status %d: %s", resumed, err);
+    free(err);
+    assert_same_file(support_tmp("one.csv"), out);
+    assert_int_equal(access(checkpoint, F_OK), -1); /* gone once the grid is written */
+}
+
 /* Asynchronous SGD on ranks: rank 0 applies the workers' pushes as they arrive. The staleness each push
  * had is logged and the order recorded (--pushes); the simulator's order=replay of that record writes
  * the same log (losses, rates, staleness) and the same weights, byte for byte. */
@@ -302,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_async_on_ranks_replays),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_a_failing_rank_ends_the_job),
+        cmocka_unit_test(test_a_killed_rank_ends_the_job_and_resumes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
  * Hessian's eigenvalues, trace, condition number, spectral density and sharpness, as a table or JSON. */
 #include "cli.h"
 #include "commands.h"
+#include "mpi_job.h"
 #include "net_setup.h"
 
 #include "engine/analysis/report.h"
@@ -18,7 +19,7 @@
 const char basin_analyze_usage[] =
     "usage: basin analyze (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
     "                     [--eigs top:K|bottom:K|power:K|all] [--trace] [--density] [--sharpness eps=E|sam=RHO]\n"
-    "                     [--seed S] [--probe-seed S] [--train-mode] [--json FILE|-]\n"
+    "                     [--seed S] [--probe-seed S] [--train-mode] [--json FILE|-] [--backend threads|mpi]\n"
     "\n"
     "The curvature of the loss at a point from exact Hessian-vector products (closed forms for surfaces,\n"
     "Pearlmutter's R-operator for networks), over the whole training split.\n"
@@ -50,6 +51,9 @@ const char basin_analyze_usage[] =
     "                          vectors, ε-sharpness's starts (default 0)\n"
     "  --train-mode            a network's curvature in training mode (BatchNorm on the batch statistics;\n"
     "                          dropout off) instead of eval mode\n"
+    "  --backend mpi           as one rank of an MPI job (mpirun -n K basin analyze ... --backend mpi): the\n"
+    "                          dense Hessian's columns, Hutchinson's probes and SLQ's runs are dealt to the\n"
+    "                          ranks and summed, the same numbers as one process to the bit; rank 0 writes\n"
     "  --json FILE|-           write eigenvalues (ascending), trace, trace_stderr, condition_number,\n"
     "                          lambda_max, lambda_min, sharpness, density, n_params and seconds as JSON\n"
     "  -h, --help              show this help\n"
@@ -60,7 +64,7 @@ const char basin_analyze_usage[] =
 #define usage_error(err, ...) basin_cli_usage_error((err), "analyze", __VA_ARGS__)
 
 typedef struct analyze_options {
-    const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json;
+    const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json, *backend;
     bool trace, density, train_mode, seed_given, noise_scale;
     long seed, probe_seed;
 } analyze_options;
@@ -75,7 +79,8 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         {"density", no_argument, NULL, 'D'},       {"sharpness", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'z'},    {"train-mode", no_argument, NULL, 'T'},
         {"json", required_argument, NULL, 'j'},    {"probe-seed", required_argument, NULL, 'Z'},
-        {"noise-scale", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
+        {"noise-scale", no_argument, NULL, 'N'},   {"backend", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (analyze_options){0};
     optind = 0;
@@ -97,6 +102,7 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
         case 's': o->sharpness = optarg; break;
         case 'T': o->train_mode = true; break;
         case 'j': o->json = optarg; break;
+        case 'B': o->backend = optarg; break;
         case 'z':
             if (cli_parse_count("analyze", "--seed", optarg, 0, 4294967295.0, &o->seed, err) != 0)
                 return -1;
@@ -114,7 +120,8 @@ static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, F
     if (optind < argc)
         return usage_error(err, "unexpected argument '%s' (see basin analyze --help)", argv[optind]);
     if (cli_check_subject("analyze", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
-        cli_check_output("analyze", "--json", o->json, false, err) != 0)
+        cli_check_output("analyze", "--json", o->json, false, err) != 0 ||
+        cli_mpi_backend("analyze", o->backend, NULL, err) < 0)
         return -1;
     return cli_check_seed_with_weights("analyze", o->load, o->seed_given, "--probe-seed", err);
 }
@@ -308,13 +315,10 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Everything asked for, into r. Returns 0, or -1 with a message. */
-int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
+/* The report o asks for, in this process or as one rank of job's world (the common point: every rank
+ * has its subject and is about to share the work). */
+static int analyze(analyze_options o, FILE *out, FILE *err, cli_mpi_job *job)
 {
-    analyze_options o;
-    int rc = parse_options(argc, argv, &o, out, err);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
     results r = {.asked = {.trace = o.trace, .density = o.density, .noise_scale = o.noise_scale,
                            .seed = (unsigned long)o.probe_seed}};
     if (o.sharpness && parse_sharpness(o.sharpness, &r.asked, err) != 0)
@@ -351,6 +355,13 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
                     surface.entry->name);
         goto done;
     }
+    basin_share share;
+    if (job) {
+        if (cli_mpi_job_ready(job) != 0)
+            goto done;
+        share = basin_comm_share(&job->world);
+        r.asked.share = &share;
+    }
     double start = now();
     if (basin_curvature_report_compute(p, w, &r.asked, &r.report) != 0) {
         fprintf(err, "basin analyze: %s\n", basin_error_message());
@@ -358,6 +369,10 @@ int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
         goto done;
     }
     r.seconds = now() - start;
+    if (job && job->world.rank != 0) { /* every rank has the report: rank 0 writes it */
+        status = BASIN_EXIT_OK;
+        goto done;
+    }
     basin_output_file f;
     status = BASIN_EXIT_FAILURE;
     if (basin_output_open(&f, o.json ? o.json : "-", out) != 0) {
@@ -380,4 +395,21 @@ done:
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;
+}
+
+int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
+{
+    analyze_options o;
+    FILE *quiet = cli_mpi_quiet_ranks();
+    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
+    if (quiet)
+        fclose(quiet);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    if (!o.backend || strcmp(o.backend, "mpi") != 0)
+        return analyze(o, out, err, NULL);
+    cli_mpi_job job;
+    if ((rc = cli_mpi_job_begin(&job, "analyze", &out, &err)) != 0)
+        return rc;
+    return cli_mpi_job_end(&job, analyze(o, out, err, &job), "analyze");
 }

@@ -136,10 +136,8 @@ static int parse_options(int argc, char **argv, landscape_options *o, FILE *out,
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
     if (o->resume && (!o->csv || strcmp(o->csv, "-") == 0))
         return usage_error(err, "--resume continues the grid of --csv FILE from FILE.checkpoint: give --csv FILE");
-    if (o->backend && strcmp(o->backend, "threads") != 0 && strcmp(o->backend, "mpi") != 0)
-        return usage_error(err, "--backend '%s': threads or mpi", o->backend);
-    if (basin_mpi_launched_ranks() > 1 && !(o->backend && strcmp(o->backend, "mpi") == 0))
-        return usage_error(err, "an MPI launcher started %d ranks: add --backend mpi", basin_mpi_launched_ranks());
+    if (cli_mpi_backend("landscape", o->backend, NULL, err) < 0)
+        return -1;
     if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
         cli_check_output("landscape", "--csv", o->csv, false, err) != 0 ||
         cli_check_output("landscape", "--save-directions", o->save, true, err) != 0 ||
@@ -417,7 +415,7 @@ done:
 int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
 {
     landscape_options o;
-    FILE *quiet = basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL; /* rank 0 says it */
+    FILE *quiet = cli_mpi_quiet_ranks();
     int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
     if (quiet)
         fclose(quiet);

@@ -255,13 +255,11 @@ static int parse_options(int argc, char **argv, train_options *o, FILE *out, FIL
         return usage_error(err, "--save-trajectory DIR and --every K go together");
     if (o->timeline && !o->parallel)
         return usage_error(err, "--timeline shows a parallel run; add --parallel SPEC");
-    if (o->backend && strcmp(o->backend, "threads") != 0 && strcmp(o->backend, "mpi") != 0)
-        return usage_error(err, "--backend '%s': threads or mpi", o->backend);
-    bool mpi = o->backend && strcmp(o->backend, "mpi") == 0;
-    int launched = basin_mpi_launched_ranks();
-    if (launched > 1 && !mpi)
-        return usage_error(err, "an MPI launcher started %d ranks: add --backend mpi and --parallel sync:workers=%d",
-                           launched, launched);
+    char hint[64];
+    snprintf(hint, sizeof hint, " and --parallel sync:workers=%d", basin_mpi_launched_ranks());
+    int mpi = cli_mpi_backend("train", o->backend, hint, err);
+    if (mpi < 0)
+        return -1;
     if (mpi && !o->parallel)
         return usage_error(err, "--backend mpi runs a parallel run: add --parallel sync:workers=K (or pipeline, tensor)");
     basin_format format;
@@ -552,8 +550,7 @@ done:
 int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
 {
     train_options o;
-    /* under a launcher every rank reads the same options: rank 0 alone says what is wrong with them */
-    FILE *quiet = basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL;
+    FILE *quiet = cli_mpi_quiet_ranks();
     int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
     if (quiet)
         fclose(quiet);

@@ -2,14 +2,35 @@
 #include "mpi_job.h"
 
 #include "cli.h"
+#include "usage.h"
 
 #include "engine/error.h"
+#include "engine/parallel/thread_policy.h"
+
+#include <string.h>
 
 /* How many ranks say they failed (each says 1 or 0): every rank learns it. −1 when the sum fails. */
 static int ranks_that_failed(basin_comm *world, bool failed)
 {
     double n = failed ? 1 : 0;
     return basin_comm_allreduce_sum(world, &n, 1) == 0 ? (int)n : -1;
+}
+
+FILE *cli_mpi_quiet_ranks(void)
+{
+    return basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL;
+}
+
+int cli_mpi_backend(const char *command, const char *backend, const char *hint, FILE *err)
+{
+    if (backend && strcmp(backend, "threads") != 0 && strcmp(backend, "mpi") != 0)
+        return basin_cli_usage_error(err, command, "--backend '%s': threads or mpi", backend);
+    bool mpi = backend && strcmp(backend, "mpi") == 0;
+    int launched = basin_mpi_launched_ranks();
+    if (launched > 1 && !mpi)
+        return basin_cli_usage_error(err, command, "an MPI launcher started %d ranks: add --backend mpi%s", launched,
+                                     hint ? hint : "");
+    return mpi;
 }
 
 int cli_mpi_job_begin(cli_mpi_job *job, const char *command, FILE **out, FILE **err)
@@ -21,6 +42,7 @@ int cli_mpi_job_begin(cli_mpi_job *job, const char *command, FILE **out, FILE **
     }
     if (job->world.rank != 0 && (job->sink = fopen("/dev/null", "w"))) /* the same input everywhere: rank 0 speaks */
         *out = *err = job->sink;
+    basin_threads_enter((size_t)job->world.size); /* ranks share the machine as threads do: one BLAS thread each */
     return 0;
 }
 

@@ -17,7 +17,18 @@ typedef struct cli_mpi_job {
     int failed_elsewhere;  /* ranks that did not, as learnt there */
 } cli_mpi_job;
 
-/* Starts MPI for command; on ranks other than 0 *out and *err become a sink. Returns 0, or 2 after a
+/* Where a command's option errors go while it reads its options: NULL (its own streams), or /dev/null on
+ * ranks other than 0 of a launcher's job, since every rank reads the same options and rank 0 alone says
+ * what is wrong with them. Close a non-NULL one with fclose. */
+FILE *cli_mpi_quiet_ranks(void);
+
+/* Checks command's --backend (NULL: threads): threads or mpi, and mpi when a launcher started several
+ * ranks (what else to add then: hint, or NULL). Returns 1 for mpi, 0 for threads, or -1 after a usage
+ * message on err. */
+int cli_mpi_backend(const char *command, const char *backend, const char *hint, FILE *err);
+
+/* Starts MPI for command; on ranks other than 0 *out and *err become a sink; with several ranks OpenBLAS
+ * runs single-threaded in each (as under Basin's own threads, thread_policy.h). Returns 0, or 2 after a
  * one-line message on *err (no MPI in this build, MPI_Init failed). */
 int cli_mpi_job_begin(cli_mpi_job *job, const char *command, FILE **out, FILE **err);
 

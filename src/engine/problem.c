@@ -37,6 +37,13 @@ void basin_problem_hessian(const basin_problem *p, const double *w, basin_batch 
     p->ops->hessian(p, w, batch, h);
 }
 
+void basin_hessian_symmetrize(size_t n, double *h)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
+}
+
 void basin_problem_hvp(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv)
 {
     if (p->ops->hvp) {

@@ -24,6 +24,10 @@ typedef struct basin_problem_ops {
     void (*hessian)(const basin_problem *p, const double *w, basin_batch batch, double *h);
     /* H·v at w over batch into hv; NULL: the dense Hessian times v (small problems). */
     void (*hvp)(const basin_problem *p, const double *w, basin_batch batch, const double *v, double *hv);
+    /* Optional: columns first, first + step, ... of the Hessian as products with unit vectors, before
+     * hessian's symmetrization (basin_hessian_symmetrize), the other entries −0: the dense Hessian by parts. */
+    void (*hessian_columns)(const basin_problem *p, const double *w, basin_batch batch, size_t first, size_t step,
+                            double *h);
     void (*destroy)(basin_problem *p);
 } basin_problem_ops;
 
@@ -51,6 +55,9 @@ double basin_problem_eval_batch(const basin_problem *p, const double *w, basin_b
 
 /* Dense Hessian over batch into h (dim×dim, row-major). Can't fail. */
 void basin_problem_hessian(const basin_problem *p, const double *w, basin_batch batch, double *h);
+
+/* Makes h (n×n, row-major) symmetric: h_ij = h_ji = (h_ij + h_ji)/2, as a Hessian from products is. */
+void basin_hessian_symmetrize(size_t n, double *h);
 
 /* The exact Hessian-vector product H(w)·v over batch into hv (length dim). Can't fail: on running out of
  * memory hv is NaN. */

@@ -50,7 +50,7 @@ static void record_spectrum(basin_net_trace *t, size_t k, const double *w)
     basin_net_view view;
     const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_TRAIN_FIXED);
     size_t count = 0;
-    if (basin_slq_nodes(p, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7,
+    if (basin_slq_nodes(p, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7, NULL,
                         t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
                         &count) != 0)
         count = 0;

@@ -73,7 +73,7 @@ static double time_dense(basin_net_problem *np, const double *w)
 {
     double *eval = malloc(np->base.dim * sizeof *eval), start = bench_now();
     basin_net_view view;
-    must(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, eval, NULL) == 0,
+    must(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, BASIN_FULL_BATCH, NULL, eval, NULL) == 0,
          "dense spectrum");
     double seconds = bench_now() - start;
     free(eval);

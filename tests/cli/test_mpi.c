@@ -3,6 +3,7 @@
  * many workers, also with SyncBatchNorm (running statistics included), and so do pipeline stages (GPipe
  * on 4 ranks with BatchNorm, interleaved on 2) and tensor-parallel workers (2 and 4 ranks); async on 3
  * and 5 ranks records its pushes and the simulator's replay of them gives its log and weights; basin
+ * analyze on 2 and 4 ranks writes the single process's JSON; basin
  * landscape's grid on 2, 3 and 4 ranks is the single process's; a launch without --backend mpi,
  * or with a worker count other than the ranks, is refused with one line from rank 0 and status 2; a rank
  * that cannot start ends the job with its message; a rank killed midway ends the job within seconds and
@@ -173,6 +174,40 @@ static void test_landscape_on_ranks_equals_one_process(void **state)
             print_message("landscape %s on %d ranks: the single process's grid\n", subjects[k], ranks[k][r]);
             assert_same_file(support_tmp("one.csv"), support_tmp("ranks.csv"));
         }
+    }
+}
+
+/* basin analyze on 2 and 4 ranks: the dense Hessian's columns, Hutchinson's probes and SLQ's runs dealt
+ * to the ranks give the single process's JSON byte for byte (but the seconds it took). */
+static void test_analyze_on_ranks_equals_one_process(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    static const char *const asks[] = {"--eigs all --trace --density", "--eigs top:3 --trace"};
+    for (int a = 0; a < 2; a++) {
+        char common[512], command[1536], *err;
+        snprintf(common, sizeof common, "%s analyze --model mlp:hidden=8 --data digits %s --json", exe, asks[a]);
+        snprintf(command, sizeof command, "%s %s", common, support_tmp("one.json"));
+        assert_int_equal(run(command, &err), 0);
+        free(err);
+        char *one = slurp(support_tmp("one.json"));
+        assert_non_null(one);
+        *strstr(one, "\"seconds\"") = '\0';
+        for (int ranks = 2; ranks <= 4; ranks += 2) {
+            snprintf(command, sizeof command, MPIEXEC " -n %d %s %s --backend mpi", ranks, common,
+                     support_tmp("ranks.json"));
+            int status = run(command, &err);
+            if (status != 0)
+                fail_msg("%s on %d ranks: status %d: %s", asks[a], ranks, status, err);
+            free(err);
+            char *got = slurp(support_tmp("ranks.json"));
+            assert_non_null(got);
+            *strstr(got, "\"seconds\"") = '\0';
+            print_message("analyze %s on %d ranks: the single process's JSON\n", asks[a], ranks);
+            assert_string_equal(one, got);
+            free(got);
+        }
+        free(one);
     }
 }
 
@@ -403,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
         cmocka_unit_test(test_pipeline_and_tensor_on_ranks_equal_threads),
         cmocka_unit_test(test_landscape_on_ranks_equals_one_process),
+        cmocka_unit_test(test_analyze_on_ranks_equals_one_process),
         cmocka_unit_test(test_async_on_ranks_replays),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_a_failing_rank_ends_the_job),

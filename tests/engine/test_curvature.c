@@ -5,6 +5,8 @@
 #include "support.h"
 
 #include "engine/analysis/curvature.h"
+#include "engine/analysis/report.h"
+#include "engine/parallel/comm_threads.h"
 #include "engine/analysis/stationary.h"
 #include "engine/error.h"
 #include "engine/linalg.h"
@@ -34,7 +36,7 @@ static void test_quadratic_spectra(void **state)
         double *w = calloc(n, sizeof *w), *eval = malloc(n * sizeof *eval), top[3], bottom[3];
         for (size_t i = 0; i < n; i++)
             w[i] = sin((double)i);
-        assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
+        assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, NULL, eval, NULL), 0);
         double worst = 0;
         for (size_t i = 0; i < n; i++) {
             double t = (double)i / (double)(n - 1), want = k == 0 ? 1 + 99 * t : pow(1e4, t);
@@ -58,7 +60,7 @@ static void test_quadratic_spectra(void **state)
         double exact = 0, trace, se;
         for (size_t i = 0; i < n; i++)
             exact += eval[i];
-        assert_int_equal(basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, 5, &trace, &se), 0);
+        assert_int_equal(basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, 5, NULL, &trace, &se), 0);
         print_message("    trace %.6g, Hutchinson %.6g ± %.3g (%.1f s.e.)\n", exact, trace, se, (trace - exact) / se);
         assert_true(se > 0 && fabs(trace - exact) < 3 * se);
         free(w), free(eval);
@@ -73,7 +75,7 @@ static void test_rosenbrock(void **state)
     (void)state;
     basin_problem *p = support_problem("rosenbrock");
     double w[2] = {1, 1}, eval[2];
-    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
+    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, NULL, eval, NULL), 0);
     double disc = sqrt(301 * 301 + 400 * 400);
     assert_close(eval[0], 501 - disc, 1e-12);
     assert_close(eval[1], 501 + disc, 1e-9);
@@ -126,7 +128,7 @@ static void test_lanczos_on_a_net(void **state)
     support_init("default", np->net.model, w, 1);
     basin_net_view view;
     const basin_problem *p = basin_net_view_init(&view, np, BASIN_EVAL_EVAL);
-    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, NULL), 0);
+    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, NULL, eval, NULL), 0);
     size_t iterations, products;
     basin_lanczos_opts o = {.k = 5, .seed = 2};
     assert_int_equal(basin_lanczos(p, w, BASIN_FULL_BATCH, &o, top, NULL, &iterations), 0);
@@ -139,6 +141,69 @@ static void test_lanczos_on_a_net(void **state)
     assert_true(worst < 1e-8);
     assert_true(fabs(power[0] - eval[n - 1]) < 1e-2 * fabs(eval[n - 1]));
     free(w), free(eval);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+}
+
+/* The report with its work shared among ranks (threads here, MPI processes for basin analyze --backend
+ * mpi): the dense Hessian's columns, Hutchinson's probes and SLQ's runs dealt to 2 and 3 ranks, each on
+ * its own copy of the network, give every eigenvalue, the trace and the density of one process, bit for
+ * bit, on every rank. */
+typedef struct shared_rank {
+    basin_net_problem *np;
+    const double *w;
+    basin_curvature_report report;
+} shared_rank;
+
+static const basin_report_opts SHARED_OPTS = {.eigs = BASIN_EIGS_ALL, .trace = true, .density = true, .seed = 4};
+
+static int shared_report(basin_comm *c, void *ctx)
+{
+    shared_rank *r = ctx;
+    basin_share share = basin_comm_share(c);
+    basin_report_opts o = SHARED_OPTS;
+    o.share = &share;
+    basin_net_view view;
+    return basin_curvature_report_compute(basin_net_view_init(&view, r->np, BASIN_EVAL_EVAL), r->w, &o, &r->report);
+}
+
+static void test_shared_report(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("moons:n=200", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=12/12,act=tanh", d, 0);
+    size_t n = np->base.dim;
+    double *w = malloc(n * sizeof *w);
+    support_init("default", np->net.model, w, 1);
+    basin_net_view view;
+    basin_curvature_report whole;
+    basin_report_opts o = SHARED_OPTS;
+    assert_int_equal(basin_curvature_report_compute(basin_net_view_init(&view, np, BASIN_EVAL_EVAL), w, &o, &whole), 0);
+    for (int k = 2; k <= 3; k++) {
+        shared_rank ranks[3];
+        void *ctx[3];
+        basin_comm comms[3];
+        for (int r = 0; r < k; r++) {
+            ranks[r] = (shared_rank){.np = basin_net_problem_clone(np, 1), .w = w};
+            assert_non_null(ranks[r].np);
+            ctx[r] = &ranks[r];
+        }
+        assert_int_equal(basin_comm_threads_run(k, shared_report, ctx, comms), 0);
+        for (int r = 0; r < k; r++) {
+            const basin_curvature_report *got = &ranks[r].report;
+            assert_memory_equal(got->eigs, whole.eigs, n * sizeof *got->eigs);
+            assert_memory_equal(got->density, whole.density, whole.n_density * sizeof *got->density);
+            assert_memory_equal(&got->trace, &whole.trace, sizeof got->trace);
+            assert_memory_equal(&got->trace_stderr, &whole.trace_stderr, sizeof got->trace_stderr);
+            basin_curvature_report_free(&ranks[r].report);
+            basin_problem_destroy(&ranks[r].np->base);
+            basin_comm_release(&comms[r]);
+        }
+    }
+    print_message("    %zu parameters: eigenvalues, trace %.6g and density on 2 and 3 ranks are one process's\n", n,
+                  whole.trace);
+    basin_curvature_report_free(&whole);
+    free(w);
     basin_problem_destroy(&np->base);
     basin_dataset_destroy(d);
 }
@@ -236,7 +301,7 @@ int main(void)
         cmocka_unit_test(test_quadratic_spectra), cmocka_unit_test(test_rosenbrock),
         cmocka_unit_test(test_mlp_top_eigenvalues), cmocka_unit_test(test_lanczos_on_a_net),
         cmocka_unit_test(test_sharpness), cmocka_unit_test(test_epsilon_sharpness_against_scipy),
-        cmocka_unit_test(test_point_shapes),
+        cmocka_unit_test(test_point_shapes), cmocka_unit_test(test_shared_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,7 +272,7 @@ static void test_scaling_rules_and_verdict(void **state)
     support_init("default", np->net.model, w, 1);
     basin_net_view view;
     assert_int_equal(basin_hessian_spectrum(basin_net_view_init(&view, np, BASIN_EVAL_TRAIN_FIXED), w,
-                                            BASIN_FULL_BATCH, eval, NULL), 0);
+                                            BASIN_FULL_BATCH, NULL, eval, NULL), 0);
     double lambda = eval[n - 1], limit_lr = 2 * 1.9 / lambda;
     basin_optimizer *sgd = support_optimizer("sgd:lr=0.1,momentum=0.9", n);
     char text[256];

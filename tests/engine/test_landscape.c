@@ -109,7 +109,7 @@ static void test_quadratic_slice(void **state)
     size_t n = p->dim, G = 21;
     double *w = calloc(n, sizeof *w), *eval = malloc(n * sizeof *eval), *evec = malloc(n * n * sizeof *evec);
     double *minimum = malloc(n * sizeof *minimum), *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2);
-    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, eval, evec), 0);
+    assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, NULL, eval, evec), 0);
     /* the minimum: one Newton step from 0 (exact for a quadratic) */
     double *g = malloc(n * sizeof *g);
     basin_problem_eval(p, w, g);

@@ -37,7 +37,29 @@ static gsl_rng *seeded(unsigned long seed)
     return rng;
 }
 
-int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, double *eval, double *evec)
+/* Whether this rank computes item i of a shared computation. */
+static bool mine(const basin_share *share, size_t i)
+{
+    return !share || i % (size_t)share->size == (size_t)share->rank;
+}
+
+/* n values of −0, the identity of addition, for a shared computation's items (NULL without memory). */
+static double *minus_zeros(size_t n)
+{
+    double *v = malloc((n + 1) * sizeof *v);
+    for (size_t i = 0; v && i <= n; i++)
+        v[i] = -0.0;
+    return v;
+}
+
+/* The items' sum over the ranks (nothing to do without a share). */
+static int sum_shares(const basin_share *share, double *values, size_t n)
+{
+    return share && share->size > 1 ? share->sum(share->ctx, values, n) : 0;
+}
+
+int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, const basin_share *share,
+                           double *eval, double *evec)
 {
     size_t n = p->dim;
     if (n > BASIN_DENSE_MAX_DIM) {
@@ -51,7 +73,16 @@ int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch 
         basin_error_set("out of memory for a %zu×%zu Hessian", n, n);
         return -1;
     }
-    basin_problem_hessian(p, w, batch, h);
+    if (share && share->size > 1 && p->ops->hessian_columns) { /* this rank's columns, then all of them */
+        p->ops->hessian_columns(p, w, batch, (size_t)share->rank, (size_t)share->size, h);
+        if (sum_shares(share, h, n * n) != 0) {
+            free(h);
+            return -1;
+        }
+        basin_hessian_symmetrize(n, h);
+    } else {
+        basin_problem_hessian(p, w, batch, h);
+    }
     int rc = basin_symmetric_eigen(n, h, eval, evec);
     free(h);
     return rc;
@@ -262,27 +293,35 @@ done:
 }
 
 int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch batch, size_t probes,
-                           unsigned long seed, double *trace, double *stderr_out)
+                           unsigned long seed, const basin_share *share, double *trace, double *stderr_out)
 {
     size_t n = p->dim;
     gsl_rng *rng = seeded(seed);
-    double *z = malloc(n * sizeof *z), *hz = malloc(n * sizeof *hz), mean = 0, m2 = 0;
+    double *z = malloc(n * sizeof *z), *hz = malloc(n * sizeof *hz), *x = minus_zeros(probes);
+    double mean = 0, m2 = 0;
     int rc = -1;
-    if (!rng || !z || !hz || probes < 2) {
+    if (!rng || !z || !hz || !x || probes < 2) {
         basin_error_set(probes < 2 ? "Hutchinson's trace needs at least 2 probes" : "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < probes; i++) {
+    for (size_t i = 0; i < probes; i++) { /* every probe drawn, this rank's multiplied: x_i = zᵀHz */
         for (size_t j = 0; j < n; j++)
             z[j] = gsl_rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
+        if (!mine(share, i))
+            continue;
         basin_problem_hvp(p, w, batch, z, hz);
-        double x = dot(n, z, hz), delta = x - mean;
-        if (!isfinite(x)) {
+        x[i] = dot(n, z, hz);
+    }
+    if (sum_shares(share, x, probes) != 0)
+        goto done;
+    for (size_t i = 0; i < probes; i++) {
+        if (!isfinite(x[i])) {
             basin_error_set("a Hessian-vector product is not finite");
             goto done;
         }
+        double delta = x[i] - mean;
         mean += delta / (double)(i + 1);
-        m2 += delta * (x - mean);
+        m2 += delta * (x[i] - mean);
     }
     *trace = mean;
     *stderr_out = sqrt(m2 / (double)(probes - 1) / (double)probes);
@@ -290,46 +329,55 @@ int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch 
 done:
     if (rng)
         gsl_rng_free(rng);
-    free(z), free(hz);
+    free(z), free(hz), free(x);
     return rc;
 }
 
 int basin_slq_nodes(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
-                    unsigned long seed, double *nodes, double *weights, size_t *count)
+                    unsigned long seed, const basin_share *share, double *nodes, double *weights, size_t *count)
 {
     size_t n = p->dim, m = steps < n ? steps : n;
     krylov kr;
     gsl_rng *rng = seeded(seed);
     double *theta = malloc(m * sizeof *theta), *s = malloc(m * m * sizeof *s);
+    double *parts = minus_zeros(runs * (2 * m + 1)); /* per run: its steps, m nodes, m weights */
     int rc = -1;
-    if (!rng || !theta || !s || krylov_init(&kr, n, m) != 0) {
+    if (!rng || !theta || !s || !parts || krylov_init(&kr, n, m) != 0) {
         basin_error_set("out of memory for stochastic Lanczos quadrature");
         if (rng)
             gsl_rng_free(rng);
-        free(theta), free(s);
+        free(theta), free(s), free(parts);
         return -1;
     }
-    *count = 0;
     for (size_t run = 0; run < runs; run++) {
         kr.steps = 0;
-        random_unit(rng, n, kr.q, true);
+        random_unit(rng, n, kr.q, true); /* every run's probe drawn, this rank's run */
+        if (!mine(share, run))
+            continue;
         int go = 1;
         while (go > 0 && kr.steps < m)
             go = krylov_step(&kr, p, w, batch);
         if (go < 0 || tridiagonal_eigen(kr.steps, kr.alpha, kr.beta, theta, s) != 0)
             goto done;
         /* Gauss quadrature: nodes θ_i with weights (first component of their vector)², averaged over runs */
-        for (size_t i = 0; i < kr.steps; i++) {
-            nodes[*count] = theta[i];
-            weights[*count] = s[i] * s[i] / (double)runs; /* row 0, column i */
-            (*count)++;
-        }
+        double *part = parts + run * (2 * m + 1);
+        part[0] = (double)kr.steps;
+        for (size_t i = 0; i < kr.steps; i++)
+            part[1 + i] = theta[i], part[1 + m + i] = s[i] * s[i] / (double)runs; /* row 0, column i */
+    }
+    if (sum_shares(share, parts, runs * (2 * m + 1)) != 0)
+        goto done;
+    *count = 0;
+    for (size_t run = 0; run < runs; run++) {
+        const double *part = parts + run * (2 * m + 1);
+        for (size_t i = 0; i < (size_t)part[0]; i++, (*count)++)
+            nodes[*count] = part[1 + i], weights[*count] = part[1 + m + i];
     }
     rc = 0;
 done:
     krylov_free(&kr);
     gsl_rng_free(rng);
-    free(theta), free(s);
+    free(theta), free(s), free(parts);
     return rc;
 }
 
@@ -347,11 +395,12 @@ void basin_slq_broaden(const double *nodes, const double *weights, size_t count,
 }
 
 int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
-                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density)
+                      double sigma, unsigned long seed, const basin_share *share, const double *t, size_t n_grid,
+                      double *density)
 {
     double *nodes = malloc((runs * steps + 1) * sizeof *nodes), *weights = malloc((runs * steps + 1) * sizeof *weights);
     size_t count;
-    int rc = nodes && weights ? basin_slq_nodes(p, w, batch, runs, steps, seed, nodes, weights, &count) : -1;
+    int rc = nodes && weights ? basin_slq_nodes(p, w, batch, runs, steps, seed, share, nodes, weights, &count) : -1;
     if (rc == 0)
         basin_slq_broaden(nodes, weights, count, sigma, t, n_grid, density);
     else if (!nodes || !weights)

@@ -6,6 +6,7 @@
 #define BASIN_CURVATURE_H
 
 #include "../problem.h"
+#include "../share.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,9 +15,11 @@
 #define BASIN_DENSE_MAX_DIM 16000
 
 /* Every eigenvalue of the dense Hessian at w over batch, ascending, into eval (length dim); eigenvectors
- * as evec's columns when evec is non-NULL. Returns 0, or -1 with a message (too large, no memory,
- * non-finite). */
-int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, double *eval, double *evec);
+ * as evec's columns when evec is non-NULL. Under share the columns (products with unit vectors) are
+ * shared, for problems that make them one by one (networks), then every rank has the whole matrix and
+ * its eigenvalues. Returns 0, or -1 with a message (too large, no memory, non-finite). */
+int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, const basin_share *share,
+                           double *eval, double *evec);
 
 typedef struct basin_lanczos_opts {
     size_t k;           /* eigenpairs wanted */
@@ -39,16 +42,16 @@ int basin_lanczos(const basin_problem *p, const double *w, basin_batch batch, co
 int basin_power_iteration(const basin_problem *p, const double *w, basin_batch batch, size_t k, size_t max_iter,
                           double tol, unsigned long seed, double *eval, size_t *products);
 
-/* Hutchinson's estimate of the trace with `probes` Rademacher vectors, and its standard error. Returns 0,
- * or -1 with a message. */
+/* Hutchinson's estimate of the trace with `probes` Rademacher vectors, and its standard error; under
+ * share the probes are shared (every rank draws them all, in order). Returns 0, or -1 with a message. */
 int basin_hutchinson_trace(const basin_problem *p, const double *w, basin_batch batch, size_t probes,
-                           unsigned long seed, double *trace, double *stderr_out);
+                           unsigned long seed, const basin_share *share, double *trace, double *stderr_out);
 
 /* Stochastic Lanczos quadrature's nodes (Ritz values) and weights: `runs` Rademacher probes, `steps`
- * Lanczos steps each; nodes and weights need room for runs × steps; *count receives how many. The
- * weights sum to 1. Returns 0, or -1 with a message. */
+ * Lanczos steps each (the runs shared under share); nodes and weights need room for runs × steps;
+ * *count receives how many. The weights sum to 1. Returns 0, or -1 with a message. */
 int basin_slq_nodes(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
-                    unsigned long seed, double *nodes, double *weights, size_t *count);
+                    unsigned long seed, const basin_share *share, double *nodes, double *weights, size_t *count);
 
 /* The density of quadrature nodes broadened by Gaussians of width sigma, at the n_grid points t. Can't
  * fail. */
@@ -59,7 +62,8 @@ void basin_slq_broaden(const double *nodes, const double *weights, size_t count,
  * each Ritz value a Gaussian of width sigma; density sampled at the n_grid points t into density
  * (integrating to 1). Returns 0, or -1 with a message. */
 int basin_slq_density(const basin_problem *p, const double *w, basin_batch batch, size_t runs, size_t steps,
-                      double sigma, unsigned long seed, const double *t, size_t n_grid, double *density);
+                      double sigma, unsigned long seed, const basin_share *share, const double *t, size_t n_grid,
+                      double *density);
 
 typedef struct basin_sharpness_opts {
     double epsilon;        /* the box: |y_i| ≤ ε(|x_i| + 1) */

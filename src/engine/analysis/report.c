@@ -20,7 +20,7 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
     }
     r->lambda_min = r->condition = r->negative_mass = r->trace = r->trace_stderr = NAN;
     if (o->eigs == BASIN_EIGS_ALL) {
-        if (basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, r->eigs, NULL) != 0)
+        if (basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, o->share, r->eigs, NULL) != 0)
             return -1;
         r->n_eigs = n, r->all = true;
         r->lambda_min = r->eigs[0], r->lambda_max = r->eigs[n - 1];
@@ -42,7 +42,7 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
                 r->eigs[j] = r->eigs[j - 1], r->eigs[j - 1] = tmp;
             }
         r->lambda_max = r->eigs[k - 1];
-        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, &r->trace, &r->trace_stderr) != 0)
+        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, o->share, &r->trace, &r->trace_stderr) != 0)
             return -1;
     } else {
         bool top = o->eigs == BASIN_EIGS_TOP;
@@ -57,7 +57,7 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
             return -1;
         r->lambda_max = top ? r->eigs[k - 1] : other;
         r->lambda_min = top ? other : r->eigs[0];
-        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, &r->trace, &r->trace_stderr) != 0)
+        if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, o->share, &r->trace, &r->trace_stderr) != 0)
             return -1;
     }
     r->indefinite = r->lambda_min < 0;
@@ -87,7 +87,7 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
         lo -= 0.05 * span, hi += 0.05 * span;
         for (size_t i = 0; i < GRID; i++)
             r->t[i] = lo + (hi - lo) * (double)i / (GRID - 1);
-        if (basin_slq_density(p, w, BASIN_FULL_BATCH, 10, 80, 0.01 * span, seed + 4, r->t, GRID, r->density) != 0)
+        if (basin_slq_density(p, w, BASIN_FULL_BATCH, 10, 80, 0.01 * span, seed + 4, o->share, r->t, GRID, r->density) != 0)
             return -1;
         r->n_density = GRID;
     }

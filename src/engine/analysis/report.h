@@ -26,6 +26,8 @@ typedef struct basin_report_opts {
     double sharpness_param;     /* ε or ρ */
     size_t sharpness_starts;    /* ε-sharpness: L-BFGS-B starts */
     unsigned long seed;         /* the random probes' */
+    const basin_share *share;   /* the dense Hessian's columns, Hutchinson's probes and SLQ's runs shared
+                                   among ranks (the rest every rank computes whole); NULL: all here */
 } basin_report_opts;
 
 /* The spectral density's samples. */

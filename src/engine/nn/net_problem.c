@@ -250,26 +250,31 @@ static void hvp_with(const basin_net_problem *np, const basin_eval_opts *o, cons
         hvp_apply(np, w, B, v, hv);
 }
 
-/* The dense Hessian, column by column from exact products with unit vectors sharing one forward pass
- * (and so one set of dropout masks), then symmetrized. */
-static void hessian_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
-                         double *h)
+/* Columns first, first + step, ... of the dense Hessian, each an exact product with a unit vector, all
+ * sharing one forward pass (and so one set of dropout masks); the other entries −0. */
+static void columns_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
+                         size_t first, size_t step, double *h)
 {
     size_t n = np->base.dim, B = hvp_prepare(np, w, batch, o);
     double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
     for (size_t i = 0; i < n * n; i++)
-        h[i] = NAN;
-    for (size_t j = 0; B && e && col && j < n; j++) {
+        h[i] = B && e && col ? -0.0 : NAN; /* −0: x + (−0) = x for every x, so parts sum to the whole */
+    for (size_t j = first; B && e && col && j < n; j += step) {
         e[j] = 1;
         hvp_apply(np, w, B, e, col);
         e[j] = 0;
         for (size_t i = 0; i < n; i++)
             h[i * n + j] = col[i];
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            h[i * n + j] = h[j * n + i] = 0.5 * (h[i * n + j] + h[j * n + i]);
     free(e), free(col);
+}
+
+/* The dense Hessian: every column, then symmetrized. */
+static void hessian_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
+                         double *h)
+{
+    columns_with(np, o, w, batch, 0, 1, h);
+    basin_hessian_symmetrize(np->base.dim, h);
 }
 
 /* The problem's own ops: training mode as an optimizer step sees it. */
@@ -293,6 +298,12 @@ static void net_hessian(const basin_problem *p, const double *w, basin_batch bat
     hessian_with(net_of(p), &BASIN_EVAL_TRAINING, w, batch, h);
 }
 
+static void net_columns(const basin_problem *p, const double *w, basin_batch batch, size_t first, size_t step,
+                        double *h)
+{
+    columns_with(net_of(p), &BASIN_EVAL_TRAINING, w, batch, first, step, h);
+}
+
 static void free_work(basin_net_work *wk)
 {
     if (wk)
@@ -311,7 +322,7 @@ static void net_destroy(basin_problem *p)
 }
 
 static const basin_problem_ops net_ops = {.eval = net_eval, .hessian = net_hessian, .hvp = net_hvp,
-                                         .destroy = net_destroy};
+                                         .hessian_columns = net_columns, .destroy = net_destroy};
 
 basin_net_problem *basin_net_problem_create(basin_net net, const basin_dataset *data, unsigned long seed)
 {
@@ -370,13 +381,19 @@ static void view_hessian(const basin_problem *p, const double *w, basin_batch ba
     hessian_with(view_of(p)->np, &view_of(p)->opts, w, batch, h);
 }
 
+static void view_columns(const basin_problem *p, const double *w, basin_batch batch, size_t first, size_t step,
+                         double *h)
+{
+    columns_with(view_of(p)->np, &view_of(p)->opts, w, batch, first, step, h);
+}
+
 static void view_destroy(basin_problem *p)
 {
     (void)p; /* a view owns nothing */
 }
 
 static const basin_problem_ops view_ops = {.eval = view_eval, .hessian = view_hessian, .hvp = view_hvp,
-                                          .destroy = view_destroy};
+                                          .hessian_columns = view_columns, .destroy = view_destroy};
 
 basin_problem *basin_net_view_init(basin_net_view *view, const basin_net_problem *np, basin_eval_opts opts)
 {

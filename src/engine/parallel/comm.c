@@ -69,6 +69,16 @@ int basin_comm_recv_any(basin_comm *c, int *from, double *data, size_t n)
     return 0;
 }
 
+static int share_sum(void *ctx, double *values, size_t n)
+{
+    return basin_comm_allreduce_sum(ctx, values, n);
+}
+
+basin_share basin_comm_share(basin_comm *c)
+{
+    return (basin_share){c->rank, c->size, share_sum, c};
+}
+
 void basin_comm_chunk(size_t n, int k, int j, size_t *first, size_t *end)
 {
     size_t base = n / (size_t)k, extra = n % (size_t)k, uj = (size_t)j;

@@ -6,6 +6,8 @@
 #ifndef BASIN_COMM_H
 #define BASIN_COMM_H
 
+#include "../share.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,6 +62,9 @@ int basin_comm_recv_any(basin_comm *c, int *from, double *data, size_t n);
  * about 2(K−1)/K·n values sent per rank. Chunk j is summed as the left fold x_j + x_{j+1} + ... + x_{j−1}
  * (rank indices mod K), in that order on every run. Returns 0, or -1 with a message. */
 int basin_comm_allreduce_sum(basin_comm *c, double *data, size_t n);
+
+/* The share of c's ranks (sum: basin_comm_allreduce_sum), for computations split over them. */
+basin_share basin_comm_share(basin_comm *c);
 
 /* Copies root's n values into data on every rank (along the ring from root). 0, or -1 with a message. */
 int basin_comm_broadcast(basin_comm *c, double *data, size_t n, int root);

@@ -60,7 +60,7 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     }
     basin_plot p = basin_timeline_chart_plot((basin_rect){r.x, r.y, r.w, band_h}, theme, &runs[0]->training->timeline,
                                              &windows[0]);
-    const char *label = "simulated time since the first step shown began";
+    const char *label = basin_timeline_axis_label(&runs[0]->training->timeline);
     double size = fmin(f, f * 0.96 * r.w / basin_text_width(cr, theme, f, label)); /* within the panel */
     basin_text(cr, theme, size, theme->text, r.x + r.w / 2, r.y + r.h - lh - label_h / 2, 0.5, 0.5, 0, label);
     basin_timeline_legend(cr, theme, (basin_rect){p.area.x, r.y + r.h - lh, p.area.w, lh}, present);

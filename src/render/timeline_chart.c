@@ -95,6 +95,11 @@ basin_plot basin_timeline_chart_plot(basin_rect outer, const basin_theme *theme,
     return p;
 }
 
+const char *basin_timeline_axis_label(const basin_timeline *t)
+{
+    return t->clock ? t->clock : "simulated time since the first step shown began";
+}
+
 void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_timeline *t,
                           const basin_timeline_window *window, const char *title)
 {
@@ -110,8 +115,7 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
         snprintf(full, sizeof full, "%s (nothing recorded)", title);
     else
         snprintf(full, sizeof full, "%s — idle %.1f%%%s%s", title, 100 * idle, *t->note ? ", " : "", t->note);
-    basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : "simulated time since the first step shown began", NULL,
-                    false);
+    basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : basin_timeline_axis_label(t), NULL, false);
     double title_size = 1.1 * theme->font_size, title_w = basin_text_width(cr, theme, title_size, full);
     if (title_w > outer.w * 0.96) /* shrink a long title to the panel */
         title_size *= outer.w * 0.96 / title_w;

@@ -27,6 +27,9 @@ typedef struct basin_timeline_window {
 void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_timeline *t,
                           const basin_timeline_window *window, const char *title);
 
+/* What a chart of t says its x axis is: the simulated time, or t->clock. */
+const char *basin_timeline_axis_label(const basin_timeline *t);
+
 /* The plot basin_chart_timeline draws in: x is simulated time since the first shown step began; row r
  * fills the r-th of t->rows equal bands of the data area from the top. Can't fail. */
 basin_plot basin_timeline_chart_plot(basin_rect outer, const basin_theme *theme, const basin_timeline *t,

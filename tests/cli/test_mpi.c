@@ -17,6 +17,10 @@
 
 #include "support.h"
 
+#include "lab/npy.h"
+
+#include <math.h>
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -107,6 +111,31 @@ static void test_sync_on_ranks_equals_threads(void **state)
                 snprintf(a, sizeof a, "%s/%s", support_tmp("threads"), tensors[m][k]);
                 snprintf(b, sizeof b, "%s/%s", support_tmp("mpi"), tensors[m][k]);
                 assert_same_file(a, b);
+            }
+            if (ranks == 4 && m == 0) { /* one process on the global batch: the same to rounding */
+                snprintf(command, sizeof command,
+                         "%s train --model %s --data digits --opt sgd:lr=0.05,momentum=0.9 --batch 64 --steps 30 "
+                         "--save-weights %s",
+                         exe, models[m], support_tmp("serial"));
+                assert_int_equal(run(command, &err), 0);
+                free(err);
+                static const char *const all[] = {"1.weight.npy", "1.bias.npy", "3.weight.npy", "3.bias.npy"};
+                double worst = 0;
+                for (int k = 0; k < 4; k++) {
+                    char a[512], b[512];
+                    snprintf(a, sizeof a, "%s/%s", support_tmp("serial"), all[k]);
+                    snprintf(b, sizeof b, "%s/%s", support_tmp("mpi"), all[k]);
+                    double *x, *y;
+                    size_t nx, ny, shape[BASIN_NPY_MAX_DIMS];
+                    assert_int_equal(basin_npy_read(a, &x, &nx, shape), 0);
+                    size_t len = nx == 1 ? shape[0] : shape[0] * shape[1];
+                    assert_int_equal(basin_npy_read(b, &y, &ny, shape), 0);
+                    for (size_t i = 0; i < len; i++)
+                        worst = fmax(worst, fabs(x[i] - y[i]) / fmax(fabs(x[i]), 1e-3));
+                    free(x), free(y);
+                }
+                print_message("sync on 4 ranks against one process on the global batch of 64: %.2g relative\n", worst);
+                assert_true(worst > 0 && worst < 1e-12); /* summed in another order: not the same bits */
             }
         }
 }

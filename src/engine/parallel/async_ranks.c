@@ -89,8 +89,9 @@ basin_async_ranks *basin_async_ranks_create(basin_net_problem *np, const basin_p
     for (int w = 0; w < k; w++)
         ar->read_at[w] = -1;
     basin_timeline_init(&ar->timeline, k, "worker", BASIN_TIMELINE_LIMIT, 3L * k);
-    snprintf(ar->title, sizeof ar->title, "Asynchronous SGD on %d MPI ranks (seconds, measured)", k + 1);
+    snprintf(ar->title, sizeof ar->title, "Asynchronous SGD on %d MPI ranks, rank 0 serving", k + 1);
     ar->timeline.title = ar->title;
+    ar->timeline.clock = "seconds since the first step shown, measured on rank 0";
     return ar;
 }
 

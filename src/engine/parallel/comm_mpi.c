@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,16 @@ static void reap(world *w, bool wait)
     }
 }
 
+/* MPI's words for an error code (static storage, until the next call). */
+static const char *mpi_reason(int code)
+{
+    static char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    if (MPI_Error_string(code, text, &len) != MPI_SUCCESS)
+        snprintf(text, sizeof text, "MPI error %d", code);
+    return text;
+}
+
 static int mpi_send(basin_comm *c, int to, const double *data, size_t n)
 {
     world *w = c->world;
@@ -55,9 +66,10 @@ static int mpi_send(basin_comm *c, int to, const double *data, size_t n)
         return -1;
     }
     memcpy(x->data, data, n * sizeof *data);
-    if (MPI_Isend(x->data, (int)n, MPI_DOUBLE, to, 0, MPI_COMM_WORLD, &x->request) != MPI_SUCCESS) {
+    int code = MPI_Isend(x->data, (int)n, MPI_DOUBLE, to, 0, MPI_COMM_WORLD, &x->request);
+    if (code != MPI_SUCCESS) {
         free(x);
-        basin_error_set("rank %d: MPI could not send to rank %d", c->rank, to);
+        basin_error_set("rank %d: MPI could not send to rank %d: %s", c->rank, to, mpi_reason(code));
         return -1;
     }
     x->next = w->sends, w->sends = x;
@@ -69,11 +81,12 @@ static int mpi_send(basin_comm *c, int to, const double *data, size_t n)
 static int mpi_recv_from(basin_comm *c, int *from, double *data, size_t n)
 {
     MPI_Status status;
-    if (MPI_Recv(data, (int)n, MPI_DOUBLE, *from, 0, MPI_COMM_WORLD, &status) != MPI_SUCCESS) {
+    int code = MPI_Recv(data, (int)n, MPI_DOUBLE, *from, 0, MPI_COMM_WORLD, &status);
+    if (code != MPI_SUCCESS) {
         if (*from == MPI_ANY_SOURCE)
-            basin_error_set("rank %d: MPI could not receive from any rank", c->rank);
+            basin_error_set("rank %d: MPI could not receive from any rank: %s", c->rank, mpi_reason(code));
         else
-            basin_error_set("rank %d: MPI could not receive from rank %d", c->rank, *from);
+            basin_error_set("rank %d: MPI could not receive from rank %d: %s", c->rank, *from, mpi_reason(code));
         return -1;
     }
     *from = status.MPI_SOURCE;
@@ -113,6 +126,7 @@ int basin_mpi_start(basin_comm *c)
         basin_error_set("MPI_Init failed");
         return -1;
     }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN); /* a failure comes back as a message */
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

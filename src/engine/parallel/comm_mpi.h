@@ -19,7 +19,8 @@ int basin_mpi_launched_ranks(void);
 /* This process's rank as the launcher gave it in the environment (0 when there is none). */
 int basin_mpi_launched_rank(void);
 
-/* Initializes MPI (once per process) and fills c with the world: rank, size and the backend. Returns 0,
+/* Initializes MPI (once per process; errors on the world return to the caller, MPI_ERRORS_RETURN, to be
+ * said as this rank's message) and fills c with the world: rank, size and the backend. Returns 0,
  * or -1 with a message (no MPI in this build, MPI_Init failed). */
 int basin_mpi_start(basin_comm *c);
 

@@ -32,6 +32,8 @@ typedef struct basin_timeline {
                              began (threads share two cores: beside the simulated clock, not instead) */
     size_t n_measured, cap_measured;
     const char *title;    /* what the run is, for a chart's title (static or owned by the source) */
+    const char *clock;    /* what the spans' times count, for a chart's axis (static), or NULL: the
+                             simulated clock */
     char note[96];        /* what else a chart's title says ("at most 4 micro-batches in flight"), or "" */
 } basin_timeline;
 

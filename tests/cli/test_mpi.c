@@ -206,6 +206,43 @@ static void test_landscape_on_ranks_equals_one_process(void **state)
     }
 }
 
+/* Occurrences of needle in text. */
+static int count_of(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *c = text; (c = strstr(c, needle)); c++)
+        n++;
+    return n;
+}
+
+/* A timeline of a run on 2 ranks (--timeline FILE.json, written by rank 0) holds both ranks' measured
+ * spans, as many for rank 1 as for rank 0, in sync, pipeline and tensor runs. */
+static void test_timeline_gathers_every_rank(void **state)
+{
+    (void)state;
+    const char *exe = getenv("BASIN_EXE");
+    static const char *const modes[] = {"sync:workers=2", "pipeline:stages=2,micro=4", "tensor:workers=2"};
+    for (int m = 0; m < 3; m++) {
+        char command[1536], *err;
+        snprintf(command, sizeof command,
+                 MPIEXEC " -n 2 %s train --model mlp:hidden=32/32 --data digits --opt sgd:lr=0.05 --batch 16 --steps 10 "
+                         "--parallel %s --backend mpi --timeline %s",
+                 exe, modes[m], support_tmp("timeline.json"));
+        int status = run(command, &err);
+        if (status != 0)
+            fail_msg("%s: status %d: %s", modes[m], status, err);
+        free(err);
+        char *json = slurp(support_tmp("timeline.json"));
+        assert_non_null(json);
+        int rank0 = count_of(json, "\"pid\": 1, \"tid\": 0, \"ts\""), rank1 = count_of(json, "\"pid\": 1, \"tid\": 1, \"ts\"");
+        print_message("%s on 2 ranks: %d measured spans of rank 0, %d of rank 1 in rank 0's timeline\n", modes[m], rank0,
+                      rank1);
+        assert_true(rank0 > 0);
+        assert_int_equal(rank0, rank1);
+        free(json);
+    }
+}
+
 /* basin analyze on 2 and 4 ranks: the dense Hessian's columns, Hutchinson's probes and SLQ's runs dealt
  * to the ranks give the single process's JSON byte for byte (but the seconds it took). */
 static void test_analyze_on_ranks_equals_one_process(void **state)
@@ -467,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_sync_on_ranks_equals_threads),
         cmocka_unit_test(test_pipeline_and_tensor_on_ranks_equal_threads),
         cmocka_unit_test(test_landscape_on_ranks_equals_one_process),
+        cmocka_unit_test(test_timeline_gathers_every_rank),
         cmocka_unit_test(test_analyze_on_ranks_equals_one_process),
         cmocka_unit_test(test_async_on_ranks_replays),
         cmocka_unit_test(test_refusals),

@@ -272,6 +272,11 @@ basin_grad_source basin_data_parallel_source(basin_data_parallel *dp)
     return (basin_grad_source){.gradient = parallel_gradient, .ctx = dp, .step_info = parallel_step_info};
 }
 
+int basin_data_parallel_gather_timeline(basin_data_parallel *dp)
+{
+    return dp->world ? basin_timeline_gather_measured(&dp->timeline, dp->world, dp->origin) : 0;
+}
+
 const basin_timeline *basin_data_parallel_timeline(const basin_data_parallel *dp)
 {
     return &dp->timeline;

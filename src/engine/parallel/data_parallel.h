@@ -53,6 +53,10 @@ basin_grad_source basin_data_parallel_source(basin_data_parallel *dp);
 /* Values each worker has sent in all-reduces so far (the same for every worker). */
 size_t basin_data_parallel_values_sent(const basin_data_parallel *dp);
 
+/* On MPI ranks, once training has ended: rank 0's timeline gains the other ranks' measured spans
+ * (collective: every rank calls it). Nothing to do on threads. Returns 0, or -1 with a message. */
+int basin_data_parallel_gather_timeline(basin_data_parallel *dp);
+
 /* The spans of the steps so far on the simulated clock: each worker's compute, then the all-reduce. */
 const basin_timeline *basin_data_parallel_timeline(const basin_data_parallel *dp);
 

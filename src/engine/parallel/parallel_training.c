@@ -132,7 +132,11 @@ int basin_parallel_training_serve(basin_parallel_training *pt)
 
 int basin_parallel_training_end(basin_parallel_training *pt)
 {
-    return pt->ar && !basin_async_ranks_is_worker(pt->ar) ? basin_async_ranks_end(pt->ar) : 0;
+    return pt->dp   ? basin_data_parallel_gather_timeline(pt->dp)
+           : pt->pp ? basin_pipeline_gather_timeline(pt->pp)
+           : pt->tp ? basin_tensor_parallel_gather_timeline(pt->tp)
+           : pt->ar ? (basin_async_ranks_is_worker(pt->ar) ? 0 : basin_async_ranks_end(pt->ar))
+                    : 0;
 }
 
 const int *basin_parallel_training_pushes(const basin_parallel_training *pt, size_t *n)

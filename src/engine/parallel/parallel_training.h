@@ -55,7 +55,8 @@ bool basin_parallel_training_serves(const basin_parallel_training *pt);
 int basin_parallel_training_serve(basin_parallel_training *pt);
 
 /* Once training has ended on this rank (every rank but the workers that serve): the async server tells its
- * workers to stop; the other modes have nothing to do. 0, or -1 with a message. */
+ * workers to stop; on MPI ranks the other modes gather every rank's measured spans into rank 0's
+ * timeline; on threads nothing. 0, or -1 with a message. */
 int basin_parallel_training_end(basin_parallel_training *pt);
 
 /* Async: the worker (0..K−1) of each push so far, n of them; NULL with n = 0 for the other modes and for

@@ -528,6 +528,11 @@ void basin_pipeline_piece(const basin_pipeline *pp, int piece, size_t *first, si
     *first = pp->bounds[piece], *end = pp->bounds[piece + 1];
 }
 
+int basin_pipeline_gather_timeline(basin_pipeline *pp)
+{
+    return pp->cfg.world ? basin_timeline_gather_measured(&pp->timeline, pp->cfg.world, pp->origin) : 0;
+}
+
 const basin_timeline *basin_pipeline_timeline(const basin_pipeline *pp)
 {
     return &pp->timeline;

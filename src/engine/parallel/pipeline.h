@@ -66,6 +66,10 @@ size_t basin_pipeline_values_sent(const basin_pipeline *pp);
  * Writes at most n bytes into text. Can't fail. */
 void basin_pipeline_describe(const basin_pipeline *pp, long steps, char *text, size_t n);
 
+/* On MPI ranks, once training has ended: rank 0's timeline gains the other ranks' measured spans
+ * (collective: every rank calls it). Nothing to do on threads. Returns 0, or -1 with a message. */
+int basin_pipeline_gather_timeline(basin_pipeline *pp);
+
 /* Every forward and backward of the steps so far on the simulated clock, on its stage's row, with its
  * micro-batch. */
 const basin_timeline *basin_pipeline_timeline(const basin_pipeline *pp);

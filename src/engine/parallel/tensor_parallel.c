@@ -416,6 +416,11 @@ basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp)
     return (basin_grad_source){.gradient = tensor_gradient, .ctx = tp, .step_info = tensor_step_info};
 }
 
+int basin_tensor_parallel_gather_timeline(basin_tensor_parallel *tp)
+{
+    return tp->world ? basin_timeline_gather_measured(&tp->timeline, tp->world, tp->origin) : 0;
+}
+
 const basin_timeline *basin_tensor_parallel_timeline(const basin_tensor_parallel *tp)
 {
     return &tp->timeline;

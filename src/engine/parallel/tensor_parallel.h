@@ -48,6 +48,10 @@ basin_grad_source basin_tensor_parallel_source(basin_tensor_parallel *tp);
 size_t basin_tensor_parallel_pairs(const basin_tensor_parallel *tp);
 size_t basin_tensor_parallel_values_sent(const basin_tensor_parallel *tp);
 
+/* On MPI ranks, once training has ended: rank 0's timeline gains the other ranks' measured spans
+ * (collective: every rank calls it). Nothing to do on threads. Returns 0, or -1 with a message. */
+int basin_tensor_parallel_gather_timeline(basin_tensor_parallel *tp);
+
 /* Each worker's forwards, backwards and all-reduces of the steps so far on the simulated clock. */
 const basin_timeline *basin_tensor_parallel_timeline(const basin_tensor_parallel *tp);
 

@@ -1,6 +1,8 @@
 /* timeline.c: a growing list of spans, their idle share, and Chrome's trace format. */
 #include "timeline.h"
 
+#include "comm.h"
+
 #include "../error.h"
 
 #include <math.h>
@@ -56,6 +58,48 @@ int basin_timeline_add_measured(basin_timeline *t, basin_span span)
         return 0;
     }
     return push(&t->measured, &t->n_measured, &t->cap_measured, span);
+}
+
+int basin_timeline_gather_measured(basin_timeline *t, basin_comm *world, double origin)
+{
+    enum { FIELDS = 6 }; /* row, kind, step, micro, start, end */
+    double head[2] = {(double)t->n_measured, origin};
+    if (world->rank != 0) {
+        double *flat = malloc((t->n_measured * FIELDS + 1) * sizeof *flat);
+        if (!flat) {
+            basin_error_set("out of memory sending %zu spans", t->n_measured);
+            return -1;
+        }
+        for (size_t i = 0; i < t->n_measured; i++) {
+            const basin_span *s = &t->measured[i];
+            double *f = flat + i * FIELDS;
+            f[0] = s->row, f[1] = s->kind, f[2] = (double)s->step, f[3] = s->micro, f[4] = s->start, f[5] = s->end;
+        }
+        int rc = basin_comm_send(world, 0, head, 2) == 0 && basin_comm_send(world, 0, flat, t->n_measured * FIELDS) == 0
+                     ? 0 : -1;
+        free(flat);
+        return rc;
+    }
+    for (int r = 1; r < world->size; r++) {
+        if (basin_comm_recv(world, r, head, 2) != 0)
+            return -1;
+        size_t n = (size_t)head[0];
+        double shift = head[1] - origin, *flat = malloc((n * FIELDS + 1) * sizeof *flat);
+        if (!flat) {
+            basin_error_set("out of memory receiving %zu spans", n);
+            return -1;
+        }
+        int rc = basin_comm_recv(world, r, flat, n * FIELDS);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            const double *f = flat + i * FIELDS;
+            basin_span s = {(int)f[0], (basin_span_kind)f[1], (long)f[2], (int)f[3], f[4] + shift, f[5] + shift};
+            rc = basin_timeline_add_measured(t, s);
+        }
+        free(flat);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
 }
 
 double basin_timeline_wall(void)

@@ -49,6 +49,14 @@ int basin_timeline_add(basin_timeline *t, basin_span span);
  * a message when memory runs out. */
 int basin_timeline_add_measured(basin_timeline *t, basin_span span);
 
+typedef struct basin_comm basin_comm;
+
+/* On an MPI world: every rank sends its measured spans (times relative to its own origin, a wall-clock
+ * reading) to rank 0, whose timeline gains them on its own origin's scale (the ranks' monotonic clocks
+ * are one clock on one machine; across machines they differ by their offsets). Collective: every rank
+ * calls it once. Returns 0, or -1 with a message. */
+int basin_timeline_gather_measured(basin_timeline *t, basin_comm *world, double origin);
+
 /* Seconds on the monotonic clock: what measured spans are taken with. Can't fail. */
 double basin_timeline_wall(void);
 

@@ -198,6 +198,23 @@ int support_tmpdir_create(const char *prefix)
     return mkdtemp(tmpdir) ? 0 : -1;
 }
 
+char *support_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text && (fseek(f, 0, SEEK_SET) != 0 || fread(text, 1, (size_t)n, f) != (size_t)n)) {
+        free(text);
+        text = NULL;
+    }
+    if (text)
+        text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
 const char *support_tmpdir(void)
 {
     return tmpdir;

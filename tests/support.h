@@ -48,6 +48,9 @@ void support_fd_hessian(const basin_problem *p, const double *w, double h, doubl
 void support_assert_close(double actual, double expected, double tol, const char *what, const char *file,
                           int line);
 
+/* The whole of the file at path as a string (owned by the caller), or NULL when it cannot be read. */
+char *support_slurp(const char *path);
+
 /* A fresh temporary folder for this test program (mkdtemp on prefix, e.g. "/tmp/basin-export"): its
  * path, and the path of name inside it (from a ring of 8 buffers). Removing it removes what it holds. */
 int support_tmpdir_create(const char *prefix);

@@ -69,8 +69,9 @@ typedef struct analyze_options {
     long seed, probe_seed;
 } analyze_options;
 
-static int parse_options(int argc, char **argv, analyze_options *o, FILE *out, FILE *err)
+static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *err)
 {
+    analyze_options *o = options;
     static const struct option longs[] = {
         {"surface", required_argument, NULL, 'S'}, {"at", required_argument, NULL, 'a'},
         {"model", required_argument, NULL, 'm'},   {"data", required_argument, NULL, 'd'},
@@ -317,8 +318,9 @@ static double now(void)
 
 /* The report o asks for, in this process or as one rank of job's world (the common point: every rank
  * has its subject and is about to share the work). */
-static int analyze(analyze_options o, FILE *out, FILE *err, cli_mpi_job *job)
+static int analyze(void *options, FILE *out, FILE *err, cli_mpi_job *job)
 {
+    analyze_options o = *(const analyze_options *)options;
     results r = {.asked = {.trace = o.trace, .density = o.density, .noise_scale = o.noise_scale,
                            .seed = (unsigned long)o.probe_seed}};
     if (o.sharpness && parse_sharpness(o.sharpness, &r.asked, err) != 0)
@@ -399,17 +401,6 @@ done:
 
 int basin_cmd_analyze(int argc, char **argv, FILE *out, FILE *err)
 {
-    analyze_options o;
-    FILE *quiet = cli_mpi_quiet_ranks();
-    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
-    if (quiet)
-        fclose(quiet);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    if (!o.backend || strcmp(o.backend, "mpi") != 0)
-        return analyze(o, out, err, NULL);
-    cli_mpi_job job;
-    if ((rc = cli_mpi_job_begin(&job, "analyze", &out, &err)) != 0)
-        return rc;
-    return cli_mpi_job_end(&job, analyze(o, out, err, &job), "analyze");
+    analyze_options o = {0};
+    return cli_mpi_main("analyze", argc, argv, parse_options, analyze, &o, &o.backend, out, err);
 }

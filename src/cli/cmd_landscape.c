@@ -76,8 +76,9 @@ typedef struct landscape_options {
     bool seed_given, resume;
 } landscape_options;
 
-static int parse_options(int argc, char **argv, landscape_options *o, FILE *out, FILE *err)
+static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *err)
 {
+    landscape_options *o = options;
     static const struct option longs[] = {
         {"surface", required_argument, NULL, 'S'},     {"at", required_argument, NULL, 'a'},
         {"model", required_argument, NULL, 'm'},       {"data", required_argument, NULL, 'd'},
@@ -251,8 +252,11 @@ static int write_trajectory(const char *path, const basin_directions *d, const b
 
 /* The landscape o asks for, in this process or as one rank of job's world (the common point: every
  * rank's points computed, then summed on every rank and written by rank 0). */
-static int landscape(landscape_options o, FILE *out, FILE *err, cli_mpi_job *job)
+static int landscape(void *options, FILE *out, FILE *err, cli_mpi_job *job)
 {
+    landscape_options o = *(const landscape_options *)options;
+    if (job && job->world.rank != 0) /* the same directions and grid everywhere: rank 0 alone writes */
+        o.save = o.trajectory_csv = NULL;
     int rc;
     double range[2];
     if (parse_range(o.range, range, err) != 0)
@@ -414,19 +418,6 @@ done:
 
 int basin_cmd_landscape(int argc, char **argv, FILE *out, FILE *err)
 {
-    landscape_options o;
-    FILE *quiet = cli_mpi_quiet_ranks();
-    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
-    if (quiet)
-        fclose(quiet);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    if (!o.backend || strcmp(o.backend, "mpi") != 0)
-        return landscape(o, out, err, NULL);
-    cli_mpi_job job;
-    if ((rc = cli_mpi_job_begin(&job, "landscape", &out, &err)) != 0)
-        return rc;
-    if (job.world.rank != 0) /* the same directions and grid everywhere: rank 0 alone writes */
-        o.save = o.trajectory_csv = NULL;
-    return cli_mpi_job_end(&job, landscape(o, out, err, &job), "landscape");
+    landscape_options o = {0};
+    return cli_mpi_main("landscape", argc, argv, parse_options, landscape, &o, &o.backend, out, err);
 }

@@ -171,8 +171,9 @@ static int write_pushes(const char *path, const basin_parallel_training *pt, FIL
     return basin_output_commit(&f);
 }
 
-static int parse_options(int argc, char **argv, train_options *o, FILE *out, FILE *err)
+static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *err)
 {
+    train_options *o = options;
     static const struct option longs[] = {
         {"model", required_argument, NULL, 'm'},      {"data", required_argument, NULL, 'd'},
         {"opt", required_argument, NULL, 'o'},        {"init", required_argument, NULL, 'i'},
@@ -390,8 +391,11 @@ static int save_grad(const char *dir, cli_net *c)
 
 /* Trains as o says, on the threads of this process or as one rank of job's world, whose common point is
  * the start of the training loop (when a rank could not get there every rank stops with status 2). */
-static int train(train_options o, FILE *out, FILE *err, cli_mpi_job *job)
+static int train(void *options, FILE *out, FILE *err, cli_mpi_job *job)
 {
+    train_options o = *(const train_options *)options;
+    if (job && job->world.rank != 0) /* every rank holds the same weights: rank 0 alone writes */
+        o.log = o.save = o.save_grad = o.trajectory = o.timeline = o.pushes = NULL;
     basin_comm *world = job ? &job->world : NULL;
     basin_spec opt_spec = {0}, sched_spec = {0}, aug_spec = {0}, par_spec = {0};
     basin_parallel_training parallel = {0};
@@ -549,19 +553,6 @@ done:
 
 int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err)
 {
-    train_options o;
-    FILE *quiet = cli_mpi_quiet_ranks();
-    int rc = parse_options(argc, argv, &o, quiet ? quiet : out, quiet ? quiet : err);
-    if (quiet)
-        fclose(quiet);
-    if (rc != 0)
-        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
-    if (!o.backend || strcmp(o.backend, "mpi") != 0)
-        return train(o, out, err, NULL);
-    cli_mpi_job job;
-    if ((rc = cli_mpi_job_begin(&job, "train", &out, &err)) != 0)
-        return rc;
-    if (job.world.rank != 0) /* every rank holds the same weights: rank 0 alone writes */
-        o.log = o.save = o.save_grad = o.trajectory = o.timeline = o.pushes = NULL;
-    return cli_mpi_job_end(&job, train(o, out, err, &job), "train");
+    train_options o = {0};
+    return cli_mpi_main("train", argc, argv, parse_options, train, &o, &o.backend, out, err);
 }

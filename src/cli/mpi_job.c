@@ -16,11 +16,6 @@ static int ranks_that_failed(basin_comm *world, bool failed)
     return basin_comm_allreduce_sum(world, &n, 1) == 0 ? (int)n : -1;
 }
 
-FILE *cli_mpi_quiet_ranks(void)
-{
-    return basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL;
-}
-
 int cli_mpi_backend(const char *command, const char *backend, const char *hint, FILE *err)
 {
     if (backend && strcmp(backend, "threads") != 0 && strcmp(backend, "mpi") != 0)
@@ -76,4 +71,20 @@ int cli_mpi_job_end(cli_mpi_job *job, int status, const char *command)
     }
     basin_mpi_finish(w);
     return status;
+}
+
+int cli_mpi_main(const char *command, int argc, char **argv, cli_mpi_parse parse, cli_mpi_work work, void *options,
+                 const char *const *backend, FILE *out, FILE *err)
+{
+    FILE *quiet = basin_mpi_launched_rank() > 0 ? fopen("/dev/null", "w") : NULL;
+    int rc = parse(argc, argv, options, quiet ? quiet : out, quiet ? quiet : err);
+    if (quiet)
+        fclose(quiet);
+    if (rc != 0)
+        return rc > 0 ? BASIN_EXIT_OK : BASIN_EXIT_USAGE;
+    if (!*backend || strcmp(*backend, "mpi") != 0)
+        return work(options, out, err, NULL);
+    cli_mpi_job job;
+    rc = cli_mpi_job_begin(&job, command, &out, &err);
+    return rc != 0 ? rc : cli_mpi_job_end(&job, work(options, out, err, &job), command);
 }

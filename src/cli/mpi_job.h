@@ -17,11 +17,6 @@ typedef struct cli_mpi_job {
     int failed_elsewhere;  /* ranks that did not, as learnt there */
 } cli_mpi_job;
 
-/* Where a command's option errors go while it reads its options: NULL (its own streams), or /dev/null on
- * ranks other than 0 of a launcher's job, since every rank reads the same options and rank 0 alone says
- * what is wrong with them. Close a non-NULL one with fclose. */
-FILE *cli_mpi_quiet_ranks(void);
-
 /* Checks command's --backend (NULL: threads): threads or mpi, and mpi when a launcher started several
  * ranks (what else to add then: hint, or NULL). Returns 1 for mpi, 0 for threads, or -1 after a usage
  * message on err. */
@@ -41,5 +36,19 @@ int cli_mpi_job_ready(cli_mpi_job *job);
  * after the common point ends every rank (MPI_Abort), since others may wait for this one. Finalizes MPI
  * and returns status. */
 int cli_mpi_job_end(cli_mpi_job *job, int status, const char *command);
+
+/* A command's work: options are its own; job is NULL in a plain process, else this rank's job (past its
+ * start: rank 0's streams are out and err, the others' a sink). Returns the exit status. */
+typedef int (*cli_mpi_work)(void *options, FILE *out, FILE *err, cli_mpi_job *job);
+
+/* Reads a command's options into options: 0, 1 when it printed its help, -1 after a usage message. */
+typedef int (*cli_mpi_parse)(int argc, char **argv, void *options, FILE *out, FILE *err);
+
+/* A command from its arguments to its exit status: parse reads them into options (under a launcher, on
+ * ranks other than 0 quietly: every rank reads the same options and rank 0 alone says what is wrong),
+ * then work runs in this process when *backend (the options' --backend, once parsed) is not "mpi", else
+ * as one rank of an MPI job (cli_mpi_job_begin, work, cli_mpi_job_end). */
+int cli_mpi_main(const char *command, int argc, char **argv, cli_mpi_parse parse, cli_mpi_work work, void *options,
+                 const char *const *backend, FILE *out, FILE *err);
 
 #endif

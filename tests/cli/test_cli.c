@@ -495,21 +495,6 @@ static void kill_midway(const char *csv, const char *checkpoint)
     assert_int_equal(access(csv, F_OK), -1); /* no output: only the checkpoint */
 }
 
-static char *slurp_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    if (text && fread(text, 1, (size_t)n, f) == (size_t)n)
-        text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 /* A landscape killed midway leaves FILE.checkpoint and no FILE; --resume finishes the same grid, byte for
  * byte, from the points kept (a point altered in the checkpoint comes out altered: it was not computed
  * again), then removes the checkpoint; a checkpoint of another landscape is refused, and --resume needs
@@ -527,7 +512,7 @@ static void test_landscape_resume(void **state)
     support_cli_free(&r);
     for (int tamper = 0; tamper < 2; tamper++) {
         kill_midway(cut, checkpoint);
-        char *kept = slurp_file(checkpoint);
+        char *kept = support_slurp(checkpoint);
         assert_non_null(kept);
         if (tamper) { /* the first point kept, its loss made 12345 */
             char *line = strchr(kept, '\n') + 1, point[32];
@@ -545,7 +530,7 @@ static void test_landscape_resume(void **state)
         assert_non_null(strstr(r.err, "resumed: "));
         support_cli_free(&r);
         assert_int_equal(access(checkpoint, F_OK), -1);
-        char *a = slurp_file(whole), *b = slurp_file(cut);
+        char *a = support_slurp(whole), *b = support_slurp(cut);
         assert_true(a && b);
         if (tamper)
             assert_non_null(strstr(b, ",12345,"));

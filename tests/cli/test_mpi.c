@@ -55,26 +55,9 @@ static int run(const char *command, char **err)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n)
-        n = 0;
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void assert_same_file(const char *a, const char *b)
 {
-    char *x = slurp(a), *y = slurp(b);
+    char *x = support_slurp(a), *y = support_slurp(b);
     if (!x || !y || strcmp(x, y) != 0)
         fail_msg("%s and %s differ", a, b);
     free(x), free(y);
@@ -232,7 +215,7 @@ static void test_timeline_gathers_every_rank(void **state)
         if (status != 0)
             fail_msg("%s: status %d: %s", modes[m], status, err);
         free(err);
-        char *json = slurp(support_tmp("timeline.json"));
+        char *json = support_slurp(support_tmp("timeline.json"));
         assert_non_null(json);
         int rank0 = count_of(json, "\"pid\": 1, \"tid\": 0, \"ts\""), rank1 = count_of(json, "\"pid\": 1, \"tid\": 1, \"ts\"");
         print_message("%s on 2 ranks: %d measured spans of rank 0, %d of rank 1 in rank 0's timeline\n", modes[m], rank0,
@@ -256,7 +239,7 @@ static void test_analyze_on_ranks_equals_one_process(void **state)
         snprintf(command, sizeof command, "%s %s", common, support_tmp("one.json"));
         assert_int_equal(run(command, &err), 0);
         free(err);
-        char *one = slurp(support_tmp("one.json"));
+        char *one = support_slurp(support_tmp("one.json"));
         assert_non_null(one);
         *strstr(one, "\"seconds\"") = '\0';
         for (int ranks = 2; ranks <= 4; ranks += 2) {
@@ -266,7 +249,7 @@ static void test_analyze_on_ranks_equals_one_process(void **state)
             if (status != 0)
                 fail_msg("%s on %d ranks: status %d: %s", asks[a], ranks, status, err);
             free(err);
-            char *got = slurp(support_tmp("ranks.json"));
+            char *got = support_slurp(support_tmp("ranks.json"));
             assert_non_null(got);
             *strstr(got, "\"seconds\"") = '\0';
             print_message("analyze %s on %d ranks: the single process's JSON\n", asks[a], ranks);
@@ -357,7 +340,7 @@ static void test_a_killed_rank_ends_the_job_and_resumes(void **state)
     while (!lines_in(support_tmp("killed.status")) && seconds() - killed < 60)
         usleep(10000);
     double took = seconds() - killed;
-    char *status = slurp(support_tmp("killed.status")), *said = slurp(support_tmp("killed.err"));
+    char *status = support_slurp(support_tmp("killed.status")), *said = support_slurp(support_tmp("killed.err"));
     assert_true(status && said);
     print_message("rank 1 killed: the job ended %.2f s later with status %d\n", took, atoi(status));
     if (took > 10 || atoi(status) == 0 || !strstr(said, "rank 1") || !strstr(said, "signal 9"))
@@ -396,7 +379,7 @@ static void test_async_on_ranks_replays(void **state)
         if (status != 0)
             fail_msg("%d ranks: status %d: %s", ranks, status, err);
         free(err);
-        char *pushes = slurp(support_tmp("pushes.txt")), *log = slurp(support_tmp("mpi.csv"));
+        char *pushes = support_slurp(support_tmp("pushes.txt")), *log = support_slurp(support_tmp("mpi.csv"));
         assert_true(pushes && log);
         int by[4] = {0}, lines = 0;
         for (const char *c = pushes; *c; c++)

@@ -18,23 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = calloc((size_t)n + 1, 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    fclose(f);
-    return s;
-}
-
 #define DEEP_TANH "mlp:hidden=256/256/256/256/256/256/256/256/256/256,act=tanh"
 
 /* act_var and grad_var of the ten Tanh rows of inspect's CSV for an initializer, and the gradient variance
@@ -119,7 +102,7 @@ static void test_log_is_reproducible(void **state)
         assert_non_null(strstr(r.out, "test accuracy"));
         support_cli_free(&r);
     }
-    char *la = slurp(a), *lb = slurp(b);
+    char *la = support_slurp(a), *lb = support_slurp(b);
     assert_non_null(la);
     assert_string_equal(la, lb);
     assert_memory_equal(la, "step,epoch,lr,batch_loss,train_loss,test_loss,test_acc,grad_norm\n", 65);
@@ -222,7 +205,7 @@ static void test_log_stability_limit(void **state)
                                            "--log", log, NULL);
         assert_int_equal(r.status, 0);
         support_cli_free(&r);
-        char *text = slurp(log), *limit = last_field(text);
+        char *text = support_slurp(log), *limit = last_field(text);
         assert_non_null(strstr(text, ",lambda_max,stability_limit\n"));
         if (isnan(want[i]))
             assert_string_equal(limit, "");
@@ -255,7 +238,7 @@ static void test_weights_round_trip(void **state)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(p1, sizeof p1, "%s/%s.npy", d1, names[i]);
         snprintf(p2, sizeof p2, "%s/%s.npy", d2, names[i]);
-        char *a = slurp(p1), *b = slurp(p2);
+        char *a = support_slurp(p1), *b = support_slurp(p2);
         assert_non_null(a);
         assert_non_null(b);
         assert_memory_equal(a, b, 128);
@@ -396,7 +379,7 @@ static void test_landscape(void **state)
                     "--save-directions", dirs, "--csv", csv, NULL);
     assert_int_equal(r.status, 0);
     support_cli_free(&r);
-    char *text = slurp(csv), *centre = strstr(text, "\n0,0,");
+    char *text = support_slurp(csv), *centre = strstr(text, "\n0,0,");
     assert_int_equal(support_count_lines(text), 1 + 121);
     double at_centre;
     assert_non_null(centre);
@@ -471,7 +454,7 @@ static void test_trajectory_keeps_batchnorm_state(void **state)
                     directions, "--grid", "3", "--trajectory-csv", tr, NULL);
     assert_int_equal(r.status, 0);
     support_cli_free(&r);
-    char *logged = slurp(log), *points = slurp(tr);
+    char *logged = support_slurp(log), *points = support_slurp(tr);
     for (long step = 0; step <= 100; step += 10) {
         double own = csv_value(points, step, 3), train_loss = csv_value(logged, step, 4);
         assert_close(own, train_loss, 1e-12 * train_loss);
@@ -497,7 +480,7 @@ static void test_weights_remember_their_data(void **state)
     support_cli_free(&r);
     char path[700];
     snprintf(path, sizeof path, "%s/model.txt", w);
-    char *info = slurp(path);
+    char *info = support_slurp(path);
     assert_string_equal(info, "model = mlp:hidden=16\ndata = moons:n=300\nseed = 3\n");
     free(info);
     for (int k = 0; k < 2; k++) {
@@ -587,7 +570,7 @@ static void test_logs_match_the_closed_loop(void **state)
         support_cli_free(&r);
         char reference[512];
         snprintf(reference, sizeof reference, "%s/%s.csv", BASIN_TRAINER_LOGS, runs[i][0]);
-        char *got = slurp(log), *want = slurp(reference);
+        char *got = support_slurp(log), *want = support_slurp(reference);
         assert_non_null(got);
         assert_non_null(want);
         assert_same_csv(runs[i][0], got, want);
@@ -620,7 +603,7 @@ static void test_parallel_sync_logs_the_big_batch(void **state)
             if (k == 0)
                 assert_non_null(strstr(r.out, "parallel  sync:"));
             support_cli_free(&r);
-            logs[k] = slurp(log);
+            logs[k] = support_slurp(log);
             assert_non_null(logs[k]);
         }
         assert_same_csv(spec, logs[0], logs[1]);
@@ -652,7 +635,7 @@ static void test_parallel_async_trains_networks(void **state)
         /* 45 steps: τ = 0, 1, 2, then 3, on average (0 + 1 + 2 + 42·3)/45 = 2.87 */
         assert_true((k == 2) == (strstr(r.out, "parallel  async: 4 workers, gradients 2.87 updates old") != NULL));
         support_cli_free(&r);
-        logs[k] = slurp(log);
+        logs[k] = support_slurp(log);
         assert_non_null(logs[k]);
     }
     assert_same_csv("async:workers=1", logs[1], logs[0]);
@@ -686,7 +669,7 @@ static void test_parallel_tensor_logs_the_whole_model(void **state)
         assert_int_equal(r.status, 0);
         assert_true(!k == (strstr(r.out, "parallel  tensor: 4 workers, 1 split pair") != NULL));
         support_cli_free(&r);
-        logs[k] = slurp(log);
+        logs[k] = support_slurp(log);
         assert_non_null(logs[k]);
     }
     assert_same_csv("tensor:workers=4", logs[0], logs[1]);
@@ -712,7 +695,7 @@ static void test_parallel_pipeline_logs_the_minibatch(void **state)
                                        whole_log, NULL);
     assert_int_equal(r.status, 0);
     support_cli_free(&r);
-    char *whole = slurp(whole_log);
+    char *whole = support_slurp(whole_log);
     assert_non_null(whole);
     for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
         const char *log = support_tmp("staged.csv");
@@ -723,7 +706,7 @@ static void test_parallel_pipeline_logs_the_minibatch(void **state)
         if (!strstr(r.out, specs[k][1]))
             fail_msg("%s: the summary does not say '%s':\n%s", specs[k][0], specs[k][1], r.out);
         support_cli_free(&r);
-        char *staged = slurp(log);
+        char *staged = support_slurp(log);
         assert_non_null(staged);
         assert_same_csv(specs[k][0], staged, whole);
         free(staged);
@@ -752,7 +735,7 @@ static void test_parallel_learning_rate_scaling(void **state)
                                            "--epochs", "2", "--batch", "16", "--parallel", specs[k], "--log", log, NULL);
         assert_int_equal(r.status, 0);
         support_cli_free(&r);
-        char *text = slurp(log);
+        char *text = support_slurp(log);
         assert_non_null(text);
         const char *line = strchr(text, '\n') + 1; /* the header */
         line = strchr(line, '\n') + 1;           /* row 0: the start, no step */

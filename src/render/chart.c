@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define LOG_DECADES 30 /* wide enough that a diverging run never hides a converging one */
+#define LOG_DECADES 30 /* the most a log axis spans below its top */
 
 static bool usable(double y, bool ylog)
 {
@@ -18,21 +18,62 @@ basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *t
     return basin_chart_lines_upto(cr, outer, theme, series, n_series, SIZE_MAX, ylog, title, xlabel, ylabel);
 }
 
+/* A diverged run's first point that leaves the axes (above the top, or not finite), or n when it stays. */
+static size_t departure(const basin_series *se, size_t n, bool ylog, double ymax)
+{
+    bool started = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(se->x[i]))
+            continue;
+        double y = se->y[i];
+        if (started && (!isfinite(y) || y > ymax))
+            return i;
+        started = started || usable(y, ylog);
+    }
+    return n;
+}
+
+/* A marker of radius r at (x, y): a triangle pointing up (a run leaving the top) or a disc (a run
+ * reaching f* exactly, at the axis floor). */
+static void marker(cairo_t *cr, double x, double y, double r, bool up)
+{
+    if (up) {
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x + r, y + 0.8 * r);
+        cairo_line_to(cr, x - r, y + 0.8 * r);
+        cairo_close_path(cr);
+    } else {
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+    }
+    cairo_fill(cr);
+}
+
 basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                                   size_t n_series, size_t shown, bool ylog, const char *title, const char *xlabel,
                                   const char *ylabel)
 {
+    /* the axes fit the runs that did not diverge (and where each diverged one started), when there are any */
+    bool settled = false;
+    for (size_t s = 0; s < n_series && !settled; s++)
+        for (size_t i = 0; i < series[s].n && !settled; i++)
+            settled = !series[s].end_cross && isfinite(series[s].x[i]) && usable(series[s].y[i], ylog);
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    for (size_t s = 0; s < n_series; s++)
+    for (size_t s = 0; s < n_series; s++) {
+        bool first = true;
         for (size_t i = 0; i < series[s].n; i++) {
             double x = series[s].x[i], y = series[s].y[i];
-            if (!isfinite(x) || !usable(y, ylog))
+            if (!isfinite(x))
                 continue;
             xmin = fmin(xmin, x);
             xmax = fmax(xmax, x);
+            if (!usable(y, ylog) || (settled && series[s].end_cross && !first))
+                continue;
+            first = false;
             ymin = fmin(ymin, y);
             ymax = fmax(ymax, y);
         }
+    }
     if (!(xmax > xmin)) {
         xmin = isfinite(xmin) ? xmin - 1 : 0;
         xmax = xmin + 2;
@@ -63,12 +104,21 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
     cairo_save(cr);
     basin_plot_clip(cr, &p);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    double r = 2.2 * theme->line_width, top = p.area.y + r, floor = p.area.y + p.area.h - r;
     for (size_t s = 0; s < n_series; s++) {
         const basin_series *se = &series[s];
         bool pen_down = false;
-        double last_x = NAN, last_y = NAN;
-        size_t n = se->n < shown ? se->n : shown;
+        double last_x = NAN, last_y = NAN, solved_x = NAN;
+        size_t n = se->n < shown ? se->n : shown, left = se->end_cross ? departure(se, n, ylog, ymax) : n;
         for (size_t i = 0; i < n; i++) {
+            if (ylog && se->y[i] == 0 && isfinite(se->x[i])) { /* f* reached exactly: a drop to the floor */
+                if (pen_down)
+                    cairo_line_to(cr, basin_plot_x(&p, se->x[i]), p.area.y + p.area.h + theme->line_width);
+                if (isnan(solved_x))
+                    solved_x = basin_plot_x(&p, se->x[i]);
+                pen_down = false;
+                continue;
+            }
             if (!isfinite(se->x[i]) || !usable(se->y[i], ylog)) {
                 pen_down = false;
                 continue;
@@ -87,14 +137,17 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
         cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        if (se->end_cross && n == se->n && isfinite(last_x)) {
-            double r = 2.2 * theme->line_width;
+        if (left < n) /* where the diverged run left the axes */
+            marker(cr, basin_plot_x(&p, se->x[left]), top, r, true);
+        else if (se->end_cross && n == se->n && isfinite(last_x)) {
             cairo_move_to(cr, last_x - r, last_y - r);
             cairo_line_to(cr, last_x + r, last_y + r);
             cairo_move_to(cr, last_x - r, last_y + r);
             cairo_line_to(cr, last_x + r, last_y - r);
             cairo_stroke(cr);
         }
+        if (!isnan(solved_x))
+            marker(cr, solved_x, floor, r, false);
     }
     cairo_restore(cr);
     return p;

@@ -16,7 +16,7 @@ typedef struct basin_series {
     size_t n;
     double rgb[3];
     bool dashed;    /* a reference line such as 2/η */
-    bool end_cross; /* mark the last point with a cross (a diverged run) */
+    bool end_cross; /* a diverged run: left out of the range, marked where it leaves (or ends) */
     bool inner;     /* a thin line, so that an earlier series it coincides with shows around it */
 } basin_series;
 
@@ -27,7 +27,11 @@ bool basin_series_coincide(const basin_series *a, const basin_series *b);
 void basin_series_mark_inner(basin_series *series, size_t n);
 
 /* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is padded;
- * a log axis starts at most 30 decades below its top. Returns the plot used. */
+ * a log axis starts at most 30 decades below its top. The range fits the runs that did not diverge
+ * (end_cross false) and the start of those that did, so a diverging run never squeezes the others: it is
+ * drawn up to the top edge, with a triangle where it left (or a cross at its end when it stays inside).
+ * On a log axis a value of exactly 0 (f − f* where f* was reached) drops the line to the axis floor and
+ * marks the first such point with a disc; a negative value is a gap. Returns the plot used. */
 basin_plot basin_chart_lines(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                              size_t n_series, bool ylog, const char *title, const char *xlabel, const char *ylabel);
 

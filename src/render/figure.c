@@ -133,6 +133,8 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
         for (size_t t = 0; t < tr->len; t++) {
             x[t] = (double)t;
             y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? tr->loss[t] - f_min : tr->loss[t];
+            if (gap && y[t] <= 0) /* f* reached to the last bit (or below it by rounding): the axis floor */
+                y[t] = 0;
             all_positive = all_positive && y[t] > 0;
         }
         series[i] = (basin_series){.x = x, .y = y, .n = tr->len, .end_cross = lab->runs[i].run->diverged_at >= 0};
@@ -141,7 +143,7 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
     if (view == BASIN_VIEW_LR)
         basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, false, "learning rate", "step", "η");
     else
-        /* Where f* is known, f − f* ≥ 0 and exact zeros (a solved quadratic) fall off the log axis. */
+        /* Where f* is known, f − f* ≥ 0 on a log axis, and a run that reaches f* drops to its floor. */
         basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, gap || all_positive, "loss", "step",
                                gap ? "f − f*" : "f");
     status = 0;

@@ -117,6 +117,61 @@ static void test_coinciding_lines_both_show(void **state)
     cairo_surface_destroy(s);
 }
 
+static bool is_blue(cairo_surface_t *s, double x, double y)
+{
+    cairo_surface_flush(s);
+    uint32_t v = *(uint32_t *)(cairo_image_surface_get_data(s) + (int)y * cairo_image_surface_get_stride(s) + 4 * (int)x);
+    return (v & 0xff) > 200 && (v >> 16 & 0xff) < 80 && (v >> 8 & 0xff) < 80;
+}
+
+/* A run that diverges (to 1e300, then inf) beside one that converges to 1e-20: the axes fit the
+ * converging run, whose curve shows at its own points, and the diverged one is marked (a blue triangle)
+ * at the top edge above the step where it left. */
+static void test_a_diverging_run_hides_no_other(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 2);
+    enum { N = 41 };
+    double x[N], down[N], up[N];
+    for (int i = 0; i < N; i++)
+        x[i] = i, down[i] = pow(10, -0.5 * i), up[i] = i < 30 ? pow(10, 10.0 * i) : INFINITY;
+    basin_series runs[2] = {{.x = x, .y = down, .n = N, .rgb = {1, 0, 0}},
+                            {.x = x, .y = up, .n = N, .rgb = {0, 0, 1}, .end_cross = true}};
+    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, runs, 2, true, "loss", "step", "f");
+    assert_true(p.ymax < 1e3 && p.ymin < 1e-19);
+    for (int i = 5; i < N; i += 10)
+        if (!is_red(s, basin_plot_x(&p, i + 0.5), basin_plot_y(&p, pow(10, -0.5 * (i + 0.5)))))
+            fail_msg("the converging run is not drawn at step %g", i + 0.5);
+    assert_true(is_blue(s, basin_plot_x(&p, 1), p.area.y + 2.2 * theme.line_width));
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+/* f − f* reaching exactly 0 on a log axis (beside a run going down to 1e-12): the line drops from its last
+ * point to the axis floor and a disc marks the step. */
+static void test_exact_convergence_drops_to_the_floor(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 2);
+    double x[] = {0, 1, 2, 3, 4}, y[] = {1, 1e-2, 1e-4, 0, 0}, other[] = {1, 1e-3, 1e-6, 1e-9, 1e-12};
+    basin_series lines[2] = {{.x = x, .y = y, .n = 5, .rgb = {1, 0, 0}}, {.x = x, .y = other, .n = 5, .rgb = {0, 0, 1}}};
+    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, lines, 2, true, "loss", "step", "f − f*");
+    double floor = p.area.y + p.area.h - 2.2 * theme.line_width;
+    assert_true(is_red(s, basin_plot_x(&p, 3), floor));                   /* the disc */
+    double bottom = p.area.y + p.area.h; /* the drop: from step 2's point to the floor at step 3 */
+    bool drop = false; /* a steep line: red within a few pixels of the segment's midpoint */
+    for (int dx = -3; dx <= 3; dx++)
+        drop = drop || is_red(s, basin_plot_x(&p, 2.5) + dx, (basin_plot_y(&p, 1e-4) + bottom) / 2);
+    assert_true(drop);
+    assert_false(is_red(s, basin_plot_x(&p, 3.5), floor - 12));           /* nothing after it */
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +179,8 @@ int main(void)
         cmocka_unit_test(test_bars),
         cmocka_unit_test(test_lines_on_a_log_axis),
         cmocka_unit_test(test_coinciding_lines_both_show),
+        cmocka_unit_test(test_a_diverging_run_hides_no_other),
+        cmocka_unit_test(test_exact_convergence_drops_to_the_floor),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     cairo_debug_reset_static_data();

@@ -27,6 +27,8 @@ static const basin_lab_key keys[] = {
     {"parallel", BOTH, TRAINING, NULL, "sync:, async:, pipeline: or tensor:... : the run on several workers (basin list parallel)"},
     {"start", BOTH, SURFACE, NULL, "the start point X0,X1,... (required in [lab] or every run)"},
     {"views", BASIN_KEY_LAB, SURFACE | TRAINING, NULL, "the panels, from basin list views (default: by lab)"},
+    {"name", BASIN_KEY_RUN, SURFACE | TRAINING, NULL,
+     "the run's legend; {KEY} shows the optimizer's KEY as it is now, e.g. GD, η = {lr} (default: the section's name)"},
     {"color", BASIN_KEY_RUN, SURFACE | TRAINING, NULL, "the run's colour: #rrggbb or a palette name (default: the next)"},
     {"xrange", BASIN_KEY_LAB, SURFACE, NULL, "the contour view's x window LOW:HIGH (default: the surface's)"},
     {"yrange", BASIN_KEY_LAB, SURFACE, NULL, "the contour view's y window LOW:HIGH"},

@@ -265,6 +265,79 @@ static const basin_lab_entry *run_key(const basin_lab_entries *e, const char *la
     return it ? it : basin_lab_find_entry(e, "lab", key);
 }
 
+/* The value of an optimizer key as text ("0.05", "true", "log"), or NULL when opt has no such key. */
+static const char *param_text(const basin_spec *opt, const char *key, char *buf, size_t size)
+{
+    int i = basin_param_find(opt->entry->specs, key);
+    if (i < 0)
+        return NULL;
+    const basin_param_spec *spec = &opt->entry->specs[i];
+    const basin_param_value *v = &opt->params.values[i];
+    if (!v->present)
+        snprintf(buf, size, "–");
+    else if (spec->type == BASIN_PARAM_BOOL)
+        snprintf(buf, size, "%s", v->num ? "true" : "false");
+    else if (spec->type == BASIN_PARAM_CHOICE) {
+        const char *c = spec->choices;
+        for (int k = 0; k < (int)v->num && strchr(c, '|'); k++)
+            c = strchr(c, '|') + 1;
+        snprintf(buf, size, "%.*s", (int)strcspn(c, "|"), c);
+    } else if (spec->type == BASIN_PARAM_LIST)
+        snprintf(buf, size, "%zu values", v->len);
+    else
+        snprintf(buf, size, "%.4g", v->num);
+    return buf;
+}
+
+void basin_lab_run_legend(const basin_lab_run *r, char *text, size_t size)
+{
+    const char *c = r->name ? r->name : r->label;
+    size_t used = 0;
+    text[0] = '\0';
+    while (*c && used + 1 < size) {
+        const char *close = *c == '{' ? strchr(c, '}') : NULL;
+        char key[64], value[64];
+        const char *shown = NULL;
+        if (close && (size_t)(close - c - 1) < sizeof key) {
+            snprintf(key, sizeof key, "%.*s", (int)(close - c - 1), c + 1);
+            shown = r->opt.entry ? param_text(&r->opt, key, value, sizeof value) : NULL;
+        }
+        if (shown) {
+            used += (size_t)snprintf(text + used, size - used, "%s", shown);
+            c = close + 1;
+        } else {
+            text[used++] = *c++;
+            text[used] = '\0';
+        }
+    }
+    if (used >= size)
+        text[size - 1] = '\0';
+}
+
+/* The run's name = key: every {KEY} in it must be a key of the run's optimizer. */
+static int run_name(basin_lab_run *r, const basin_lab_entries *e, const char *label)
+{
+    const basin_lab_entry *it = basin_lab_find_entry(e, label, "name");
+    if (!it)
+        return 0;
+    char buf[64];
+    for (const char *c = strchr(it->value, '{'); c; c = strchr(c + 1, '{')) {
+        const char *close = strchr(c, '}');
+        char key[64] = "";
+        if (close && (size_t)(close - c - 1) < sizeof key)
+            snprintf(key, sizeof key, "%.*s", (int)(close - c - 1), c + 1);
+        if (!close || !param_text(&r->opt, key, buf, sizeof buf)) {
+            char keys[256];
+            basin_spec_keys(r->opt.entry->specs, keys, sizeof keys);
+            return basin_lab_fail(it->origin, "'{%.*s' is not {KEY} for a key of %s (keys: %s)",
+                                  close ? (int)(close - c) : (int)strlen(c + 1), c + 1, r->opt.entry->name, keys);
+        }
+    }
+    if (!(r->name = strdup(it->value)))
+        return basin_lab_fail(it->origin, "out of memory");
+    return 0;
+}
+
 /* The run's color = key, else the palette's next colour. */
 static int run_color(const basin_lab *lab, basin_lab_run *r, const basin_lab_entries *e, const char *label)
 {
@@ -332,7 +405,7 @@ static int build_run(basin_lab *lab, const basin_lab_entries *e, const char *lab
             return -1;
         r->seed = (unsigned long)x;
     }
-    return run_color(lab, r, e, label);
+    return run_color(lab, r, e, label) != 0 ? -1 : run_name(r, e, label);
 }
 
 /* ---- training labs ---- */
@@ -474,7 +547,7 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
         return -1;
     if (check_training_memory(lab, e, r, dim) != 0)
         return -1;
-    return run_color(lab, r, e, label);
+    return run_color(lab, r, e, label) != 0 ? -1 : run_name(r, e, label);
 }
 
 int basin_lab_build(basin_lab *lab, const basin_lab_entries *e)
@@ -545,7 +618,7 @@ void basin_lab_free(basin_lab *lab)
         basin_spec_clear(&r->schedule);
         basin_spec_clear(&r->parallel);
         free(r->start);
-        free(r->label);
+        free(r->label), free(r->name);
         free(r->origin);
     }
     free(lab->runs);

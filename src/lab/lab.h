@@ -19,7 +19,8 @@
 typedef enum { BASIN_LEVELS_AUTO, BASIN_LEVELS_LINEAR, BASIN_LEVELS_LOG } basin_level_scale;
 
 typedef struct basin_lab_run {
-    char *label;
+    char *label;         /* the section's name: how --set and the window name the run */
+    char *name;          /* the legend's template (name = ...: {KEY} an optimizer key), or NULL: label */
     char *origin;        /* where the run was defined, for messages */
     basin_spec opt;
     basin_spec schedule; /* entry NULL: constant */
@@ -53,6 +54,10 @@ typedef struct basin_lab {
     basin_lab_run *runs;
     size_t n_runs;
 } basin_lab;
+
+/* The run's legend into text: its name with every {KEY} replaced by the optimizer's KEY as it is now (so a
+ * slider or --set shows), or its label. Can't fail (cut to size). */
+void basin_lab_run_legend(const basin_lab_run *r, char *text, size_t size);
 
 /* One key of a lab before it is checked: section is "lab" or a run's label. */
 typedef struct basin_lab_entry {

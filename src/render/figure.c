@@ -69,17 +69,19 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
 {
     const basin_run *run = lab->runs[i].run;
     const basin_net_trace *t = lab->runs[i].training;
+    char name[192];
+    basin_lab_run_legend(&lab->runs[i], name, sizeof name);
     if (t && t->result.diverged)
-        snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, t->result.steps);
+        snprintf(text, size, "%s (diverged at step %ld)", name, t->result.steps);
     else if (t && t->result.stopped_early_at >= 0)
-        snprintf(text, size, "%s (stopped early at step %ld)", lab->runs[i].label, t->result.stopped_early_at);
+        snprintf(text, size, "%s (stopped early at step %ld)", name, t->result.stopped_early_at);
     else if (t && t->result.swa_models > 0)
-        snprintf(text, size, "%s (SWA of %ld epochs: test %.1f%%)", lab->runs[i].label, t->result.swa_models,
+        snprintf(text, size, "%s (SWA of %ld epochs: test %.1f%%)", name, t->result.swa_models,
                  100 * t->result.swa_test_acc);
     else if (run && run->diverged_at >= 0)
-        snprintf(text, size, "%s (diverged at step %ld)", lab->runs[i].label, run->diverged_at);
+        snprintf(text, size, "%s (diverged at step %ld)", name, run->diverged_at);
     else
-        snprintf(text, size, "%s", lab->runs[i].label);
+        snprintf(text, size, "%s", name);
 }
 
 /* One row of entries, centred; its text shrinks (to 60 % at most) when the row would overflow. */
@@ -233,8 +235,7 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
     }
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
-    basin_text(cr, &theme, 1.3 * theme.font_size, theme.text, w / 2, l.title.y + l.title.h / 2, 0.5, 0.5, 0,
-               lab->title);
+    basin_text_fit(cr, &theme, 1.3 * theme.font_size, theme.text, l.title, lab->title);
     for (size_t i = 0; i < l.n; i++) {
         if (l.views[i] == BASIN_VIEW_SURFACE) {
             if (!o->surface) {

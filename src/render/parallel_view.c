@@ -53,8 +53,9 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     for (size_t k = 0; k < n; k++) {
         windows[k].duration = longest;
         /* on the shared scale a faster run shows more steps than its window: say where it starts */
-        char title[256];
-        snprintf(title, sizeof title, "%s, from step %ld", runs[k]->label, windows[k].first_step);
+        char title[256], name[192];
+        basin_lab_run_legend(runs[k], name, sizeof name);
+        snprintf(title, sizeof title, "%s, from step %ld", name, windows[k].first_step);
         basin_rect band = {r.x, r.y + band_h * (double)k, r.w, band_h};
         basin_chart_timeline(cr, band, theme, &runs[k]->training->timeline, &windows[k], title);
     }
@@ -266,8 +267,9 @@ int basin_parallel_split(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
         if (m->layers[i].d.kind == BASIN_LAYER_LINEAR)
             linear[columns++] = i;
     double f = theme->font_size;
-    char title[160];
-    snprintf(title, sizeof title, "%s: the model on %d workers", run->label, t);
+    char title[240], name[192];
+    basin_lab_run_legend(run, name, sizeof name);
+    snprintf(title, sizeof title, "%s: the model on %d workers", name, t);
     double title_size = fmin(1.1 * f, 1.1 * f * 0.96 * r.w / basin_text_width(cr, theme, 1.1 * f, title));
     basin_text(cr, theme, title_size, theme->text, r.x + r.w / 2, r.y + 1.2 * f, 0.5, 0.5, 0, title);
     /* columns: the inputs, then each Linear's outputs; labels below, a legend of the workers at the foot */

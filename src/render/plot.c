@@ -4,6 +4,9 @@
 #include "ticks.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void basin_set_color(cairo_t *cr, basin_rgb c)
 {
@@ -40,6 +43,27 @@ void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb co
     basin_set_color(cr, color);
     cairo_show_text(cr, text);
     cairo_restore(cr);
+}
+
+void basin_text_fit(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, basin_rect box,
+                    const char *text)
+{
+    double width = basin_text_width(cr, theme, size, text), cx = box.x + box.w / 2, cy = box.y + box.h / 2;
+    if (width * 0.6 <= box.w || !strchr(text, ' ')) {
+        basin_text(cr, theme, width > box.w ? size * box.w / width : size, color, cx, cy, 0.5, 0.5, 0, text);
+        return;
+    }
+    size_t n = strlen(text), cut = 0; /* the space nearest the middle */
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == ' ' && (cut == 0 || labs((long)i - (long)n / 2) < labs((long)cut - (long)n / 2)))
+            cut = i;
+    char first[512];
+    snprintf(first, sizeof first, "%.*s", (int)cut, text);
+    const char *second = text + cut + 1;
+    double widest = fmax(basin_text_width(cr, theme, size, first), basin_text_width(cr, theme, size, second));
+    double line = fmin(size, fmin(size * box.w / widest, box.h / 2.4));
+    basin_text(cr, theme, line, color, cx, cy - 0.6 * line, 0.5, 0.5, 0, first);
+    basin_text(cr, theme, line, color, cx, cy + 0.6 * line, 0.5, 0.5, 0, second);
 }
 
 basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xmin, double xmax, bool xlog,

@@ -49,6 +49,11 @@ void basin_plot_clip(cairo_t *cr, const basin_plot *p);
 void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y, double ax,
                 double ay, double angle, const char *text);
 
+/* Draws text centred in box at size points, or smaller to fit its width (down to 60 %), or else on two
+ * lines broken at the space nearest the middle, each fitted the same way. */
+void basin_text_fit(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, basin_rect box,
+                    const char *text);
+
 /* The advance width of text at size points. */
 double basin_text_width(cairo_t *cr, const basin_theme *theme, double size, const char *text);
 

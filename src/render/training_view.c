@@ -162,8 +162,9 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    char title[256];
-    snprintf(title, sizeof title, "%s · test %.1f%%", run->label, 100 * t->test_acc[frame]);
+    char title[256], name[192];
+    basin_lab_run_legend(run, name, sizeof name);
+    snprintf(title, sizeof title, "%s · test %.1f%%", name, 100 * t->test_acc[frame]);
     basin_plot_axes(cr, &p, theme, title, "x0", "x1", false);
     return 0;
 }
@@ -450,7 +451,7 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
         cairo_fill(cr);
     }
     cairo_restore(cr);
-    char x_label[64] = "PC 1", y_label[64] = "PC 2", title[160];
+    char x_label[64] = "PC 1", y_label[64] = "PC 2", title[256];
     if (t->land_ready) {
         snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * t->land_ratio[0]);
         snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * t->land_ratio[1]);
@@ -458,7 +459,9 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     bool complete = true;
     for (size_t i = 0; i < G * G && complete; i++)
         complete = !isnan(t->land_loss[i]);
-    snprintf(title, sizeof title, "%s%s", run->label, complete ? "" : " · computing…");
+    char name[192];
+    basin_lab_run_legend(run, name, sizeof name);
+    snprintf(title, sizeof title, "%s%s", name, complete ? "" : " · computing…");
     basin_plot_axes(cr, &p, theme, title, x_label, y_label, false);
     return 0;
 }

@@ -270,7 +270,7 @@ static void test_controls(void **state)
     (void)state;
     FILE *f = fopen(support_tmp("controls.txt"), "w");
     fprintf(f, "wait 2\nkey space\nwait 200\nscreenshot %s\n"
-               "press Momentum β = 0.7\nwait 1\nslide lr 0.2\nwait 3\nscreenshot %s\n"
+               "press Momentum\nwait 1\nslide lr 0.2\nwait 3\nscreenshot %s\n"
                "press + adam\nwait 200\nscreenshot %s\n"
                "press remove this run\nwait 3\nscreenshot %s\n"
                "key e\nwait 1\nresize 900 600\nwait 3\nscreenshot %s\nquit\n",

@@ -98,6 +98,23 @@ static void test_overrides(void **state)
     assert_string_equal(lab.runs[0].label, "GD, η = 0.039");
     assert_close(basin_params_real(&lab.runs[0].opt.params, "lr"), 0.02, 0);
     basin_lab_free(&lab);
+
+    /* A legend that follows the values: name = with {KEY}, after --set and after a change in place. */
+    const char *templated = "[lab]\nsurface = booth\nstart = 0,0\n[run GD]\nopt = sgd:lr=0.039,nesterov=true,"
+                            "momentum=0.9\nname = GD, η = {lr}, β = {momentum}, {nesterov}\n";
+    char *faster[] = {"GD.opt=sgd:lr=0.02,momentum=0.5"};
+    if (basin_lab_load(&lab, lab_file(templated), faster, 1) != 0)
+        fail_msg("%s", basin_error_message());
+    char legend[128];
+    basin_lab_run_legend(&lab.runs[0], legend, sizeof legend);
+    assert_string_equal(legend, "GD, η = 0.02, β = 0.5, false");
+    basin_params_set_real(&lab.runs[0].opt.params, "lr", 0.125); /* as a slider does */
+    basin_lab_run_legend(&lab.runs[0], legend, sizeof legend);
+    assert_string_equal(legend, "GD, η = 0.125, β = 0.5, false");
+    basin_lab_free(&lab);
+    char *unknown[] = {"GD.name=GD {beta}"};
+    assert_int_equal(basin_lab_load(&lab, lab_file(templated), unknown, 1), -1);
+    assert_non_null(strstr(basin_error_message(), "'{beta}' is not {KEY} for a key of sgd (keys: lr, momentum"));
     unlink(path);
     lab_file(scene);
 
@@ -272,7 +289,7 @@ static void test_training_lab(void **state)
     expect_lab_error("[lab]\ndata = moons\nmodel = cnn\nopt = sgd:lr=0.1\n[run a]\n",
                      ":3: model: cnn: moons is not a set of images (its examples are 2 numbers); use mlp");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\n[run a]\nstart = 1,2\n",
-                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, parallel, color, batch, "
+                     ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, parallel, name, color, batch, "
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "

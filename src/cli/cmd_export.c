@@ -220,6 +220,11 @@ static int export(const export_options *o, FILE *out, FILE *err)
         return status;
     basin_figure_options figure = o->figure;
     figure.surface = basin_offscreen_painter; /* the 3-D view through EGL, no display needed */
+    if (basin_figure_check_room(&lab, &figure) != 0) { /* too small a size for the type: a usage error */
+        fprintf(err, "basin export: %s\n", basin_error_message());
+        basin_lab_free(&lab);
+        return BASIN_EXIT_USAGE;
+    }
     int written = basin_figure_export(&lab, &figure, o->output, out);
     if (written != 0) {
         fprintf(err, "basin export: %s%s\n", written == -2 ? "-o " : "", basin_error_message());

@@ -81,6 +81,7 @@ int basin_contour_view_init(basin_contour_view *v, const basin_lab *lab, basin_r
     v->plot = basin_plot_make(left, theme, window[0], window[1], false, window[2], window[3], false);
     basin_plot_equal_aspect(&v->plot);
     v->colorbar = (basin_rect){v->plot.area.x + v->plot.area.w + 0.9 * f, v->plot.area.y, 0.9 * f, v->plot.area.h};
+    v->plot.outer.w = v->colorbar.x - 0.3 * f - v->plot.outer.x; /* the title keeps clear of the bar's caption */
     v->n_levels = lab->levels < BASIN_MAX_LEVELS ? lab->levels : BASIN_MAX_LEVELS;
     for (int k = 0; k < v->n_levels; k++)
         v->levels[k] = basin_field_value(&v->field, (k + 0.5) / v->n_levels);
@@ -173,14 +174,18 @@ static void draw_colorbar(const basin_contour_view *v, cairo_t *cr, const basin_
     double lo = fl->log ? fl->floor : fl->lo, hi = fl->log ? fl->hi - fl->ref : fl->hi, ticks[32], step;
     size_t n = basin_ticks(lo, hi, fl->log, (int)fmax(2, b->h / (3 * f)), ticks, 32, &step);
     char label[64];
+    double last = INFINITY; /* the last label's y: the next keeps a line's height clear of it */
     for (size_t k = 0; k < n; k++) {
         double value = fl->log ? fl->ref + ticks[k] : ticks[k];
         double y = b->y + b->h * (1 - basin_field_fraction(fl, value));
         cairo_move_to(cr, b->x + b->w, y);
         cairo_line_to(cr, b->x + b->w + 0.3 * f, y);
         cairo_stroke(cr);
+        if (fabs(y - last) < 1.3 * 0.8 * f)
+            continue;
         basin_tick_label(ticks[k], step, label, sizeof label);
         basin_text(cr, theme, 0.8 * f, theme->muted, b->x + b->w + 0.45 * f, y, 0, 0.5, 0, label);
+        last = y;
     }
     const char *caption = fl->log ? (fl->ref != 0 ? "f − f*" : "f") : "f";
     basin_text(cr, theme, 0.85 * f, theme->text, b->x + b->w / 2, b->y - 0.35 * f, 0.5, 1, 0, caption);

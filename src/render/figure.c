@@ -38,6 +38,13 @@ int basin_format_from_path(const char *path, basin_format *format)
     return -1;
 }
 
+/* How well panels of w × h suit a chart: the smaller of w and h against the least one needs (11 × 9 times
+ * the type size), 1 or more when they do. */
+static double fit_of(double w, double h, double f)
+{
+    return fmin(w / (11 * f), h / (9 * f));
+}
+
 basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_figure_options *o, double w, double h,
                                              const basin_theme *theme)
 {
@@ -49,19 +56,38 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     l.title = (basin_rect){margin, 0, w - 2 * margin, 2.6 * f};
     l.legend = (basin_rect){margin, h - 2.4 * f, w - 2 * margin, 2.2 * f};
     basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
+    l.fit = fit_of(body.w, body.h, f);
     if (l.n == 0)
         return l;
-    if (basin_view_info_of(l.views[0])->map && l.n > 1) {
+    if (basin_view_info_of(l.views[0])->map && l.n > 1) { /* the map on the left, the others stacked beside it */
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
-        l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
         double column = body.w - left, each = body.h / (double)(l.n - 1);
-        for (size_t i = 1; i < l.n; i++)
-            l.panel[i] = (basin_rect){body.x + left, body.y + each * (double)(i - 1), column, each};
-    } else {
-        double each = body.w / (double)l.n;
-        for (size_t i = 0; i < l.n; i++)
-            l.panel[i] = (basin_rect){body.x + each * (double)i, body.y, each, body.h};
+        double fit = fmin(fit_of(left, body.h, f), fit_of(column, each, f));
+        if (fit >= 1 || l.n == 2) {
+            l.fit = fit;
+            l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
+            for (size_t i = 1; i < l.n; i++)
+                l.panel[i] = (basin_rect){body.x + left, body.y + each * (double)(i - 1), column, each};
+            return l;
+        }
     }
+    /* a grid: the most columns whose panels have the room a chart needs, else the count that comes nearest */
+    size_t columns = l.n;
+    double best = -1;
+    for (size_t c = l.n; c >= 1; c--) {
+        size_t rows = (l.n + c - 1) / c;
+        double fit = fit_of(body.w / (double)c, body.h / (double)rows, f);
+        if (fit > best)
+            best = fit, columns = c;
+        if (fit >= 1)
+            break;
+    }
+    size_t rows = (l.n + columns - 1) / columns;
+    double cell_w = body.w / (double)columns, cell_h = body.h / (double)rows;
+    l.fit = best;
+    for (size_t i = 0; i < l.n; i++)
+        l.panel[i] = (basin_rect){body.x + cell_w * (double)(i % columns), body.y + cell_h * (double)(i / columns),
+                                  cell_w, cell_h};
     return l;
 }
 
@@ -84,33 +110,59 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
         snprintf(text, size, "%s", name);
 }
 
-/* One row of entries, centred; its text shrinks (to 60 % at most) when the row would overflow. */
+/* The width of entry i of the legend at size (its swatch, gaps and text). */
+static double entry_width(cairo_t *cr, const basin_lab *lab, const basin_theme *theme, size_t i, double size)
+{
+    char text[256];
+    legend_text(lab, i, text, sizeof text);
+    return 3.4 * size + basin_text_width(cr, theme, size, text);
+}
+
+/* The rows the entries take at size when each row holds what fits in width (at least one entry). */
+static size_t legend_rows(cairo_t *cr, const basin_lab *lab, const basin_theme *theme, double size, double width)
+{
+    size_t rows = lab->n_runs ? 1 : 0;
+    double used = 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        double w = entry_width(cr, lab, theme, i, size);
+        if (used > 0 && used + w > width)
+            rows++, used = 0;
+        used += w;
+    }
+    return rows;
+}
+
+/* The entries in rows, each centred; one row at 0.9 of the type size, shrinking to 60 % before a second
+ * row opens, and further while the rows do not fit the legend's height. */
 static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, const basin_theme *theme)
 {
     double f = theme->font_size, size = 0.9 * f;
-    char text[256];
-    double total = 0;
-    for (size_t i = 0; i < lab->n_runs; i++) {
-        legend_text(lab, i, text, sizeof text);
-        total += (2.0 + (i ? 1.4 : 0)) * size + basin_text_width(cr, theme, size, text);
-    }
-    if (total > r->w) {
-        size *= fmax(0.6, r->w / total);
-        total *= size / (0.9 * f);
-    }
-    double swatch = 1.6 * size, gap = 1.4 * size;
-    double x = r->x + fmax(0, (r->w - total) / 2), y = r->y + r->h / 2;
-    for (size_t i = 0; i < lab->n_runs; i++) {
-        legend_text(lab, i, text, sizeof text);
-        const double *c = lab->runs[i].color;
-        cairo_set_source_rgb(cr, c[0], c[1], c[2]);
-        cairo_set_line_width(cr, theme->line_width * 1.3);
-        cairo_move_to(cr, x, y);
-        cairo_line_to(cr, x + swatch, y);
-        cairo_stroke(cr);
-        x += swatch + 0.4 * size;
-        basin_text(cr, theme, size, theme->text, x, y, 0, 0.5, 0, text);
-        x += basin_text_width(cr, theme, size, text) + gap;
+    size_t rows = legend_rows(cr, lab, theme, size, r->w);
+    while (rows > 1 && size > 0.6 * f) /* shrink before taking a second row */
+        rows = legend_rows(cr, lab, theme, size *= 0.95, r->w);
+    while (rows > 0 && 1.35 * size * (double)rows > r->h + 0.4 * f && size > 0.2 * f)
+        rows = legend_rows(cr, lab, theme, size *= 0.95, r->w);
+    double swatch = 1.6 * size, line = 1.35 * size, y = r->y + r->h / 2 - line * ((double)rows - 1) / 2;
+    for (size_t i = 0; i < lab->n_runs;) { /* one row: the entries that fit, centred */
+        size_t end = i;
+        double row_w = 0;
+        while (end < lab->n_runs && (end == i || row_w + entry_width(cr, lab, theme, end, size) <= r->w))
+            row_w += entry_width(cr, lab, theme, end++, size);
+        double x = r->x + fmax(0, (r->w - row_w + 1.4 * size) / 2);
+        for (; i < end; i++) {
+            char text[256];
+            legend_text(lab, i, text, sizeof text);
+            const double *c = lab->runs[i].color;
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, theme->line_width * 1.3);
+            cairo_move_to(cr, x, y);
+            cairo_line_to(cr, x + swatch, y);
+            cairo_stroke(cr);
+            x += swatch + 0.4 * size;
+            basin_text(cr, theme, size, theme->text, x, y, 0, 0.5, 0, text);
+            x += basin_text_width(cr, theme, size, text) + 1.4 * size;
+        }
+        y += line;
     }
 }
 
@@ -274,8 +326,25 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
     return 0;
 }
 
+int basin_figure_check_room(const basin_lab *lab, const basin_figure_options *o)
+{
+    basin_theme theme = basin_theme_make(o->dark, o->font_scale);
+    double scale = o->dpi / 72.0;
+    basin_figure_layout l = basin_figure_layout_make(lab, o, o->width / scale, o->height / scale, &theme);
+    if (l.fit >= BASIN_FIGURE_LEAST_FIT)
+        return 0;
+    basin_error_set("%zu panel%s at font scale %g need more room than %d×%d pixels at %g dpi: give a larger --size, "
+                    "a smaller --font-scale or fewer views", l.n, l.n == 1 ? "" : "s", o->font_scale, o->width,
+                    o->height, o->dpi);
+    return -1;
+}
+
 int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o)
 {
+    basin_figure_options sized = *o; /* the room of w × h points */
+    sized.width = (int)lround(w * o->dpi / 72), sized.height = (int)lround(h * o->dpi / 72);
+    if (basin_figure_check_room(lab, &sized) != 0)
+        return -1;
     return basin_figure_draw_live(cr, w, h, o->dpi / 72, lab, o, SIZE_MAX, NULL);
 }
 

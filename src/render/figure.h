@@ -42,13 +42,22 @@ typedef struct basin_figure_layout {
     basin_rect panel[BASIN_VIEW_COUNT];
     basin_view views[BASIN_VIEW_COUNT];
     size_t n;
+    double fit; /* how well the smallest panel suits a chart: 1 or more when it has the room one needs */
 } basin_figure_layout;
+
+/* The least fit an exported figure is drawn at: below it basin_figure_draw refuses (too small a size for
+ * the type). */
+#define BASIN_FIGURE_LEAST_FIT 0.6
 
 basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_figure_options *o, double w, double h,
                                              const basin_theme *theme);
 
+/* Whether o's size has room for lab's panels at o's type size (their fit at least BASIN_FIGURE_LEAST_FIT).
+ * Returns 0, or -1 with a message saying what to change. */
+int basin_figure_check_room(const basin_lab *lab, const basin_figure_options *o);
+
 /* Draws the figure of a simulated lab on cr, whose user space is w × h points. Returns 0, or -1 with a
- * message (the surface cannot be sampled, out of memory). */
+ * message (panels too small for the type, the surface cannot be sampled, out of memory). */
 int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, const basin_figure_options *o);
 
 /* What a live figure keeps between frames: the contour view with its cached backdrop, valid for one

@@ -31,7 +31,7 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     basin_theme small = *theme;
     double f = theme->font_size, bands = (r.h - 3.8 * f) / (double)n;
     if (bands < 9 * f)
-        small.font_size = fmax(0.5 * f, bands / 9);
+        small.font_size = fmax(0.35 * f, bands / 9);
     theme = &small;
     f = theme->font_size;
     double lh = basin_timeline_legend_height(theme), label_h = 1.6 * f;
@@ -310,8 +310,14 @@ int basin_parallel_split(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
             basin_text(cr, theme, 1.2 * f, theme->text, x + col_w + 0.3 * f, top + h / 2, 0, 0.5, 0, "Σ");
         prev_x = x;
     }
-    /* the legend: a swatch per worker */
-    double x = r.x + 0.5 * f, y = r.y + r.h - 1.6 * f, size = 0.85 * f;
+    /* the legend: a swatch per worker, its type shrunk to the panel's width */
+    double x = r.x + 0.5 * f, y = r.y + r.h - 1.6 * f, size = 0.85 * f, total = 0;
+    for (int w = 0; w < t && w < (int)N_WORKER_COLORS; w++) {
+        snprintf(label, sizeof label, "worker %d", w);
+        total += 2.8 * size + basin_text_width(cr, theme, size, label);
+    }
+    if (total > r.w - f)
+        size *= (r.w - f) / total;
     for (int w = 0; w < t && w < (int)N_WORKER_COLORS; w++) {
         snprintf(label, sizeof label, "worker %d", w);
         basin_set_color(cr, worker_colors[w]);

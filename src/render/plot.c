@@ -27,6 +27,33 @@ double basin_text_width(cairo_t *cr, const basin_theme *theme, double size, cons
     return ext.x_advance;
 }
 
+static const cairo_user_data_key_t text_boxes_key;
+
+void basin_text_boxes_record(cairo_t *cr, basin_text_boxes *boxes)
+{
+    cairo_set_user_data(cr, &text_boxes_key, boxes, NULL);
+}
+
+/* Adds the device-space bounds of the user-space rectangle (x, y, w, h) to boxes. */
+static void record_box(cairo_t *cr, basin_text_boxes *boxes, double x, double y, double w, double h, const char *text)
+{
+    if (boxes->n == boxes->cap) {
+        size_t cap = boxes->cap ? 2 * boxes->cap : 64;
+        basin_text_box *grown = realloc(boxes->box, cap * sizeof *grown);
+        if (!grown)
+            return;
+        boxes->box = grown, boxes->cap = cap;
+    }
+    basin_text_box *b = &boxes->box[boxes->n++];
+    *b = (basin_text_box){INFINITY, INFINITY, -INFINITY, -INFINITY, ""};
+    for (int corner = 0; corner < 4; corner++) {
+        double cx = x + (corner & 1 ? w : 0), cy = y + (corner & 2 ? h : 0);
+        cairo_user_to_device(cr, &cx, &cy);
+        b->x0 = fmin(b->x0, cx), b->y0 = fmin(b->y0, cy), b->x1 = fmax(b->x1, cx), b->y1 = fmax(b->y1, cy);
+    }
+    snprintf(b->text, sizeof b->text, "%s", text);
+}
+
 void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y, double ax,
                 double ay, double angle, const char *text)
 {
@@ -42,6 +69,9 @@ void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb co
     cairo_move_to(cr, -ax * ext.x_advance, -ay * height + font.ascent);
     basin_set_color(cr, color);
     cairo_show_text(cr, text);
+    basin_text_boxes *boxes = cairo_get_user_data(cr, &text_boxes_key);
+    if (boxes && *text)
+        record_box(cr, boxes, -ax * ext.x_advance, -ay * height, ext.x_advance, height, text);
     cairo_restore(cr);
 }
 
@@ -71,6 +101,14 @@ basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xm
 {
     double f = theme->font_size;
     double left = 5.2 * f, right = 1.2 * f, top = 2.2 * f, bottom = 3.4 * f;
+    if (left + right > 0.8 * outer.w) { /* a narrow panel: margins shrink so that the area stays inside it */
+        double k = 0.8 * outer.w / (left + right);
+        left *= k, right *= k;
+    }
+    if (top + bottom > 0.8 * outer.h) {
+        double k = 0.8 * outer.h / (top + bottom);
+        top *= k, bottom *= k;
+    }
     basin_plot p = {{outer.x + left, outer.y + top, fmax(outer.w - left - right, 1), fmax(outer.h - top - bottom, 1)},
                     xmin, xmax, ymin, ymax, xlog, ylog, false, outer};
     return p;
@@ -130,6 +168,28 @@ void basin_plot_clip(cairo_t *cr, const basin_plot *p)
 
 #define MAX_TICKS 32
 
+/* Every how many ticks a label fits beside the last one shown: labels along x need their widths and a gap,
+ * along y a line's height. */
+static size_t label_stride(cairo_t *cr, const basin_theme *theme, double size, const basin_plot *p,
+                           const double *ticks, size_t n, double step, bool along_x)
+{
+    char label[64];
+    for (size_t every = 1; every < n; every++) {
+        bool fits = true;
+        double last_end = -INFINITY;
+        for (size_t i = 0; i < n && fits; i += every) {
+            basin_tick_label(ticks[i], step, label, sizeof label);
+            double at = along_x ? basin_plot_x(p, ticks[i]) : -basin_plot_y(p, ticks[i]);
+            double half = along_x ? basin_text_width(cr, theme, size, label) / 2 + 0.3 * size : 0.7 * size;
+            fits = at - half >= last_end;
+            last_end = at + half;
+        }
+        if (fits)
+            return every;
+    }
+    return n > 0 ? n : 1;
+}
+
 void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const char *title,
                      const char *xlabel, const char *ylabel, bool grid)
 {
@@ -141,6 +201,7 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
     cairo_set_line_width(cr, 0.06 * f);
 
     size_t nx = basin_ticks(p->xmin, p->xmax, p->xlog, (int)fmax(2, a->w / (6 * f)), ticks, MAX_TICKS, &step);
+    size_t every = label_stride(cr, theme, tick_size, p, ticks, nx, step, true);
     for (size_t i = 0; i < nx; i++) {
         double x = basin_plot_x(p, ticks[i]);
         if (grid) {
@@ -154,12 +215,14 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
         cairo_line_to(cr, x, a->y + a->h + tick_len);
         cairo_stroke(cr);
         basin_tick_label(ticks[i], step, label, sizeof label);
-        basin_text(cr, theme, tick_size, theme->muted, x, a->y + a->h + 1.4 * tick_len, 0.5, 0, 0, label);
+        if (i % every == 0)
+            basin_text(cr, theme, tick_size, theme->muted, x, a->y + a->h + 1.4 * tick_len, 0.5, 0, 0, label);
     }
     size_t ny = p->no_y_ticks ? 0
                               : basin_ticks(p->ymin, p->ymax, p->ylog, (int)fmax(2, a->h / (3.5 * f)), ticks, MAX_TICKS,
                                             &step);
     double widest = 0;
+    every = label_stride(cr, theme, tick_size, p, ticks, ny, step, false);
     for (size_t i = 0; i < ny; i++) {
         double y = basin_plot_y(p, ticks[i]);
         if (grid) {
@@ -173,6 +236,8 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
         cairo_line_to(cr, a->x, y);
         cairo_stroke(cr);
         basin_tick_label(ticks[i], step, label, sizeof label);
+        if (i % every != 0)
+            continue;
         basin_text(cr, theme, tick_size, theme->muted, a->x - 1.6 * tick_len, y, 1, 0.5, 0, label);
         widest = fmax(widest, basin_text_width(cr, theme, tick_size, label));
     }
@@ -186,10 +251,16 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
             size *= room / width;
         basin_text(cr, theme, size, theme->text, a->x + a->w / 2, a->y - 0.5 * f, 0.5, 1, 0, title);
     }
-    if (xlabel)
-        basin_text(cr, theme, f, theme->text, a->x + a->w / 2, a->y + a->h + 1.9 * f, 0.5, 0, 0, xlabel);
-    if (ylabel)
-        basin_text(cr, theme, f, theme->text, a->x - 1.6 * tick_len - widest - 0.4 * f, a->y + a->h / 2, 0.5, 1,
-                   -M_PI / 2, ylabel);
+    if (xlabel) { /* within the panel, centred on the area */
+        double centre = a->x + a->w / 2, width = basin_text_width(cr, theme, f, xlabel);
+        double room = 2 * fmin(centre - p->outer.x, p->outer.x + p->outer.w - centre);
+        basin_text(cr, theme, width > room ? f * room / width : f, theme->text, centre, a->y + a->h + 1.9 * f, 0.5, 0,
+                   0, xlabel);
+    }
+    if (ylabel) { /* along the area's height at most */
+        double width = basin_text_width(cr, theme, f, ylabel), room = a->h + 2 * f;
+        basin_text(cr, theme, width > room ? f * room / width : f, theme->text,
+                   a->x - 1.6 * tick_len - widest - 0.4 * f, a->y + a->h / 2, 0.5, 1, -M_PI / 2, ylabel);
+    }
     cairo_restore(cr);
 }

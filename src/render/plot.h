@@ -6,6 +6,7 @@
 #include "theme.h"
 
 #include <cairo.h>
+#include <stddef.h>
 #include <stdbool.h>
 
 typedef struct basin_rect {
@@ -48,6 +49,21 @@ void basin_plot_clip(cairo_t *cr, const basin_plot *p);
  * (of the text's logical extents), rotated by angle radians. */
 void basin_text(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y, double ax,
                 double ay, double angle, const char *text);
+
+/* Where text was drawn on a cairo context, in device pixels: what a test of a layout reads back. */
+typedef struct basin_text_box {
+    double x0, y0, x1, y1; /* the text's logical extents (ascent to descent, advance wide), axis-aligned */
+    char text[64];         /* its first bytes */
+} basin_text_box;
+
+typedef struct basin_text_boxes {
+    basin_text_box *box; /* owned; n of them */
+    size_t n, cap;
+} basin_text_boxes;
+
+/* From now on every basin_text on cr adds its box to boxes (which must outlive cr's drawing; a box that
+ * cannot be stored is dropped). Free boxes->box when done. */
+void basin_text_boxes_record(cairo_t *cr, basin_text_boxes *boxes);
 
 /* Draws text centred in box at size points, or smaller to fit its width (down to 60 %), or else on two
  * lines broken at the space nearest the middle, each fitted the same way. */

@@ -123,7 +123,7 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
                full);
     cairo_save(cr);
     basin_plot_clip(cr, &p);
-    double row_h = p.area.h / t->rows, pad = 0.12 * row_h, name_size = fmin(0.9 * theme->font_size, 0.8 * row_h);
+    double row_h = p.area.h / t->rows, pad = 0.12 * row_h, name_size = fmin(0.9 * theme->font_size, 0.7 * row_h);
     double own_end = fmin(basin_plot_x(&p, to - begin), p.area.x + p.area.w); /* where the steps end */
     for (int r = 0; r < t->rows; r++) { /* the bare rows: idle unless covered */
         basin_set_color(cr, theme->grid);

@@ -253,7 +253,9 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     }
     char title[128];
     snprintf(title, sizeof title, "Var[a], epoch %.0f", isnan(epoch) ? 0.0 : epoch);
-    basin_rect left = {r.x, r.y, r.w / 2, r.h}, right = {r.x + r.w / 2, r.y, r.w / 2, r.h};
+    bool side = r.w >= 1.2 * r.h; /* side by side in a wide panel, one above the other in a tall one */
+    basin_rect left = side ? (basin_rect){r.x, r.y, r.w / 2, r.h} : (basin_rect){r.x, r.y, r.w, r.h / 2};
+    basin_rect right = side ? (basin_rect){r.x + r.w / 2, r.y, r.w / 2, r.h} : (basin_rect){r.x, r.y + r.h / 2, r.w, r.h / 2};
     basin_chart_lines(cr, left, theme, act, n, true, title, "hidden layer (dashed: at init)", NULL);
     basin_chart_lines(cr, right, theme, grad, n, true, "Var[∂L/∂a] ÷ last layer's", "hidden layer",
                       NULL);

@@ -63,18 +63,18 @@ static void test_regular_files_and_links(void **state)
     snprintf(png, sizeof png, "%s/basin-test-%d.png", where, (int)getpid());
     for (int k = 0; k < 2; k++) {
         support_cli_result r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0",
-                                           "--steps", "5", "--size", "320x200", "-o", png, NULL);
+                                           "--steps", "5", "--size", "640x360", "-o", png, NULL);
         assert_int_equal(r.status, 0);
         support_cli_free(&r);
     }
     long once = file_size(png);
     cairo_surface_t *s = cairo_image_surface_create_from_png(png);
     assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    assert_int_equal(cairo_image_surface_get_width(s), 320);
+    assert_int_equal(cairo_image_surface_get_width(s), 640);
     cairo_surface_destroy(s);
     unlink(png);
     support_cli_result r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0",
-                                       "--steps", "5", "--size", "320x200", "-o", png, NULL);
+                                       "--steps", "5", "--size", "640x360", "-o", png, NULL);
     support_cli_free(&r);
     assert_int_equal(file_size(png), once); /* two exports gave one PNG, not two appended */
     unlink(png);
@@ -83,12 +83,19 @@ static void test_regular_files_and_links(void **state)
     snprintf(target, sizeof target, "%s", support_tmp("target.png"));
     assert_int_equal(symlink(target, link), 0);
     r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0", "--steps", "5", "--size",
-                    "320x200", "-o", link, NULL);
+                    "640x360", "-o", link, NULL);
     assert_int_equal(r.status, 0);
     support_cli_free(&r);
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     assert_true(file_size(target) > 0);
+    /* too small a size for the type: refused as bad input, nothing written */
+    r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0", "--steps", "5", "--size",
+                    "320x200", "-o", png, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "2 panels at font scale 1 need more room than 320×200 pixels at 200 dpi"));
+    assert_int_equal(access(png, F_OK), -1);
+    support_cli_free(&r);
 }
 
 /* Whether a folder holds any temporary file or folder of an output. */

@@ -1,0 +1,103 @@
+/* test_layout.c: every demo's figure, drawn at 1600×900 pixels (200 dpi) with text at 1, 1.5 and 2 times
+ * its size, read back as the boxes its text was set in: none leaves the canvas and no two overlap. At 2
+ * times, a figure whose panels cannot have the room a chart needs is refused with a message saying so
+ * (never at 1 or 1.5). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "engine/error.h"
+#include "lab/lab.h"
+#include "render/figure.h"
+#include "render/plot.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { WIDTH = 1600, HEIGHT = 900 };
+
+/* The overlap of two boxes is more than a sliver (a pixel either way). */
+static bool overlap(const basin_text_box *a, const basin_text_box *b)
+{
+    return fmin(a->x1, b->x1) - fmax(a->x0, b->x0) > 1 && fmin(a->y1, b->y1) - fmax(a->y0, b->y0) > 1;
+}
+
+/* Draws lab at font scale and counts the faults of its text, each printed. */
+static int faults_of(const basin_lab *lab, const char *name, double font_scale)
+{
+    basin_figure_options o = basin_figure_defaults();
+    o.font_scale = font_scale;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+    cairo_t *cr = cairo_create(s);
+    basin_text_boxes boxes = {0};
+    basin_text_boxes_record(cr, &boxes);
+    double scale = o.dpi / 72.0;
+    cairo_scale(cr, scale, scale);
+    if (basin_figure_draw(cr, WIDTH / scale, HEIGHT / scale, lab, &o) != 0) {
+        if (font_scale < 2 || !strstr(basin_error_message(), "need more room than 1600×900 pixels: give a larger --size"))
+            fail_msg("%s ×%g: %s", name, font_scale, basin_error_message());
+        print_message("  %s ×%g refused: %s\n", name, font_scale, basin_error_message());
+        free(boxes.box);
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+        return 0; /* a clear refusal, not a broken figure */
+    }
+    int faults = 0;
+    for (size_t i = 0; i < boxes.n; i++) {
+        const basin_text_box *a = &boxes.box[i];
+        if (a->x0 < -0.5 || a->y0 < -0.5 || a->x1 > WIDTH + 0.5 || a->y1 > HEIGHT + 0.5)
+            faults++, print_message("  %s ×%g: '%s' leaves the canvas (%.0f,%.0f)-(%.0f,%.0f)\n", name, font_scale, a->text,
+                                    a->x0, a->y0, a->x1, a->y1);
+        for (size_t j = 0; j < i; j++)
+            if (overlap(a, &boxes.box[j]))
+                faults++, print_message("  %s ×%g: '%s' overlaps '%s' (%.1f,%.1f)-(%.1f,%.1f) and (%.1f,%.1f)-(%.1f,%.1f)\n", name,
+                                        font_scale, a->text, boxes.box[j].text, a->x0, a->y0, a->x1, a->y1, boxes.box[j].x0,
+                                        boxes.box[j].y0, boxes.box[j].x1, boxes.box[j].y1);
+    }
+    free(boxes.box);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return faults;
+}
+
+static void test_every_demo_lays_out_its_text(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(BASIN_DEMOS_DIR);
+    assert_non_null(dir);
+    int faults = 0, demos = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", BASIN_DEMOS_DIR, e->d_name);
+        basin_lab lab;
+        if (basin_lab_load(&lab, path, NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+            fail_msg("%s: %s", e->d_name, basin_error_message());
+        int before = faults;
+        for (int k = 0; k < 3; k++)
+            faults += faults_of(&lab, e->d_name, 1 + 0.5 * k);
+        print_message("%s: %d faults at font scales 1, 1.5, 2\n", e->d_name, faults - before);
+        demos++;
+        basin_lab_free(&lab);
+    }
+    closedir(dir);
+    assert_true(demos >= 20);
+    assert_int_equal(faults, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_demo_lays_out_its_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -245,6 +245,7 @@ static void close_window(basin_app *app)
         free(app->sets[i]);
     free(app->sets);
     free(app->lab_path);
+    basin_playlist_free(&app->playlist);
 }
 
 int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
@@ -254,6 +255,11 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
     double *frame_ms = NULL;
     int status = 1;
     app.lab_path = strdup(o->lab_path);
+    if (o->playlist && basin_playlist_load(&app.playlist, o->playlist) != 0) {
+        fprintf(err, "basin open: %s\n", basin_error_message());
+        status = 2;
+        goto done;
+    }
     for (size_t i = 0; i < o->n_sets; i++)
         basin_app_set(&app, o->sets[i]);
     if (o->script && basin_script_open(&script, o->script) != 0) {

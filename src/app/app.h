@@ -9,6 +9,7 @@
 
 typedef struct basin_app_options {
     const char *lab_path;  /* the lab to open */
+    const char *playlist;  /* a lecture's playlist that lab_path is in (PageDown/PageUp follow it), or NULL */
     char *const *sets;     /* SECTION.KEY=VALUE overrides */
     size_t n_sets;
     int width, height;     /* window size in points */

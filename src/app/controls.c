@@ -132,8 +132,42 @@ static int compare_names(const void *a, const void *b)
 }
 
 /* Switches to the next (step 1) or previous (step −1) lab file in the current lab's folder. */
+/* Opens path in place of the lab shown, dropping the user's changes (they belonged to the other lab). */
+static void open_lab(basin_app *app, const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return;
+    free(app->lab_path);
+    app->lab_path = copy;
+    for (size_t i = 0; i < app->n_sets; i++)
+        free(app->sets[i]);
+    app->n_sets = 0;
+    app->selected = 0;
+    basin_app_rebuild(app);
+}
+
+/* The next (step 1) or previous (−1) lab of the lecture's playlist, stopping at its ends. */
+static void follow_playlist(basin_app *app, int step)
+{
+    const basin_playlist *p = &app->playlist;
+    long at = basin_playlist_find(p, app->lab_path), next = at + step;
+    if (next < 0 || next >= (long)p->n) {
+        basin_app_say(app, next < 0 ? "the first lab of the lecture" : "the last lab of the lecture");
+        return;
+    }
+    open_lab(app, p->items[next].path);
+    const char *slash = strrchr(p->items[next].path, '/');
+    basin_app_say(app, "%ld/%zu  %s  ·  %s", next + 1, p->n, p->items[next].section,
+                  slash ? slash + 1 : p->items[next].path);
+}
+
 static void switch_lab(basin_app *app, int step)
 {
+    if (app->playlist.n > 0) {
+        follow_playlist(app, step);
+        return;
+    }
     char folder[1024];
     snprintf(folder, sizeof folder, "%s", app->lab_path);
     char *slash = strrchr(folder, '/');
@@ -157,13 +191,7 @@ static void switch_lab(basin_app *app, int step)
     if (n > 1) {
         char path[1280];
         snprintf(path, sizeof path, "%s%s%s", slash ? folder : "", slash ? "/" : "", names[(at + step + n) % n]);
-        free(app->lab_path);
-        app->lab_path = strdup(path);
-        for (size_t i = 0; i < app->n_sets; i++)
-            free(app->sets[i]);
-        app->n_sets = 0; /* the user's changes belonged to the other lab */
-        app->selected = 0;
-        basin_app_rebuild(app);
+        open_lab(app, path);
         basin_app_say(app, "%s", path);
     }
     for (int i = 0; i < n; i++)

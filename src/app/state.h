@@ -8,6 +8,7 @@
 #include "surface3d.h"
 #include "ui.h"
 
+#include "lab/playlist.h"
 #include "render/figure.h"
 
 #include <SDL.h>
@@ -28,6 +29,7 @@ typedef struct basin_app {
     int pix_w, pix_h;           /* drawable size, pixels */
 
     char *lab_path;             /* the lab shown */
+    basin_playlist playlist;    /* the lecture PageDown/PageUp follow (n = 0: the lab's folder) */
     char **sets;                /* its overrides: the command line's, then the user's */
     size_t n_sets, cap_sets;
 

@@ -17,6 +17,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  open     open a lab in the interactive window (what `basin` alone does, on the default demo)\n"
+    "  lecture  open the demos in the lecture's order (demos/lecture.playlist; PageDown for the next)\n"
     "  race     race every optimizer on an ill-conditioned quadratic, printed as a table\n"
     "  run      run optimizers on a surface; print a summary table or the trajectories as CSV\n"
     "  list     list the surfaces, optimizers, schedules, models, data sets, initializers and augmentations\n"
@@ -49,6 +50,7 @@ static const command commands[] = {
     {"list", basin_cmd_list, basin_list_usage},
     {"export", basin_cmd_export, basin_export_usage},
     {"open", basin_cmd_open, basin_open_usage},
+    {"lecture", basin_cmd_lecture, basin_open_usage},
     {"train", basin_cmd_train, basin_train_usage},
     {"data", basin_cmd_data, basin_data_usage},
     {"inspect", basin_cmd_inspect, basin_inspect_usage},
@@ -72,7 +74,7 @@ static int help(int argc, char **argv, FILE *out, FILE *err)
     }
     const command *c = find_command(argv[2]);
     if (!c || argc > 3) {
-        basin_cli_say(err, "help", "unknown command '%s' (commands: open, race, run, list, export, train, data, inspect, analyze, landscape)", argv[c ? 3 : 2]);
+        basin_cli_say(err, "help", "unknown command '%s' (commands: open, lecture, race, run, list, export, train, data, inspect, analyze, landscape)", argv[c ? 3 : 2]);
         return BASIN_EXIT_USAGE;
     }
     fputs(c->usage, out);

@@ -4,6 +4,7 @@
 
 #include "app/app.h"
 #include "engine/error.h"
+#include "lab/playlist.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,13 +12,15 @@
 #include <string.h>
 
 const char basin_open_usage[] =
-    "usage: basin open [LAB.ini] [OPTIONS]\n"
+    "usage: basin open [LAB.ini | LECTURE.playlist] [OPTIONS]\n"
+    "       basin lecture [OPTIONS]      (basin open demos/lecture.playlist)\n"
     "\n"
-    "Opens a lab in the window, paused (default: demos/quadratic.ini). Keys: space play/pause, → ← step,\n"
+    "Opens a lab in the window, paused (default: demos/quadratic.ini); a playlist opens its first lab and\n"
+    "PageDown/PageUp follow the lecture's order, saying the section. Keys: space play/pause, → ← step,\n"
     "r reset, + − speed, s slow motion for the first steps, click to move every start (shift-click: the\n"
     "selected run's), 1–9 select a run, wheel and drag zoom and pan (drag turns the 3-D view), v contour\n"
     "or 3-D, c the control column (sliders for the selected run's optimizer, add/remove runs, the surface),\n"
-    "PageDown/PageUp next/previous lab, e export to PDF and PNG, f or F11 presenter mode, ? help, q quit.\n"
+    "PageDown/PageUp next/previous lab (of the playlist, else of the lab's folder), e export to PDF and PNG, f or F11 presenter mode, ? help, q quit.\n"
     "\n"
     "options:\n"
     "  --size WxH           window size in points (default 1280x800)\n"
@@ -125,6 +128,15 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         basin_cli_usage_error(err, "open", "--screenshot needs --frames N (or use a script's screenshot command)");
         goto done;
     }
+    basin_playlist lecture = {0};
+    if (basin_playlist_is(o.lab_path)) { /* a lecture: its first lab, then PageDown/PageUp along it */
+        if (basin_playlist_load(&lecture, o.lab_path) != 0) {
+            basin_cli_say(err, "open", "%s", basin_error_message());
+            goto done;
+        }
+        o.playlist = o.lab_path;
+        o.lab_path = lecture.items[0].path;
+    }
     /* the lab is checked before any display is looked for: a bad lab is a usage error everywhere */
     basin_lab lab;
     if (basin_lab_load(&lab, o.lab_path, sets, o.n_sets) != 0) {
@@ -135,7 +147,22 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
     o.sets = sets;
     status = basin_app_run(&o, out, err);
 done:
+    basin_playlist_free(&lecture);
     free(sets);
     free(view);
+    return status;
+}
+
+int basin_cmd_lecture(int argc, char **argv, FILE *out, FILE *err)
+{
+    char **with = calloc((size_t)argc + 2, sizeof *with);
+    if (!with)
+        return basin_cli_usage_error(err, "lecture", "out of memory"), BASIN_EXIT_FAILURE;
+    with[0] = "open";
+    with[1] = BASIN_DEMOS_DIR "/lecture.playlist";
+    for (int i = 1; i < argc; i++)
+        with[i + 1] = argv[i];
+    int status = basin_cmd_open(argc + 1, with, out, err);
+    free(with);
     return status;
 }

@@ -17,6 +17,7 @@ int basin_cmd_race(int argc, char **argv, FILE *out, FILE *err); /* basin race (
 int basin_cmd_list(int argc, char **argv, FILE *out, FILE *err); /* basin list */
 int basin_cmd_export(int argc, char **argv, FILE *out, FILE *err); /* basin export */
 int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err);   /* basin open (the window) */
+int basin_cmd_lecture(int argc, char **argv, FILE *out, FILE *err); /* basin lecture: the demos' playlist */
 int basin_cmd_train(int argc, char **argv, FILE *out, FILE *err);  /* basin train */
 int basin_cmd_data(int argc, char **argv, FILE *out, FILE *err);   /* basin data */
 int basin_cmd_inspect(int argc, char **argv, FILE *out, FILE *err); /* basin inspect */

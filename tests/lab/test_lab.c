@@ -10,9 +10,11 @@
 
 #include "engine/error.h"
 #include "lab/lab.h"
+#include "lab/playlist.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -356,6 +358,54 @@ static void test_training_keys_as_basin_train(void **state)
     }
 }
 
+/* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
+ * missing lab, one twice, or none is refused with its file and line. */
+static void test_lecture_playlist(void **state)
+{
+    (void)state;
+    basin_playlist p;
+    if (basin_playlist_load(&p, BASIN_DEMOS_DIR "/lecture.playlist") != 0)
+        fail_msg("%s", basin_error_message());
+    DIR *dir = opendir(BASIN_DEMOS_DIR);
+    assert_non_null(dir);
+    size_t demos = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", BASIN_DEMOS_DIR, e->d_name);
+        if (basin_playlist_find(&p, path) < 0)
+            fail_msg("%s is not in the lecture's playlist", e->d_name);
+        demos++;
+    }
+    closedir(dir);
+    assert_int_equal(p.n, demos);
+    for (size_t i = 0; i < p.n; i++)
+        assert_true(p.items[i].section[0] != '\0');
+    assert_string_equal(p.items[0].section, "Gradient descent and the quadratic model");
+    basin_playlist_free(&p);
+
+    static const char *const bad[][2] = {
+        {"## A\n" BASIN_DEMOS_DIR "/quadratic.ini\nnowhere.ini\n", ":3: 'nowhere.ini': no such lab file"},
+        {"## A\n" BASIN_DEMOS_DIR "/quadratic.ini\n## B\n" BASIN_DEMOS_DIR "/quadratic.ini\n",
+         ":4: '" BASIN_DEMOS_DIR "/quadratic.ini' is in the playlist already"},
+        {"# nothing\n## A\n", ": the playlist names no lab"},
+    };
+    const char *path = lab_file("");
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[k][0], f);
+        fclose(f);
+        assert_int_equal(basin_playlist_load(&p, path), -1);
+        char want[1100];
+        snprintf(want, sizeof want, "%s%s", path, bad[k][1]);
+        assert_string_equal(basin_error_message(), want);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_errors_name_file_line_and_key),
         cmocka_unit_test(test_training_lab),
+        cmocka_unit_test(test_lecture_playlist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -474,6 +474,25 @@ static int check_training_memory(const basin_lab *lab, const basin_lab_entries *
     return basin_lab_fail(it ? it->origin : length_origin(lab, e, "epochs"), "%s", basin_error_message());
 }
 
+/* Refuses here, as basin train does before training, a batch the run's model cannot train on (BatchNorm on
+ * a batch of one): bad input, not a failure while running. */
+static int check_training_batch(const basin_lab *lab, const basin_lab_entries *e, const basin_lab_run *r)
+{
+    basin_net net;
+    if (basin_net_create(r->model.entry, &r->model.params, lab->dataset, &net) != 0)
+        return basin_lab_fail(r->origin, "%s", basin_error_message());
+    basin_net_problem *np = basin_net_problem_create(net, lab->dataset, 0);
+    if (!np)
+        return basin_lab_fail(r->origin, "%s", basin_error_message());
+    basin_train_config cfg = basin_train_settings_config(&r->train);
+    int rc = basin_train_check(np, &cfg);
+    basin_problem_destroy(&np->base);
+    if (rc == 0)
+        return 0;
+    const basin_lab_entry *it = run_key(e, r->label, "batch");
+    return basin_lab_fail(it ? it->origin : r->origin, "%s", basin_error_message());
+}
+
 /* Reads a training run's parallel spec and tries it on a throwaway problem of the run's model, so that a
  * mode that cannot train it (a width T does not divide, too few layers for the stages, ...) is refused
  * here, naming the key. */
@@ -545,7 +564,7 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     r->seed = r->train.seed, r->batch = (size_t)r->train.batch;
     if ((it = run_key(e, label, "parallel")) && check_training_parallel(lab, r, it) != 0)
         return -1;
-    if (check_training_memory(lab, e, r, dim) != 0)
+    if (check_training_memory(lab, e, r, dim) != 0 || check_training_batch(lab, e, r) != 0)
         return -1;
     return run_color(lab, r, e, label) != 0 ? -1 : run_name(r, e, label);
 }

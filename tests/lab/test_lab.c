@@ -316,6 +316,9 @@ static void test_training_lab(void **state)
     expect_lab_error("[lab]\ndata = digits\nmodel = mlp:hidden=30\nopt = sgd:lr=0.1\n[run a]\n"
                      "parallel = tensor:workers=4\n",
                      ":6: parallel: tensor: layer 1's 30 features cannot be split among 4 workers");
+    /* the same bad input as basin train's, refused as it is, before training (status 2 everywhere) */
+    expect_lab_error("[lab]\ndata = moons:n=100\nmodel = mlp:hidden=8,norm=batch\nopt = sgd:lr=0.1\n[run a]\nbatch = 1\n",
+                     ":6: batch: batchnorm cannot train on a batch of one example (batch 1); choose another batch size");
 }
 
 /* The training keys of a lab file are checked by the schema basin train's options use: every bad value is

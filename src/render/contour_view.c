@@ -271,14 +271,47 @@ void basin_contour_view_backdrop_cached(basin_contour_view *v, cairo_t *cr, cons
 void basin_contour_view_runs(const basin_contour_view *v, cairo_t *cr, const basin_lab *lab, const basin_theme *theme,
                              size_t shown)
 {
-    for (size_t i = 0; i < lab->n_runs; i++) {
+    /* the longest paths first, so that a short one (Newton's step or two) is drawn over them */
+    size_t order[64], n = 0;
+    double length[64];
+    for (size_t i = 0; i < lab->n_runs && n < 64; i++)
+        if (lab->runs[i].run) {
+            const basin_run *run = lab->runs[i].run;
+            size_t len = run->trace.len < shown ? run->trace.len : shown, at = n++;
+            length[i] = basin_trajectory_length(&v->plot, &run->trace, len);
+            while (at > 0 && length[order[at - 1]] < length[i])
+                order[at] = order[at - 1], at--;
+            order[at] = i;
+        }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
         const basin_run *run = lab->runs[i].run;
-        if (!run)
-            continue;
         size_t len = run->trace.len < shown ? run->trace.len : shown;
         bool diverged = run->diverged_at >= 0 && len == run->trace.len;
         basin_draw_trajectory(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color, diverged);
         if (run->async && !diverged)
             basin_draw_stale_read(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color);
+    }
+    /* the starts on top: runs that share one share its disc, a wedge each */
+    bool drawn[64] = {false};
+    for (size_t a = 0; a < n; a++) {
+        size_t i = order[a];
+        if (drawn[a] || lab->runs[i].run->trace.len == 0)
+            continue;
+        const double *w = lab->runs[i].run->trace.w;
+        double colours[64][3];
+        size_t k = 0;
+        for (size_t b = 0; b < lab->n_runs && b < 64; b++) { /* in the legend's order */
+            const basin_run *other = lab->runs[b].run;
+            size_t at = 0;
+            while (at < n && order[at] != b)
+                at++;
+            if (!other || at == n || drawn[at] || other->trace.len == 0 || other->trace.w[0] != w[0] ||
+                other->trace.w[1] != w[1])
+                continue;
+            drawn[at] = true;
+            memcpy(colours[k++], lab->runs[b].color, sizeof colours[0]);
+        }
+        basin_draw_start(cr, &v->plot, theme, w[0], w[1], (const double (*)[3])colours, k);
     }
 }

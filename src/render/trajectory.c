@@ -74,12 +74,6 @@ void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *
             arrowhead(cr, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 1.8 * lw);
     }
 
-    point(p, tr, 0, &x, &y); /* start: a ringed disc */
-    cairo_arc(cr, x, y, 2.6 * lw, 0, 2 * M_PI);
-    cairo_fill_preserve(cr);
-    basin_set_color(cr, theme->background);
-    cairo_set_line_width(cr, 0.7 * lw);
-    cairo_stroke(cr);
     point(p, tr, len - 1, &x, &y);
     double r = 2.4 * lw;
     if (diverged) { /* a cross where the run left the finite world */
@@ -98,6 +92,41 @@ void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *
         cairo_set_line_width(cr, 0.8 * lw);
         cairo_stroke(cr);
     }
+    cairo_restore(cr);
+}
+
+double basin_trajectory_length(const basin_plot *p, const basin_trace *tr, size_t len)
+{
+    double total = 0, x0, y0, x1, y1;
+    for (size_t t = 1; t < len; t++) {
+        point(p, tr, t - 1, &x0, &y0);
+        point(p, tr, t, &x1, &y1);
+        double d = hypot(x1 - x0, y1 - y0);
+        total += isfinite(d) ? d : 0;
+    }
+    return total;
+}
+
+void basin_draw_start(cairo_t *cr, const basin_plot *p, const basin_theme *theme, double x, double y,
+                      const double (*rgb)[3], size_t k)
+{
+    double lw = theme->line_width, r = 2.6 * lw;
+    double px = basin_plot_x(p, x), py = basin_plot_y(p, y);
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    for (size_t i = 0; i < k; i++) { /* one wedge a run, clockwise from the top */
+        double a0 = -M_PI / 2 + 2 * M_PI * (double)i / (double)k, a1 = -M_PI / 2 + 2 * M_PI * (double)(i + 1) / (double)k;
+        if (k > 1)
+            cairo_move_to(cr, px, py);
+        cairo_arc(cr, px, py, r, a0, a1);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, rgb[i][0], rgb[i][1], rgb[i][2]);
+        cairo_fill(cr);
+    }
+    cairo_arc(cr, px, py, r, 0, 2 * M_PI);
+    basin_set_color(cr, theme->background);
+    cairo_set_line_width(cr, 0.7 * lw);
+    cairo_stroke(cr);
     cairo_restore(cr);
 }
 

@@ -10,10 +10,18 @@
 
 #include <cairo.h>
 
-/* Draws the first len rows of trace (2-D) in colour rgb on plot p, clipped to its area; diverged marks
- * the last row with a cross. Can't fail (cairo errors are sticky on cr). */
+/* Draws the first len rows of trace (2-D) in colour rgb on plot p, clipped to its area, but its start
+ * (basin_draw_start); diverged marks the last row with a cross. Can't fail (cairo errors are sticky). */
 void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
                            size_t len, const double rgb[3], bool diverged);
+
+/* The length on the plot, in device units, of the path of trace's first len rows. */
+double basin_trajectory_length(const basin_plot *p, const basin_trace *trace, size_t len);
+
+/* The start marker at (x, y) of the k runs that start there: a ringed disc cut into k wedges, one in each
+ * run's colour rgb[i], so that runs sharing a start all show. */
+void basin_draw_start(cairo_t *cr, const basin_plot *p, const basin_theme *theme, double x, double y,
+                      const double (*rgb)[3], size_t k);
 
 /* An asynchronous run's stale read at its last shown row: the point the gradient of the step that made
  * row len − 1 was taken at (row len − 2 − τ) as a hollow ghost in colour rgb, joined by a dashed line to

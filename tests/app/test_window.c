@@ -114,11 +114,13 @@ static void test_scripted_session(void **state)
     print_message("GD's colour: %ld pixels paused, %ld after playing\n", before, after);
     assert_true(after > before + 500);
 
-    /* The click moved every run's start there; the last run (momentum) is drawn on top. */
-    int rgb[3];
-    rgb_at(&clicked, 560, 430, rgb);
-    if (!near(rgb, momentum_orange, 40))
-        fail_msg("the start marker is not at the click: pixel (560, 430) is (%d, %d, %d)", rgb[0], rgb[1], rgb[2]);
+    /* The click moved every run's start there: one disc, GD's wedge on the right, momentum's on the left. */
+    int rgb[3], left[3];
+    rgb_at(&clicked, 563, 430, rgb);
+    rgb_at(&clicked, 557, 430, left);
+    if (!near(rgb, gd_blue, 40) || !near(left, momentum_orange, 40))
+        fail_msg("the shared start marker is not at the click: pixels (563, 430) and (557, 430) are (%d, %d, %d) and "
+                 "(%d, %d, %d)", rgb[0], rgb[1], rgb[2], left[0], left[1], left[2]);
     /* ... and the runs left their old start (2.5 · 1): fewer of their pixels remain up there. */
 
     /* The help overlay: the middle of the window turns to the overlay's light panel. */

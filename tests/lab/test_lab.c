@@ -12,6 +12,7 @@
 #include "lab/lab.h"
 #include "lab/playlist.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <dirent.h>
@@ -361,6 +362,35 @@ static void test_training_keys_as_basin_train(void **state)
     }
 }
 
+/* The mean of f − f* over the rows [from, to) of a run. */
+static double mean_gap(const basin_lab *lab, size_t run, size_t from, size_t to)
+{
+    const basin_trace *tr = &lab->runs[run].run->trace;
+    double sum = 0;
+    for (size_t t = from; t < to; t++)
+        sum += tr->loss[t] - lab->problem->f_min;
+    return sum / (double)(to - from);
+}
+
+/* schedules.ini proves its title: the constant step's noise floor is the stationary value
+ * Σᵢ ησ²/(2(2 − ηλᵢ)) of SGD on a noisy quadratic, and step and cosine decay end far below it. */
+static void test_schedules_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/schedules.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double eta = 0.08, floor = 0;
+    for (double lambda = 1; lambda <= 10; lambda += 9)
+        floor += eta / (2 * (2 - eta * lambda));
+    double constant = mean_gap(&lab, 0, 300, 801), step = mean_gap(&lab, 1, 700, 801), cosine = mean_gap(&lab, 2, 700, 801);
+    print_message("f − f*: constant %.4f (stationary %.4f), step decay %.2g, cosine %.2g over the last steps\n",
+                  constant, floor, step, cosine);
+    assert_true(fabs(constant / floor - 1) < 0.25);
+    assert_true(step < constant / 10 && cosine < constant / 10);
+    basin_lab_free(&lab);
+}
+
 /* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
  * missing lab, one twice, or none is refused with its file and line. */
 static void test_lecture_playlist(void **state)
@@ -418,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_and_key),
         cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_lecture_playlist),
+        cmocka_unit_test(test_schedules_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

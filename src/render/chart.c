@@ -133,10 +133,14 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
         }
         cairo_set_source_rgb(cr, se->rgb[0], se->rgb[1], se->rgb[2]);
         cairo_set_line_width(cr, se->inner ? 0.4 * theme->line_width : theme->line_width);
-        double dash[2] = {3 * theme->line_width, 2 * theme->line_width};
-        cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
+        double dash[2] = {3 * theme->line_width, 2 * theme->line_width}, dots[2] = {0, 2 * theme->line_width};
+        if (se->dotted)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND), cairo_set_dash(cr, dots, 2, 0);
+        else
+            cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         if (left < n) /* where the diverged run left the axes */
             marker(cr, basin_plot_x(&p, se->x[left]), top, r, true);
         else if (se->end_cross && n == se->n && isfinite(last_x)) {

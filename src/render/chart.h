@@ -16,6 +16,7 @@ typedef struct basin_series {
     size_t n;
     double rgb[3];
     bool dashed;    /* a reference line such as 2/η */
+    bool dotted;    /* a third kind of line: dots (an averaged model beside the trained one) */
     bool end_cross; /* a diverged run: left out of the range, marked where it leaves (or ends) */
     bool inner;     /* a thin line, so that an earlier series it coincides with shows around it */
 } basin_series;

@@ -142,6 +142,11 @@ static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, 
         rows = legend_rows(cr, lab, theme, size *= 0.95, r->w);
     while (rows > 0 && 1.35 * size * (double)rows > r->h + 0.4 * f && size > 0.2 * f)
         rows = legend_rows(cr, lab, theme, size *= 0.95, r->w);
+    double widest = 0; /* an entry wider than the row on its own: smaller still */
+    for (size_t i = 0; i < lab->n_runs; i++)
+        widest = fmax(widest, entry_width(cr, lab, theme, i, size) - 1.4 * size);
+    if (widest > r->w)
+        size *= r->w / widest;
     double swatch = 1.6 * size, line = 1.35 * size, y = r->y + r->h / 2 - line * ((double)rows - 1) / 2;
     for (size_t i = 0; i < lab->n_runs;) { /* one row: the entries that fit, centred */
         size_t end = i;

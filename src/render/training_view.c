@@ -28,8 +28,9 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
                           basin_view view, size_t shown)
 {
     size_t n = 0;
-    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
-    double **percent = calloc(lab->n_runs + 1, sizeof *percent);
+    basin_series *series = calloc(3 * lab->n_runs + 1, sizeof *series);
+    double **percent = calloc(2 * lab->n_runs + 1, sizeof *percent);
+    bool averaged = false;
     int status = -1;
     if (!series || !percent)
         goto done;
@@ -39,31 +40,45 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
             continue;
         basin_series s = {.x = t->epoch, .n = t->len, .end_cross = t->result.diverged};
         memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        bool swa = t->result.swa_models > 0 || !isnan(t->swa_test_loss[t->len - 1]);
+        averaged = averaged || swa;
         if (view == BASIN_VIEW_ACCURACY) {
-            if (!(percent[i] = malloc(t->len * sizeof *percent[i])))
+            double *swa_percent = NULL;
+            if (!(percent[i] = malloc(t->len * sizeof *percent[i])) ||
+                (swa && !(swa_percent = percent[lab->n_runs + i] = malloc(t->len * sizeof *swa_percent))))
                 goto done;
-            for (size_t k = 0; k < t->len; k++)
+            for (size_t k = 0; k < t->len; k++) {
                 percent[i][k] = 100 * t->test_acc[k];
+                if (swa)
+                    swa_percent[k] = 100 * t->swa_test_acc[k];
+            }
             s.y = percent[i];
             series[n++] = s;
+            if (swa) /* the average: dotted */
+                s.y = swa_percent, s.dotted = true, series[n++] = s;
         } else {
             s.y = t->train_loss;
             series[n++] = s;
             s.y = t->test_loss;
             s.dashed = true;
             series[n++] = s;
+            if (swa)
+                s.y = t->swa_test_loss, s.dashed = false, s.dotted = true, series[n++] = s;
         }
     }
     /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
     basin_series_mark_inner(series, n);
     if (view == BASIN_VIEW_ACCURACY)
-        basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "test accuracy", "epoch", "%");
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, false,
+                               averaged ? "test accuracy (SWA's average dotted)" : "test accuracy", "epoch", "%");
     else
-        basin_chart_lines_upto(cr, r, theme, series, n, shown, true, "loss (train solid, test dashed)", "epoch",
-                               NULL);
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, true,
+                               averaged ? "loss (train solid, test dashed, SWA's average's test dotted)"
+                                        : "loss (train solid, test dashed)",
+                               "epoch", NULL);
     status = 0;
 done:
-    for (size_t i = 0; percent && i < lab->n_runs; i++)
+    for (size_t i = 0; percent && i < 2 * lab->n_runs; i++)
         free(percent[i]);
     free(percent);
     free(series);

@@ -219,6 +219,51 @@ static void test_swa_average(void **state)
     release(&swa);
 }
 
+/* SWA's average tracked at every evaluation: before its start nothing; from it on the average's test loss
+ * and accuracy with BatchNorm statistics recomputed, the last one the result's, bit for bit; and the
+ * trained model's own rows are those of a run without SWA, bit for bit (the average's statistics do not
+ * leak into the running ones). */
+typedef struct rows {
+    double test_loss[64], swa_loss[64], epoch[64];
+    int n;
+} rows;
+
+static int keep_rows(void *ctx, const basin_train_row *row)
+{
+    rows *r = ctx;
+    if (!isnan(row->test_loss) && r->n < 64)
+        r->test_loss[r->n] = row->test_loss, r->swa_loss[r->n] = row->swa_test_loss, r->epoch[r->n++] = row->epoch;
+    return 0;
+}
+
+static void test_swa_tracks_its_average(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("moons:n=300", 0);
+    rows with = {0}, without = {0};
+    basin_train_result res[2];
+    for (int k = 0; k < 2; k++) {
+        basin_net_problem *np = support_net_problem("mlp:hidden=16,norm=batch", data, 3);
+        double *w = calloc(np->base.dim, sizeof *w);
+        support_init("default", np->net.model, w, 1);
+        basin_optimizer *o = support_optimizer("sgd:lr=0.2,momentum=0.9", np->base.dim);
+        basin_train_config cfg = {.epochs = 8, .steps = -1, .batch = 32, .swa_start = k ? 4 : 0};
+        if (support_train(np, w, o, NULL, &cfg, keep_rows, k ? &with : &without, &res[k]) != 0)
+            fail_msg("%s", basin_error_message());
+        basin_optimizer_destroy(o);
+        basin_problem_destroy(&np->base);
+        free(w);
+    }
+    assert_int_equal(with.n, without.n);
+    assert_memory_equal(with.test_loss, without.test_loss, (size_t)with.n * sizeof *with.test_loss);
+    for (int i = 0; i < with.n; i++)
+        assert_true(with.epoch[i] < 4 ? isnan(with.swa_loss[i]) : isfinite(with.swa_loss[i]));
+    assert_memory_equal(&with.swa_loss[with.n - 1], &res[1].swa_test_loss, sizeof(double));
+    print_message("    SWA from epoch 4: the average's test loss %.4f, the last SGD weights' %.4f\n",
+                  res[1].swa_test_loss, with.test_loss[with.n - 1]);
+    basin_dataset_destroy(data);
+}
+
 /* A one-snapshot ensemble's averaged probabilities are the model's own: the same test loss. */
 static void test_one_snapshot(void **state)
 {
@@ -341,7 +386,7 @@ int main(void)
         cmocka_unit_test(test_spirals),          cmocka_unit_test(test_digits_mlp),
         cmocka_unit_test(test_digits_cnn),       cmocka_unit_test(test_same_seed_same_bits),
         cmocka_unit_test(test_constant_init_symmetry), cmocka_unit_test(test_early_stopping),
-        cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_one_snapshot),
+        cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_swa_tracks_its_average),      cmocka_unit_test(test_one_snapshot),
         cmocka_unit_test(test_problem_gradient), cmocka_unit_test(test_every_optimizer),
         cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),
         cmocka_unit_test(test_gradient_source),

@@ -391,6 +391,26 @@ static void test_schedules_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* swa.ini proves its title: the average's final test loss is below the SGD weights' at every epoch it
+ * averaged, on average and at the end. */
+static void test_swa_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/swa.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *t = lab.runs[0].training;
+    double sum = 0, count = 0, average = t->swa_test_loss[t->len - 1];
+    for (size_t k = 0; k < t->len; k++)
+        if (t->epoch[k] >= 10)
+            sum += t->test_loss[k], count++;
+    print_message("test loss: the average %.4f; SGD's weights %.4f on average over epochs 10-20, %.4f at the end\n",
+                  average, sum / count, t->test_loss[t->len - 1]);
+    assert_true(average < sum / count && average < t->test_loss[t->len - 1]);
+    assert_memory_equal(&average, &t->result.swa_test_loss, sizeof average);
+    basin_lab_free(&lab);
+}
+
 /* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
  * missing lab, one twice, or none is refused with its file and line. */
 static void test_lecture_playlist(void **state)
@@ -449,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_lecture_playlist),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
+        cmocka_unit_test(test_swa_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

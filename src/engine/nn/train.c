@@ -130,6 +130,8 @@ typedef struct basin_trainer {
     double *best_w, *best_state;
     /* SWA */
     double *swa_w;
+    size_t *bn_order;  /* scratch for recomputing BatchNorm statistics in order */
+    double *swa_state; /* the trained model's statistics, kept while the average's are computed */
     /* snapshots: averaged probabilities on the test split */
     double *outputs, *ensemble;
     long n_snapshots;
@@ -260,7 +262,7 @@ static int snapshot(trainer *t)
 
 /* torch.optim.swa_utils.update_bn: running statistics recomputed as the cumulative average over one
  * pass of the training set in minibatches. */
-static int recompute_batchnorm(trainer *t)
+static int recompute_batchnorm(trainer *t, const double *w)
 {
     basin_model *m = t->np->net.model;
     if (m->n_state == 0)
@@ -271,12 +273,27 @@ static int recompute_batchnorm(trainer *t)
     for (long k = 0; k < t->per_epoch && rc == 0; k++) {
         size_t start = (size_t)k * t->B, B = t->n - start < t->B ? t->n - start : t->B;
         for (size_t i = 0; i < B; i++)
-            t->stream.order[i] = start + i; /* training has ended: the stream's order is scratch */
+            t->bn_order[i] = start + i;
         m->bn_momentum = 1.0 / (double)(k + 1);
-        if (!isfinite(basin_net_eval(t->np, t->w, (basin_batch){t->stream.order, B}, &TRAINING_STEP, NULL)))
+        if (!isfinite(basin_net_eval(t->np, w, (basin_batch){t->bn_order, B}, &TRAINING_STEP, NULL)))
             rc = -1;
     }
     m->bn_momentum = momentum;
+    return rc;
+}
+
+/* The SWA average so far on the test split into row, as finish would make it (BatchNorm statistics
+ * recomputed for it), the trained model's own statistics kept. */
+static int evaluate_average(trainer *t, basin_train_row *row)
+{
+    basin_model *m = t->np->net.model;
+    memcpy(t->swa_state, m->state, m->n_state * sizeof *m->state);
+    int rc = recompute_batchnorm(t, t->swa_w) == 0 &&
+                     basin_net_evaluate(t->np, t->swa_w, &t->np->data->test, &row->swa_test_loss, &row->swa_test_acc,
+                                        NULL) == 0
+                 ? 0
+                 : -1;
+    memcpy(m->state, t->swa_state, m->n_state * sizeof *m->state);
     return rc;
 }
 
@@ -285,7 +302,7 @@ static int finish(trainer *t)
     basin_train_result *res = t->res;
     if (t->swa_w && res->swa_models > 0) {
         memcpy(t->w, t->swa_w, t->np->base.dim * sizeof *t->w);
-        if (recompute_batchnorm(t) != 0)
+        if (recompute_batchnorm(t, t->w) != 0)
             return -1;
     }
     basin_train_row row = {0};
@@ -319,7 +336,8 @@ static int setup(trainer *t)
     if (cfg->early_stop > 0)
         ok = ok && (t->best_w = malloc(dim * sizeof *t->w)) && (t->best_state = malloc((n_state + 1) * sizeof(double)));
     if (cfg->swa_start > 0)
-        ok = ok && (t->swa_w = calloc(dim, sizeof *t->w));
+        ok = ok && (t->swa_w = calloc(dim, sizeof *t->w)) && (t->bn_order = malloc((t->n + 1) * sizeof *t->bn_order)) &&
+             (t->swa_state = malloc((n_state + 1) * sizeof *t->swa_state));
     if (cfg->track_sharpness > 0)
         ok = ok && (t->top = calloc(dim, sizeof *t->top));
     if (cfg->snapshots > 0)
@@ -336,7 +354,7 @@ static int setup(trainer *t)
 static void teardown(trainer *t)
 {
     basin_batch_stream_release(&t->stream);
-    free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->outputs),
+    free(t->g), free(t->best_w), free(t->best_state), free(t->swa_w), free(t->bn_order), free(t->swa_state), free(t->outputs),
         free(t->ensemble), free(t->top);
 }
 
@@ -374,6 +392,7 @@ static int start(trainer *t, basin_train_row *row)
 {
     *row = (basin_train_row){.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
                              .lambda_max = NAN, .stability = NAN, .staleness = NAN, .sim_time = 0,
+                             .swa_test_loss = NAN, .swa_test_acc = NAN,
                              .noise_scale = NAN, .values_sent = NAN, .w = t->w};
     if (evaluate(t, row) != 0)
         return -1;
@@ -400,6 +419,7 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
     double lr = lr_at(t, step);
     *row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
                              .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
+                             .swa_test_loss = NAN, .swa_test_acc = NAN,
                              .stability = NAN, .w = t->w};
     row->batch_loss = t->source.gradient(t->source.ctx, t->w, batch, t->g);
     basin_grad_step info = {1, NAN, NAN, NAN, NAN, false};
@@ -440,6 +460,8 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
     }
     bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
     if ((due || last) && evaluate(t, row) != 0)
+        return -1;
+    if ((due || last) && t->swa_w && res->swa_models > 0 && evaluate_average(t, row) != 0)
         return -1;
     if (due || last)
         t->last = *row, t->check_pending = true;

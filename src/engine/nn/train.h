@@ -58,6 +58,8 @@ typedef struct basin_train_row {
                                      (basin_optimizer_stability_limit; NAN for adaptive optimizers) */
     double staleness, sim_time, noise_scale, values_sent; /* what a parallel gradient source reports for the
                                                              step (basin_grad_step); NAN where it says nothing */
+    double swa_test_loss, swa_test_acc; /* with swa: the average so far (BatchNorm statistics recomputed for it)
+                                           on the test split at each evaluation; NAN before it has a model */
     const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 

@@ -411,6 +411,29 @@ static void test_swa_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* edge-of-stability.ini proves its title: each run's λmax starts well under 2/η, rises to it and stays
+ * within 10 % of it over the last 40 % of training. */
+static void test_edge_of_stability_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/edge-of-stability.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    for (size_t r = 0; r < lab.n_runs; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        double limit = 2 / basin_params_real(&lab.runs[r].opt.params, "lr"), last = t->sharp_epoch[t->n_sharp - 1];
+        double low = INFINITY, high = 0;
+        for (size_t k = 0; k < t->n_sharp; k++)
+            if (t->sharp_epoch[k] >= 0.6 * last)
+                low = fmin(low, t->sharp_lambda[k]), high = fmax(high, t->sharp_lambda[k]);
+        print_message("%s: λmax %.2f at the start, %.2f to %.2f at the end, 2/η = %.2f\n", lab.runs[r].label,
+                      t->sharp_lambda[0], low, high, limit);
+        assert_true(t->sharp_lambda[0] < 0.65 * limit);
+        assert_true(low > 0.9 * limit && high < 1.1 * limit);
+    }
+    basin_lab_free(&lab);
+}
+
 /* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
  * missing lab, one twice, or none is refused with its file and line. */
 static void test_lecture_playlist(void **state)
@@ -470,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_lecture_playlist),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
+        cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,17 @@ size_t basin_ticks(double lo, double hi, bool log, int target, double *ticks, si
         return 0;
     if (log && lo > 0 && log10(hi) - log10(lo) >= 1) {
         int first = (int)ceil(log10(lo) - 1e-9), last = (int)floor(log10(hi) + 1e-9);
+        if (last - first < 2) { /* one or two powers of ten in range: 1, 2 and 5 times each */
+            static const double mantissas[] = {1, 2, 5};
+            *step = -1;
+            for (int k = first - 1; k <= last && n < max; k++)
+                for (int m = 0; m < 3 && n < max; m++) {
+                    double t = mantissas[m] * pow(10, k);
+                    if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9))
+                        ticks[n++] = t;
+                }
+            return n;
+        }
         int every = (last - first) / (target > 1 ? target : 1) + 1;
         for (int k = first; k <= last && n < max; k++)
             if ((k - first) % every == 0)
@@ -34,16 +45,30 @@ size_t basin_ticks(double lo, double hi, bool log, int target, double *ticks, si
     return n;
 }
 
+/* "10ᵏ" with Unicode superscripts after prefix. */
+static void power_of_ten(int k, const char *prefix, char *buf, size_t size)
+{
+    static const char *const superscript[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    size_t used = (size_t)snprintf(buf, size, "%s10%s", prefix, k < 0 ? "⁻" : "");
+    char digits[16];
+    snprintf(digits, sizeof digits, "%d", abs(k));
+    for (const char *d = digits; *d && used < size; d++)
+        used += (size_t)snprintf(buf + used, size - used, "%s", superscript[*d - '0']);
+}
+
 void basin_tick_label(double value, double step, char *buf, size_t size)
 {
     if (step == 0) {
-        static const char *const superscript[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
-        int k = (int)lround(log10(value));
-        size_t used = (size_t)snprintf(buf, size, "10%s", k < 0 ? "⁻" : "");
-        char digits[16];
-        snprintf(digits, sizeof digits, "%d", abs(k));
-        for (const char *d = digits; *d && used < size; d++)
-            used += (size_t)snprintf(buf + used, size - used, "%s", superscript[*d - '0']);
+        power_of_ten((int)lround(log10(value)), "", buf, size);
+        return;
+    }
+    if (step < 0) { /* m·10ᵏ on a log axis of one or two decades */
+        int k = (int)floor(log10(value) + 1e-9);
+        long m = lround(value / pow(10, k));
+        char prefix[8] = "";
+        if (m != 1)
+            snprintf(prefix, sizeof prefix, "%ld·", m);
+        power_of_ten(k, prefix, buf, size);
         return;
     }
     double magnitude = fmax(fabs(value), step);

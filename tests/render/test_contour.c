@@ -169,6 +169,17 @@ static void test_ticks(void **state)
     assert_string_equal(label, "−2");
     basin_tick_label(2500, 500, label, sizeof label);
     assert_string_equal(label, "2500");
+    /* a log axis over a decade and a half: 1, 2 and 5 times the powers of ten, labelled so */
+    n = basin_ticks(0.006, 0.15, true, 6, t, 32, &step);
+    assert_close(step, -1, 0);
+    static const double want[] = {0.01, 0.02, 0.05, 0.1};
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_close(t[i], want[i], 1e-15);
+    basin_tick_label(0.05, -1, label, sizeof label);
+    assert_string_equal(label, "5·10⁻²");
+    basin_tick_label(0.1, -1, label, sizeof label);
+    assert_string_equal(label, "10⁻¹");
 }
 
 int main(void)

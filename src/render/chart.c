@@ -100,6 +100,10 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
         ymax += pad;
     }
     basin_plot p = basin_plot_make(outer, theme, xmin, xmax, false, ymin, ymax, ylog);
+    p.x_counts = true; /* x counts things when every x is a whole number */
+    for (size_t s = 0; s < n_series && p.x_counts; s++)
+        for (size_t i = 0; i < series[s].n && p.x_counts; i++)
+            p.x_counts = !isfinite(series[s].x[i]) || series[s].x[i] == floor(series[s].x[i]);
     basin_plot_axes(cr, &p, theme, title, xlabel, ylabel, true);
     cairo_save(cr);
     basin_plot_clip(cr, &p);

@@ -110,7 +110,7 @@ basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xm
         top *= k, bottom *= k;
     }
     basin_plot p = {{outer.x + left, outer.y + top, fmax(outer.w - left - right, 1), fmax(outer.h - top - bottom, 1)},
-                    xmin, xmax, ymin, ymax, xlog, ylog, false, outer};
+                    xmin, xmax, ymin, ymax, xlog, ylog, false, outer, false};
     return p;
 }
 
@@ -201,6 +201,11 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
     cairo_set_line_width(cr, 0.06 * f);
 
     size_t nx = basin_ticks(p->xmin, p->xmax, p->xlog, (int)fmax(2, a->w / (6 * f)), ticks, MAX_TICKS, &step);
+    if (p->x_counts && step > 0 && step < 1) { /* no fractional layer or epoch */
+        step = 1, nx = 0;
+        for (double t = ceil(p->xmin - 1e-9); t <= p->xmax + 1e-9 && nx < MAX_TICKS; t++)
+            ticks[nx++] = t;
+    }
     size_t every = label_stride(cr, theme, tick_size, p, ticks, nx, step, true);
     for (size_t i = 0; i < nx; i++) {
         double x = basin_plot_x(p, ticks[i]);

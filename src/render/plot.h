@@ -19,6 +19,7 @@ typedef struct basin_plot {
     bool xlog, ylog;
     bool no_y_ticks; /* the caller labels the y axis itself (a timeline's rows) */
     basin_rect outer; /* the panel it was made in: text stays inside */
+    bool x_counts;    /* x counts things (layers, whole epochs): ticks at whole numbers only */
 } basin_plot;
 
 /* A plot filling outer less room for a title, tick labels and axis labels. Ranges must be increasing

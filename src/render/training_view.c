@@ -315,18 +315,23 @@ int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
 
 int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
+    /* each run's density at the start (dashed) and at the frame shown (solid), on one eigenvalue axis */
     enum { POINTS = 300 };
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = INFINITY, hi = -INFINITY, epoch = NAN;
     for (size_t i = 0; i < lab->n_runs; i++) {
         const basin_net_trace *t = lab->runs[i].training;
         if (!t || !t->spec_count || t->len == 0)
             continue;
-        size_t k = basin_net_trace_frame(t, shown);
-        for (size_t j = 0; j < t->spec_count[k]; j++)
-            lo = fmin(lo, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]), hi = fmax(hi, t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]);
+        size_t frames[2] = {0, basin_net_trace_frame(t, shown)};
+        epoch = isnan(epoch) ? t->epoch[frames[1]] : epoch;
+        for (int f = 0; f < 2; f++)
+            for (size_t j = 0; j < t->spec_count[frames[f]]; j++) {
+                double node = t->spec_nodes[frames[f] * BASIN_SPECTRUM_NODES + j];
+                lo = fmin(lo, node), hi = fmax(hi, node);
+            }
     }
-    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
-    double *x = malloc(POINTS * sizeof *x), *y = malloc((lab->n_runs + 1) * POINTS * sizeof *y);
+    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    double *x = malloc(POINTS * sizeof *x), *y = malloc((2 * lab->n_runs + 1) * POINTS * sizeof *y);
     if (!series || !x || !y) {
         free(series), free(x), free(y);
         basin_error_set("out of memory drawing the spectrum");
@@ -342,18 +347,24 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
             const basin_net_trace *t = lab->runs[i].training;
             if (!t || !t->spec_count || t->len == 0)
                 continue;
-            size_t k = basin_net_trace_frame(t, shown);
-            double *d = y + n * POINTS;
-            basin_slq_broaden(t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
-                              t->spec_count[k], sigma, x, POINTS, d);
-            for (size_t g = 0; g < POINTS; g++) /* the log axis shows six decades below each peak */
-                d[g] = fmax(d[g], 1e-6 / sigma);
-            basin_series s = {.x = x, .y = d, .n = POINTS};
-            memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
-            series[n++] = s;
+            size_t frames[2] = {0, basin_net_trace_frame(t, shown)};
+            for (int f = frames[1] > 0 ? 0 : 1; f < 2; f++) {
+                size_t k = frames[f];
+                double *d = y + n * POINTS;
+                basin_slq_broaden(t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
+                                  t->spec_count[k], sigma, x, POINTS, d);
+                for (size_t g = 0; g < POINTS; g++) /* the log axis shows six decades below each peak */
+                    d[g] = fmax(d[g], 1e-6 / sigma);
+                basin_series s = {.x = x, .y = d, .n = POINTS, .dashed = f == 0};
+                memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+                series[n++] = s;
+            }
         }
     }
-    basin_chart_lines(cr, r, theme, series, n, true, "Hessian spectral density (SLQ)", "eigenvalue", NULL);
+    char title[128];
+    snprintf(title, sizeof title, "SLQ density: epoch 0 dashed, %.0f solid",
+             isnan(epoch) ? 0.0 : epoch);
+    basin_chart_lines(cr, r, theme, series, n, true, title, "eigenvalue", NULL);
     free(series), free(x), free(y);
     return 0;
 }

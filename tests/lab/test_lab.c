@@ -434,6 +434,38 @@ static void test_edge_of_stability_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* The weight of the SLQ nodes of frame k below −0.05 (negative curvature) and their spread (the weighted
+ * standard deviation of the nodes within [−0.3, 0.3], the bulk). */
+static void spectrum_at(const basin_net_trace *t, size_t k, double *negative, double *bulk_sd)
+{
+    const double *node = t->spec_nodes + k * BASIN_SPECTRUM_NODES, *weight = t->spec_weights + k * BASIN_SPECTRUM_NODES;
+    double w = 0, m1 = 0, m2 = 0;
+    *negative = 0;
+    for (size_t j = 0; j < t->spec_count[k]; j++) {
+        *negative += node[j] < -0.05 ? weight[j] : 0;
+        if (fabs(node[j]) <= 0.3)
+            w += weight[j], m1 += weight[j] * node[j], m2 += weight[j] * node[j] * node[j];
+    }
+    *bulk_sd = sqrt(fmax(m2 / w - (m1 / w) * (m1 / w), 0));
+}
+
+/* spectrum.ini proves its title: after training the bulk is narrower and the negative curvature's weight
+ * a fraction of the start's. */
+static void test_spectrum_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/spectrum.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *t = lab.runs[0].training;
+    double neg0, sd0, neg1, sd1;
+    spectrum_at(t, 0, &neg0, &sd0);
+    spectrum_at(t, t->len - 1, &neg1, &sd1);
+    print_message("negative curvature's weight %.3f → %.3f, the bulk's spread %.3f → %.3f\n", neg0, neg1, sd0, sd1);
+    assert_true(neg1 < neg0 / 3 && sd1 < sd0 / 2);
+    basin_lab_free(&lab);
+}
+
 /* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
  * missing lab, one twice, or none is refused with its file and line. */
 static void test_lecture_playlist(void **state)
@@ -494,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),
+        cmocka_unit_test(test_spectrum_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

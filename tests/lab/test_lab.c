@@ -466,6 +466,30 @@ static void test_spectrum_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* sharp-flat.ini proves its title: both runs end where their loss has flattened (the last tenth of
+ * training moves it by under 15 %), and the large batch's λmax (the largest SLQ node) is more than twice
+ * the small batch's. */
+static void test_sharp_flat_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/sharp-flat.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double top[2];
+    for (size_t r = 0; r < 2; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        size_t k = t->len - 1, earlier = k - (k + 9) / 10;
+        top[r] = -INFINITY;
+        for (size_t j = 0; j < t->spec_count[k]; j++)
+            top[r] = fmax(top[r], t->spec_nodes[k * BASIN_SPECTRUM_NODES + j]);
+        print_message("%s: train loss %.4f (%.4f a tenth earlier), λmax %.3f\n", lab.runs[r].label,
+                      t->train_loss[k], t->train_loss[earlier], top[r]);
+        assert_true(fabs(t->train_loss[k] / t->train_loss[earlier] - 1) < 0.15);
+    }
+    assert_true(top[1] > 2 * top[0]);
+    basin_lab_free(&lab);
+}
+
 /* The lecture's playlist names every demo once, each in a section, in files that exist; a playlist naming a
  * missing lab, one twice, or none is refused with its file and line. */
 static void test_lecture_playlist(void **state)
@@ -527,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),
         cmocka_unit_test(test_spectrum_demo_proves_its_title),
+        cmocka_unit_test(test_sharp_flat_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,8 @@ static int draw_surface(basin_app *app, const basin_lab *lab)
     return 0;
 }
 
+#define BASIN_PRESENTER_TYPE 1.6 /* presenter mode's type against the window's usual */
+
 /* Draws the panels of the published lab (under the live lock) into the canvas. */
 static int draw_panels(basin_app *app, const basin_lab *lab)
 {
@@ -105,7 +107,7 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     cairo_scale(cr, scale, scale);
     basin_figure_options o = basin_figure_defaults();
     o.dark = app->presenter;
-    o.font_scale = app->presenter ? 2 : 1.35;
+    o.font_scale = app->presenter ? BASIN_PRESENTER_TYPE * 1.35 : 1.35; /* presenter mode: 1.6 times the type */
     o.surface = note_surface_panel;
     o.surface_user = app;
     app->surface_rect = (basin_rect){0};

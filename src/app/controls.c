@@ -198,7 +198,8 @@ static void switch_lab(basin_app *app, int step)
         free(names[i]);
 }
 
-/* Writes the current figure as basin-NAME.pdf and basin-NAME.png in the working directory. */
+/* Writes the figure as the window shows it (the runs up to the step shown) as basin-NAME.pdf and
+ * basin-NAME.png in the working directory. */
 static void export_view(basin_app *app, const basin_lab *lab)
 {
     const char *slash = strrchr(app->lab_path, '/');
@@ -209,6 +210,7 @@ static void export_view(basin_app *app, const basin_lab *lab)
     o.font_scale = 1; /* figures keep their slide scale whatever the window shows */
     o.surface = basin_offscreen_painter;
     o.surface_user = app; /* render the 3-D view with the window's context */
+    o.shown = (size_t)app->shown; /* the step the window shows, as it shows it */
     const char *ext[2] = {"pdf", "png"};
     for (int k = 0; k < 2; k++) {
         char path[256];
@@ -218,7 +220,8 @@ static void export_view(basin_app *app, const basin_lab *lab)
             return;
         }
     }
-    basin_app_say(app, "exported basin-%.*s.pdf and basin-%.*s.png", stem, name, stem, name);
+    basin_app_say(app, "exported basin-%.*s.pdf and basin-%.*s.png at step %zu", stem, name, stem, name,
+                  o.shown > 0 ? o.shown - 1 : 0);
 }
 
 /* Swaps the main view between the contour and the 3-D surface, keeping the other panels. */

@@ -350,7 +350,7 @@ int basin_figure_draw(cairo_t *cr, double w, double h, const basin_lab *lab, con
     sized.width = (int)lround(w * o->dpi / 72), sized.height = (int)lround(h * o->dpi / 72);
     if (basin_figure_check_room(lab, &sized) != 0)
         return -1;
-    return basin_figure_draw_live(cr, w, h, o->dpi / 72, lab, o, SIZE_MAX, NULL);
+    return basin_figure_draw_live(cr, w, h, o->dpi / 72, lab, o, o->shown ? o->shown : SIZE_MAX, NULL);
 }
 
 static const char *status_text(cairo_status_t status)

@@ -26,6 +26,7 @@ typedef struct basin_figure_options {
     double font_scale;
     bool labels;       /* label the contour lines */
     size_t grid;       /* heatmap samples per side */
+    size_t shown;      /* rows of each run drawn (the step a window shows); 0: every row */
     basin_surface_painter surface; /* draws the surface view; NULL: the panel says it needs OpenGL */
     void *surface_user;
 } basin_figure_options;

@@ -306,6 +306,29 @@ static void test_controls(void **state)
     cairo_surface_destroy(c3.image);
 }
 
+/* e exports the step the window shows: five steps into the run (→ five times), the exported figure has
+ * much less of momentum's loss curve than the whole run's export. */
+static void test_export_shows_the_step(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("step.txt"), "w");
+    fputs("wait 2\nkey right\nkey right\nkey right\nkey right\nkey right\nwait 1\nkey e\nwait 1\nquit\n", f);
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("step.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    snprintf(args, sizeof args, "export '%s/quadratic.ini' -o whole.png", BASIN_DEMOS_DIR);
+    assert_int_equal(basin(out, sizeof out, args), 0);
+    shot step = load(support_tmp("basin-quadratic.png")), whole = load(support_tmp("whole.png"));
+    /* the loss panel (right of the colour bar, above the legend) */
+    long at_step = count(&step, momentum_orange, 1000, 100, 1600, 780), all = count(&whole, momentum_orange, 1000, 100, 1600, 780);
+    print_message("momentum's pixels in the loss panel: %ld at the step shown, %ld for the whole run\n", at_step, all);
+    assert_true(at_step > 0 && at_step < all / 2);
+    cairo_surface_destroy(step.image);
+    cairo_surface_destroy(whole.image);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -375,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_surface_view),
         cmocka_unit_test(test_headless_surface_export),
         cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_export_shows_the_step),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -145,6 +145,16 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        for (size_t i = 0; i < n; i++) { /* a point with no neighbour to join (one layer, one frame): a dot */
+            bool alone = isfinite(se->x[i]) && usable(se->y[i], ylog) &&
+                         (i == 0 || !isfinite(se->x[i - 1]) || !usable(se->y[i - 1], ylog)) &&
+                         (i + 1 >= n || !isfinite(se->x[i + 1]) || !usable(se->y[i + 1], ylog));
+            if (alone) {
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, basin_plot_x(&p, se->x[i]), basin_plot_y(&p, se->y[i]), 1.2 * theme->line_width, 0, 2 * M_PI);
+                cairo_fill(cr);
+            }
+        }
         if (left < n) /* where the diverged run left the axes */
             marker(cr, basin_plot_x(&p, se->x[left]), top, r, true);
         else if (se->end_cross && n == se->n && isfinite(last_x)) {

@@ -174,6 +174,21 @@ static void test_exact_convergence_drops_to_the_floor(void **state)
     cairo_surface_destroy(s);
 }
 
+/* A series of one point (a network with one hidden layer in the layers view) shows as a dot. */
+static void test_a_lone_point_shows(void **state)
+{
+    (void)state;
+    cairo_t *cr;
+    cairo_surface_t *s = canvas(&cr);
+    basin_theme theme = basin_theme_make(false, 2);
+    double x[] = {1}, y[] = {0.5}, x2[] = {0, 2}, y2[] = {0.1, 1};
+    basin_series lines[2] = {{.x = x, .y = y, .n = 1, .rgb = {1, 0, 0}}, {.x = x2, .y = y2, .n = 2, .rgb = {0, 0, 1}}};
+    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, lines, 2, true, NULL, NULL, NULL);
+    assert_true(is_red(s, basin_plot_x(&p, 1), basin_plot_y(&p, 0.5)));
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 /* An x axis of whole numbers (layers 1 to 6) gets whole-number ticks only, read back from the text drawn. */
 static void test_counts_get_whole_ticks(void **state)
 {
@@ -210,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_a_diverging_run_hides_no_other),
         cmocka_unit_test(test_exact_convergence_drops_to_the_floor),
         cmocka_unit_test(test_counts_get_whole_ticks),
+        cmocka_unit_test(test_a_lone_point_shows),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     cairo_debug_reset_static_data();

@@ -26,7 +26,10 @@ const char basin_open_usage[] =
     "  --size WxH           window size in points (default 1280x800)\n"
     "  --presenter          start in presenter mode (full screen, large type, dark)\n"
     "  --set SECTION.KEY=V  override a key of the lab (repeatable)\n"
-    "  --view NAMES         the views to show, e.g. surface or contour,loss,lr (the lab's views=)\n"
+    "  --view NAMES         the views to show (the lab's views=), e.g. surface or contour,loss,lr; surface\n"
+    "                       labs: contour, surface, loss, lr; training labs: loss, accuracy, boundary,\n"
+    "                       layers, sharpness, spectrum, landscape, timeline, staleness, scaling, noise,\n"
+    "                       split (basin list views)\n"
     "  --frames N           render N frames, then quit\n"
     "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
     "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"
@@ -62,6 +65,7 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         {"script", required_argument, NULL, OPT_SCRIPT}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     basin_app_options o = {.lab_path = BASIN_DEMOS_DIR "/quadratic.ini", .width = 1280, .height = 800};
+    basin_playlist lecture = {0}; /* before any goto done: it is freed there */
     char **sets = calloc((size_t)argc + 1, sizeof *sets), *view = NULL;
     int view_at = -1;
     int status = BASIN_EXIT_USAGE;
@@ -128,7 +132,6 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
         basin_cli_usage_error(err, "open", "--screenshot needs --frames N (or use a script's screenshot command)");
         goto done;
     }
-    basin_playlist lecture = {0};
     if (basin_playlist_is(o.lab_path)) { /* a lecture: its first lab, then PageDown/PageUp along it */
         if (basin_playlist_load(&lecture, o.lab_path) != 0) {
             basin_cli_say(err, "open", "%s", basin_error_message());

@@ -60,6 +60,9 @@ int cli_mpi_job_end(cli_mpi_job *job, int status, const char *command)
             fprintf(job->err, "basin %s: rank %d: %s\n", command, w->rank, message);
         if (failed < 0)
             basin_mpi_abort(status);
+    } else if (job->failed_elsewhere < 0) { /* MPI itself failed at the common point (a rank died) */
+        fprintf(job->err, "basin %s: %s\n", command, basin_error_message());
+        basin_mpi_abort(status != BASIN_EXIT_OK ? status : BASIN_EXIT_FAILURE);
     } else if (job->failed_elsewhere) {
         if (w->rank == 0)
             fprintf(job->err, "basin %s: %d of %d ranks could not start (their messages above)\n", command,

@@ -28,7 +28,7 @@ int cli_mpi_backend(const char *command, const char *backend, const char *hint, 
 int cli_mpi_job_begin(cli_mpi_job *job, const char *command, FILE **out, FILE **err);
 
 /* At the common point (every rank's work is ready to be combined): how many ranks failed before it; 0
- * means go on. */
+ * means go on, −1 that MPI itself failed there (a rank died; the message says so). */
 int cli_mpi_job_ready(cli_mpi_job *job);
 
 /* Ends the job with this rank's status: a rank that did not reach the common point tells the others

@@ -8,6 +8,8 @@
 
 #include "support_cli.h"
 
+#include "lab/views.h"
+
 #include "cli/cli.h"
 #include "engine/analysis/noise_scale.h"
 #include "engine/registry.h"
@@ -15,6 +17,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +268,23 @@ static void test_list_help_and_race(void **state)
     r = support_cli("--version", NULL);
     assert_non_null(strstr(r.out, "basin 0."));
     support_cli_free(&r);
+
+    /* export's and open's --help name every view the registry of views has */
+    static const char *const with_views[] = {"export", "open"};
+    for (int c = 0; c < 2; c++) {
+        r = support_cli(with_views[c], "--help", NULL);
+        assert_int_equal(r.status, 0);
+        for (int v = 0; v < BASIN_VIEW_COUNT; v++) {
+            const char *name = basin_view_name((basin_view)v), *at = r.out;
+            size_t len = strlen(name);
+            while ((at = strstr(at, name)) &&
+                   ((at > r.out && isalpha((unsigned char)at[-1])) || isalpha((unsigned char)at[len])))
+                at++; /* as a word, not inside another */
+            if (!at)
+                fail_msg("basin %s --help does not name the view '%s'", with_views[c], name);
+        }
+        support_cli_free(&r);
+    }
 
     r = support_cli("race", NULL);
     assert_int_equal(r.status, 0);

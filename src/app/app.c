@@ -252,7 +252,7 @@ static void close_window(basin_app *app)
 
 int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
 {
-    basin_app app = {.speed = 30, .shown = 1, .show_panel = true}; /* opens paused: the presenter presses play */
+    basin_app app = {.speed = 30, .shown = 1, .show_panel = true, .note = true}; /* opens paused: the presenter presses play */
     basin_script script = {0};
     double *frame_ms = NULL;
     int status = 1;

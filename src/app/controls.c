@@ -144,6 +144,7 @@ static void open_lab(basin_app *app, const char *path)
         free(app->sets[i]);
     app->n_sets = 0;
     app->selected = 0;
+    app->note = true;
     basin_app_rebuild(app);
 }
 
@@ -264,6 +265,7 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         break;
     case SDLK_SPACE:
         app->playing = !app->playing;
+        app->note = app->note && !app->playing; /* the note is read before playing; n brings it back */
         if (app->playing && app->shown >= (double)steps)
             app->shown = 1;
         break;
@@ -311,6 +313,11 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         break;
     case SDLK_c:
         app->show_panel = !app->show_panel;
+        break;
+    case SDLK_n:
+        app->note = !app->note;
+        if (lab && !lab->note)
+            basin_app_say(app, "this lab has no note (note = ... in its [lab])");
         break;
     case SDLK_s:
         app->slow_start = !app->slow_start;

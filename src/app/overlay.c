@@ -19,6 +19,7 @@ static const char *const keys[][2] = {
     {"wheel, drag", "zoom, pan the contour view"},
     {"v", "switch the main view: contour or 3-D surface"},
     {"c", "show or hide the control column"},
+    {"n", "show or hide the lab's note (it shows until you play)"},
     {"drag (3-D)", "turn the 3-D view"},
     {"PageDown  PageUp", "next / previous lab in the folder"},
     {"e", "export the view to PDF and PNG here"},
@@ -26,6 +27,22 @@ static const char *const keys[][2] = {
     {"?", "this help"},
     {"q  Esc", "quit"},
 };
+
+/* The lab's note in a card at the bottom left, above the status strip. */
+static void draw_note(const basin_app *app, cairo_t *cr, const basin_theme *theme, const char *note)
+{
+    double f = theme->font_size, pad = 0.8 * f, strip = 1.8 * f;
+    double w = fmin(0.45 * app->win_w, 36 * f), text_w = w - 2 * pad;
+    double h = basin_text_paragraph(cr, theme, f, theme->text, 0, 0, text_w, note, false) + 2 * pad;
+    double x0 = 0.6 * f, y0 = fmax(app->win_h - strip - 0.6 * f - h, 0.6 * f);
+    cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.92);
+    cairo_rectangle(cr, x0, y0, w, h);
+    cairo_fill_preserve(cr);
+    basin_set_color(cr, theme->frame);
+    cairo_set_line_width(cr, 0.08 * f);
+    cairo_stroke(cr);
+    basin_text_paragraph(cr, theme, f, theme->text, x0 + pad, y0 + pad, text_w, note, true);
+}
 
 void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
 {
@@ -36,11 +53,13 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     cairo_rectangle(cr, 0, app->win_h - strip, app->win_w, strip);
     cairo_fill(cr);
     if (lab) {
-        snprintf(text, sizeof text, "%s  %s %.3g / %ld   %g %s/s   ? for help", app->playing ? "▶" : "❚❚",
+        snprintf(text, sizeof text, "%s  %s %.3g / %ld   %g %s/s   %s? for help", app->playing ? "▶" : "❚❚",
                  lab->dataset ? "epoch" : "step", basin_lab_frame_time(lab, (size_t)app->shown), lab->steps,
-                 app->speed, lab->dataset ? "frames" : "steps");
+                 app->speed, lab->dataset ? "frames" : "steps", lab->note ? "n note   " : "");
         basin_text(cr, &theme, 0.85 * f, theme.text, 0.8 * f, y, 0, 0.5, 0, text);
     }
+    if (lab && lab->note && app->note && !app->help)
+        draw_note(app, cr, &theme, lab->note);
     const char *right = SDL_GetTicks() < app->status_until ? app->status : app->hover;
     basin_text(cr, &theme, 0.85 * f, theme.muted, app->win_w - 0.8 * f, y, 1, 0.5, 0, right);
 

@@ -34,6 +34,7 @@ typedef struct basin_app {
     size_t n_sets, cap_sets;
 
     bool playing, help, presenter, quit;
+    bool note;                  /* the lab's note is shown (each lab opens with it; n toggles) */
     bool slow_start;            /* play the first steps in slow motion */
     double shown;               /* rows of each trace shown (fractional while playing) */
     double speed;               /* steps per second */

@@ -67,6 +67,7 @@ typedef struct reader {
     const char *path;
     int line;
     bool unreadable; /* a line too long, a NUL byte, a read error: the message is set */
+    bool indented;   /* the line read last starts with blanks: it may continue the key above */
     basin_lab_entries *entries;
     bool failed; /* a message is set */
 } reader;
@@ -111,12 +112,28 @@ static char *read_line(char *buf, int size, void *stream)
         return NULL; /* stop: a split line would be parsed as two */
     }
     r->line++;
+    r->indented = (buf[0] == ' ' || buf[0] == '\t') && buf[strspn(buf, " \t")] != '\0';
     strcat(buf, "\n");
     if (!mark_run_section(r, buf)) {
         r->unreadable = true;
         return NULL;
     }
     return buf;
+}
+
+/* An indented line under KEY = VALUE (inih passes it as KEY again) continues the value after a space. */
+static int continue_value(reader *r, basin_lab_entry *it, const char *more)
+{
+    size_t len = strlen(it->value);
+    char *value = realloc(it->value, len + strlen(more) + 2);
+    if (!value) {
+        basin_error_set("%s:%d: out of memory reading the lab", r->path, r->line);
+        r->failed = true;
+        return 0;
+    }
+    sprintf(value + len, "%s%s", len ? " " : "", more);
+    it->value = value;
+    return 1;
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
@@ -144,7 +161,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
         r->failed = true;
         return 0;
     }
-    const basin_lab_entry *twice = basin_lab_find_entry(r->entries, label, key);
+    basin_lab_entry *twice = basin_lab_find_entry(r->entries, label, key);
+    if (twice && r->indented && twice == &r->entries->items[r->entries->len - 1])
+        return continue_value(r, twice, value);
     if (twice) {
         basin_error_set("%s: given twice in [%s] (first at line %d)", origin, section, twice->line);
         r->failed = true;

@@ -12,6 +12,8 @@
 
 static const basin_lab_key keys[] = {
     {"title", BASIN_KEY_LAB, SURFACE | TRAINING, NULL, "the figure's title (default: the surface or data spec)"},
+    {"note", BASIN_KEY_LAB, SURFACE | TRAINING, NULL,
+     "what to look at and what to press, shown in the window (n); indented lines below continue it"},
     {"surface", BASIN_KEY_LAB, SURFACE, NULL, "the problem, a surface spec (required in a surface lab)"},
     {"data", BASIN_KEY_LAB, TRAINING, NULL, "the data set, a data spec: it makes the lab a training lab"},
     {"steps", BASIN_KEY_LAB, SURFACE, "100", "steps every run takes"},

@@ -197,6 +197,19 @@ static int check_keys(const basin_lab_entries *e)
     return 0;
 }
 
+/* The lab's title (default: the problem's spec), its note (NULL: none) and the default colormap. */
+static int read_words(basin_lab *lab, const basin_lab_entries *e, const char *default_title)
+{
+    const basin_lab_entry *title = basin_lab_find_entry(e, "lab", "title");
+    const basin_lab_entry *note = basin_lab_find_entry(e, "lab", "note");
+    lab->title = strdup(title ? title->value : default_title);
+    lab->note = note && *note->value ? strdup(note->value) : NULL;
+    lab->colormap = strdup("auto");
+    if (!lab->title || !lab->colormap || (note && *note->value && !lab->note))
+        return basin_lab_fail(lab->source, "out of memory");
+    return 0;
+}
+
 /* The [lab] keys that need no problem, and the problem itself. */
 static int build_scene(basin_lab *lab, const basin_lab_entries *e)
 {
@@ -208,11 +221,8 @@ static int build_scene(basin_lab *lab, const basin_lab_entries *e)
     lab->problem = basin_problem_create(lab->surface.entry, &lab->surface.params);
     if (!lab->problem)
         return basin_lab_fail(it->origin, "%s", basin_error_message());
-    it = basin_lab_find_entry(e, "lab", "title");
-    lab->title = strdup(it ? it->value : lab->surface.text);
-    lab->colormap = strdup("auto");
-    if (!lab->title || !lab->colormap)
-        return basin_lab_fail(lab->source, "out of memory");
+    if (read_words(lab, e, lab->surface.text) != 0)
+        return -1;
     double x;
     lab->steps = 100;
     if ((it = basin_lab_find_entry(e, "lab", "steps"))) {
@@ -432,11 +442,8 @@ static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
     lab->dataset = basin_dataset_create(lab->data.entry, &lab->data.params, set.seed);
     if (!lab->dataset)
         return basin_lab_fail(it->origin, "%s", basin_error_message());
-    it = basin_lab_find_entry(e, "lab", "title");
-    lab->title = strdup(it ? it->value : lab->data.text);
-    lab->colormap = strdup("auto");
-    if (!lab->title || !lab->colormap)
-        return basin_lab_fail(lab->source, "out of memory");
+    if (read_words(lab, e, lab->data.text) != 0)
+        return -1;
     if ((it = basin_lab_find_entry(e, "lab", "views")))
         return read_views(it, lab);
     bool plane = lab->dataset->n_features == 2 && lab->dataset->n_classes > 0;
@@ -646,6 +653,7 @@ void basin_lab_free(basin_lab *lab)
     basin_dataset_destroy(lab->dataset);
     basin_spec_clear(&lab->data);
     free(lab->title);
+    free(lab->note);
     free(lab->colormap);
     free(lab->source);
     *lab = (basin_lab){0};

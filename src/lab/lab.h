@@ -39,6 +39,7 @@ typedef struct basin_lab_run {
 typedef struct basin_lab {
     char *source;        /* the file, or "command line" */
     char *title;
+    char *note;          /* what to look at and what to press (the window shows it), or NULL */
     basin_spec surface;
     basin_problem *problem; /* NULL in a training lab */
     long steps;             /* a training lab's epochs */

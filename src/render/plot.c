@@ -96,6 +96,34 @@ void basin_text_fit(cairo_t *cr, const basin_theme *theme, double size, basin_rg
     basin_text(cr, theme, line, color, cx, cy + 0.6 * line, 0.5, 0.5, 0, second);
 }
 
+double basin_text_paragraph(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y,
+                            double width, const char *text, bool draw)
+{
+    double line_h = 1.35 * size, top = y;
+    char line[512];
+    for (const char *c = text + strspn(text, " "); *c; c += strspn(c, " ")) {
+        size_t fits = strcspn(c, " "); /* the first word, then as many more as fit */
+        while (c[fits]) {
+            size_t next = fits + 1 + strcspn(c + fits + 1, " ");
+            if (next >= sizeof line)
+                break;
+            snprintf(line, sizeof line, "%.*s", (int)next, c);
+            if (basin_text_width(cr, theme, size, line) > width)
+                break;
+            fits = next;
+        }
+        if (fits >= sizeof line)
+            fits = sizeof line - 1;
+        if (draw) {
+            snprintf(line, sizeof line, "%.*s", (int)fits, c);
+            basin_text(cr, theme, size, color, x, y, 0, 0, 0, line);
+        }
+        y += line_h;
+        c += fits;
+    }
+    return y - top;
+}
+
 basin_plot basin_plot_make(basin_rect outer, const basin_theme *theme, double xmin, double xmax, bool xlog,
                            double ymin, double ymax, bool ylog)
 {

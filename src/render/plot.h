@@ -71,6 +71,11 @@ void basin_text_boxes_record(cairo_t *cr, basin_text_boxes *boxes);
 void basin_text_fit(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, basin_rect box,
                     const char *text);
 
+/* Draws text (when draw) as a paragraph broken at spaces into lines at most width points wide (a word
+ * wider than that gets a line of its own), its first line's top at (x, y). Returns its height. */
+double basin_text_paragraph(cairo_t *cr, const basin_theme *theme, double size, basin_rgb color, double x, double y,
+                            double width, const char *text, bool draw);
+
 /* The advance width of text at size points. */
 double basin_text_width(cairo_t *cr, const basin_theme *theme, double size, const char *text);
 

@@ -329,6 +329,29 @@ static void test_export_shows_the_step(void **state)
     cairo_surface_destroy(whole.image);
 }
 
+/* A lab opens with its note in a card at the bottom left: dark text fills it; n hides it, n brings it back,
+ * and playing hides it. */
+static void test_note(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("note.txt"), "w");
+    fprintf(f, "wait 2\nscreenshot %s\nkey n\nwait 1\nscreenshot %s\nkey n\nwait 1\nkey space\nwait 2\nscreenshot %s\nquit\n",
+            support_tmp("n0.png"), support_tmp("n1.png"), support_tmp("n2.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("note.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot shown = load(support_tmp("n0.png")), hidden = load(support_tmp("n1.png")), playing = load(support_tmp("n2.png"));
+    long text0 = count(&shown, 0x222222, 10, 600, 490, 770), text1 = count(&hidden, 0x222222, 10, 600, 490, 770);
+    long text2 = count(&playing, 0x222222, 10, 600, 490, 770);
+    print_message("dark text pixels at the bottom left: %ld with the note, %ld after n, %ld playing\n", text0, text1, text2);
+    assert_true(text0 > 3000 && text1 < text0 / 5 && text2 < text0 / 5);
+    cairo_surface_destroy(shown.image);
+    cairo_surface_destroy(hidden.image);
+    cairo_surface_destroy(playing.image);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -399,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_headless_surface_export),
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_export_shows_the_step),
+        cmocka_unit_test(test_note),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

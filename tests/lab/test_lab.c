@@ -37,6 +37,9 @@ static const char scene[] =
     "# Ill-conditioned quadratic\n"
     "[lab]\n"
     "title   = GD zig-zags ; κ = 50\n"
+    "note    = Watch the\n"
+    "  steep direction:\n"
+    "\tpress space.\n"
     "surface = quadratic:eig=1/50,angle=30\n"
     "steps   = 40\n"
     "views   = contour, loss\n"
@@ -60,6 +63,7 @@ static void test_a_scene(void **state)
         fail_msg("%s", basin_error_message());
     unlink(path);
     assert_string_equal(lab.title, "GD zig-zags"); /* inline comment stripped */
+    assert_string_equal(lab.note, "Watch the steep direction: press space."); /* indented lines continue it */
     assert_string_equal(lab.surface.entry->name, "quadratic");
     assert_int_equal(lab.steps, 40);
     assert_int_equal(lab.n_views, 2);
@@ -190,7 +194,7 @@ static void test_errors_name_file_line_and_key(void **state)
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\nstart = 0,0,0\n",
                      ":5: start: '0,0,0' has 3 values but surface 'booth' has 2 parameters");
     expect_lab_error("[lab]\nsurface = booth\nstepz = 4\n",
-                     ":3: stepz: unknown key in [lab] (keys: title, surface, steps, seed, batch, schedule, parallel, start, "
+                     ":3: stepz: unknown key in [lab] (keys: title, note, surface, steps, seed, batch, schedule, parallel, start, "
                      "views, xrange, yrange, levels, level_scale, colormap)");
     expect_lab_error("[lab]\nsurface = booth\nsteps = many\n",
                      ":3: steps: 'many' is not a whole number from 0 to 1000000000");
@@ -372,6 +376,38 @@ static double mean_gap(const basin_lab *lab, size_t run, size_t from, size_t to)
     return sum / (double)(to - from);
 }
 
+/* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
+ * GD does not move over 5,000 more, Newton is at the
+ * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
+ * standardized features the same Adam is at the minimum within 240 steps. */
+static void test_least_squares_raw_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    char *longer[] = {"lab.steps=5000"};
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/least-squares-raw.ini", longer, 1) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_trace *gd = &lab.runs[0].run->trace, *adam = &lab.runs[1].run->trace, *newton = &lab.runs[2].run->trace;
+    double f_min = lab.problem->f_min, gap0 = gd->loss[0] - f_min;
+    double gd_gain = (gd->loss[20] - gd->loss[5000]) / (gd->loss[20] - f_min), newton_gap = newton->loss[1] - f_min;
+    double crawl = fabs(adam->w[5000 * 2 + 1] - adam->w[1000 * 2 + 1]) / 4000;
+    double still = fabs(adam->w[5000 * 2 + 1] - newton->w[1 * 2 + 1]);
+    print_message("GD removed %.2g of its gap from step 20 to 5000; Newton's gap after one step %.2g; Adam's gap %.3f, "
+                  "its w1 moving %.2g a step, %.2f from the minimum's\n",
+                  gd_gain, newton_gap, adam->loss[5000] - f_min, crawl, still);
+    assert_true(gd_gain < 0.01);
+    assert_true(newton_gap < 1e-12 * gap0);
+    assert_true(adam->loss[5000] - f_min > 0.1 && crawl < 1e-4 && still > 1.5);
+    basin_lab_free(&lab);
+
+    char *standardized[] = {"lab.surface=linreg:normalize=true", "lab.steps=240"};
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/least-squares-raw.ini", standardized, 2) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    adam = &lab.runs[1].run->trace;
+    assert_true(adam->loss[240] - lab.problem->f_min < 1e-9);
+    basin_lab_free(&lab);
+}
+
 /* schedules.ini proves its title: the constant step's noise floor is the stationary value
  * Σᵢ ησ²/(2(2 − ηλᵢ)) of SGD on a noisy quadratic, and step and cosine decay end far below it. */
 static void test_schedules_demo_proves_its_title(void **state)
@@ -513,8 +549,15 @@ static void test_lecture_playlist(void **state)
     }
     closedir(dir);
     assert_int_equal(p.n, demos);
-    for (size_t i = 0; i < p.n; i++)
+    for (size_t i = 0; i < p.n; i++) {
         assert_true(p.items[i].section[0] != '\0');
+        basin_lab lab; /* every demo says what to look at and what to press */
+        if (basin_lab_load(&lab, p.items[i].path, NULL, 0) != 0)
+            fail_msg("%s", basin_error_message());
+        if (!lab.note || strlen(lab.note) < 200)
+            fail_msg("%s: no note of a paragraph (note = ... in [lab]): '%s'", p.items[i].path, lab.note ? lab.note : "");
+        basin_lab_free(&lab);
+    }
     assert_string_equal(p.items[0].section, "Gradient descent and the quadratic model");
     basin_playlist_free(&p);
 
@@ -547,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_and_key),
         cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_lecture_playlist),
+        cmocka_unit_test(test_least_squares_raw_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

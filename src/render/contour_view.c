@@ -1,6 +1,7 @@
 /* contour_view.c: heatmap, contours, colour bar and trajectories of a 2-D lab. */
 #include "contour_view.h"
 
+#include "colorbar.h"
 #include "contour.h"
 #include "ticks.h"
 #include "trajectory.h"
@@ -76,11 +77,13 @@ int basin_contour_view_init(basin_contour_view *v, const basin_lab *lab, basin_r
         basin_error_set("out of memory for the heatmap");
         return -1;
     }
-    double f = theme->font_size, bar_room = 5.5 * f;
-    basin_rect left = {outer.x, outer.y, outer.w - bar_room, outer.h};
+    double f = theme->font_size;
+    const basin_field *fl = &v->field; /* the bar's range, as draw_colorbar labels it */
+    double room = basin_colorbar_room(theme, fl->log ? fl->floor : fl->lo, fl->log ? fl->hi - fl->ref : fl->hi, fl->log);
+    basin_rect left = {outer.x, outer.y, outer.w - room, outer.h};
     v->plot = basin_plot_make(left, theme, window[0], window[1], false, window[2], window[3], false);
     basin_plot_equal_aspect(&v->plot);
-    v->colorbar = (basin_rect){v->plot.area.x + v->plot.area.w + 0.9 * f, v->plot.area.y, 0.9 * f, v->plot.area.h};
+    v->colorbar = basin_colorbar_beside(&v->plot.area, theme);
     v->plot.outer.w = v->colorbar.x - 0.3 * f - v->plot.outer.x; /* the title keeps clear of the bar's caption */
     v->n_levels = lab->levels < BASIN_MAX_LEVELS ? lab->levels : BASIN_MAX_LEVELS;
     for (int k = 0; k < v->n_levels; k++)
@@ -143,53 +146,14 @@ static void label_text(double value, char *buf, size_t size)
 static void draw_colorbar(const basin_contour_view *v, cairo_t *cr, const basin_theme *theme)
 {
     const basin_rect *b = &v->colorbar;
-    double f = theme->font_size;
-    cairo_surface_t *ramp = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 256);
-    cairo_surface_flush(ramp);
-    unsigned char *data = cairo_image_surface_get_data(ramp);
-    int stride = cairo_image_surface_get_stride(ramp);
-    for (int k = 0; k < 256; k++) {
-        unsigned char rgb[3];
-        basin_colormap_rgb(v->map, (255 - k) / 255.0, rgb);
-        *(uint32_t *)(data + k * stride) = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
-    }
-    cairo_surface_mark_dirty(ramp);
-    cairo_save(cr);
-    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
-    cairo_clip(cr);
-    cairo_translate(cr, b->x, b->y);
-    cairo_scale(cr, b->w, b->h / 256);
-    cairo_set_source_surface(cr, ramp, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(ramp);
-    cairo_save(cr);
-    basin_set_color(cr, theme->frame);
-    cairo_set_line_width(cr, 0.06 * f);
-    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
-    cairo_stroke(cr);
+    basin_colorbar_ramp(cr, theme, *b, v->map, 0, 1);
     /* Ticks at nice values of the scale (decades on a log scale, of f − ref). */
     const basin_field *fl = &v->field;
-    double lo = fl->log ? fl->floor : fl->lo, hi = fl->log ? fl->hi - fl->ref : fl->hi, ticks[32], step;
-    size_t n = basin_ticks(lo, hi, fl->log, (int)fmax(2, b->h / (3 * f)), ticks, 32, &step);
-    char label[64];
-    double last = INFINITY; /* the last label's y: the next keeps a line's height clear of it */
-    for (size_t k = 0; k < n; k++) {
-        double value = fl->log ? fl->ref + ticks[k] : ticks[k];
-        double y = b->y + b->h * (1 - basin_field_fraction(fl, value));
-        cairo_move_to(cr, b->x + b->w, y);
-        cairo_line_to(cr, b->x + b->w + 0.3 * f, y);
-        cairo_stroke(cr);
-        if (fabs(y - last) < 1.3 * 0.8 * f)
-            continue;
-        basin_tick_label(ticks[k], step, label, sizeof label);
-        basin_text(cr, theme, 0.8 * f, theme->muted, b->x + b->w + 0.45 * f, y, 0, 0.5, 0, label);
-        last = y;
-    }
-    const char *caption = fl->log ? (fl->ref != 0 ? "f − f*" : "f") : "f";
-    basin_text(cr, theme, 0.85 * f, theme->text, b->x + b->w / 2, b->y - 0.35 * f, 0.5, 1, 0, caption);
-    cairo_restore(cr);
+    double lo = fl->log ? fl->floor : fl->lo, hi = fl->log ? fl->hi - fl->ref : fl->hi, ticks[32], fractions[32], step;
+    size_t n = basin_ticks(lo, hi, fl->log, (int)fmax(2, b->h / (3 * theme->font_size)), ticks, 32, &step);
+    for (size_t k = 0; k < n; k++)
+        fractions[k] = basin_field_fraction(fl, fl->log ? fl->ref + ticks[k] : ticks[k]);
+    basin_colorbar_labels(cr, theme, *b, ticks, fractions, n, step, fl->log && fl->ref != 0 ? "f − f*" : "f");
 }
 
 void basin_contour_view_backdrop(basin_contour_view *v, cairo_t *cr, const basin_theme *theme, const char *title,

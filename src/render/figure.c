@@ -45,6 +45,20 @@ static double fit_of(double w, double h, double f)
     return fmin(w / (11 * f), h / (9 * f));
 }
 
+/* The same for a panel of view. A contour map needs a square data area of 6 type sizes inside its margins,
+ * beside its colour bar; a view with a map per run (decision regions, landscapes) as much in each of its cells,
+ * whose margins squeeze. */
+static double view_fit_of(const basin_lab *lab, basin_view view, double w, double h, double f)
+{
+    if (view != BASIN_VIEW_CONTOUR && view != BASIN_VIEW_BOUNDARY && view != BASIN_VIEW_LANDSCAPE)
+        return fit_of(w, h, f);
+    if (view == BASIN_VIEW_CONTOUR)
+        return fmin(w - 5.5 * f - 6.4 * f, h - 5.6 * f) / (6 * f);
+    size_t n = lab->n_runs < 4 ? lab->n_runs : 4, cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
+    double cell_w = (w - 5.5 * f) / (double)cols, cell_h = h / (double)rows; /* small maps, squeezed margins */
+    return fmin(cell_w - 4 * f, cell_h - 4 * f) / (6 * f);
+}
+
 basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_figure_options *o, double w, double h,
                                              const basin_theme *theme)
 {
@@ -62,26 +76,31 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     if (basin_view_info_of(l.views[0])->map && l.n > 1) { /* the map on the left, the others stacked beside it */
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         double column = body.w - left, each = body.h / (double)(l.n - 1);
-        double fit = fmin(fit_of(left, body.h, f), fit_of(column, each, f));
-        if (fit >= 1 || l.n == 2) {
-            l.fit = fit;
-            l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
-            for (size_t i = 1; i < l.n; i++)
-                l.panel[i] = (basin_rect){body.x + left, body.y + each * (double)(i - 1), column, each};
+        double charts = fit_of(column, each, f), fit = fmin(view_fit_of(lab, l.views[0], left, body.h, f), charts);
+        l.fit = fit;
+        l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
+        for (size_t i = 1; i < l.n; i++)
+            l.panel[i] = (basin_rect){body.x + left, body.y + each * (double)(i - 1), column, each};
+        if (fit >= 1 || l.n == 2)
             return l;
-        }
+        if (charts < 0.75) /* stacked charts this short would overprint: a grid, or a refusal */
+            l.panel[0].w = 0;
     }
     /* a grid: the most columns whose panels have the room a chart needs, else the count that comes nearest */
     size_t columns = l.n;
     double best = -1;
     for (size_t c = l.n; c >= 1; c--) {
         size_t rows = (l.n + c - 1) / c;
-        double fit = fit_of(body.w / (double)c, body.h / (double)rows, f);
+        double fit = INFINITY;
+        for (size_t i = 0; i < l.n; i++)
+            fit = fmin(fit, view_fit_of(lab, l.views[i], body.w / (double)c, body.h / (double)rows, f));
         if (fit > best)
             best = fit, columns = c;
         if (fit >= 1)
             break;
     }
+    if (l.panel[0].w > 0 && l.fit >= best) /* the map beside the others suits better than any grid */
+        return l;
     size_t rows = (l.n + columns - 1) / columns;
     double cell_w = body.w / (double)columns, cell_h = body.h / (double)rows;
     l.fit = best;

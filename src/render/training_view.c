@@ -3,6 +3,8 @@
  * and gradient variance by layer. */
 #include "training_view.h"
 
+#include "colorbar.h"
+
 #include "chart.h"
 #include "colormap.h"
 #include "contour.h"
@@ -147,14 +149,16 @@ static int paint_regions(cairo_t *cr, const basin_plot *p, const float *out, siz
 /* One run's decision regions at its frame, with the training points on top: the fine grid when the lab has
  * computed it, else the coarse one, else (for a moment after the lab appears) the points alone. */
 static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
-                         const basin_theme *theme, size_t shown)
+                         const basin_theme *theme, size_t shown, const double scale[2], basin_rect *area)
 {
+    (void)scale;
     const basin_net_trace *t = run->training;
     const basin_dataset *d = lab->dataset;
     const double *box = t->boundary_box;
+    size_t frame = basin_net_trace_frame(t, shown), K = t->np->net.model->out_features;
     basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
     basin_plot_equal_aspect(&p);
-    size_t frame = basin_net_trace_frame(t, shown), K = t->np->net.model->out_features;
+    *area = p.area;
     size_t G = t->boundary_ready[frame] ? t->boundary_grid : BASIN_BOUNDARY_COARSE;
     const float *out = t->boundary_ready[frame] ? t->boundary : t->coarse_ready[frame] ? t->boundary_coarse : NULL;
     if (out && paint_regions(cr, &p, out + frame * G * G * K, G, K, theme) != 0)
@@ -184,13 +188,25 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     return 0;
 }
 
+/* Draws one run's panel in r: its heatmap coloured on scale (the views' common range, or NULL), its plot
+ * area into *area. Returns 0, or -1 with a message. */
 typedef int (*run_panel)(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
-                         const basin_theme *theme, size_t shown);
+                         const basin_theme *theme, size_t shown, const double scale[2], basin_rect *area);
 
 /* Up to four runs that have what draw needs, each in a cell: one fills the panel, two sit side by side,
- * three or four make a 2×2 grid. */
+ * three or four make a 2×2 grid; right of them one colour bar for all (bar() draws it beside the first row's
+ * last heatmap, at scale). */
+typedef void (*run_bar)(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2]);
+
+/* The range of values a view's colour bar shows: P(y = 1) from 0 to 1, or the loss on a log scale. */
+static double bar_room(const basin_theme *theme, const double scale[2])
+{
+    return scale ? basin_colorbar_room(theme, pow(10, scale[0]), pow(10, scale[1]), true)
+                 : basin_colorbar_room(theme, 0, 1, false);
+}
+
 static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown,
-                   bool landscape, run_panel draw)
+                   bool landscape, const double scale[2], run_panel draw, run_bar bar)
 {
     size_t n = 0;
     const basin_lab_run *runs[4];
@@ -199,19 +215,40 @@ static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_
         if (t && t->len > 0 && (landscape ? t->land_grid > 0 : t->boundary_grid > 0))
             runs[n++] = &lab->runs[i];
     }
+    if (bar)
+        r.w = fmax(r.w - bar_room(theme, scale), 0.5 * r.w);
     size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
+    basin_rect area, first_row_last = {0};
     for (size_t i = 0; i < n; i++) {
         basin_rect cell = {r.x + r.w * (double)(i % cols) / (double)cols, r.y + r.h * (double)(i / cols) / (double)rows,
                            r.w / (double)cols, r.h / (double)rows};
-        if (draw(cr, cell, lab, runs[i], theme, shown) != 0)
+        if (draw(cr, cell, lab, runs[i], theme, shown, scale, &area) != 0)
             return -1;
+        if (i < cols)
+            first_row_last = area;
+    }
+    if (bar && n > 0) {
+        basin_rect b = basin_colorbar_beside(&first_row_last, theme);
+        if (rows > 1) /* one bar the height of the grid */
+            b.h = area.y + area.h - b.y;
+        bar(cr, theme, b, scale);
     }
     return 0;
 }
 
+/* The colours of P(class 1) as region_color mixes them: the diverging map's middle 80 %. */
+static void probability_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2])
+{
+    (void)scale;
+    basin_colorbar(cr, theme, bar, basin_colormap_find("diverging"), 0.1, 0.9, 0, 1, false, "P(y = 1)");
+}
+
 int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    return per_run(cr, r, lab, theme, shown, false, draw_boundary);
+    bool binary = false; /* two classes in one output: a colour bar of P(y = 1); more: the class colours */
+    for (size_t i = 0; i < lab->n_runs; i++)
+        binary = binary || (lab->runs[i].training && lab->runs[i].training->np->net.model->out_features == 1);
+    return per_run(cr, r, lab, theme, shown, false, NULL, draw_boundary, binary ? probability_bar : NULL);
 }
 
 /* One run's variances of each hidden layer's output at frame: x = 1, 2, ...; returns the count. */
@@ -409,7 +446,7 @@ static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_net_tr
 
 /* One run's landscape: log10 of the loss over the plane, the trajectory's projection up to the frame. */
 static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
-                          const basin_theme *theme, size_t shown)
+                          const basin_theme *theme, size_t shown, const double scale[2], basin_rect *area)
 {
     (void)lab;
     const basin_net_trace *t = run->training;
@@ -417,16 +454,14 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     double R = t->land_range;
     basin_plot p = basin_plot_make(r, theme, -R, R, false, -R, R, false);
     basin_plot_equal_aspect(&p);
+    *area = p.area;
     cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
     if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(image);
         basin_error_set("out of memory drawing the landscape");
         return -1;
     }
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < G * G; i++)
-        if (t->land_loss[i] > 0 && isfinite(t->land_loss[i]))
-            lo = fmin(lo, log10(t->land_loss[i])), hi = fmax(hi, log10(t->land_loss[i]));
+    double lo = scale[0], hi = scale[1];
     basin_rgb bg = theme->background;
     cairo_surface_flush(image);
     unsigned char *pixels = cairo_image_surface_get_data(image);
@@ -494,7 +529,21 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     return 0;
 }
 
+/* The landscapes' common scale: log10 of the loss over every run's plane. */
+static void loss_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2])
+{
+    basin_colorbar(cr, theme, bar, basin_colormap_find("viridis"), 0, 1, pow(10, scale[0]), pow(10, scale[1]), true,
+                   "loss");
+}
+
 int basin_training_landscapes(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    return per_run(cr, r, lab, theme, shown, true, draw_landscape);
+    double scale[2] = {INFINITY, -INFINITY}; /* one colour scale, so that the panels compare */
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        for (size_t k = 0; t && k < t->land_grid * t->land_grid; k++)
+            if (t->land_loss[k] > 0 && isfinite(t->land_loss[k]))
+                scale[0] = fmin(scale[0], log10(t->land_loss[k])), scale[1] = fmax(scale[1], log10(t->land_loss[k]));
+    }
+    return per_run(cr, r, lab, theme, shown, true, scale, draw_landscape, loss_bar);
 }

@@ -63,7 +63,7 @@ static void test_regular_files_and_links(void **state)
     snprintf(png, sizeof png, "%s/basin-test-%d.png", where, (int)getpid());
     for (int k = 0; k < 2; k++) {
         support_cli_result r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0",
-                                           "--steps", "5", "--size", "640x360", "-o", png, NULL);
+                                           "--steps", "5", "--size", "640x360", "--dpi", "100", "-o", png, NULL);
         assert_int_equal(r.status, 0);
         support_cli_free(&r);
     }
@@ -74,7 +74,7 @@ static void test_regular_files_and_links(void **state)
     cairo_surface_destroy(s);
     unlink(png);
     support_cli_result r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0",
-                                       "--steps", "5", "--size", "640x360", "-o", png, NULL);
+                                       "--steps", "5", "--size", "640x360", "--dpi", "100", "-o", png, NULL);
     support_cli_free(&r);
     assert_int_equal(file_size(png), once); /* two exports gave one PNG, not two appended */
     unlink(png);
@@ -83,7 +83,7 @@ static void test_regular_files_and_links(void **state)
     snprintf(target, sizeof target, "%s", support_tmp("target.png"));
     assert_int_equal(symlink(target, link), 0);
     r = support_cli("export", "--surface", "booth", "--opt", "sgd:lr=0.01", "--start=0,0", "--steps", "5", "--size",
-                    "640x360", "-o", link, NULL);
+                    "640x360", "--dpi", "100", "-o", link, NULL);
     assert_int_equal(r.status, 0);
     support_cli_free(&r);
     assert_int_equal(lstat(link, &st), 0);

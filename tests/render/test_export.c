@@ -192,10 +192,10 @@ static void test_same_input_same_bytes(void **state)
     (void)state;
     const char *formats[] = {"same1.png", "same2.png", "same1.svg", "same2.svg"};
     for (int k = 0; k < 2; k++)
-        assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp(formats[k]), "--size", "640x400", NULL), 0);
+        assert_int_equal(export(NULL, 0, support_tmp("scene.ini"), "-o", support_tmp(formats[k]), "--size", "640x400", "--dpi", "100", NULL), 0);
     for (int k = 2; k < 4; k++) {
         char command[1024];
-        snprintf(command, sizeof command, "'%s' export '%s' -o '%s' --size 640x400", getenv("BASIN_EXE"),
+        snprintf(command, sizeof command, "'%s' export '%s' -o '%s' --size 640x400 --dpi 100", getenv("BASIN_EXE"),
                  support_tmp("scene.ini"), support_tmp(formats[k]));
         assert_int_equal(system(command), 0);
     }
@@ -294,7 +294,7 @@ static void test_quick_figure_from_specs(void **state)
 {
     (void)state;
     assert_int_equal(export(NULL, 0, "--surface", "rosenbrock", "--opt", "adam:lr=0.05", "--opt", "sgd:lr=0.002",
-                            "--start=-1.5,2", "--steps", "80", "-o", support_tmp("quick.png"), "--size", "640x360", NULL), 0);
+                            "--start=-1.5,2", "--steps", "80", "-o", support_tmp("quick.png"), "--size", "640x360", "--dpi", "100", NULL), 0);
     cairo_surface_t *png = cairo_image_surface_create_from_png(support_tmp("quick.png"));
     assert_int_equal(cairo_image_surface_get_width(png), 640);
     cairo_surface_destroy(png);

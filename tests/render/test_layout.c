@@ -1,5 +1,6 @@
 /* test_layout.c: every demo's figure, drawn at 1600×900 pixels (200 dpi) with text at 1, 1.5 and 2 times
- * its size, read back as the boxes its text was set in: none leaves the canvas and no two overlap. At 2
+ * its size, read back as the boxes its text was set in: none leaves the canvas, no two overlap, and every
+ * heatmap view has a colour bar (its caption, set upright beside the bar). At 2
  * times, a figure whose panels cannot have the room a chart needs is refused with a message saying so
  * (never at 1 or 1.5). */
 #include <setjmp.h>
@@ -41,7 +42,7 @@ static int faults_of(const basin_lab *lab, const char *name, double font_scale)
     double scale = o.dpi / 72.0;
     cairo_scale(cr, scale, scale);
     if (basin_figure_draw(cr, WIDTH / scale, HEIGHT / scale, lab, &o) != 0) {
-        if (font_scale < 2 || !strstr(basin_error_message(), "need more room than 1600×900 pixels: give a larger --size"))
+        if (font_scale < 2 || !strstr(basin_error_message(), "need more room than 1600×900 pixels at 200 dpi: give a larger --size"))
             fail_msg("%s ×%g: %s", name, font_scale, basin_error_message());
         print_message("  %s ×%g refused: %s\n", name, font_scale, basin_error_message());
         free(boxes.box);
@@ -49,7 +50,27 @@ static int faults_of(const basin_lab *lab, const char *name, double font_scale)
         cairo_surface_destroy(s);
         return 0; /* a clear refusal, not a broken figure */
     }
-    int faults = 0;
+    /* every heatmap has a colour bar: one per contour, boundary or landscape view, found by its caption */
+    size_t heatmaps = 0, bars = 0;
+    for (size_t v = 0; v < lab->n_views; v++)
+        heatmaps += lab->views[v] == BASIN_VIEW_CONTOUR || lab->views[v] == BASIN_VIEW_BOUNDARY ||
+                    lab->views[v] == BASIN_VIEW_LANDSCAPE;
+    static const char *const captions[] = {"f", "f − f*", "loss", "P(y = 1)"};
+    for (size_t i = 0; i < boxes.n; i++) {
+        const basin_text_box *b = &boxes.box[i];
+        bool caption = false, labels_left = false; /* an axis label has its tick labels right of it */
+        for (size_t c = 0; c < sizeof captions / sizeof *captions; c++)
+            caption = caption || strcmp(b->text, captions[c]) == 0;
+        for (size_t j = 0; caption && j < boxes.n; j++) {
+            const basin_text_box *l = &boxes.box[j];
+            labels_left = labels_left || (l->x1 <= b->x0 + 1 && b->x0 - l->x1 < 15 * font_scale &&
+                                          fabs((l->y0 + l->y1) / 2 - (b->y0 + b->y1) / 2) < 300 * font_scale);
+        }
+        bars += caption && labels_left;
+    }
+    int faults = bars != heatmaps;
+    if (bars != heatmaps)
+        print_message("  %s ×%g: %zu heatmap views, %zu colour bars\n", name, font_scale, heatmaps, bars);
     for (size_t i = 0; i < boxes.n; i++) {
         const basin_text_box *a = &boxes.box[i];
         if (a->x0 < -0.5 || a->y0 < -0.5 || a->x1 > WIDTH + 0.5 || a->y1 > HEIGHT + 0.5)

@@ -376,6 +376,40 @@ static double mean_gap(const basin_lab *lab, size_t run, size_t from, size_t to)
     return sum / (double)(to - from);
 }
 
+/* Styblinski-Tang's gradient and Hessian diagonal per coordinate, in closed form (the surface is a sum of
+ * ½(x⁴ − 16x² + 5x)). */
+static double st_gradient(double x) { return 2 * x * x * x - 16 * x + 2.5; }
+static double st_curvature(double x) { return 6 * x * x - 16; }
+
+/* local-minima.ini proves its title: GD ends where the gradient vanishes and both curvatures are positive,
+ * above f*; GD on the saddle's line ends where the gradient vanishes and the curvatures have both signs;
+ * 1e-4 off the line it stays at the saddle's height for 40 steps, then leaves it; momentum reaches f*. */
+static void test_local_minima_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/local-minima.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double f_min = lab.problem->f_min, end[4][2], gap[4];
+    for (int r = 0; r < 4; r++) {
+        const basin_trace *t = &lab.runs[r].run->trace;
+        end[r][0] = t->w[(t->len - 1) * 2], end[r][1] = t->w[(t->len - 1) * 2 + 1];
+        gap[r] = t->loss[t->len - 1] - f_min;
+        print_message("%s: ends at (%.4f, %.4f), f − f* = %.4g, curvatures %.1f and %.1f\n", lab.runs[r].label, end[r][0],
+                      end[r][1], gap[r], st_curvature(end[r][0]), st_curvature(end[r][1]));
+    }
+    for (int r = 0; r < 2; r++) /* a stationary point */
+        assert_true(fabs(st_gradient(end[r][0])) < 1e-9 && fabs(st_gradient(end[r][1])) < 1e-9);
+    assert_true(st_curvature(end[0][0]) > 0 && st_curvature(end[0][1]) > 0 && gap[0] > 28); /* a local minimum */
+    assert_true(st_curvature(end[1][0]) < 0 && st_curvature(end[1][1]) > 0 && gap[1] > 50); /* a saddle */
+    const basin_trace *off = &lab.runs[2].run->trace;
+    for (size_t k = 25; k <= 40; k++) /* at the saddle's height, as the run on the line */
+        assert_true(fabs(off->loss[k] - f_min - gap[1]) < 1e-3 * gap[1]);
+    assert_true(gap[2] < gap[1] / 2);
+    assert_true(gap[3] < 1e-6); /* momentum in the lowest minimum */
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -558,7 +592,36 @@ static void test_lecture_playlist(void **state)
             fail_msg("%s: no note of a paragraph (note = ... in [lab]): '%s'", p.items[i].path, lab.note ? lab.note : "");
         basin_lab_free(&lab);
     }
-    assert_string_equal(p.items[0].section, "Gradient descent and the quadratic model");
+    assert_string_equal(p.items[0].section, "Gradient descent: local minima and saddles");
+
+    /* README's gallery lists the playlist's labs in its order, each with its section (on its first row),
+     * its title and its figure */
+    FILE *readme = fopen(BASIN_DEMOS_DIR "/../README.md", "r");
+    assert_non_null(readme);
+    char line[4096];
+    size_t row = 0;
+    while (fgets(line, sizeof line, readme)) {
+        const char *name = strstr(line, "| [`");
+        if (line[0] != '|' || !name || !strstr(line, "](demos/"))
+            continue;
+        if (row >= p.n)
+            fail_msg("README's gallery has more rows than the playlist's %zu labs: %s", p.n, line);
+        const char *slash = strrchr(p.items[row].path, '/');
+        basin_lab lab;
+        if (basin_lab_load(&lab, p.items[row].path, NULL, 0) != 0)
+            fail_msg("%s", basin_error_message());
+        char want[2048], base[256];
+        snprintf(base, sizeof base, "%.*s", (int)strlen(slash + 1) - 4, slash + 1);
+        bool first = row == 0 || strcmp(p.items[row].section, p.items[row - 1].section) != 0;
+        snprintf(want, sizeof want, "| %s | [`%s`](demos/%s): %s | <img src=\"assets/figures/%s.png\" width=\"240\"> |\n",
+                 first ? p.items[row].section : "", slash + 1, slash + 1, lab.title, base);
+        if (strcmp(line, want) != 0)
+            fail_msg("README's gallery row %zu is\n%swhere the playlist says\n%s", row + 1, line, want);
+        basin_lab_free(&lab);
+        row++;
+    }
+    fclose(readme);
+    assert_int_equal(row, p.n);
     basin_playlist_free(&p);
 
     static const char *const bad[][2] = {
@@ -590,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_and_key),
         cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_lecture_playlist),
+        cmocka_unit_test(test_local_minima_demo_proves_its_title),
         cmocka_unit_test(test_least_squares_raw_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),

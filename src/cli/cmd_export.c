@@ -30,7 +30,7 @@ const char basin_export_usage[] =
     "  --font-scale S         text and line size factor, 0.1 to 10 (default 1)\n"
     "  --steps N              steps of every run (the lab's steps=)\n"
     "  --view NAMES           the views to draw (the lab's views=), e.g. loss or contour,loss; surface labs:\n"
-    "                         contour, surface (3-D, OpenGL through EGL), loss, lr; training labs: loss,\n"
+    "                         contour, surface (3-D, OpenGL through EGL), loss, lr, steps; training labs: loss,\n"
     "                         accuracy, boundary, layers, sharpness, spectrum, landscape, timeline,\n"
     "                         staleness, scaling, noise, split (basin list views says what each shows)\n"
     "  --labels               label the contour lines\n"

@@ -27,7 +27,7 @@ const char basin_open_usage[] =
     "  --presenter          start in presenter mode (full screen, large type, dark)\n"
     "  --set SECTION.KEY=V  override a key of the lab (repeatable)\n"
     "  --view NAMES         the views to show (the lab's views=), e.g. surface or contour,loss,lr; surface\n"
-    "                       labs: contour, surface, loss, lr; training labs: loss, accuracy, boundary,\n"
+    "                       labs: contour, surface, loss, lr, steps; training labs: loss, accuracy, boundary,\n"
     "                       layers, sharpness, spectrum, landscape, timeline, staleness, scaling, noise,\n"
     "                       split (basin list views)\n"
     "  --frames N           render N frames, then quit\n"

@@ -24,7 +24,8 @@ static int trace_reserve(basin_trace *tr, size_t rows)
     while (cap < rows)
         cap *= 2;
     bool ok = grow(&tr->loss, cap) & grow(&tr->grad_norm, cap) & grow(&tr->lr, cap) & grow(&tr->staleness, cap) &
-              grow(&tr->sim_time, cap) & grow(&tr->w, cap * tr->dim); /* & : every array tries */
+              grow(&tr->sim_time, cap) & grow(&tr->w, cap * tr->dim) & /* & : every array tries */
+              (!tr->coord_step || grow(&tr->coord_step, cap * tr->dim));
     if (!ok)
         return -1;
     tr->cap = cap;
@@ -39,6 +40,7 @@ static void trace_free(basin_trace *tr)
     free(tr->staleness);
     free(tr->sim_time);
     free(tr->w);
+    free(tr->coord_step);
 }
 
 double basin_run_lr(const basin_run *r, long t)
@@ -86,6 +88,10 @@ static bool record(basin_run *r)
     tr->staleness[tr->len] = r->step_staleness;
     tr->sim_time[tr->len] = r->step_time;
     memcpy(tr->w + tr->len * n, r->w, n * sizeof *r->w);
+    if (tr->coord_step && (r->t == 0 || !basin_optimizer_coordinate_steps(r->opt, basin_run_lr(r, r->t - 1),
+                                                                         tr->coord_step + tr->len * n)))
+        for (size_t i = 0; i < n; i++)
+            tr->coord_step[tr->len * n + i] = NAN;
     tr->len++;
     return true;
 }
@@ -176,6 +182,22 @@ bool basin_run_step(basin_run *r)
         return false;
     }
     return record(r);
+}
+
+int basin_run_record_coordinate_steps(basin_run *r)
+{
+    basin_trace *tr = &r->trace;
+    if (tr->coord_step)
+        return 0;
+    size_t n = tr->dim, rows = tr->cap ? tr->cap : 1;
+    tr->coord_step = malloc(rows * n * sizeof *tr->coord_step);
+    if (!tr->coord_step) {
+        basin_error_set("out of memory for the coordinates' step sizes");
+        return -1;
+    }
+    for (size_t i = 0; i < rows * n; i++)
+        tr->coord_step[i] = NAN; /* the rows already recorded came before it was asked */
+    return 0;
 }
 
 void basin_run_set_async(basin_run *r, basin_async *a)

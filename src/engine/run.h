@@ -27,6 +27,8 @@ typedef struct basin_trace {
     double *loss, *grad_norm, *lr; /* len each */
     double *staleness, *sim_time;  /* len each */
     double *w;                     /* len × dim */
+    double *coord_step; /* len × dim: each coordinate's step size in the step that made the row (NaN for row 0
+                         * and optimizers without one), when basin_run_record_coordinate_steps asked; else NULL */
 } basin_trace;
 
 typedef struct basin_run {
@@ -55,6 +57,10 @@ basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, 
 /* Makes r asynchronous (ownership of a moves in): from the next step each gradient is taken at the past
  * point a's rule names (the trace keeps every point). Call before the first step. */
 void basin_run_set_async(basin_run *r, basin_async *a);
+
+/* From now on the trace records each coordinate's step size (basin_optimizer_coordinate_steps) with every
+ * row. Returns 0, or -1 with a message (out of memory). */
+int basin_run_record_coordinate_steps(basin_run *r);
 
 /* Frees r and what it owns; NULL is a no-op. */
 void basin_run_destroy(basin_run *r);

@@ -197,6 +197,14 @@ static int check_keys(const basin_lab_entries *e)
     return 0;
 }
 
+bool basin_lab_has_view(const basin_lab *lab, basin_view view)
+{
+    for (size_t i = 0; i < lab->n_views; i++)
+        if (lab->views[i] == view)
+            return true;
+    return false;
+}
+
 /* The lab's title (default: the problem's spec), its note (NULL: none) and the default colormap. */
 static int read_words(basin_lab *lab, const basin_lab_entries *e, const char *default_title)
 {

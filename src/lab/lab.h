@@ -56,6 +56,9 @@ typedef struct basin_lab {
     size_t n_runs;
 } basin_lab;
 
+/* Whether lab shows view. */
+bool basin_lab_has_view(const basin_lab *lab, basin_view view);
+
 /* The run's legend into text: its name with every {KEY} replaced by the optimizer's KEY as it is now (so a
  * slider or --set shows), or its label. Can't fail (cut to size). */
 void basin_lab_run_legend(const basin_lab_run *r, char *text, size_t size);

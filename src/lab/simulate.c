@@ -140,6 +140,8 @@ int basin_lab_run_all(basin_lab *lab)
                 return basin_lab_fail(r->origin, "%s", basin_error_message());
             basin_run_set_async(r->run, async);
         }
+        if (basin_lab_has_view(lab, BASIN_VIEW_STEPS) && basin_run_record_coordinate_steps(r->run) != 0)
+            return basin_lab_fail(r->origin, "%s", basin_error_message());
         basin_run_steps(r->run, lab->steps);
     }
     return 0;

@@ -31,6 +31,9 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                           "the gradient noise scale B_simple (the critical batch) of sync runs, dashed: the batch in use"},
     [BASIN_VIEW_SPLIT] = {"split", BASIN_LABS_TRAINING, true, {0},
                           "how tensor parallelism deals a run's Linear layers to its workers (parallel = tensor)"},
+    [BASIN_VIEW_STEPS] = {"steps", BASIN_LABS_SURFACE, false, {0},
+                          "each coordinate's step size against step: η/(√G + ε) for Adagrad, RMSProp and Adam, η for SGD "
+                          "(solid x₀, dashed x₁)"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

@@ -25,6 +25,7 @@ typedef enum {
     BASIN_VIEW_SCALING,   /* loss against simulated time (parallel runs) */
     BASIN_VIEW_NOISE,     /* the gradient noise scale of sync runs beside the batch in use */
     BASIN_VIEW_SPLIT,     /* Megatron's split of a tensor-parallel run's model, drawn */
+    BASIN_VIEW_STEPS,     /* each coordinate's step size (η/√G for adaptive optimizers) against step */
     BASIN_VIEW_COUNT,
 } basin_view;
 

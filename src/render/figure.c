@@ -273,6 +273,42 @@ static int lr_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin
     return draw_curves(cr, r, lab, theme, BASIN_VIEW_LR, shown);
 }
 
+/* Each coordinate's step size against step, on a log axis: x₀ solid, x₁ dashed (the first two of more). */
+static int steps_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t coords = lab->problem->dim < 2 ? lab->problem->dim : 2, n = lab->n_runs * coords;
+    basin_series *series = calloc(n ? n : 1, sizeof *series);
+    double **buffers = calloc(2 * (n ? n : 1), sizeof *buffers);
+    int status = -1;
+    if (!series || !buffers)
+        goto done;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_trace *tr = &lab->runs[i].run->trace;
+        for (size_t c = 0; c < coords; c++) {
+            size_t k = i * coords + c;
+            double *x = buffers[2 * k] = malloc((tr->len + 1) * sizeof *x);
+            double *y = buffers[2 * k + 1] = malloc((tr->len + 1) * sizeof *y);
+            if (!x || !y)
+                goto done;
+            for (size_t t = 0; t < tr->len; t++)
+                x[t] = (double)t, y[t] = tr->coord_step ? tr->coord_step[t * tr->dim + c] : NAN;
+            series[k] = (basin_series){.x = x, .y = y, .n = tr->len, .dashed = c == 1};
+            memcpy(series[k].rgb, lab->runs[i].color, sizeof series[k].rgb);
+        }
+    }
+    basin_chart_lines_upto(cr, r, theme, series, n, shown, true, "step size per coordinate (x₀ solid, x₁ dashed)",
+                           "step", "η/(√v + ε)");
+    status = 0;
+done:
+    for (size_t i = 0; buffers && i < 2 * n; i++)
+        free(buffers[i]);
+    free(buffers);
+    free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the step sizes");
+    return status;
+}
+
 static int accuracy_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
     return basin_training_curves(cr, r, lab, theme, BASIN_VIEW_ACCURACY, shown);
@@ -295,6 +331,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_SCALING] = basin_parallel_scaling,
     [BASIN_VIEW_NOISE] = basin_parallel_noise,
     [BASIN_VIEW_SPLIT] = basin_parallel_split,
+    [BASIN_VIEW_STEPS] = steps_panel,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

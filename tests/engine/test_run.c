@@ -1,5 +1,6 @@
 /* test_run.c: runs and traces: row 0 is the start, same seed gives the same bits, gradient noise has
- * the asked-for spread, divergence stops a run and keeps only finite rows. */
+ * the asked-for spread, divergence stops a run and keeps only finite rows, each coordinate's step size is
+ * what the optimizers' published recurrences give. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,52 @@ static void test_divergence_stops_and_keeps_finite_rows(void **state)
     basin_problem_destroy(p);
 }
 
+/* Each coordinate's recorded step size against the recurrences of Adagrad (Duchi et al.), RMSProp (torch's
+ * form) and Adam (Kingma and Ba, with bias correction) run here on the trace's own gradients; SGD's is η;
+ * Newton has none; Adam's first step moves each coordinate by η. */
+static void test_coordinate_steps_follow_the_recurrences(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("quadratic:eig=100/1");
+    double start[2] = {-1.5, 2};
+    const char *opts[] = {"sgd:lr=0.019", "adagrad:lr=0.5,lr_decay=0.01", "rmsprop:lr=0.05", "adam:lr=0.1", "newton"};
+    for (int k = 0; k < 5; k++) {
+        basin_run *run = support_run(p, opts[k], NULL, start, 0, 0, 30);
+        assert_int_equal(basin_run_record_coordinate_steps(run), 0);
+        basin_run_steps(run, 30);
+        const basin_trace *tr = &run->trace;
+        double sum[2] = {0, 0}, v[2] = {0, 0}, g[2], worst = 0;
+        for (size_t t = 1; t < tr->len; t++) {
+            basin_problem_eval(p, tr->w + 2 * (t - 1), g); /* the gradient that step t used */
+            for (int i = 0; i < 2; i++) {
+                double want = NAN, got = tr->coord_step[2 * t + i];
+                sum[i] += g[i] * g[i];
+                v[i] = (k == 2 ? 0.99 : 0.999) * v[i] + (k == 2 ? 0.01 : 0.001) * g[i] * g[i];
+                if (k == 0)
+                    want = 0.019;
+                else if (k == 1)
+                    want = 0.5 / (1 + (double)(t - 1) * 0.01) / (sqrt(sum[i]) + 1e-10);
+                else if (k == 2)
+                    want = 0.05 / (sqrt(v[i]) + 1e-8);
+                else if (k == 3)
+                    want = 0.1 / (sqrt(v[i] / (1 - pow(0.999, (double)t))) + 1e-8);
+                if (k == 4)
+                    assert_true(isnan(got));
+                else
+                    worst = fmax(worst, fabs(got / want - 1));
+            }
+        }
+        assert_true(isnan(tr->coord_step[0]) && isnan(tr->coord_step[1])); /* row 0: no step yet */
+        print_message("%s: step sizes within %.1e of the recurrence\n", opts[k], worst);
+        assert_true(worst < 1e-13);
+        if (k == 3)
+            for (int i = 0; i < 2; i++)
+                assert_true(fabs(fabs(tr->w[2 + i] - tr->w[i]) / 0.1 - 1) < 1e-6);
+        basin_run_destroy(run);
+    }
+    basin_problem_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_bits),
         cmocka_unit_test(test_gradient_noise_has_the_given_spread),
         cmocka_unit_test(test_divergence_stops_and_keeps_finite_rows),
+        cmocka_unit_test(test_coordinate_steps_follow_the_recurrences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

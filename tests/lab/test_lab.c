@@ -202,7 +202,7 @@ static void test_errors_name_file_line_and_key(void **state)
                      ":6: opt: given twice in [run A] (first at line 5)");
     expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":4: [run A] needs opt = SPEC (basin list optimizers)");
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":3: [run A] needs start = X0,X1,... (or a start in [lab])");
-    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr, staleness, scaling)");
+    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr, staleness, scaling, steps)");
     expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
                      ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
     expect_lab_error("[lab]\nsurface = booth\nxrange = 2:1\nyrange=0:1\n", ":3: xrange: '2:1' is not a range LOW:HIGH with LOW < HIGH");
@@ -407,6 +407,34 @@ static void test_local_minima_demo_proves_its_title(void **state)
         assert_true(fabs(off->loss[k] - f_min - gap[1]) < 1e-3 * gap[1]);
     assert_true(gap[2] < gap[1] / 2);
     assert_true(gap[3] < 1e-6); /* momentum in the lowest minimum */
+    basin_lab_free(&lab);
+}
+
+/* adaptive.ini proves its title: SGD gives both coordinates one step, each adaptive method gives the flat x₁
+ * a step at least 5 times the steep x₀'s at every step (their gradients' ratio: 75 at the start),
+ * and Adam's first step moves each coordinate by η. */
+static void test_adaptive_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/adaptive.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    for (size_t r = 0; r < lab.n_runs; r++) {
+        const basin_trace *t = &lab.runs[r].run->trace;
+        double least = INFINITY, most = 0;
+        for (size_t k = 1; k < t->len; k++) {
+            double ratio = t->coord_step[2 * k + 1] / t->coord_step[2 * k];
+            least = fmin(least, ratio), most = fmax(most, ratio);
+        }
+        print_message("%s: x₁'s step over x₀'s from %.2f to %.2f\n", lab.runs[r].label, least, most);
+        if (r == 0)
+            assert_true(least == 1 && most == 1);
+        else
+            assert_true(least > 5);
+    }
+    const basin_trace *adam = &lab.runs[3].run->trace;
+    for (int i = 0; i < 2; i++)
+        assert_true(fabs(fabs(adam->w[2 + i] - adam->w[i]) / 0.1 - 1) < 1e-6);
     basin_lab_free(&lab);
 }
 
@@ -655,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_lecture_playlist),
         cmocka_unit_test(test_local_minima_demo_proves_its_title),
         cmocka_unit_test(test_least_squares_raw_demo_proves_its_title),
+        cmocka_unit_test(test_adaptive_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

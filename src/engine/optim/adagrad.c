@@ -39,7 +39,16 @@ static double adagrad_stability_limit(const basin_optimizer *o, double lr, char 
     return NAN;
 }
 
-static const basin_optimizer_ops adagrad_ops = {adagrad_step, adagrad_stability_limit};
+/* clr/(√sum + eps), with the decayed rate of the last step. */
+static void adagrad_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    const adagrad *a = (const adagrad *)o;
+    double clr = lr / (1 + (double)(o->steps - 1) * a->lr_decay);
+    for (size_t i = 0; i < o->dim; i++)
+        out[i] = clr / (sqrt(a->sum[i]) + a->eps);
+}
+
+static const basin_optimizer_ops adagrad_ops = {adagrad_step, adagrad_stability_limit, adagrad_coordinate_steps};
 
 static basin_optimizer *adagrad_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -75,7 +75,18 @@ static double adam_stability_limit(const basin_optimizer *o, double lr, char *fo
     return NAN;
 }
 
-static const basin_optimizer_ops adam_ops = {adam_step, adam_stability_limit};
+/* lr/(√v̂/√(1 − β₂ᵗ) + eps): what multiplies the bias-corrected average m̂ = m/(1 − β₁ᵗ). */
+static void adam_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    const adam *a = (const adam *)o;
+    double bias_correction2_sqrt = sqrt(1 - pow(a->beta2, (double)o->steps));
+    for (size_t i = 0; i < o->dim; i++) {
+        double second = a->amsgrad ? a->max_exp_avg_sq[i] : a->exp_avg_sq[i];
+        out[i] = lr / (sqrt(second) / bias_correction2_sqrt + a->eps);
+    }
+}
+
+static const basin_optimizer_ops adam_ops = {adam_step, adam_stability_limit, adam_coordinate_steps};
 
 static const bool adam_decoupled = false, adamw_decoupled = true;
 

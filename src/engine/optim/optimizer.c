@@ -27,6 +27,14 @@ double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char
     return o->ops->stability_limit(o, lr, formula ? formula : scratch, formula ? size : sizeof scratch);
 }
 
+bool basin_optimizer_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    if (!o->ops->coordinate_steps || o->steps == 0)
+        return false;
+    o->ops->coordinate_steps(o, lr, out);
+    return true;
+}
+
 void basin_optimizer_destroy(basin_optimizer *o)
 {
     if (!o)

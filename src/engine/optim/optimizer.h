@@ -7,6 +7,7 @@
 #include "../problem.h"
 #include "../registry.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct basin_optimizer_ops {
@@ -16,6 +17,9 @@ typedef struct basin_optimizer_ops {
                 basin_batch batch);
     /* The stability limit at lr (see basin_optimizer_stability_limit), its formula written into formula. */
     double (*stability_limit)(const basin_optimizer *o, double lr, char *formula, size_t size);
+    /* Each coordinate's step size after the last update, taken at lr (see
+     * basin_optimizer_coordinate_steps); NULL: the optimizer has none. */
+    void (*coordinate_steps)(const basin_optimizer *o, double lr, double *out);
 } basin_optimizer_ops;
 
 struct basin_optimizer {
@@ -42,6 +46,12 @@ int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double 
  * formula (size bytes, may be NULL) receives how it is written, or why there is none: then NAN is returned
  * (adaptive optimizers, Newton). The log, labs and the window all show this one value. Can't fail. */
 double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size);
+
+/* The step size each coordinate got in o's last update, taken at learning rate lr: what multiplies that
+ * coordinate's gradient (its averaged gradient with momentum), η/(√G + ε) for Adagrad (η decayed), η/(√v + ε)
+ * for RMSProp, η/(√v̂ + ε) for Adam on m̂ = m/(1 − β₁ᵗ), η for SGD. Writes dim values into out and returns
+ * true; false (out untouched) before the first update and for Newton, which has no such step. */
+bool basin_optimizer_coordinate_steps(const basin_optimizer *o, double lr, double *out);
 
 /* Frees o; NULL is a no-op. */
 void basin_optimizer_destroy(basin_optimizer *o);

@@ -53,7 +53,17 @@ static double rmsprop_stability_limit(const basin_optimizer *o, double lr, char 
     return NAN;
 }
 
-static const basin_optimizer_ops rmsprop_ops = {rmsprop_step, rmsprop_stability_limit};
+/* lr/avg: the running RMS (centered: the deviation) plus eps. */
+static void rmsprop_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    const rmsprop *r = (const rmsprop *)o;
+    for (size_t i = 0; i < o->dim; i++) {
+        double v = r->centered ? r->square_avg[i] + -1 * r->grad_avg[i] * r->grad_avg[i] : r->square_avg[i];
+        out[i] = lr / (sqrt(v) + r->eps);
+    }
+}
+
+static const basin_optimizer_ops rmsprop_ops = {rmsprop_step, rmsprop_stability_limit, rmsprop_coordinate_steps};
 
 static basin_optimizer *rmsprop_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -71,7 +71,14 @@ static double sgd_stability_limit(const basin_optimizer *o, double lr, char *for
     return 2 * (1 + beta) / (lr * (1 - tau)) - wd;
 }
 
-static const basin_optimizer_ops sgd_ops = {sgd_step, sgd_stability_limit};
+/* Every coordinate's step is the learning rate (its momentum buffer averages the gradients). */
+static void sgd_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    for (size_t i = 0; i < o->dim; i++)
+        out[i] = lr;
+}
+
+static const basin_optimizer_ops sgd_ops = {sgd_step, sgd_stability_limit, sgd_coordinate_steps};
 
 static basin_optimizer *sgd_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -34,6 +34,8 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_STEPS] = {"steps", BASIN_LABS_SURFACE, false, {0},
                           "each coordinate's step size against step: η/(√G + ε) for Adagrad, RMSProp and Adam, η for SGD "
                           "(solid x₀, dashed x₁)"},
+    [BASIN_VIEW_WEIGHTS] = {"weights", BASIN_LABS_TRAINING, false, {0},
+                            "a histogram of the Linear and Conv2d weights at the epoch shown, and the share within 10⁻³ of 0"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

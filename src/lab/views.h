@@ -26,6 +26,7 @@ typedef enum {
     BASIN_VIEW_NOISE,     /* the gradient noise scale of sync runs beside the batch in use */
     BASIN_VIEW_SPLIT,     /* Megatron's split of a tensor-parallel run's model, drawn */
     BASIN_VIEW_STEPS,     /* each coordinate's step size (η/√G for adaptive optimizers) against step */
+    BASIN_VIEW_WEIGHTS,   /* a training lab's histogram of Linear and Conv2d weights at the frame shown */
     BASIN_VIEW_COUNT,
 } basin_view;
 

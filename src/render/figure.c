@@ -5,6 +5,7 @@
 #include "chart.h"
 #include "output_file.h"
 #include "training_view.h"
+#include "weights_view.h"
 
 #include "engine/error.h"
 
@@ -332,6 +333,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_NOISE] = basin_parallel_noise,
     [BASIN_VIEW_SPLIT] = basin_parallel_split,
     [BASIN_VIEW_STEPS] = steps_panel,
+    [BASIN_VIEW_WEIGHTS] = basin_training_weights,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -300,7 +300,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */
     file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
@@ -435,6 +435,42 @@ static void test_adaptive_demo_proves_its_title(void **state)
     const basin_trace *adam = &lab.runs[3].run->trace;
     for (int i = 0; i < 2; i++)
         assert_true(fabs(fabs(adam->w[2 + i] - adam->w[i]) / 0.1 - 1) < 1e-6);
+    basin_lab_free(&lab);
+}
+
+/* The share within 1e-3 of zero and the standard deviation of the Linear weights at a training run's end. */
+static void weights_at_end(const basin_net_trace *t, double *share, double *sd)
+{
+    const basin_model *m = t->np->net.model;
+    const double *w = t->w + (t->len - 1) * t->dim;
+    double n = 0, near = 0, sum2 = 0;
+    for (size_t i = 0; i < m->n_layers; i++)
+        for (size_t j = 0; m->layers[i].ops->role == BASIN_LAYER_ROLE_WEIGHTED && j < m->layers[i].n_weight; j++) {
+            double v = w[m->layers[i].weight + j];
+            n++, near += fabs(v) < 1e-3, sum2 += v * v;
+        }
+    *share = near / n, *sd = sqrt(sum2 / n);
+}
+
+/* l1-l2.ini proves its title: L1 leaves at least ten times the share of weights near zero that no penalty
+ * or L2 leaves; L2's weights are smaller than the unpenalized ones; test accuracy within 1.5 points. */
+static void test_l1_l2_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/l1-l2.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double share[3], sd[3], acc[3];
+    for (int r = 0; r < 3; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        weights_at_end(t, &share[r], &sd[r]);
+        acc[r] = t->test_acc[t->len - 1];
+        print_message("%s: %.1f%% of the weights within 1e-3 of 0, rms %.3f, test accuracy %.1f%%\n", lab.runs[r].label,
+                      100 * share[r], sd[r], 100 * acc[r]);
+    }
+    assert_true(share[2] > 10 * share[0] && share[2] > 10 * share[1]);
+    assert_true(sd[1] < 0.8 * sd[0]);
+    assert_true(fabs(acc[2] - acc[0]) < 0.015 && fabs(acc[1] - acc[0]) < 0.015);
     basin_lab_free(&lab);
 }
 
@@ -684,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_local_minima_demo_proves_its_title),
         cmocka_unit_test(test_least_squares_raw_demo_proves_its_title),
         cmocka_unit_test(test_adaptive_demo_proves_its_title),
+        cmocka_unit_test(test_l1_l2_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -1,0 +1,122 @@
+/* weights_view.c: histograms of a training lab's weights. */
+#include "weights_view.h"
+
+#include "chart.h"
+
+#include "engine/error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BINS = 61 }; /* odd: one bin is centred on zero */
+#define NEAR_ZERO 1e-3
+
+double basin_weights_share_near_zero(const double *w, size_t n, double threshold)
+{
+    size_t near = 0;
+    for (size_t i = 0; i < n; i++)
+        near += fabs(w[i]) < threshold;
+    return n ? (double)near / (double)n : NAN;
+}
+
+/* Copies the weights of run's Linear and Conv2d layers at frame into out (room for t->dim); their count. */
+static size_t gather(const basin_net_trace *t, size_t frame, double *out)
+{
+    const basin_model *m = t->np->net.model;
+    const double *w = t->w + frame * t->dim;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        if (l->ops->role == BASIN_LAYER_ROLE_WEIGHTED) {
+            memcpy(out + n, w + l->weight, l->n_weight * sizeof *out);
+            n += l->n_weight;
+        }
+    }
+    return n;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile of |w| over n weights (0 for none or when out of memory): the histogram's range, so that a
+ * few large weights (counted in the end bins) do not squeeze the rest into its middle. */
+static double quantile_abs(const double *w, size_t n, double q)
+{
+    double *a = malloc((n ? n : 1) * sizeof *a), v = 0;
+    if (a && n) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = fabs(w[i]);
+        qsort(a, n, sizeof *a, compare_doubles);
+        v = a[(size_t)(q * (double)(n - 1))];
+    }
+    free(a);
+    return v;
+}
+
+int basin_training_weights(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t n_runs = 0, dim = 0;
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->len > 0)
+            n_runs++, dim = lab->runs[i].training->dim > dim ? lab->runs[i].training->dim : dim;
+    double *w = malloc((dim ? dim : 1) * n_runs * sizeof *w), *x = malloc(BINS * sizeof *x);
+    double *y = malloc(BINS * (n_runs ? n_runs : 1) * sizeof *y), share[64];
+    size_t *count = calloc(n_runs ? n_runs : 1, sizeof *count);
+    basin_series *series = calloc(n_runs ? n_runs : 1, sizeof *series);
+    int status = -1;
+    if (!w || !x || !y || !count || !series)
+        goto done;
+    double widest = 0, epoch = NAN;
+    for (size_t i = 0, k = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (!t || t->len == 0)
+            continue;
+        size_t frame = basin_net_trace_frame(t, shown);
+        epoch = isnan(epoch) ? t->epoch[frame] : epoch;
+        count[k] = gather(t, frame, w + k * dim);
+        widest = fmax(widest, quantile_abs(w + k * dim, count[k], 0.99));
+        k++;
+    }
+    double half = widest > 0 ? widest * 1.2 : 1, width = 2 * half / BINS;
+    for (size_t b = 0; b < BINS; b++)
+        x[b] = -half + width * ((double)b + 0.5);
+    for (size_t i = 0, k = 0; i < lab->n_runs; i++) {
+        if (!lab->runs[i].training || lab->runs[i].training->len == 0)
+            continue;
+        double *h = y + k * BINS;
+        for (size_t b = 0; b < BINS; b++)
+            h[b] = 0;
+        for (size_t j = 0; j < count[k]; j++) {
+            long b = lround(floor((w[k * dim + j] + half) / width));
+            h[b < 0 ? 0 : b >= BINS ? BINS - 1 : b] += 1.0 / (double)count[k];
+        }
+        if (k < sizeof share / sizeof *share)
+            share[k] = basin_weights_share_near_zero(w + k * dim, count[k], NEAR_ZERO);
+        series[k] = (basin_series){.x = x, .y = h, .n = BINS};
+        memcpy(series[k].rgb, lab->runs[i].color, sizeof series[k].rgb);
+        k++;
+    }
+    char title[128];
+    snprintf(title, sizeof title, "weights at epoch %.0f", isnan(epoch) ? 0.0 : epoch);
+    basin_plot p = basin_chart_lines(cr, r, theme, series, n_runs, false, title, "weight", "share per bin");
+    /* the share near zero of each run, in its colour, at the plot's top left */
+    double f = 0.8 * theme->font_size, line = 1.3 * f;
+    for (size_t k = 0; k < n_runs && k < sizeof share / sizeof *share && (double)(k + 1) * line < p.area.h; k++) {
+        char text[64];
+        snprintf(text, sizeof text, "%.0f%% |w| < 10⁻³", 100 * share[k]);
+        basin_rgb c = {series[k].rgb[0], series[k].rgb[1], series[k].rgb[2]};
+        double room = 0.42 * p.area.w, size = fmin(f, f * room / basin_text_width(cr, theme, f, text));
+        basin_text(cr, theme, size, c, p.area.x + 0.5 * f, p.area.y + 0.4 * f + line * (double)k, 0, 0, 0, text);
+    }
+    status = 0;
+done:
+    free(w), free(x), free(y), free(count), free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the weights");
+    return status;
+}

@@ -645,6 +645,7 @@ void basin_lab_free(basin_lab *lab)
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
         basin_net_trace_free(r->training);
+        free(r->augment_samples);
         basin_spec_clear(&r->model);
         basin_spec_clear(&r->init);
         basin_spec_clear(&r->augment);

@@ -1,5 +1,6 @@
 /* simulate.c: running a lab: surface runs stepped, training runs trained (seeded as basin train is), and
  * what the views draw filled in afterwards on clones. */
+#include "augment_samples.h"
 #include "lab_internal.h"
 #include "subject.h"
 
@@ -43,6 +44,14 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
         wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
     }
     if (basin_train_check(np, &cfg) != 0) {
+        basin_problem_destroy(&np->base);
+        basin_lab_fail(r->origin, "%s", basin_error_message());
+        goto done;
+    }
+    free(r->augment_samples);
+    r->augment_samples = NULL;
+    if (r->augment.entry && basin_lab_has_view(lab, BASIN_VIEW_AUGMENT) &&
+        !(r->augment_samples = basin_augment_samples(lab->dataset, &r->augment, r->train.seed))) {
         basin_problem_destroy(&np->base);
         basin_lab_fail(r->origin, "%s", basin_error_message());
         goto done;

@@ -36,6 +36,8 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                           "(solid x₀, dashed x₁)"},
     [BASIN_VIEW_WEIGHTS] = {"weights", BASIN_LABS_TRAINING, false, {0},
                             "a histogram of the Linear and Conv2d weights at the epoch shown, and the share within 10⁻³ of 0"},
+    [BASIN_VIEW_AUGMENT] = {"augment", BASIN_LABS_TRAINING, false, {0},
+                            "training images (left) beside draws of a run's augmentation (runs with augment =, images)"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

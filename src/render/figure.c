@@ -6,6 +6,7 @@
 #include "output_file.h"
 #include "training_view.h"
 #include "weights_view.h"
+#include "augment_view.h"
 
 #include "engine/error.h"
 
@@ -334,6 +335,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_SPLIT] = basin_parallel_split,
     [BASIN_VIEW_STEPS] = steps_panel,
     [BASIN_VIEW_WEIGHTS] = basin_training_weights,
+    [BASIN_VIEW_AUGMENT] = basin_training_augment,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -10,6 +10,7 @@
 
 #include "engine/error.h"
 #include "lab/lab.h"
+#include "lab/augment_samples.h"
 #include "lab/playlist.h"
 
 #include <math.h>
@@ -300,7 +301,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */
     file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
@@ -471,6 +472,36 @@ static void test_l1_l2_demo_proves_its_title(void **state)
     assert_true(share[2] > 10 * share[0] && share[2] > 10 * share[1]);
     assert_true(sd[1] < 0.8 * sd[0]);
     assert_true(fabs(acc[2] - acc[0]) < 0.015 && fabs(acc[1] - acc[0]) < 0.015);
+    basin_lab_free(&lab);
+}
+
+/* augmentation.ini proves its title: the augmented run ends more than a point above the plain one in test
+ * accuracy while its training loss stays higher; the augment view's originals are training images and
+ * each draw differs from its original. */
+static void test_augmentation_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/augmentation.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *plain = lab.runs[0].training, *augmented = lab.runs[1].training;
+    size_t a = plain->len - 1, b = augmented->len - 1;
+    print_message("test accuracy %.1f%% without augmentation, %.1f%% with; train loss %.4f and %.4f\n",
+                  100 * plain->test_acc[a], 100 * augmented->test_acc[b], plain->train_loss[a], augmented->train_loss[b]);
+    assert_true(augmented->test_acc[b] > plain->test_acc[a] + 0.01);
+    assert_true(augmented->train_loss[b] > 5 * plain->train_loss[a]);
+    assert_null(lab.runs[0].augment_samples);
+    const double *samples = lab.runs[1].augment_samples;
+    size_t f = lab.dataset->n_features, cols = 1 + BASIN_AUGMENT_DRAWS;
+    assert_non_null(samples);
+    for (size_t i = 0; i < BASIN_AUGMENT_EXAMPLES; i++) {
+        bool found = false; /* the original is one of the training images, as they are */
+        for (size_t k = 0; k < lab.dataset->train.n && !found; k++)
+            found = memcmp(samples + i * cols * f, lab.dataset->train.raw + k * f, f * sizeof *samples) == 0;
+        assert_true(found);
+        for (size_t d = 1; d < cols; d++)
+            assert_true(memcmp(samples + (i * cols + d) * f, samples + i * cols * f, f * sizeof *samples) != 0);
+    }
     basin_lab_free(&lab);
 }
 
@@ -721,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_least_squares_raw_demo_proves_its_title),
         cmocka_unit_test(test_adaptive_demo_proves_its_title),
         cmocka_unit_test(test_l1_l2_demo_proves_its_title),
+        cmocka_unit_test(test_augmentation_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

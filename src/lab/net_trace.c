@@ -403,3 +403,11 @@ size_t basin_net_trace_frame(const basin_net_trace *t, size_t shown)
         return 0;
     return shown == 0 ? 0 : (shown < t->len ? shown : t->len) - 1;
 }
+
+size_t basin_net_trace_frame_of_step(const basin_net_trace *t, long step)
+{
+    size_t k = 0;
+    while (k + 1 < t->len && t->step[k + 1] <= step)
+        k++;
+    return k;
+}

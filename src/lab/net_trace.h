@@ -105,4 +105,7 @@ void basin_net_trace_free(basin_net_trace *t);
 /* The frame shown when shown frames are (the last recorded one when shown is larger; 0 when none). */
 size_t basin_net_trace_frame(const basin_net_trace *t, size_t shown);
 
+/* The last frame recorded at or before step (frame 0 for earlier steps); t must have frames. */
+size_t basin_net_trace_frame_of_step(const basin_net_trace *t, long step);
+
 #endif

@@ -38,6 +38,7 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
                             "a histogram of the Linear and Conv2d weights at the epoch shown, and the share within 10⁻³ of 0"},
     [BASIN_VIEW_AUGMENT] = {"augment", BASIN_LABS_TRAINING, false, {0},
                             "training images (left) beside draws of a run's augmentation (runs with augment =, images)"},
+    [BASIN_VIEW_NORM] = {"norm", BASIN_LABS_TRAINING, false, {0}, "the norm ‖w‖ of the Linear and Conv2d weights against epoch"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

@@ -120,8 +120,10 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
     basin_lab_run_legend(&lab->runs[i], name, sizeof name);
     if (t && t->result.diverged)
         snprintf(text, size, "%s (diverged at step %ld)", name, t->result.steps);
-    else if (t && t->result.stopped_early_at >= 0)
-        snprintf(text, size, "%s (stopped early at step %ld)", name, t->result.stopped_early_at);
+    else if (t && t->result.stopped_early_at >= 0 && t->len > 0)
+        snprintf(text, size, "%s (stopped at epoch %.0f, best epoch %.0f restored: ring)", name,
+                 t->epoch[basin_net_trace_frame_of_step(t, t->result.stopped_early_at)],
+                 t->epoch[basin_net_trace_frame_of_step(t, t->result.best_step)]);
     else if (t && t->result.swa_models > 0)
         snprintf(text, size, "%s (SWA of %ld epochs: test %.1f%%)", name, t->result.swa_models,
                  100 * t->result.swa_test_acc);
@@ -336,6 +338,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_STEPS] = steps_panel,
     [BASIN_VIEW_WEIGHTS] = basin_training_weights,
     [BASIN_VIEW_AUGMENT] = basin_training_augment,
+    [BASIN_VIEW_NORM] = basin_training_weight_norms,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -39,9 +39,13 @@ size_t basin_ticks(double lo, double hi, bool log, int target, double *ticks, si
                 ticks[n++] = pow(10, k);
         return n;
     }
-    *step = nice_step((hi - lo) / (target > 1 ? target : 1));
-    for (double t = ceil(lo / *step - 1e-9) * *step; t <= hi + 1e-9 * *step && n < max; t += *step)
-        ticks[n++] = fabs(t) < 1e-12 * *step ? 0 : t;
+    /* a finer step while the nice one leaves fewer than two ticks in range (8 to 30 by 20 has one) */
+    for (int aim = target > 1 ? target : 1; n < 2 && aim <= 4 * (target > 1 ? target : 1) + 4; aim++) {
+        n = 0;
+        *step = nice_step((hi - lo) / aim);
+        for (double t = ceil(lo / *step - 1e-9) * *step; t <= hi + 1e-9 * *step && n < max; t += *step)
+            ticks[n++] = fabs(t) < 1e-12 * *step ? 0 : t;
+    }
     return n;
 }
 

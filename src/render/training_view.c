@@ -26,6 +26,40 @@ static const basin_rgb class_colors[] = {{0.12, 0.47, 0.71}, {1.00, 0.50, 0.05},
                                          {0.09, 0.75, 0.81}};
 #define N_CLASS_COLORS (sizeof class_colors / sizeof *class_colors)
 
+/* Early stopping's best epoch, once the frame shown has reached it: a dotted vertical line in the run's
+ * colour and a ring on its test curve, at the epoch whose weights were restored. */
+static void mark_best_epochs(cairo_t *cr, const basin_plot *p, const basin_lab *lab, const basin_theme *theme,
+                             basin_view view, size_t shown)
+{
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (!t || t->len == 0 || t->result.stopped_early_at < 0)
+            continue;
+        size_t best = basin_net_trace_frame_of_step(t, t->result.best_step);
+        if (best > basin_net_trace_frame(t, shown))
+            continue;
+        double x = basin_plot_x(p, t->epoch[best]);
+        double y = basin_plot_y(p, view == BASIN_VIEW_ACCURACY ? 100 * t->test_acc[best] : t->test_loss[best]);
+        cairo_set_source_rgb(cr, lab->runs[i].color[0], lab->runs[i].color[1], lab->runs[i].color[2]);
+        cairo_set_line_width(cr, 0.6 * theme->line_width);
+        double dots[2] = {0.15 * theme->font_size, 0.35 * theme->font_size};
+        cairo_set_dash(cr, dots, 2, 0);
+        cairo_move_to(cr, x, p->area.y);
+        cairo_line_to(cr, x, p->area.y + p->area.h);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_arc(cr, x, y, 0.45 * theme->font_size, 0, 2 * M_PI);
+        basin_set_color(cr, theme->background);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, lab->runs[i].color[0], lab->runs[i].color[1], lab->runs[i].color[2]);
+        cairo_set_line_width(cr, theme->line_width);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
 int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme,
                           basin_view view, size_t shown)
 {
@@ -70,14 +104,16 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     }
     /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
     basin_series_mark_inner(series, n);
+    basin_plot p;
     if (view == BASIN_VIEW_ACCURACY)
-        basin_chart_lines_upto(cr, r, theme, series, n, shown, false,
-                               averaged ? "test accuracy (SWA's average dotted)" : "test accuracy", "epoch", "%");
+        p = basin_chart_lines_upto(cr, r, theme, series, n, shown, false,
+                                   averaged ? "test accuracy (SWA's average dotted)" : "test accuracy", "epoch", "%");
     else
-        basin_chart_lines_upto(cr, r, theme, series, n, shown, true,
-                               averaged ? "loss (train solid, test dashed, SWA's average's test dotted)"
-                                        : "loss (train solid, test dashed)",
-                               "epoch", NULL);
+        p = basin_chart_lines_upto(cr, r, theme, series, n, shown, true,
+                                   averaged ? "loss (train solid, test dashed, SWA's average's test dotted)"
+                                            : "loss (train solid, test dashed)",
+                                   "epoch", NULL);
+    mark_best_epochs(cr, &p, lab, theme, view, shown);
     status = 0;
 done:
     for (size_t i = 0; percent && i < 2 * lab->n_runs; i++)

@@ -120,3 +120,43 @@ done:
         basin_error_set("out of memory drawing the weights");
     return status;
 }
+
+int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    basin_series *series = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *series);
+    double **norms = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *norms);
+    size_t n = 0;
+    int status = -1;
+    if (!series || !norms)
+        goto done;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (!t || t->len == 0)
+            continue;
+        const basin_model *m = t->np->net.model;
+        if (!(norms[i] = malloc(t->len * sizeof *norms[i])))
+            goto done;
+        for (size_t k = 0; k < t->len; k++) {
+            double sum = 0;
+            for (size_t l = 0; l < m->n_layers; l++)
+                for (size_t j = 0; m->layers[l].ops->role == BASIN_LAYER_ROLE_WEIGHTED && j < m->layers[l].n_weight; j++) {
+                    double v = t->w[k * t->dim + m->layers[l].weight + j];
+                    sum += v * v;
+                }
+            norms[i][k] = sqrt(sum);
+        }
+        series[n] = (basin_series){.x = t->epoch, .y = norms[i], .n = t->len};
+        memcpy(series[n].rgb, lab->runs[i].color, sizeof series[n].rgb);
+        n++;
+    }
+    basin_series_mark_inner(series, n);
+    basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "size of the weights", "epoch", "‖w‖");
+    status = 0;
+done:
+    for (size_t i = 0; norms && i < lab->n_runs; i++)
+        free(norms[i]);
+    free(norms), free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the weights' size");
+    return status;
+}

@@ -301,7 +301,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */
     file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
@@ -502,6 +502,37 @@ static void test_augmentation_demo_proves_its_title(void **state)
         for (size_t d = 1; d < cols; d++)
             assert_true(memcmp(samples + (i * cols + d) * f, samples + i * cols * f, f * sizeof *samples) != 0);
     }
+    basin_lab_free(&lab);
+}
+
+/* The norm of a training run's Linear weights at frame k. */
+static double weight_norm(const basin_net_trace *t, size_t k)
+{
+    const basin_model *m = t->np->net.model;
+    double sum = 0;
+    for (size_t i = 0; i < m->n_layers; i++)
+        for (size_t j = 0; m->layers[i].ops->role == BASIN_LAYER_ROLE_WEIGHTED && j < m->layers[i].n_weight; j++)
+            sum += t->w[k * t->dim + m->layers[i].weight + j] * t->w[k * t->dim + m->layers[i].weight + j];
+    return sqrt(sum);
+}
+
+/* early-stopping.ini proves its title: the epoch early stopping restores has the lowest test loss it saw,
+ * and its weights' norm there, like weight decay's at the end, is well under the unregularized run's. */
+static void test_early_stopping_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/early-stopping.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *end = lab.runs[0].training, *early = lab.runs[1].training, *decay = lab.runs[2].training;
+    assert_true(early->result.stopped_early_at >= 0);
+    size_t best = basin_net_trace_frame_of_step(early, early->result.best_step);
+    for (size_t k = 0; k < early->len; k++)
+        assert_true(early->test_loss[best] <= early->test_loss[k]);
+    double n_end = weight_norm(end, end->len - 1), n_best = weight_norm(early, best), n_decay = weight_norm(decay, decay->len - 1);
+    print_message("best epoch %.0f (stopped at %.0f); ‖w‖ %.1f there, %.1f with weight decay, %.1f trained to the end\n",
+                  early->epoch[best], early->epoch[early->len - 1], n_best, n_decay, n_end);
+    assert_true(n_best < 0.75 * n_end && n_decay < 0.75 * n_end);
     basin_lab_free(&lab);
 }
 
@@ -753,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_adaptive_demo_proves_its_title),
         cmocka_unit_test(test_l1_l2_demo_proves_its_title),
         cmocka_unit_test(test_augmentation_demo_proves_its_title),
+        cmocka_unit_test(test_early_stopping_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -156,6 +156,11 @@ static void test_ticks(void **state)
     assert_close(step, 1, 0);
     assert_close(t[0], -2, 0);
     assert_int_equal(n, 6);
+    /* a short axis whose nice step would leave one tick (8 to 30 by 20): a finer step gives at least two */
+    n = basin_ticks(8, 30, false, 2, t, 32, &step);
+    assert_true(n >= 2);
+    assert_close(step, 10, 0);
+    assert_close(t[0], 10, 0);
     n = basin_ticks(1e-3, 250, true, 6, t, 32, &step);
     assert_close(step, 0, 0);
     assert_int_equal(n, 6);

@@ -536,6 +536,26 @@ static void test_early_stopping_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* weight-decay.ini proves its title: each run ends at the regularized minimum, λᵢ/(λᵢ + wd) times the
+ * bowl's in each (axis-aligned) eigendirection, so the flat x₁ shrinks most. */
+static void test_weight_decay_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/weight-decay.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const double wd[3] = {0, 0.1, 0.5}, lambda[2] = {2, 0.1}, center = 2;
+    for (int r = 0; r < 3; r++) {
+        const basin_trace *t = &lab.runs[r].run->trace;
+        for (int i = 0; i < 2; i++) {
+            double want = center * lambda[i] / (lambda[i] + wd[r]), got = t->w[(t->len - 1) * 2 + i];
+            print_message("wd %.1f, x%d: ends at %.6f, closed form %.6f\n", wd[r], i, got, want);
+            assert_true(fabs(got - want) < 1e-5);
+        }
+    }
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -785,6 +805,7 @@ int main(void)
         cmocka_unit_test(test_l1_l2_demo_proves_its_title),
         cmocka_unit_test(test_augmentation_demo_proves_its_title),
         cmocka_unit_test(test_early_stopping_demo_proves_its_title),
+        cmocka_unit_test(test_weight_decay_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -29,7 +29,7 @@ const char basin_open_usage[] =
     "  --view NAMES         the views to show (the lab's views=), e.g. surface or contour,loss,lr; surface\n"
     "                       labs: contour, surface, loss, lr, steps; training labs: loss, accuracy, boundary,\n"
     "                       layers, sharpness, spectrum, landscape, timeline, staleness, scaling, noise,\n"
-    "                       split, weights, augment, norm (basin list views)\n"
+    "                       split, weights, augment, norm, measures (basin list views)\n"
     "  --frames N           render N frames, then quit\n"
     "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
     "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"

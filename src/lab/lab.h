@@ -35,6 +35,7 @@ typedef struct basin_lab_run {
     basin_train_settings train;      /* the training schema's keys (basin_train_specs), as basin train has them */
     basin_net_trace *training;        /* after basin_lab_simulate */
     double *augment_samples;          /* with the augment view and an augment spec: basin_augment_samples */
+    double measures[4];               /* with the measures view: basin_sharpness_measures at the end (else NaN) */
 } basin_lab_run;
 
 typedef struct basin_lab {

@@ -2,12 +2,14 @@
  * what the views draw filled in afterwards on clones. */
 #include "augment_samples.h"
 #include "lab_internal.h"
+#include "measures.h"
 #include "subject.h"
 
 #include "engine/error.h"
 #include "engine/nn/train.h"
 #include "engine/parallel/parallel_training.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +60,11 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     }
     r->training = basin_net_trace_train(np, w, opt, sched, &cfg, wants, &r->parallel);
     rc = r->training ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
+    for (int m = 0; m < BASIN_MEASURES; m++)
+        r->measures[m] = NAN;
+    if (rc == 0 && basin_lab_has_view(lab, BASIN_VIEW_MEASURES) && r->training->len > 0 &&
+        basin_sharpness_measures(r->training, r->measures) != 0)
+        rc = basin_lab_fail(r->origin, "sharpness measures: %s", basin_error_message());
 done:
     basin_schedule_destroy(sched);
     basin_optimizer_destroy(opt);

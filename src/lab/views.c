@@ -39,6 +39,9 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_AUGMENT] = {"augment", BASIN_LABS_TRAINING, false, {0},
                             "training images (left) beside draws of a run's augmentation (runs with augment =, images)"},
     [BASIN_VIEW_NORM] = {"norm", BASIN_LABS_TRAINING, false, {0}, "the norm ‖w‖ of the Linear and Conv2d weights against epoch"},
+    [BASIN_VIEW_MEASURES] = {"measures", BASIN_LABS_TRAINING, false, {0},
+                             "sharpness at the end by λmax, trace, ε-sharpness (ε = 10⁻³) and SAM's (ρ = 0.05), each "
+                             "scaled to its sharpest run"},
 };
 
 const basin_view_info *basin_view_info_of(basin_view view)

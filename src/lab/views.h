@@ -29,6 +29,7 @@ typedef enum {
     BASIN_VIEW_WEIGHTS,   /* a training lab's histogram of Linear and Conv2d weights at the frame shown */
     BASIN_VIEW_AUGMENT,   /* a training lab's images beside draws of each run's augmentation */
     BASIN_VIEW_NORM,      /* a training lab's norm of its Linear and Conv2d weights against epoch */
+    BASIN_VIEW_MEASURES,  /* a training lab's sharpness at the end by four measures, run beside run */
     BASIN_VIEW_COUNT,
 } basin_view;
 

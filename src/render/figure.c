@@ -7,6 +7,7 @@
 #include "training_view.h"
 #include "weights_view.h"
 #include "augment_view.h"
+#include "measures_view.h"
 
 #include "engine/error.h"
 
@@ -339,6 +340,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_WEIGHTS] = basin_training_weights,
     [BASIN_VIEW_AUGMENT] = basin_training_augment,
     [BASIN_VIEW_NORM] = basin_training_weight_norms,
+    [BASIN_VIEW_MEASURES] = basin_training_measures,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -10,7 +10,9 @@
 
 #include "engine/error.h"
 #include "lab/lab.h"
+#include "engine/analysis/curvature.h"
 #include "lab/augment_samples.h"
+#include "lab/measures.h"
 #include "lab/playlist.h"
 
 #include <math.h>
@@ -301,7 +303,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm, measures)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */
     file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
@@ -556,6 +558,47 @@ static void test_weight_decay_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* sharpness-measures.ini proves its title: λmax and the trace rank the full-batch minimum sharper by more
+ * than 5 times, SAM's sharpness ranks the small-batch one sharper by more than 3 times; λmax equals the
+ * dense Hessian's largest eigenvalue, the trace its sum, and SAM's value L(w + ρg/‖g‖) − L(w)
+ * recomputed here. */
+static void test_sharpness_measures_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/sharpness-measures.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const double *small = lab.runs[0].measures, *full = lab.runs[1].measures;
+    print_message("batch 16: λmax %.3g trace %.3g ε %.3g SAM %.3g; all: λmax %.3g trace %.3g ε %.3g SAM %.3g\n", small[0],
+                  small[1], small[2], small[3], full[0], full[1], full[2], full[3]);
+    assert_true(full[BASIN_MEASURE_LAMBDA_MAX] > 5 * small[BASIN_MEASURE_LAMBDA_MAX]);
+    assert_true(full[BASIN_MEASURE_TRACE] > 5 * small[BASIN_MEASURE_TRACE]);
+    assert_true(small[BASIN_MEASURE_SAM] > 3 * full[BASIN_MEASURE_SAM]);
+    for (size_t r = 0; r < 2; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        basin_net_view view;
+        const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_EVAL);
+        const double *w = t->w + (t->len - 1) * t->dim;
+        double *eval = malloc(t->dim * sizeof *eval), *g = malloc(t->dim * sizeof *g), *moved = malloc(t->dim * sizeof *moved);
+        assert_int_equal(basin_hessian_spectrum(p, w, BASIN_FULL_BATCH, NULL, eval, NULL), 0);
+        double sum = 0, norm = 0;
+        for (size_t i = 0; i < t->dim; i++)
+            sum += eval[i];
+        assert_true(fabs(lab.runs[r].measures[BASIN_MEASURE_LAMBDA_MAX] / eval[t->dim - 1] - 1) < 1e-8);
+        print_message("run %zu: dense λmax %.6g, trace %.6g\n", r, eval[t->dim - 1], sum);
+        assert_true(fabs(lab.runs[r].measures[BASIN_MEASURE_TRACE] / sum - 1) < 1e-8);
+        double loss = basin_problem_eval(p, w, g);
+        for (size_t i = 0; i < t->dim; i++)
+            norm += g[i] * g[i];
+        for (size_t i = 0; i < t->dim; i++)
+            moved[i] = w[i] + BASIN_MEASURE_SAM_RHO * g[i] / sqrt(norm);
+        double sam = basin_problem_eval(p, moved, NULL) - loss;
+        assert_true(fabs(lab.runs[r].measures[BASIN_MEASURE_SAM] / sam - 1) < 1e-9);
+        free(eval), free(g), free(moved);
+    }
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -806,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_augmentation_demo_proves_its_title),
         cmocka_unit_test(test_early_stopping_demo_proves_its_title),
         cmocka_unit_test(test_weight_decay_demo_proves_its_title),
+        cmocka_unit_test(test_sharpness_measures_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -197,6 +197,15 @@ static int check_keys(const basin_lab_entries *e)
     return 0;
 }
 
+bool basin_lab_run_is_plain_gd(const basin_lab *lab, const basin_lab_run *r, double *lr)
+{
+    if (!lab->problem || !r->opt.entry || strcmp(r->opt.entry->name, "sgd") != 0 || r->schedule.entry || r->parallel.entry ||
+        r->batch != 0 || lab->problem->grad_noise > 0)
+        return false;
+    *lr = basin_params_real(&r->opt.params, "lr");
+    return basin_params_real(&r->opt.params, "momentum") == 0 && basin_params_real(&r->opt.params, "weight_decay") == 0;
+}
+
 bool basin_lab_has_view(const basin_lab *lab, basin_view view)
 {
     for (size_t i = 0; i < lab->n_views; i++)
@@ -644,6 +653,7 @@ void basin_lab_free(basin_lab *lab)
     for (size_t i = 0; i < lab->n_runs; i++) {
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
+        basin_modes_free(&r->modes);
         basin_net_trace_free(r->training);
         free(r->augment_samples);
         basin_spec_clear(&r->model);

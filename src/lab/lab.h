@@ -9,6 +9,7 @@
 #include "engine/nn/dataset.h"
 #include "engine/problem.h"
 #include "engine/run.h"
+#include "lab/modes.h"
 #include "lab/net_trace.h"
 #include "lab/views.h"
 
@@ -30,6 +31,7 @@ typedef struct basin_lab_run {
     unsigned long seed;
     double color[3];     /* sRGB in [0, 1] */
     basin_run *run;      /* after basin_lab_simulate (surface labs) */
+    basin_modes modes;   /* with the modes view: the run's error by eigendirection (len 0: no minimum at its end) */
     /* training labs: */
     basin_spec model, init, augment; /* augment: entry NULL without one */
     basin_train_settings train;      /* the training schema's keys (basin_train_specs), as basin train has them */
@@ -57,6 +59,11 @@ typedef struct basin_lab {
     basin_lab_run *runs;
     size_t n_runs;
 } basin_lab;
+
+/* Whether r is plain gradient descent (sgd without momentum or weight decay, a constant rate, full
+ * batches, exact gradients, no staleness), whose error along an eigendirection of a quadratic is multiplied
+ * by 1 − ηλ every step; *lr receives η. */
+bool basin_lab_run_is_plain_gd(const basin_lab *lab, const basin_lab_run *r, double *lr);
 
 /* Whether lab shows view. */
 bool basin_lab_has_view(const basin_lab *lab, basin_view view);

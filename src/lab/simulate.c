@@ -159,6 +159,9 @@ int basin_lab_run_all(basin_lab *lab)
         if (basin_lab_has_view(lab, BASIN_VIEW_STEPS) && basin_run_record_coordinate_steps(r->run) != 0)
             return basin_lab_fail(r->origin, "%s", basin_error_message());
         basin_run_steps(r->run, lab->steps);
+        basin_modes_free(&r->modes);
+        if (basin_lab_has_view(lab, BASIN_VIEW_MODES) && basin_modes_compute(lab->problem, r->run, &r->modes) != 0)
+            r->modes = (basin_modes){0}; /* a run that does not end near a minimum has no modes to show */
     }
     return 0;
 }

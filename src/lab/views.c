@@ -39,6 +39,9 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_AUGMENT] = {"augment", BASIN_LABS_TRAINING, false, {0},
                             "training images (left) beside draws of a run's augmentation (runs with augment =, images)"},
     [BASIN_VIEW_NORM] = {"norm", BASIN_LABS_TRAINING, false, {0}, "the norm ‖w‖ of the Linear and Conv2d weights against epoch"},
+    [BASIN_VIEW_MODES] = {"modes", BASIN_LABS_SURFACE, false, {0},
+                          "each run's error along each eigendirection of the Hessian at its minimum (steepest solid, "
+                          "flattest dashed), beside gradient descent's |1 − ηλ|ˢ (dotted)"},
     [BASIN_VIEW_MEASURES] = {"measures", BASIN_LABS_TRAINING, false, {0},
                              "sharpness at the end by λmax, trace, ε-sharpness (ε = 10⁻³) and SAM's (ρ = 0.05), each "
                              "scaled to its sharpest run"},

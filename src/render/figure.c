@@ -314,6 +314,53 @@ done:
     return status;
 }
 
+/* Each run's error along the steepest (solid) and flattest (dashed) eigendirection against step, and
+ * plain gradient descent's |1 − ηλ|ˢ times its first error (dotted). */
+static int modes_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    size_t cap = 4 * lab->n_runs + 1, n = 0;
+    basin_series *series = calloc(cap, sizeof *series);
+    double **buffers = calloc(2 * cap, sizeof *buffers);
+    int status = -1;
+    if (!series || !buffers)
+        goto done;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_modes *m = &lab->runs[i].modes;
+        double lr;
+        bool gd = basin_lab_run_is_plain_gd(lab, &lab->runs[i], &lr);
+        for (int which = 0; m->len > 0 && which < (m->dim > 1 ? 2 : 1); which++) {
+            size_t mode = which == 0 ? m->dim - 1 : 0; /* the steepest, then the flattest */
+            for (int predicted = 0; predicted < (gd ? 2 : 1); predicted++) {
+                double *x = buffers[2 * n] = malloc(m->len * sizeof *x), *y = buffers[2 * n + 1] = malloc(m->len * sizeof *y);
+                if (!x || !y)
+                    goto done;
+                for (size_t t = 0; t < m->len; t++) {
+                    x[t] = (double)t;
+                    y[t] = predicted ? m->error[mode] * pow(fabs(1 - lr * m->lambda[mode]), (double)t) : m->error[t * m->dim + mode];
+                    if (y[t] < m->resolution) /* below what doubles resolve of w − w*: rounding, not the run */
+                        y[t] = NAN;
+                }
+                series[n] = (basin_series){.x = x, .y = y, .n = m->len, .dashed = which == 1 && !predicted,
+                                           .dotted = predicted, .inner = predicted, /* thin, on the measured line */
+                                           .end_cross = lab->runs[i].run->diverged_at >= 0};
+                memcpy(series[n].rgb, lab->runs[i].color, sizeof series[n].rgb);
+                n++;
+            }
+        }
+    }
+    basin_chart_lines_upto(cr, r, theme, series, n, shown, true,
+                           "error along eigenvectors: steep solid, flat dashed, |1−ηλ|ˢ dotted", "step",
+                           "|vᵢᵀ(w − w*)|");
+    status = 0;
+done:
+    for (size_t i = 0; buffers && i < 2 * cap; i++)
+        free(buffers[i]);
+    free(buffers), free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the modes");
+    return status;
+}
+
 static int accuracy_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
     return basin_training_curves(cr, r, lab, theme, BASIN_VIEW_ACCURACY, shown);
@@ -341,6 +388,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_AUGMENT] = basin_training_augment,
     [BASIN_VIEW_NORM] = basin_training_weight_norms,
     [BASIN_VIEW_MEASURES] = basin_training_measures,
+    [BASIN_VIEW_MODES] = modes_panel,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -205,7 +205,7 @@ static void test_errors_name_file_line_and_key(void **state)
                      ":6: opt: given twice in [run A] (first at line 5)");
     expect_lab_error("[lab]\nsurface = booth\nstart=0,0\n[run A]\nstart = 1,1\n", ":4: [run A] needs opt = SPEC (basin list optimizers)");
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\n", ":3: [run A] needs start = X0,X1,... (or a start in [lab])");
-    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr, staleness, scaling, steps)");
+    expect_lab_error("[lab]\nsurface = booth\nviews = contour, heatmap\n", ":3: views: unknown view 'heatmap' (views: contour, surface, loss, lr, staleness, scaling, steps, modes)");
     expect_lab_error("[lab]\nsurface = rastrigin:dim=3\nviews = contour\n",
                      ":3: views: the contour view needs a 2-D surface ('rastrigin:dim=3' has 3 parameters)");
     expect_lab_error("[lab]\nsurface = booth\nxrange = 2:1\nyrange=0:1\n", ":3: xrange: '2:1' is not a range LOW:HIGH with LOW < HIGH");
@@ -599,6 +599,39 @@ static void test_sharpness_measures_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* quadratic-modes.ini proves its title: every error along an eigendirection is |1 − ηλ|ˢ times its first
+ * (to 1e-9 relative plus a hundredth of the rounding doubles resolve); η = 2/(λmin+λmax) ends with the smallest worst error; η above 2/λmax makes
+ * the steep error grow. */
+static void test_quadratic_modes_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/quadratic-modes.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double worst_end[3];
+    for (size_t r = 0; r < 3; r++) {
+        const basin_modes *m = &lab.runs[r].modes;
+        double lr, worst = 0;
+        assert_true(m->len == 61 && basin_lab_run_is_plain_gd(&lab, &lab.runs[r], &lr));
+        assert_true(fabs(m->lambda[0] - 1) < 1e-12 && fabs(m->lambda[1] - 10) < 1e-12);
+        for (size_t t = 0; t < m->len; t++)
+            for (size_t i = 0; i < 2; i++) {
+                double want = m->error[i] * pow(fabs(1 - lr * m->lambda[i]), (double)t), got = m->error[t * 2 + i];
+                assert_true(fabs(got - want) <= 1e-9 * want + 0.01 * m->resolution); /* down to rounding */
+                if (want > m->resolution)
+                    worst = fmax(worst, fabs(got / want - 1));
+            }
+        worst_end[r] = fmax(m->error[60 * 2], m->error[60 * 2 + 1]);
+        print_message("η = %.4g: errors above the rounding follow |1 − ηλ|ˢ to %.1e; the larger error at the end %.3g\n",
+                      lr, worst, worst_end[r]);
+        assert_true(worst < 1e-3);
+    }
+    assert_true(worst_end[1] < worst_end[0] && worst_end[1] < worst_end[2]);
+    const basin_modes *fast = &lab.runs[2].modes;
+    assert_true(fast->error[60 * 2 + 1] > fast->error[1]); /* the steep error grew */
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -850,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_early_stopping_demo_proves_its_title),
         cmocka_unit_test(test_weight_decay_demo_proves_its_title),
         cmocka_unit_test(test_sharpness_measures_demo_proves_its_title),
+        cmocka_unit_test(test_quadratic_modes_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -252,7 +252,13 @@ void basin_contour_view_runs(const basin_contour_view *v, cairo_t *cr, const bas
         const basin_run *run = lab->runs[i].run;
         size_t len = run->trace.len < shown ? run->trace.len : shown;
         bool diverged = run->diverged_at >= 0 && len == run->trace.len;
-        basin_draw_trajectory(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color, diverged);
+        int depth = 0; /* paths drawn before that it lies on: it is drawn thinner for each, inside them */
+        for (size_t j = 0; j < k && len > 1; j++) {
+            const basin_run *under = lab->runs[order[j]].run;
+            depth += basin_trajectory_covers(&v->plot, &under->trace, under->trace.len < shown ? under->trace.len : shown,
+                                             &run->trace, len, 0.5 * theme->line_width);
+        }
+        basin_draw_trajectory(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color, diverged, depth);
         if (run->async && !diverged)
             basin_draw_stale_read(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color);
     }

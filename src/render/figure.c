@@ -13,6 +13,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -216,7 +217,8 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
         for (size_t t = 0; t < tr->len; t++) {
             x[t] = (double)t;
             y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? tr->loss[t] - f_min : tr->loss[t];
-            if (gap && y[t] <= 0) /* f* reached to the last bit (or below it by rounding): the axis floor */
+            /* f* reached to rounding (what doubles resolve of f and f*, or below f* by rounding): the axis floor */
+            if (gap && y[t] <= 16 * DBL_EPSILON * fmax(fabs(f_min), fabs(tr->loss[t])))
                 y[t] = 0;
             all_positive = all_positive && y[t] > 0;
         }

@@ -25,12 +25,49 @@ static void arrowhead(cairo_t *cr, double x, double y, double dx, double dy, dou
     cairo_fill(cr);
 }
 
+/* The distance from (x, y) to the segment (x0, y0)–(x1, y1). */
+static double segment_distance(double x, double y, double x0, double y0, double x1, double y1)
+{
+    double dx = x1 - x0, dy = y1 - y0, length2 = dx * dx + dy * dy;
+    double s = length2 > 0 ? fmin(fmax(((x - x0) * dx + (y - y0) * dy) / length2, 0), 1) : 0;
+    return hypot(x - x0 - s * dx, y - y0 - s * dy);
+}
+
+bool basin_trajectory_covers(const basin_plot *p, const basin_trace *a, size_t len_a, const basin_trace *b, size_t len_b,
+                             double tol)
+{
+    if (len_a == 0 || len_b == 0)
+        return false;
+    size_t every = len_b > 64 ? len_b / 64 : 1; /* enough points of b to tell, at a bounded cost */
+    for (size_t t = 0;; t = t + every < len_b ? t + every : len_b - 1) { /* every every-th point, and the last */
+        double x, y, best = INFINITY;
+        point(p, b, t, &x, &y);
+        for (size_t k = 0; k + 1 < len_a && best > tol; k++) {
+            double x0, y0, x1, y1;
+            point(p, a, k, &x0, &y0);
+            point(p, a, k + 1, &x1, &y1);
+            best = fmin(best, segment_distance(x, y, x0, y0, x1, y1));
+        }
+        if (len_a == 1) {
+            double x0, y0;
+            point(p, a, 0, &x0, &y0);
+            best = hypot(x - x0, y - y0);
+        }
+        if (best > tol)
+            return false;
+        if (t + 1 == len_b)
+            break;
+    }
+    return true;
+}
+
 void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
-                           size_t len, const double rgb[3], bool diverged)
+                           size_t len, const double rgb[3], bool diverged, int depth)
 {
     if (len == 0)
         return;
-    double lw = theme->line_width, x, y;
+    bool inner = depth > 0;
+    double lw = theme->line_width * pow(0.5, depth), x, y;
     cairo_save(cr);
     basin_plot_clip(cr, p);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -49,10 +86,13 @@ void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *
         kept_x = x;
         kept_y = y;
     }
-    /* A halo in the background colour keeps the line readable on any heatmap colour. */
-    cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.75);
-    cairo_set_line_width(cr, 2.2 * lw);
-    cairo_stroke_preserve(cr);
+    /* A halo in the background colour keeps the line readable on any heatmap colour (not inside another
+     * path: that one shows around it). */
+    if (!inner) {
+        cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.75);
+        cairo_set_line_width(cr, 2.2 * lw);
+        cairo_stroke_preserve(cr);
+    }
     cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
     cairo_set_line_width(cr, lw);
     cairo_stroke(cr);

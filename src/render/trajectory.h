@@ -11,9 +11,16 @@
 #include <cairo.h>
 
 /* Draws the first len rows of trace (2-D) in colour rgb on plot p, clipped to its area, but its start
- * (basin_draw_start); diverged marks the last row with a cross. Can't fail (cairo errors are sticky). */
+ * (basin_draw_start); diverged marks the last row with a cross. depth counts the paths drawn before that it
+ * lies on: it is drawn half as wide for each, without a halo, so that they show around it. Can't fail
+ * (cairo errors are sticky). */
 void basin_draw_trajectory(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
-                           size_t len, const double rgb[3], bool diverged);
+                           size_t len, const double rgb[3], bool diverged, int depth);
+
+/* Whether every point of b's first len_b rows lies within tol device units of a's path (its first len_a
+ * rows), on plot p: then b would hide under a or a under b. Checks at most about 64 of b's points. */
+bool basin_trajectory_covers(const basin_plot *p, const basin_trace *a, size_t len_a, const basin_trace *b, size_t len_b,
+                             double tol);
 
 /* The length on the plot, in device units, of the path of trace's first len rows. */
 double basin_trajectory_length(const basin_plot *p, const basin_trace *trace, size_t len);

@@ -632,6 +632,33 @@ static void test_quadratic_modes_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* newton-damped.ini proves its title: Newton is at f* after one step; damped Newton (η = 0.5) multiplies
+ * f − f* by (1 − η)² = 0.25 every step, to rounding; stochastic Newton stays above 1e-6 over its last 30
+ * steps; gradient descent is still above 0.05 at the end. */
+static void test_newton_damped_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/newton-damped.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double f_min = lab.problem->f_min;
+    const basin_trace *gd = &lab.runs[0].run->trace, *newton = &lab.runs[1].run->trace, *damped = &lab.runs[2].run->trace;
+    const basin_trace *stochastic = &lab.runs[3].run->trace;
+    double gap0 = damped->loss[0] - f_min, worst = 0, floor_min = INFINITY;
+    for (size_t s = 1; s <= 12; s++)
+        worst = fmax(worst, fabs((damped->loss[s] - f_min) / (gap0 * pow(0.25, (double)s)) - 1));
+    for (size_t s = 31; s <= 60; s++)
+        floor_min = fmin(floor_min, stochastic->loss[s] - f_min);
+    print_message("Newton's gap after one step %.2g; damped Newton follows 0.25^s to %.1e; stochastic Newton's lowest "
+                  "gap over the last 30 steps %.2g; GD's gap at the end %.3f\n",
+                  newton->loss[1] - f_min, worst, floor_min, gd->loss[60] - f_min);
+    assert_true(fabs(newton->loss[1] - f_min) < 1e-14);
+    assert_true(worst < 1e-6);
+    assert_true(floor_min > 1e-6);
+    assert_true(gd->loss[60] - f_min > 0.05);
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -884,6 +911,7 @@ int main(void)
         cmocka_unit_test(test_weight_decay_demo_proves_its_title),
         cmocka_unit_test(test_sharpness_measures_demo_proves_its_title),
         cmocka_unit_test(test_quadratic_modes_demo_proves_its_title),
+        cmocka_unit_test(test_newton_damped_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -290,6 +290,41 @@ static void test_bad_outputs_leave_nothing(void **state)
     assert_int_equal(count_files(), before);
 }
 
+/* A path that lies on another is drawn thin inside it, so both show: Newton's one step lies on damped
+ * Newton's straight path, and at points along that step the map shows Newton's orange, not only green. */
+static void test_coinciding_paths_both_show(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/newton-damped.ini", (char *[]){"lab.views=contour"}, 1) != 0 ||
+        basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    basin_figure_options o = basin_figure_defaults();
+    assert_int_equal(export(NULL, 0, BASIN_DEMOS_DIR "/newton-damped.ini", "--view", "contour", "-o", support_tmp("paths.png"),
+                            NULL), 0);
+    cairo_surface_t *png = cairo_image_surface_create_from_png(support_tmp("paths.png"));
+    const double *start = lab.runs[1].run->trace.w, *end = lab.runs[1].run->trace.w + 2;
+    int orange = 0, green = 0;
+    for (int k = 1; k < 10; k++) { /* nine points along the step, away from its ends */
+        int px, py;
+        basin_rect area;
+        locate(&lab, &o, start[0] + (end[0] - start[0]) * k / 10.0, start[1] + (end[1] - start[1]) * k / 10.0, &px, &py, &area);
+        bool o_here = false, g_here = false;
+        for (int dy = -2; dy <= 2; dy++)
+            for (int dx = -2; dx <= 2; dx++) {
+                int rgb[3];
+                pixel(png, px + dx, py + dy, rgb);
+                o_here = o_here || (abs(rgb[0] - 0xff) < 50 && abs(rgb[1] - 0x7f) < 50 && abs(rgb[2] - 0x0e) < 60);
+                g_here = g_here || (abs(rgb[0] - 0x2c) < 50 && abs(rgb[1] - 0xa0) < 50 && abs(rgb[2] - 0x2c) < 50);
+            }
+        orange += o_here, green += g_here;
+    }
+    print_message("along Newton's step: orange at %d of 9 points, green at %d\n", orange, green);
+    assert_true(orange >= 7 && green >= 7);
+    cairo_surface_destroy(png);
+    basin_lab_free(&lab);
+}
+
 static void test_quick_figure_from_specs(void **state)
 {
     (void)state;
@@ -344,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_pdf_is_one_page),
         cmocka_unit_test(test_bad_outputs_leave_nothing),
         cmocka_unit_test(test_quick_figure_from_specs),
+        cmocka_unit_test(test_coinciding_paths_both_show),
         cmocka_unit_test(test_every_demo_exports),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);

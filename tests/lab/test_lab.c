@@ -659,6 +659,27 @@ static void test_newton_damped_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* minibatch-noise.ini proves its title: over the last 250 steps the mean gap above f* grows as the batch
+ * shrinks (each at least twice the next larger batch's), and gradient descent reaches f*. */
+static void test_minibatch_noise_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/minibatch-noise.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double floor[4];
+    for (size_t r = 0; r < 4; r++) {
+        floor[r] = 0;
+        for (size_t k = 151; k <= 400; k++)
+            floor[r] += (lab.runs[r].run->trace.loss[k] - lab.problem->f_min) / 250;
+    }
+    print_message("mean gap over the last 250 steps: all %.2g, batch 16 %.2g, 4 %.2g, 1 %.2g\n", floor[0], floor[1], floor[2],
+                  floor[3]);
+    assert_true(lab.runs[0].run->trace.loss[400] - lab.problem->f_min < 1e-12 && floor[1] > 1e-7);
+    assert_true(floor[2] > 2 * floor[1] && floor[3] > 2 * floor[2] && floor[3] > 10 * floor[1]);
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -912,6 +933,7 @@ int main(void)
         cmocka_unit_test(test_sharpness_measures_demo_proves_its_title),
         cmocka_unit_test(test_quadratic_modes_demo_proves_its_title),
         cmocka_unit_test(test_newton_damped_demo_proves_its_title),
+        cmocka_unit_test(test_minibatch_noise_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

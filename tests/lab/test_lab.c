@@ -680,6 +680,23 @@ static void test_minibatch_noise_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* batchnorm-small-batch.ini proves its title: BatchNorm on batches of two ends more than 20 points below
+ * BatchNorm on 64 and below LayerNorm and no normalization on the same batches of two. */
+static void test_batchnorm_small_batch_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/batchnorm-small-batch.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double acc[4];
+    for (size_t r = 0; r < 4; r++)
+        acc[r] = lab.runs[r].training->test_acc[lab.runs[r].training->len - 1];
+    print_message("test accuracy: BatchNorm ×64 %.1f%%, BatchNorm ×2 %.1f%%, LayerNorm ×2 %.1f%%, none ×2 %.1f%%\n",
+                  100 * acc[0], 100 * acc[1], 100 * acc[2], 100 * acc[3]);
+    assert_true(acc[1] < acc[0] - 0.2 && acc[1] < acc[2] - 0.2 && acc[1] < acc[3] - 0.2);
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -934,6 +951,7 @@ int main(void)
         cmocka_unit_test(test_quadratic_modes_demo_proves_its_title),
         cmocka_unit_test(test_newton_damped_demo_proves_its_title),
         cmocka_unit_test(test_minibatch_noise_demo_proves_its_title),
+        cmocka_unit_test(test_batchnorm_small_batch_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

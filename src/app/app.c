@@ -136,6 +136,23 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     return status;
 }
 
+/* Draws the panels' texture again where the overlay's cards are, so that they lie on top of the 3-D view. */
+static void redraw_cards(const basin_app *app)
+{
+    if (app->surface_rect.w <= 0)
+        return;
+    double scale = (double)app->pix_w / app->win_w;
+    glViewport(0, 0, app->pix_w, app->pix_h); /* the 3-D view set its own */
+    glEnable(GL_SCISSOR_TEST);
+    for (int k = 0; k < app->n_cards; k++) {
+        const basin_rect *c = &app->cards[k];
+        glScissor((GLint)floor(c->x * scale), app->pix_h - (GLint)ceil((c->y + c->h) * scale), (GLsizei)ceil(c->w * scale) + 1,
+                  (GLsizei)ceil(c->h * scale) + 1);
+        basin_gl_panels_draw(&app->panels);
+    }
+    glDisable(GL_SCISSOR_TEST);
+}
+
 #define SLOW_STEPS 10    /* slow motion covers the first steps ... */
 #define SLOW_SPEED 3.0   /* ... at this many steps per second */
 
@@ -322,6 +339,7 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
             glViewport(0, 0, app.pix_w, app.pix_h);
             basin_gl_panels_draw(&app.panels);
             drawn = draw_surface(&app, app.live.lab); /* reads the runs: still under the lock */
+            redraw_cards(&app);
         }
         app.ui_input.pressed = false; /* a press counts for one frame */
         SDL_UnlockMutex(app.live.lock);

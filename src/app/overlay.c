@@ -29,12 +29,13 @@ static const char *const keys[][2] = {
 };
 
 /* The lab's note in a card at the bottom left, above the status strip. */
-static void draw_note(const basin_app *app, cairo_t *cr, const basin_theme *theme, const char *note)
+static void draw_note(basin_app *app, cairo_t *cr, const basin_theme *theme, const char *note)
 {
     double f = theme->font_size, pad = 0.8 * f, strip = 1.8 * f;
     double w = fmin(0.45 * app->win_w, 36 * f), text_w = w - 2 * pad;
     double h = basin_text_paragraph(cr, theme, f, theme->text, 0, 0, text_w, note, false) + 2 * pad;
     double x0 = 0.6 * f, y0 = fmax(app->win_h - strip - 0.6 * f - h, 0.6 * f);
+    app->cards[app->n_cards++] = (basin_rect){x0, y0, w, h};
     cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.92);
     cairo_rectangle(cr, x0, y0, w, h);
     cairo_fill_preserve(cr);
@@ -49,6 +50,7 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     basin_theme theme = basin_theme_make(app->presenter, app->presenter ? 2 : 1.35);
     double f = theme.font_size, strip = 1.8 * f, y = app->win_h - strip / 2;
     char text[320];
+    app->n_cards = 0;
     basin_set_color(cr, theme.grid);
     cairo_rectangle(cr, 0, app->win_h - strip, app->win_w, strip);
     cairo_fill(cr);
@@ -73,6 +75,7 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     }
     double line = 1.6 * f, w = key_w + doc_w + 4 * f, h = line * ((double)n + 2.5);
     double x0 = (app->win_w - w) / 2, y0 = (app->win_h - h) / 2;
+    app->cards[app->n_cards++] = (basin_rect){x0, y0, w, h};
     cairo_set_source_rgba(cr, theme.background.r, theme.background.g, theme.background.b, 0.94);
     cairo_rectangle(cr, x0, y0, w, h);
     cairo_fill_preserve(cr);

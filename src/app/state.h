@@ -35,6 +35,8 @@ typedef struct basin_app {
 
     bool playing, help, presenter, quit;
     bool note;                  /* the lab's note is shown (each lab opens with it; n toggles) */
+    basin_rect cards[2];        /* where this frame's overlay cards (the note, the help) are, in points: */
+    int n_cards;                /* they go on top of the 3-D view too */
     bool slow_start;            /* play the first steps in slow motion */
     double shown;               /* rows of each trace shown (fractional while playing) */
     double speed;               /* steps per second */

@@ -1,6 +1,8 @@
 /* surface3d.c: the loss as a 3-D mesh with OpenGL. */
 #include "surface3d.h"
 
+#include "render/relief.h"
+
 #include "gl_program.h"
 #include "shaders.h"
 
@@ -57,6 +59,28 @@ static void look_at(float m[16], const float eye[3], const float target[3])
     memcpy(m, r, sizeof r);
 }
 
+/* Scales and centres the picture so that the mesh's bounding box (its x, y extent and the heights 0 to
+ * HEIGHT) fills at most 92 % of the panel at any angle: the clip coordinates' x and y become
+ * k·(x − c·w), which moves the box's projection by −c and scales it by k after the perspective divide. */
+static void fit_to_panel(const basin_surface3d *s, float mvp[16])
+{
+    float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (int corner = 0; corner < 8; corner++) {
+        float p[3] = {(corner & 1 ? 1 : -1) * (float)s->extent[0], (corner & 2 ? 1 : -1) * (float)s->extent[1],
+                      corner & 4 ? HEIGHT : 0};
+        float clip[4];
+        for (int r = 0; r < 4; r++) /* column-major: element (r, c) at [c·4 + r] */
+            clip[r] = mvp[r] * p[0] + mvp[4 + r] * p[1] + mvp[8 + r] * p[2] + mvp[12 + r];
+        for (int a = 0; a < 2; a++)
+            lo[a] = fminf(lo[a], clip[a] / clip[3]), hi[a] = fmaxf(hi[a], clip[a] / clip[3]);
+    }
+    float c[2] = {(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2};
+    float k = 0.92f / fmaxf(fmaxf(hi[0] - lo[0], hi[1] - lo[1]) / 2, 1e-6f);
+    for (int col = 0; col < 4; col++)
+        for (int a = 0; a < 2; a++)
+            mvp[col * 4 + a] = k * (mvp[col * 4 + a] - c[a] * mvp[col * 4 + 3]);
+}
+
 static void camera(const basin_surface3d *s, float aspect, float mvp[16])
 {
     float yaw = s->yaw * (float)M_PI / 180, pitch = s->pitch * (float)M_PI / 180, distance = 3.9f;
@@ -67,6 +91,7 @@ static void camera(const basin_surface3d *s, float aspect, float mvp[16])
     look_at(view, eye, target);
     perspective(projection, 32, aspect, 0.1f, 20);
     multiply(mvp, projection, view);
+    fit_to_panel(s, mvp);
 }
 
 /* ---- building ---- */
@@ -89,21 +114,23 @@ int basin_surface3d_init(basin_surface3d *s)
     return 0;
 }
 
-/* The mesh height of a loss value. */
-static float height(const basin_field *f, double v)
-{
-    double t = basin_field_fraction(f, v);
-    return HEIGHT * (float)(isnan(t) ? 1 : fmin(fmax(t, 0), 1));
-}
 
 int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
 {
     double window[4];
     basin_contour_window(lab, window);
     basin_field_free(&s->field);
+    free(s->heights);
+    s->heights = NULL;
     s->built = false;
     if (basin_field_sample(&s->field, lab->problem, window, grid, grid, lab->level_scale) != 0)
         return -1;
+    if (!(s->heights = malloc(grid * grid * sizeof *s->heights))) {
+        basin_error_set("out of memory for a %zu×%zu mesh", grid, grid);
+        return -1;
+    }
+    basin_relief_heights(&s->field, s->heights);
+    const float *h = s->heights;
     double xr = window[1] - window[0], yr = window[3] - window[2];
     s->extent[0] = xr >= yr ? 1 : xr / yr;
     s->extent[1] = xr >= yr ? yr / xr : 1;
@@ -122,14 +149,14 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
         for (size_t i = 0; i < n; i++) {
             const double *f = s->field.f;
             size_t il = i ? i - 1 : i, ir = i + 1 < n ? i + 1 : i, jd = j ? j - 1 : j, ju = j + 1 < n ? j + 1 : j;
-            float dzdx = (height(&s->field, f[j * n + ir]) - height(&s->field, f[j * n + il])) / (dx * (float)(ir - il));
-            float dzdy = (height(&s->field, f[ju * n + i]) - height(&s->field, f[jd * n + i])) / (dy * (float)(ju - jd));
+            float dzdx = HEIGHT * (h[j * n + ir] - h[j * n + il]) / (dx * (float)(ir - il));
+            float dzdy = HEIGHT * (h[ju * n + i] - h[jd * n + i]) / (dy * (float)(ju - jd));
             float norm = sqrtf(dzdx * dzdx + dzdy * dzdy + 1);
             double t = basin_field_fraction(&s->field, f[j * n + i]);
             float *v = vertices + (j * n + i) * floats;
             v[0] = (float)(-s->extent[0]) + dx * (float)i;
             v[1] = (float)(-s->extent[1]) + dy * (float)j;
-            v[2] = height(&s->field, f[j * n + i]);
+            v[2] = HEIGHT * h[j * n + i];
             v[3] = -dzdx / norm;
             v[4] = -dzdy / norm;
             v[5] = 1 / norm;
@@ -177,8 +204,7 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
 
 /* Writes a run's first len points as mesh coordinates lifted above the surface; points outside the
  * window become NaN (a break in the line). */
-static void trajectory_points(const basin_surface3d *s, const basin_lab *lab, const basin_trace *tr, size_t len,
-                              float *out)
+static void trajectory_points(const basin_surface3d *s, const basin_trace *tr, size_t len, float *out)
 {
     const double *w = s->field.window;
     for (size_t t = 0; t < len; t++) {
@@ -188,10 +214,12 @@ static void trajectory_points(const basin_surface3d *s, const basin_lab *lab, co
             p[0] = p[1] = p[2] = NAN;
             continue;
         }
-        double point[2] = {x, y};
-        p[0] = (float)(-s->extent[0] + 2 * s->extent[0] * (x - w[0]) / (w[1] - w[0]));
-        p[1] = (float)(-s->extent[1] + 2 * s->extent[1] * (y - w[2]) / (w[3] - w[2]));
-        p[2] = height(&s->field, basin_problem_eval(lab->problem, point, NULL)) + 0.012f;
+        double u = (x - w[0]) / (w[1] - w[0]), v = (y - w[2]) / (w[3] - w[2]);
+        p[0] = (float)(-s->extent[0] + 2 * s->extent[0] * u);
+        p[1] = (float)(-s->extent[1] + 2 * s->extent[1] * v);
+        /* on the relief drawn, not at the exact loss: a path in a valley narrower than the grid stays on top */
+        p[2] = HEIGHT * (float)basin_relief_height_at(s->heights, s->field.nx, s->field.ny, u * (double)(s->field.nx - 1),
+                                                      v * (double)(s->field.ny - 1)) + 0.012f;
     }
 }
 
@@ -217,7 +245,7 @@ static void draw_runs(const basin_surface3d *s, const basin_lab *lab, size_t sho
         float *points = malloc(3 * len * sizeof *points);
         if (!points)
             return;
-        trajectory_points(s, lab, &run->trace, len, points);
+        trajectory_points(s, &run->trace, len, points);
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(3 * len * sizeof *points), points, GL_STREAM_DRAW);
         const double *c = lab->runs[r].color;
         glUniform3f(color, (float)c[0], (float)c[1], (float)c[2]);
@@ -356,5 +384,6 @@ void basin_surface3d_free(basin_surface3d *s)
     target_free(&s->mesh_target);
     target_free(&s->work_target);
     basin_field_free(&s->field);
+    free(s->heights);
     *s = (basin_surface3d){0};
 }

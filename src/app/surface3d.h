@@ -21,6 +21,7 @@ typedef struct basin_surface3d {
     GLuint mesh_vao, mesh_vbo, mesh_ibo, line_vao, line_vbo;
     GLsizei n_indices;
     basin_field field;  /* the sampled loss the mesh shows */
+    float *heights;     /* its relief (render/relief.h), field.nx × field.ny in [0, 1] */
     double extent[2];   /* x and y half-extents of the mesh in model units */
     float yaw, pitch;   /* the camera, degrees */
     int levels;

@@ -246,6 +246,40 @@ static void test_surface_view(void **state)
 }
 
 /* basin export --view surface renders the 3-D view with the same shaders, headless: EGL surfaceless. */
+/* The 3-D view stays inside its panel at every angle: turned four ways, the strips along the panel's left
+ * and right edges hold only the background (the mesh is scaled to fit with a margin). */
+static void test_surface_stays_inside(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("angles.txt"), "w");
+    fputs("wait 2\nkey n\n", f); /* the note's card would sit over the panel's lower left */
+    const char *drags[] = {"drag 500 400 500 400", "drag 500 400 800 400", "drag 500 400 500 150", "drag 500 400 200 600"};
+    for (int k = 0; k < 4; k++)
+        fprintf(f, "%s\nwait 2\nscreenshot %s/angle%d.png\n", drags[k], support_tmpdir(), k);
+    fputs("quit\n", f);
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/rosenbrock.ini' --view surface --script '%s'", BASIN_DEMOS_DIR, support_tmp("angles.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    for (int k = 0; k < 4; k++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/angle%d.png", support_tmpdir(), k);
+        shot a = load(path);
+        long edge = 0, inside = 0;
+        for (int y = 60; y < 720; y++) {
+            for (int x = 14; x < 40; x++)
+                edge += count(&a, 0xffffff, x, y, x + 1, y + 1) == 0;
+            for (int x = 1005; x < 1035; x++)
+                edge += count(&a, 0xffffff, x, y, x + 1, y + 1) == 0;
+        }
+        inside = distinct_colours(&a, 100, 100, 950, 700);
+        print_message("angle %d: %ld pixels of the mesh at the panel's edges, %ld colours inside\n", k, edge, inside);
+        assert_true(edge == 0 && inside > 10); /* drawn, and inside */
+        cairo_surface_destroy(a.image);
+    }
+}
+
 static void test_headless_surface_export(void **state)
 {
     (void)state;
@@ -420,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_training_lab),
         cmocka_unit_test(test_surface_view),
         cmocka_unit_test(test_headless_surface_export),
+        cmocka_unit_test(test_surface_stays_inside),
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_export_shows_the_step),
         cmocka_unit_test(test_note),

@@ -9,9 +9,11 @@
 #include "support.h"
 
 #include "render/contour.h"
+#include "render/relief.h"
 #include "render/ticks.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N 101 /* grid points per side over [-2, 2] (the saddle test uses an even count, below) */
@@ -187,6 +189,59 @@ static void test_ticks(void **state)
     assert_string_equal(label, "10⁻¹");
 }
 
+/* The 3-D view's relief of Rosenbrock's narrow valley (log scale): no sample lies more than the allowed dip
+ * below all its neighbours (no spikes), the lowest 3 % lie flat, the heights stay in [0, 1], and the height
+ * between samples is the bilinear interpolation of the four around it. */
+static void test_relief(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("rosenbrock");
+    basin_field field = {0};
+    const double window[4] = {-2, 2, -1, 3};
+    assert_int_equal(basin_field_sample(&field, p, window, 128, 128, BASIN_LEVELS_AUTO), 0);
+    assert_true(field.log);
+    size_t n = 128;
+    float *h = malloc(n * n * sizeof *h);
+    basin_relief_heights(&field, h);
+    size_t dips = 0, lowest = 0;
+    float bottom = INFINITY;
+    for (size_t k = 0; k < n * n; k++)
+        bottom = fminf(bottom, h[k]);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++) {
+            float v = h[j * n + i], least = INFINITY;
+            assert_true(v >= 0 && v <= 1);
+            lowest += v == bottom;
+            for (size_t jj = j ? j - 1 : j; jj <= j + 1 && jj < n; jj++)
+                for (size_t ii = i ? i - 1 : i; ii <= i + 1 && ii < n; ii++)
+                    if (ii != i || jj != j)
+                        least = fminf(least, h[jj * n + ii]);
+            dips += v < least - (float)BASIN_RELIEF_DIP - 1e-6f;
+        }
+    /* without the relief's rules the valley's samples stand out: count them for the record */
+    size_t raw_dips = 0;
+    for (size_t j = 1; j + 1 < n; j++)
+        for (size_t i = 1; i + 1 < n; i++) {
+            double t = basin_field_fraction(&field, field.f[j * n + i]), least = INFINITY;
+            for (int dj = -1; dj <= 1; dj++)
+                for (int di = -1; di <= 1; di++)
+                    if (di || dj)
+                        least = fmin(least, basin_field_fraction(&field, field.f[(j + (size_t)dj) * n + i + (size_t)di]));
+            raw_dips += t < least - BASIN_RELIEF_DIP;
+        }
+    print_message("samples deeper than their neighbours by the allowed dip: %zu of the raw fractions, %zu of the relief; "
+                  "%zu samples flat at the bottom\n", raw_dips, dips, lowest);
+    assert_true(raw_dips > 10);
+    assert_int_equal(dips, 0);
+    assert_true(lowest >= (size_t)(BASIN_RELIEF_FLAT * (double)(n * n)));
+    assert_close(basin_relief_height_at(h, n, n, 5, 7), h[7 * n + 5], 0);
+    assert_close(basin_relief_height_at(h, n, n, 5.5, 7.5), (h[7 * n + 5] + h[7 * n + 6] + h[8 * n + 5] + h[8 * n + 6]) / 4.0, 1e-7);
+    assert_close(basin_relief_height_at(h, n, n, -3, 500), h[(n - 1) * n], 0); /* clamped to the grid */
+    free(h);
+    basin_field_free(&field);
+    basin_problem_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_saddle_level_sets),
         cmocka_unit_test(test_ambiguous_cells),
         cmocka_unit_test(test_ticks),
+        cmocka_unit_test(test_relief),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -219,7 +219,7 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     cairo_restore(cr);
     char title[256], name[192];
     basin_lab_run_legend(run, name, sizeof name);
-    snprintf(title, sizeof title, "%s · test %.1f%%", name, 100 * t->test_acc[frame]);
+    snprintf(title, sizeof title, "%s · test %.1f%%%s", name, 100 * t->test_acc[frame], out ? "" : " · computing…");
     basin_plot_axes(cr, &p, theme, title, "x0", "x1", false);
     return 0;
 }

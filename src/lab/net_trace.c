@@ -21,6 +21,7 @@ void basin_net_trace_free(basin_net_trace *t)
     basin_problem_destroy(t->np ? &t->np->base : NULL);
     free(t->epoch), free(t->train_loss), free(t->test_loss), free(t->test_acc);
     free(t->swa_test_loss), free(t->swa_test_acc);
+    free(t->ensemble_test_loss), free(t->ensemble_test_acc);
     free(t->w), free(t->state), free(t->act_var), free(t->grad_var);
     free(t->sharp_epoch), free(t->sharp_lambda), free(t->sharp_limit);
     free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
@@ -124,6 +125,7 @@ static int record(void *ctx, const basin_train_row *row)
                             (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
         if (!spectrum_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
             !grow(&t->test_acc, cap) || !grow(&t->swa_test_loss, cap) || !grow(&t->swa_test_acc, cap) ||
+            !grow(&t->ensemble_test_loss, cap) || !grow(&t->ensemble_test_acc, cap) ||
             !grow(&t->sim_time, cap) || !grow(&t->noise_scale, cap) ||
             !grow(&t->w, cap * t->dim) ||
             !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
@@ -137,6 +139,7 @@ static int record(void *ctx, const basin_train_row *row)
     t->epoch[k] = row->epoch, t->train_loss[k] = row->train_loss, t->test_loss[k] = row->test_loss;
     t->test_acc[k] = row->test_acc;
     t->swa_test_loss[k] = row->swa_test_loss, t->swa_test_acc[k] = row->swa_test_acc;
+    t->ensemble_test_loss[k] = row->ensemble_test_loss, t->ensemble_test_acc[k] = row->ensemble_test_acc;
     t->step[k] = row->step;
     t->sim_time[k] = rec->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
     t->noise_scale[k] = row->noise_scale;

@@ -20,6 +20,7 @@ typedef struct basin_net_trace {
     size_t len, cap;       /* evaluations recorded (frame 0 is the start) */
     double *epoch, *train_loss, *test_loss, *test_acc;
     double *swa_test_loss, *swa_test_acc; /* with swa: the average's at each frame (NaN before it has one) */
+    double *ensemble_test_loss, *ensemble_test_acc; /* with snapshots: the ensemble so far's (NaN before one) */
     long *step;                  /* len: the steps taken at each frame */
     double *w, *state;           /* len × dim, len × n_state */
     double *act_var, *grad_var;  /* len × n_layers */

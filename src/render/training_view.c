@@ -64,8 +64,8 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
                           basin_view view, size_t shown)
 {
     size_t n = 0;
-    basin_series *series = calloc(3 * lab->n_runs + 1, sizeof *series);
-    double **percent = calloc(2 * lab->n_runs + 1, sizeof *percent);
+    basin_series *series = calloc(4 * lab->n_runs + 1, sizeof *series);
+    double **percent = calloc(3 * lab->n_runs + 1, sizeof *percent);
     bool averaged = false;
     int status = -1;
     if (!series || !percent)
@@ -76,30 +76,33 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
             continue;
         basin_series s = {.x = t->epoch, .n = t->len, .end_cross = t->result.diverged};
         memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        /* the averaged models, each its own dotted series: SWA's average, the snapshots' ensemble */
         bool swa = t->result.swa_models > 0 || !isnan(t->swa_test_loss[t->len - 1]);
-        averaged = averaged || swa;
+        bool ensemble = !isnan(t->ensemble_test_loss[t->len - 1]);
+        averaged = averaged || swa || ensemble;
         if (view == BASIN_VIEW_ACCURACY) {
-            double *swa_percent = NULL;
-            if (!(percent[i] = malloc(t->len * sizeof *percent[i])) ||
-                (swa && !(swa_percent = percent[lab->n_runs + i] = malloc(t->len * sizeof *swa_percent))))
-                goto done;
-            for (size_t k = 0; k < t->len; k++) {
-                percent[i][k] = 100 * t->test_acc[k];
-                if (swa)
-                    swa_percent[k] = 100 * t->swa_test_acc[k];
+            const double *sources[3] = {t->test_acc, swa ? t->swa_test_acc : NULL, ensemble ? t->ensemble_test_acc : NULL};
+            for (int k = 0; k < 3; k++) {
+                if (!sources[k])
+                    continue;
+                double *p = percent[k * lab->n_runs + i] = malloc(t->len * sizeof *p);
+                if (!p)
+                    goto done;
+                for (size_t f = 0; f < t->len; f++)
+                    p[f] = 100 * sources[k][f];
+                s.y = p, s.dotted = k > 0, series[n++] = s;
             }
-            s.y = percent[i];
-            series[n++] = s;
-            if (swa) /* the average: dotted */
-                s.y = swa_percent, s.dotted = true, series[n++] = s;
         } else {
             s.y = t->train_loss;
             series[n++] = s;
             s.y = t->test_loss;
             s.dashed = true;
             series[n++] = s;
+            s.dashed = false, s.dotted = true;
             if (swa)
-                s.y = t->swa_test_loss, s.dashed = false, s.dotted = true, series[n++] = s;
+                s.y = t->swa_test_loss, series[n++] = s;
+            if (ensemble)
+                s.y = t->ensemble_test_loss, series[n++] = s;
         }
     }
     /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
@@ -107,16 +110,16 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     basin_plot p;
     if (view == BASIN_VIEW_ACCURACY)
         p = basin_chart_lines_upto(cr, r, theme, series, n, shown, false,
-                                   averaged ? "test accuracy (SWA's average dotted)" : "test accuracy", "epoch", "%");
+                                   averaged ? "test accuracy (averaged model dotted)" : "test accuracy", "epoch", "%");
     else
         p = basin_chart_lines_upto(cr, r, theme, series, n, shown, true,
-                                   averaged ? "loss (train solid, test dashed, SWA's average's test dotted)"
+                                   averaged ? "loss (train solid, test dashed, averaged model's test dotted)"
                                             : "loss (train solid, test dashed)",
                                    "epoch", NULL);
     mark_best_epochs(cr, &p, lab, theme, view, shown);
     status = 0;
 done:
-    for (size_t i = 0; percent && i < 2 * lab->n_runs; i++)
+    for (size_t i = 0; percent && i < 3 * lab->n_runs; i++)
         free(percent[i]);
     free(percent);
     free(series);

@@ -224,7 +224,7 @@ static void test_swa_average(void **state)
  * trained model's own rows are those of a run without SWA, bit for bit (the average's statistics do not
  * leak into the running ones). */
 typedef struct rows {
-    double test_loss[64], swa_loss[64], epoch[64];
+    double test_loss[64], swa_loss[64], ensemble_loss[64], epoch[64];
     int n;
 } rows;
 
@@ -232,7 +232,8 @@ static int keep_rows(void *ctx, const basin_train_row *row)
 {
     rows *r = ctx;
     if (!isnan(row->test_loss) && r->n < 64)
-        r->test_loss[r->n] = row->test_loss, r->swa_loss[r->n] = row->swa_test_loss, r->epoch[r->n++] = row->epoch;
+        r->test_loss[r->n] = row->test_loss, r->swa_loss[r->n] = row->swa_test_loss,
+        r->ensemble_loss[r->n] = row->ensemble_test_loss, r->epoch[r->n++] = row->epoch;
     return 0;
 }
 
@@ -261,6 +262,33 @@ static void test_swa_tracks_its_average(void **state)
     assert_memory_equal(&with.swa_loss[with.n - 1], &res[1].swa_test_loss, sizeof(double));
     print_message("    SWA from epoch 4: the average's test loss %.4f, the last SGD weights' %.4f\n",
                   res[1].swa_test_loss, with.test_loss[with.n - 1]);
+    basin_dataset_destroy(data);
+}
+
+/* The snapshots' ensemble tracked at every evaluation: nothing before the first snapshot, at it the model's
+ * own test loss (an ensemble of one), the last one the result's, bit for bit. */
+static void test_ensemble_tracked(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("moons:n=300", 0);
+    rows r = {0};
+    basin_train_result res;
+    basin_net_problem *np = support_net_problem("mlp:hidden=16", data, 3);
+    double *w = calloc(np->base.dim, sizeof *w);
+    support_init("default", np->net.model, w, 1);
+    basin_optimizer *o = support_optimizer("sgd:lr=0.2,momentum=0.9", np->base.dim);
+    basin_train_config cfg = {.epochs = 8, .steps = -1, .batch = 32, .snapshots = 2};
+    if (support_train(np, w, o, NULL, &cfg, keep_rows, &r, &res) != 0)
+        fail_msg("%s", basin_error_message());
+    for (int i = 0; i < r.n; i++) {
+        assert_true(r.epoch[i] < 4 ? isnan(r.ensemble_loss[i]) : isfinite(r.ensemble_loss[i]));
+        if (fabs(r.epoch[i] - 4) < 1e-9)
+            assert_true(fabs(r.ensemble_loss[i] / r.test_loss[i] - 1) < 1e-12);
+    }
+    assert_memory_equal(&r.ensemble_loss[r.n - 1], &res.ensemble_test_loss, sizeof(double));
+    basin_optimizer_destroy(o);
+    basin_problem_destroy(&np->base);
+    free(w);
     basin_dataset_destroy(data);
 }
 
@@ -387,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_digits_cnn),       cmocka_unit_test(test_same_seed_same_bits),
         cmocka_unit_test(test_constant_init_symmetry), cmocka_unit_test(test_early_stopping),
         cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_swa_tracks_its_average),      cmocka_unit_test(test_one_snapshot),
+        cmocka_unit_test(test_ensemble_tracked),
         cmocka_unit_test(test_problem_gradient), cmocka_unit_test(test_every_optimizer),
         cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),
         cmocka_unit_test(test_gradient_source),

@@ -697,6 +697,29 @@ static void test_batchnorm_small_batch_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* snapshot-ensemble.ini proves its title: the ensemble's final test loss is below each snapshot's own (the
+ * frames at the end of each of the four cycles). */
+static void test_snapshot_ensemble_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/snapshot-ensemble.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *t = lab.runs[0].training;
+    double ensemble = t->ensemble_test_loss[t->len - 1], best = INFINITY;
+    for (int c = 1; c <= 4; c++) { /* the evaluation at the end of cycle c: epoch 10c */
+        size_t k = 0;
+        while (k + 1 < t->len && t->epoch[k] < 10.0 * c - 1e-9)
+            k++;
+        print_message("snapshot %d (epoch %.0f): test loss %.4f\n", c, t->epoch[k], t->test_loss[k]);
+        best = fmin(best, t->test_loss[k]);
+    }
+    print_message("the ensemble's: %.4f (result %.4f)\n", ensemble, t->result.ensemble_test_loss);
+    assert_true(ensemble < best);
+    assert_true(fabs(ensemble - t->result.ensemble_test_loss) < 1e-12);
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -952,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_newton_damped_demo_proves_its_title),
         cmocka_unit_test(test_minibatch_noise_demo_proves_its_title),
         cmocka_unit_test(test_batchnorm_small_batch_demo_proves_its_title),
+        cmocka_unit_test(test_snapshot_ensemble_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

@@ -297,6 +297,17 @@ static int evaluate_average(trainer *t, basin_train_row *row)
     return rc;
 }
 
+/* The snapshots' ensemble so far on the test split into row (its averaged probabilities' loss and accuracy),
+ * using the outputs buffer as scratch. */
+static void evaluate_ensemble(trainer *t, basin_train_row *row)
+{
+    const basin_split *test = &t->np->data->test;
+    size_t K = t->np->net.model->out_features;
+    memcpy(t->outputs, t->ensemble, test->n * K * sizeof *t->outputs);
+    to_logits(t->np, t->outputs, test->n);
+    row->ensemble_test_loss = basin_net_outputs_loss(t->np, t->outputs, test, &row->ensemble_test_acc);
+}
+
 static int finish(trainer *t)
 {
     basin_train_result *res = t->res;
@@ -393,6 +404,7 @@ static int start(trainer *t, basin_train_row *row)
     *row = (basin_train_row){.step = 0, .epoch = 0, .lr = NAN, .batch_loss = NAN, .grad_norm = NAN,
                              .lambda_max = NAN, .stability = NAN, .staleness = NAN, .sim_time = 0,
                              .swa_test_loss = NAN, .swa_test_acc = NAN,
+                             .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
                              .noise_scale = NAN, .values_sent = NAN, .w = t->w};
     if (evaluate(t, row) != 0)
         return -1;
@@ -420,6 +432,7 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
     *row = (basin_train_row){.step = step + 1, .epoch = (double)(step + 1) / (double)t->per_epoch, .lr = lr,
                              .train_loss = NAN, .test_loss = NAN, .test_acc = NAN, .lambda_max = NAN,
                              .swa_test_loss = NAN, .swa_test_acc = NAN,
+                             .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
                              .stability = NAN, .w = t->w};
     row->batch_loss = t->source.gradient(t->source.ctx, t->w, batch, t->g);
     basin_grad_step info = {1, NAN, NAN, NAN, NAN, false};
@@ -463,6 +476,8 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
         return -1;
     if ((due || last) && t->swa_w && res->swa_models > 0 && evaluate_average(t, row) != 0)
         return -1;
+    if ((due || last) && t->n_snapshots > 0)
+        evaluate_ensemble(t, row);
     if (due || last)
         t->last = *row, t->check_pending = true;
     return 1;

@@ -60,6 +60,9 @@ typedef struct basin_train_row {
                                                              step (basin_grad_step); NAN where it says nothing */
     double swa_test_loss, swa_test_acc; /* with swa: the average so far (BatchNorm statistics recomputed for it)
                                            on the test split at each evaluation; NAN before it has a model */
+    double ensemble_test_loss, ensemble_test_acc; /* with snapshots: the snapshots so far, their predicted
+                                                     probabilities averaged, on the test split at each
+                                                     evaluation; NAN before the first snapshot */
     const double *w; /* the weights after the step (valid during the callback) */
 } basin_train_row;
 

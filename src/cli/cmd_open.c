@@ -30,7 +30,7 @@ const char basin_open_usage[] =
     "                       labs: contour, surface, loss, lr, steps, modes; training labs: loss, accuracy,\n"
     "                       boundary,\n"
     "                       layers, sharpness, spectrum, landscape, timeline, staleness, scaling, noise,\n"
-    "                       split, weights, augment, norm, measures (basin list views)\n"
+    "                       split, weights, augment, norm, measures, neurons (basin list views)\n"
     "  --frames N           render N frames, then quit\n"
     "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
     "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"

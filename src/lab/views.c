@@ -42,6 +42,8 @@ static const basin_view_info views[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_MODES] = {"modes", BASIN_LABS_SURFACE, false, {0},
                           "each run's error along each eigendirection of the Hessian at its minimum (steepest solid, "
                           "flattest dashed), beside gradient descent's |1 − ηλ|ˢ (dotted)"},
+    [BASIN_VIEW_NEURONS] = {"neurons", BASIN_LABS_TRAINING, false, {0},
+                            "the first layer's neurons as dots at their weights from the first two inputs (symmetry)"},
     [BASIN_VIEW_MEASURES] = {"measures", BASIN_LABS_TRAINING, false, {0},
                              "sharpness at the end by λmax, trace, ε-sharpness (ε = 10⁻³) and SAM's (ρ = 0.05), each "
                              "scaled to its sharpest run"},

@@ -31,6 +31,7 @@ typedef enum {
     BASIN_VIEW_NORM,      /* a training lab's norm of its Linear and Conv2d weights against epoch */
     BASIN_VIEW_MEASURES,  /* a training lab's sharpness at the end by four measures, run beside run */
     BASIN_VIEW_MODES,     /* a surface run's error along each Hessian eigendirection against step */
+    BASIN_VIEW_NEURONS,   /* a training lab's first-layer neurons as dots at their first two weights */
     BASIN_VIEW_COUNT,
 } basin_view;
 

@@ -391,6 +391,7 @@ static const view_panel panels[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_NORM] = basin_training_weight_norms,
     [BASIN_VIEW_MEASURES] = basin_training_measures,
     [BASIN_VIEW_MODES] = modes_panel,
+    [BASIN_VIEW_NEURONS] = basin_training_neurons,
 };
 
 int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const basin_lab *lab,

@@ -160,3 +160,50 @@ done:
         basin_error_set("out of memory drawing the weights' size");
     return status;
 }
+
+int basin_training_neurons(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
+{
+    basin_series *series = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *series);
+    double **points = calloc(2 * (lab->n_runs ? lab->n_runs : 1), sizeof *points);
+    size_t n = 0;
+    double epoch = NAN;
+    int status = -1;
+    if (!series || !points)
+        goto done;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (!t || t->len == 0)
+            continue;
+        const basin_model *m = t->np->net.model;
+        const basin_layer *first = NULL;
+        for (size_t l = 0; l < m->n_layers && !first; l++)
+            first = m->layers[l].ops->role == BASIN_LAYER_ROLE_WEIGHTED ? &m->layers[l] : NULL;
+        size_t fan_in = 0, fan_out = 0;
+        if (first)
+            basin_layer_fans(first, &fan_in, &fan_out);
+        if (!first || fan_in < 2)
+            continue;
+        size_t frame = basin_net_trace_frame(t, shown), neurons = first->n_weight / fan_in;
+        epoch = isnan(epoch) ? t->epoch[frame] : epoch;
+        const double *w = t->w + frame * t->dim + first->weight; /* row o: neuron o's incoming weights */
+        double *x = points[2 * i] = malloc(2 * neurons * sizeof *x), *y = points[2 * i + 1] = malloc(2 * neurons * sizeof *y);
+        if (!x || !y)
+            goto done;
+        for (size_t o = 0; o < neurons; o++) /* each neuron a lone point: a gap after it */
+            x[2 * o] = w[o * fan_in], y[2 * o] = w[o * fan_in + 1], x[2 * o + 1] = y[2 * o + 1] = NAN;
+        series[n] = (basin_series){.x = x, .y = y, .n = 2 * neurons};
+        memcpy(series[n].rgb, lab->runs[i].color, sizeof series[n].rgb);
+        n++;
+    }
+    char title[128];
+    snprintf(title, sizeof title, "first layer's neurons at epoch %.0f: weights from x0 and x1", isnan(epoch) ? 0.0 : epoch);
+    basin_chart_lines(cr, r, theme, series, n, false, title, "weight from x0", "weight from x1");
+    status = 0;
+done:
+    for (size_t i = 0; points && i < 2 * lab->n_runs; i++)
+        free(points[i]);
+    free(points), free(series);
+    if (status != 0)
+        basin_error_set("out of memory drawing the neurons");
+    return status;
+}

@@ -23,4 +23,8 @@ int basin_training_weights(cairo_t *cr, basin_rect r, const basin_lab *lab, cons
 int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme,
                                 size_t shown);
 
+/* Each run's first weighted layer at the frame shown, one dot per neuron at its weights from the first two
+ * inputs: constant initialization keeps every neuron on one dot. Returns 0, or -1 with a message. */
+int basin_training_neurons(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);
+
 #endif

@@ -143,7 +143,8 @@ static void test_training_lab(void **state)
             support_tmp("epochs.png"));
     fclose(f);
     char args[1024], out[4096];
-    snprintf(args, sizeof args, "open '%s/init-symmetry.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("training.txt"));
+    snprintf(args, sizeof args, "open '%s/init-symmetry.ini' --view boundary,loss,accuracy --script '%s'", BASIN_DEMOS_DIR,
+             support_tmp("training.txt"));
     if (basin(out, sizeof out, args) != 0)
         fail_msg("basin open failed: %s", out);
     shot start = load(support_tmp("epoch0.png")), later = load(support_tmp("epochs.png"));

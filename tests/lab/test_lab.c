@@ -303,7 +303,7 @@ static void test_training_lab(void **state)
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
                      ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
-                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm, measures)");
+                     "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm, measures, neurons)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */
     file = lab_file("[lab]\ndata = digits\nmodel = mlp:hidden=16\nopt = sgd:lr=0.1\nepochs = 2\n"
@@ -720,6 +720,32 @@ static void test_snapshot_ensemble_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* init-symmetry.ini proves its title: at every frame the constant run's first-layer neurons have identical
+ * incoming weights (one dot in the neurons view), the Xavier run's do not. */
+static void test_init_symmetry_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/init-symmetry.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double spread[2] = {0, 0};
+    for (size_t r = 0; r < 2; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        const basin_layer *first = &t->np->net.model->layers[0];
+        size_t fan_in, fan_out;
+        basin_layer_fans(first, &fan_in, &fan_out);
+        for (size_t k = 0; k < t->len; k++)
+            for (size_t o = 1; o < first->n_weight / fan_in; o++)
+                for (size_t j = 0; j < fan_in; j++)
+                    spread[r] = fmax(spread[r], fabs(t->w[k * t->dim + first->weight + o * fan_in + j] -
+                                                     t->w[k * t->dim + first->weight + j]));
+    }
+    print_message("largest difference between two first-layer neurons' weights: constant %.3g, Xavier %.3g\n", spread[0],
+                  spread[1]);
+    assert_true(spread[0] == 0 && spread[1] > 0.5);
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -976,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_minibatch_noise_demo_proves_its_title),
         cmocka_unit_test(test_batchnorm_small_batch_demo_proves_its_title),
         cmocka_unit_test(test_snapshot_ensemble_demo_proves_its_title),
+        cmocka_unit_test(test_init_symmetry_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

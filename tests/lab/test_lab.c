@@ -746,6 +746,36 @@ static void test_init_symmetry_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* init-conv.ini proves its title: at initialization, between the outputs of the first and the fourth
+ * convolution block (after their ReLUs), He with fan_in keeps the activations' variance within a factor of
+ * 2 and He with fan_out the back-propagated gradient's, while the other mode lets that signal change more
+ * than 4 times and PyTorch's default loses both more than 20 times. */
+static void test_init_conv_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/init-conv.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    double forward[3], backward[3];
+    for (size_t r = 0; r < 3; r++) {
+        const basin_net_trace *t = lab.runs[r].training;
+        const basin_model *m = t->np->net.model;
+        size_t blocks[4], n = 0; /* the ReLUs right after the convolutions */
+        for (size_t l = 1; l < m->n_layers && n < 4; l++)
+            if (m->layers[l].ops->role == BASIN_LAYER_ROLE_NONE && m->layers[l - 1].ops->role == BASIN_LAYER_ROLE_WEIGHTED)
+                blocks[n++] = l;
+        assert_int_equal(n, 4);
+        forward[r] = t->act_var[blocks[0]] / t->act_var[blocks[3]];   /* frame 0 */
+        backward[r] = t->grad_var[blocks[0]] / t->grad_var[blocks[3]];
+        print_message("%s: activation variance block 1 / block 4 %.3g, gradient variance block 1 / block 4 %.3g\n",
+                      lab.runs[r].label, forward[r], backward[r]);
+    }
+    assert_true(forward[0] < 2 && forward[0] > 0.5 && (forward[1] > 4 || forward[1] < 0.25));
+    assert_true(backward[1] < 2 && backward[1] > 0.5 && (backward[0] > 4 || backward[0] < 0.25));
+    assert_true(forward[2] > 20 && (backward[2] > 20 || backward[2] < 0.05));
+    basin_lab_free(&lab);
+}
+
 /* least-squares-raw.ini proves its title and its note: after settling into the valley in its first 20 steps,
  * GD does not move over 5,000 more, Newton is at the
  * minimum after one step, Adam's second weight crawls at about 3e-5 a step, 2 away from the minimum's; on
@@ -1003,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_batchnorm_small_batch_demo_proves_its_title),
         cmocka_unit_test(test_snapshot_ensemble_demo_proves_its_title),
         cmocka_unit_test(test_init_symmetry_demo_proves_its_title),
+        cmocka_unit_test(test_init_conv_demo_proves_its_title),
         cmocka_unit_test(test_schedules_demo_proves_its_title),
         cmocka_unit_test(test_swa_demo_proves_its_title),
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),

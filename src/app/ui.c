@@ -65,8 +65,18 @@ void basin_ui_label(basin_ui *ui, const char *text, bool strong)
 {
     basin_ui_row_end(ui);
     const basin_theme *t = &ui->theme;
-    basin_text(ui->cr, t, strong ? 1.05 * t->font_size : 0.9 * t->font_size, strong ? t->text : t->muted, ui->x,
-               ui->y + line_height(ui) / 2, 0, 0.5, 0, text);
+    double size = strong ? 1.05 * t->font_size : 0.9 * t->font_size, width = basin_text_width(ui->cr, t, size, text);
+    char cut[512];
+    snprintf(cut, sizeof cut, "%s", text);
+    if (width > ui->w) /* too long for the column: smaller type, down to 75 %, then cut short with an ellipsis */
+        size = fmax(size * ui->w / width, 0.75 * size);
+    for (size_t len = strlen(cut); len > 0 && basin_text_width(ui->cr, t, size, cut) > ui->w;) {
+        do /* back to the start of a UTF-8 character */
+            len--;
+        while (len > 0 && ((unsigned char)cut[len] & 0xc0) == 0x80);
+        snprintf(cut + len, sizeof cut - len, "…");
+    }
+    basin_text(ui->cr, t, size, strong ? t->text : t->muted, ui->x, ui->y + line_height(ui) / 2, 0, 0.5, 0, cut);
     ui->y += line_height(ui);
 }
 

@@ -43,7 +43,8 @@ void basin_ui_begin(basin_ui *ui, cairo_t *cr, const basin_theme *theme, basin_u
 /* Ends the frame; releasing the button ends a drag. */
 void basin_ui_end(basin_ui *ui);
 
-/* A line of text (a heading when strong). */
+/* A line of text (a heading when strong), in smaller type or cut short with an ellipsis when it would
+ * leave the column. */
 void basin_ui_label(basin_ui *ui, const char *text, bool strong);
 
 /* A line with a colour swatch and text, clickable: true when clicked. */

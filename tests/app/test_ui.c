@@ -11,6 +11,8 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct frame_result {
     bool changed, clicked, toggled;
@@ -85,9 +87,32 @@ static void test_widgets(void **state)
     cairo_surface_destroy(s);
 }
 
+/* A label too long for the column stays inside it: smaller type, then cut short with an ellipsis. */
+static void test_long_label_stays_in_the_column(void **state)
+{
+    (void)state;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 100);
+    cairo_t *cr = cairo_create(s);
+    basin_text_boxes boxes = {0};
+    basin_text_boxes_record(cr, &boxes);
+    basin_theme theme = basin_theme_make(false, 1);
+    basin_ui ui = {0};
+    basin_ui_begin(&ui, cr, &theme, (basin_ui_input){0}, 10, 10, 150);
+    basin_ui_label(&ui, "model cnn:channels=8/16/32/64,pool=none,kernel=3,hidden=64 — µ spec", false);
+    basin_ui_label(&ui, "data digits", false);
+    basin_ui_end(&ui);
+    assert_int_equal(boxes.n, 2);
+    print_message("long label: '%s' ends at x = %.1f (column 10 to 160)\n", boxes.box[0].text, boxes.box[0].x1);
+    assert_true(boxes.box[0].x1 <= 160.5 && strstr(boxes.box[0].text, "…"));
+    assert_string_equal(boxes.box[1].text, "data digits");
+    free(boxes.box);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_widgets)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_widgets), cmocka_unit_test(test_long_label_stays_in_the_column)};
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     cairo_debug_reset_static_data();
     return failed;

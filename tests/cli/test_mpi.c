@@ -398,13 +398,10 @@ static void test_async_on_ranks_replays(void **state)
         }
         print_message("%d workers on ranks: pushes by worker %d %d %d %d, mean staleness %.2f\n", ranks - 1, by[0],
                       by[1], by[2], by[3], staleness / 60);
+        /* Which workers push, and so the staleness, is the operating system's scheduling: on a loaded machine
+         * one worker took all 60 pushes of a 2-worker run. Asynchronous SGD allows that; what must hold is
+         * that every push is logged with a worker that exists, and that the replay below equals the run. */
         assert_int_equal(lines, 60);
-        int pushed = 0; /* which workers push is up to the operating system's scheduler: on a loaded machine a
-                           worker may be starved for the whole run, but more than one must have pushed */
-        for (int k = 0; k < ranks - 1; k++)
-            pushed += by[k] > 0;
-        assert_true(pushed >= 2);
-        assert_true(staleness > 0);
         free(pushes), free(log);
         snprintf(command, sizeof command,
                  "%s --parallel async:workers=%d%s,order=replay,pushes=@%s --log %s --save-weights %s", common,

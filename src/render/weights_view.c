@@ -124,7 +124,7 @@ done:
 int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
     basin_series *series = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *series);
-    double **norms = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *norms);
+    double **norms = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *norms), *w = NULL;
     size_t n = 0;
     int status = -1;
     if (!series || !norms)
@@ -133,16 +133,13 @@ int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab,
         const basin_net_trace *t = lab->runs[i].training;
         if (!t || t->len == 0)
             continue;
-        const basin_model *m = t->np->net.model;
-        if (!(norms[i] = malloc(t->len * sizeof *norms[i])))
+        free(w);
+        if (!(w = malloc(t->dim * sizeof *w)) || !(norms[i] = malloc(t->len * sizeof *norms[i])))
             goto done;
         for (size_t k = 0; k < t->len; k++) {
             double sum = 0;
-            for (size_t l = 0; l < m->n_layers; l++)
-                for (size_t j = 0; m->layers[l].ops->role == BASIN_LAYER_ROLE_WEIGHTED && j < m->layers[l].n_weight; j++) {
-                    double v = t->w[k * t->dim + m->layers[l].weight + j];
-                    sum += v * v;
-                }
+            for (size_t j = 0, count = gather(t, k, w); j < count; j++)
+                sum += w[j] * w[j];
             norms[i][k] = sqrt(sum);
         }
         series[n] = (basin_series){.x = t->epoch, .y = norms[i], .n = t->len};
@@ -155,7 +152,7 @@ int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab,
 done:
     for (size_t i = 0; norms && i < lab->n_runs; i++)
         free(norms[i]);
-    free(norms), free(series);
+    free(norms), free(series), free(w);
     if (status != 0)
         basin_error_set("out of memory drawing the weights' size");
     return status;

@@ -477,7 +477,7 @@ static void test_l1_l2_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
-/* augmentation.ini proves its title: the augmented run ends more than a point above the plain one in test
+/* augmentation.ini proves its title: the augmented run ends two points above the plain one in test
  * accuracy while its training loss stays higher; the augment view's originals are training images and
  * each draw differs from its original. */
 static void test_augmentation_demo_proves_its_title(void **state)
@@ -490,7 +490,7 @@ static void test_augmentation_demo_proves_its_title(void **state)
     size_t a = plain->len - 1, b = augmented->len - 1;
     print_message("test accuracy %.1f%% without augmentation, %.1f%% with; train loss %.4f and %.4f\n",
                   100 * plain->test_acc[a], 100 * augmented->test_acc[b], plain->train_loss[a], augmented->train_loss[b]);
-    assert_true(augmented->test_acc[b] > plain->test_acc[a] + 0.01);
+    assert_true(augmented->test_acc[b] > plain->test_acc[a] + 0.02);
     assert_true(augmented->train_loss[b] > 5 * plain->train_loss[a]);
     assert_null(lab.runs[0].augment_samples);
     const double *samples = lab.runs[1].augment_samples;

@@ -133,7 +133,7 @@ static int draw_timeline(cairo_t *cr, double w, double h, const void *ctx)
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
     double margin = 0.02 * w;
-    basin_timeline_window window = {1, t->preview_steps, 0, false};
+    basin_timeline_window window = {1, t->preview_steps, 0, false, 0};
     basin_chart_timeline(cr, (basin_rect){margin, margin, w - 2 * margin, h - 2 * margin}, &theme, t, &window,
                          t->title);
     return 0;

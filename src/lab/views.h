@@ -41,6 +41,7 @@ typedef struct basin_view_info {
     const char *name;
     unsigned labs;                 /* basin_lab_kinds it suits */
     bool map;                      /* a square map: first in a figure, it takes the large left panel */
+    bool uncoloured;               /* draws nothing in the runs' colours: alone, a figure needs no legend */
     basin_net_trace_wants needs;    /* what training records for it */
     const char *doc;
 } basin_view_info;

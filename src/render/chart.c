@@ -49,6 +49,49 @@ static void marker(cairo_t *cr, double x, double y, double r, bool up)
     cairo_fill(cr);
 }
 
+/* Adds to cr's path series se's points [from, to), broken where a point is unusable; on a log axis a value
+ * of 0 drops to below the axis floor and sets *solved_x the first time. Leaves the last point drawn in *x, *y. */
+static void line_path(cairo_t *cr, const basin_plot *p, const basin_series *se, size_t from, size_t to, bool ylog,
+                      double below, double *x, double *y, double *solved_x)
+{
+    bool pen_down = false;
+    for (size_t i = from; i < to; i++) {
+        if (ylog && se->y[i] == 0 && isfinite(se->x[i])) { /* f* reached exactly: a drop to the floor */
+            if (pen_down)
+                cairo_line_to(cr, basin_plot_x(p, se->x[i]), p->area.y + p->area.h + below);
+            if (isnan(*solved_x))
+                *solved_x = basin_plot_x(p, se->x[i]);
+            pen_down = false;
+            continue;
+        }
+        if (!isfinite(se->x[i]) || !usable(se->y[i], ylog)) {
+            pen_down = false;
+            continue;
+        }
+        *x = basin_plot_x(p, se->x[i]);
+        *y = basin_plot_y(p, se->y[i]);
+        if (pen_down)
+            cairo_line_to(cr, *x, *y);
+        else
+            cairo_move_to(cr, *x, *y);
+        pen_down = true;
+    }
+}
+
+/* Strokes cr's path in se's dash at width. */
+static void stroke_series(cairo_t *cr, const basin_series *se, const basin_theme *theme, double width)
+{
+    cairo_set_line_width(cr, width);
+    double dash[2] = {3 * theme->line_width, 2 * theme->line_width}, dots[2] = {0, 2 * theme->line_width};
+    if (se->dotted)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND), cairo_set_dash(cr, dots, 2, 0);
+    else
+        cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+}
+
 basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_series *series,
                                   size_t n_series, size_t shown, bool ylog, const char *title, const char *xlabel,
                                   const char *ylabel)
@@ -111,40 +154,18 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
     double r = 2.2 * theme->line_width, top = p.area.y + r, floor = p.area.y + p.area.h - r;
     for (size_t s = 0; s < n_series; s++) {
         const basin_series *se = &series[s];
-        bool pen_down = false;
         double last_x = NAN, last_y = NAN, solved_x = NAN;
         size_t n = se->n < shown ? se->n : shown, left = se->end_cross ? departure(se, n, ylog, ymax) : n;
-        for (size_t i = 0; i < n; i++) {
-            if (ylog && se->y[i] == 0 && isfinite(se->x[i])) { /* f* reached exactly: a drop to the floor */
-                if (pen_down)
-                    cairo_line_to(cr, basin_plot_x(&p, se->x[i]), p.area.y + p.area.h + theme->line_width);
-                if (isnan(solved_x))
-                    solved_x = basin_plot_x(&p, se->x[i]);
-                pen_down = false;
-                continue;
-            }
-            if (!isfinite(se->x[i]) || !usable(se->y[i], ylog)) {
-                pen_down = false;
-                continue;
-            }
-            last_x = basin_plot_x(&p, se->x[i]);
-            last_y = basin_plot_y(&p, se->y[i]);
-            if (pen_down)
-                cairo_line_to(cr, last_x, last_y);
-            else
-                cairo_move_to(cr, last_x, last_y);
-            pen_down = true;
-        }
+        size_t thin = se->inner < n ? se->inner : n; /* points [0, thin) thin; the rest from thin − 1 on */
         cairo_set_source_rgb(cr, se->rgb[0], se->rgb[1], se->rgb[2]);
-        cairo_set_line_width(cr, se->inner ? 0.4 * theme->line_width : theme->line_width);
-        double dash[2] = {3 * theme->line_width, 2 * theme->line_width}, dots[2] = {0, 2 * theme->line_width};
-        if (se->dotted)
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND), cairo_set_dash(cr, dots, 2, 0);
-        else
-            cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        if (thin > 0) {
+            line_path(cr, &p, se, 0, thin, ylog, theme->line_width, &last_x, &last_y, &solved_x);
+            stroke_series(cr, se, theme, 0.4 * theme->line_width);
+        }
+        if (thin < n) {
+            line_path(cr, &p, se, thin > 0 ? thin - 1 : 0, n, ylog, theme->line_width, &last_x, &last_y, &solved_x);
+            stroke_series(cr, se, theme, theme->line_width);
+        }
         for (size_t i = 0; i < n; i++) { /* a point with no neighbour to join (one layer, one frame): a dot */
             bool alone = isfinite(se->x[i]) && usable(se->y[i], ylog) &&
                          (i == 0 || !isfinite(se->x[i - 1]) || !usable(se->y[i - 1], ylog)) &&
@@ -171,25 +192,29 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
     return p;
 }
 
-bool basin_series_coincide(const basin_series *a, const basin_series *b)
+size_t basin_series_shared_prefix(const basin_series *a, const basin_series *b)
 {
-    if (a->n != b->n || a->n == 0)
-        return false;
-    for (size_t i = 0; i < a->n; i++) {
+    size_t n = a->n < b->n ? a->n : b->n, i = 0;
+    for (; i < n; i++) {
         bool both_nan = isnan(a->y[i]) && isnan(b->y[i]);
         if (!both_nan && !(fabs(a->y[i] - b->y[i]) <= 1e-9 * fmax(fabs(a->y[i]), fabs(b->y[i]))))
-            return false;
+            break;
         if (!(a->x[i] == b->x[i] || fabs(a->x[i] - b->x[i]) <= 1e-9 * fabs(a->x[i])))
-            return false;
+            break;
     }
-    return true;
+    return i;
 }
 
 void basin_series_mark_inner(basin_series *series, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i && !series[i].inner; j++)
-            series[i].inner = series[i].dashed == series[j].dashed && basin_series_coincide(&series[j], &series[i]);
+        for (size_t j = 0; j < i; j++) {
+            size_t shared = series[i].dashed == series[j].dashed && series[i].dotted == series[j].dotted
+                                ? basin_series_shared_prefix(&series[j], &series[i])
+                                : 0;
+            if (shared >= 2 && shared > series[i].inner)
+                series[i].inner = shared;
+        }
 }
 
 basin_plot basin_chart_histogram(cairo_t *cr, basin_rect outer, const basin_theme *theme, const double *values, size_t n,

@@ -18,13 +18,15 @@ typedef struct basin_series {
     bool dashed;    /* a reference line such as 2/η */
     bool dotted;    /* a third kind of line: dots (an averaged model beside the trained one) */
     bool end_cross; /* a diverged run: left out of the range, marked where it leaves (or ends) */
-    bool inner;     /* a thin line, so that an earlier series it coincides with shows around it */
+    size_t inner;   /* its first inner points are a thin line, so that an earlier series it coincides
+                       with there shows around it (a run stopped early, a run before it parts) */
 } basin_series;
 
-/* Whether series b coincides with a (the same points to 1e-9 relative): such a run is drawn inner. */
-bool basin_series_coincide(const basin_series *a, const basin_series *b);
+/* How many leading points b shares with a (the same x and y to 1e-9 relative): b is drawn inner there. */
+size_t basin_series_shared_prefix(const basin_series *a, const basin_series *b);
 
-/* Marks inner each series that coincides with an earlier one of the same dash, so that both show. */
+/* Sets inner on each series to the longest prefix it shares with an earlier one of the same dash (when
+ * two points or more), so that both show. */
 void basin_series_mark_inner(basin_series *series, size_t n);
 
 /* Draws series in outer with axes fitted to the data (y on a log axis if ylog). The y range is padded;

@@ -54,6 +54,12 @@ static double fit_of(double w, double h, double f)
  * whose margins squeeze. */
 static double view_fit_of(const basin_lab *lab, basin_view view, double w, double h, double f)
 {
+    if (view == BASIN_VIEW_TIMELINE) { /* a band per parallel run, stacked */
+        size_t n = 0;
+        for (size_t i = 0; i < lab->n_runs; i++)
+            n += lab->runs[i].parallel.entry != NULL;
+        return fmin(w / (11 * f), h / ((double)(n ? n : 1) * BASIN_TIMELINE_LEAST_BAND * f + BASIN_TIMELINE_BELOW * f));
+    }
     if (view != BASIN_VIEW_CONTOUR && view != BASIN_VIEW_BOUNDARY && view != BASIN_VIEW_LANDSCAPE)
         return fit_of(w, h, f);
     if (view == BASIN_VIEW_CONTOUR)
@@ -72,7 +78,11 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     for (size_t i = 0; i < lab->n_views; i++)
         l.views[l.n++] = lab->views[i];
     l.title = (basin_rect){margin, 0, w - 2 * margin, 2.6 * f};
-    l.legend = (basin_rect){margin, h - 2.4 * f, w - 2 * margin, 2.2 * f};
+    bool coloured = false; /* the runs' legend explains colours some view draws, else it is left out */
+    for (size_t i = 0; i < l.n; i++)
+        coloured = coloured || !basin_view_info_of(l.views[i])->uncoloured;
+    l.legend = coloured ? (basin_rect){margin, h - 2.4 * f, w - 2 * margin, 2.2 * f}
+                        : (basin_rect){margin, h - 0.6 * f, w - 2 * margin, 0};
     basin_rect body = {margin, l.title.h, w - 2 * margin, h - l.title.h - l.legend.h};
     l.fit = fit_of(body.w, body.h, f);
     if (l.n == 0)
@@ -80,7 +90,10 @@ basin_figure_layout basin_figure_layout_make(const basin_lab *lab, const basin_f
     if (basin_view_info_of(l.views[0])->map && l.n > 1) { /* the map on the left, the others stacked beside it */
         double left = fmin(body.w * 0.58, body.h + 6.5 * f);
         double column = body.w - left, each = body.h / (double)(l.n - 1);
-        double charts = fit_of(column, each, f), fit = fmin(view_fit_of(lab, l.views[0], left, body.h, f), charts);
+        double charts = INFINITY;
+        for (size_t i = 1; i < l.n; i++)
+            charts = fmin(charts, view_fit_of(lab, l.views[i], column, each, f));
+        double fit = fmin(view_fit_of(lab, l.views[0], left, body.h, f), charts);
         l.fit = fit;
         l.panel[0] = (basin_rect){body.x, body.y, left, body.h};
         for (size_t i = 1; i < l.n; i++)
@@ -161,6 +174,8 @@ static size_t legend_rows(cairo_t *cr, const basin_lab *lab, const basin_theme *
  * row opens, and further while the rows do not fit the legend's height. */
 static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, const basin_theme *theme)
 {
+    if (r->h <= 0)
+        return;
     double f = theme->font_size, size = 0.9 * f;
     size_t rows = legend_rows(cr, lab, theme, size, r->w);
     while (rows > 1 && size > 0.6 * f) /* shrink before taking a second row */
@@ -343,7 +358,7 @@ static int modes_panel(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
                         y[t] = NAN;
                 }
                 series[n] = (basin_series){.x = x, .y = y, .n = m->len, .dashed = which == 1 && !predicted,
-                                           .dotted = predicted, .inner = predicted, /* thin, on the measured line */
+                                           .dotted = predicted, .inner = predicted ? m->len : 0, /* thin, on the measured line */
                                            .end_cross = lab->runs[i].run->diverged_at >= 0};
                 memcpy(series[n].rgb, lab->runs[i].color, sizeof series[n].rgb);
                 n++;

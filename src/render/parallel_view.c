@@ -29,9 +29,9 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
     /* the charts stacked on one time scale, then the time axis's label and one legend for all; type
      * shrinks when the bands are short, so that titles and ticks keep clear of each other */
     basin_theme small = *theme;
-    double f = theme->font_size, bands = (r.h - 3.8 * f) / (double)n;
-    if (bands < 9 * f)
-        small.font_size = fmax(0.35 * f, bands / 9);
+    double f = theme->font_size, bands = (r.h - BASIN_TIMELINE_BELOW * f) / (double)n;
+    if (bands < BASIN_TIMELINE_BAND * f)
+        small.font_size = fmax(0.35 * f, bands / BASIN_TIMELINE_BAND);
     theme = &small;
     f = theme->font_size;
     double lh = basin_timeline_legend_height(theme), label_h = 1.6 * f;
@@ -46,25 +46,35 @@ int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, co
         long last = t->len && frame + 1 < t->len ? t->step[frame] : 0;
         long preview = t->timeline.preview_steps > 0 ? t->timeline.preview_steps : 1;
         last = last > preview ? last : preview;
-        windows[k] = (basin_timeline_window){last - preview + 1, last, 0, true};
+        windows[k] = (basin_timeline_window){last - preview + 1, last, 0, true, 0};
         longest = fmax(longest, basin_timeline_duration(&t->timeline, last - preview + 1, last));
         basin_timeline_kinds(&t->timeline, present);
     }
+    char titles[MAX_TIMELINES][256];
+    double title_size = INFINITY; /* the stacked titles share the size the longest fits at */
     for (size_t k = 0; k < n; k++) {
         windows[k].duration = longest;
         /* on the shared scale a faster run shows more steps than its window: say where it starts */
-        char title[256], name[192];
+        char name[192];
         basin_lab_run_legend(runs[k], name, sizeof name);
-        snprintf(title, sizeof title, "%s, from step %ld", name, windows[k].first_step);
+        if (windows[k].first_step > 1)
+            snprintf(titles[k], sizeof titles[k], "%s, from step %ld", name, windows[k].first_step);
+        else
+            snprintf(titles[k], sizeof titles[k], "%s", name);
+        title_size = fmin(title_size, basin_timeline_title_size(cr, theme, r.w, &runs[k]->training->timeline,
+                                                                &windows[k], titles[k]));
+    }
+    for (size_t k = 0; k < n; k++) {
+        windows[k].title_size = title_size;
         basin_rect band = {r.x, r.y + band_h * (double)k, r.w, band_h};
-        basin_chart_timeline(cr, band, theme, &runs[k]->training->timeline, &windows[k], title);
+        basin_chart_timeline(cr, band, theme, &runs[k]->training->timeline, &windows[k], titles[k]);
     }
     basin_plot p = basin_timeline_chart_plot((basin_rect){r.x, r.y, r.w, band_h}, theme, &runs[0]->training->timeline,
                                              &windows[0]);
     const char *label = basin_timeline_axis_label(&runs[0]->training->timeline);
     double size = fmin(f, f * 0.96 * r.w / basin_text_width(cr, theme, f, label)); /* within the panel */
     basin_text(cr, theme, size, theme->text, r.x + r.w / 2, r.y + r.h - lh - label_h / 2, 0.5, 0.5, 0, label);
-    basin_timeline_legend(cr, theme, (basin_rect){p.area.x, r.y + r.h - lh, p.area.w, lh}, present);
+    basin_timeline_legend(cr, theme, (basin_rect){p.area.x, r.y + r.h - lh, r.x + r.w - p.area.x, lh}, present);
     return 0;
 }
 

@@ -14,6 +14,13 @@
 #include <cairo.h>
 #include <stddef.h>
 
+/* The height each timeline takes at full type size, the least before a layout counts it cramped (its type
+ * shrunk to two thirds), and what lies below them (the time axis's label and the legend), in type sizes:
+ * shorter bands get smaller type. */
+#define BASIN_TIMELINE_BAND 9.0
+#define BASIN_TIMELINE_LEAST_BAND 6.0
+#define BASIN_TIMELINE_BELOW 3.8
+
 /* Up to four runs' timelines stacked on one time scale, each from its preview's worth of steps ending at
  * the frame shown (from the first step when the whole run is shown). */
 int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown);

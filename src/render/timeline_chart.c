@@ -100,6 +100,27 @@ const char *basin_timeline_axis_label(const basin_timeline *t)
     return t->clock ? t->clock : "simulated time since the first step shown began";
 }
 
+/* The title as drawn: title, the idle share of the steps shown and t's note. */
+static void full_title(const basin_timeline *t, const basin_timeline_window *window, const char *title, char *full,
+                       size_t size)
+{
+    double idle = basin_timeline_shown_idle(t, window->first_step, window->last_step);
+    if (isnan(idle))
+        snprintf(full, size, "%s (nothing recorded)", title);
+    else
+        snprintf(full, size, "%s — idle %.1f%%%s%s", title, 100 * idle, *t->note ? ", " : "", t->note);
+}
+
+double basin_timeline_title_size(cairo_t *cr, const basin_theme *theme, double w, const basin_timeline *t,
+                                 const basin_timeline_window *window, const char *title)
+{
+    char full[512];
+    full_title(t, window, title, full, sizeof full);
+    double size = window->title_size > 0 ? window->title_size : 1.1 * theme->font_size;
+    double width = basin_text_width(cr, theme, size, full);
+    return width > w * 0.96 ? size * w * 0.96 / width : size; /* a long title shrunk to the panel */
+}
+
 void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_timeline *t,
                           const basin_timeline_window *window, const char *title)
 {
@@ -110,21 +131,19 @@ void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *them
         begin = 0, to = 1;
     double end = begin + p.xmax; /* times on the axis count from begin */
     char full[512];
-    double idle = basin_timeline_shown_idle(t, window->first_step, window->last_step);
-    if (isnan(idle))
-        snprintf(full, sizeof full, "%s (nothing recorded)", title);
-    else
-        snprintf(full, sizeof full, "%s — idle %.1f%%%s%s", title, 100 * idle, *t->note ? ", " : "", t->note);
+    full_title(t, window, title, full, sizeof full);
     basin_plot_axes(cr, &p, theme, NULL, compact ? NULL : basin_timeline_axis_label(t), NULL, false);
-    double title_size = 1.1 * theme->font_size, title_w = basin_text_width(cr, theme, title_size, full);
-    if (title_w > outer.w * 0.96) /* shrink a long title to the panel */
-        title_size *= outer.w * 0.96 / title_w;
+    double title_size = basin_timeline_title_size(cr, theme, outer.w, t, window, title);
     basin_text(cr, theme, title_size, theme->text, outer.x + outer.w / 2, p.area.y - 0.5 * theme->font_size, 0.5, 1, 0,
                full);
     cairo_save(cr);
     basin_plot_clip(cr, &p);
     double row_h = p.area.h / t->rows, pad = 0.12 * row_h, name_size = fmin(0.9 * theme->font_size, 0.7 * row_h);
-    double own_end = fmin(basin_plot_x(&p, to - begin), p.area.x + p.area.w); /* where the steps end */
+    double last_end = to; /* where the steps drawn end: the shown ones, and the later ones the scale has room for */
+    for (size_t i = 0; i < t->n; i++)
+        if (t->spans[i].start < end && t->spans[i].end > begin)
+            last_end = fmax(last_end, t->spans[i].end);
+    double own_end = fmin(basin_plot_x(&p, last_end - begin), p.area.x + p.area.w);
     for (int r = 0; r < t->rows; r++) { /* the bare rows: idle unless covered */
         basin_set_color(cr, theme->grid);
         cairo_rectangle(cr, p.area.x, p.area.y + r * row_h + pad, own_end - p.area.x, row_h - 2 * pad);

@@ -18,6 +18,7 @@ typedef struct basin_timeline_window {
     long first_step, last_step; /* steps count from 1; last_step ≤ 0: to the end */
     double duration;            /* the time axis's length (charts stacked on one scale); 0: the steps' own */
     bool compact;               /* no axis label and legend: charts stacked over one shared legend */
+    double title_size;          /* at most this type size for the title (stacked charts share one); 0: 1.1× */
 } basin_timeline_window;
 
 /* Draws t over the time steps first_step … last_step take, from the first one's start (the axis counts
@@ -26,6 +27,11 @@ typedef struct basin_timeline_window {
  * rows unless compact. Can't fail. */
 void basin_chart_timeline(cairo_t *cr, basin_rect outer, const basin_theme *theme, const basin_timeline *t,
                           const basin_timeline_window *window, const char *title);
+
+/* The type size of the title basin_chart_timeline gives t in a chart width w wide: 1.1× the theme's (or
+ * window's title_size), shrunk to fit. Can't fail. */
+double basin_timeline_title_size(cairo_t *cr, const basin_theme *theme, double w, const basin_timeline *t,
+                                 const basin_timeline_window *window, const char *title);
 
 /* What a chart of t says its x axis is: the simulated time, or t->clock. */
 const char *basin_timeline_axis_label(const basin_timeline *t);

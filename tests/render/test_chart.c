@@ -95,35 +95,43 @@ static void test_lines_on_a_log_axis(void **state)
     cairo_surface_destroy(s);
 }
 
-/* Two runs with the same points: the second, inner, is a thin blue line inside the red one, so both show:
- * blue on the line, red a little beside it; a different series does not coincide. */
-static void test_coinciding_lines_both_show(void **state)
-{
-    (void)state;
-    cairo_t *cr;
-    cairo_surface_t *s = canvas(&cr);
-    basin_theme theme = basin_theme_make(false, 3); /* lines 4.8 points wide */
-    double x[] = {0, 1, 2}, y[] = {1, 1, 1}, other[] = {1, 1, 1.5};
-    basin_series lines[2] = {{.x = x, .y = y, .n = 3, .rgb = {1, 0, 0}}, {.x = x, .y = y, .n = 3, .rgb = {0, 0, 1}}};
-    basin_series different = {.x = x, .y = other, .n = 3};
-    assert_true(basin_series_coincide(&lines[0], &lines[1]));
-    assert_false(basin_series_coincide(&lines[0], &different));
-    lines[1].inner = true;
-    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, lines, 2, false, "loss", "step", NULL);
-    cairo_surface_flush(s);
-    double px = basin_plot_x(&p, 0.5), py = basin_plot_y(&p, 1);
-    uint32_t centre = *(uint32_t *)(cairo_image_surface_get_data(s) + (int)py * cairo_image_surface_get_stride(s) + 4 * (int)px);
-    assert_true((centre & 0xff) > 200 && (centre >> 16 & 0xff) < 80); /* blue */
-    assert_true(is_red(s, px, py + 1.7)); /* beside the thin line (1.9 wide), inside the wide one (4.8) */
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
-}
-
 static bool is_blue(cairo_surface_t *s, double x, double y)
 {
     cairo_surface_flush(s);
     uint32_t v = *(uint32_t *)(cairo_image_surface_get_data(s) + (int)y * cairo_image_surface_get_stride(s) + 4 * (int)x);
     return (v & 0xff) > 200 && (v >> 16 & 0xff) < 80 && (v >> 8 & 0xff) < 80;
+}
+
+/* A red run of five points and a blue one sharing its first three: blue is a thin line inside red where they
+ * share points, so both show (blue on the line, red a little beside it), and then goes its own way: ended
+ * (a run stopped early: red alone after it) or parted (blue at full width after it). */
+static void test_coinciding_lines_both_show(void **state)
+{
+    (void)state;
+    double x[] = {0, 1, 2, 3, 4}, y[] = {1, 1, 1, 1, 1}, parts[] = {1, 1, 1, 2, 3};
+    for (int parted = 0; parted < 2; parted++) {
+        cairo_t *cr;
+        cairo_surface_t *s = canvas(&cr);
+        basin_theme theme = basin_theme_make(false, 3); /* lines 4.8 points wide */
+        basin_series lines[2] = {{.x = x, .y = y, .n = 5, .rgb = {1, 0, 0}},
+                                 {.x = x, .y = parted ? parts : y, .n = parted ? 5 : 3, .rgb = {0, 0, 1}}};
+        assert_int_equal(basin_series_shared_prefix(&lines[0], &lines[1]), 3);
+        basin_series_mark_inner(lines, 2);
+        assert_int_equal(lines[0].inner, 0);
+        assert_int_equal(lines[1].inner, 3);
+        basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, lines, 2, false, "loss", "step", NULL);
+        double px = basin_plot_x(&p, 0.5), py = basin_plot_y(&p, 1);
+        assert_true(is_blue(s, px, py));
+        assert_true(is_red(s, px, py + 1.7)); /* beside the thin line (1.9 wide), inside the wide one (4.8) */
+        if (parted) { /* at full width after parting: blue 1.7 points beside its centre */
+            assert_true(is_blue(s, basin_plot_x(&p, 3.5), basin_plot_y(&p, 2.5) + 1.7));
+            assert_true(is_red(s, basin_plot_x(&p, 3.5), py));
+        } else {
+            assert_true(is_red(s, basin_plot_x(&p, 3.5), py));
+        }
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+    }
 }
 
 /* A run that diverges (to 1e300, then inf) beside one that converges to 1e-20: the axes fit the

@@ -68,7 +68,7 @@ static void test_chart_and_idle_share(void **state)
     basin_set_color(cr, theme.background);
     cairo_paint(cr);
     basin_rect outer = {0, 0, 900, 500};
-    basin_timeline_window window = {1, 1, 0, false};
+    basin_timeline_window window = {1, 1, 0, false, 0};
     basin_chart_timeline(cr, outer, &theme, &t, &window, t.title);
     cairo_surface_flush(s);
     basin_plot p = basin_timeline_chart_plot(outer, &theme, &t, &window);

@@ -154,6 +154,8 @@ basin_plot basin_chart_lines_upto(cairo_t *cr, basin_rect outer, const basin_the
     double r = 2.2 * theme->line_width, top = p.area.y + r, floor = p.area.y + p.area.h - r;
     for (size_t s = 0; s < n_series; s++) {
         const basin_series *se = &series[s];
+        if (se->extent)
+            continue;
         double last_x = NAN, last_y = NAN, solved_x = NAN;
         size_t n = se->n < shown ? se->n : shown, left = se->end_cross ? departure(se, n, ylog, ymax) : n;
         size_t thin = se->inner < n ? se->inner : n; /* points [0, thin) thin; the rest from thin − 1 on */
@@ -208,8 +210,9 @@ size_t basin_series_shared_prefix(const basin_series *a, const basin_series *b)
 void basin_series_mark_inner(basin_series *series, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++) {
-            size_t shared = series[i].dashed == series[j].dashed && series[i].dotted == series[j].dotted
+        for (size_t j = 0; j < i && !series[i].extent; j++) {
+            size_t shared = !series[j].extent && series[i].dashed == series[j].dashed &&
+                                    series[i].dotted == series[j].dotted
                                 ? basin_series_shared_prefix(&series[j], &series[i])
                                 : 0;
             if (shared >= 2 && shared > series[i].inner)

@@ -20,6 +20,8 @@ typedef struct basin_series {
     bool end_cross; /* a diverged run: left out of the range, marked where it leaves (or ends) */
     size_t inner;   /* its first inner points are a thin line, so that an earlier series it coincides
                        with there shows around it (a run stopped early, a run before it parts) */
+    bool extent;    /* not drawn: its points only widen the axes (what later frames of an animation show,
+                       so that the axes do not jump) */
 } basin_series;
 
 /* How many leading points b shares with a (the same x and y to 1e-9 relative): b is drawn inner there. */

@@ -143,7 +143,7 @@ int basin_parallel_staleness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
 
 int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    basin_series *series = calloc(lab->n_runs + 1, sizeof *series);
+    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
     if (!series) {
         basin_error_set("out of memory drawing the loss against time");
         return -1;
@@ -152,18 +152,23 @@ int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, cons
     for (size_t i = 0; i < lab->n_runs; i++) {
         const basin_lab_run *run = &lab->runs[i];
         basin_series s = {0};
+        size_t all;
         if (run->training && run->training->len) {
             const basin_net_trace *t = run->training;
             s = (basin_series){.x = t->sim_time, .y = t->train_loss, .n = basin_net_trace_frame(t, shown) + 1,
                                .end_cross = t->result.diverged};
+            all = t->len;
         } else if (run->run && run->run->trace.len) {
             const basin_trace *t = &run->run->trace;
             s = (basin_series){.x = t->sim_time, .y = t->loss, .n = t->len < shown ? t->len : shown,
                                .end_cross = run->run->diverged_at >= 0};
+            all = t->len;
         } else {
             continue;
         }
         memcpy(s.rgb, run->color, sizeof s.rgb);
+        series[n++] = s;
+        s.n = all, s.extent = true; /* the axes of the whole run: they do not jump */
         series[n++] = s;
     }
     basin_series_mark_inner(series, n); /* a run that coincides with an earlier one is drawn inside it */
@@ -178,7 +183,7 @@ int basin_parallel_scaling(cairo_t *cr, basin_rect r, const basin_lab *lab, cons
 
 int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    basin_series *series = calloc(3 * lab->n_runs + 1, sizeof *series);
     double *batches = calloc(2 * lab->n_runs + 1, sizeof *batches), *ends = calloc(2 * lab->n_runs + 1, sizeof *ends);
     if (!series || !batches || !ends) {
         free(series), free(batches), free(ends);
@@ -196,6 +201,8 @@ int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
         size_t frames = basin_net_trace_frame(t, shown) + 1;
         basin_series s = {.x = t->epoch, .y = t->noise_scale, .n = frames};
         memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
+        series[n++] = s;
+        s.n = t->len, s.extent = true; /* the axes of the whole run: they do not jump */
         series[n++] = s;
         /* the batch in use: a dashed level line over the epochs */
         batches[2 * i] = batches[2 * i + 1] = (double)t->global_batch;

@@ -229,9 +229,9 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
     cairo_set_line_width(cr, 0.06 * f);
 
     size_t nx = basin_ticks(p->xmin, p->xmax, p->xlog, (int)fmax(3, a->w / (6 * f)), ticks, MAX_TICKS, &step);
-    if (p->x_counts && step > 0 && step < 1) { /* no fractional layer or epoch */
-        step = 1, nx = 0;
-        for (double t = ceil(p->xmin - 1e-9); t <= p->xmax + 1e-9 && nx < MAX_TICKS; t++)
+    if (p->x_counts && step > 0 && step != floor(step)) { /* no fractional layer or epoch: steps 1, 2, 5, 10 … */
+        step = step < 1 ? 1 : floor(step), nx = 0;
+        for (double t = ceil(p->xmin / step - 1e-9) * step; t <= p->xmax + 1e-9 && nx < MAX_TICKS; t += step)
             ticks[nx++] = t;
     }
     size_t every = label_stride(cr, theme, tick_size, p, ticks, nx, step, true);

@@ -310,8 +310,8 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     size_t total = 0, n = 0;
     for (size_t i = 0; i < lab->n_runs; i++)
         total += lab->runs[i].training ? lab->runs[i].training->n_layers : 0;
-    basin_series *act = calloc(2 * lab->n_runs + 1, sizeof *act), *grad = calloc(2 * lab->n_runs + 1, sizeof *grad);
-    double *buffers = malloc((6 * total + 1) * sizeof *buffers), *cursor = buffers;
+    basin_series *act = calloc(4 * lab->n_runs + 1, sizeof *act), *grad = calloc(4 * lab->n_runs + 1, sizeof *grad);
+    double *buffers = malloc((13 * total + 1) * sizeof *buffers), *cursor = buffers;
     if (!act || !grad || !buffers) {
         free(act), free(grad), free(buffers);
         basin_error_set("out of memory drawing the layer variances");
@@ -341,6 +341,24 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
             grad[n] = s;
             n++;
         }
+        /* the least and greatest of every frame: the axes of the whole run, which do not jump */
+        size_t L = t->n_layers;
+        double *x = cursor, *a = cursor + L, *g = cursor + 2 * L, *env = cursor + 3 * L; /* a lo, a hi, g lo, g hi */
+        cursor += 7 * L;
+        size_t m = 0;
+        for (size_t k = 0; k < t->len; k++) {
+            m = hidden_variances(t, k, x, a, g);
+            for (size_t j = 0; j < m; j++) {
+                double rel = j + 1 < m ? g[j] / g[m - 1] : 1.0;
+                env[j] = k ? fmin(env[j], a[j]) : a[j], env[L + j] = k ? fmax(env[L + j], a[j]) : a[j];
+                env[2 * L + j] = k ? fmin(env[2 * L + j], rel) : rel, env[3 * L + j] = k ? fmax(env[3 * L + j], rel) : rel;
+            }
+        }
+        for (int side = 0; side < 2; side++) {
+            act[n] = (basin_series){.x = x, .y = env + side * L, .n = m, .extent = true};
+            grad[n] = (basin_series){.x = x, .y = env + (2 + side) * L, .n = m, .extent = true};
+            n++;
+        }
     }
     char title[128];
     snprintf(title, sizeof title, "Var[a], epoch %.0f", isnan(epoch) ? 0.0 : epoch);
@@ -356,7 +374,7 @@ int basin_training_layers(cairo_t *cr, basin_rect r, const basin_lab *lab, const
 
 int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
+    basin_series *series = calloc(4 * lab->n_runs + 1, sizeof *series);
     if (!series) {
         basin_error_set("out of memory drawing sharpness");
         return -1;
@@ -374,6 +392,10 @@ int basin_training_sharpness(cairo_t *cr, basin_rect r, const basin_lab *lab, co
         memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
         series[n++] = s;
         s.y = t->sharp_limit, s.dashed = true;
+        series[n++] = s;
+        s.n = t->n_sharp, s.extent = true; /* the axes of the whole run */
+        series[n++] = s;
+        s.y = t->sharp_lambda;
         series[n++] = s;
     }
     /* a log axis when the values span more than two decades (rates scaled by a factor of 64, say) */
@@ -398,16 +420,15 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
         const basin_net_trace *t = lab->runs[i].training;
         if (!t || !t->spec_count || t->len == 0)
             continue;
-        size_t frames[2] = {0, basin_net_trace_frame(t, shown)};
-        epoch = isnan(epoch) ? t->epoch[frames[1]] : epoch;
-        for (int f = 0; f < 2; f++)
-            for (size_t j = 0; j < t->spec_count[frames[f]]; j++) {
-                double node = t->spec_nodes[frames[f] * BASIN_SPECTRUM_NODES + j];
+        epoch = isnan(epoch) ? t->epoch[basin_net_trace_frame(t, shown)] : epoch;
+        for (size_t k = 0; k < t->len; k++) /* the eigenvalue axis of every frame: it does not jump */
+            for (size_t j = 0; j < t->spec_count[k]; j++) {
+                double node = t->spec_nodes[k * BASIN_SPECTRUM_NODES + j];
                 lo = fmin(lo, node), hi = fmax(hi, node);
             }
     }
-    basin_series *series = calloc(2 * lab->n_runs + 1, sizeof *series);
-    double *x = malloc(POINTS * sizeof *x), *y = malloc((2 * lab->n_runs + 1) * POINTS * sizeof *y);
+    basin_series *series = calloc(3 * lab->n_runs + 1, sizeof *series);
+    double *x = malloc(POINTS * sizeof *x), *y = malloc((3 * lab->n_runs + 1) * POINTS * sizeof *y);
     if (!series || !x || !y) {
         free(series), free(x), free(y);
         basin_error_set("out of memory drawing the spectrum");
@@ -435,6 +456,20 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
                 memcpy(s.rgb, lab->runs[i].color, sizeof s.rgb);
                 series[n++] = s;
             }
+            /* the highest density of every frame: the axes of the whole run */
+            double *top = y + n * POINTS, *d = malloc(POINTS * sizeof *d);
+            if (!d)
+                break;
+            for (size_t g = 0; g < POINTS; g++)
+                top[g] = 1e-6 / sigma;
+            for (size_t k = 0; k < t->len; k++) {
+                basin_slq_broaden(t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
+                                  t->spec_count[k], sigma, x, POINTS, d);
+                for (size_t g = 0; g < POINTS; g++)
+                    top[g] = fmax(top[g], d[g]);
+            }
+            free(d);
+            series[n++] = (basin_series){.x = x, .y = top, .n = POINTS, .extent = true};
         }
     }
     char title[128];

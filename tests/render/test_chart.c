@@ -197,30 +197,34 @@ static void test_a_lone_point_shows(void **state)
     cairo_surface_destroy(s);
 }
 
-/* An x axis of whole numbers (layers 1 to 6) gets whole-number ticks only, read back from the text drawn. */
+/* An x axis of whole numbers (layers 1 to 8) gets whole-number ticks only, read back from the text drawn:
+ * in a wide panel (a step of 1 would do) and a narrow one (where the nicest step would be 2.5). */
 static void test_counts_get_whole_ticks(void **state)
 {
     (void)state;
-    cairo_t *cr;
-    cairo_surface_t *s = canvas(&cr);
-    basin_text_boxes boxes = {0};
-    basin_text_boxes_record(cr, &boxes);
-    basin_theme theme = basin_theme_make(false, 1);
-    double x[] = {1, 2, 3, 4, 5, 6}, y[] = {1, 2, 3, 2, 1, 2};
-    basin_series line = {.x = x, .y = y, .n = 6, .rgb = {1, 0, 0}};
-    basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, 600, 400}, &theme, &line, 1, false, NULL, NULL, NULL);
-    int labels = 0;
-    for (size_t i = 0; i < boxes.n; i++) {
-        if (boxes.box[i].y0 < p.area.y + p.area.h) /* not under the area: the y axis's labels */
-            continue;
-        labels++;
-        if (strchr(boxes.box[i].text, '.'))
-            fail_msg("a fractional tick '%s' on an axis of whole numbers", boxes.box[i].text);
+    for (int narrow = 0; narrow < 2; narrow++) {
+        cairo_t *cr;
+        cairo_surface_t *s = canvas(&cr);
+        basin_text_boxes boxes = {0};
+        basin_text_boxes_record(cr, &boxes);
+        basin_theme theme = basin_theme_make(false, 1);
+        double x[] = {1, 2, 3, 4, 5, 6, 7, 8}, y[] = {1, 2, 3, 2, 1, 2, 3, 1};
+        basin_series line = {.x = x, .y = y, .n = 8, .rgb = {1, 0, 0}};
+        basin_plot p = basin_chart_lines(cr, (basin_rect){0, 0, narrow ? 230 : 600, 400}, &theme, &line, 1, false,
+                                         NULL, NULL, NULL);
+        int labels = 0;
+        for (size_t i = 0; i < boxes.n; i++) {
+            if (boxes.box[i].y0 < p.area.y + p.area.h) /* not under the area: the y axis's labels */
+                continue;
+            labels++;
+            if (strchr(boxes.box[i].text, '.'))
+                fail_msg("a fractional tick '%s' on an axis of whole numbers", boxes.box[i].text);
+        }
+        assert_true(labels >= 3);
+        free(boxes.box);
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
     }
-    assert_true(labels >= 3);
-    free(boxes.box);
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
 }
 
 int main(void)

@@ -115,10 +115,100 @@ static void test_every_demo_lays_out_its_text(void **state)
     assert_int_equal(faults, 0);
 }
 
+/* Whether a text is a number as tick labels write them: no letters and no spaces. */
+static bool numeric(const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == ' ')
+            return false;
+    return *text != '\0';
+}
+
+/* The numbers a frame of lab sets (its tick labels and colour bars' scales), as boxes. */
+static basin_text_boxes numbers_of_frame(const basin_lab *lab, size_t shown)
+{
+    basin_figure_options o = basin_figure_defaults();
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+    cairo_t *cr = cairo_create(s);
+    basin_text_boxes boxes = {0};
+    basin_text_boxes_record(cr, &boxes);
+    double scale = o.dpi / 72.0;
+    cairo_scale(cr, scale, scale);
+    if (basin_figure_draw_live(cr, WIDTH / scale, HEIGHT / scale, scale, lab, &o, shown, NULL) != 0)
+        fail_msg("%s", basin_error_message());
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    size_t kept = 0;
+    for (size_t i = 0; i < boxes.n; i++)
+        if (numeric(boxes.box[i].text))
+            boxes.box[kept++] = boxes.box[i];
+    boxes.n = kept;
+    return boxes;
+}
+
+/* Whether boxes holds one equal to b (its text, where it is). */
+static bool has_box(const basin_text_boxes *boxes, const basin_text_box *b)
+{
+    for (size_t i = 0; i < boxes->n; i++)
+        if (strcmp(boxes->box[i].text, b->text) == 0 && fabs(boxes->box[i].x0 - b->x0) < 0.01 &&
+            fabs(boxes->box[i].y0 - b->y0) < 0.01)
+            return true;
+    return false;
+}
+
+/* An animation does not jump: every demo's first, middle and last frames set the same numbers in the same
+ * places (axes and colour scales fixed from the whole run). Timelines, which follow the steps shown, are
+ * left out. */
+static void test_frames_keep_their_axes(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(BASIN_DEMOS_DIR);
+    assert_non_null(dir);
+    int moved = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", BASIN_DEMOS_DIR, e->d_name);
+        basin_lab lab;
+        if (basin_lab_load(&lab, path, NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+            fail_msg("%s: %s", e->d_name, basin_error_message());
+        size_t views = 0; /* a timeline scrolls with the frame by design (the steps shown): left out */
+        for (size_t v = 0; v < lab.n_views; v++)
+            if (lab.views[v] != BASIN_VIEW_TIMELINE)
+                lab.views[views++] = lab.views[v];
+        lab.n_views = views;
+        if (views == 0) {
+            basin_lab_free(&lab);
+            continue;
+        }
+        size_t frames = basin_lab_frames(&lab), at[3] = {1, (frames + 1) / 2, frames};
+        basin_text_boxes last = numbers_of_frame(&lab, frames);
+        for (int k = 0; k < 2; k++) {
+            basin_text_boxes other = numbers_of_frame(&lab, at[k]);
+            for (size_t i = 0; i < other.n; i++)
+                if (!has_box(&last, &other.box[i]))
+                    moved++, print_message("  %s: '%s' at (%.0f, %.0f) in frame %zu, not in the last\n", e->d_name,
+                                           other.box[i].text, other.box[i].x0, other.box[i].y0, at[k]);
+            for (size_t i = 0; i < last.n; i++)
+                if (!has_box(&other, &last.box[i]))
+                    moved++, print_message("  %s: '%s' at (%.0f, %.0f) in the last frame, not in frame %zu\n",
+                                           e->d_name, last.box[i].text, last.box[i].x0, last.box[i].y0, at[k]);
+            free(other.box);
+        }
+        free(last.box);
+        basin_lab_free(&lab);
+    }
+    closedir(dir);
+    assert_int_equal(moved, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_demo_lays_out_its_text),
+        cmocka_unit_test(test_frames_keep_their_axes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@ basin_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 basin_packages=(gcc libc6-dev meson ninja-build pkg-config libgsl-dev zlib1g-dev libopenblas-dev liblbfgsb-dev libcmocka-dev
                 libcairo2-dev libinih-dev fonts-dejavu-core libxml2-dev poppler-utils
                 libsdl2-dev libepoxy-dev libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 xvfb xauth
-                libopenmpi-dev openmpi-bin)
+                libopenmpi-dev openmpi-bin libgif-dev ffmpeg)
 
 basin_install_missing() {
     local missing=() p

@@ -247,6 +247,8 @@ static bool context_lost(void)
 
 static void close_window(basin_app *app)
 {
+    if (app->recorder.on && basin_recorder_stop(&app->recorder) == 0) /* quitting ends a recording whole */
+        fprintf(stderr, "basin open: recorded %s (%zu frames)\n", app->recorder.path, app->recorder.frames);
     basin_live_stop(&app->live);
     basin_figure_cache_free(&app->cache);
     if (app->canvas)
@@ -352,6 +354,14 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         if (shot && save_screenshot(&app, shot) != 0) {
             fprintf(err, "basin open: screenshot: %s\n", basin_error_message());
             goto done;
+        }
+        if (app.recorder.on) { /* the frame as shown, into the recording */
+            cairo_surface_t *image = basin_gl_read_pixels(app.pix_w, app.pix_h);
+            double now = (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+            if (!image || basin_recorder_frame(&app.recorder, image, timed ? (double)frame * FIXED_DT : now) != 0)
+                basin_app_say(&app, "recording failed: %s", image ? basin_error_message() : "out of memory");
+            if (image)
+                cairo_surface_destroy(image);
         }
         SDL_GL_SwapWindow(app.window);
         if (context_lost()) {

@@ -311,6 +311,19 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         if (lab)
             export_view(app, lab);
         break;
+    case SDLK_a:
+        if (!app->recorder.on) {
+            basin_recorder_start(&app->recorder, 30);
+            basin_app_say(app, "recording (a again to stop)");
+        } else if (basin_recorder_stop(&app->recorder) == 0) {
+            if (app->recorder.frames)
+                basin_app_say(app, "recorded %s (%zu frames)", app->recorder.path, app->recorder.frames);
+            else
+                basin_app_say(app, "stopped before any frame: nothing recorded");
+        } else {
+            basin_app_say(app, "recording failed: %s", basin_error_message());
+        }
+        break;
     case SDLK_c:
         app->show_panel = !app->show_panel;
         break;

@@ -59,43 +59,69 @@ static void egl_end(egl_session *e)
     eglTerminate(e->display);
 }
 
-/* Renders into an FBO of the current context and reads it back. */
-static cairo_surface_t *render(const basin_lab *lab, size_t shown, int w, int h, bool dark)
+/* A framebuffer of w × h (colour and depth) in the current context, bound. Returns 0, or -1 with a message. */
+static int fbo_make(GLuint *fbo, GLuint buffers[2], int w, int h)
 {
-    GLint previous;
-    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previous);
-    GLuint fbo, buffers[2];
-    glGenFramebuffers(1, &fbo);
+    glGenFramebuffers(1, fbo);
     glGenRenderbuffers(2, buffers);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, *fbo);
     glBindRenderbuffer(GL_RENDERBUFFER, buffers[0]);
     glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
     glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, buffers[0]);
     glBindRenderbuffer(GL_RENDERBUFFER, buffers[1]);
     glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, w, h);
     glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, buffers[1]);
-    cairo_surface_t *image = NULL;
-    basin_surface3d s;
     if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
         basin_error_set("no %d×%d framebuffer for the 3-D view", w, h);
-    } else if (basin_surface3d_init(&s) == 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static void fbo_free(GLuint *fbo, GLuint buffers[2])
+{
+    glDeleteRenderbuffers(2, buffers);
+    glDeleteFramebuffers(1, fbo);
+    *fbo = 0;
+}
+
+/* The bound framebuffer's w × h pixels as a new image (top row first), or NULL. */
+static cairo_surface_t *read_back(int w, int h)
+{
+    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(image);
+        basin_error_set("out of memory for a %d×%d 3-D view", w, h);
+        return NULL;
+    }
+    cairo_surface_flush(image);
+    unsigned char *data = cairo_image_surface_get_data(image);
+    int stride = cairo_image_surface_get_stride(image);
+    glPixelStorei(GL_PACK_ROW_LENGTH, stride / 4);
+    for (int y = 0; y < h; y++) /* GL's first row is the bottom one */
+        glReadPixels(0, h - 1 - y, w, 1, GL_BGRA, GL_UNSIGNED_INT_8_8_8_8_REV, data + (size_t)y * (size_t)stride);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    cairo_surface_mark_dirty(image);
+    return image;
+}
+
+/* Renders into an FBO of the current context and reads it back. */
+static cairo_surface_t *render(const basin_lab *lab, size_t shown, int w, int h, bool dark)
+{
+    GLint previous;
+    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previous);
+    GLuint fbo, buffers[2];
+    cairo_surface_t *image = NULL;
+    basin_surface3d s;
+    if (fbo_make(&fbo, buffers, w, h) == 0 && basin_surface3d_init(&s) == 0) {
         if (basin_surface3d_build(&s, lab, 256) == 0) {
             basin_surface3d_draw(&s, lab, shown, 0, 0, w, h, dark);
-            image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-            cairo_surface_flush(image);
-            unsigned char *data = cairo_image_surface_get_data(image);
-            int stride = cairo_image_surface_get_stride(image);
-            glPixelStorei(GL_PACK_ROW_LENGTH, stride / 4);
-            for (int y = 0; y < h; y++) /* GL's first row is the bottom one */
-                glReadPixels(0, h - 1 - y, w, 1, GL_BGRA, GL_UNSIGNED_INT_8_8_8_8_REV, data + (size_t)y * (size_t)stride);
-            glPixelStorei(GL_PACK_ROW_LENGTH, 0);
-            cairo_surface_mark_dirty(image);
+            image = read_back(w, h);
         }
         basin_surface3d_free(&s);
     }
     glBindFramebuffer(GL_FRAMEBUFFER, (GLuint)previous);
-    glDeleteRenderbuffers(2, buffers);
-    glDeleteFramebuffers(1, &fbo);
+    fbo_free(&fbo, buffers);
     return image;
 }
 
@@ -111,13 +137,9 @@ cairo_surface_t *basin_offscreen_surface(const basin_lab *lab, size_t shown, int
     return image;
 }
 
-int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown, bool dark,
-                            void *user)
+/* Paints image (pixels) into rect of cr (points, scale pixels per point) and frees it. */
+static void paint(cairo_t *cr, basin_rect rect, double scale, cairo_surface_t *image)
 {
-    int w = (int)(rect.w * scale + 0.5), h = (int)(rect.h * scale + 0.5);
-    cairo_surface_t *image = basin_offscreen_surface(lab, shown, w > 1 ? w : 1, h > 1 ? h : 1, dark, user == NULL);
-    if (!image)
-        return -1;
     cairo_save(cr);
     cairo_translate(cr, rect.x, rect.y);
     cairo_scale(cr, 1 / scale, 1 / scale);
@@ -125,5 +147,92 @@ int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const ba
     cairo_paint(cr);
     cairo_restore(cr);
     cairo_surface_destroy(image);
+}
+
+int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown, bool dark,
+                            void *user)
+{
+    int w = (int)(rect.w * scale + 0.5), h = (int)(rect.h * scale + 0.5);
+    cairo_surface_t *image = basin_offscreen_surface(lab, shown, w > 1 ? w : 1, h > 1 ? h : 1, dark, user == NULL);
+    if (!image)
+        return -1;
+    paint(cr, rect, scale, image);
     return 0;
 }
+
+struct basin_offscreen_session {
+    egl_session egl;
+    bool begun, built;
+    basin_surface3d surface;
+    char scene[1024]; /* what the mesh was built for (basin_figure_scene) */
+    GLuint fbo, buffers[2];
+    int w, h;         /* the framebuffer's size (0: none) */
+};
+
+basin_offscreen_session *basin_offscreen_session_create(void)
+{
+    basin_offscreen_session *s = calloc(1, sizeof *s);
+    if (!s)
+        basin_error_set("out of memory for the 3-D view");
+    return s;
+}
+
+int basin_offscreen_session_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown,
+                                    bool dark, void *session)
+{
+    basin_offscreen_session *s = session;
+    int w = (int)(rect.w * scale + 0.5), h = (int)(rect.h * scale + 0.5);
+    w = w > 1 ? w : 1, h = h > 1 ? h : 1;
+    if (!s->begun) {
+        if (egl_begin(&s->egl) != 0)
+            return -1;
+        s->begun = true;
+    }
+    char scene[sizeof s->scene];
+    basin_figure_scene(lab, scene, sizeof scene);
+    if (!s->built || strcmp(scene, s->scene) != 0) { /* a mesh per scene, kept for every frame */
+        if (s->built)
+            basin_surface3d_free(&s->surface);
+        s->built = false;
+        if (basin_surface3d_init(&s->surface) != 0)
+            return -1;
+        if (basin_surface3d_build(&s->surface, lab, 256) != 0) {
+            basin_surface3d_free(&s->surface);
+            return -1;
+        }
+        s->built = true;
+        snprintf(s->scene, sizeof s->scene, "%s", scene);
+    }
+    if (s->w != w || s->h != h) { /* a framebuffer per size */
+        if (s->w)
+            fbo_free(&s->fbo, s->buffers);
+        s->w = s->h = 0;
+        if (fbo_make(&s->fbo, s->buffers, w, h) != 0) {
+            fbo_free(&s->fbo, s->buffers);
+            return -1;
+        }
+        s->w = w, s->h = h;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, s->fbo);
+    basin_surface3d_draw(&s->surface, lab, shown, 0, 0, w, h, dark);
+    cairo_surface_t *image = read_back(w, h);
+    if (!image)
+        return -1;
+    paint(cr, rect, scale, image);
+    return 0;
+}
+
+void basin_offscreen_session_free(basin_offscreen_session *s)
+{
+    if (!s)
+        return;
+    if (s->begun) {
+        if (s->built)
+            basin_surface3d_free(&s->surface);
+        if (s->w)
+            fbo_free(&s->fbo, s->buffers);
+        egl_end(&s->egl);
+    }
+    free(s);
+}
+

@@ -18,4 +18,16 @@ cairo_surface_t *basin_offscreen_surface(const basin_lab *lab, size_t shown, int
 int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown, bool dark,
                             void *user);
 
+/* A session for many frames (an animation of the 3-D view): one EGL surfaceless context, one mesh per
+ * scene and one framebuffer per size, made on first use and kept. Returns it, or NULL with a message. */
+typedef struct basin_offscreen_session basin_offscreen_session;
+basin_offscreen_session *basin_offscreen_session_create(void);
+
+/* A basin_surface_painter drawing through session (its user pointer). Returns 0, or -1 with a message. */
+int basin_offscreen_session_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown,
+                                    bool dark, void *session);
+
+/* Frees the session and its GL objects and context. */
+void basin_offscreen_session_free(basin_offscreen_session *s);
+
 #endif

@@ -23,6 +23,7 @@ static const char *const keys[][2] = {
     {"drag (3-D)", "turn the 3-D view"},
     {"PageDown  PageUp", "next / previous lab in the folder"},
     {"e", "export the view to PDF and PNG here"},
+    {"a", "record the window to an MP4 here (again: stop)"},
     {"f  F11", "presenter mode: full screen, large type, dark"},
     {"?", "this help"},
     {"q  Esc", "quit"},
@@ -55,7 +56,8 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     cairo_rectangle(cr, 0, app->win_h - strip, app->win_w, strip);
     cairo_fill(cr);
     if (lab) {
-        snprintf(text, sizeof text, "%s  %s %.3g / %ld   %g %s/s   %s? for help", app->playing ? "▶" : "❚❚",
+        snprintf(text, sizeof text, "%s%s  %s %.3g / %ld   %g %s/s   %s? for help",
+                 app->recorder.on ? "● REC   " : "", app->playing ? "▶" : "❚❚",
                  lab->dataset ? "epoch" : "step", basin_lab_frame_time(lab, (size_t)app->shown), lab->steps,
                  app->speed, lab->dataset ? "frames" : "steps", lab->note ? "n note   " : "");
         basin_text(cr, &theme, 0.85 * f, theme.text, 0.8 * f, y, 0, 0.5, 0, text);

@@ -69,7 +69,7 @@ static SDL_Keycode key_named(const char *name)
                  {"r", SDLK_r},           {"plus", SDLK_PLUS},         {"minus", SDLK_MINUS},
                  {"f", SDLK_f},           {"e", SDLK_e},               {"question", SDLK_SLASH},
                  {"v", SDLK_v},           {"c", SDLK_c},               {"s", SDLK_s},       {"n", SDLK_n},
-                 {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
+                 {"a", SDLK_a},           {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
             return names[i].key;

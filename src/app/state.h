@@ -6,6 +6,7 @@
 #include "gl_panels.h"
 #include "live.h"
 #include "surface3d.h"
+#include "recorder.h"
 #include "ui.h"
 
 #include "lab/playlist.h"
@@ -51,6 +52,7 @@ typedef struct basin_app {
     char status[256];           /* a message shown for a few seconds */
     Uint32 status_until;
     char hover[256];            /* f, |∇f| and the Hessian's eigenvalues under the cursor */
+    basin_recorder recorder;    /* a: the frames shown, recorded to a video */
 } basin_app;
 
 /* Replaces (or adds) the override whose SECTION.KEY= prefix matches assignment's. */

@@ -1,11 +1,12 @@
 /* cmd_export.c: `basin export`: a lab (a file, or specs on the command line) as a PNG, SVG or PDF
- * figure, written whole or not at all. */
+ * figure, or as an animation (GIF, MP4, WebM, numbered frames), written whole or not at all. */
 #include "cli.h"
 #include "commands.h"
 #include "render/output_file.h"
 
 #include "app/offscreen.h"
 #include "engine/error.h"
+#include "render/animation.h"
 #include "render/figure.h"
 
 #include <errno.h>
@@ -13,17 +14,30 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char basin_export_usage[] =
     "usage: basin export LAB.ini -o FIGURE.(png|svg|pdf) [OPTIONS]\n"
+    "       basin export LAB.ini -o MOVIE.(gif|mp4|webm) | -o frames/%04d.(png|svg|pdf) [OPTIONS]\n"
     "       basin export --surface SPEC --opt SPEC [--opt SPEC ...] --start=X0,X1 -o FIGURE [OPTIONS]\n"
     "\n"
     "Runs the lab and draws its figure: the contour view (heatmap, contours, trajectories) and the loss\n"
     "and learning-rate curves it lists, with a shared legend. The format follows the extension. The file\n"
     "is written to a temporary name and renamed only when cairo reports success.\n"
     "\n"
+    "An animation draws the figure frame by frame as the window plays it, every frame on the axes and\n"
+    "colour scales of the whole run: a GIF (giflib; loops forever, a palette of the figure's own colours),\n"
+    "an MP4 (H.264, yuv420p, index first: slides and browsers play it) or a WebM (VP9), both through the\n"
+    "ffmpeg program, or one file per frame named by a %d pattern (numbered from 0; LaTeX's animate package\n"
+    "plays PDF frames). The same lab gives the same bytes.\n"
+    "\n"
     "options:\n"
-    "  -o, --output FILE      the figure: .png, .svg or .pdf (required)\n"
+    "  -o, --output FILE      the figure: .png, .svg or .pdf; an animation: .gif, .mp4, .webm or a pattern\n"
+    "                         such as frames/%04d.png (required)\n"
+    "  --fps F                an animation's frames a second, 1 to 100 (default 30)\n"
+    "  --every K              draw every K-th step (epoch or evaluation of a training lab; default 1)\n"
+    "  --duration S           S seconds of frames spread evenly over the run instead (at most one a step)\n"
+    "  --hold S               seconds the last frame stays before a GIF loops or a video ends (default 1)\n"
     "  --size WxH             size in pixels (default 1600x900); SVG and PDF pages are W/dpi × H/dpi inches\n"
     "  --dpi D                pixels per inch, 10 to 2400 (default 200): text is set in points, so this scales it\n"
     "  --theme light|dark     light for slides, dark for projectors (default light)\n"
@@ -52,6 +66,8 @@ typedef struct export_options {
     size_t n_sets;
     const char *steps, *view;
     basin_figure_options figure;
+    basin_animation_options animation;
+    bool animation_given; /* --fps, --every, --duration or --hold */
 } export_options;
 
 #define usage_error(err, ...) basin_cli_usage_error((err), "export", __VA_ARGS__)
@@ -88,7 +104,7 @@ static int parse_size(const char *text, int *w, int *h)
 static int parse_options(int argc, char **argv, export_options *o, FILE *out, FILE *err)
 {
     enum { OPT_SIZE = 256, OPT_DPI, OPT_THEME, OPT_FONT, OPT_STEPS, OPT_VIEW, OPT_SET, OPT_LABELS, OPT_SURFACE,
-           OPT_OPT, OPT_SCHEDULE, OPT_START, OPT_SEED, OPT_BATCH };
+           OPT_OPT, OPT_SCHEDULE, OPT_START, OPT_SEED, OPT_BATCH, OPT_FPS, OPT_EVERY, OPT_DURATION, OPT_HOLD };
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'},       {"size", required_argument, NULL, OPT_SIZE},
         {"dpi", required_argument, NULL, OPT_DPI},       {"theme", required_argument, NULL, OPT_THEME},
@@ -97,9 +113,12 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
         {"labels", no_argument, NULL, OPT_LABELS},       {"surface", required_argument, NULL, OPT_SURFACE},
         {"opt", required_argument, NULL, OPT_OPT},       {"schedule", required_argument, NULL, OPT_SCHEDULE},
         {"start", required_argument, NULL, OPT_START},   {"seed", required_argument, NULL, OPT_SEED},
-        {"batch", required_argument, NULL, OPT_BATCH},   {"help", no_argument, NULL, 'h'},
+        {"batch", required_argument, NULL, OPT_BATCH},   {"fps", required_argument, NULL, OPT_FPS},
+        {"every", required_argument, NULL, OPT_EVERY},   {"duration", required_argument, NULL, OPT_DURATION},
+        {"hold", required_argument, NULL, OPT_HOLD},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *o = (export_options){.figure = basin_figure_defaults()};
+    *o = (export_options){.figure = basin_figure_defaults(), .animation = basin_animation_defaults()};
+    double every = 1;
     o->opts = calloc((size_t)argc, sizeof *o->opts);
     o->sets = calloc((size_t)argc, sizeof *o->sets);
     if (!o->opts || !o->sets)
@@ -138,6 +157,26 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
         case OPT_START: o->scene.start = optarg; break;
         case OPT_SEED: o->scene.seed = optarg; break;
         case OPT_BATCH: o->scene.batch = optarg; break;
+        case OPT_FPS:
+            if (parse_range(optarg, 1, 100, &o->animation.fps) != 0)
+                return usage_error(err, "--fps '%s' is not a number from 1 to 100", optarg);
+            o->animation_given = true;
+            break;
+        case OPT_EVERY:
+            if (parse_range(optarg, 1, 1e9, &every) != 0 || every != floor(every))
+                return usage_error(err, "--every '%s' is not a whole number from 1", optarg);
+            o->animation.every = (size_t)every, o->animation_given = true;
+            break;
+        case OPT_DURATION:
+            if (parse_range(optarg, 0.1, 3600, &o->animation.duration) != 0)
+                return usage_error(err, "--duration '%s' is not a number of seconds from 0.1 to 3600", optarg);
+            o->animation_given = true;
+            break;
+        case OPT_HOLD:
+            if (parse_range(optarg, 0, 600, &o->animation.hold) != 0)
+                return usage_error(err, "--hold '%s' is not a number of seconds from 0 to 600", optarg);
+            o->animation_given = true;
+            break;
         case 'h':
             fputs(basin_export_usage, out);
             return 1;
@@ -159,7 +198,26 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
     if (!o->lab_path && o->n_sets)
         return usage_error(err, "--set changes a lab file's keys; with --surface, give the value directly");
     if (!o->output)
-        return usage_error(err, "-o FIGURE.(png|svg|pdf) is required");
+        return usage_error(err, "-o FIGURE.(png|svg|pdf|gif|mp4|webm) is required");
+    basin_animation_format format;
+    int animated = basin_animation_format_of(o->output, &format);
+    if (animated < 0)
+        return usage_error(err, "-o %s", basin_error_message());
+    if (!animated && o->animation_given)
+        return usage_error(err, "--fps, --every, --duration and --hold are for animations (-o .gif, .mp4, .webm or "
+                                "frames/%%04d.png), not '%s'", o->output);
+    if (animated && format == BASIN_ANIMATION_FRAMES) { /* the frames' folder must exist and take files */
+        char *folder = strdup(o->output);
+        char *slash = folder ? strrchr(folder, '/') : NULL;
+        int rc = 0;
+        if (slash && slash != folder) {
+            *slash = '\0';
+            if (access(folder, W_OK) != 0)
+                rc = usage_error(err, "-o %s: the folder '%s' does not exist or cannot be written", o->output, folder);
+        }
+        free(folder);
+        return rc;
+    }
     return cli_check_output("export", "-o", o->output, false, err);
 }
 
@@ -194,11 +252,21 @@ static int load_lab(basin_lab *lab, const export_options *o, FILE *err)
     return BASIN_EXIT_OK;
 }
 
-static int export(const export_options *o, FILE *out, FILE *err)
+/* A progress bar on a terminal: "frame 12/300" rewritten in place. */
+static void show_progress(size_t done, size_t total, void *user)
 {
-    basin_format format;
-    if (basin_format_from_path(o->output, &format) != 0) {
-        fprintf(err, "basin export: -o %s\n", basin_error_message());
+    fprintf((FILE *)user, "\rbasin export: frame %zu/%zu", done, total);
+    fflush((FILE *)user);
+}
+
+static int export(export_options *o, FILE *out, FILE *err)
+{
+    basin_format still;
+    basin_animation_format animation;
+    if (isatty(fileno(err)))
+        o->animation.progress = show_progress, o->animation.progress_user = err;
+    if (basin_animation_format_of(o->output, &animation) != 1 && basin_format_from_path(o->output, &still) != 0) {
+        fprintf(err, "basin export: -o %s; an animation: .gif, .mp4, .webm or frames/%%04d.png\n", basin_error_message());
         return BASIN_EXIT_USAGE;
     }
     basin_lab lab;
@@ -224,17 +292,30 @@ static int export(const export_options *o, FILE *out, FILE *err)
     if (status != BASIN_EXIT_OK)
         return status;
     basin_figure_options figure = o->figure;
-    figure.surface = basin_offscreen_painter; /* the 3-D view through EGL, no display needed */
+    basin_offscreen_session *session = basin_offscreen_session_create(); /* one GL context for every frame */
+    if (!session) {
+        fprintf(err, "basin export: %s\n", basin_error_message());
+        basin_lab_free(&lab);
+        return BASIN_EXIT_FAILURE;
+    }
+    figure.surface = basin_offscreen_session_painter; /* the 3-D view through EGL, no display needed */
+    figure.surface_user = session;
     if (basin_figure_check_room(&lab, &figure) != 0) { /* too small a size for the type: a usage error */
         fprintf(err, "basin export: %s\n", basin_error_message());
+        basin_offscreen_session_free(session);
         basin_lab_free(&lab);
         return BASIN_EXIT_USAGE;
     }
-    int written = basin_figure_export(&lab, &figure, o->output, out);
+    bool animated = basin_animation_format_of(o->output, &animation) == 1;
+    int written = animated ? basin_animation_export(&lab, &figure, &o->animation, animation, o->output, out)
+                           : basin_figure_export(&lab, &figure, o->output, out);
+    if (animated && o->animation.progress)
+        fputc('\n', err);
     if (written != 0) {
         fprintf(err, "basin export: %s%s\n", written == -2 ? "-o " : "", basin_error_message());
         status = written == -2 ? BASIN_EXIT_USAGE : BASIN_EXIT_FAILURE;
     }
+    basin_offscreen_session_free(session);
     basin_lab_free(&lab);
     return status;
 }

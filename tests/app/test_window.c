@@ -364,6 +364,71 @@ static void test_export_shows_the_step(void **state)
     cairo_surface_destroy(whole.image);
 }
 
+/* `a` records what the window shows to an MP4 in the working directory until `a` again: two seconds of
+ * scripted time at 30 frames a second, 1280×800, H.264, read back by ffprobe. */
+static void test_recording(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("record.txt"), "w");
+    fputs("wait 2\nkey a\nkey space\nwait 119\nkey a\nwait 2\nquit\n", f);
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("record.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    char command[1400];
+    snprintf(command, sizeof command,
+             "cd '%s' && ffprobe -v error -count_frames -show_entries stream=codec_name,width,height,nb_read_frames "
+             "-of default=nw=1 basin-recording-*.mp4", support_tmpdir());
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    print_message("%s", out);
+    assert_non_null(strstr(out, "codec_name=h264\n"));
+    assert_non_null(strstr(out, "width=1280\nheight=800\n"));
+    int frames = 0;
+    const char *at = strstr(out, "nb_read_frames=");
+    assert_non_null(at);
+    frames = atoi(at + strlen("nb_read_frames="));
+    assert_true(frames >= 58 && frames <= 64); /* about 120 window frames of 1/60 s at 30 frames a second */
+}
+
+/* The 3-D view animates with no display (one EGL context and one mesh for every frame; here, in the app
+ * suite, because Mesa's driver keeps memory LeakSanitizer cannot name): frames 1, 51, 101, 151 and 30 more
+ * of the hold, the last one mostly the coloured mesh. */
+static void test_surface_animation(void **state)
+{
+    (void)state;
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "export '%s/quadratic.ini' --view surface -o surface.mp4 --size 800x450 --dpi 100 --every 50",
+             BASIN_DEMOS_DIR);
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin export failed: %s", out);
+    char command[1400];
+    snprintf(command, sizeof command,
+             "cd '%s' && ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 surface.mp4 && "
+             "ffmpeg -v error -i surface.mp4 -vf 'select=eq(n\\,3)' -vframes 1 -y last.png", support_tmpdir());
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(atoi(out), 4 + 30);
+    shot last = load(support_tmp("last.png"));
+    long coloured = 0; /* the mesh: pixels far from white and grey */
+    for (int y = 0; y < last.h; y++)
+        for (int x = 0; x < last.w; x++) {
+            int rgb[3];
+            rgb_at(&last, x, y, rgb);
+            coloured += abs(rgb[0] - rgb[1]) + abs(rgb[1] - rgb[2]) > 60;
+        }
+    print_message("the 3-D view's last frame: %.0f%% coloured pixels\n", 100.0 * (double)coloured / (last.w * last.h));
+    assert_true(coloured > (long)last.w * last.h / 10);
+    cairo_surface_destroy(last.image);
+}
+
 /* A lab opens with its note in a card at the bottom left: dark text fills it; n hides it, n brings it back,
  * and playing hides it. */
 static void test_note(void **state)
@@ -459,6 +524,8 @@ int main(void)
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_export_shows_the_step),
         cmocka_unit_test(test_note),
+        cmocka_unit_test(test_recording),
+        cmocka_unit_test(test_surface_animation),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -286,7 +286,7 @@ static void test_bad_outputs_leave_nothing(void **state)
     assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), "-o", support_tmp("x.png"), "--view", "spectrum", NULL), 2);
     assert_non_null(strstr(err, "view 'spectrum' is not for a surface lab (views: contour, surface, loss, lr, staleness, scaling, steps, modes)"));
     assert_int_equal(export(err, sizeof err, support_tmp("scene.ini"), NULL), 2);
-    assert_non_null(strstr(err, "-o FIGURE.(png|svg|pdf) is required"));
+    assert_non_null(strstr(err, "-o FIGURE.(png|svg|pdf|gif|mp4|webm) is required"));
     assert_int_equal(count_files(), before);
 }
 

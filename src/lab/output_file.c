@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -293,6 +294,15 @@ void basin_output_abort(basin_output_file *f)
         unlink(f->temp_path);
     }
     release(f);
+}
+
+int basin_output_fail(basin_output_file *f, const char *path)
+{
+    char message[512];
+    snprintf(message, sizeof message, "%s", basin_error_message());
+    basin_error_set("%s: %s", path, message);
+    basin_output_abort(f);
+    return -1;
 }
 
 /* ---- folders ---- */

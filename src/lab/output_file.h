@@ -26,6 +26,9 @@ int basin_output_commit(basin_output_file *f);
 /* Closes and removes the temporary file, leaving the target as it was. Frees f's memory. */
 void basin_output_abort(basin_output_file *f);
 
+/* The same after a failure: the current message gains path in front ("PATH: what failed"). Returns -1. */
+int basin_output_fail(basin_output_file *f, const char *path);
+
 /* Checks before any work that path can be written as a file (folder false) or a folder: not empty, not
  * a folder where a file is wanted (or the reverse), in a folder that exists and is writable. "-" is a
  * file (stdout). Returns 0, or -1 with a message naming option and path. */

@@ -284,12 +284,5 @@ int basin_animation_export(const basin_lab *lab, const basin_figure_options *o, 
                                                          f.direct ? f.path : f.temp_path);
     painter_free(&p);
     free(shown);
-    if (rc != 0) {
-        char message[512];
-        snprintf(message, sizeof message, "%s", basin_error_message());
-        basin_error_set("%s: %s", path, message);
-        basin_output_abort(&f);
-        return -1;
-    }
-    return basin_output_commit(&f);
+    return rc != 0 ? basin_output_fail(&f, path) : basin_output_commit(&f);
 }

@@ -561,12 +561,7 @@ int basin_drawing_export(const char *title, const basin_figure_options *o, basin
     basin_output_file f;
     if (basin_format_from_path(path, &format) != 0 || basin_output_open(&f, path, stdout_stream) != 0)
         return -2;
-    if (basin_drawing_write(title, o, draw, ctx, format, basin_output_cairo_write, f.stream) != 0) {
-        char message[512];
-        snprintf(message, sizeof message, "%s", basin_error_message());
-        basin_error_set("%s: %s", path, message);
-        basin_output_abort(&f);
-        return -1;
-    }
+    if (basin_drawing_write(title, o, draw, ctx, format, basin_output_cairo_write, f.stream) != 0)
+        return basin_output_fail(&f, path);
     return basin_output_commit(&f);
 }

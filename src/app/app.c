@@ -358,8 +358,12 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         if (app.recorder.on) { /* the frame as shown, into the recording */
             cairo_surface_t *image = basin_gl_read_pixels(app.pix_w, app.pix_h);
             double now = (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
-            if (!image || basin_recorder_frame(&app.recorder, image, timed ? (double)frame * FIXED_DT : now) != 0)
+            int recorded = image ? basin_recorder_frame(&app.recorder, image, timed ? (double)frame * FIXED_DT : now) : -1;
+            if (recorded < 0)
                 basin_app_say(&app, "recording failed: %s", image ? basin_error_message() : "out of memory");
+            else if (recorded > 0)
+                basin_app_say(&app, "the window changed size: recorded %s (%zu frames)", app.recorder.path,
+                              app.recorder.frames);
             if (image)
                 cairo_surface_destroy(image);
         }

@@ -62,7 +62,9 @@ int basin_recorder_frame(basin_recorder *r, cairo_surface_t *frame, double now)
             abandon(r);
             return -1;
         }
-        r->start = now;
+        r->start = now, r->w = w, r->h = h;
+    } else if (w != r->w || h != r->h) { /* a video keeps one size: what was recorded is kept */
+        return basin_recorder_stop(r) == 0 ? 1 : -1;
     }
     const unsigned char *pixels = cairo_image_surface_get_data(frame);
     int stride = cairo_image_surface_get_stride(frame);

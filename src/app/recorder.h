@@ -19,6 +19,7 @@ typedef struct basin_recorder {
     bool open;              /* out holds the temporary file */
     char path[64];          /* basin-recording-YYYYmmdd-HHMMSS.mp4 (or .gif) */
     size_t frames;          /* written so far */
+    int w, h;               /* the window's pixels when the recording began */
     double fps, start;      /* the video's rate; when the first frame was shown (seconds) */
 } basin_recorder;
 
@@ -28,7 +29,8 @@ void basin_recorder_start(basin_recorder *r, double fps);
 /* Adds the frame shown at time now (seconds on any clock): written as often as the video's rate needs to
  * keep real time (a slow window repeats frames, a fast one skips some). The frame is cairo RGB24, the
  * window's pixels; an odd width or height loses its last column or row for H.264. Returns 0, or -1 with a
- * message (the recording is then abandoned and nothing is left). */
+ * message (the recording is then abandoned and nothing is left); a frame of another size (the window was
+ * resized) ends the recording there, whole, and returns 1. */
 int basin_recorder_frame(basin_recorder *r, cairo_surface_t *frame, double now);
 
 /* Ends the recording: the file appears whole. Returns 0, or -1 with a message (nothing is left). */

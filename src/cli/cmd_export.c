@@ -221,8 +221,9 @@ static int parse_options(int argc, char **argv, export_options *o, FILE *out, FI
     return cli_check_output("export", "-o", o->output, false, err);
 }
 
-/* Loads the lab file with the overrides (and --steps, --view as lab.steps, lab.views) and simulates it. */
-static int load_lab(basin_lab *lab, const export_options *o, FILE *err)
+/* Loads the lab file with the overrides (and --steps, --view as lab.steps, lab.views) and simulates it;
+ * an animation (every_frame) also gets what its views draw at every frame (each frame's decision regions). */
+static int load_lab(basin_lab *lab, const export_options *o, bool every_frame, FILE *err)
 {
     size_t n = o->n_sets;
     char **sets = calloc(n + 2, sizeof *sets);
@@ -244,7 +245,7 @@ static int load_lab(basin_lab *lab, const export_options *o, FILE *err)
         fprintf(err, "basin export: %s\n", basin_error_message());
         return BASIN_EXIT_USAGE;
     }
-    if (basin_lab_simulate(lab) != 0) {
+    if (basin_lab_run_all(lab) != 0 || basin_lab_fill_views(lab, every_frame, NULL) != 0) {
         fprintf(err, "basin export: %s\n", basin_error_message());
         basin_lab_free(lab);
         return BASIN_EXIT_FAILURE;
@@ -272,7 +273,7 @@ static int export(export_options *o, FILE *out, FILE *err)
     basin_lab lab;
     int status;
     if (o->lab_path) {
-        status = load_lab(&lab, o, err);
+        status = load_lab(&lab, o, basin_animation_format_of(o->output, &animation) == 1, err);
     } else {
         basin_lab_scene scene = o->scene;
         scene.steps = o->steps;

@@ -245,6 +245,36 @@ static void test_webm(void **state)
     free(rgb);
 }
 
+/* Coloured pixels (far from white and grey) in the left half of an RGB frame. */
+static size_t coloured_left(const unsigned char *rgb)
+{
+    size_t n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W / 2; x++) {
+            const unsigned char *p = rgb + 3 * ((size_t)y * W + (size_t)x);
+            n += abs(p[0] - p[1]) + abs(p[1] - p[2]) > 60;
+        }
+    return n;
+}
+
+/* A training lab's animation draws every frame's decision regions, not "computing…": the left half of an
+ * early frame is about as coloured as the last one's. */
+static void test_training_lab_frames(void **state)
+{
+    (void)state;
+    const char *video = path_of("overfitting.mp4");
+    support_cli_result r = support_cli("export", BASIN_DEMOS_DIR "/overfitting.ini", "-o", video, "--size", "800x450",
+                                       "--dpi", "100", "--every", "10", "--hold", "0", NULL);
+    if (r.status != 0)
+        fail_msg("status %d: %s", r.status, r.err);
+    support_cli_free(&r);
+    unsigned char *early = decoded_frame(video, 3), *last = decoded_frame(video, 12);
+    size_t a = coloured_left(early), b = coloured_left(last);
+    print_message("    coloured pixels left: %zu at epoch 30, %zu at the end\n", a, b);
+    assert_true(a > b / 2);
+    free(early), free(last);
+}
+
 static void test_frames_by_name(void **state)
 {
     (void)state;
@@ -392,7 +422,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gif),           cmocka_unit_test(test_mp4),
-        cmocka_unit_test(test_webm),          cmocka_unit_test(test_frames_by_name),
+        cmocka_unit_test(test_webm),          cmocka_unit_test(test_training_lab_frames),
+        cmocka_unit_test(test_frames_by_name),
         cmocka_unit_test(test_same_lab_same_bytes), cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_killed_exports),
     };

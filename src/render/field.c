@@ -14,29 +14,19 @@ static int compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int basin_field_sample(basin_field *field, const basin_problem *p, const double window[4], size_t nx, size_t ny,
-                       basin_level_scale scale)
+/* Picks the colour scale of field's values (f filled in): the range, the log reference, the floor. */
+static int choose_scale(basin_field *field, double f_min, basin_level_scale scale)
 {
-    *field = (basin_field){.nx = nx, .ny = ny};
-    memcpy(field->window, window, sizeof field->window);
-    field->f = malloc(nx * ny * sizeof *field->f);
-    double *sorted = malloc(nx * ny * sizeof *sorted);
-    if (!field->f || !sorted) {
-        free(sorted);
+    size_t n = field->nx * field->ny, finite = 0;
+    double *sorted = malloc(n * sizeof *sorted);
+    if (!sorted) {
         basin_field_free(field);
-        basin_error_set("out of memory for a %zu×%zu grid", nx, ny);
+        basin_error_set("out of memory for a %zu×%zu grid", field->nx, field->ny);
         return -1;
     }
-    size_t finite = 0;
-    for (size_t j = 0; j < ny; j++)
-        for (size_t i = 0; i < nx; i++) {
-            double w[2] = {window[0] + (window[1] - window[0]) * (double)i / (double)(nx - 1),
-                           window[2] + (window[3] - window[2]) * (double)j / (double)(ny - 1)};
-            double v = basin_problem_eval(p, w, NULL);
-            field->f[j * nx + i] = v;
-            if (isfinite(v))
-                sorted[finite++] = v;
-        }
+    for (size_t k = 0; k < n; k++)
+        if (isfinite(field->f[k]))
+            sorted[finite++] = field->f[k];
     if (finite == 0) {
         free(sorted);
         basin_field_free(field);
@@ -46,7 +36,7 @@ int basin_field_sample(basin_field *field, const basin_problem *p, const double 
     qsort(sorted, finite, sizeof *sorted, compare);
     field->lo = sorted[0];
     field->hi = sorted[finite - 1];
-    field->ref = isfinite(p->f_min) && p->f_min <= field->lo ? p->f_min : field->lo;
+    field->ref = isfinite(f_min) && f_min <= field->lo ? f_min : field->lo;
     /* Measured on the classic surfaces' usual windows, top / 10th percentile above the minimum is 325 for
      * Rosenbrock, 2e4 for Beale, 122 for the six-hump camel (log is the readable scale) and at most 67
      * for bowls and rippled surfaces (quadratics, Booth, Himmelblau, Rastrigin, Ackley). */
@@ -59,6 +49,41 @@ int basin_field_sample(basin_field *field, const basin_problem *p, const double 
     if (!(field->hi > field->lo)) /* a flat window: any scale maps it to the middle */
         field->log = false;
     return 0;
+}
+
+/* An empty field of nx × ny over window, its values allocated. */
+static int field_alloc(basin_field *field, const double window[4], size_t nx, size_t ny)
+{
+    *field = (basin_field){.nx = nx, .ny = ny};
+    memcpy(field->window, window, sizeof field->window);
+    if (!(field->f = malloc(nx * ny * sizeof *field->f))) {
+        basin_error_set("out of memory for a %zu×%zu grid", nx, ny);
+        return -1;
+    }
+    return 0;
+}
+
+int basin_field_sample(basin_field *field, const basin_problem *p, const double window[4], size_t nx, size_t ny,
+                       basin_level_scale scale)
+{
+    if (field_alloc(field, window, nx, ny) != 0)
+        return -1;
+    for (size_t j = 0; j < ny; j++)
+        for (size_t i = 0; i < nx; i++) {
+            double w[2] = {window[0] + (window[1] - window[0]) * (double)i / (double)(nx - 1),
+                           window[2] + (window[3] - window[2]) * (double)j / (double)(ny - 1)};
+            field->f[j * nx + i] = basin_problem_eval(p, w, NULL);
+        }
+    return choose_scale(field, p->f_min, scale);
+}
+
+int basin_field_from_values(basin_field *field, const double *values, const double window[4], size_t nx, size_t ny,
+                            double f_min, basin_level_scale scale)
+{
+    if (field_alloc(field, window, nx, ny) != 0)
+        return -1;
+    memcpy(field->f, values, nx * ny * sizeof *values);
+    return choose_scale(field, f_min, scale);
 }
 
 void basin_field_free(basin_field *field)

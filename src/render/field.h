@@ -28,6 +28,12 @@ typedef struct basin_field {
 int basin_field_sample(basin_field *field, const basin_problem *p, const double window[4], size_t nx, size_t ny,
                        basin_level_scale scale);
 
+/* The same for values already computed (ny rows of nx, row j at y = ymin + j·dy, as a landscape's grid):
+ * copied in, the scale picked as for a sampled problem whose minimum is f_min (NaN: unknown). Returns 0,
+ * or -1 with a message. */
+int basin_field_from_values(basin_field *field, const double *values, const double window[4], size_t nx, size_t ny,
+                            double f_min, basin_level_scale scale);
+
 /* Frees the samples; a zeroed field is fine. */
 void basin_field_free(basin_field *field);
 

@@ -242,6 +242,41 @@ static void test_relief(void **state)
     basin_problem_destroy(p);
 }
 
+/* A field made from values (a landscape's grid) picks the scale a sampled problem gets: Rosenbrock's values
+ * evaluated here by hand give the same range, reference, log scale and floor as sampling it; with an unknown
+ * minimum the reference is the grid's least value; a grid of no finite value is refused. */
+static void test_field_from_values(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("rosenbrock");
+    const double window[4] = {-2, 2, -1, 3};
+    const size_t G = 64;
+    double *values = malloc(G * G * sizeof *values);
+    for (size_t j = 0; j < G; j++)
+        for (size_t i = 0; i < G; i++) {
+            double x = -2 + 4.0 * (double)i / (G - 1), y = -1 + 4.0 * (double)j / (G - 1);
+            values[j * G + i] = (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+        }
+    basin_field sampled, given, unknown;
+    assert_int_equal(basin_field_sample(&sampled, p, window, G, G, BASIN_LEVELS_AUTO), 0);
+    assert_int_equal(basin_field_from_values(&given, values, window, G, G, 0, BASIN_LEVELS_AUTO), 0);
+    assert_true(given.log && sampled.log);
+    assert_close(given.lo, sampled.lo, 1e-12);
+    assert_close(given.hi, sampled.hi, 1e-9);
+    assert_close(given.floor, sampled.floor, 1e-12);
+    assert_int_equal(given.ref, 0);
+    assert_int_equal(basin_field_from_values(&unknown, values, window, G, G, NAN, BASIN_LEVELS_AUTO), 0);
+    assert_close(unknown.ref, unknown.lo, 0);
+    for (size_t k = 0; k < G * G; k++)
+        values[k] = NAN;
+    basin_field none;
+    assert_int_equal(basin_field_from_values(&none, values, window, G, G, NAN, BASIN_LEVELS_AUTO), -1);
+    assert_null(none.f);
+    basin_field_free(&sampled), basin_field_free(&given), basin_field_free(&unknown);
+    free(values);
+    basin_problem_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_ambiguous_cells),
         cmocka_unit_test(test_ticks),
         cmocka_unit_test(test_relief),
+        cmocka_unit_test(test_field_from_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

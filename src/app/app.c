@@ -83,8 +83,13 @@ static int draw_surface(basin_app *app, const basin_lab *lab)
             return -1;
         app->surface_ready = true;
     }
+    long progress = basin_surface3d_progress(lab);
+    if (progress < 0) /* a training lab's landscape is not there yet: the panel waits */
+        return 0;
     char scene[sizeof app->surface_scene];
     basin_figure_scene(lab, scene, sizeof scene);
+    size_t used = strlen(scene); /* a landscape filling in needs a new mesh as it does */
+    snprintf(scene + used, sizeof scene - used, "|%ld", progress);
     if (strcmp(scene, app->surface_scene) != 0) { /* only a new surface or window needs a new mesh */
         if (basin_surface3d_build(&app->surface, lab, 256) != 0)
             return -1;

@@ -226,12 +226,21 @@ static void export_view(basin_app *app, const basin_lab *lab)
 }
 
 /* Swaps the main view between the contour and the 3-D surface, keeping the other panels. */
+/* Whether a training lab draws landscapes, flat or in 3-D. */
+static bool shows_landscape(const basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_views; i++)
+        if (lab->views[i] == BASIN_VIEW_LANDSCAPE || lab->views[i] == BASIN_VIEW_SURFACE)
+            return true;
+    return false;
+}
+
 static void toggle_view(basin_app *app, const basin_lab *lab)
 {
     char views[128] = "lab.views=";
     for (size_t i = 0; i < lab->n_views; i++) {
-        basin_view v = lab->views[i];
-        v = v == BASIN_VIEW_CONTOUR ? BASIN_VIEW_SURFACE : v == BASIN_VIEW_SURFACE ? BASIN_VIEW_CONTOUR : v;
+        basin_view v = lab->views[i], map = lab->dataset ? BASIN_VIEW_LANDSCAPE : BASIN_VIEW_CONTOUR;
+        v = v == map ? BASIN_VIEW_SURFACE : v == BASIN_VIEW_SURFACE ? map : v;
         strncat(views, basin_view_name(v), sizeof views - strlen(views) - 2);
         strncat(views, ",", sizeof views - strlen(views) - 1);
     }
@@ -336,8 +345,8 @@ static void key(basin_app *app, const basin_lab *lab, const SDL_KeyboardEvent *k
         app->slow_start = !app->slow_start;
         basin_app_say(app, app->slow_start ? "slow motion for the first steps" : "no slow motion");
         break;
-    case SDLK_v:
-        if (lab && lab->problem && lab->problem->dim == 2)
+    case SDLK_v: /* a surface's contours, or a training lab's landscape panels, against the 3-D view */
+        if (lab && ((lab->problem && lab->problem->dim == 2) || (lab->dataset && shows_landscape(lab))))
             toggle_view(app, lab);
         break;
     default:

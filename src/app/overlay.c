@@ -17,7 +17,7 @@ static const char *const keys[][2] = {
     {"shift-click", "move the selected run's start"},
     {"1 … 9", "select a run"},
     {"wheel, drag", "zoom, pan the contour view"},
-    {"v", "switch the main view: contour or 3-D surface"},
+    {"v", "switch the main view: contour (or landscape) or 3-D surface"},
     {"c", "show or hide the control column"},
     {"n", "show or hide the lab's note (it shows until you play)"},
     {"drag (3-D)", "turn the 3-D view"},

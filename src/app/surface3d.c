@@ -115,16 +115,83 @@ int basin_surface3d_init(basin_surface3d *s)
 }
 
 
+/* The run whose landscape a training lab's 3-D view shows: the first with its plane computed, or NULL. */
+static const basin_net_trace *landscape_of(const basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->land_ready)
+            return lab->runs[i].training;
+    return NULL;
+}
+
+long basin_surface3d_progress(const basin_lab *lab)
+{
+    if (!lab->dataset)
+        return 0;
+    const basin_net_trace *t = landscape_of(lab);
+    if (!t)
+        return -1;
+    long known = 0;
+    for (size_t k = 0; k < t->land_grid * t->land_grid; k++)
+        known += !isnan(t->land_loss[k]);
+    return known > 0 ? known : -1;
+}
+
+/* A training run's landscape as a field of log10(loss), as the 2-D landscape panel colours it: its G × G
+ * grid (a point still missing takes the coarser point covering it) refined UPSAMPLE times bilinearly. */
+#define UPSAMPLE 4
+static int landscape_field(basin_field *field, const basin_net_trace *t)
+{
+    size_t G = t->land_grid, n = UPSAMPLE * (G - 1) + 1;
+    double R = t->land_range, window[4] = {-R, R, -R, R};
+    double *logs = malloc(G * G * sizeof *logs), *values = malloc(n * n * sizeof *values);
+    if (!logs || !values) {
+        free(logs), free(values);
+        basin_error_set("out of memory for the landscape's mesh");
+        return -1;
+    }
+    for (size_t r = 0; r < G; r++)
+        for (size_t c = 0; c < G; c++) {
+            double v = t->land_loss[r * G + c];
+            for (size_t stride = 2; isnan(v) && stride <= 8; stride *= 2)
+                v = t->land_loss[(r - r % stride) * G + (c - c % stride)];
+            logs[r * G + c] = v > 0 ? log10(v) : NAN;
+        }
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++) {
+            size_t r = j / UPSAMPLE, c = i / UPSAMPLE, r1 = r + 1 < G ? r + 1 : r, c1 = c + 1 < G ? c + 1 : c;
+            double fy = (double)(j % UPSAMPLE) / UPSAMPLE, fx = (double)(i % UPSAMPLE) / UPSAMPLE;
+            double l = (1 - fy) * ((1 - fx) * logs[r * G + c] + fx * logs[r * G + c1]) +
+                       fy * ((1 - fx) * logs[r1 * G + c] + fx * logs[r1 * G + c1]);
+            values[j * n + i] = l;
+        }
+    free(logs);
+    int rc = basin_field_from_values(field, values, window, n, n, NAN, BASIN_LEVELS_LINEAR);
+    free(values);
+    return rc;
+}
+
 int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
 {
     double window[4];
-    basin_contour_window(lab, window);
     basin_field_free(&s->field);
     free(s->heights);
     s->heights = NULL;
     s->built = false;
-    if (basin_field_sample(&s->field, lab->problem, window, grid, grid, lab->level_scale) != 0)
+    if (lab->dataset) { /* a training lab: a run's loss over the plane of its trajectory */
+        const basin_net_trace *t = landscape_of(lab);
+        if (!t) {
+            basin_error_set("the 3-D view of a training lab shows a run's landscape, and none is computed yet");
+            return -1;
+        }
+        if (landscape_field(&s->field, t) != 0)
+            return -1;
+    } else if (basin_contour_window(lab, window), basin_field_sample(&s->field, lab->problem, window, grid, grid,
+                                                                      lab->level_scale) != 0) {
         return -1;
+    }
+    grid = s->field.nx;
+    memcpy(window, s->field.window, sizeof window);
     if (!(s->heights = malloc(grid * grid * sizeof *s->heights))) {
         basin_error_set("out of memory for a %zu×%zu mesh", grid, grid);
         return -1;
@@ -204,11 +271,12 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
 
 /* Writes a run's first len points as mesh coordinates lifted above the surface; points outside the
  * window become NaN (a break in the line). */
-static void trajectory_points(const basin_surface3d *s, const basin_trace *tr, size_t len, float *out)
+static void trajectory_points(const basin_surface3d *s, const double *xs, const double *ys, size_t stride, size_t len,
+                              float *out)
 {
     const double *w = s->field.window;
     for (size_t t = 0; t < len; t++) {
-        double x = tr->w[2 * t], y = tr->w[2 * t + 1];
+        double x = xs[stride * t], y = ys[stride * t];
         float *p = out + 3 * t;
         if (x < w[0] || x > w[1] || y < w[2] || y > w[3]) {
             p[0] = p[1] = p[2] = NAN;
@@ -237,15 +305,21 @@ static void draw_runs(const basin_surface3d *s, const basin_lab *lab, size_t sho
     glBindBuffer(GL_ARRAY_BUFFER, s->line_vbo);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 3 * sizeof(float), (void *)0);
     glEnableVertexAttribArray(0);
+    const basin_net_trace *landscape = lab->dataset ? landscape_of(lab) : NULL;
     for (size_t r = 0; r < lab->n_runs; r++) {
         const basin_run *run = lab->runs[r].run;
-        size_t len = run ? (run->trace.len < shown ? run->trace.len : shown) : 0;
+        const basin_net_trace *t = lab->runs[r].training;
+        size_t len = run ? (run->trace.len < shown ? run->trace.len : shown)
+                         : t && t == landscape ? basin_net_trace_frame(t, shown) + 1 : 0;
         if (len == 0)
             continue;
         float *points = malloc(3 * len * sizeof *points);
         if (!points)
             return;
-        trajectory_points(s, &run->trace, len, points);
+        if (run)
+            trajectory_points(s, run->trace.w, run->trace.w + 1, 2, len, points);
+        else /* the landscape's run: its frames projected on the plane */
+            trajectory_points(s, t->traj_a, t->traj_b, 1, len, points);
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(3 * len * sizeof *points), points, GL_STREAM_DRAW);
         const double *c = lab->runs[r].color;
         glUniform3f(color, (float)c[0], (float)c[1], (float)c[2]);

@@ -36,8 +36,13 @@ typedef struct basin_surface3d {
 /* Compiles the shaders. Returns 0, or -1 with a message. */
 int basin_surface3d_init(basin_surface3d *s);
 
-/* Samples lab's surface on a grid × grid mesh over its view window and uploads it. Returns 0, or -1 with
- * a message. */
+/* How much of what lab's 3-D view shows is there: 0 for a surface; for a training lab the points of its
+ * first run's landscape computed so far (it fills in coarse to fine: a new count needs a new mesh), or −1
+ * while there is no point of it yet. Can't fail. */
+long basin_surface3d_progress(const basin_lab *lab);
+
+/* Samples lab's surface (a training lab: its first run's landscape, refined) on a grid × grid mesh over its
+ * view window and uploads it. Returns 0, or -1 with a message. */
 int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid);
 
 /* Draws the mesh and the runs' first shown rows into (x, y, w, h) in pixels of the bound framebuffer,

@@ -45,7 +45,7 @@ const char basin_export_usage[] =
     "  --steps N              steps of every run (the lab's steps=)\n"
     "  --view NAMES           the views to draw (the lab's views=), e.g. loss or contour,loss; surface labs:\n"
     "                         contour, surface (3-D, OpenGL through EGL), loss, lr, steps, modes; training\n"
-    "                         labs: loss,\n"
+    "                         labs: surface (the first run's landscape in 3-D), loss,\n"
     "                         accuracy, boundary, layers, sharpness, spectrum, landscape, timeline,\n"
     "                         staleness, scaling, noise, split, weights, augment, norm, measures, neurons\n"
     "                         (basin list views says what each shows)\n"

@@ -137,7 +137,7 @@ static int read_color(const basin_lab_entry *it, double rgb[3])
 /* The views a lab may show, for messages. */
 static const char *valid_views(const basin_lab *lab)
 {
-    static char names[2][160];
+    static char names[2][512];
     basin_lab_kinds kind = lab->dataset ? BASIN_LABS_TRAINING : BASIN_LABS_SURFACE;
     basin_view_names(kind, names[kind - 1], sizeof names[0]);
     return names[kind - 1];

@@ -6,7 +6,9 @@
 
 static const basin_view_info views[BASIN_VIEW_COUNT] = {
     [BASIN_VIEW_CONTOUR] = {"contour", BASIN_LABS_SURFACE, true, false, {0}, "heatmap and contours of a 2-D surface with the trajectories"},
-    [BASIN_VIEW_SURFACE] = {"surface", BASIN_LABS_SURFACE, true, false, {0}, "the surface as a lit 3-D mesh with the trajectories (OpenGL)"},
+    [BASIN_VIEW_SURFACE] = {"surface", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, true, false, {.landscape = true},
+                            "the surface (a training lab: the first run's landscape) as a lit 3-D mesh with the "
+                            "trajectories (OpenGL)"},
     [BASIN_VIEW_LOSS] = {"loss", BASIN_LABS_SURFACE | BASIN_LABS_TRAINING, false, false, {0},
                          "loss (f − f* where known) against step, or train and test loss against epoch"},
     [BASIN_VIEW_LR] = {"lr", BASIN_LABS_SURFACE, false, false, {0}, "the learning rate of each step"},

@@ -24,7 +24,7 @@ static void include_point(double window[4], double x, double y)
 basin_colormap basin_lab_colormap(const basin_lab *lab)
 {
     const char *name = strcmp(lab->colormap, "auto") != 0 ? lab->colormap
-                       : lab->problem->f_min == -INFINITY ? "diverging" : "viridis";
+                       : lab->problem && lab->problem->f_min == -INFINITY ? "diverging" : "viridis";
     basin_colormap map = basin_colormap_find(name);
     BASIN_ASSERT(map != NULL); /* the lab accepts only the names colormap.c has */
     return map;

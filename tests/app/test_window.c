@@ -429,6 +429,31 @@ static void test_surface_animation(void **state)
     cairo_surface_destroy(last.image);
 }
 
+/* A training lab's 3-D view renders with no display: the first run's landscape (log10 of the loss over the
+ * plane of its trajectory) as the mesh, mostly coloured, with the run's path on it in its blue. */
+static void test_network_landscape_3d(void **state)
+{
+    (void)state;
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "export '%s/batchnorm-landscape.ini' --view surface -o landscape3d.png", BASIN_DEMOS_DIR);
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin export failed: %s", out);
+    shot s = load(support_tmp("landscape3d.png"));
+    long coloured = 0;
+    for (int y = 0; y < s.h; y++)
+        for (int x = 0; x < s.w; x++) {
+            int rgb[3];
+            rgb_at(&s, x, y, rgb);
+            coloured += abs(rgb[0] - rgb[1]) + abs(rgb[1] - rgb[2]) > 40;
+        }
+    long path = count(&s, gd_blue, 0, 100, s.w, s.h - 100); /* above the legend's swatch */
+    print_message("the landscape: %.0f%% coloured pixels, %ld of the run's blue\n", 100.0 * (double)coloured / (s.w * s.h),
+                  path);
+    assert_true(coloured > (long)s.w * s.h / 10);
+    assert_true(path > 200);
+    cairo_surface_destroy(s.image);
+}
+
 /* A lab opens with its note in a card at the bottom left: dark text fills it; n hides it, n brings it back,
  * and playing hides it. */
 static void test_note(void **state)
@@ -526,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_note),
         cmocka_unit_test(test_recording),
         cmocka_unit_test(test_surface_animation),
+        cmocka_unit_test(test_network_landscape_3d),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

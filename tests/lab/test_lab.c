@@ -302,7 +302,7 @@ static void test_training_lab(void **state)
                      ":5: start: unknown key in [run a] (keys: opt, model, init, schedule, augment, parallel, name, color, batch, "
                      "seed, eval_every, early_stop, swa, snapshots, track_sharpness, l1)");
     expect_lab_error("[lab]\ndata = moons\nopt = sgd:lr=0.1\nviews = contour\n[run a]\nmodel = mlp\n",
-                     ":4: views: view 'contour' is not for a training lab (views: loss, accuracy, boundary, layers, "
+                     ":4: views: view 'contour' is not for a training lab (views: surface, loss, accuracy, boundary, layers, "
                      "sharpness, spectrum, landscape, timeline, staleness, scaling, noise, split, weights, augment, norm, measures, neurons)");
     /* a parallel run: the same curve as one worker on the global batch, the clock and the timeline kept;
      * a mode that cannot train the model is refused at its key */

@@ -146,8 +146,8 @@ static void report(const basin_animation_options *a, size_t done, size_t total)
 /* The palette of a few of the frames, evenly spread. */
 static int gif_palette(frame_painter *p, const size_t *shown, size_t n, basin_palette *palette)
 {
-    size_t samples = n < PALETTE_SAMPLES ? n : PALETTE_SAMPLES, bytes = (size_t)p->o->height * (size_t)
-                                                                            cairo_image_surface_get_stride(p->surface);
+    int stride = cairo_image_surface_get_stride(p->surface);
+    size_t samples = n < PALETTE_SAMPLES ? n : PALETTE_SAMPLES, bytes = (size_t)p->o->height * (size_t)stride;
     unsigned char *copies[PALETTE_SAMPLES] = {NULL};
     int rc = 0;
     for (size_t i = 0; i < samples && rc == 0; i++) {
@@ -162,8 +162,7 @@ static int gif_palette(frame_painter *p, const size_t *shown, size_t n, basin_pa
         memcpy(copies[i], pixels, bytes);
     }
     if (rc == 0)
-        rc = basin_palette_make(palette, (const unsigned char *const *)copies, samples, p->o->width, p->o->height,
-                                cairo_image_surface_get_stride(p->surface));
+        rc = basin_palette_make(palette, (const unsigned char *const *)copies, samples, p->o->width, p->o->height, stride);
     for (size_t i = 0; i < samples; i++)
         free(copies[i]);
     return rc;

@@ -457,9 +457,7 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
                 series[n++] = s;
             }
             /* the highest density of every frame: the axes of the whole run */
-            double *top = y + n * POINTS, *d = malloc(POINTS * sizeof *d);
-            if (!d)
-                break;
+            double *top = y + n * POINTS, *d = y + 3 * lab->n_runs * POINTS; /* the spare row: scratch */
             for (size_t g = 0; g < POINTS; g++)
                 top[g] = 1e-6 / sigma;
             for (size_t k = 0; k < t->len; k++) {
@@ -468,7 +466,6 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
                 for (size_t g = 0; g < POINTS; g++)
                     top[g] = fmax(top[g], d[g]);
             }
-            free(d);
             series[n++] = (basin_series){.x = x, .y = top, .n = POINTS, .extent = true};
         }
     }

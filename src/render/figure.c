@@ -426,10 +426,24 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
     basin_text_fit(cr, &theme, 1.3 * theme.font_size, theme.text, l.title, lab->title);
     for (size_t i = 0; i < l.n; i++) {
         if (l.views[i] == BASIN_VIEW_SURFACE) {
+            basin_rect r = l.panel[i];
+            if (lab->dataset) { /* a training lab's 3-D view is one run's landscape: say whose */
+                const basin_lab_run *shown_run = NULL;
+                for (size_t k = 0; k < lab->n_runs && !shown_run; k++)
+                    shown_run = lab->runs[k].training && lab->runs[k].training->land_ready ? &lab->runs[k] : NULL;
+                char title[256], name[192];
+                if (shown_run)
+                    basin_lab_run_legend(shown_run, name, sizeof name);
+                snprintf(title, sizeof title, shown_run ? "%s: log₁₀ loss over its trajectory's plane" : "%s",
+                         shown_run ? name : "the landscape is being computed…");
+                basin_text_fit(cr, &theme, 1.1 * theme.font_size, theme.text, (basin_rect){r.x, r.y, r.w, 2 * theme.font_size},
+                               title);
+                r.y += 2 * theme.font_size, r.h -= 2 * theme.font_size;
+            }
             if (!o->surface) {
-                basin_text(cr, &theme, theme.font_size, theme.muted, l.panel[i].x + l.panel[i].w / 2,
-                           l.panel[i].y + l.panel[i].h / 2, 0.5, 0.5, 0, "the 3-D view needs OpenGL");
-            } else if (o->surface(cr, l.panel[i], scale, lab, shown, o->dark, o->surface_user) != 0) {
+                basin_text(cr, &theme, theme.font_size, theme.muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
+                           "the 3-D view needs OpenGL");
+            } else if (o->surface(cr, r, scale, lab, shown, o->dark, o->surface_user) != 0) {
                 return -1;
             }
             continue;

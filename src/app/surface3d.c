@@ -201,7 +201,7 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
     double xr = window[1] - window[0], yr = window[3] - window[2];
     s->extent[0] = xr >= yr ? 1 : xr / yr;
     s->extent[1] = xr >= yr ? yr / xr : 1;
-    s->levels = lab->levels;
+    s->levels = lab->dataset ? 12 : lab->levels; /* a landscape: the 2-D panel's 12 level sets of log10(loss) */
     size_t n = grid, floats = 7;
     float *vertices = malloc(n * n * floats * sizeof *vertices);
     GLuint *indices = malloc((n - 1) * (n - 1) * 6 * sizeof *indices);

@@ -31,24 +31,34 @@ static bool overlap(const basin_text_box *a, const basin_text_box *b)
     return fmin(a->x1, b->x1) - fmax(a->x0, b->x0) > 1 && fmin(a->y1, b->y1) - fmax(a->y0, b->y0) > 1;
 }
 
-/* Draws lab at font scale and counts the faults of its text, each printed. */
-static int faults_of(const basin_lab *lab, const char *name, double font_scale)
+/* Draws lab's figure at font scale, its runs' first shown rows (0: all), on a WIDTH × HEIGHT canvas at the
+ * default dpi, recording where its text went into boxes. Returns basin_figure_draw's status. */
+static int draw_recorded(const basin_lab *lab, double font_scale, size_t shown, basin_text_boxes *boxes)
 {
     basin_figure_options o = basin_figure_defaults();
     o.font_scale = font_scale;
+    o.shown = shown;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
     cairo_t *cr = cairo_create(s);
-    basin_text_boxes boxes = {0};
-    basin_text_boxes_record(cr, &boxes);
+    *boxes = (basin_text_boxes){0};
+    basin_text_boxes_record(cr, boxes);
     double scale = o.dpi / 72.0;
     cairo_scale(cr, scale, scale);
-    if (basin_figure_draw(cr, WIDTH / scale, HEIGHT / scale, lab, &o) != 0) {
+    int rc = basin_figure_draw(cr, WIDTH / scale, HEIGHT / scale, lab, &o);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+/* Draws lab at font scale and counts the faults of its text, each printed. */
+static int faults_of(const basin_lab *lab, const char *name, double font_scale)
+{
+    basin_text_boxes boxes;
+    if (draw_recorded(lab, font_scale, 0, &boxes) != 0) {
         if (font_scale < 2 || !strstr(basin_error_message(), "need more room than 1600×900 pixels at 200 dpi: give a larger --size"))
             fail_msg("%s ×%g: %s", name, font_scale, basin_error_message());
         print_message("  %s ×%g refused: %s\n", name, font_scale, basin_error_message());
         free(boxes.box);
-        cairo_destroy(cr);
-        cairo_surface_destroy(s);
         return 0; /* a clear refusal, not a broken figure */
     }
     /* every heatmap has a colour bar: one per contour, boundary or landscape view, found by its caption */
@@ -84,8 +94,6 @@ static int faults_of(const basin_lab *lab, const char *name, double font_scale)
                                         boxes.box[j].y0, boxes.box[j].x1, boxes.box[j].y1);
     }
     free(boxes.box);
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
     return faults;
 }
 
@@ -111,17 +119,9 @@ static bool numeric(const char *text)
 /* The numbers a frame of lab sets (its tick labels and colour bars' scales), as boxes. */
 static basin_text_boxes numbers_of_frame(const basin_lab *lab, size_t shown)
 {
-    basin_figure_options o = basin_figure_defaults();
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
-    cairo_t *cr = cairo_create(s);
-    basin_text_boxes boxes = {0};
-    basin_text_boxes_record(cr, &boxes);
-    double scale = o.dpi / 72.0;
-    cairo_scale(cr, scale, scale);
-    if (basin_figure_draw_live(cr, WIDTH / scale, HEIGHT / scale, scale, lab, &o, shown, NULL) != 0)
+    basin_text_boxes boxes;
+    if (draw_recorded(lab, 1, shown, &boxes) != 0)
         fail_msg("%s", basin_error_message());
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
     size_t kept = 0;
     for (size_t i = 0; i < boxes.n; i++)
         if (numeric(boxes.box[i].text))

@@ -541,6 +541,31 @@ static int check_training_parallel(const basin_lab *lab, basin_lab_run *r, const
     return rc == 0 ? 0 : basin_lab_fail(it->origin, "%s", basin_error_message());
 }
 
+/* r->training_key: the data set and every key the run's training reads, as given or defaulted. */
+static int training_key(const basin_lab *lab, const basin_lab_entries *e, basin_lab_run *r, const char *label)
+{
+    static const char *const keys[] = {"model", "init", "opt", "schedule", "augment", "parallel", "epochs"};
+    size_t n_keys = sizeof keys / sizeof *keys, size = 64 + strlen(lab->data.text);
+    for (size_t i = 0; i < e->len; i++)
+        size += strlen(e->items[i].key) + strlen(e->items[i].value) + 2;
+    char *text = malloc(size);
+    if (!text)
+        return basin_lab_fail(r->origin, "out of memory");
+    size_t used = (size_t)snprintf(text, size, "data=%s\n", lab->data.text);
+    for (size_t k = 0; k < n_keys; k++) {
+        const basin_lab_entry *it = run_key(e, label, keys[k]);
+        if (it)
+            used += (size_t)snprintf(text + used, size - used, "%s=%s\n", it->key, it->value);
+    }
+    for (const basin_param_spec *s = basin_train_specs; s->key; s++) {
+        const basin_lab_entry *it = strcmp(s->key, "epochs") != 0 ? run_key(e, label, s->key) : NULL;
+        if (it)
+            used += (size_t)snprintf(text + used, size - used, "%s=%s\n", it->key, it->value);
+    }
+    r->training_key = text;
+    return 0;
+}
+
 static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const char *label, const char *origin)
 {
     basin_lab_run *r = &lab->runs[lab->n_runs];
@@ -589,6 +614,8 @@ static int build_training_run(basin_lab *lab, const basin_lab_entries *e, const 
     if ((it = run_key(e, label, "parallel")) && check_training_parallel(lab, r, it) != 0)
         return -1;
     if (check_training_memory(lab, e, r, dim) != 0 || check_training_batch(lab, e, r) != 0)
+        return -1;
+    if (training_key(lab, e, r, label) != 0)
         return -1;
     return run_color(lab, r, e, label) != 0 ? -1 : run_name(r, e, label);
 }
@@ -654,7 +681,9 @@ void basin_lab_free(basin_lab *lab)
         basin_lab_run *r = &lab->runs[i];
         basin_run_destroy(r->run);
         basin_modes_free(&r->modes);
+        basin_net_training_free(r->session);
         basin_net_trace_free(r->training);
+        free(r->training_key);
         free(r->augment_samples);
         basin_spec_clear(&r->model);
         basin_spec_clear(&r->init);

@@ -35,7 +35,9 @@ typedef struct basin_lab_run {
     /* training labs: */
     basin_spec model, init, augment; /* augment: entry NULL without one */
     basin_train_settings train;      /* the training schema's keys (basin_train_specs), as basin train has them */
-    basin_net_trace *training;        /* after basin_lab_simulate */
+    basin_net_trace *training;        /* after basin_lab_start (filled by basin_lab_advance) */
+    basin_net_training *session;      /* while the run trains */
+    char *training_key;               /* every key its training depends on, "KEY=VALUE\n" each: equal keys, equal runs */
     double *augment_samples;          /* with the augment view and an augment spec: basin_augment_samples */
     double measures[4];               /* with the measures view: basin_sharpness_measures at the end (else NaN) */
 } basin_lab_run;
@@ -58,6 +60,7 @@ typedef struct basin_lab {
     char *colormap;
     basin_lab_run *runs;
     size_t n_runs;
+    size_t next_run;     /* the training run basin_lab_advance steps next */
 } basin_lab;
 
 /* Whether r is plain gradient descent (sgd without momentum or weight decay, a constant rate, full
@@ -121,6 +124,22 @@ int basin_lab_simulate(basin_lab *lab);
  * clone of each run's problem. Each returns 0, or -1 with a message. */
 int basin_lab_run_all(basin_lab *lab);
 int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync);
+
+/* basin_lab_run_all in steps, for a window that trains live: basin_lab_start steps a surface lab's runs to
+ * the end and sets up a training lab's (empty traces; runs that already have one, adopted, are kept);
+ * each basin_lab_advance then trains the next training run in turn until its next evaluation, copied in
+ * under sync (NULL: nobody reads meanwhile), with regions also that frame's coarse decision regions. Start
+ * returns 0 or -1; advance 1 while a run still trains, 0 when none does, -1; each failure with a message. */
+int basin_lab_start(basin_lab *lab);
+int basin_lab_advance(basin_lab *lab, const basin_lab_sync *sync, bool regions);
+
+/* Whether a run of lab is still training. */
+bool basin_lab_training(const basin_lab *lab);
+
+/* Moves into lab's training runs the traces (and sessions, going on) of old's runs with the same
+ * training_key, when both labs record the same things; old keeps the rest. Call before basin_lab_start.
+ * Returns the runs adopted. Can't fail. */
+size_t basin_lab_adopt(basin_lab *lab, basin_lab *old);
 
 /* A scene given as specs, as the command line gives it: --surface, --schedule, --start, --steps, --seed,
  * --batch (text, or NULL) and one run per --opt spec, named by it. */

@@ -40,23 +40,50 @@ static bool grow(double **p, size_t n)
     return q != NULL;
 }
 
-typedef struct recorder {
+static bool grow_floats(float **p, size_t n)
+{
+    float *q = realloc(*p, (n ? n : 1) * sizeof *q);
+    if (q)
+        *p = q;
+    return q != NULL;
+}
+
+static bool grow_flags(bool **p, size_t old, size_t n)
+{
+    bool *q = realloc(*p, (n ? n : 1) * sizeof *q);
+    if (q) {
+        memset(q + old, 0, (n - old) * sizeof *q);
+        *p = q;
+    }
+    return q != NULL;
+}
+
+struct basin_net_training {
     basin_net_trace *t;
     basin_net_trace_wants wants;
     bool parallel;
-} recorder;
+    double *w;                 /* the weights the trainer updates */
+    basin_optimizer *opt;
+    basin_schedule *sched;
+    basin_train_config cfg;    /* sync changes the batch and the rate's scale */
+    basin_parallel_training pt;
+    basin_trainer *trainer;
+    double *act_var, *grad_var;           /* one frame's, measured before it is copied in */
+    double *spec_nodes, *spec_weights;
+    basin_net_problem *replica;           /* the decision regions' model while training goes on */
+};
 
-/* The quadrature of frame k's Hessian (training mode, statistics untouched, dropout off). */
-static void record_spectrum(basin_net_trace *t, size_t k, const double *w)
+/* The quadrature of the Hessian at w (training mode, statistics untouched, dropout off) into nodes and
+ * weights; returns the count (0 when it fails). */
+static size_t measure_spectrum(basin_net_trace *t, const double *w, double *nodes, double *weights)
 {
     basin_net_view view;
     const basin_problem *p = basin_net_view_init(&view, t->np, BASIN_EVAL_TRAIN_FIXED);
     size_t count = 0;
-    if (basin_slq_nodes(p, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7, NULL,
-                        t->spec_nodes + k * BASIN_SPECTRUM_NODES, t->spec_weights + k * BASIN_SPECTRUM_NODES,
+    if (basin_slq_nodes(p, w, BASIN_FULL_BATCH, BASIN_SPECTRUM_RUNS, BASIN_SPECTRUM_STEPS, 7, NULL, nodes, weights,
                         &count) != 0)
         count = 0;
-    t->spec_count[k] = count;
+    return count;
 }
 
 static int record_sharpness(basin_net_trace *t, const basin_train_row *row)
@@ -107,52 +134,79 @@ static int record_staleness(basin_net_trace *t, double staleness)
     return 0;
 }
 
-static int record(void *ctx, const basin_train_row *row)
+/* Room for one more frame in every per-frame array (and its decision regions, none computed). */
+static int reserve_frame(basin_net_training *s)
 {
-    recorder *rec = ctx;
-    basin_net_trace *t = rec->t;
-    if (!isnan(row->lambda_max) && record_sharpness(t, row) != 0)
-        return -1;
-    if (row->step > 0 && !isnan(row->staleness) && record_staleness(t, row->staleness) != 0)
-        return -1;
-    if (isnan(row->test_loss))
+    basin_net_trace *t = s->t;
+    if (t->len < t->cap)
         return 0;
-    if (t->len == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        bool spectrum_ok = !rec->wants.spectrum ||
-                           (grow(&t->spec_nodes, cap * BASIN_SPECTRUM_NODES) &&
-                            grow(&t->spec_weights, cap * BASIN_SPECTRUM_NODES) &&
-                            (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
-        if (!spectrum_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) || !grow(&t->test_loss, cap) ||
-            !grow(&t->test_acc, cap) || !grow(&t->swa_test_loss, cap) || !grow(&t->swa_test_acc, cap) ||
-            !grow(&t->ensemble_test_loss, cap) || !grow(&t->ensemble_test_acc, cap) ||
-            !grow(&t->sim_time, cap) || !grow(&t->noise_scale, cap) ||
-            !grow(&t->w, cap * t->dim) ||
-            !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
-            !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
-            basin_error_set("out of memory recording the training");
-            return -1;
-        }
-        t->cap = cap;
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    size_t K = t->np->net.model->out_features, fine = t->boundary_grid * t->boundary_grid * K;
+    size_t coarse = BASIN_BOUNDARY_COARSE * BASIN_BOUNDARY_COARSE * K;
+    bool spectrum_ok = !s->wants.spectrum ||
+                       (grow(&t->spec_nodes, cap * BASIN_SPECTRUM_NODES) &&
+                        grow(&t->spec_weights, cap * BASIN_SPECTRUM_NODES) &&
+                        (t->spec_count = realloc(t->spec_count, cap * sizeof *t->spec_count)) != NULL);
+    bool boundary_ok = !t->boundary_grid ||
+                       (grow_floats(&t->boundary, cap * fine) && grow_floats(&t->boundary_coarse, cap * coarse) &&
+                        grow_flags(&t->boundary_ready, t->cap, cap) && grow_flags(&t->coarse_ready, t->cap, cap));
+    if (!spectrum_ok || !boundary_ok || !grow(&t->epoch, cap) || !grow(&t->train_loss, cap) ||
+        !grow(&t->test_loss, cap) || !grow(&t->test_acc, cap) || !grow(&t->swa_test_loss, cap) ||
+        !grow(&t->swa_test_acc, cap) || !grow(&t->ensemble_test_loss, cap) || !grow(&t->ensemble_test_acc, cap) ||
+        !grow(&t->sim_time, cap) || !grow(&t->noise_scale, cap) || !grow(&t->w, cap * t->dim) ||
+        !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
+        !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
+        basin_error_set("out of memory recording the training");
+        return -1;
     }
-    size_t k = t->len;
-    t->epoch[k] = row->epoch, t->train_loss[k] = row->train_loss, t->test_loss[k] = row->test_loss;
-    t->test_acc[k] = row->test_acc;
-    t->swa_test_loss[k] = row->swa_test_loss, t->swa_test_acc[k] = row->swa_test_acc;
-    t->ensemble_test_loss[k] = row->ensemble_test_loss, t->ensemble_test_acc[k] = row->ensemble_test_acc;
-    t->step[k] = row->step;
-    t->sim_time[k] = rec->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
-    t->noise_scale[k] = row->noise_scale;
-    memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
-    memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
-    if (!rec->wants.layers || basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, t->act_var + k * t->n_layers,
-                                                        t->grad_var + k * t->n_layers) != 0)
-        for (size_t i = 0; i < t->n_layers; i++)
-            t->act_var[k * t->n_layers + i] = t->grad_var[k * t->n_layers + i] = NAN;
-    if (rec->wants.spectrum)
-        record_spectrum(t, k, row->w);
-    t->len++;
+    t->cap = cap;
     return 0;
+}
+
+/* Records one trainer row: the measurements first (the slow part, on the trainer's own model), then the
+ * copy into the trace under sync. */
+static int record(basin_net_training *s, const basin_train_row *row, const basin_lab_sync *sync)
+{
+    basin_net_trace *t = s->t;
+    bool frame = !isnan(row->test_loss);
+    size_t count = 0;
+    if (frame) {
+        if (!s->wants.layers ||
+            basin_net_layer_variances(t->np, row->w, VARIANCE_BATCH, s->act_var, s->grad_var) != 0)
+            for (size_t i = 0; i < t->n_layers; i++)
+                s->act_var[i] = s->grad_var[i] = NAN;
+        if (s->wants.spectrum)
+            count = measure_spectrum(t, row->w, s->spec_nodes, s->spec_weights);
+    }
+    basin_lab_sync_lock(sync);
+    int rc = 0;
+    if (!isnan(row->lambda_max))
+        rc = record_sharpness(t, row);
+    if (rc == 0 && row->step > 0 && !isnan(row->staleness))
+        rc = record_staleness(t, row->staleness);
+    if (rc == 0 && frame && (rc = reserve_frame(s)) == 0) {
+        size_t k = t->len, L = t->n_layers;
+        t->epoch[k] = row->epoch, t->train_loss[k] = row->train_loss, t->test_loss[k] = row->test_loss;
+        t->test_acc[k] = row->test_acc;
+        t->swa_test_loss[k] = row->swa_test_loss, t->swa_test_acc[k] = row->swa_test_acc;
+        t->ensemble_test_loss[k] = row->ensemble_test_loss, t->ensemble_test_acc[k] = row->ensemble_test_acc;
+        t->step[k] = row->step;
+        t->sim_time[k] = s->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
+        t->noise_scale[k] = row->noise_scale;
+        memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
+        memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
+        memcpy(t->act_var + k * L, s->act_var, L * sizeof *t->act_var);
+        memcpy(t->grad_var + k * L, s->grad_var, L * sizeof *t->grad_var);
+        if (s->wants.spectrum) {
+            memcpy(t->spec_nodes + k * BASIN_SPECTRUM_NODES, s->spec_nodes, sizeof *s->spec_nodes * BASIN_SPECTRUM_NODES);
+            memcpy(t->spec_weights + k * BASIN_SPECTRUM_NODES, s->spec_weights,
+                   sizeof *s->spec_weights * BASIN_SPECTRUM_NODES);
+            t->spec_count[k] = count;
+        }
+        t->len++;
+    }
+    basin_lab_sync_unlock(sync);
+    return rc;
 }
 
 static int plane_eval(void *ctx, const double *w, double a, double b, double *loss, double *accuracy)
@@ -173,12 +227,10 @@ typedef struct landscape_fill {
 
 static void copy_finished(landscape_fill *f, size_t done)
 {
-    if (f->sync && f->sync->lock)
-        f->sync->lock(f->sync->ctx);
+    basin_lab_sync_lock(f->sync);
     for (; f->copied < done; f->copied++)
         f->t->land_loss[f->order[f->copied]] = f->scratch[f->order[f->copied]];
-    if (f->sync && f->sync->unlock)
-        f->sync->unlock(f->sync->ctx);
+    basin_lab_sync_unlock(f->sync);
 }
 
 static void on_progress(void *ctx, size_t done, size_t total)
@@ -192,7 +244,7 @@ static void on_progress(void *ctx, size_t done, size_t total)
 int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, const basin_lab_sync *sync)
 {
     size_t n = t->dim, T = t->len, G = t->land_grid;
-    if (G == 0)
+    if (G == 0 || t->land_done)
         return 0;
     const double *origin = t->w + (T - 1) * n;
     double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2), *acc = malloc(G * G * sizeof *acc),
@@ -214,14 +266,12 @@ int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, co
         reach = fmax(reach, fmax(fabs(a[k]), fabs(b[k])));
     }
     /* the plane and the trajectory in it, published together */
-    if (sync && sync->lock)
-        sync->lock(sync->ctx);
+    basin_lab_sync_lock(sync);
     memcpy(t->traj_a, a, T * sizeof *a), memcpy(t->traj_b, b, T * sizeof *b);
     memcpy(t->land_ratio, ratio, sizeof ratio);
     t->land_range = reach > 0 ? 1.25 * reach : 1;
     t->land_ready = true;
-    if (sync && sync->unlock)
-        sync->unlock(sync->ctx);
+    basin_lab_sync_unlock(sync);
     free(a), free(b);
     memcpy(replica->net.model->state, t->state + (T - 1) * t->n_state, t->n_state * sizeof *t->state);
     basin_landscape_order(G, true, order);
@@ -232,6 +282,9 @@ int basin_net_trace_landscape(basin_net_trace *t, basin_net_problem *replica, co
     if (basin_net_plane_init(&plane, replica, origin, d1, d2) == 0 &&
         basin_landscape_grid(plane_eval, ctx, 1, origin, d1, d2, n, G, range, scratch, acc, &progress) == 0) {
         copy_finished(&fill, G * G);
+        basin_lab_sync_lock(sync);
+        t->land_done = true;
+        basin_lab_sync_unlock(sync);
         rc = 0;
     }
 done:
@@ -281,31 +334,13 @@ int basin_net_trace_fill_boundary(basin_net_trace *t, basin_net_problem *replica
     }
     int rc = boundary_frame(t, replica, k, G, scratch);
     if (rc == 0) {
-        if (sync && sync->lock)
-            sync->lock(sync->ctx);
+        basin_lab_sync_lock(sync);
         memcpy((coarse ? t->boundary_coarse : t->boundary) + k * frame_size, scratch, frame_size * sizeof *scratch);
         (coarse ? t->coarse_ready : t->boundary_ready)[k] = true;
-        if (sync && sync->unlock)
-            sync->unlock(sync->ctx);
+        basin_lab_sync_unlock(sync);
     }
     free(scratch);
     return rc;
-}
-
-/* Room for the decision regions of every frame, none computed yet. */
-static int reserve_boundaries(basin_net_trace *t)
-{
-    size_t K = t->np->net.model->out_features, fine = t->boundary_grid * t->boundary_grid * K;
-    size_t coarse = BASIN_BOUNDARY_COARSE * BASIN_BOUNDARY_COARSE * K;
-    t->boundary = malloc((t->len * fine + 1) * sizeof *t->boundary);
-    t->boundary_coarse = malloc((t->len * coarse + 1) * sizeof *t->boundary_coarse);
-    t->boundary_ready = calloc(t->len + 1, sizeof *t->boundary_ready);
-    t->coarse_ready = calloc(t->len + 1, sizeof *t->coarse_ready);
-    if (!t->boundary || !t->boundary_coarse || !t->boundary_ready || !t->coarse_ready) {
-        basin_error_set("out of memory for the decision regions");
-        return -1;
-    }
-    return 0;
 }
 
 /* Room for the landscape, not yet computed (NaN): frames and their plane come with the grid. */
@@ -339,60 +374,146 @@ static int copy_timeline(basin_timeline *dst, const basin_timeline *src)
     return 0;
 }
 
-basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
-                                   const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_net_trace_wants wants, const basin_spec *parallel)
+void basin_lab_sync_lock(const basin_lab_sync *sync)
 {
+    if (sync && sync->lock)
+        sync->lock(sync->ctx);
+}
+
+void basin_lab_sync_unlock(const basin_lab_sync *sync)
+{
+    if (sync && sync->unlock)
+        sync->unlock(sync->ctx);
+}
+
+void basin_net_training_free(basin_net_training *s)
+{
+    if (!s)
+        return;
+    basin_trainer_destroy(s->trainer);
+    basin_problem_destroy(s->replica ? &s->replica->base : NULL);
+    basin_parallel_training_release(&s->pt);
+    basin_schedule_destroy(s->sched);
+    basin_optimizer_destroy(s->opt);
+    free(s->w), free(s->act_var), free(s->grad_var), free(s->spec_nodes), free(s->spec_weights);
+    free(s);
+}
+
+basin_net_training *basin_net_training_start(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+                                             basin_schedule *sched, const basin_train_config *cfg,
+                                             basin_net_trace_wants wants, const basin_spec *parallel,
+                                             basin_net_trace **trace)
+{
+    *trace = NULL;
+    basin_net_training *s = calloc(1, sizeof *s);
     basin_net_trace *t = calloc(1, sizeof *t);
-    double *w = malloc((np->base.dim + 1) * sizeof *w);
-    if (!t || !w) {
-        free(t), free(w);
+    if (!s || !t) {
+        free(s), free(t);
+        basin_schedule_destroy(sched);
+        basin_optimizer_destroy(opt);
         basin_problem_destroy(&np->base);
         basin_error_set("out of memory");
         return NULL;
     }
+    s->t = t, s->opt = opt, s->sched = sched, s->wants = wants, s->cfg = *cfg;
+    s->parallel = parallel && parallel->entry;
     t->np = np;
     t->dim = np->base.dim;
     t->n_state = np->net.model->n_state;
     t->n_layers = np->net.model->n_layers;
-    memcpy(w, w0, t->dim * sizeof *w);
+    t->result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN, .swa_test_acc = NAN,
+                                     .ensemble_test_loss = NAN, .ensemble_test_acc = NAN};
     if (wants.boundary && np->data->n_features == 2) {
         t->boundary_grid = BASIN_BOUNDARY_GRID;
         data_box(np->data, t->boundary_box);
     }
-    recorder rec = {t, wants, parallel && parallel->entry};
-    basin_train_config local = *cfg; /* sync changes the batch and the rate's scale */
-    basin_parallel_training pt = {0};
+    s->w = malloc((t->dim + 1) * sizeof *s->w);
+    s->act_var = malloc((t->n_layers + 1) * sizeof *s->act_var);
+    s->grad_var = malloc((t->n_layers + 1) * sizeof *s->grad_var);
+    s->spec_nodes = malloc(BASIN_SPECTRUM_NODES * sizeof *s->spec_nodes);
+    s->spec_weights = malloc(BASIN_SPECTRUM_NODES * sizeof *s->spec_weights);
     basin_grad_source source = basin_grad_source_local(np);
-    int rc = 1;
-    if (rec.parallel) {
-        rc = basin_parallel_training_init(&pt, np, parallel, &local, NULL) == 0 ? 1 : -1;
-        if (rc == 1)
-            source = basin_parallel_training_source(&pt);
+    bool ok = s->w && s->act_var && s->grad_var && s->spec_nodes && s->spec_weights;
+    if (!ok)
+        basin_error_set("out of memory");
+    if (ok && s->parallel) {
+        ok = basin_parallel_training_init(&s->pt, np, parallel, &s->cfg, NULL) == 0;
+        if (ok)
+            source = basin_parallel_training_source(&s->pt);
     }
-    t->global_batch = local.batch ? local.batch : np->data->train.n;
-    basin_trainer *trainer = rc == 1 ? basin_trainer_create(np, w, opt, sched, &local, source) : NULL;
-    basin_train_row row;
-    rc = trainer ? 1 : -1;
-    while (rc == 1 && (rc = basin_trainer_step(trainer, &row)) == 1)
-        if (record(&rec, &row) != 0)
-            rc = -1;
-    if (rc == 0)
-        rc = basin_trainer_finish(trainer, &t->result);
-    basin_trainer_destroy(trainer);
-    if (rc == 0 && rec.parallel) {
-        basin_parallel_training_describe(&pt, t->result.steps, t->parallel_text, sizeof t->parallel_text);
-        const basin_timeline *tl = basin_parallel_training_timeline(&pt);
+    if (ok) {
+        memcpy(s->w, w0, t->dim * sizeof *s->w);
+        t->global_batch = s->cfg.batch ? s->cfg.batch : np->data->train.n;
+        ok = (s->trainer = basin_trainer_create(np, s->w, opt, sched, &s->cfg, source)) != NULL;
+    }
+    if (!ok) {
+        basin_net_training_free(s);
+        basin_net_trace_free(t);
+        return NULL;
+    }
+    *trace = t;
+    return s;
+}
+
+/* Training has ended: the result, the parallel account and timeline, room for the landscape. */
+static int finish(basin_net_training *s, const basin_lab_sync *sync)
+{
+    basin_net_trace *t = s->t;
+    basin_train_result result;
+    if (basin_trainer_finish(s->trainer, &result) != 0)
+        return -1;
+    basin_lab_sync_lock(sync);
+    t->result = result;
+    int rc = 0;
+    if (s->parallel) {
+        basin_parallel_training_describe(&s->pt, t->result.steps, t->parallel_text, sizeof t->parallel_text);
+        const basin_timeline *tl = basin_parallel_training_timeline(&s->pt);
         rc = copy_timeline(&t->timeline, tl);
         snprintf(t->timeline_title, sizeof t->timeline_title, "%s", tl->title);
         t->timeline.title = t->timeline_title;
     }
-    basin_parallel_training_release(&pt);
-    free(w);
-    if (rc == 0 && wants.landscape && !t->result.diverged)
+    if (rc == 0 && s->wants.landscape && !t->result.diverged)
         rc = reserve_landscape(t);
-    if (rc == 0 && t->boundary_grid)
-        rc = reserve_boundaries(t);
+    t->finished = rc == 0;
+    basin_lab_sync_unlock(sync);
+    return rc;
+}
+
+int basin_net_training_step(basin_net_training *s, const basin_lab_sync *sync)
+{
+    if (s->t->finished)
+        return 0;
+    size_t frames = s->t->len;
+    basin_train_row row;
+    int rc;
+    while ((rc = basin_trainer_step(s->trainer, &row)) == 1)
+        if (record(s, &row, sync) != 0)
+            return -1;
+        else if (s->t->len > frames)
+            return 1;
+    return rc == 0 ? (finish(s, sync) == 0 ? 0 : -1) : -1;
+}
+
+int basin_net_training_fill_latest(basin_net_training *s, const basin_lab_sync *sync)
+{
+    basin_net_trace *t = s->t;
+    if (!t->boundary_grid || t->len == 0)
+        return 0;
+    if (!s->replica && !(s->replica = basin_net_problem_clone(t->np, 0)))
+        return -1;
+    return basin_net_trace_fill_boundary(t, s->replica, t->len - 1, true, sync);
+}
+
+basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+                                       basin_schedule *sched, const basin_train_config *cfg,
+                                       basin_net_trace_wants wants, const basin_spec *parallel)
+{
+    basin_net_trace *t;
+    basin_net_training *s = basin_net_training_start(np, w0, opt, sched, cfg, wants, parallel, &t);
+    int rc = s ? 1 : -1;
+    while (rc == 1)
+        rc = basin_net_training_step(s, NULL);
+    basin_net_training_free(s);
     if (rc != 0) {
         basin_net_trace_free(t);
         return NULL;

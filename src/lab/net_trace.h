@@ -24,7 +24,8 @@ typedef struct basin_net_trace {
     long *step;                  /* len: the steps taken at each frame */
     double *w, *state;           /* len × dim, len × n_state */
     double *act_var, *grad_var;  /* len × n_layers */
-    basin_train_result result;
+    basin_train_result result; /* once finished (until then: nothing stopped, nothing averaged) */
+    bool finished;             /* training has ended: result, timeline and the landscape's room are there */
     /* with track_sharpness: λmax beside the stability limit at the tracked steps */
     size_t n_sharp, cap_sharp;
     double *sharp_epoch, *sharp_lambda, *sharp_limit;
@@ -35,6 +36,7 @@ typedef struct basin_net_trace {
      * by basin_net_trace_landscape after training (NaN until then, coarse points first) */
     size_t land_grid;
     bool land_ready;           /* the plane, its range and the trajectory in it are known */
+    bool land_done;            /* ... and every point of the grid */
     double land_range;         /* a and b run over ±land_range */
     double *land_loss;         /* land_grid², row-major (b outer) */
     double *traj_a, *traj_b;   /* every frame's least-squares coordinates in the plane */
@@ -72,14 +74,6 @@ typedef struct basin_net_trace_wants {
     bool boundary;                    /* decision regions per frame (2-D inputs) */
 } basin_net_trace_wants;
 
-/* Trains np (ownership moves in, even on failure) from w0 with opt, sched (NULL: constant) and cfg,
- * on several workers as parallel says (NULL or entry NULL: one; see engine/parallel/parallel_training.h,
- * whose optimizer changes the caller applies before building opt), recording each evaluation. Returns
- * the record (owned by the caller) or NULL with a message. */
-basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
-                                   const basin_schedule *sched, const basin_train_config *cfg,
-                                   basin_net_trace_wants wants, const basin_spec *parallel);
-
 /* How a filler shares what it computes with a reader on another thread: lock and unlock around each
  * copy (NULL functions: nobody reads meanwhile). */
 typedef struct basin_lab_sync {
@@ -87,6 +81,42 @@ typedef struct basin_lab_sync {
     void (*unlock)(void *ctx);
     void *ctx;
 } basin_lab_sync;
+
+/* Locks or unlocks sync (NULL, or NULL functions: nothing). */
+void basin_lab_sync_lock(const basin_lab_sync *sync);
+void basin_lab_sync_unlock(const basin_lab_sync *sync);
+
+/* A network run being trained, one evaluation at a time, into a trace that a reader may draw meanwhile. */
+typedef struct basin_net_training basin_net_training;
+
+/* Starts training np from w0 with opt, sched (NULL: constant) and cfg, on several workers as parallel says
+ * (NULL or entry NULL: one; see engine/parallel/parallel_training.h, whose optimizer changes the caller
+ * applies before building opt). np, opt and sched move in, even on failure; *trace receives the record
+ * (empty until the first step), owned by the caller and to be freed after the session. Returns the
+ * session or NULL with a message. */
+basin_net_training *basin_net_training_start(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+                                             basin_schedule *sched, const basin_train_config *cfg,
+                                             basin_net_trace_wants wants, const basin_spec *parallel,
+                                             basin_net_trace **trace);
+
+/* Trains until the next evaluation is recorded (measured first, then copied in under sync, which may be
+ * NULL) or training ends (the result, the timeline and the landscape's room copied in; t->finished).
+ * Returns 1 while training goes on, 0 once it has ended, -1 with a message. */
+int basin_net_training_step(basin_net_training *s, const basin_lab_sync *sync);
+
+/* Computes the newest frame's coarse decision regions (what a window shows while training goes on) on a
+ * model of the session's own and copies them in under sync. Returns 0 (also without regions to draw), or
+ * -1 with a message. */
+int basin_net_training_fill_latest(basin_net_training *s, const basin_lab_sync *sync);
+
+/* Frees the session (not its trace); NULL is a no-op. */
+void basin_net_training_free(basin_net_training *s);
+
+/* The whole training in one call: start, every step, free. Returns the record (owned by the caller) or
+ * NULL with a message. */
+basin_net_trace *basin_net_trace_train(basin_net_problem *np, const double *w0, basin_optimizer *opt,
+                                       basin_schedule *sched, const basin_train_config *cfg,
+                                       basin_net_trace_wants wants, const basin_spec *parallel);
 
 /* Computes the landscape reserved by a run with wants.landscape: the two principal components of the
  * frames, every frame's coordinates, then the loss over the plane through the final weights in eval

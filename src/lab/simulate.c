@@ -13,11 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Trains one run of a training lab, seeded as `basin train --seed` is. */
-static int train_run(basin_lab *lab, basin_lab_run *r)
+/* What a training lab records beyond the losses: what its views need. */
+static basin_net_trace_wants lab_wants(const basin_lab *lab)
 {
-    basin_net_trace_free(r->training);
-    r->training = NULL;
+    basin_net_trace_wants wants = {0};
+    for (size_t v = 0; v < lab->n_views; v++) {
+        const basin_net_trace_wants *needs = &basin_view_info_of(lab->views[v])->needs;
+        wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
+        wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
+    }
+    return wants;
+}
+
+/* Sets up one run of a training lab, seeded as `basin train --seed` is: its session and empty trace. */
+static int start_training(basin_lab *lab, basin_lab_run *r)
+{
     basin_net_problem *np;
     double *w;
     if (basin_subject_net(lab->dataset, &r->model, &r->init, NULL, r->train.seed, &np, &w) != BASIN_SUBJECT_OK)
@@ -32,44 +42,96 @@ static int train_run(basin_lab *lab, basin_lab_run *r)
     }
     basin_optimizer *opt = basin_optimizer_create(opt_spec.entry, &opt_spec.params, np->base.dim);
     basin_schedule *sched = r->schedule.entry ? basin_schedule_create(r->schedule.entry, &r->schedule.params) : NULL;
+    basin_train_config cfg = basin_train_settings_config(&r->train);
     int rc = -1;
     if (!opt || (r->schedule.entry && !sched)) {
-        basin_problem_destroy(&np->base);
         basin_lab_fail(r->origin, "%s", basin_error_message()[0] ? basin_error_message() : "out of memory");
-        goto done;
-    }
-    basin_train_config cfg = basin_train_settings_config(&r->train);
-    basin_net_trace_wants wants = {0};
-    for (size_t v = 0; v < lab->n_views; v++) {
-        const basin_net_trace_wants *needs = &basin_view_info_of(lab->views[v])->needs;
-        wants.layers |= needs->layers, wants.spectrum |= needs->spectrum;
-        wants.landscape |= needs->landscape, wants.boundary |= needs->boundary;
-    }
-    if (basin_train_check(np, &cfg) != 0) {
-        basin_problem_destroy(&np->base);
+    } else if (basin_train_check(np, &cfg) != 0) {
         basin_lab_fail(r->origin, "%s", basin_error_message());
-        goto done;
-    }
-    free(r->augment_samples);
-    r->augment_samples = NULL;
-    if (r->augment.entry && basin_lab_has_view(lab, BASIN_VIEW_AUGMENT) &&
-        !(r->augment_samples = basin_augment_samples(lab->dataset, &r->augment, r->train.seed))) {
-        basin_problem_destroy(&np->base);
+    } else if (r->augment.entry && basin_lab_has_view(lab, BASIN_VIEW_AUGMENT) &&
+               !(r->augment_samples = basin_augment_samples(lab->dataset, &r->augment, r->train.seed))) {
         basin_lab_fail(r->origin, "%s", basin_error_message());
-        goto done;
+    } else {
+        r->session = basin_net_training_start(np, w, opt, sched, &cfg, lab_wants(lab), &r->parallel, &r->training);
+        rc = r->session ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
+        np = NULL, opt = NULL, sched = NULL; /* the session owns them, even when it failed */
     }
-    r->training = basin_net_trace_train(np, w, opt, sched, &cfg, wants, &r->parallel);
-    rc = r->training ? 0 : basin_lab_fail(r->origin, "%s", basin_error_message());
-    for (int m = 0; m < BASIN_MEASURES; m++)
-        r->measures[m] = NAN;
-    if (rc == 0 && basin_lab_has_view(lab, BASIN_VIEW_MEASURES) && r->training->len > 0 &&
-        basin_sharpness_measures(r->training, r->measures) != 0)
-        rc = basin_lab_fail(r->origin, "sharpness measures: %s", basin_error_message());
-done:
+    if (np)
+        basin_problem_destroy(&np->base);
     basin_schedule_destroy(sched);
     basin_optimizer_destroy(opt);
     free(w);
+    for (int m = 0; m < BASIN_MEASURES; m++)
+        r->measures[m] = NAN;
     return rc;
+}
+
+/* A run whose training has ended: its session goes, its sharpness measures come (with the view). */
+static int end_training(basin_lab *lab, basin_lab_run *r, const basin_lab_sync *sync)
+{
+    basin_net_training_free(r->session);
+    r->session = NULL;
+    double measures[BASIN_MEASURES];
+    if (!basin_lab_has_view(lab, BASIN_VIEW_MEASURES) || r->training->len == 0)
+        return 0;
+    if (basin_sharpness_measures(r->training, measures) != 0)
+        return basin_lab_fail(r->origin, "sharpness measures: %s", basin_error_message());
+    basin_lab_sync_lock(sync);
+    memcpy(r->measures, measures, sizeof measures);
+    basin_lab_sync_unlock(sync);
+    return 0;
+}
+
+int basin_lab_advance(basin_lab *lab, const basin_lab_sync *sync, bool regions)
+{
+    for (size_t tried = 0; tried < lab->n_runs; tried++) {
+        basin_lab_run *r = &lab->runs[lab->next_run];
+        lab->next_run = (lab->next_run + 1) % lab->n_runs;
+        if (!r->session)
+            continue;
+        int rc = basin_net_training_step(r->session, sync);
+        if (rc < 0)
+            return basin_lab_fail(r->origin, "%s", basin_error_message());
+        if (rc == 1 && regions && basin_net_training_fill_latest(r->session, sync) != 0)
+            return basin_lab_fail(r->origin, "%s", basin_error_message());
+        if (rc == 0 && end_training(lab, r, sync) != 0)
+            return -1;
+        return 1;
+    }
+    return 0;
+}
+
+bool basin_lab_training(const basin_lab *lab)
+{
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].session)
+            return true;
+    return false;
+}
+
+size_t basin_lab_adopt(basin_lab *lab, basin_lab *old)
+{
+    size_t adopted = 0;
+    if (!lab->dataset || !old->dataset || strcmp(lab->data.text, old->data.text) != 0)
+        return 0;
+    basin_net_trace_wants want = lab_wants(lab), had = lab_wants(old);
+    if (memcmp(&want, &had, sizeof want) != 0 ||
+        basin_lab_has_view(lab, BASIN_VIEW_AUGMENT) != basin_lab_has_view(old, BASIN_VIEW_AUGMENT) ||
+        basin_lab_has_view(lab, BASIN_VIEW_MEASURES) != basin_lab_has_view(old, BASIN_VIEW_MEASURES))
+        return 0;
+    for (size_t i = 0; i < lab->n_runs; i++) {
+        basin_lab_run *r = &lab->runs[i];
+        for (size_t j = 0; j < old->n_runs && !r->training; j++) {
+            basin_lab_run *o = &old->runs[j];
+            if (!o->training || strcmp(o->training_key, r->training_key) != 0)
+                continue;
+            r->training = o->training, r->session = o->session, r->augment_samples = o->augment_samples;
+            memcpy(r->measures, o->measures, sizeof r->measures);
+            o->training = NULL, o->session = NULL, o->augment_samples = NULL;
+            adopted++;
+        }
+    }
+    return adopted;
 }
 
 int basin_lab_simulate(basin_lab *lab)
@@ -116,7 +178,7 @@ int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync 
             rc = basin_net_trace_fill_boundary(t, replicas[i], t->len - 1, false, sync);
     }
     for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
-        if (lab->runs[i].training && lab->runs[i].training->land_grid)
+        if (lab->runs[i].training && lab->runs[i].training->land_grid && !lab->runs[i].training->land_done)
             rc = basin_net_trace_landscape(lab->runs[i].training, replicas[i], sync);
     for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
         for (size_t k = 0; k < frames && rc == 0; k++)
@@ -133,8 +195,18 @@ int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync 
 
 int basin_lab_run_all(basin_lab *lab)
 {
+    if (basin_lab_start(lab) != 0)
+        return -1;
+    int rc;
+    while ((rc = basin_lab_advance(lab, NULL, false)) == 1)
+        continue;
+    return rc;
+}
+
+int basin_lab_start(basin_lab *lab)
+{
     for (size_t i = 0; i < lab->n_runs && lab->dataset; i++)
-        if (train_run(lab, &lab->runs[i]) != 0)
+        if (!lab->runs[i].training && start_training(lab, &lab->runs[i]) != 0)
             return -1;
     for (size_t i = 0; i < lab->n_runs && !lab->dataset; i++) {
         basin_lab_run *r = &lab->runs[i];

@@ -41,53 +41,109 @@ static void unlock_live(void *ctx)
     SDL_UnlockMutex(((basin_live *)ctx)->lock);
 }
 
+/* Whether the worker has something to do besides answering a request: train (unless paused) or fill in
+ * the views of a lab that has finished training. Under the lock. */
+static bool busy(const basin_live *live)
+{
+    return live->lab && (basin_lab_training(live->lab) ? !live->paused : !live->filled);
+}
+
+/* Whether the worker should leave what it does for a new request or to quit. Under the lock. */
+static bool new_request(const basin_live *live)
+{
+    return live->quit || live->built != live->requested;
+}
+
+/* The same for a filler, which does not hold the lock. */
+static bool stop_filling(void *ctx)
+{
+    basin_live *live = ctx;
+    SDL_LockMutex(live->lock);
+    bool stop = new_request(live);
+    SDL_UnlockMutex(live->lock);
+    return stop;
+}
+
+/* Builds the requested lab (training labs: set up, not trained) and publishes it in place of the shown
+ * one, keeping the shown one's runs whose training is unchanged. Called and returns under the lock. */
+static void answer(basin_live *live)
+{
+    unsigned generation = live->requested;
+    char *path, **sets;
+    size_t n = live->n_sets;
+    bool copied = copy_request(live->path, live->sets, n, &path, &sets);
+    SDL_UnlockMutex(live->lock);
+
+    basin_lab *lab = calloc(1, sizeof *lab);
+    char error[512] = "";
+    bool loaded = copied && lab && basin_lab_load(lab, path, sets, n) == 0, shared = false;
+    if (loaded && live->lab) { /* the same examples: runs that go on keep the data they train on */
+        SDL_LockMutex(live->lock);
+        shared = basin_lab_share_data(lab, live->lab);
+        SDL_UnlockMutex(live->lock);
+    }
+    if (!copied || !lab)
+        snprintf(error, sizeof error, "out of memory");
+    else if (!loaded || basin_lab_start(lab) != 0)
+        snprintf(error, sizeof error, "%s", basin_error_message());
+    if (copied)
+        free_request(path, sets, n);
+
+    SDL_LockMutex(live->lock);
+    if (*error) {
+        if (shared)
+            basin_lab_share_data(lab, live->lab); /* swapped back before lab goes */
+        if (loaded)
+            basin_lab_free(lab);
+        free(lab);
+        snprintf(live->error, sizeof live->error, "%s", error);
+    } else {
+        basin_lab *old = live->lab;
+        if (old) {
+            basin_lab_adopt(lab, old);
+            basin_lab_free(old);
+            free(old);
+        }
+        live->lab = lab;
+        live->filled = false;
+        live->error[0] = '\0';
+    }
+    live->built = generation;
+    SDL_CondBroadcast(live->wake);
+}
+
 static int work(void *data)
 {
     basin_live *live = data;
+    basin_lab_sync sync = {lock_live, unlock_live, live, stop_filling};
     SDL_LockMutex(live->lock);
     for (;;) {
-        while (!live->quit && live->built == live->requested)
+        while (!live->quit && live->built == live->requested && !busy(live))
             SDL_CondWait(live->wake, live->lock);
         if (live->quit)
             break;
-        unsigned generation = live->requested;
-        char *path, **sets;
-        size_t n = live->n_sets;
-        bool copied = copy_request(live->path, live->sets, n, &path, &sets);
+        if (live->built != live->requested) {
+            answer(live);
+            continue;
+        }
+        basin_lab *lab = live->lab;
+        bool training = basin_lab_training(lab);
         SDL_UnlockMutex(live->lock);
-
-        basin_lab *lab = calloc(1, sizeof *lab);
-        char error[512] = "";
-        if (!copied || !lab)
-            snprintf(error, sizeof error, "out of memory");
-        else if (basin_lab_load(lab, path, sets, n) != 0 || basin_lab_run_all(lab) != 0)
-            snprintf(error, sizeof error, "%s", basin_error_message());
-        if (copied)
-            free_request(path, sets, n);
-
+        /* One evaluation of one run, or what the views draw once training has ended: the lab stays
+         * published meanwhile (only this thread replaces it), and each result is copied in under the lock. */
+        int rc = training ? basin_lab_advance(lab, &sync, true) : basin_lab_fill_views(lab, true, &sync);
         SDL_LockMutex(live->lock);
-        if (*error) {
-            free(lab);
-            snprintf(live->error, sizeof live->error, "%s", error);
-        } else {
-            if (live->lab) {
-                basin_lab_free(live->lab);
-                free(live->lab);
+        if (rc < 0 && !new_request(live))
+            snprintf(live->error, sizeof live->error, "%s", basin_error_message());
+        if (rc < 0) { /* a failed run stops there: the others are shown as far as they got */
+            for (size_t i = 0; i < lab->n_runs; i++) {
+                basin_net_training_free(lab->runs[i].session);
+                lab->runs[i].session = NULL;
             }
-            live->lab = lab;
-            live->error[0] = '\0';
         }
-        live->built = generation;
-        SDL_CondBroadcast(live->wake);
-        if (!*error) {
-            /* The lab is on screen; its decision regions and landscapes fill in while the window draws it. */
-            SDL_UnlockMutex(live->lock);
-            basin_lab_sync sync = {lock_live, unlock_live, live};
-            int filled = basin_lab_fill_views(lab, true, &sync);
-            SDL_LockMutex(live->lock);
-            if (filled != 0 && live->lab == lab)
-                snprintf(live->error, sizeof live->error, "%s", basin_error_message());
-        }
+        if (!training && (rc < 0 || !new_request(live)))
+            live->filled = true;
+        live->progress++;
     }
     SDL_UnlockMutex(live->lock);
     return 0;
@@ -125,6 +181,27 @@ void basin_live_wait(basin_live *live, unsigned timeout_ms)
     while (live->built != live->requested && SDL_GetTicks() < until)
         SDL_CondWaitTimeout(live->wake, live->lock, 20);
     SDL_UnlockMutex(live->lock);
+}
+
+void basin_live_settle(basin_live *live, unsigned timeout_ms)
+{
+    Uint32 until = SDL_GetTicks() + timeout_ms;
+    SDL_LockMutex(live->lock);
+    bool was_paused = live->paused;
+    live->paused = false;
+    SDL_CondBroadcast(live->wake);
+    while ((live->built != live->requested || busy(live)) && SDL_GetTicks() < until)
+        SDL_CondWaitTimeout(live->wake, live->lock, 20);
+    live->paused = was_paused;
+    SDL_UnlockMutex(live->lock);
+}
+
+void basin_live_pause(basin_live *live, bool paused)
+{
+    if (live->paused == paused)
+        return;
+    live->paused = paused; /* the caller holds the lock */
+    SDL_CondBroadcast(live->wake);
 }
 
 void basin_live_stop(basin_live *live)

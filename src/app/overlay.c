@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 static const char *const keys[][2] = {
-    {"space", "play / pause"},
+    {"space", "play / pause (a training lab: train / pause)"},
     {"→  ←", "one step forward / back"},
     {"r", "back to the start"},
     {"+  −", "faster / slower"},
@@ -55,7 +55,12 @@ void basin_app_draw_overlay(basin_app *app, cairo_t *cr, const basin_lab *lab)
     basin_set_color(cr, theme.grid);
     cairo_rectangle(cr, 0, app->win_h - strip, app->win_w, strip);
     cairo_fill(cr);
-    if (lab) {
+    if (lab && basin_lab_training(lab)) {
+        snprintf(text, sizeof text, "%s%s  %s: epoch %.3g / %ld   %s? for help", app->recorder.on ? "● REC   " : "",
+                 app->playing ? "▶" : "❚❚", app->playing ? "training" : "training paused",
+                 basin_lab_frame_time(lab, (size_t)app->shown), lab->steps, lab->note ? "n note   " : "");
+        basin_text(cr, &theme, 0.85 * f, theme.text, 0.8 * f, y, 0, 0.5, 0, text);
+    } else if (lab) {
         snprintf(text, sizeof text, "%s%s  %s %.3g / %ld   %g %s/s   %s? for help",
                  app->recorder.on ? "● REC   " : "", app->playing ? "▶" : "❚❚",
                  lab->dataset ? "epoch" : "step", basin_lab_frame_time(lab, (size_t)app->shown), lab->steps,

@@ -40,15 +40,17 @@ static void spec_text(const basin_spec *spec, char *buf, size_t size)
     }
 }
 
-static void set_opt(basin_app *app, const char *run, const basin_spec *spec)
+static void set_opt(basin_app *app, const basin_lab *lab, const char *run, const basin_spec *spec)
 {
     char text[384], assignment[512];
     spec_text(spec, text, sizeof text);
     snprintf(assignment, sizeof assignment, "%s.opt=%s", run, text);
     basin_app_set(app, assignment);
-    basin_app_rebuild(app);
-    app->playing = false;
-    app->shown = 1e9; /* show the recomputed trajectory whole, at once */
+    basin_app_rebuild(app); /* a training lab retrains that run, the others going on */
+    if (!lab->dataset) {
+        app->playing = false;
+        app->shown = 1e9; /* show the recomputed trajectory whole, at once */
+    }
 }
 
 static void add_run(basin_app *app, const basin_lab *lab, const char *optimizer)
@@ -296,7 +298,7 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
 
     /* Act after the frame is declared: each action rebuilds the lab. */
     if (changed)
-        set_opt(app, r->label, &edited);
+        set_opt(app, lab, r->label, &edited);
     else if (remove)
         remove_run(app, r->label);
     else if (add)

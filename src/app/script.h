@@ -11,6 +11,7 @@
  *     slide LABEL T       drag the slider LABEL to fraction T of its track (over three frames)
  *     resize W H          resize the window to W × H points
  *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
+ *     settle              wait until the lab has trained and its views are filled in (training labs)
  *     quit                close the window */
 #ifndef BASIN_SCRIPT_H
 #define BASIN_SCRIPT_H
@@ -25,6 +26,7 @@ typedef struct basin_script {
     int line;
     int waiting;            /* frames left to wait */
     char screenshot[1024];  /* set when a screenshot is due this frame */
+    bool settle;            /* set when the window should wait for training to end (the caller clears it) */
     bool done;
     int slide_phase;        /* a slide in progress: frames left */
     double slide_x0, slide_x1, slide_y;

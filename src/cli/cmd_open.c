@@ -37,7 +37,7 @@ const char basin_open_usage[] =
     "  --script FILE        inject input events from FILE, one command a frame (a test hook):\n"
     "                         wait N | click X Y | shift-click X Y | drag X0 Y0 X1 Y1 | move X Y |\n"
     "                         wheel X Y N | key NAME | press LABEL | slide LABEL FRACTION | resize W H |\n"
-    "                         screenshot FILE | quit\n"
+    "                         screenshot FILE | settle (a training lab has trained) | quit\n"
     "                       key names: space right left r plus minus s f e v c n question pagedown pageup q 1…9;\n"
     "                       press and slide find a control of the control column by its label\n"
     "  -h, --help           show this help\n"

@@ -136,9 +136,14 @@ int basin_lab_advance(basin_lab *lab, const basin_lab_sync *sync, bool regions);
 /* Whether a run of lab is still training. */
 bool basin_lab_training(const basin_lab *lab);
 
+/* Gives lab the data set of old when both hold the same examples (old takes lab's, which nothing uses
+ * yet: call it before basin_lab_start, and again to swap back), so that runs adopted from old keep theirs.
+ * Returns whether they were swapped. Can't fail. */
+bool basin_lab_share_data(basin_lab *lab, basin_lab *old);
+
 /* Moves into lab's training runs the traces (and sessions, going on) of old's runs with the same
- * training_key, when both labs record the same things; old keeps the rest. Call before basin_lab_start.
- * Returns the runs adopted. Can't fail. */
+ * training_key, trained on lab's data set (basin_lab_share_data), when both labs record the same things,
+ * in place of what they had; old keeps the rest. Returns the runs adopted. Can't fail. */
 size_t basin_lab_adopt(basin_lab *lab, basin_lab *old);
 
 /* A scene given as specs, as the command line gives it: --surface, --schedule, --start, --steps, --seed,

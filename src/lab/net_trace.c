@@ -386,6 +386,11 @@ void basin_lab_sync_unlock(const basin_lab_sync *sync)
         sync->unlock(sync->ctx);
 }
 
+bool basin_lab_sync_stopped(const basin_lab_sync *sync)
+{
+    return sync && sync->stop && sync->stop(sync->ctx);
+}
+
 void basin_net_training_free(basin_net_training *s)
 {
     if (!s)

@@ -80,11 +80,13 @@ typedef struct basin_lab_sync {
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);
     void *ctx;
+    bool (*stop)(void *ctx); /* whether the reader no longer wants the rest (NULL: it always does) */
 } basin_lab_sync;
 
-/* Locks or unlocks sync (NULL, or NULL functions: nothing). */
+/* Locks or unlocks sync (NULL, or NULL functions: nothing); whether its reader wants no more. */
 void basin_lab_sync_lock(const basin_lab_sync *sync);
 void basin_lab_sync_unlock(const basin_lab_sync *sync);
+bool basin_lab_sync_stopped(const basin_lab_sync *sync);
 
 /* A network run being trained, one evaluation at a time, into a trace that a reader may draw meanwhile. */
 typedef struct basin_net_training basin_net_training;

@@ -109,10 +109,31 @@ bool basin_lab_training(const basin_lab *lab)
     return false;
 }
 
+/* Whether two splits hold the same examples, bit for bit. */
+static bool same_split(const basin_split *a, const basin_split *b, const basin_dataset *d)
+{
+    size_t nx = a->n * d->n_features, nt = a->n * d->n_targets;
+    return a->n == b->n && memcmp(a->x, b->x, nx * sizeof *a->x) == 0 &&
+           (!a->label || (b->label && memcmp(a->label, b->label, a->n * sizeof *a->label) == 0)) &&
+           (!a->target || (b->target && memcmp(a->target, b->target, nt * sizeof *a->target) == 0));
+}
+
+bool basin_lab_share_data(basin_lab *lab, basin_lab *old)
+{
+    const basin_dataset *a = lab->dataset, *b = old->dataset;
+    if (!a || !b || a->n_features != b->n_features || a->n_classes != b->n_classes || a->n_targets != b->n_targets ||
+        !same_split(&a->train, &b->train, a) || !same_split(&a->test, &b->test, a))
+        return false;
+    basin_dataset *mine = lab->dataset;
+    lab->dataset = old->dataset;
+    old->dataset = mine;
+    return true;
+}
+
 size_t basin_lab_adopt(basin_lab *lab, basin_lab *old)
 {
     size_t adopted = 0;
-    if (!lab->dataset || !old->dataset || strcmp(lab->data.text, old->data.text) != 0)
+    if (!lab->dataset || !old->dataset)
         return 0;
     basin_net_trace_wants want = lab_wants(lab), had = lab_wants(old);
     if (memcmp(&want, &had, sizeof want) != 0 ||
@@ -121,14 +142,18 @@ size_t basin_lab_adopt(basin_lab *lab, basin_lab *old)
         return 0;
     for (size_t i = 0; i < lab->n_runs; i++) {
         basin_lab_run *r = &lab->runs[i];
-        for (size_t j = 0; j < old->n_runs && !r->training; j++) {
+        for (size_t j = 0; j < old->n_runs; j++) {
             basin_lab_run *o = &old->runs[j];
-            if (!o->training || strcmp(o->training_key, r->training_key) != 0)
+            if (!o->training || o->training->np->data != lab->dataset || strcmp(o->training_key, r->training_key) != 0)
                 continue;
+            basin_net_training_free(r->session); /* a fresh start, replaced by the training that went on */
+            basin_net_trace_free(r->training);
+            free(r->augment_samples);
             r->training = o->training, r->session = o->session, r->augment_samples = o->augment_samples;
             memcpy(r->measures, o->measures, sizeof r->measures);
             o->training = NULL, o->session = NULL, o->augment_samples = NULL;
             adopted++;
+            break;
         }
     }
     return adopted;
@@ -158,7 +183,8 @@ static basin_net_problem **clone_runs(const basin_lab *lab)
 }
 
 /* In the order a viewer needs them: every run's last-frame regions (what a figure shows), the landscapes,
- * then (every_frame) the coarse regions of each frame across the runs, then the fine ones. */
+ * then (every_frame) the coarse regions of each frame across the runs, then the fine ones; what is there
+ * already is kept, and it stops early (returning 0) when sync says the reader wants no more. */
 int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync *sync)
 {
     if (!lab->dataset)
@@ -177,11 +203,11 @@ int basin_lab_fill_views(basin_lab *lab, bool every_frame, const basin_lab_sync 
         if (t && t->len)
             rc = basin_net_trace_fill_boundary(t, replicas[i], t->len - 1, false, sync);
     }
-    for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
+    for (size_t i = 0; i < lab->n_runs && rc == 0 && !basin_lab_sync_stopped(sync); i++)
         if (lab->runs[i].training && lab->runs[i].training->land_grid && !lab->runs[i].training->land_done)
             rc = basin_net_trace_landscape(lab->runs[i].training, replicas[i], sync);
     for (int pass = 0; every_frame && pass < 2 && rc == 0; pass++)
-        for (size_t k = 0; k < frames && rc == 0; k++)
+        for (size_t k = 0; k < frames && rc == 0 && !basin_lab_sync_stopped(sync); k++)
             for (size_t i = 0; i < lab->n_runs && rc == 0; i++)
                 if (lab->runs[i].training)
                     rc = basin_net_trace_fill_boundary(lab->runs[i].training, replicas[i], k, pass == 0, sync);

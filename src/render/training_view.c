@@ -107,6 +107,15 @@ int basin_training_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const
     }
     /* a run that coincides with an earlier one (a data-parallel run and its single worker) is drawn inside it */
     basin_series_mark_inner(series, n);
+    /* while a run trains (live in the window) the epoch axis already spans the epochs it will reach */
+    double planned[2] = {0, 0}, level[2];
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && !lab->runs[i].training->finished)
+            planned[1] = fmax(planned[1], (double)lab->runs[i].train.epochs);
+    if (planned[1] > 0 && n > 0) {
+        level[0] = level[1] = series[0].y[0];
+        series[n++] = (basin_series){.x = planned, .y = level, .n = 2, .extent = true};
+    }
     basin_plot p;
     if (view == BASIN_VIEW_ACCURACY)
         p = basin_chart_lines_upto(cr, r, theme, series, n, shown, false,
@@ -198,9 +207,13 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     basin_plot p = basin_plot_make(r, theme, box[0], box[1], false, box[2], box[3], false);
     basin_plot_equal_aspect(&p);
     *area = p.area;
-    size_t G = t->boundary_ready[frame] ? t->boundary_grid : BASIN_BOUNDARY_COARSE;
-    const float *out = t->boundary_ready[frame] ? t->boundary : t->coarse_ready[frame] ? t->boundary_coarse : NULL;
-    if (out && paint_regions(cr, &p, out + frame * G * G * K, G, K, theme) != 0)
+    /* the frame's regions, or while they are computed (training live) the newest earlier ones */
+    size_t drawn = frame;
+    while (drawn > 0 && !t->boundary_ready[drawn] && !t->coarse_ready[drawn])
+        drawn--;
+    size_t G = t->boundary_ready[drawn] ? t->boundary_grid : BASIN_BOUNDARY_COARSE;
+    const float *out = t->boundary_ready[drawn] ? t->boundary : t->coarse_ready[drawn] ? t->boundary_coarse : NULL;
+    if (out && paint_regions(cr, &p, out + drawn * G * G * K, G, K, theme) != 0)
         return -1;
     /* The training points, coloured by class. */
     cairo_save(cr);

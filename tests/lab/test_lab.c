@@ -1010,6 +1010,60 @@ static void test_lecture_playlist(void **state)
     unlink(path);
 }
 
+/* The window trains live and, when one run's key changes, rebuilds the lab keeping the others going: a
+ * run adopted mid-training ends bit for bit where an uninterrupted run does, the changed run starts over,
+ * and the old lab can go while the adopted runs train on (its data set stays with them). */
+static void test_adopted_runs_train_on(void **state)
+{
+    (void)state;
+    char *shorter[] = {"lab.epochs=12"}, *changed[] = {"lab.epochs=12", "plain.opt=adam:lr=0.01"};
+    basin_lab old, lab, fresh;
+    if (basin_lab_load(&old, BASIN_DEMOS_DIR "/overfitting.ini", shorter, 1) != 0 || basin_lab_start(&old) != 0)
+        fail_msg("%s", basin_error_message());
+    for (int k = 0; k < 10; k++) /* a few evaluations of each run */
+        assert_int_equal(basin_lab_advance(&old, NULL, true), 1);
+    assert_true(basin_lab_training(&old));
+    size_t had = old.runs[1].training->len;
+    assert_true(had >= 3);
+    assert_true(old.runs[0].training->coarse_ready[old.runs[0].training->len - 1]); /* regions as it went */
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/overfitting.ini", changed, 2) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_true(basin_lab_share_data(&lab, &old));
+    assert_int_equal(basin_lab_start(&lab), 0);
+    assert_int_equal(basin_lab_adopt(&lab, &old), 2);
+    basin_lab_free(&old);
+    assert_int_equal(lab.runs[0].training->len, 0); /* the changed run starts over */
+    assert_int_equal(lab.runs[1].training->len, had);
+    int rc;
+    while ((rc = basin_lab_advance(&lab, NULL, false)) == 1)
+        continue;
+    assert_int_equal(rc, 0);
+    assert_false(basin_lab_training(&lab));
+    if (basin_lab_load(&fresh, BASIN_DEMOS_DIR "/overfitting.ini", changed, 2) != 0 || basin_lab_simulate(&fresh) != 0)
+        fail_msg("%s", basin_error_message());
+    for (size_t i = 0; i < lab.n_runs; i++) {
+        const basin_net_trace *a = lab.runs[i].training, *b = fresh.runs[i].training;
+        assert_true(a->finished && b->finished);
+        assert_int_equal(a->len, b->len);
+        assert_int_equal(a->len, 13); /* epochs 0 … 12 */
+        assert_memory_equal(a->train_loss, b->train_loss, a->len * sizeof *a->train_loss);
+        assert_memory_equal(a->test_acc, b->test_acc, a->len * sizeof *a->test_acc);
+        assert_memory_equal(a->w + (a->len - 1) * a->dim, b->w + (b->len - 1) * b->dim, a->dim * sizeof *a->w);
+    }
+    /* a changed view that records something else (the landscape) trains every run again */
+    char *landscape[] = {"lab.epochs=12", "lab.views=boundary,loss,landscape"};
+    basin_lab other;
+    if (basin_lab_load(&other, BASIN_DEMOS_DIR "/overfitting.ini", landscape, 2) != 0)
+        fail_msg("%s", basin_error_message());
+    assert_true(basin_lab_share_data(&other, &lab));
+    assert_int_equal(basin_lab_start(&other), 0);
+    assert_int_equal(basin_lab_adopt(&other, &lab), 0);
+    basin_lab_free(&lab); /* as the window does: the old lab goes, the new one keeps the data its runs use */
+    assert_int_equal(basin_lab_advance(&other, NULL, false), 1);
+    basin_lab_free(&other);
+    basin_lab_free(&fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1039,6 +1093,7 @@ int main(void)
         cmocka_unit_test(test_edge_of_stability_demo_proves_its_title),
         cmocka_unit_test(test_spectrum_demo_proves_its_title),
         cmocka_unit_test(test_sharp_flat_demo_proves_its_title),
+        cmocka_unit_test(test_adopted_runs_train_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

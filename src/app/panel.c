@@ -148,6 +148,66 @@ static void choose_surface(basin_app *app, const basin_lab *lab, int step)
     basin_app_rebuild(app);
 }
 
+/* What the training choosers cycle through: models for points and for images, initializers, data sets
+ * (the 2-D classification sets first: a lab with decision regions takes only those). */
+static const char *const point_models[] = {
+    "mlp:hidden=16",         "mlp:hidden=16/16",          "mlp:hidden=16/16,act=tanh",
+    "mlp:hidden=64/64",      "mlp:hidden=64/64,norm=batch", "mlp:hidden=64/64,norm=layer",
+    "mlp:hidden=128/128",    "mlp:hidden=128/128,dropout=0.5",
+};
+static const char *const image_models[] = {"mlp:hidden=64", "mlp:hidden=128/128", "cnn", "cnn:norm=batch",
+                                           "cnn:dropout=0.5"};
+static const char *const inits[] = {"default",        "constant:val=0.1", "zeros",          "normal:std=1",
+                                    "normal:std=0.01", "xavier_uniform",   "xavier_normal",  "kaiming_uniform",
+                                    "kaiming_normal",  "orthogonal"};
+static const char *const datasets[] = {"moons:n=200,noise=0.3,test=0.5", "moons", "circles", "spirals:noise=0.05",
+                                       "xor", "blobs", "digits"};
+#define COUNT(a) (sizeof a / sizeof *a)
+#define PLANE_DATASETS 6 /* the first six are 2-D classification sets */
+
+/* The choice after (step 1) or before (−1) current in choices[0..n), the first when current is not there. */
+static const char *cycle(const char *const *choices, size_t n, const char *current, int step)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(choices[i], current) == 0)
+            return choices[step > 0 ? (i + 1) % n : (i + n - 1) % n];
+    return choices[0];
+}
+
+/* A row "◀ NAME" "NAME ▶" with the current value below; returns −1, 0 or 1. */
+static int chooser(basin_ui *ui, const char *name, const char *current)
+{
+    char back[64], forth[64];
+    snprintf(back, sizeof back, "◀ %s", name);
+    snprintf(forth, sizeof forth, "%s ▶", name);
+    int step = basin_ui_button(ui, back) ? -1 : 0;
+    step = basin_ui_button(ui, forth) ? 1 : step;
+    basin_ui_row_end(ui);
+    basin_ui_label(ui, current, false);
+    return step;
+}
+
+/* The model, init and data set choosers of a training lab; a choice goes into assignment (a run's model
+ * or init retrains that run, a data set every run). Returns whether one was made. */
+static bool training_choosers(basin_ui *ui, const basin_lab *lab, const basin_lab_run *r, char *assignment, size_t size)
+{
+    basin_ui_label(ui, "Training", true);
+    bool image = lab->dataset->image;
+    int model = chooser(ui, "model", r->model.text), init = chooser(ui, "init", r->init.text);
+    int data = chooser(ui, "data", lab->data.text);
+    if (model)
+        snprintf(assignment, size, "%s.model=%s", r->label,
+                 image ? cycle(image_models, COUNT(image_models), r->model.text, model)
+                       : cycle(point_models, COUNT(point_models), r->model.text, model));
+    else if (init)
+        snprintf(assignment, size, "%s.init=%s", r->label, cycle(inits, COUNT(inits), r->init.text, init));
+    else if (data)
+        snprintf(assignment, size, "lab.data=%s",
+                 cycle(datasets, basin_lab_has_view(lab, BASIN_VIEW_BOUNDARY) ? PLANE_DATASETS : COUNT(datasets),
+                       lab->data.text, data));
+    return model || init || data;
+}
+
 /* The row of the selected run that is on screen. */
 static size_t current_row(const basin_app *app, const basin_run *run)
 {
@@ -284,16 +344,9 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
         previous = basin_ui_button(ui, "◀"), next = basin_ui_button(ui, "▶");
         basin_ui_row_end(ui);
         basin_ui_label(ui, lab->surface.text, false);
-    } else {
-        char line[160];
-        basin_ui_label(ui, "Training", true);
-        snprintf(line, sizeof line, "model %s", r->model.text);
-        basin_ui_label(ui, line, false);
-        snprintf(line, sizeof line, "init %s", r->init.text);
-        basin_ui_label(ui, line, false);
-        snprintf(line, sizeof line, "data %s", lab->data.text);
-        basin_ui_label(ui, line, false);
     }
+    char chosen[256];
+    bool choice = !lab->problem && training_choosers(ui, lab, r, chosen, sizeof chosen);
     basin_ui_end(ui);
 
     /* Act after the frame is declared: each action rebuilds the lab. */
@@ -305,6 +358,10 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
         add_run(app, lab, add);
     else if (previous || next)
         choose_surface(app, lab, next ? 1 : -1);
+    else if (choice) {
+        basin_app_set(app, chosen);
+        basin_app_rebuild(app);
+    }
 }
 
 void basin_panel_draw_directions(basin_app *app, cairo_t *cr, const basin_lab *lab)

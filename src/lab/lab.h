@@ -141,8 +141,8 @@ bool basin_lab_training(const basin_lab *lab);
  * Returns whether they were swapped. Can't fail. */
 bool basin_lab_share_data(basin_lab *lab, basin_lab *old);
 
-/* Moves into lab's training runs the traces (and sessions, going on) of old's runs with the same
- * training_key, trained on lab's data set (basin_lab_share_data), when both labs record the same things,
+/* Moves into lab's training runs the traces (and sessions, going on) of old's runs with the same label
+ * and training_key, trained on lab's data set (basin_lab_share_data), when both labs record the same things,
  * in place of what they had; old keeps the rest. Returns the runs adopted. Can't fail. */
 size_t basin_lab_adopt(basin_lab *lab, basin_lab *old);
 

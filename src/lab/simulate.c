@@ -144,7 +144,8 @@ size_t basin_lab_adopt(basin_lab *lab, basin_lab *old)
         basin_lab_run *r = &lab->runs[i];
         for (size_t j = 0; j < old->n_runs; j++) {
             basin_lab_run *o = &old->runs[j];
-            if (!o->training || o->training->np->data != lab->dataset || strcmp(o->training_key, r->training_key) != 0)
+            if (!o->training || o->training->np->data != lab->dataset || strcmp(o->label, r->label) != 0 ||
+                strcmp(o->training_key, r->training_key) != 0)
                 continue;
             basin_net_training_free(r->session); /* a fresh start, replaced by the training that went on */
             basin_net_trace_free(r->training);

@@ -360,6 +360,34 @@ static void test_controls(void **state)
     cairo_surface_destroy(c3.image);
 }
 
+/* A training lab's control column: the selected run's model chooser retrains that run alone (its curve
+ * starts over while the other's goes on), the data chooser retrains every run on the new data. */
+static void test_training_controls(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("training-controls.txt"), "w");
+    fprintf(f, "wait 60\nscreenshot %s\npress model ▶\nwait 3\nscreenshot %s\npress ◀ data\nwait 30\nscreenshot %s\nquit\n",
+            support_tmp("t0.png"), support_tmp("t1.png"), support_tmp("t2.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/init-symmetry.ini' --view boundary,loss,accuracy --set lab.epochs=3000 --script '%s'",
+             BASIN_DEMOS_DIR, support_tmp("training-controls.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot t0 = load(support_tmp("t0.png")), t1 = load(support_tmp("t1.png")), t2 = load(support_tmp("t2.png"));
+    long blue0 = count(&t0, gd_blue, 680, 70, 1020, 340), blue1 = count(&t1, gd_blue, 680, 70, 1020, 340);
+    long orange0 = count(&t0, momentum_orange, 680, 70, 1020, 340), orange1 = count(&t1, momentum_orange, 680, 70, 1020, 340);
+    long regions = changed_pixels(&t1, &t2, 85, 290, 520, 475);
+    print_message("loss panel: the chosen run's pixels %ld → %ld, the other's %ld → %ld; new data: %ld of %d region pixels "
+                  "changed\n", blue0, blue1, orange0, orange1, regions, 218 * 93);
+    assert_true(blue1 < blue0 / 2);
+    assert_true(orange1 >= orange0);
+    assert_true(regions > 5000);
+    cairo_surface_destroy(t0.image);
+    cairo_surface_destroy(t1.image);
+    cairo_surface_destroy(t2.image);
+}
+
 /* e exports the step the window shows: five steps into the run (→ five times), the exported figure has
  * much less of momentum's loss curve than the whole run's export. */
 static void test_export_shows_the_step(void **state)
@@ -566,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_headless_surface_export),
         cmocka_unit_test(test_surface_stays_inside),
         cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_training_controls),
         cmocka_unit_test(test_export_shows_the_step),
         cmocka_unit_test(test_note),
         cmocka_unit_test(test_recording),

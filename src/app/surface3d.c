@@ -137,13 +137,14 @@ long basin_surface3d_progress(const basin_lab *lab)
     return known > 0 ? known : -1;
 }
 
-/* A training run's landscape as a field of log10(loss), as the 2-D landscape panel colours it: its G × G
- * grid (a point still missing takes the coarser point covering it) refined UPSAMPLE times bilinearly. */
+/* A landscape as a field of log10(loss) (of the loss when log is false), as the 2-D landscape panel colours
+ * it: its G × G grid (a point still missing takes the coarser point covering it) refined UPSAMPLE times
+ * bilinearly. */
 #define UPSAMPLE 4
-static int landscape_field(basin_field *field, const basin_net_trace *t)
+static int landscape_field(basin_field *field, const basin_loss_plane *p, bool log)
 {
-    size_t G = t->land_grid, n = UPSAMPLE * (G - 1) + 1;
-    double R = t->land_range, window[4] = {-R, R, -R, R};
+    size_t G = p->grid, n = UPSAMPLE * (G - 1) + 1;
+    double window[4] = {p->a_range[0], p->a_range[1], p->b_range[0], p->b_range[1]};
     double *logs = malloc(G * G * sizeof *logs), *values = malloc(n * n * sizeof *values);
     if (!logs || !values) {
         free(logs), free(values);
@@ -152,10 +153,8 @@ static int landscape_field(basin_field *field, const basin_net_trace *t)
     }
     for (size_t r = 0; r < G; r++)
         for (size_t c = 0; c < G; c++) {
-            double v = t->land_loss[r * G + c];
-            for (size_t stride = 2; isnan(v) && stride <= 8; stride *= 2)
-                v = t->land_loss[(r - r % stride) * G + (c - c % stride)];
-            logs[r * G + c] = v > 0 ? log10(v) : NAN;
+            double v = basin_loss_plane_at(p, r, c);
+            logs[r * G + c] = !log ? (isfinite(v) ? v : NAN) : v > 0 ? log10(v) : NAN;
         }
     for (size_t j = 0; j < n; j++)
         for (size_t i = 0; i < n; i++) {
@@ -171,26 +170,51 @@ static int landscape_field(basin_field *field, const basin_net_trace *t)
     return rc;
 }
 
-int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
+/* Empties s of its field and mesh. */
+static void unbuild(basin_surface3d *s)
 {
-    double window[4];
     basin_field_free(&s->field);
     free(s->heights);
     s->heights = NULL;
     s->built = false;
+}
+
+static int upload_mesh(basin_surface3d *s, int levels, basin_colormap map);
+
+int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
+{
+    double window[4];
+    unbuild(s);
     if (lab->dataset) { /* a training lab: a run's loss over the plane of its trajectory */
         const basin_net_trace *t = landscape_of(lab);
         if (!t) {
             basin_error_set("the 3-D view of a training lab shows a run's landscape, and none is computed yet");
             return -1;
         }
-        if (landscape_field(&s->field, t) != 0)
+        basin_loss_plane plane = basin_loss_plane_of_trace(t, 0, (double[3]){0, 0, 0});
+        if (landscape_field(&s->field, &plane, true) != 0)
             return -1;
     } else if (basin_contour_window(lab, window), basin_field_sample(&s->field, lab->problem, window, grid, grid,
                                                                       lab->level_scale) != 0) {
         return -1;
     }
-    grid = s->field.nx;
+    /* a landscape: the 2-D panel's 12 level sets of log10(loss) */
+    return upload_mesh(s, lab->dataset ? 12 : lab->levels, basin_lab_colormap(lab));
+}
+
+int basin_surface3d_build_plane(basin_surface3d *s, const basin_loss_plane *plane, bool log)
+{
+    unbuild(s);
+    if (landscape_field(&s->field, plane, log) != 0)
+        return -1;
+    return upload_mesh(s, 12, basin_colormap_find("viridis"));
+}
+
+/* The mesh of s->field: its relief, vertices with normals and colour fractions, the colormap texture. */
+static int upload_mesh(basin_surface3d *s, int levels, basin_colormap map)
+{
+    double window[4];
+    size_t grid = s->field.nx;
     memcpy(window, s->field.window, sizeof window);
     if (!(s->heights = malloc(grid * grid * sizeof *s->heights))) {
         basin_error_set("out of memory for a %zu×%zu mesh", grid, grid);
@@ -201,7 +225,7 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
     double xr = window[1] - window[0], yr = window[3] - window[2];
     s->extent[0] = xr >= yr ? 1 : xr / yr;
     s->extent[1] = xr >= yr ? yr / xr : 1;
-    s->levels = lab->dataset ? 12 : lab->levels; /* a landscape: the 2-D panel's 12 level sets of log10(loss) */
+    s->levels = levels;
     size_t n = grid, floats = 7;
     float *vertices = malloc(n * n * floats * sizeof *vertices);
     GLuint *indices = malloc((n - 1) * (n - 1) * 6 * sizeof *indices);
@@ -253,7 +277,6 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
     free(vertices);
     free(indices);
 
-    basin_colormap map = basin_lab_colormap(lab);
     glBindTexture(GL_TEXTURE_2D, s->colormap);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, 256, 1, 0, GL_RGB, GL_UNSIGNED_BYTE, map);
@@ -291,7 +314,14 @@ static void trajectory_points(const basin_surface3d *s, const double *xs, const 
     }
 }
 
-static void draw_runs(const basin_surface3d *s, const basin_lab *lab, size_t shown, const float mvp[16])
+/* A path drawn on the mesh: len points (xs[stride·k], ys[stride·k]) in the field's coordinates. */
+typedef struct path3d {
+    const double *xs, *ys;
+    size_t stride, len;
+    const double *rgb;
+} path3d;
+
+static void draw_paths(const basin_surface3d *s, const path3d *paths, size_t n, const float mvp[16])
 {
     glUseProgram(s->line_program);
     glUniformMatrix4fv(glGetUniformLocation(s->line_program, "mvp"), 1, GL_FALSE, mvp);
@@ -305,23 +335,17 @@ static void draw_runs(const basin_surface3d *s, const basin_lab *lab, size_t sho
     glBindBuffer(GL_ARRAY_BUFFER, s->line_vbo);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 3 * sizeof(float), (void *)0);
     glEnableVertexAttribArray(0);
-    const basin_net_trace *landscape = lab->dataset ? landscape_of(lab) : NULL;
-    for (size_t r = 0; r < lab->n_runs; r++) {
-        const basin_run *run = lab->runs[r].run;
-        const basin_net_trace *t = lab->runs[r].training;
-        size_t len = run ? (run->trace.len < shown ? run->trace.len : shown)
-                         : t && t == landscape ? basin_net_trace_frame(t, shown) + 1 : 0;
+    for (size_t r = 0; r < n; r++) {
+        const path3d *path = &paths[r];
+        size_t len = path->len;
         if (len == 0)
             continue;
         float *points = malloc(3 * len * sizeof *points);
         if (!points)
             return;
-        if (run)
-            trajectory_points(s, run->trace.w, run->trace.w + 1, 2, len, points);
-        else /* the landscape's run: its frames projected on the plane */
-            trajectory_points(s, t->traj_a, t->traj_b, 1, len, points);
+        trajectory_points(s, path->xs, path->ys, path->stride, len, points);
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(3 * len * sizeof *points), points, GL_STREAM_DRAW);
-        const double *c = lab->runs[r].color;
+        const double *c = path->rgb;
         glUniform3f(color, (float)c[0], (float)c[1], (float)c[2]);
         glUniform1i(round, 0);
         for (size_t start = 0; start < len;) { /* one strip per stretch inside the window */
@@ -402,7 +426,7 @@ static void draw_mesh(const basin_surface3d *s, const float mvp[16], bool dark)
     glDisable(GL_DEPTH_TEST);
 }
 
-void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown, int x, int y, int w, int h, bool dark)
+static void draw_view(basin_surface3d *s, const path3d *paths, size_t n, int x, int y, int w, int h, bool dark)
 {
     GLint screen;
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &screen);
@@ -425,13 +449,39 @@ void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown
         glEnable(GL_DEPTH_TEST);
         glDepthFunc(GL_LEQUAL);
         glEnable(GL_PROGRAM_POINT_SIZE);
-        draw_runs(s, lab, shown, mvp);
+        draw_paths(s, paths, n, mvp);
         glDisable(GL_DEPTH_TEST);
     }
     glBindFramebuffer(GL_READ_FRAMEBUFFER, s->work_target.fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)screen);
     glBlitFramebuffer(0, 0, w, h, x, y, x + w, y + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     glBindFramebuffer(GL_FRAMEBUFFER, (GLuint)screen);
+}
+
+void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown, int x, int y, int w, int h, bool dark)
+{
+    path3d *paths = calloc(lab->n_runs + 1, sizeof *paths);
+    if (!paths)
+        return;
+    const basin_net_trace *landscape = lab->dataset ? landscape_of(lab) : NULL;
+    for (size_t r = 0; r < lab->n_runs; r++) {
+        const basin_run *run = lab->runs[r].run;
+        const basin_net_trace *t = lab->runs[r].training;
+        paths[r].rgb = lab->runs[r].color;
+        if (run) /* a surface run: its points */
+            paths[r] = (path3d){run->trace.w, run->trace.w + 1, 2, run->trace.len < shown ? run->trace.len : shown,
+                                lab->runs[r].color};
+        else if (t && t == landscape) /* the landscape's run: its frames projected on the plane */
+            paths[r] = (path3d){t->traj_a, t->traj_b, 1, basin_net_trace_frame(t, shown) + 1, lab->runs[r].color};
+    }
+    draw_view(s, paths, lab->n_runs, x, y, w, h, dark);
+    free(paths);
+}
+
+void basin_surface3d_draw_plane(basin_surface3d *s, const basin_loss_plane *plane, int x, int y, int w, int h, bool dark)
+{
+    path3d path = {plane->path_a, plane->path_b, 1, plane->path_a ? plane->path_len : 0, plane->rgb};
+    draw_view(s, &path, 1, x, y, w, h, dark);
 }
 
 void basin_surface3d_rotate(basin_surface3d *s, float dyaw, float dpitch)

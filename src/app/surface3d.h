@@ -6,6 +6,7 @@
 
 #include "lab/lab.h"
 #include "render/field.h"
+#include "render/loss_plane.h"
 
 #include <epoxy/gl.h>
 #include <stdbool.h>
@@ -45,10 +46,17 @@ long basin_surface3d_progress(const basin_lab *lab);
  * view window and uploads it. Returns 0, or -1 with a message. */
 int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid);
 
+/* The same for a landscape given as a grid: the mesh of log10 of its loss (of the loss when log is false).
+ * Returns 0, or -1 with a message. */
+int basin_surface3d_build_plane(basin_surface3d *s, const basin_loss_plane *plane, bool log);
+
 /* Draws the mesh and the runs' first shown rows into (x, y, w, h) in pixels of the bound framebuffer,
  * GL's origin at the bottom left, on the theme's background. The mesh is re-rendered only when it, the
  * camera, the size or the theme changed. */
 void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown, int x, int y, int w, int h, bool dark);
+
+/* The same with the plane's path on the mesh built from it. */
+void basin_surface3d_draw_plane(basin_surface3d *s, const basin_loss_plane *plane, int x, int y, int w, int h, bool dark);
 
 /* Turns the camera by (dyaw, dpitch) degrees (pitch kept between 5 and 89). */
 void basin_surface3d_rotate(basin_surface3d *s, float dyaw, float dpitch);

@@ -3,6 +3,8 @@
  * and gradient variance by layer. */
 #include "training_view.h"
 
+#include "loss_plane.h"
+
 #include "colorbar.h"
 
 #include "chart.h"
@@ -490,125 +492,25 @@ int basin_training_spectrum(cairo_t *cr, basin_rect r, const basin_lab *lab, con
     return 0;
 }
 
-typedef struct level_path {
-    cairo_t *cr;
-    const basin_plot *p;
-    double range;
-    size_t grid;
-} level_path;
-
-static void add_segment(double i0, double j0, double i1, double j1, void *user)
-{
-    const level_path *lp = user;
-    double scale = 2 * lp->range / (double)(lp->grid - 1);
-    cairo_move_to(lp->cr, basin_plot_x(lp->p, -lp->range + i0 * scale), basin_plot_y(lp->p, -lp->range + j0 * scale));
-    cairo_line_to(lp->cr, basin_plot_x(lp->p, -lp->range + i1 * scale), basin_plot_y(lp->p, -lp->range + j1 * scale));
-}
-
-/* Thin white level sets of log10(loss), 12 evenly spaced levels, over the points computed so far. */
-static void draw_level_sets(cairo_t *cr, const basin_plot *p, const basin_net_trace *t, double lo, double hi)
-{
-    size_t G = t->land_grid;
-    double *logs = malloc(G * G * sizeof *logs);
-    if (!logs || !(hi > lo)) {
-        free(logs);
-        return;
-    }
-    for (size_t i = 0; i < G * G; i++)
-        logs[i] = t->land_loss[i] > 0 ? log10(t->land_loss[i]) : NAN;
-    level_path lp = {cr, p, t->land_range, G};
-    cairo_save(cr);
-    basin_plot_clip(cr, p);
-    for (int k = 1; k <= 12; k++)
-        basin_contour_segments(logs, G, G, lo + (hi - lo) * k / 13.0, add_segment, &lp);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
-    cairo_set_line_width(cr, 0.6);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    free(logs);
-}
-
 /* One run's landscape: log10 of the loss over the plane, the trajectory's projection up to the frame. */
 static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_lab_run *run,
                           const basin_theme *theme, size_t shown, const double scale[2], basin_rect *area)
 {
     (void)lab;
     const basin_net_trace *t = run->training;
-    size_t G = t->land_grid;
-    double R = t->land_range;
-    basin_plot p = basin_plot_make(r, theme, -R, R, false, -R, R, false);
-    basin_plot_equal_aspect(&p);
-    *area = p.area;
-    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
-    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(image);
-        basin_error_set("out of memory drawing the landscape");
+    basin_loss_plane plane = basin_loss_plane_of_trace(t, basin_net_trace_frame(t, shown), run->color);
+    basin_plot p;
+    if (basin_loss_plane_draw(cr, r, theme, &plane, scale, true, &p) != 0)
         return -1;
-    }
-    double lo = scale[0], hi = scale[1];
-    basin_rgb bg = theme->background;
-    cairo_surface_flush(image);
-    unsigned char *pixels = cairo_image_surface_get_data(image);
-    int stride = cairo_image_surface_get_stride(image);
-    basin_colormap viridis = basin_colormap_find("viridis");
-    for (size_t row = 0; row < G; row++)
-        for (size_t col = 0; col < G; col++) {
-            size_t r = G - 1 - row; /* b grows upwards */
-            double v = t->land_loss[r * G + col];
-            /* while the grid fills in, a missing point shows the coarser point covering it */
-            for (size_t stride = 2; isnan(v) && stride <= 8; stride *= 2)
-                v = t->land_loss[(r - r % stride) * G + (col - col % stride)];
-            unsigned char rgb[3] = {(unsigned char)lround(255 * bg.r), (unsigned char)lround(255 * bg.g),
-                                    (unsigned char)lround(255 * bg.b)};
-            if (!isnan(v))
-                basin_colormap_rgb(viridis, v > 0 && isfinite(v) && hi > lo ? (log10(v) - lo) / (hi - lo) : 1, rgb);
-            uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
-            *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
-        }
-    cairo_surface_mark_dirty(image);
-    cairo_save(cr);
-    basin_plot_clip(cr, &p);
-    /* cell centres sit at the grid's points: the image spans half a cell beyond ±R */
-    double cell_w = p.area.w / (double)(G - 1), cell_h = p.area.h / (double)(G - 1);
-    cairo_translate(cr, p.area.x - cell_w / 2, p.area.y - cell_h / 2);
-    cairo_scale(cr, cell_w, cell_h);
-    cairo_set_source_surface(cr, image, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(image);
-    draw_level_sets(cr, &p, t, lo, hi);
-    size_t frame = basin_net_trace_frame(t, shown);
-    cairo_save(cr);
-    basin_plot_clip(cr, &p);
-    cairo_set_line_width(cr, theme->line_width);
-    for (size_t k = 0; t->land_ready && k <= frame; k++) {
-        double x = basin_plot_x(&p, t->traj_a[k]), y = basin_plot_y(&p, t->traj_b[k]);
-        if (k == 0)
-            cairo_move_to(cr, x, y);
-        else
-            cairo_line_to(cr, x, y);
-    }
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_stroke(cr);
-    for (size_t k = 0; t->land_ready && k <= frame; k++) {
-        cairo_arc(cr, basin_plot_x(&p, t->traj_a[k]), basin_plot_y(&p, t->traj_b[k]), 0.18 * theme->font_size, 0,
-                  2 * M_PI);
-        cairo_set_source_rgb(cr, run->color[0], run->color[1], run->color[2]);
-        cairo_fill(cr);
-    }
-    cairo_restore(cr);
+    *area = p.area;
     char x_label[64] = "PC 1", y_label[64] = "PC 2", title[256];
     if (t->land_ready) {
         snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * t->land_ratio[0]);
         snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * t->land_ratio[1]);
     }
-    bool complete = true;
-    for (size_t i = 0; i < G * G && complete; i++)
-        complete = !isnan(t->land_loss[i]);
     char name[192];
     basin_lab_run_legend(run, name, sizeof name);
-    snprintf(title, sizeof title, "%s%s", name, complete ? "" : " · computing…");
+    snprintf(title, sizeof title, "%s%s", name, basin_loss_plane_complete(&plane) ? "" : " · computing…");
     basin_plot_axes(cr, &p, theme, title, x_label, y_label, false);
     return 0;
 }
@@ -625,9 +527,10 @@ int basin_training_landscapes(cairo_t *cr, basin_rect r, const basin_lab *lab, c
     double scale[2] = {INFINITY, -INFINITY}; /* one colour scale, so that the panels compare */
     for (size_t i = 0; i < lab->n_runs; i++) {
         const basin_net_trace *t = lab->runs[i].training;
-        for (size_t k = 0; t && k < t->land_grid * t->land_grid; k++)
-            if (t->land_loss[k] > 0 && isfinite(t->land_loss[k]))
-                scale[0] = fmin(scale[0], log10(t->land_loss[k])), scale[1] = fmax(scale[1], log10(t->land_loss[k]));
+        if (t && t->land_grid) {
+            basin_loss_plane plane = basin_loss_plane_of_trace(t, 0, lab->runs[i].color);
+            basin_loss_plane_widen(&plane, true, scale);
+        }
     }
     return per_run(cr, r, lab, theme, shown, true, scale, draw_landscape, loss_bar);
 }

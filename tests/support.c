@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void parse_or_fail(basin_spec *spec, basin_kind kind, const char *text)
 {
@@ -213,6 +214,16 @@ char *support_slurp(const char *path)
         text[n] = '\0';
     fclose(f);
     return text;
+}
+
+bool support_same_bytes(const char *a, const char *b)
+{
+    char *x = support_slurp(a), *y = support_slurp(b);
+    struct stat sa, sb;
+    bool same = x && y && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_size == sb.st_size &&
+                memcmp(x, y, (size_t)sa.st_size) == 0;
+    free(x), free(y);
+    return same;
 }
 
 const char *support_tmpdir(void)

@@ -12,6 +12,7 @@
 #include "engine/run.h"
 #include "engine/schedule.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Each fails the current test (cmocka) with the parser's message if the spec is not valid. */
@@ -50,6 +51,9 @@ void support_assert_close(double actual, double expected, double tol, const char
 
 /* The whole of the file at path as a string (owned by the caller), or NULL when it cannot be read. */
 char *support_slurp(const char *path);
+
+/* Whether the files at a and b both read and hold the same bytes. */
+bool support_same_bytes(const char *a, const char *b);
 
 /* A fresh temporary folder for this test program (mkdtemp on prefix, e.g. "/tmp/basin-export"): its
  * path, and the path of name inside it (from a ring of 8 buffers). Removing it removes what it holds. */

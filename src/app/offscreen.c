@@ -160,6 +160,34 @@ int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const ba
     return 0;
 }
 
+int basin_offscreen_plane_painter(cairo_t *cr, basin_rect rect, double scale, const basin_loss_plane *plane, void *user)
+{
+    (void)user;
+    int w = (int)(rect.w * scale + 0.5), h = (int)(rect.h * scale + 0.5);
+    w = w > 1 ? w : 1, h = h > 1 ? h : 1;
+    egl_session e;
+    if (egl_begin(&e) != 0) {
+        egl_end(&e);
+        return -1;
+    }
+    GLuint fbo, buffers[2];
+    cairo_surface_t *image = NULL;
+    basin_surface3d s;
+    if (fbo_make(&fbo, buffers, w, h) == 0 && basin_surface3d_init(&s) == 0) {
+        if (basin_surface3d_build_plane(&s, plane, basin_loss_plane_positive(plane)) == 0) {
+            basin_surface3d_draw_plane(&s, plane, 0, 0, w, h, false);
+            image = read_back(w, h);
+        }
+        basin_surface3d_free(&s);
+    }
+    fbo_free(&fbo, buffers);
+    egl_end(&e);
+    if (!image)
+        return -1;
+    paint(cr, rect, scale, image);
+    return 0;
+}
+
 struct basin_offscreen_session {
     egl_session egl;
     bool begun, built;

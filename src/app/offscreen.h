@@ -6,6 +6,7 @@
 
 #include "lab/lab.h"
 #include "render/figure.h"
+#include "render/loss_plane.h"
 
 #include <cairo.h>
 #include <stdbool.h>
@@ -17,6 +18,10 @@ cairo_surface_t *basin_offscreen_surface(const basin_lab *lab, size_t shown, int
 /* A basin_surface_painter for figures: user NULL makes its own EGL context, non-NULL uses the current one. */
 int basin_offscreen_painter(cairo_t *cr, basin_rect rect, double scale, const basin_lab *lab, size_t shown, bool dark,
                             void *user);
+
+/* A basin_plane_painter (render/loss_plane.h): the plane's landscape in 3-D, on an EGL surfaceless context
+ * of its own (user is unused). Returns 0, or -1 with a message. */
+int basin_offscreen_plane_painter(cairo_t *cr, basin_rect rect, double scale, const basin_loss_plane *plane, void *user);
 
 /* A session for many frames (an animation of the 3-D view): one EGL surfaceless context, one mesh per
  * scene and one framebuffer per size, made on first use and kept. Returns it, or NULL with a message. */

@@ -8,6 +8,10 @@
 #include "commands.h"
 #include "net_setup.h"
 
+#include "app/offscreen.h"
+#include "render/figure.h"
+#include "render/loss_plane.h"
+
 #include "engine/analysis/landscape.h"
 #include "engine/error.h"
 #include "lab/directions.h"
@@ -31,6 +35,7 @@ const char basin_landscape_usage[] =
     "                       [--range -1:1] [--direction-seed S] [--save-directions DIR]\n"
     "                       [--trajectory-csv FILE]\n"
     "                       [--csv FILE|-] [--resume] [--threads N] [--backend threads|mpi]\n"
+    "                       [--plot FILE.(png|svg|pdf)] [--plot3d FILE.(png|svg|pdf)]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
     "Li et al. (2018) draw it, on two threads (--threads), coarse points first.\n"
@@ -55,6 +60,11 @@ const char basin_landscape_usage[] =
     "  --csv FILE|-           where the grid goes: columns a,b,loss,accuracy (default: standard output);\n"
     "                         finished points go to FILE.checkpoint as they come (with MPI one per rank,\n"
     "                         FILE.checkpoint.R-of-K), removed once FILE is written\n"
+    "  --plot FILE            the slice as a figure: log10 of the loss in colour with 12 level sets (the\n"
+    "                         loss itself where some is ≤ 0) and, with pca, the trajectory on it; a\n"
+    "                         line's loss as a curve\n"
+    "  --plot3d FILE          the slice as a 3-D surface, the same colours, level sets and trajectory\n"
+    "                         (OpenGL without a display, through EGL; a 2-D slice only)\n"
     "  --resume               continue a killed grid from its checkpoint, without computing its points\n"
     "                         again (the same landscape: another is refused)\n"
     "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
@@ -71,6 +81,7 @@ const char basin_landscape_usage[] =
 
 typedef struct landscape_options {
     const char *surface, *at, *model, *data, *init, *load, *directions, *range, *save, *csv, *trajectory_csv;
+    const char *plot, *plot3d;
     const char *backend;
     long grid, seed, direction_seed, threads;
     bool seed_given, resume;
@@ -88,7 +99,8 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         {"save-directions", required_argument, NULL, 'W'}, {"csv", required_argument, NULL, 'C'},
         {"trajectory-csv", required_argument, NULL, 'T'}, {"direction-seed", required_argument, NULL, 'Z'},
         {"backend", required_argument, NULL, 'B'},      {"threads", required_argument, NULL, 'J'},
-        {"resume", no_argument, NULL, 'U'},
+        {"resume", no_argument, NULL, 'U'},            {"plot", required_argument, NULL, 'P'},
+        {"plot3d", required_argument, NULL, '3'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (landscape_options){.grid = 51, .range = "-1:1", .threads = 2};
@@ -111,6 +123,8 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         case 'T': o->trajectory_csv = optarg; break;
         case 'B': o->backend = optarg; break;
         case 'U': o->resume = true; break;
+        case 'P': o->plot = optarg; break;
+        case '3': o->plot3d = optarg; break;
         case 'J':
             if (cli_parse_count("landscape", "--threads", optarg, 1, MAX_THREADS, &o->threads, err) != 0)
                 return -1;
@@ -137,12 +151,21 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         return usage_error(err, "unexpected argument '%s' (see basin landscape --help)", argv[optind]);
     if (o->resume && (!o->csv || strcmp(o->csv, "-") == 0))
         return usage_error(err, "--resume continues the grid of --csv FILE from FILE.checkpoint: give --csv FILE");
+    basin_format format;
+    const char *plots[2][2] = {{"--plot", o->plot}, {"--plot3d", o->plot3d}};
+    for (int k = 0; k < 2; k++)
+        if (plots[k][1] && basin_format_from_path(plots[k][1], &format) != 0)
+            return usage_error(err, "%s '%s': give a .png, .svg or .pdf file", plots[k][0], plots[k][1]);
+    if (o->plot3d && o->directions && strncmp(o->directions, "line:", 5) == 0)
+        return usage_error(err, "--plot3d draws a 2-D slice, and --directions %s is a line: use --plot", o->directions);
     if (cli_mpi_backend("landscape", o->backend, NULL, err) < 0)
         return -1;
     if (cli_check_subject("landscape", o->surface, o->at, o->model, o->data, o->init, o->load, err) != 0 ||
         cli_check_output("landscape", "--csv", o->csv, false, err) != 0 ||
         cli_check_output("landscape", "--save-directions", o->save, true, err) != 0 ||
-        cli_check_output("landscape", "--trajectory-csv", o->trajectory_csv, false, err) != 0)
+        cli_check_output("landscape", "--trajectory-csv", o->trajectory_csv, false, err) != 0 ||
+        cli_check_output("landscape", "--plot", o->plot, false, err) != 0 ||
+        cli_check_output("landscape", "--plot3d", o->plot3d, false, err) != 0)
         return -1;
     return cli_check_seed_with_weights("landscape", o->load, o->seed_given, "--direction-seed", err);
 }
@@ -230,24 +253,73 @@ static void write_grid(FILE *f, const double *loss, const double *acc, size_t gr
     }
 }
 
-/* The trajectory in the plane: step, a, b, its own loss and the slice's loss at (a, b). */
-static int write_trajectory(const char *path, const basin_directions *d, const basin_net_problem *np, FILE *out)
+/* The trajectory in the plane (pca directions): each point's least-squares coordinates, its own loss and
+ * the slice's loss there. */
+typedef struct plane_path {
+    double *a, *b, *loss, *slice_loss; /* one allocation, T each */
+} plane_path;
+
+static int path_make(plane_path *path, const basin_directions *d, const basin_net_problem *np)
 {
     size_t T = d->T;
-    double *a = malloc((4 * T + 1) * sizeof *a), *b = a + T, *loss = b + T, *slice_loss = loss + T;
-    basin_output_file f;
-    if (!a || basin_directions_trajectory(d, np, a, b, loss, slice_loss) != 0 ||
-        basin_output_open(&f, path, out) != 0) {
-        if (!a)
-            basin_error_set("out of memory");
-        free(a);
+    *path = (plane_path){0};
+    if (!(path->a = malloc((4 * T + 1) * sizeof *path->a))) {
+        basin_error_set("out of memory");
         return -1;
     }
+    path->b = path->a + T, path->loss = path->b + T, path->slice_loss = path->loss + T;
+    return basin_directions_trajectory(d, np, path->a, path->b, path->loss, path->slice_loss);
+}
+
+/* Writes the trajectory: step, a, b, its own loss and the slice's loss at (a, b). */
+static int write_trajectory(const char *path, const basin_directions *d, const plane_path *p, FILE *out)
+{
+    basin_output_file f;
+    if (basin_output_open(&f, path, out) != 0)
+        return -1;
     fputs("step,a,b,loss,slice_loss\n", f.stream);
-    for (size_t t = 0; t < T; t++)
-        fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", d->steps[t], a[t], b[t], loss[t], slice_loss[t]);
-    free(a);
+    for (size_t t = 0; t < d->T; t++)
+        fprintf(f.stream, "%ld,%.17g,%.17g,%.17g,%.17g\n", d->steps[t], p->a[t], p->b[t], p->loss[t], p->slice_loss[t]);
     return basin_output_commit(&f);
+}
+
+/* Draws the grid as the figure o.plot (flat) or o.plot3d asks for: the title names the subject and the
+ * directions, the axes what the coordinates are. Returns 0, or -1 with a message. */
+static int write_plot(const landscape_options *o, bool three_d, const basin_directions *d, const plane_path *path,
+                      const double *loss, size_t G, const double range[2], FILE *out)
+{
+    basin_loss_plane plane = {.grid = G, .loss = loss, .a_range = {range[0], range[1]},
+                              .b_range = {range[0], range[1]}, .rgb = {0.84, 0.15, 0.16}};
+    if (path->a)
+        plane.path_a = path->a, plane.path_b = path->b, plane.path_len = d->T;
+    char title[512], x_label[96] = "a (along d₁)", y_label[96] = "b (along d₂)";
+    const char *how = o->directions ? o->directions : o->model ? "filter" : "random";
+    if (d->T) {
+        snprintf(x_label, sizeof x_label, "PC 1 (%.0f%% of the variance)", 100 * d->explained[0]);
+        snprintf(y_label, sizeof y_label, "PC 2 (%.0f%%)", 100 * d->explained[1]);
+        how = "the trajectory's principal components";
+    } else if (!isnan(d->eigenvalues[0])) {
+        snprintf(x_label, sizeof x_label, "a (along the eigenvector of λ = %.3g)", d->eigenvalues[0]);
+        snprintf(y_label, sizeof y_label, "b (λ = %.3g)", d->eigenvalues[1]);
+        how = "the Hessian's top eigenvectors";
+    } else if (!d->d2) {
+        snprintf(x_label, sizeof x_label, "a (0: the weights, 1: %s)", how + 5);
+        snprintf(y_label, sizeof y_label, "loss");
+        how = "a line";
+    } else if (strcmp(how, "filter") == 0 || strcmp(how, "filter-all") == 0) {
+        how = "filter-normalized directions";
+    } else {
+        how = "random directions";
+    }
+    if (o->surface)
+        snprintf(title, sizeof title, "%s around (%s): %s", o->surface, o->at, how);
+    else
+        snprintf(title, sizeof title, "%s on %s: the training loss along %s", o->model, o->data, how);
+    basin_loss_figure figure = {&plane, !d->d2, title, x_label, y_label,
+                                three_d ? basin_offscreen_plane_painter : NULL, NULL};
+    basin_figure_options fo = basin_figure_defaults();
+    fo.width = 1400, fo.height = 1100;
+    return basin_drawing_export(title, &fo, basin_loss_figure_draw, &figure, three_d ? o->plot3d : o->plot, out) == 0 ? 0 : -1;
 }
 
 /* The landscape o asks for, in this process or as one rank of job's world (the common point: every
@@ -256,7 +328,7 @@ static int landscape(void *options, FILE *out, FILE *err, cli_mpi_job *job)
 {
     landscape_options o = *(const landscape_options *)options;
     if (job && job->world.rank != 0) /* the same directions and grid everywhere: rank 0 alone writes */
-        o.save = o.trajectory_csv = NULL;
+        o.save = o.trajectory_csv = o.plot = o.plot3d = NULL;
     int rc;
     double range[2];
     if (parse_range(o.range, range, err) != 0)
@@ -271,6 +343,7 @@ static int landscape(void *options, FILE *out, FILE *err, cli_mpi_job *job)
     double *point = NULL, *loss = NULL, *acc = NULL;
     bool *done = NULL;
     basin_checkpoint check = {0};
+    plane_path path = {0};
     const double *w;
     size_t n;
     const basin_problem *p;
@@ -385,7 +458,12 @@ static int landscape(void *options, FILE *out, FILE *err, cli_mpi_job *job)
             goto done;
         }
     }
-    if (o.trajectory_csv && dirs.T && write_trajectory(o.trajectory_csv, &dirs, sl.nets[0], out) != 0)
+    if (dirs.T && (o.trajectory_csv || o.plot || o.plot3d) && path_make(&path, &dirs, sl.nets[0]) != 0)
+        goto fail;
+    if (o.trajectory_csv && dirs.T && write_trajectory(o.trajectory_csv, &dirs, &path, out) != 0)
+        goto fail;
+    if ((o.plot && write_plot(&o, false, &dirs, &path, loss, G, range, out) != 0) ||
+        (o.plot3d && write_plot(&o, true, &dirs, &path, loss, G, range, out) != 0))
         goto fail;
     basin_output_file f;
     if (basin_output_open(&f, o.csv ? o.csv : "-", out) != 0)
@@ -410,7 +488,7 @@ done:
         fprintf(err, "basin landscape: the checkpoint %s could not be written whole; a resume would redo points\n",
                 check.path);
     basin_checkpoint_close(&check, false);
-    free(point), free(loss), free(acc), free(done);
+    free(point), free(loss), free(acc), free(done), free(path.a);
     basin_spec_clear(&surface);
     cli_net_close(&net);
     return status;

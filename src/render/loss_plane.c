@@ -180,8 +180,8 @@ int basin_loss_plane_draw(cairo_t *cr, basin_rect r, const basin_theme *theme, c
     return 0;
 }
 
-/* A 1-D slice: the loss against a. */
-static int draw_curve(cairo_t *cr, basin_rect r, const basin_theme *theme, const basin_loss_figure *f, bool log)
+/* A 1-D slice: the loss against a, on a linear axis (as Goodfellow et al. draw a line between weights). */
+static int draw_curve(cairo_t *cr, basin_rect r, const basin_theme *theme, const basin_loss_figure *f)
 {
     const basin_loss_plane *p = f->plane;
     double *a = malloc(p->grid * sizeof *a);
@@ -192,7 +192,7 @@ static int draw_curve(cairo_t *cr, basin_rect r, const basin_theme *theme, const
     for (size_t i = 0; i < p->grid; i++)
         a[i] = p->a_range[0] + (p->a_range[1] - p->a_range[0]) * (double)i / (double)(p->grid - 1);
     basin_series s = {.x = a, .y = p->loss, .n = p->grid, .rgb = {p->rgb[0], p->rgb[1], p->rgb[2]}};
-    basin_chart_lines(cr, r, theme, &s, 1, log, NULL, f->x_label, f->y_label);
+    basin_chart_lines(cr, r, theme, &s, 1, false, NULL, f->x_label, f->y_label);
     free(a);
     return 0;
 }
@@ -208,9 +208,9 @@ int basin_loss_figure_draw(cairo_t *cr, double w, double h, const void *ctx)
     basin_rect title = {margin, margin, w - 2 * margin, title_h};
     basin_text_fit(cr, &theme, 1.3 * theme.font_size, theme.text, title, f->title);
     basin_rect body = {margin, margin + title_h, w - 2 * margin, h - 2 * margin - title_h};
-    bool log = basin_loss_plane_positive(p);
     if (f->one_d)
-        return draw_curve(cr, body, &theme, f, log);
+        return draw_curve(cr, body, &theme, f);
+    bool log = basin_loss_plane_positive(p);
     double scale[2] = {INFINITY, -INFINITY};
     basin_loss_plane_widen(p, log, scale);
     if (!(scale[1] > scale[0])) /* a flat landscape: one colour */

@@ -49,7 +49,7 @@ typedef int (*basin_plane_painter)(cairo_t *cr, basin_rect rect, double scale, c
                                    void *user);
 
 /* A landscape figure: its title, the plane with axes (or its 3-D view through paint3d), a colour bar of the
- * loss; a 1-D slice (grid points along a only: b_range {0, 0}, loss of grid values) is a curve. */
+ * loss; a 1-D slice (one_d: loss holds grid values along a) is a curve on a linear axis. */
 typedef struct basin_loss_figure {
     const basin_loss_plane *plane;
     bool one_d;

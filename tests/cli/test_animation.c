@@ -299,16 +299,6 @@ static void test_frames_by_name(void **state)
     assert_int_equal(access(path_of("pdf/f03.pdf"), F_OK), -1);
 }
 
-static bool same_bytes(const char *a, const char *b)
-{
-    char *x = support_slurp(a), *y = support_slurp(b);
-    struct stat sa, sb;
-    bool same = x && y && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_size == sb.st_size &&
-                memcmp(x, y, (size_t)sa.st_size) == 0;
-    free(x), free(y);
-    return same;
-}
-
 static void test_same_lab_same_bytes(void **state)
 {
     (void)state;
@@ -316,7 +306,7 @@ static void test_same_lab_same_bytes(void **state)
     for (int i = 0; i < 3; i++) {
         export_ok(path_of(names[i][0]), "--fps=10");
         export_ok(path_of(names[i][1]), "--fps=10");
-        if (!same_bytes(path_of(names[i][0]), path_of(names[i][1])))
+        if (!support_same_bytes(path_of(names[i][0]), path_of(names[i][1])))
             fail_msg("two exports to %s differ", names[i][0]);
     }
 }

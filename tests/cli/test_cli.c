@@ -15,6 +15,7 @@
 #include "engine/registry.h"
 #include "engine/spec.h"
 
+#include <cairo.h>
 #include <dirent.h>
 #include <math.h>
 #include <ctype.h>
@@ -467,6 +468,61 @@ static void test_landscape_threads(void **state)
     expect_usage_error("--threads", "landscape", "--surface", "himmelblau", "--at", "3,2", "--threads", "65");
 }
 
+/* Pixels of an RGB24 PNG within tolerance of rgb. */
+static long count_colour(cairo_surface_t *image, unsigned rgb, int tolerance)
+{
+    int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
+    int stride = cairo_image_surface_get_stride(image);
+    const unsigned char *data = cairo_image_surface_get_data(image);
+    long n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t p = *(const uint32_t *)(data + (size_t)y * (size_t)stride + 4 * (size_t)x);
+            int d = abs((int)(p >> 16 & 255) - (int)(rgb >> 16 & 255)) + abs((int)(p >> 8 & 255) - (int)(rgb >> 8 & 255)) +
+                    abs((int)(p & 255) - (int)(rgb & 255));
+            n += d <= tolerance;
+        }
+    return n;
+}
+
+/* basin landscape --plot draws the grid as a figure and --plot3d as a 3-D surface (headless): a bowl's
+ * bottom is viridis' darkest colour, its rim the brightest; the same bytes twice; a bad extension or a 3-D
+ * plot of a line is a usage error naming it. */
+static void test_landscape_plots(void **state)
+{
+    (void)state;
+    assert_int_equal(support_tmpdir_create("/tmp/basin-plots"), 0);
+    const char *flat = support_tmp("flat.png"), *again = support_tmp("again.png"), *relief = support_tmp("relief.png");
+    support_cli_result r = support_cli("landscape", "--surface", "quadratic:eig=1/4", "--at", "0,0", "--grid", "31",
+                                       "--csv", support_tmp("grid.csv"), "--plot", flat, "--plot3d", relief, NULL);
+    if (r.status != 0)
+        fail_msg("basin landscape: %s", r.err);
+    support_cli_free(&r);
+    r = support_cli("landscape", "--surface", "quadratic:eig=1/4", "--at", "0,0", "--grid", "31", "--csv", "-",
+                    "--plot", again, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(support_count_lines(r.out), 31 * 31 + 1); /* the CSV still goes where it went */
+    support_cli_free(&r);
+    assert_true(support_same_bytes(flat, again));
+    cairo_surface_t *figure = cairo_image_surface_create_from_png(flat), *surface = cairo_image_surface_create_from_png(relief);
+    assert_int_equal(cairo_surface_status(figure), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_surface_status(surface), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_width(figure), 1400);
+    assert_int_equal(cairo_image_surface_get_height(surface), 1100);
+    long bottom = count_colour(figure, 0x440154, 40), rim = count_colour(figure, 0xfde725, 60);
+    long bottom3d = count_colour(surface, 0x440154, 60);
+    print_message("flat: %ld pixels of the bottom's colour, %ld of the rim's; 3-D: %ld of the bottom's\n", bottom, rim,
+                  bottom3d);
+    assert_true(bottom > 500 && rim > 500 && bottom3d > 500);
+    cairo_surface_destroy(figure);
+    cairo_surface_destroy(surface);
+    expect_usage_error("--plot 'x.gif': give a .png, .svg or .pdf file", "landscape", "--surface", "rosenbrock", "--at",
+                       "0,0", "--plot", "x.gif");
+    expect_usage_error("--plot3d draws a 2-D slice", "landscape", "--surface", "rosenbrock", "--at", "0,0",
+                       "--directions", "line:w", "--plot3d", "x.png");
+    assert_int_equal(support_tmpdir_remove(), 0);
+}
+
 /* Runs basin landscape on a digits MLP's G×G grid into csv in a child process and kills it after delay
  * seconds; returns whether it was killed before finishing. */
 static bool killed_midway(const char *csv, const char *grid, double delay)
@@ -610,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_run_async),
         cmocka_unit_test(test_analyze_noise_scale),
         cmocka_unit_test(test_landscape_threads),
+        cmocka_unit_test(test_landscape_plots),
         cmocka_unit_test(test_landscape_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

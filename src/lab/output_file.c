@@ -6,13 +6,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* ---- the temporaries a signal must remove: fixed storage, read by the handler without locks ---- */
@@ -53,7 +56,42 @@ static void hold_signals(sigset_t *old)
     pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
-/* Async-signal-safe: unlink and rmdir only; files before folders. */
+/* A directory entry as the getdents64 system call returns it (the kernel's struct linux_dirent64). */
+struct raw_dirent {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+
+/* Async-signal-safe (open, getdents64, unlinkat, rmdir): the files a folder holds, then the folder. Passes
+ * repeat from the start, as removing entries while reading them may skip some. */
+static void remove_tree(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (int pass = 0; fd >= 0 && pass < 4; pass++) {
+        char buf[4096];
+        long n;
+        bool removed = false;
+        lseek(fd, 0, SEEK_SET);
+        while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+            for (long at = 0; at < n;) {
+                const struct raw_dirent *e = (const struct raw_dirent *)(buf + at);
+                bool dots = e->name[0] == '.' && (e->name[1] == '\0' || (e->name[1] == '.' && e->name[2] == '\0'));
+                if (!dots && unlinkat(fd, e->name, 0) == 0)
+                    removed = true;
+                at += e->reclen;
+            }
+        if (!removed)
+            break;
+    }
+    if (fd >= 0)
+        close(fd);
+    rmdir(path);
+}
+
+/* Async-signal-safe: unlink, and folders with what they hold; files before folders. */
 static void remove_pending(void)
 {
     for (int i = 0; i < PENDING_MAX; i++)
@@ -61,7 +99,7 @@ static void remove_pending(void)
             unlink(pending[i]);
     for (int i = 0; i < PENDING_MAX; i++)
         if (pending_kind[i] == PENDING_FOLDER)
-            rmdir(pending[i]);
+            remove_tree(pending[i]);
 }
 
 static void on_signal(int sig)
@@ -430,4 +468,81 @@ void basin_output_dir_abort(basin_output_dir *d)
     if (d->temp_path)
         remove_folder(d->temp_path);
     dir_release(d);
+}
+
+/* ---- sets of files ---- */
+
+int basin_output_set_open(basin_output_set *set, const char *dir)
+{
+    *set = (basin_output_set){.slot = -1};
+    if (make_dir(dir) != 0)
+        return -1;
+    size_t len = strlen(dir);
+    set->dir = strdup(dir);
+    set->temp_dir = malloc(len + sizeof "/.basin-set.XXXXXX");
+    if (!set->dir || !set->temp_dir) {
+        free(set->dir), free(set->temp_dir);
+        *set = (basin_output_set){.slot = -1};
+        basin_error_set("out of memory");
+        return -1;
+    }
+    memcpy(set->temp_dir, dir, len);
+    memcpy(set->temp_dir + len, "/.basin-set.XXXXXX", sizeof "/.basin-set.XXXXXX");
+    sigset_t held;
+    hold_signals(&held);
+    bool made = mkdtemp(set->temp_dir) != NULL;
+    if (made)
+        set->slot = pending_add(set->temp_dir, PENDING_FOLDER);
+    pthread_sigmask(SIG_SETMASK, &held, NULL);
+    if (!made) {
+        basin_error_set("cannot write in '%s': %s", dir, strerror(errno));
+        free(set->dir), free(set->temp_dir);
+        *set = (basin_output_set){.slot = -1};
+        return -1;
+    }
+    return 0;
+}
+
+const char *basin_output_set_file(const basin_output_set *set, const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", set->temp_dir, name);
+    return buf;
+}
+
+static void set_release(basin_output_set *set)
+{
+    pending_drop(set->slot);
+    free(set->dir), free(set->temp_dir);
+    *set = (basin_output_set){.slot = -1};
+}
+
+int basin_output_set_commit(basin_output_set *set)
+{
+    DIR *d = opendir(set->temp_dir);
+    int rc = d ? 0 : -1;
+    if (!d)
+        basin_error_set("cannot read '%s': %s", set->temp_dir, strerror(errno));
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char from[4400], to[4400];
+        snprintf(from, sizeof from, "%s/%s", set->temp_dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", set->dir, e->d_name);
+        if (rename(from, to) != 0) {
+            basin_error_set("cannot write '%s': %s", to, strerror(errno));
+            rc = -1;
+        }
+    }
+    if (d)
+        closedir(d);
+    remove_folder(set->temp_dir); /* empty unless a move failed */
+    set_release(set);
+    return rc;
+}
+
+void basin_output_set_abort(basin_output_set *set)
+{
+    if (set->temp_dir)
+        remove_folder(set->temp_dir);
+    set_release(set);
 }

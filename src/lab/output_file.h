@@ -56,6 +56,26 @@ int basin_output_dir_commit(basin_output_dir *d);
 /* Removes the temporary folder and what it holds. Frees d's memory. */
 void basin_output_dir_abort(basin_output_dir *d);
 
+/* A set of files in one folder written whole or not at all (the frames of an animation): they go into a
+ * temporary folder inside it, moved into it on commit (replacing files of the same names). */
+typedef struct basin_output_set {
+    char *dir, *temp_dir; /* owned */
+    int slot;             /* in the list of temporaries a signal removes */
+} basin_output_set;
+
+/* Creates dir (and its missing parents) and the temporary folder in it. Returns 0, or -1 with a message. */
+int basin_output_set_open(basin_output_set *set, const char *dir);
+
+/* The path file name will have until commit, into buf (size bytes). Returns buf. */
+const char *basin_output_set_file(const basin_output_set *set, const char *name, char *buf, size_t size);
+
+/* Moves every file into the folder and removes the temporary one. Returns 0, or -1 with a message. Frees
+ * set's memory either way. */
+int basin_output_set_commit(basin_output_set *set);
+
+/* Removes the temporary folder and what it holds. Frees set's memory. */
+void basin_output_set_abort(basin_output_set *set);
+
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every temporary file and folder still
  * open, then end the process as the signal would have (for programs: the CLI and the window). */
 void basin_output_remove_on_signals(void);

@@ -2,6 +2,8 @@
  * backdrop is sampled once), handed to giflib, to ffmpeg, or written as files of their own. */
 #include "animation.h"
 
+#include "lab/output_file.h"
+
 #include "gif_writer.h"
 #include "output_file.h"
 #include "video_pipe.h"
@@ -36,9 +38,9 @@ int basin_animation_format_of(const char *path, basin_animation_format *format)
             c++;
         while (isdigit((unsigned char)*c))
             c++;
-        if (*c != 'd' || strchr(c, '%')) {
-            basin_error_set("'%s': a numbered sequence of frames takes one %%d (such as frames/%%04d.png) and no "
-                            "other %%",
+        if (*c != 'd' || strchr(c, '%') || strchr(c, '/')) {
+            basin_error_set("'%s': a numbered sequence of frames takes one %%d in the file's name (such as "
+                            "frames/%%04d.png) and no other %%",
                             path);
             return -1;
         }
@@ -218,27 +220,38 @@ static int write_video(frame_painter *p, const basin_animation_options *a, const
     return rc;
 }
 
+/* The numbered frames, whole or not at all: written into a temporary folder beside them, moved into
+ * place once the last is written (a failure or a signal leaves none of them). */
 static int write_frames(const basin_lab *lab, const basin_figure_options *o, const basin_animation_options *a,
                         const size_t *shown, size_t n, const char *pattern, FILE *stdout_stream)
 {
+    const char *slash = strrchr(pattern, '/'), *name_pattern = slash ? slash + 1 : pattern;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash == pattern ? 1 : slash - pattern) : 1, slash ? pattern : ".");
+    basin_output_set set;
+    if (basin_output_set_open(&set, dir) != 0)
+        return -2;
     for (size_t i = 0; i < n; i++) {
-        char name[4096];
+        char name[4096], path[8400];
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral" /* checked: one %d and no other conversion */
-        int length = snprintf(name, sizeof name, pattern, (int)i);
+        int length = snprintf(name, sizeof name, name_pattern, (int)i);
 #pragma GCC diagnostic pop
         if (length < 0 || (size_t)length >= sizeof name) {
             basin_error_set("'%s': the frames' names are too long", pattern);
+            basin_output_set_abort(&set);
             return -2;
         }
         basin_figure_options frame = *o;
         frame.shown = shown[i];
-        int rc = basin_figure_export(lab, &frame, name, stdout_stream);
-        if (rc != 0)
+        int rc = basin_figure_export(lab, &frame, basin_output_set_file(&set, name, path, sizeof path), stdout_stream);
+        if (rc != 0) {
+            basin_output_set_abort(&set);
             return rc;
+        }
         report(a, i + 1, n);
     }
-    return 0;
+    return basin_output_set_commit(&set);
 }
 
 int basin_animation_export(const basin_lab *lab, const basin_figure_options *o, const basin_animation_options *a,

@@ -344,10 +344,61 @@ static bool temporaries_in(const char *dir)
     DIR *d = opendir(dir);
     bool found = false;
     for (struct dirent *e; d && (e = readdir(d));)
-        found = found || strstr(e->d_name, ".tmp.");
+        found = found || strstr(e->d_name, ".tmp.") || strstr(e->d_name, ".basin-set.");
     if (d)
         closedir(d);
     return found;
+}
+
+/* The files in dir (not . and ..). */
+static int files_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* SIGTERM or SIGINT while numbered frames are written: all of them or none, and no temporary folder. */
+static void test_killed_frames(void **state)
+{
+    (void)state;
+    const char *dir = path_of("killed-frames");
+    srand(20261201);
+    int whole = 0, none = 0;
+    for (int trial = 0; trial < 6; trial++) {
+        char out[700];
+        snprintf(out, sizeof out, "%s/f%%03d.png", dir);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            freopen("/dev/null", "w", stdout);
+            freopen("/dev/null", "w", stderr);
+            execl(getenv("BASIN_EXE"), "basin", "export", LAB, "-o", out, "--size", "400x250", "--dpi", "50", "--fps",
+                  "10", NULL);
+            _exit(127);
+        }
+        long delay = 150000 + rand() % 6000000;
+        struct timespec t = {delay / 1000000, (delay % 1000000) * 1000};
+        nanosleep(&t, NULL);
+        kill(pid, trial % 2 ? SIGTERM : SIGINT);
+        int status;
+        waitpid(pid, &status, 0);
+        if (temporaries_in(dir))
+            fail_msg("trial %d (%ld µs): a temporary was left behind", trial, delay);
+        int n = files_in(dir), all = 151; /* the lab's 150 steps and its start */
+        if (n > 0 && n != all)
+            fail_msg("trial %d (%ld µs): %d frames of %d left", trial, delay, n, all);
+        whole += n == all, none += n == 0;
+        char command[800];
+        snprintf(command, sizeof command, "rm -f '%s'/*.png", dir);
+        assert_int_equal(system(command), 0);
+    }
+    print_message("    6 frame exports interrupted: %d whole, %d none, no temporary left\n", whole, none);
+    assert_true(none > 0);
 }
 
 /* SIGTERM or SIGINT at random moments of a GIF and an MP4 export: the file is whole (it decodes) or absent,
@@ -416,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_frames_by_name),
         cmocka_unit_test(test_same_lab_same_bytes), cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_killed_exports),
+        cmocka_unit_test(test_killed_frames),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -83,13 +83,14 @@ static int draw_surface(basin_app *app, const basin_lab *lab)
             return -1;
         app->surface_ready = true;
     }
-    long progress = basin_surface3d_progress(lab);
+    app->surface.landscape_run = (size_t)app->selected; /* a training lab: the selected run's landscape */
+    long progress = basin_surface3d_progress(&app->surface, lab);
     if (progress < 0) /* a training lab's landscape is not there yet: the panel waits */
         return 0;
     char scene[sizeof app->surface_scene];
     basin_figure_scene(lab, scene, sizeof scene);
     size_t used = strlen(scene); /* a landscape filling in needs a new mesh as it does */
-    snprintf(scene + used, sizeof scene - used, "|%ld", progress);
+    snprintf(scene + used, sizeof scene - used, "|%ld|%d", progress, app->selected);
     if (strcmp(scene, app->surface_scene) != 0) { /* only a new surface or window needs a new mesh */
         if (basin_surface3d_build(&app->surface, lab, 256) != 0)
             return -1;
@@ -115,6 +116,7 @@ static int draw_panels(basin_app *app, const basin_lab *lab)
     o.font_scale = app->presenter ? BASIN_PRESENTER_TYPE * 1.35 : 1.35; /* presenter mode: 1.6 times the type */
     o.surface = note_surface_panel;
     o.surface_user = app;
+    o.landscape_run = (size_t)app->selected;
     app->surface_rect = (basin_rect){0};
     basin_theme theme = basin_theme_make(o.dark, o.font_scale);
     double strip = 1.8 * theme.font_size, f = theme.font_size;

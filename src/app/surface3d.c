@@ -115,20 +115,18 @@ int basin_surface3d_init(basin_surface3d *s)
 }
 
 
-/* The run whose landscape a training lab's 3-D view shows: the first with its plane computed, or NULL. */
-static const basin_net_trace *landscape_of(const basin_lab *lab)
+/* The trace whose landscape a training lab's 3-D view shows (basin_lab_landscape_run), or NULL. */
+static const basin_net_trace *landscape_of(const basin_surface3d *s, const basin_lab *lab)
 {
-    for (size_t i = 0; i < lab->n_runs; i++)
-        if (lab->runs[i].training && lab->runs[i].training->land_ready)
-            return lab->runs[i].training;
-    return NULL;
+    const basin_lab_run *r = basin_lab_landscape_run(lab, s->landscape_run);
+    return r ? r->training : NULL;
 }
 
-long basin_surface3d_progress(const basin_lab *lab)
+long basin_surface3d_progress(const basin_surface3d *s, const basin_lab *lab)
 {
     if (!lab->dataset)
         return 0;
-    const basin_net_trace *t = landscape_of(lab);
+    const basin_net_trace *t = landscape_of(s, lab);
     if (!t)
         return -1;
     long known = 0;
@@ -186,7 +184,7 @@ int basin_surface3d_build(basin_surface3d *s, const basin_lab *lab, size_t grid)
     double window[4];
     unbuild(s);
     if (lab->dataset) { /* a training lab: a run's loss over the plane of its trajectory */
-        const basin_net_trace *t = landscape_of(lab);
+        const basin_net_trace *t = landscape_of(s, lab);
         if (!t) {
             basin_error_set("the 3-D view of a training lab shows a run's landscape, and none is computed yet");
             return -1;
@@ -463,7 +461,7 @@ void basin_surface3d_draw(basin_surface3d *s, const basin_lab *lab, size_t shown
     path3d *paths = calloc(lab->n_runs + 1, sizeof *paths);
     if (!paths)
         return;
-    const basin_net_trace *landscape = lab->dataset ? landscape_of(lab) : NULL;
+    const basin_net_trace *landscape = lab->dataset ? landscape_of(s, lab) : NULL;
     for (size_t r = 0; r < lab->n_runs; r++) {
         const basin_run *run = lab->runs[r].run;
         const basin_net_trace *t = lab->runs[r].training;

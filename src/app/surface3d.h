@@ -25,6 +25,7 @@ typedef struct basin_surface3d {
     float *heights;     /* its relief (render/relief.h), field.nx × field.ny in [0, 1] */
     double extent[2];   /* x and y half-extents of the mesh in model units */
     float yaw, pitch;   /* the camera, degrees */
+    size_t landscape_run; /* a training lab: the run whose landscape it shows (basin_lab_landscape_run) */
     int levels;
     bool built;
     /* The mesh changes only with the lab, the camera, the size and the theme: it is rendered once into
@@ -37,10 +38,10 @@ typedef struct basin_surface3d {
 /* Compiles the shaders. Returns 0, or -1 with a message. */
 int basin_surface3d_init(basin_surface3d *s);
 
-/* How much of what lab's 3-D view shows is there: 0 for a surface; for a training lab the points of its
- * first run's landscape computed so far (it fills in coarse to fine: a new count needs a new mesh), or −1
+/* How much of what lab's 3-D view shows is there: 0 for a surface; for a training lab the points of the
+ * landscape of s's run computed so far (it fills in coarse to fine: a new count needs a new mesh), or −1
  * while there is no point of it yet. Can't fail. */
-long basin_surface3d_progress(const basin_lab *lab);
+long basin_surface3d_progress(const basin_surface3d *s, const basin_lab *lab);
 
 /* Samples lab's surface (a training lab: its first run's landscape, refined) on a grid × grid mesh over its
  * view window and uploads it. Returns 0, or -1 with a message. */

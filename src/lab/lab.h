@@ -68,6 +68,10 @@ typedef struct basin_lab {
  * by 1 − ηλ every step; *lr receives η. */
 bool basin_lab_run_is_plain_gd(const basin_lab *lab, const basin_lab_run *r, double *lr);
 
+/* The training run whose landscape a 3-D view shows: run wanted when its plane is known, else the first
+ * whose plane is, or NULL. Can't fail. */
+const basin_lab_run *basin_lab_landscape_run(const basin_lab *lab, size_t wanted);
+
 /* Whether lab shows view. */
 bool basin_lab_has_view(const basin_lab *lab, basin_view view);
 

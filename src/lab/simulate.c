@@ -101,6 +101,16 @@ int basin_lab_advance(basin_lab *lab, const basin_lab_sync *sync, bool regions)
     return 0;
 }
 
+const basin_lab_run *basin_lab_landscape_run(const basin_lab *lab, size_t wanted)
+{
+    if (wanted < lab->n_runs && lab->runs[wanted].training && lab->runs[wanted].training->land_ready)
+        return &lab->runs[wanted];
+    for (size_t i = 0; i < lab->n_runs; i++)
+        if (lab->runs[i].training && lab->runs[i].training->land_ready)
+            return &lab->runs[i];
+    return NULL;
+}
+
 bool basin_lab_training(const basin_lab *lab)
 {
     for (size_t i = 0; i < lab->n_runs; i++)

@@ -431,9 +431,7 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
         if (l.views[i] == BASIN_VIEW_SURFACE) {
             basin_rect r = l.panel[i];
             if (lab->dataset) { /* a training lab's 3-D view is one run's landscape: say whose */
-                const basin_lab_run *shown_run = NULL;
-                for (size_t k = 0; k < lab->n_runs && !shown_run; k++)
-                    shown_run = lab->runs[k].training && lab->runs[k].training->land_ready ? &lab->runs[k] : NULL;
+                const basin_lab_run *shown_run = basin_lab_landscape_run(lab, o->landscape_run);
                 char title[256], name[192];
                 if (shown_run)
                     basin_lab_run_legend(shown_run, name, sizeof name);

@@ -29,6 +29,7 @@ typedef struct basin_figure_options {
     size_t shown;      /* rows of each run drawn (the step a window shows); 0: every row */
     basin_surface_painter surface; /* draws the surface view; NULL: the panel says it needs OpenGL */
     void *surface_user;
+    size_t landscape_run; /* a training lab's 3-D view: the run whose landscape it shows (basin_lab_landscape_run) */
 } basin_figure_options;
 
 /* The defaults: 1600×900 at 200 dpi, light, a 256-point grid. */

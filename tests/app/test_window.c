@@ -514,6 +514,33 @@ static void test_network_landscape_3d(void **state)
     cairo_surface_destroy(s.image);
 }
 
+/* A training lab's 3-D view shows the selected run's landscape: with run 1 selected its blue path is on the
+ * mesh, after 2 run 2's orange one (and the mesh is another). */
+static void test_selected_landscape(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("selected.txt"), "w");
+    fprintf(f, "settle\nkey n\nkey v\nwait 5\nscreenshot %s\nkey 2\nwait 5\nscreenshot %s\nquit\n", support_tmp("run1.png"),
+            support_tmp("run2.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/batchnorm-landscape.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("selected.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot one = load(support_tmp("run1.png")), two = load(support_tmp("run2.png"));
+    /* the 3-D panel: left of the loss panel, above the legend */
+    long blue1 = count(&one, gd_blue, 20, 80, 620, 700), orange1 = count(&one, momentum_orange, 20, 80, 620, 700);
+    long blue2 = count(&two, gd_blue, 20, 80, 620, 700), orange2 = count(&two, momentum_orange, 20, 80, 620, 700);
+    long changed = changed_pixels(&one, &two, 20, 80, 620, 700);
+    print_message("3-D panel: run 1 selected %ld blue, %ld orange; run 2 selected %ld blue, %ld orange; %ld pixels changed\n",
+                  blue1, orange1, blue2, orange2, changed);
+    assert_true(blue1 > 30 && orange1 < 5);
+    assert_true(orange2 > 30 && blue2 < 5);
+    assert_true(changed > 2000);
+    cairo_surface_destroy(one.image);
+    cairo_surface_destroy(two.image);
+}
+
 /* basin landscape --plot3d draws the grid as the 3-D surface, headless: a bowl's bottom in viridis' darkest
  * colour, its rim in the brightest, and the figure's title and colour bar around it. */
 static void test_landscape_plot3d(void **state)
@@ -639,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_surface_animation),
         cmocka_unit_test(test_network_landscape_3d),
         cmocka_unit_test(test_landscape_plot3d),
+        cmocka_unit_test(test_selected_landscape),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -116,6 +116,7 @@ static int work(void *data)
 {
     basin_live *live = data;
     basin_lab_sync sync = {lock_live, unlock_live, live, stop_filling};
+    SDL_SetThreadPriority(SDL_THREAD_PRIORITY_LOW); /* drawing first: training takes the time frames leave */
     SDL_LockMutex(live->lock);
     for (;;) {
         while (!live->quit && live->built == live->requested && !busy(live))

@@ -4,8 +4,15 @@
 #include "engine/error.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The worker's nice value: frames first (measured on 2 cores, llvmpipe, 1280×800: median frame 13.8 ms at
+ * 19 against 15.8 at 5 while training), training in the time they leave. */
+#define WORKER_NICE 19
 
 static void free_request(char *path, char **sets, size_t n)
 {
@@ -116,7 +123,7 @@ static int work(void *data)
 {
     basin_live *live = data;
     basin_lab_sync sync = {lock_live, unlock_live, live, stop_filling};
-    SDL_SetThreadPriority(SDL_THREAD_PRIORITY_LOW); /* drawing first: training takes the time frames leave */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE); /* this thread only (Linux) */
     SDL_LockMutex(live->lock);
     for (;;) {
         while (!live->quit && live->built == live->requested && !busy(live))
@@ -193,6 +200,29 @@ void basin_live_settle(basin_live *live, unsigned timeout_ms)
     SDL_CondBroadcast(live->wake);
     while ((live->built != live->requested || busy(live)) && SDL_GetTicks() < until)
         SDL_CondWaitTimeout(live->wake, live->lock, 20);
+    live->paused = was_paused;
+    SDL_UnlockMutex(live->lock);
+}
+
+/* The evaluations recorded so far across the lab's runs. Under the lock. */
+static size_t evaluations(const basin_lab *lab)
+{
+    size_t n = 0;
+    for (size_t i = 0; lab && i < lab->n_runs; i++)
+        n += lab->runs[i].training ? lab->runs[i].training->len : 0;
+    return n;
+}
+
+void basin_live_train(basin_live *live, size_t n, unsigned timeout_ms)
+{
+    Uint32 until = SDL_GetTicks() + timeout_ms;
+    SDL_LockMutex(live->lock);
+    bool was_paused = live->paused;
+    live->paused = false;
+    SDL_CondBroadcast(live->wake);
+    size_t target = evaluations(live->lab) + n;
+    while (live->lab && basin_lab_training(live->lab) && evaluations(live->lab) < target && SDL_GetTicks() < until)
+        SDL_CondWaitTimeout(live->wake, live->lock, 10);
     live->paused = was_paused;
     SDL_UnlockMutex(live->lock);
 }

@@ -44,6 +44,10 @@ void basin_live_wait(basin_live *live, unsigned timeout_ms);
  * have trained and its views are filled in (for scripted runs and tests). */
 void basin_live_settle(basin_live *live, unsigned timeout_ms);
 
+/* Waits, at most timeout_ms and training even if paused, until training has recorded n more evaluations
+ * of the published lab, or has ended (for scripted runs and tests). */
+void basin_live_train(basin_live *live, size_t n, unsigned timeout_ms);
+
 /* Pauses or resumes training; the caller holds live->lock. */
 void basin_live_pause(basin_live *live, bool paused);
 

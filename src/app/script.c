@@ -175,6 +175,8 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
         SDL_SetWindowSize(SDL_GL_GetCurrentWindow(), v[0], v[1]);
     } else if (strcmp(word, "settle") == 0) {
         s->settle = true;
+    } else if (strcmp(word, "train") == 0 && read_ints(line, 1, 1000000, v) && v[0] >= 0) {
+        s->train = v[0];
     } else if (strcmp(word, "quit") == 0) {
         s->done = true;
         return 1;

@@ -12,6 +12,7 @@
  *     resize W H          resize the window to W × H points
  *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
  *     settle              wait until the lab has trained and its views are filled in (training labs)
+ *     train N             wait until training has recorded N more evaluations (or ended; at most a minute)
  *     quit                close the window */
 #ifndef BASIN_SCRIPT_H
 #define BASIN_SCRIPT_H
@@ -27,6 +28,7 @@ typedef struct basin_script {
     int waiting;            /* frames left to wait */
     char screenshot[1024];  /* set when a screenshot is due this frame */
     bool settle;            /* set when the window should wait for training to end (the caller clears it) */
+    long train;             /* set when the window should wait for this many more evaluations (the caller clears it) */
     bool done;
     int slide_phase;        /* a slide in progress: frames left */
     double slide_x0, slide_x1, slide_y;

@@ -163,6 +163,8 @@ static int reserve_frame(basin_net_training *s)
     return 0;
 }
 
+static int follow_parallel(basin_net_training *s, long steps);
+
 /* Records one trainer row: the measurements first (the slow part, on the trainer's own model), then the
  * copy into the trace under sync. */
 static int record(basin_net_training *s, const basin_train_row *row, const basin_lab_sync *sync)
@@ -204,6 +206,8 @@ static int record(basin_net_training *s, const basin_train_row *row, const basin
             t->spec_count[k] = count;
         }
         t->len++;
+        if (s->parallel) /* the timeline and the account so far, shown while training goes on */
+            rc = follow_parallel(s, row->step);
     }
     basin_lab_sync_unlock(sync);
     return rc;
@@ -362,13 +366,22 @@ static int reserve_landscape(basin_net_trace *t)
     return 0;
 }
 
-/* Copies the spans of src into dst (a timeline of its own). Returns 0, or -1 with a message. */
-static int copy_timeline(basin_timeline *dst, const basin_timeline *src)
+/* Brings the run's account and its copy of the parallel timeline up to the trainer's after steps: the
+ * spans added since the last call (spans are only appended), the note, the dropped count. Returns 0, or
+ * -1 with a message. */
+static int follow_parallel(basin_net_training *s, long steps)
 {
-    basin_timeline_init(dst, src->rows, src->row_noun, src->limit, src->preview_steps);
+    basin_net_trace *t = s->t;
+    const basin_timeline *src = basin_parallel_training_timeline(&s->pt);
+    basin_timeline *dst = &t->timeline;
+    basin_parallel_training_describe(&s->pt, steps, t->parallel_text, sizeof t->parallel_text);
+    if (dst->rows == 0)
+        basin_timeline_init(dst, src->rows, src->row_noun, src->limit, src->preview_steps);
+    snprintf(t->timeline_title, sizeof t->timeline_title, "%s", src->title ? src->title : "");
+    dst->title = t->timeline_title;
     dst->dropped = src->dropped;
     snprintf(dst->note, sizeof dst->note, "%s", src->note);
-    for (size_t i = 0; i < src->n; i++)
+    for (size_t i = dst->n; i < src->n; i++)
         if (basin_timeline_add(dst, src->spans[i]) != 0)
             return -1;
     return 0;
@@ -469,14 +482,7 @@ static int finish(basin_net_training *s, const basin_lab_sync *sync)
         return -1;
     basin_lab_sync_lock(sync);
     t->result = result;
-    int rc = 0;
-    if (s->parallel) {
-        basin_parallel_training_describe(&s->pt, t->result.steps, t->parallel_text, sizeof t->parallel_text);
-        const basin_timeline *tl = basin_parallel_training_timeline(&s->pt);
-        rc = copy_timeline(&t->timeline, tl);
-        snprintf(t->timeline_title, sizeof t->timeline_title, "%s", tl->title);
-        t->timeline.title = t->timeline_title;
-    }
+    int rc = s->parallel ? follow_parallel(s, t->result.steps) : 0;
     if (rc == 0 && s->wants.landscape && !t->result.diverged)
         rc = reserve_landscape(t);
     t->finished = rc == 0;

@@ -134,8 +134,7 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
     char name[192];
     basin_lab_run_legend(&lab->runs[i], name, sizeof name);
     if (t && !t->finished) /* training live in the window: how far it is */
-        snprintf(text, size, "%s (training: epoch %.0f of %ld)", name, t->len ? t->epoch[t->len - 1] : 0,
-                 lab->runs[i].train.epochs);
+        snprintf(text, size, "%s · epoch %.0f/%ld", name, t->len ? t->epoch[t->len - 1] : 0, lab->runs[i].train.epochs);
     else if (t && t->result.diverged)
         snprintf(text, size, "%s (diverged at step %ld)", name, t->result.steps);
     else if (t && t->result.stopped_early_at >= 0 && t->len > 0)

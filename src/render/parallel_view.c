@@ -14,16 +14,25 @@
 
 #define MAX_TIMELINES 4
 
+/* A muted message in the middle of panel r, wrapped to its width. */
+static void panel_message(cairo_t *cr, const basin_theme *theme, basin_rect r, const char *text)
+{
+    double f = theme->font_size;
+    basin_text_fit(cr, theme, f, theme->muted, (basin_rect){r.x, r.y + r.h / 2 - 1.5 * f, r.w, 3 * f}, text);
+}
+
 int basin_parallel_timelines(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
     const basin_lab_run *runs[MAX_TIMELINES];
     size_t n = 0;
-    for (size_t i = 0; i < lab->n_runs && n < MAX_TIMELINES; i++)
-        if (lab->runs[i].training && lab->runs[i].training->timeline.rows > 0)
+    for (size_t i = 0; i < lab->n_runs && n < MAX_TIMELINES; i++) {
+        const basin_net_trace *t = lab->runs[i].training;
+        if (t && t->timeline.rows > 0 && (t->finished || t->timeline.n > 0)) /* live: once it has spans */
             runs[n++] = &lab->runs[i];
+    }
     if (n == 0) {
-        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
-                   "no run with parallel = sync, async, pipeline or tensor");
+        panel_message(cr, theme, r, basin_lab_training(lab) ? "training: the timelines come with the first evaluation"
+                                                            : "no run with parallel = sync, async, pipeline or tensor");
         return 0;
     }
     /* the charts stacked on one time scale, then the time axis's label and one legend for all; type
@@ -212,8 +221,8 @@ int basin_parallel_noise(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
         series[n++] = s;
     }
     if (n == 0)
-        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
-                   "no run with parallel = sync:workers=K (K ≥ 2)");
+        panel_message(cr, theme, r, basin_lab_training(lab) ? "training: the noise scale comes after a few steps"
+                                                            : "no run with parallel = sync:workers=K (K ≥ 2)");
     else {
         basin_series_mark_inner(series, n);
         basin_chart_lines(cr, r, theme, series, n, true, "noise scale B_simple (dashed: the batch)", "epoch",
@@ -265,8 +274,7 @@ int basin_parallel_split(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
                          basin_params_real(&run->parallel.params, "workers")))
             run = &lab->runs[i];
     if (!run) {
-        basin_text(cr, theme, theme->font_size, theme->muted, r.x + r.w / 2, r.y + r.h / 2, 0.5, 0.5, 0,
-                   "no run with parallel = tensor:workers=T");
+        panel_message(cr, theme, r, "no run with parallel = tensor:workers=T");
         return 0;
     }
     const basin_model *m = run->training->np->net.model;

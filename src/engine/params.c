@@ -153,6 +153,7 @@ int basin_param_parse(const char *owner, const basin_param_spec *spec, const cha
                       basin_param_value *out)
 {
     free(out->list);
+    free(out->str);
     *out = (basin_param_value){0};
     if (*text == '\0') {
         basin_error_set("%s: key '%s' has no value", owner, spec->key);
@@ -192,6 +193,12 @@ int basin_param_parse(const char *owner, const basin_param_spec *spec, const cha
         if ((*text == '@' ? parse_list_file(owner, spec, text, out) : parse_list(owner, spec, text, text, out)) != 0)
             return -1;
         break;
+    case BASIN_PARAM_STRING:
+        if (!(out->str = strdup(text))) {
+            basin_error_set("%s: out of memory reading %s", owner, spec->key);
+            return -1;
+        }
+        break;
     }
     out->present = true;
     return 0;
@@ -217,6 +224,7 @@ void basin_params_clear(basin_params *p)
 {
     for (int i = 0; i < BASIN_PARAMS_MAX; i++) {
         free(p->values[i].list);
+        free(p->values[i].str);
         p->values[i] = (basin_param_value){0};
     }
 }
@@ -256,6 +264,12 @@ const double *basin_params_list(const basin_params *p, const char *key, size_t *
     const basin_param_value *v = value_of(p, key);
     *len = v->len;
     return v->list;
+}
+
+const char *basin_params_string(const basin_params *p, const char *key)
+{
+    const basin_param_value *v = value_of(p, key);
+    return v->present ? v->str : NULL;
 }
 
 bool basin_params_given(const basin_params *p, const char *key)

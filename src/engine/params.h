@@ -14,6 +14,7 @@ typedef enum {
     BASIN_PARAM_BOOL,   /* true or false */
     BASIN_PARAM_CHOICE, /* one word of choices ("linear|log|two-cluster") */
     BASIN_PARAM_LIST,   /* numbers separated by '/', each within [min, max] */
+    BASIN_PARAM_STRING, /* text (in a spec, quote it: f="(1-x)^2 + y", so that ':' and ',' stay inside) */
 } basin_param_type;
 
 typedef struct basin_param_spec {
@@ -34,6 +35,7 @@ typedef struct basin_param_value {
     double num;   /* REAL, INT, BOOL (0/1), CHOICE (index into choices) */
     double *list; /* LIST items, owned */
     size_t len;
+    char *str;    /* STRING, owned */
 } basin_param_value;
 
 typedef struct basin_params {
@@ -61,6 +63,7 @@ double basin_params_real(const basin_params *p, const char *key);
 bool basin_params_bool(const basin_params *p, const char *key);
 int basin_params_choice(const basin_params *p, const char *key);
 const double *basin_params_list(const basin_params *p, const char *key, size_t *len);
+const char *basin_params_string(const basin_params *p, const char *key); /* NULL when absent */
 bool basin_params_given(const basin_params *p, const char *key);
 bool basin_params_present(const basin_params *p, const char *key);
 
@@ -81,6 +84,7 @@ void basin_param_range_text(const basin_param_spec *spec, char *buf, size_t size
 #define BASIN_BOOL(k, def, d) {(k), BASIN_PARAM_BOOL, (def), -BASIN_INF, BASIN_INF, false, NULL, (d)}
 #define BASIN_CHOICE(k, def, ch, d) {(k), BASIN_PARAM_CHOICE, (def), -BASIN_INF, BASIN_INF, false, (ch), (d)}
 #define BASIN_LIST(k, def, lo, hi, d) {(k), BASIN_PARAM_LIST, (def), (lo), (hi), false, NULL, (d)}
+#define BASIN_STRING(k, def, d) {(k), BASIN_PARAM_STRING, (def), -BASIN_INF, BASIN_INF, false, NULL, (d)}
 #define BASIN_PARAMS_END {NULL, BASIN_PARAM_REAL, NULL, 0, 0, false, NULL, NULL}
 
 #endif

@@ -12,6 +12,7 @@
 #include "parallel/pipeline.h"
 #include "problem/linreg.h"
 #include "problem/quadratic.h"
+#include "problem/formula.h"
 #include "problem/surfaces.h"
 #include "schedule.h"
 
@@ -23,6 +24,7 @@ static const basin_entry *const surfaces[] = {
     &basin_surface_beale,       &basin_surface_booth,          &basin_surface_rastrigin,
     &basin_surface_ackley,      &basin_surface_styblinski_tang, &basin_surface_six_hump_camel,
     &basin_surface_saddle,      &basin_surface_monkey_saddle,  &basin_surface_linreg,
+    &basin_surface_expr,
 };
 
 static const basin_entry *const optimizers[] = {

@@ -1,4 +1,5 @@
-/* spec.c: NAME[:KEY=VALUE[,KEY=VALUE]...] into a registry entry and its parameter values. */
+/* spec.c: NAME[:KEY=VALUE[,KEY=VALUE]...] into a registry entry and its parameter values; a value in
+ * double quotes may hold ':' and ','. */
 #include "spec.h"
 
 #include "error.h"
@@ -29,6 +30,46 @@ void basin_spec_keys(const basin_param_spec *specs, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", specs[i].key);
 }
 
+/* The next separator sep at or after s outside double quotes, or NULL. */
+static char *find_unquoted(char *s, char sep)
+{
+    bool quoted = false;
+    for (; *s; s++) {
+        if (quoted && *s == '\\' && s[1])
+            s++;
+        else if (*s == '"')
+            quoted = !quoted;
+        else if (!quoted && *s == sep)
+            return s;
+    }
+    return NULL;
+}
+
+/* A value written in double quotes loses them, and \" and \\ inside become " and \. Returns 0, or -1 with
+ * a message when the quotes do not close at the value's end. */
+static int unquote(const char *owner, const char *key, char *value)
+{
+    if (*value != '"')
+        return 0;
+    char *w = value;
+    for (const char *r = value + 1; *r; r++) {
+        if (*r == '\\' && (r[1] == '"' || r[1] == '\\')) {
+            *w++ = *++r;
+        } else if (*r == '"') {
+            if (r[1] != '\0') {
+                basin_error_set("%s: %s: text after the closing quote: '%s'", owner, key, r + 1);
+                return -1;
+            }
+            *w = '\0';
+            return 0;
+        } else {
+            *w++ = *r;
+        }
+    }
+    basin_error_set("%s: %s: the quote is not closed", owner, key);
+    return -1;
+}
+
 static int parse_item(basin_spec *spec, char *item, bool *seen)
 {
     const char *name = spec->entry->name;
@@ -36,6 +77,8 @@ static int parse_item(basin_spec *spec, char *item, bool *seen)
     char *eq = strchr(item, '=');
     char *key = trim(eq ? (*eq = '\0', item) : item);
     char *value = eq ? trim(eq + 1) : NULL;
+    if (value && unquote(name, key, value) != 0)
+        return -1;
     if (*key == '\0') {
         basin_error_set("%s: empty key in '%s'", name, spec->text);
         return -1;
@@ -73,7 +116,7 @@ int basin_spec_parse(basin_spec *spec, basin_kind kind, const char *text)
         basin_error_set("out of memory reading a %s spec", basin_kind_name(kind));
         return -1;
     }
-    char *colon = strchr(copy, ':');
+    char *colon = find_unquoted(copy, ':');
     if (colon)
         *colon = '\0';
     char *name = trim(copy);
@@ -92,7 +135,7 @@ int basin_spec_parse(basin_spec *spec, basin_kind kind, const char *text)
         goto fail;
     bool seen[BASIN_PARAMS_MAX] = {false};
     for (char *item = colon ? colon + 1 : NULL; item;) {
-        char *comma = strchr(item, ',');
+        char *comma = find_unquoted(item, ',');
         if (comma)
             *comma = '\0';
         if (parse_item(spec, item, seen) != 0)

@@ -371,7 +371,9 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         }
         if (first_epoch_ms < 0 && drawn == 0 && app.live.lab && app.live.lab->dataset && basin_lab_frames(app.live.lab) > 1)
             first_epoch_ms = 1e3 * (double)(SDL_GetPerformanceCounter() - opened) / (double)ticks;
-        app.ui_input.pressed = false; /* a press counts for one frame */
+        app.ui_input.pressed = false; /* a press, a key and text count for one frame */
+        app.ui_input.key = BASIN_UI_KEY_NONE;
+        app.ui_input.text[0] = '\0';
         SDL_UnlockMutex(app.live.lock);
         if (drawn != 0) {
             fprintf(err, "basin open: %s\n", basin_error_message());

@@ -366,11 +366,26 @@ void basin_app_handle(basin_app *app, const SDL_Event *e)
         app->quit = true;
         break;
     case SDL_KEYDOWN:
-        key(app, lab, &e->key);
+        if (basin_ui_typing(&app->ui)) { /* a text field has the keyboard: editing keys only */
+            SDL_Keycode sym = e->key.keysym.sym;
+            app->ui_input.key = sym == SDLK_BACKSPACE                         ? BASIN_UI_KEY_BACKSPACE
+                                : sym == SDLK_RETURN || sym == SDLK_KP_ENTER ? BASIN_UI_KEY_ENTER
+                                : sym == SDLK_ESCAPE                         ? BASIN_UI_KEY_ESCAPE
+                                                                             : app->ui_input.key;
+        } else {
+            key(app, lab, &e->key);
+        }
+        break;
+    case SDL_TEXTINPUT:
+        if (basin_ui_typing(&app->ui)) {
+            size_t used = strlen(app->ui_input.text);
+            snprintf(app->ui_input.text + used, sizeof app->ui_input.text - used, "%s", e->text.text);
+        }
         break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button == SDL_BUTTON_LEFT) {
-            app->ui_input = (basin_ui_input){e->button.x, e->button.y, true, true};
+            app->ui_input.x = e->button.x, app->ui_input.y = e->button.y;
+            app->ui_input.down = app->ui_input.pressed = true;
             const basin_rect *r = &app->surface_rect;
             app->dragging = true;
             app->rotating = r->w > 0 && e->button.x >= r->x && e->button.x <= r->x + r->w && e->button.y >= r->y &&

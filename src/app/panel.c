@@ -137,6 +137,9 @@ static void choose_surface(basin_app *app, const basin_lab *lab, int step)
     char assignment[256];
     snprintf(assignment, sizeof assignment, "lab.surface=%s", surfaces[next].name);
     basin_app_set(app, assignment);
+    basin_app_set(app, "lab.f="); /* a named surface: no formula keys */
+    basin_app_set(app, "lab.domain=");
+    basin_app_set(app, "lab.minimum=");
     snprintf(assignment, sizeof assignment, "lab.xrange=%s", surfaces[next].window[0]);
     basin_app_set(app, assignment);
     snprintf(assignment, sizeof assignment, "lab.yrange=%s", surfaces[next].window[1]);
@@ -206,6 +209,16 @@ static bool training_choosers(basin_ui *ui, const basin_lab *lab, const basin_la
                  cycle(datasets, basin_lab_has_view(lab, BASIN_VIEW_BOUNDARY) ? PLANE_DATASETS : COUNT(datasets),
                        lab->data.text, data));
     return model || init || data;
+}
+
+/* The surface becomes the formula typed (an error in it is told in the status strip, and the lab stays). */
+static void type_formula(basin_app *app, const char *formula)
+{
+    char assignment[600];
+    basin_app_set(app, "lab.surface=expr");
+    snprintf(assignment, sizeof assignment, "lab.f=%s", formula);
+    basin_app_set(app, assignment);
+    basin_app_rebuild(app);
 }
 
 /* The row of the selected run that is on screen. */
@@ -338,12 +351,24 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
     basin_ui_row_end(ui);
     curvature_lines(app, ui, lab);
 
-    bool previous = false, next = false;
+    bool previous = false, next = false, typed = false;
     if (lab->problem) {
         basin_ui_label(ui, "Surface", true);
         previous = basin_ui_button(ui, "◀"), next = basin_ui_button(ui, "▶");
         basin_ui_row_end(ui);
-        basin_ui_label(ui, lab->surface.text, false);
+        char name[512];
+        basin_lab_surface_name(lab, name, sizeof name);
+        basin_ui_label(ui, name, false);
+        /* the field shows the lab's formula when it changes, and otherwise what was typed (a formula with an
+         * error stays there to be mended) */
+        const char *formula = basin_param_find(lab->surface.entry->specs, "f") >= 0
+                                  ? basin_params_string(&lab->surface.params, "f")
+                                  : "";
+        if (strcmp(formula ? formula : "", app->formula_seen) != 0 && !basin_ui_typing(ui)) {
+            snprintf(app->formula_seen, sizeof app->formula_seen, "%s", formula ? formula : "");
+            snprintf(app->formula, sizeof app->formula, "%s", app->formula_seen);
+        }
+        typed = basin_ui_field(ui, "f(x, y) =", app->formula, sizeof app->formula);
     }
     char chosen[256];
     bool choice = !lab->problem && training_choosers(ui, lab, r, chosen, sizeof chosen);
@@ -358,6 +383,8 @@ void basin_panel_run(basin_app *app, cairo_t *cr, const basin_lab *lab, double x
         add_run(app, lab, add);
     else if (previous || next)
         choose_surface(app, lab, next ? 1 : -1);
+    else if (typed)
+        type_formula(app, app->formula);
     else if (choice) {
         basin_app_set(app, chosen);
         basin_app_rebuild(app);

@@ -69,7 +69,8 @@ static SDL_Keycode key_named(const char *name)
                  {"r", SDLK_r},           {"plus", SDLK_PLUS},         {"minus", SDLK_MINUS},
                  {"f", SDLK_f},           {"e", SDLK_e},               {"question", SDLK_SLASH},
                  {"v", SDLK_v},           {"c", SDLK_c},               {"s", SDLK_s},       {"n", SDLK_n},
-                 {"a", SDLK_a},           {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q}};
+                 {"a", SDLK_a},           {"pagedown", SDLK_PAGEDOWN}, {"pageup", SDLK_PAGEUP}, {"q", SDLK_q},
+                 {"return", SDLK_RETURN}, {"backspace", SDLK_BACKSPACE}, {"escape", SDLK_ESCAPE}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(names[i].name, name) == 0)
             return names[i].key;
@@ -168,6 +169,18 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
             push_motion((int)s->slide_x0, y);
             push_button(SDL_MOUSEBUTTONDOWN, (int)s->slide_x0, y);
             s->slide_phase = 2;
+        }
+    } else if (strcmp(word, "type") == 0 && sscanf(line, "%*s %1023[^\n]", arg) == 1) {
+        /* text into the focused field, as SDL delivers typing: events of at most 31 bytes, whole characters */
+        for (size_t at = 0, len = strlen(arg); at < len;) {
+            size_t n = len - at < 31 ? len - at : 31;
+            while (n > 1 && at + n < len && ((unsigned char)arg[at + n] & 0xc0) == 0x80)
+                n--;
+            SDL_Event e = {.type = SDL_TEXTINPUT};
+            memcpy(e.text.text, arg + at, n);
+            e.text.text[n] = '\0';
+            SDL_PushEvent(&e);
+            at += n;
         }
     } else if (strcmp(word, "screenshot") == 0 && sscanf(line, "%*s %1023s", arg) == 1) {
         snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);

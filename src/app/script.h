@@ -7,6 +7,8 @@
  *     move X Y            move the mouse there
  *     wheel X Y N         turn the wheel N notches (positive zooms in) over (X, Y)
  *     key NAME            press a key: space right left r plus minus s f e v c question pagedown pageup q 1 … 9
+ *                         return backspace escape
+ *     type TEXT           type TEXT into the field that has the keyboard
  *     press LABEL         click the control labelled LABEL (a button, a run, a check box)
  *     slide LABEL T       drag the slider LABEL to fraction T of its track (over three frames)
  *     resize W H          resize the window to W × H points

@@ -53,6 +53,8 @@ typedef struct basin_app {
     Uint32 status_until;
     char hover[256];            /* f, |∇f| and the Hessian's eigenvalues under the cursor */
     basin_recorder recorder;    /* a: the frames shown, recorded to a video */
+    char formula[512];          /* the control column's formula field */
+    char formula_seen[512];     /* the lab's formula when the field last took it ("" for a named surface) */
 } basin_app;
 
 /* Replaces (or adds) the override whose SECTION.KEY= prefix matches assignment's. */

@@ -17,12 +17,20 @@ void basin_ui_begin(basin_ui *ui, cairo_t *cr, const basin_theme *theme, basin_u
     ui->next_id = 1;
     ui->used_mouse = false;
     ui->n_widgets = 0;
+    ui->focus_seen = ui->focus_clicked = false;
 }
 
 void basin_ui_end(basin_ui *ui)
 {
     if (!ui->in.down)
         ui->active = 0;
+    if (!ui->focus_seen || (ui->in.pressed && !ui->focus_clicked)) /* gone, or a click elsewhere */
+        ui->focus = 0;
+}
+
+bool basin_ui_typing(const basin_ui *ui)
+{
+    return ui->focus != 0;
 }
 
 static void remember(basin_ui *ui, const char *label, basin_rect r)
@@ -204,4 +212,59 @@ bool basin_ui_toggle(basin_ui *ui, const char *label, bool *value)
     if (toggled)
         *value = !*value;
     return toggled;
+}
+
+bool basin_ui_field(basin_ui *ui, const char *label, char *buf, size_t size)
+{
+    basin_ui_row_end(ui);
+    unsigned id = ui->next_id++;
+    const basin_theme *t = &ui->theme;
+    double f = t->font_size, h = 1.5 * f;
+    basin_text(ui->cr, t, 0.85 * f, t->text, ui->x, ui->y + 0.55 * f, 0, 0.5, 0, label);
+    basin_rect box = {ui->x, ui->y + 1.1 * f, ui->w, h};
+    remember(ui, label, box);
+    if (clicked(ui, box)) {
+        ui->focus = id;
+        ui->focus_clicked = true;
+    }
+    bool focused = ui->focus == id, submitted = false;
+    if (focused) {
+        ui->focus_seen = true;
+        size_t len = strlen(buf), add = strlen(ui->in.text);
+        if (add && len + add < size)
+            memcpy(buf + len, ui->in.text, add + 1);
+        if (ui->in.key == BASIN_UI_KEY_BACKSPACE && len > 0) {
+            do /* back to the start of a UTF-8 character */
+                len--;
+            while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80);
+            buf[len] = '\0';
+        } else if (ui->in.key == BASIN_UI_KEY_ENTER || ui->in.key == BASIN_UI_KEY_ESCAPE) {
+            submitted = ui->in.key == BASIN_UI_KEY_ENTER;
+            ui->focus = 0;
+        }
+    }
+    cairo_t *cr = ui->cr;
+    basin_set_color(cr, t->background);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_fill_preserve(cr);
+    basin_set_color(cr, focused ? t->text : t->frame);
+    cairo_set_line_width(cr, (focused ? 0.12 : 0.06) * f);
+    cairo_stroke(cr);
+    /* the end of the text shows (where one types), cut at the left when it is longer than the box */
+    double size_pt = 0.85 * f, room = box.w - 0.8 * f;
+    const char *shown = buf;
+    while (*shown && basin_text_width(cr, t, size_pt, shown) > room) {
+        shown++;
+        while (((unsigned char)*shown & 0xc0) == 0x80)
+            shown++;
+    }
+    basin_text(cr, t, size_pt, t->text, box.x + 0.4 * f, box.y + h / 2, 0, 0.5, 0, shown);
+    if (focused) { /* the caret */
+        double x = box.x + 0.4 * f + basin_text_width(cr, t, size_pt, shown) + 0.1 * f;
+        basin_set_color(cr, t->text);
+        cairo_rectangle(cr, x, box.y + 0.25 * f, 0.08 * f, h - 0.5 * f);
+        cairo_fill(cr);
+    }
+    ui->y += 1.1 * f + h + 0.4 * f;
+    return submitted;
 }

@@ -11,10 +11,14 @@
 #include <cairo.h>
 #include <stdbool.h>
 
+typedef enum { BASIN_UI_KEY_NONE, BASIN_UI_KEY_BACKSPACE, BASIN_UI_KEY_ENTER, BASIN_UI_KEY_ESCAPE } basin_ui_key;
+
 typedef struct basin_ui_input {
     double x, y;   /* the mouse, in points */
     bool down;     /* the left button is held */
     bool pressed;  /* it went down this frame */
+    char text[64]; /* typed this frame (UTF-8), for the focused field */
+    basin_ui_key key; /* an editing key pressed this frame */
 } basin_ui_input;
 
 #define BASIN_UI_MAX_WIDGETS 128
@@ -32,6 +36,9 @@ typedef struct basin_ui {
     double row_x;       /* within a row of buttons, the next button's left */
     unsigned next_id;   /* widgets are numbered in the order they are declared */
     unsigned active;    /* the widget being dragged (kept across frames), 0 for none */
+    unsigned focus;     /* the text field that takes the keyboard (kept across frames), 0 for none */
+    bool focus_seen;    /* the focused field was declared this frame */
+    bool focus_clicked; /* ... and the press of this frame went to it */
     bool used_mouse;    /* a widget took this frame's press */
     basin_ui_widget widgets[BASIN_UI_MAX_WIDGETS];
     int n_widgets;
@@ -60,6 +67,13 @@ bool basin_ui_slider(basin_ui *ui, const char *label, double *value, double lo, 
 
 /* A check box; returns true when toggled. */
 bool basin_ui_toggle(basin_ui *ui, const char *label, bool *value);
+
+/* A labelled one-line text field editing buf (size bytes, UTF-8): a click gives it the keyboard, typing
+ * appends, Backspace removes the last character, Escape lets go. Returns true when Enter submits it. */
+bool basin_ui_field(basin_ui *ui, const char *label, char *buf, size_t size);
+
+/* Whether a text field has the keyboard (keys are then text, not shortcuts). */
+bool basin_ui_typing(const basin_ui *ui);
 
 /* The rectangle of the widget labelled label in the last frame, or NULL. */
 const basin_rect *basin_ui_find(const basin_ui *ui, const char *label);

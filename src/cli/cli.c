@@ -26,7 +26,7 @@ static const char usage[] =
     "  data     write a data set's examples as CSV, exactly as training sees them\n"
     "  inspect  per-layer fans, weight statistics, activation and gradient variance of a network\n"
     "  analyze  the Hessian at a point: eigenvalues, trace, condition number, density, sharpness\n"
-    "  landscape  the loss over a 1-D or 2-D slice of parameter space (Li et al.), as CSV\n"
+    "  landscape  the loss over a 1-D or 2-D slice of parameter space (Li et al.), as CSV and figures\n"
     "  help     show a command's help (basin help run)\n"
     "\n"
     "Things are named by specs: NAME[:KEY=VALUE[,KEY=VALUE]...]; a list value separates items\n"

@@ -215,6 +215,17 @@ bool basin_lab_has_view(const basin_lab *lab, basin_view view)
 }
 
 /* The lab's title (default: the problem's spec), its note (NULL: none) and the default colormap. */
+void basin_lab_surface_name(const basin_lab *lab, char *buf, size_t size)
+{
+    const char *formula = lab->surface.entry && basin_param_find(lab->surface.entry->specs, "f") >= 0
+                              ? basin_params_string(&lab->surface.params, "f")
+                              : NULL;
+    if (formula && lab->problem)
+        snprintf(buf, size, "%s = %s", lab->problem->dim == 2 ? "f(x, y)" : "f", formula);
+    else
+        snprintf(buf, size, "%s", lab->surface.text ? lab->surface.text : "");
+}
+
 static int read_words(basin_lab *lab, const basin_lab_entries *e, const char *default_title)
 {
     const basin_lab_entry *title = basin_lab_find_entry(e, "lab", "title");
@@ -228,17 +239,78 @@ static int read_words(basin_lab *lab, const basin_lab_entries *e, const char *de
 }
 
 /* The [lab] keys that need no problem, and the problem itself. */
+static const char *const formula_keys[] = {"f", "domain", "minimum"};
+
+/* The surface's spec; with surface = expr, the formula keys f, domain and minimum of [lab] join it (quoted,
+ * so that they may hold ':' and ','); given receives those entries (NULL where absent). */
+static int read_surface(basin_lab *lab, const basin_lab_entries *e, const basin_lab_entry *it,
+                        const basin_lab_entry *given[3])
+{
+    const char *const *keys = formula_keys;
+    const basin_lab_entry *first = NULL;
+    for (int k = 0; k < 3; k++) {
+        given[k] = basin_lab_find_entry(e, "lab", keys[k]);
+        if (given[k] && !*given[k]->value) /* emptied by an override: as if absent */
+            given[k] = NULL;
+        if (given[k] && !first)
+            first = given[k];
+    }
+    if (!first)
+        return read_spec(it, BASIN_KIND_SURFACE, &lab->surface);
+    if (strcmp(it->value, "expr") != 0)
+        return basin_lab_fail(first->origin, "%s = ... goes with surface = expr (this lab's is '%s')", first->key, it->value);
+    size_t size = 16;
+    for (int k = 0; k < 3; k++)
+        size += given[k] ? strlen(keys[k]) + 2 * strlen(given[k]->value) + 4 : 0;
+    char *text = malloc(size);
+    if (!text)
+        return basin_lab_fail(it->origin, "out of memory");
+    size_t used = (size_t)snprintf(text, size, "expr");
+    for (int k = 0; k < 3; k++) {
+        if (!given[k])
+            continue;
+        used += (size_t)snprintf(text + used, size - used, "%c%s=\"", used == 4 ? ':' : ',', keys[k]);
+        for (const char *c = given[k]->value; *c; c++) { /* quotes and backslashes escaped */
+            if (*c == '"' || *c == '\\')
+                text[used++] = '\\';
+            text[used++] = *c;
+        }
+        text[used++] = '"', text[used] = '\0';
+    }
+    int rc = basin_spec_parse(&lab->surface, BASIN_KIND_SURFACE, text);
+    free(text);
+    return rc == 0 ? 0 : basin_lab_fail(first->origin, "%s", basin_error_message());
+}
+
+/* Says why the surface could not be made, at the formula key the message is about ("expr: f: column 3: ..."
+ * at f's line as "FILE:LINE: f: column 3: ...") or else at surface's. Returns -1. */
+static int surface_failed(const basin_lab_entry *it, const basin_lab_entry *const given[3])
+{
+    const char *message = basin_error_message();
+    if (strncmp(message, "expr: ", 6) == 0)
+        for (int k = 0; k < 3; k++) {
+            size_t len = strlen(formula_keys[k]);
+            const char *rest = message + 6;
+            if (given[k] && strncmp(rest, formula_keys[k], len) == 0 && (rest[len] == ':' || rest[len] == '='))
+                return basin_lab_fail(given[k]->origin, "%s", rest[len] == ':' ? rest + len + 2 : rest);
+        }
+    return basin_lab_fail(it->origin, "%s", message);
+}
+
+
 static int build_scene(basin_lab *lab, const basin_lab_entries *e)
 {
-    const basin_lab_entry *it = basin_lab_find_entry(e, "lab", "surface");
+    const basin_lab_entry *it = basin_lab_find_entry(e, "lab", "surface"), *given[3];
     if (!it)
         return basin_lab_fail(lab->source, "the lab needs surface = SPEC in [lab] (basin list surfaces)");
-    if (read_spec(it, BASIN_KIND_SURFACE, &lab->surface) != 0)
+    if (read_surface(lab, e, it, given) != 0)
         return -1;
     lab->problem = basin_problem_create(lab->surface.entry, &lab->surface.params);
     if (!lab->problem)
-        return basin_lab_fail(it->origin, "%s", basin_error_message());
-    if (read_words(lab, e, lab->surface.text) != 0)
+        return surface_failed(it, given);
+    char name[512];
+    basin_lab_surface_name(lab, name, sizeof name);
+    if (read_words(lab, e, name) != 0)
         return -1;
     double x;
     lab->steps = 100;

@@ -72,6 +72,10 @@ bool basin_lab_run_is_plain_gd(const basin_lab *lab, const basin_lab_run *r, dou
  * whose plane is, or NULL. Can't fail. */
 const basin_lab_run *basin_lab_landscape_run(const basin_lab *lab, size_t wanted);
 
+/* What the surface of a surface lab is called in a figure: "f(x, y) = FORMULA" for a typed one, else its
+ * spec as written. Can't fail (cut to size). */
+void basin_lab_surface_name(const basin_lab *lab, char *buf, size_t size);
+
 /* Whether lab shows view. */
 bool basin_lab_has_view(const basin_lab *lab, basin_view view);
 

@@ -463,7 +463,9 @@ int basin_figure_draw_live(cairo_t *cr, double w, double h, double scale, const 
             }
         }
         /* The surface names the panel, unless the figure's title already does. */
-        const char *title = strcmp(lab->title, lab->surface.text) != 0 ? lab->surface.text : NULL;
+        char name[512];
+        basin_lab_surface_name(lab, name, sizeof name);
+        const char *title = strcmp(lab->title, name) != 0 ? name : NULL;
         if (cache)
             basin_contour_view_backdrop_cached(v, cr, &theme, title, o->labels, scale);
         else

@@ -373,6 +373,31 @@ static void test_controls(void **state)
     cairo_surface_destroy(c3.image);
 }
 
+/* The surface's formula field: a formula with an error changes nothing (the status strip says why); the
+ * mended one replaces the surface under the same runs. */
+static void test_formula_field(void **state)
+{
+    (void)state;
+    FILE *f = fopen(support_tmp("formula.txt"), "w");
+    fprintf(f, "key n\nwait 2\nscreenshot %s\npress f(x, y) =\nwait 1\ntype sin(3*x)*cos(3*y\nkey return\nwait 5\n"
+               "screenshot %s\npress f(x, y) =\nwait 1\ntype )\nkey return\nwait 5\nscreenshot %s\nquit\n",
+            support_tmp("named.png"), support_tmp("mistyped.png"), support_tmp("typed.png"));
+    fclose(f);
+    char args[1024], out[4096];
+    snprintf(args, sizeof args, "open '%s/quadratic.ini' --script '%s'", BASIN_DEMOS_DIR, support_tmp("formula.txt"));
+    if (basin(out, sizeof out, args) != 0)
+        fail_msg("basin open failed: %s", out);
+    shot named = load(support_tmp("named.png")), mistyped = load(support_tmp("mistyped.png")), typed = load(support_tmp("typed.png"));
+    /* the right of the contour view, away from the runs' paths */
+    long same = changed_pixels(&named, &mistyped, 340, 200, 520, 560), other = changed_pixels(&named, &typed, 340, 200, 520, 560);
+    print_message("contour view: %ld pixels changed by the mistyped formula, %ld by the mended one\n", same, other);
+    assert_true(same < 50);
+    assert_true(other > 4000);
+    cairo_surface_destroy(named.image);
+    cairo_surface_destroy(mistyped.image);
+    cairo_surface_destroy(typed.image);
+}
+
 /* A training lab's control column: the selected run's model chooser retrains that run alone (its curve
  * starts over while the other's goes on), the data chooser retrains every run on the new data. */
 static void test_training_controls(void **state)
@@ -661,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_surface_stays_inside),
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_training_controls),
+        cmocka_unit_test(test_formula_field),
         cmocka_unit_test(test_export_shows_the_step),
         cmocka_unit_test(test_note),
         cmocka_unit_test(test_recording),

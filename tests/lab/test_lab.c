@@ -191,13 +191,14 @@ static void test_errors_name_file_line_and_key(void **state)
     expect_lab_error("[lab]\nsurface = booth\nbad line\nworse line\n", ":3: expected KEY = VALUE or a [section]");
     expect_lab_error("[lab]\nsurface = rosenbrok\n[run A]\nopt = sgd:lr=1\nstart = 0,0\n",
                      ":2: surface: unknown surface 'rosenbrok' (valid: quadratic, rosenbrock, himmelblau, beale, "
-                     "booth, rastrigin, ackley, styblinski-tang, six-hump-camel, saddle, monkey-saddle, linreg)");
+                     "booth, rastrigin, ackley, styblinski-tang, six-hump-camel, saddle, monkey-saddle, linreg, expr)");
     expect_lab_error("[lab]\nsurface = booth\nstart = 0,0\n\n[run A]\nopt = sgd:lr=1,mom=0.9\n",
                      ":6: opt: sgd has no key 'mom' (keys: lr, momentum, dampening, weight_decay, nesterov)");
     expect_lab_error("[lab]\nsurface = booth\n[run A]\nopt = sgd:lr=1\nstart = 0,0,0\n",
                      ":5: start: '0,0,0' has 3 values but surface 'booth' has 2 parameters");
     expect_lab_error("[lab]\nsurface = booth\nstepz = 4\n",
-                     ":3: stepz: unknown key in [lab] (keys: title, note, surface, steps, seed, batch, schedule, parallel, start, "
+                     ":3: stepz: unknown key in [lab] (keys: title, note, surface, f, domain, minimum, steps, seed, batch, schedule, "
+                     "parallel, start, "
                      "views, xrange, yrange, levels, level_scale, colormap)");
     expect_lab_error("[lab]\nsurface = booth\nsteps = many\n",
                      ":3: steps: 'many' is not a whole number from 0 to 1000000000");
@@ -410,6 +411,71 @@ static void test_local_minima_demo_proves_its_title(void **state)
         assert_true(fabs(off->loss[k] - f_min - gap[1]) < 1e-3 * gap[1]);
     assert_true(gap[2] < gap[1] / 2);
     assert_true(gap[3] < 1e-6); /* momentum in the lowest minimum */
+    basin_lab_free(&lab);
+}
+
+/* formula.ini proves its title on the typed surface (x² − 1)² + y² + 0.3x: the minima are the roots of
+ * x³ − x + 0.075 (closed form below); GD right of the hump ends in the right well, 0.5996 above f*, GD left of
+ * it and momentum from the right reach f*. The typed lab's keys f, domain and minimum make the surface. */
+static void test_formula_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/formula.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    /* the depressed cubic x³ − x + q = 0 by the trigonometric method: its three real roots */
+    double q = 0.075, roots[3];
+    for (int k = 0; k < 3; k++)
+        roots[k] = 2 * sqrt(1 / 3.0) * cos(acos(3 * q / 2 * sqrt(3.0) * -1) / 3 - 2 * M_PI * k / 3);
+    double left = fmin(fmin(roots[0], roots[1]), roots[2]), right = fmax(fmax(roots[0], roots[1]), roots[2]);
+    double f_left = (left * left - 1) * (left * left - 1) + 0.3 * left, f_right = (right * right - 1) * (right * right - 1) + 0.3 * right;
+    assert_close(lab.problem->f_min, f_left, 1e-14);
+    assert_true(lab.problem->domain[0] == -2 && lab.problem->domain[3] == 1.5);
+    double gap[3];
+    for (int r = 0; r < 3; r++) {
+        const basin_trace *t = &lab.runs[r].run->trace;
+        gap[r] = t->loss[t->len - 1] - f_left;
+        print_message("%s: ends at x = %.6f, f − f* = %.4g\n", lab.runs[r].label, t->w[(t->len - 1) * 2], gap[r]);
+    }
+    assert_close(gap[0], f_right - f_left, 1e-9); /* the right well's floor */
+    assert_close(lab.runs[0].run->trace.w[(lab.runs[0].run->trace.len - 1) * 2], right, 1e-6);
+    assert_true(gap[1] < 1e-12 && gap[2] < 1e-7);
+    basin_lab_free(&lab);
+}
+
+/* The formula keys of a surface lab: errors at the line of the key they are about. */
+static void test_formula_keys(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"[lab]\nsurface = expr\nf = x^2 + (y\nstart = 1,1\n[run a]\nopt = sgd\n", ":3: f: column 9: expected ')' after 'y'"},
+        {"[lab]\nsurface = rosenbrock\nf = x^2\nstart = 1,1\n[run a]\nopt = sgd\n",
+         ":3: f: f = ... goes with surface = expr (this lab's is 'rosenbrock')"},
+        {"[lab]\nsurface = expr\nf = x^2\ndomain = 1:0,0:1\nstart = 1,1\n[run a]\nopt = sgd\n",
+         ":4: domain: domain='1:0,0:1' is not XLO:XHI,YLO:YHI with LO < HI"},
+        {"[lab]\nsurface = expr\nf = x^2\nminimum = 1\nstart = 1,1\n[run a]\nopt = sgd\n",
+         ":4: minimum: minimum='1' is not 2 numbers separated by commas"},
+        {"[lab]\nsurface = expr\nf = x^2 + q\nstart = 1,1\n[run a]\nopt = sgd\n", ":3: f: column 7: unknown name 'q'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        basin_lab lab;
+        const char *file = lab_file(cases[i].text);
+        int rc = basin_lab_load(&lab, file, NULL, 0);
+        unlink(path);
+        if (rc == 0 || !strstr(basin_error_message(), cases[i].message))
+            fail_msg("case %zu: '%s' (want '%s')", i, rc == 0 ? "built" : basin_error_message(), cases[i].message);
+    }
+    /* a formula in three coordinates, its keys also through overrides */
+    char *sets[] = {"lab.f=x0^2 + x1^2 + x2^2", "lab.start=1,2,3"};
+    basin_lab lab;
+    const char *file = lab_file("[lab]\nsurface = expr\nf = x^2\nstart = 1,1\nviews = loss\n[run a]\nopt = sgd:lr=0.1\n");
+    int rc = basin_lab_load(&lab, file, sets, 2);
+    unlink(path);
+    if (rc != 0)
+        fail_msg("%s", basin_error_message());
+    assert_int_equal(lab.problem->dim, 3);
     basin_lab_free(&lab);
 }
 
@@ -1094,6 +1160,8 @@ int main(void)
         cmocka_unit_test(test_spectrum_demo_proves_its_title),
         cmocka_unit_test(test_sharp_flat_demo_proves_its_title),
         cmocka_unit_test(test_adopted_runs_train_on),
+        cmocka_unit_test(test_formula_demo_proves_its_title),
+        cmocka_unit_test(test_formula_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

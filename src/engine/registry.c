@@ -41,7 +41,7 @@ static const basin_entry *const models[] = {&basin_model_mlp, &basin_model_cnn};
 
 static const basin_entry *const datasets[] = {
     &basin_data_spirals, &basin_data_moons,  &basin_data_circles, &basin_data_blobs,
-    &basin_data_xor,     &basin_data_linreg, &basin_data_digits,
+    &basin_data_xor,     &basin_data_linreg, &basin_data_digits, &basin_data_csv,
 };
 
 static const basin_entry *const inits[] = {

@@ -519,10 +519,30 @@ static int read_setting(const basin_lab_entries *e, const char *label, const cha
 }
 
 /* The [lab] keys of a training lab and its data set. */
+/* A data spec's path= written in a lab file names a file relative to the lab file (one given on the
+ * command line, relative to the working folder). Returns 0, or -1 with a message. */
+static int resolve_data_path(basin_spec *spec, const basin_lab_entry *it, const char *source)
+{
+    int k = basin_param_find(spec->entry->specs, "path");
+    basin_param_value *v = k >= 0 ? &spec->params.values[k] : NULL;
+    const char *slash = source ? strrchr(source, '/') : NULL;
+    if (!v || !v->str || v->str[0] == '/' || it->line == 0 || !slash)
+        return 0;
+    size_t dir = (size_t)(slash - source) + 1, len = strlen(v->str);
+    char *joined = malloc(dir + len + 1);
+    if (!joined)
+        return basin_lab_fail(it->origin, "out of memory");
+    memcpy(joined, source, dir);
+    memcpy(joined + dir, v->str, len + 1);
+    free(v->str);
+    v->str = joined;
+    return 0;
+}
+
 static int build_training_scene(basin_lab *lab, const basin_lab_entries *e)
 {
     const basin_lab_entry *it = basin_lab_find_entry(e, "lab", "data");
-    if (read_spec(it, BASIN_KIND_DATA, &lab->data) != 0)
+    if (read_spec(it, BASIN_KIND_DATA, &lab->data) != 0 || resolve_data_path(&lab->data, it, e->source) != 0)
         return -1;
     basin_train_settings set = basin_train_settings_defaults();
     if (read_setting(e, "lab", "seed", &set) != 0 || read_setting(e, "lab", "epochs", &set) != 0)

@@ -5,6 +5,6 @@
 #include "../registry.h"
 
 extern const basin_entry basin_data_spirals, basin_data_moons, basin_data_circles, basin_data_blobs,
-    basin_data_xor, basin_data_linreg, basin_data_digits;
+    basin_data_xor, basin_data_linreg, basin_data_digits, basin_data_csv;
 
 #endif

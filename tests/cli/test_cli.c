@@ -519,6 +519,71 @@ static void test_landscape_plots(void **state)
     assert_int_equal(support_tmpdir_remove(), 0);
 }
 
+/* Writes bytes (size of them) to name in the test folder and returns "csv:path=PATH" + extra keys. */
+static const char *csv_file(const char *name, const char *bytes, size_t size, const char *extra)
+{
+    static char spec[2][700];
+    static int next;
+    const char *path = support_tmp(name);
+    FILE *f = fopen(path, "wb");
+    fwrite(bytes, 1, size, f);
+    fclose(f);
+    char *s = spec[next++ % 2];
+    snprintf(s, 700, "csv:path=%s%s", path, extra);
+    return s;
+}
+
+/* basin data --data csv:...: each malformed file is one line naming the file (and the line and column
+ * where there is one), exit status 2; what basin data writes reads back to the same examples. */
+static void test_csv_data(void **state)
+{
+    (void)state;
+    assert_int_equal(support_tmpdir_create("/tmp/basin-csv"), 0);
+    static const struct {
+        const char *bytes, *extra, *message;
+    } bad[] = {
+        {"x0,x1,label\n1,2,0\n3,4\n", "", "bad.csv:3: 2 fields, the first row has 3"},
+        {"x0,x1,label\n1,2,0\n3,abc,1\n", "", "bad.csv:3:3: 'abc' is not a number (column 'x1')"},
+        {"", "", "bad.csv' holds no rows"},
+        {"x0,x1,label\n", "", "bad.csv' holds a header and no rows"},
+        {"x0,x1,label\n1,2,0\n3,4,0\n", "", "every label in"},
+        {"x0,x1,label\n1,2,0\n3,4,1\n", ",label=kind", "label=kind: no such column"},
+        {"1,2,0\n3,4,1\n", ",label=kind", "label=kind names a column, and"},
+        {"1,2,0\n3,4,1\n", ",label=5", "label=5:"},
+        {"1,2,0\n3,4,1\n", ",shape=1/2/2", "shape=1/2/2 is 4 features"},
+        {"1,2,x\n3,4,y\n", ",task=regression,header=false", "bad.csv:1:5: the label 'x' is not a number (task=regression)"},
+        {"1,2,0\n3,nan,1\n", "", "bad.csv:2:3: 'nan' is not a number"},
+        {"1,2\x00,0\n", "", "holds a NUL byte"},
+        {"\x1f\x8b\x08\x01garbage and more garbage", "", "is not a readable gzip or text file"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *spec = csv_file("bad.csv", bad[i].bytes, strlen(bad[i].bytes) + (strstr(bad[i].message, "NUL") ? 4 : 0),
+                                    bad[i].extra);
+        expect_usage_error(bad[i].message, "data", "--data", spec, "--csv", "-");
+    }
+    expect_usage_error("is not a file", "data", "--data", "csv:path=/tmp", "--csv", "-");
+    expect_usage_error("cannot read '/nonexistent.csv'", "data", "--data", "csv:path=/nonexistent.csv", "--csv", "-");
+    setenv("BASIN_MEMORY_LIMIT", "100000", 1); /* refused as it is read, not killed */
+    expect_usage_error("more than the 100 kB", "data", "--data", "csv:path=" BASIN_SOURCE_DIGITS, "--csv", "-");
+    unsetenv("BASIN_MEMORY_LIMIT");
+    /* the round trip: moons written, read back (no split, no standardization): the same rows */
+    const char *written = support_tmp("moons.csv"), *again = support_tmp("again.csv");
+    support_cli_result r = support_cli("data", "--data", "moons:n=120", "--csv", written, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char spec[700];
+    snprintf(spec, sizeof spec, "csv:path=%s,test=0,standardize=false", written);
+    r = support_cli("data", "--data", spec, "--csv", again, NULL);
+    assert_int_equal(r.status, 0);
+    support_cli_free(&r);
+    char command[1600];
+    snprintf(command, sizeof command, "cmp -s <(sort '%s') <(sort '%s')", written, again);
+    char shell[1800];
+    snprintf(shell, sizeof shell, "bash -c \"%s\"", command);
+    assert_int_equal(system(shell), 0);
+    assert_int_equal(support_tmpdir_remove(), 0);
+}
+
 /* Runs basin landscape on a digits MLP's G×G grid into csv in a child process and kills it after delay
  * seconds; returns whether it was killed before finishing. */
 static bool killed_midway(const char *csv, const char *grid, double delay)
@@ -663,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_analyze_noise_scale),
         cmocka_unit_test(test_landscape_threads),
         cmocka_unit_test(test_landscape_plots),
+        cmocka_unit_test(test_csv_data),
         cmocka_unit_test(test_landscape_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* fuzz_spec.c: the spec parser, and what is built from a spec that parses. The first byte picks the kind
  * (surface, optimizer, schedule, model, data, init, augment); the rest is the spec. Surfaces are built and
- * evaluated at the origin, optimizers built and stepped, schedules evaluated; the others are parsed. */
+ * evaluated at the origin (gradient and Hessian), optimizers built and stepped, schedules evaluated; the others are parsed. */
 #include "fuzz.h"
 
 #include "engine/optim/optimizer.h"
@@ -31,9 +31,12 @@ static void build(const basin_spec *spec)
     case BASIN_KIND_SURFACE: {
         basin_problem *p = basin_problem_create(spec->entry, &spec->params);
         double *w = p ? calloc(p->dim, sizeof *w) : NULL, *g = p ? calloc(p->dim, sizeof *g) : NULL;
+        double *h = p && p->dim <= 64 ? calloc(p->dim * p->dim, sizeof *h) : NULL;
         if (w && g)
             basin_problem_eval(p, w, g);
-        free(w), free(g);
+        if (w && h) /* a typed formula's Hessian runs its second-order program */
+            basin_problem_hessian(p, w, BASIN_FULL_BATCH, h);
+        free(w), free(g), free(h);
         basin_problem_destroy(p);
         break;
     }

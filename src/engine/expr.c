@@ -468,11 +468,11 @@ static void apply_unary(const duals *D, double *u, double v, double d1, double d
 {
     size_t m = D->m;
     double *g = u + 1, *h = u + 1 + m;
-    if (D->order == 2)
+    if (D->order == 2) /* the upper triangle, mirrored: exactly symmetric */
         for (size_t i = 0; i < m; i++)
-            for (size_t j = 0; j < m; j++) {
+            for (size_t j = i; j < m; j++) {
                 double t = d1 == 0 ? 0 : d1 * h[i * m + j];
-                h[i * m + j] = d2 == 0 ? t : t + d2 * g[i] * g[j];
+                h[i * m + j] = h[j * m + i] = d2 == 0 ? t : t + d2 * (g[i] * g[j]);
             }
     if (D->order >= 1)
         for (size_t i = 0; i < m; i++)
@@ -486,21 +486,21 @@ static void apply_binary(const duals *D, double *a, const double *b, double v, c
     size_t m = D->m;
     double *ga = a + 1, *ha = a + 1 + m;
     const double *gb = b + 1, *hb = b + 1 + m;
-    if (D->order == 2)
+    if (D->order == 2) /* the upper triangle, mirrored: exactly symmetric */
         for (size_t i = 0; i < m; i++)
-            for (size_t j = 0; j < m; j++) {
+            for (size_t j = i; j < m; j++) {
                 double t = 0;
                 if (d[0] != 0)
                     t += d[0] * ha[i * m + j];
                 if (d[1] != 0)
                     t += d[1] * hb[i * m + j];
                 if (d[2] != 0)
-                    t += d[2] * ga[i] * ga[j];
+                    t += d[2] * (ga[i] * ga[j]);
                 if (d[3] != 0)
                     t += d[3] * (ga[i] * gb[j] + gb[i] * ga[j]);
                 if (d[4] != 0)
-                    t += d[4] * gb[i] * gb[j];
-                ha[i * m + j] = t;
+                    t += d[4] * (gb[i] * gb[j]);
+                ha[i * m + j] = ha[j * m + i] = t;
             }
     if (D->order >= 1)
         for (size_t i = 0; i < m; i++)

@@ -57,12 +57,11 @@ void basin_colorbar_ramp(cairo_t *cr, const basin_theme *theme, basin_rect b, ba
     cairo_stroke(cr);
 }
 
-void basin_colorbar_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, const double *ticks,
-                          const double *fractions, size_t n, double step, const char *caption)
+void basin_colorbar_text_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, const char *const *labels,
+                                const double *fractions, size_t n, const char *caption)
 {
     double f = theme->font_size, last = INFINITY; /* the last label's y: the next keeps a line clear of it */
     double widest = 0;
-    char label[64];
     cairo_save(cr);
     basin_set_color(cr, theme->frame);
     cairo_set_line_width(cr, 0.06 * f);
@@ -73,14 +72,38 @@ void basin_colorbar_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, 
         cairo_stroke(cr);
         if (fabs(y - last) < 1.3 * 0.8 * f)
             continue;
-        basin_tick_label(ticks[k], step, label, sizeof label);
-        basin_text(cr, theme, 0.8 * f, theme->muted, b.x + b.w + 0.45 * f, y, 0, 0.5, 0, label);
-        widest = fmax(widest, basin_text_width(cr, theme, 0.8 * f, label));
+        basin_text(cr, theme, 0.8 * f, theme->muted, b.x + b.w + 0.45 * f, y, 0, 0.5, 0, labels[k]);
+        widest = fmax(widest, basin_text_width(cr, theme, 0.8 * f, labels[k]));
         last = y;
     }
     /* the caption reads upwards right of the labels, as an axis label does */
     basin_text(cr, theme, 0.85 * f, theme->text, b.x + b.w + 0.85 * f + widest, b.y + b.h / 2, 0.5, 0, -M_PI / 2, caption);
     cairo_restore(cr);
+}
+
+void basin_colorbar_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, const double *ticks,
+                          const double *fractions, size_t n, double step, const char *caption)
+{
+    char text[32][64];
+    const char *labels[32];
+    n = n < 32 ? n : 32;
+    for (size_t k = 0; k < n; k++) {
+        basin_tick_label(ticks[k], step, text[k], sizeof text[k]);
+        labels[k] = text[k];
+    }
+    basin_colorbar_text_labels(cr, theme, b, labels, fractions, n, caption);
+}
+
+double basin_colorbar_room_labels(const basin_theme *theme, const char *const *labels, size_t n)
+{
+    double f = theme->font_size, widest = 3 * 0.5 * 0.8 * f;
+    for (size_t k = 0; k < n; k++) { /* a glyph of a label is at most 0.6 em wide */
+        size_t glyphs = 0;
+        for (const char *c = labels[k]; *c; c++)
+            glyphs += ((unsigned char)*c & 0xc0) != 0x80;
+        widest = fmax(widest, (double)glyphs * 0.6 * 0.8 * f);
+    }
+    return 2.25 * f + widest + 0.4 * f + 1.1 * 0.85 * f; /* gap, bar, tick, labels, gap, caption */
 }
 
 void basin_colorbar(cairo_t *cr, const basin_theme *theme, basin_rect b, basin_colormap map, double t0, double t1,

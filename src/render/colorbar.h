@@ -27,6 +27,13 @@ void basin_colorbar(cairo_t *cr, const basin_theme *theme, basin_rect b, basin_c
 void basin_colorbar_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, const double *ticks,
                           const double *fractions, size_t n, double step, const char *caption);
 
+/* The same with labels as text (a class's name) at fractions[k] of b's height. */
+void basin_colorbar_text_labels(cairo_t *cr, const basin_theme *theme, basin_rect b, const char *const *labels,
+                                const double *fractions, size_t n, const char *caption);
+
+/* Room a key with these text labels takes right of a heatmap, as basin_colorbar_room counts it. */
+double basin_colorbar_room_labels(const basin_theme *theme, const char *const *labels, size_t n);
+
 /* The bar's place beside a plot area: 0.9 em right of it, 0.9 em wide, as tall. */
 basin_rect basin_colorbar_beside(const basin_rect *area, const basin_theme *theme);
 

@@ -250,17 +250,11 @@ typedef int (*run_panel)(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
 /* Up to four runs that have what draw needs, each in a cell: one fills the panel, two sit side by side,
  * three or four make a 2×2 grid; right of them one colour bar for all (bar() draws it beside the first row's
  * last heatmap, at scale). */
-typedef void (*run_bar)(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2]);
-
-/* The range of values a view's colour bar shows: P(y = 1) from 0 to 1, or the loss on a log scale. */
-static double bar_room(const basin_theme *theme, const double scale[2])
-{
-    return scale ? basin_colorbar_room(theme, pow(10, scale[0]), pow(10, scale[1]), true)
-                 : basin_colorbar_room(theme, 0, 1, false);
-}
+typedef void (*run_bar)(cairo_t *cr, const basin_theme *theme, basin_rect bar, const basin_lab *lab,
+                        const double scale[2]);
 
 static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown,
-                   bool landscape, const double scale[2], run_panel draw, run_bar bar)
+                   bool landscape, const double scale[2], run_panel draw, run_bar bar, double bar_room)
 {
     size_t n = 0;
     const basin_lab_run *runs[4];
@@ -270,7 +264,7 @@ static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_
             runs[n++] = &lab->runs[i];
     }
     if (bar)
-        r.w = fmax(r.w - bar_room(theme, scale), 0.5 * r.w);
+        r.w = fmax(r.w - bar_room, 0.5 * r.w);
     size_t cols = n <= 1 ? 1 : 2, rows = n ? (n + cols - 1) / cols : 1;
     basin_rect area, first_row_last = {0};
     for (size_t i = 0; i < n; i++) {
@@ -285,24 +279,69 @@ static int per_run(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_
         basin_rect b = basin_colorbar_beside(&first_row_last, theme);
         if (rows > 1) /* one bar the height of the grid */
             b.h = area.y + area.h - b.y;
-        bar(cr, theme, b, scale);
+        bar(cr, theme, b, lab, scale);
     }
     return 0;
 }
 
 /* The colours of P(class 1) as region_color mixes them: the diverging map's middle 80 %. */
-static void probability_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2])
+static void probability_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const basin_lab *lab,
+                            const double scale[2])
+{
+    (void)scale, (void)lab;
+    basin_colorbar(cr, theme, bar, basin_colormap_find("diverging"), 0.1, 0.9, 0, 1, false, "P(y = 1)");
+}
+
+#define KEY_CLASSES 16 /* classes a key names at most */
+
+/* The classes' names (a CSV file's labels, else their numbers) into names (room for KEY_CLASSES, text in
+ * buf); returns the count. */
+static size_t class_names(const basin_dataset *d, const char **names, char buf[KEY_CLASSES][24])
+{
+    size_t n = d->n_classes < KEY_CLASSES ? d->n_classes : KEY_CLASSES;
+    for (size_t k = 0; k < n; k++) {
+        snprintf(buf[k], sizeof buf[k], "%.23s", d->class_names ? d->class_names[k] : "");
+        if (!d->class_names)
+            snprintf(buf[k], sizeof buf[k], "%zu", k);
+        names[k] = buf[k];
+    }
+    return n;
+}
+
+/* A key of the class colours: a cell of each, top to bottom, named. */
+static void class_key(cairo_t *cr, const basin_theme *theme, basin_rect bar, const basin_lab *lab, const double scale[2])
 {
     (void)scale;
-    basin_colorbar(cr, theme, bar, basin_colormap_find("diverging"), 0.1, 0.9, 0, 1, false, "P(y = 1)");
+    char buf[KEY_CLASSES][24];
+    const char *names[KEY_CLASSES];
+    double fractions[KEY_CLASSES];
+    size_t n = class_names(lab->dataset, names, buf);
+    for (size_t k = 0; k < n; k++) {
+        basin_set_color(cr, class_colors[k % N_CLASS_COLORS]);
+        cairo_rectangle(cr, bar.x, bar.y + bar.h * (double)k / (double)n, bar.w, bar.h / (double)n);
+        cairo_fill(cr);
+        fractions[k] = 1 - ((double)k + 0.5) / (double)n;
+    }
+    basin_set_color(cr, theme->frame);
+    cairo_set_line_width(cr, 0.06 * theme->font_size);
+    cairo_rectangle(cr, bar.x, bar.y, bar.w, bar.h);
+    cairo_stroke(cr);
+    basin_colorbar_text_labels(cr, theme, bar, names, fractions, n, "class");
 }
 
 int basin_training_boundaries(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
-    bool binary = false; /* two classes in one output: a colour bar of P(y = 1); more: the class colours */
+    bool binary = false; /* two classes in one output: a colour bar of P(y = 1); more: a key of the class colours */
     for (size_t i = 0; i < lab->n_runs; i++)
         binary = binary || (lab->runs[i].training && lab->runs[i].training->np->net.model->out_features == 1);
-    return per_run(cr, r, lab, theme, shown, false, NULL, draw_boundary, binary ? probability_bar : NULL);
+    if (binary)
+        return per_run(cr, r, lab, theme, shown, false, NULL, draw_boundary, probability_bar,
+                       basin_colorbar_room(theme, 0, 1, false));
+    char buf[KEY_CLASSES][24];
+    const char *names[KEY_CLASSES];
+    size_t n = class_names(lab->dataset, names, buf);
+    return per_run(cr, r, lab, theme, shown, false, NULL, draw_boundary, class_key,
+                   basin_colorbar_room_labels(theme, names, n));
 }
 
 /* One run's variances of each hidden layer's output at frame: x = 1, 2, ...; returns the count. */
@@ -516,8 +555,9 @@ static int draw_landscape(cairo_t *cr, basin_rect r, const basin_lab *lab, const
 }
 
 /* The landscapes' common scale: log10 of the loss over every run's plane. */
-static void loss_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const double scale[2])
+static void loss_bar(cairo_t *cr, const basin_theme *theme, basin_rect bar, const basin_lab *lab, const double scale[2])
 {
+    (void)lab;
     basin_colorbar(cr, theme, bar, basin_colormap_find("viridis"), 0, 1, pow(10, scale[0]), pow(10, scale[1]), true,
                    "loss");
 }
@@ -532,5 +572,6 @@ int basin_training_landscapes(cairo_t *cr, basin_rect r, const basin_lab *lab, c
             basin_loss_plane_widen(&plane, true, scale);
         }
     }
-    return per_run(cr, r, lab, theme, shown, true, scale, draw_landscape, loss_bar);
+    return per_run(cr, r, lab, theme, shown, true, scale, draw_landscape, loss_bar,
+                   basin_colorbar_room(theme, pow(10, scale[0]), pow(10, scale[1]), true));
 }

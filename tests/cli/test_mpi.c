@@ -467,7 +467,7 @@ static void test_a_failing_rank_ends_the_job(void **state)
     snprintf(command, sizeof command, "timeout 60 " MPIEXEC " -n 1 %s : -n 1 -x BASIN_MEMORY_LIMIT=200000 %s", args,
              args);
     int status = run(command, &err);
-    if (status != 2 || !strstr(err, "basin train: rank 1: mlp: 4810 parameters") ||
+    if (status != 2 || !strstr(err, "basin train: rank 1: digits: reading") || !strstr(err, "this machine can give") ||
         !strstr(err, "basin train: 1 of 2 ranks could not start"))
         fail_msg("status %d (124: it hung), stderr: %s", status, err);
     free(err);

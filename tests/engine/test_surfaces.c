@@ -29,6 +29,8 @@ static const char *const variants[] = {
     "quadratic:dim=9,kappa=40,spectrum=two-cluster,rotate=false",
     "linreg:normalize=true",
     "linreg:n=50,scale1=1000,scale2=0.01,label_noise=1,seed=7",
+    "expr:f=\"sin(x)*exp(y/2) + x^2*y - atan2(y, 2 + x)\"",
+    "expr:f=\"softplus(x0 - x1) * tanh(x2) + sqrt(1 + x0^2 + x2^2)\"",
 };
 
 #define MAX_DIM 12
@@ -76,8 +78,9 @@ static void test_every_surface_has_exact_derivatives(void **state)
     (void)state;
     size_t count;
     const basin_entry *const *entries = basin_registry_list(BASIN_KIND_SURFACE, &count);
-    for (size_t i = 0; i < count; i++)
-        check_derivatives(entries[i]->name);
+    for (size_t i = 0; i < count; i++) /* a typed formula needs one: the variants below give several */
+        if (strcmp(entries[i]->name, "expr") != 0)
+            check_derivatives(entries[i]->name);
     for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
         check_derivatives(variants[i]);
 }

@@ -66,7 +66,7 @@ static int faults_of(const basin_lab *lab, const char *name, double font_scale)
     for (size_t v = 0; v < lab->n_views; v++)
         heatmaps += lab->views[v] == BASIN_VIEW_CONTOUR || lab->views[v] == BASIN_VIEW_BOUNDARY ||
                     lab->views[v] == BASIN_VIEW_LANDSCAPE;
-    static const char *const captions[] = {"f", "f − f*", "loss", "P(y = 1)"};
+    static const char *const captions[] = {"f", "f − f*", "loss", "P(y = 1)", "class"};
     for (size_t i = 0; i < boxes.n; i++) {
         const basin_text_box *b = &boxes.box[i];
         bool caption = false, labels_left = false; /* an axis label has its tick labels right of it */

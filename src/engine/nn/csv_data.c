@@ -43,7 +43,7 @@ static char *read_text(const char *path, size_t *length)
     for (;;) {
         if (cap - used < 65536) {
             size_t grown = cap ? 2 * cap : 1 << 20;
-            char *more = basin_budget_check((double)grown * 2, "csv: '%s' (read so far: %zu bytes)", path, used) == 0
+            char *more = basin_budget_check((double)grown * 2, "csv: reading '%s'", path) == 0
                              ? realloc(text, grown + 1)
                              : NULL;
             if (!more) {
@@ -368,9 +368,21 @@ basin_dataset *basin_csv_dataset(const basin_csv_config *c)
     if (!d)
         goto done;
     memcpy(ex.x, xs, n * f * sizeof *xs);
+    if (classify && !(d->class_names = calloc(n_classes, sizeof *d->class_names))) {
+        basin_error_set("csv: out of memory");
+        basin_dataset_destroy(d);
+        d = NULL;
+        goto done;
+    }
     for (size_t i = 0, cls = 0; i < n; i++) { /* classes in sorted order of their labels */
         if (i > 0 && compare_labels(&keys[i - 1], &keys[i]) != 0)
             cls++;
+        if (classify && !d->class_names[cls] && !(d->class_names[cls] = strdup(keys[i].text))) {
+            basin_error_set("csv: out of memory");
+            basin_dataset_destroy(d);
+            d = NULL;
+            goto done;
+        }
         if (classify)
             ex.label[keys[i].row] = (int)cls;
         else

@@ -20,6 +20,9 @@ void basin_dataset_destroy(basin_dataset *d)
     free_split(&d->train);
     free_split(&d->test);
     free(d->mean), free(d->sd);
+    for (size_t k = 0; d->class_names && k < d->n_classes; k++)
+        free(d->class_names[k]);
+    free(d->class_names);
     free(d);
 }
 

@@ -23,6 +23,7 @@ typedef struct basin_dataset {
     size_t channels, height, width; /* an image's shape; points are (n_features, 1, 1) */
     size_t n_features;
     size_t n_classes; /* 0 for regression */
+    char **class_names; /* the classes' names, owned (a CSV file's labels), or NULL: they are numbered */
     size_t n_targets; /* regression outputs; 0 for classification */
     bool image;
     basin_split train, test;

@@ -7,6 +7,9 @@
 #include "../assets.h"
 #include "../error.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define DIGITS_FILE "digits/digits.csv.gz"
 #define DIGITS_COUNT 1797
 
@@ -20,6 +23,11 @@ static basin_dataset *digits_create(const basin_entry *e, const basin_params *p,
     }
     basin_csv_config c = {.path = path, .label = "last", .header = 2, .task = 1, .shape = {1, 8, 8}, .name = e->name};
     basin_dataset *d = basin_csv_dataset(&c);
+    if (!d && strncmp(basin_error_message(), "csv: ", 5) == 0) { /* named as the user named it */
+        char message[1024];
+        snprintf(message, sizeof message, "digits: %s", basin_error_message() + 5);
+        basin_error_set("%s", message);
+    }
     if (d && (d->train.n != DIGITS_COUNT || d->n_classes != 10)) {
         basin_error_set("digits: %s holds %zu examples of %zu classes (%d of 10 expected)", path, d->train.n, d->n_classes,
                         DIGITS_COUNT);

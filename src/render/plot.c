@@ -291,7 +291,8 @@ void basin_plot_axes(cairo_t *cr, const basin_plot *p, const basin_theme *theme,
                    0, xlabel);
     }
     if (ylabel) { /* along the area's height at most */
-        double width = basin_text_width(cr, theme, f, ylabel), room = a->h + 2 * f, size = width > room ? f * room / width : f;
+        /* half an em past each end at most: the title sits above the area */
+        double width = basin_text_width(cr, theme, f, ylabel), room = a->h + f, size = width > room ? f * room / width : f;
         double x = a->x - 1.6 * tick_len - widest - 0.4 * f, left = p->outer.x + 1.25 * size; /* its top edge, inside */
         if (x < left) /* a panel squeezed to its margins: the label shrinks into what is left */
             size *= fmax(0.6, (x - p->outer.x) / (1.25 * size)), x = fmax(x, p->outer.x + 1.25 * size);

@@ -19,7 +19,7 @@ static const struct {
     {"lr", 1e-5, 10, true},          {"momentum", 0, 0.999, false},      {"dampening", 0, 0.99, false},
     {"weight_decay", 0, 1, false},   {"alpha", 0.5, 0.9999, false},      {"eps", 1e-10, 1, true},
     {"beta1", 0, 0.999, false},      {"beta2", 0.5, 0.9999, false},      {"lr_decay", 0, 1, false},
-    {"initial_accumulator_value", 0, 1, false},
+    {"initial_accumulator_value", 0, 1, false}, {"rho", 0, 0.999, false}, {"momentum_decay", 0, 0.1, false},
 };
 
 /* The spec of an optimizer with its given keys, as text. */

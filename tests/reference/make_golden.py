@@ -56,10 +56,11 @@ def surface(spec):
 
 def optimizer(spec, params):
     name, k = parse_spec(spec)
-    if name in ('adam', 'adamw'):
+    if name in ('adam', 'adamw', 'adamax', 'nadam', 'radam'):
         k['betas'] = (k.pop('beta1', 0.9), k.pop('beta2', 0.999))
     cls = {'sgd': torch.optim.SGD, 'adagrad': torch.optim.Adagrad, 'rmsprop': torch.optim.RMSprop,
-           'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[name]
+           'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW, 'adadelta': torch.optim.Adadelta,
+           'adamax': torch.optim.Adamax, 'nadam': torch.optim.NAdam, 'radam': torch.optim.RAdam}[name]
     return cls(params, foreach=False, **k)
 
 
@@ -154,6 +155,19 @@ CASES = [
     (QUAD, 'adamw:lr=0.1', 'constant', [2.5, 1.5], 40),
     (QUAD, 'adamw:lr=0.1,weight_decay=0.5,amsgrad=true', 'constant', [2.5, 1.5], 40),
     (ROSEN, 'adamw:lr=0.02,beta1=0.5,beta2=0.9,eps=0.01,weight_decay=0.1', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'adadelta', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'adadelta:lr=0.5,rho=0.8,eps=0.0001', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adadelta:lr=2,weight_decay=0.2', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'adamax', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'adamax:lr=0.05,beta1=0.8,beta2=0.99,eps=0.0001', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'adamax:lr=0.1,weight_decay=0.3', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'nadam', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'nadam:lr=0.05,beta1=0.8,beta2=0.99,eps=0.0001,momentum_decay=0.01', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'nadam:lr=0.1,weight_decay=0.3', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'radam', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'radam:lr=0.01,beta1=0.8,beta2=0.99,eps=0.0001', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'radam:lr=0.1,weight_decay=0.3', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'radam:lr=0.1,beta2=0.9', 'constant', [2.5, 1.5], 40),
     # schedules driving optimizers
     (QUAD, 'sgd:lr=0.035', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
     (QUAD, 'sgd:lr=0.035,momentum=0.7', 'exp:gamma=0.95', [2.5, 1.5], 40),

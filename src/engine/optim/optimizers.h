@@ -10,5 +10,9 @@ extern const basin_entry basin_optim_rmsprop; /* torch.optim.RMSprop */
 extern const basin_entry basin_optim_adam;    /* torch.optim.Adam */
 extern const basin_entry basin_optim_adamw;   /* torch.optim.AdamW */
 extern const basin_entry basin_optim_newton;  /* Newton's method, damped when lr < 1 */
+extern const basin_entry basin_optim_adadelta; /* torch.optim.Adadelta */
+extern const basin_entry basin_optim_adamax;  /* torch.optim.Adamax */
+extern const basin_entry basin_optim_nadam;   /* torch.optim.NAdam */
+extern const basin_entry basin_optim_radam;   /* torch.optim.RAdam */
 
 #endif

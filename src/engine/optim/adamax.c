@@ -1,0 +1,73 @@
+/* adamax.c: torch.optim.Adamax (1.13). With t the step count from 1:
+ *     d = g + wd·w;  m = β1·m + (1−β1)·d;  u = max(β2·u, |d| + eps)
+ *     w = w − (lr/(1−β1ᵗ)) · m / u */
+#include "optimizer.h"
+#include "optimizers.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct adamax {
+    basin_optimizer base;
+    double beta1, beta2, eps, weight_decay;
+    double *exp_avg, *exp_inf;
+} adamax;
+
+static int adamax_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                       basin_batch batch)
+{
+    (void)p, (void)batch;
+    adamax *a = (adamax *)o;
+    double clr = lr / (1 - pow(a->beta1, (double)(o->steps + 1)));
+    for (size_t i = 0; i < o->dim; i++) {
+        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
+        a->exp_inf[i] = fmax(a->exp_inf[i] * a->beta2, fabs(d) + a->eps);
+        w[i] = w[i] + -clr * a->exp_avg[i] / a->exp_inf[i];
+    }
+    return 0;
+}
+
+static double adamax_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: Adamax rescales each coordinate");
+    return NAN;
+}
+
+/* lr/(1 − β₁ᵗ)/u: what multiplies the average m. */
+static void adamax_coordinate_steps(const basin_optimizer *o, double lr, double *out)
+{
+    const adamax *a = (const adamax *)o;
+    double clr = lr / (1 - pow(a->beta1, (double)o->steps));
+    for (size_t i = 0; i < o->dim; i++)
+        out[i] = clr / a->exp_inf[i];
+}
+
+static const basin_optimizer_ops adamax_ops = {adamax_step, adamax_stability_limit, adamax_coordinate_steps};
+
+static basin_optimizer *adamax_create(const basin_entry *entry, const basin_params *params, size_t dim)
+{
+    adamax *a = basin_optimizer_alloc(sizeof *a, entry, &adamax_ops, params, dim, 2 * dim);
+    if (!a)
+        return NULL;
+    a->beta1 = basin_params_real(params, "beta1");
+    a->beta2 = basin_params_real(params, "beta2");
+    a->eps = basin_params_real(params, "eps");
+    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->exp_avg = a->base.state;
+    a->exp_inf = a->base.state + dim;
+    return &a->base;
+}
+
+static const basin_param_spec adamax_specs[] = {
+    BASIN_REAL("lr", "0.002", 0, BASIN_INF, "learning rate"),
+    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
+    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the running maximum of |g| (betas[1])"),
+    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to |g| before the maximum"),
+    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_optim_adamax = {BASIN_KIND_OPTIMIZER, "adamax",
+                                        "Adam with the infinity norm: a running maximum of |g| (torch.optim.Adamax)",
+                                        adamax_specs, NULL, {.optimizer = adamax_create}};

@@ -1,0 +1,77 @@
+/* nadam.c: torch.optim.NAdam (1.13), Adam with Nesterov momentum (Dozat 2016). With t from 1:
+ *     d = g + wd·w;  μₜ = β1·(1 − ½·0.96^(t·ψ));  μ_prod ← μ_prod·μₜ;  μ_next = μ_prod·μₜ·μₜ₊₁
+ *     m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²;  denom = √(v/(1−β2ᵗ)) + eps
+ *     w = w − lr·(1−μₜ)/(1−μ_prod) · d/denom − lr·μₜ₊₁/(1−μ_next) · m/denom
+ * μ_next multiplies μₜ in twice, as torch 1.13 does (later versions drop one); Basin matches 1.13. */
+#include "optimizer.h"
+#include "optimizers.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct nadam {
+    basin_optimizer base;
+    double beta1, beta2, eps, weight_decay, momentum_decay;
+    double mu_product; /* torch's state['mu_product'] */
+    double *exp_avg, *exp_avg_sq;
+} nadam;
+
+static int nadam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                      basin_batch batch)
+{
+    (void)p, (void)batch;
+    nadam *a = (nadam *)o;
+    double step = (double)(o->steps + 1), bias_correction2 = 1 - pow(a->beta2, step);
+    double mu = a->beta1 * (1. - 0.5 * pow(0.96, step * a->momentum_decay));
+    double mu_next = a->beta1 * (1. - 0.5 * pow(0.96, (step + 1) * a->momentum_decay));
+    a->mu_product *= mu;
+    double mu_product_next = a->mu_product * mu * mu_next;
+    double c1 = -lr * (1. - mu) / (1. - a->mu_product), c2 = -lr * mu_next / (1. - mu_product_next);
+    for (size_t i = 0; i < o->dim; i++) {
+        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
+        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->beta2 + (1 - a->beta2) * d * d;
+        double denom = sqrt(a->exp_avg_sq[i] / bias_correction2) + a->eps;
+        w[i] = w[i] + c1 * d / denom;
+        w[i] = w[i] + c2 * a->exp_avg[i] / denom;
+    }
+    return 0;
+}
+
+static double nadam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: NAdam rescales each coordinate");
+    return NAN;
+}
+
+static const basin_optimizer_ops nadam_ops = {nadam_step, nadam_stability_limit, NULL};
+
+static basin_optimizer *nadam_create(const basin_entry *entry, const basin_params *params, size_t dim)
+{
+    nadam *a = basin_optimizer_alloc(sizeof *a, entry, &nadam_ops, params, dim, 2 * dim);
+    if (!a)
+        return NULL;
+    a->beta1 = basin_params_real(params, "beta1");
+    a->beta2 = basin_params_real(params, "beta2");
+    a->eps = basin_params_real(params, "eps");
+    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->momentum_decay = basin_params_real(params, "momentum_decay");
+    a->mu_product = 1.;
+    a->exp_avg = a->base.state;
+    a->exp_avg_sq = a->base.state + dim;
+    return &a->base;
+}
+
+static const basin_param_spec nadam_specs[] = {
+    BASIN_REAL("lr", "0.002", 0, BASIN_INF, "learning rate"),
+    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
+    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the squared-gradient average (betas[1])"),
+    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to the denominator for stability"),
+    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_REAL("momentum_decay", "0.004", 0, BASIN_INF, "ψ of the momentum schedule μₜ = β1(1 − ½·0.96^(tψ))"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_optim_nadam = {BASIN_KIND_OPTIMIZER, "nadam",
+                                       "Adam with Nesterov momentum (torch.optim.NAdam)", nadam_specs, NULL,
+                                       {.optimizer = nadam_create}};

@@ -1,0 +1,77 @@
+/* radam.c: torch.optim.RAdam (1.13), Liu et al. 2020's rectified Adam. With t from 1:
+ *     d = g + wd·w;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²;  m̂ = m/(1−β1ᵗ)
+ *     ρ∞ = 2/(1−β2) − 1;  ρₜ = ρ∞ − 2t·β2ᵗ/(1−β2ᵗ)
+ *     ρₜ > 5: w = w − m̂·lr·(√(1−β2ᵗ)/(√v + eps))·r,  r = √((ρₜ−4)(ρₜ−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρₜ))
+ *     else:   w = w − m̂·lr (momentum SGD while the variance estimate is unreliable) */
+#include "optimizer.h"
+#include "optimizers.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct radam {
+    basin_optimizer base;
+    double beta1, beta2, eps, weight_decay;
+    double *exp_avg, *exp_avg_sq;
+} radam;
+
+static int radam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                      basin_batch batch)
+{
+    (void)p, (void)batch;
+    radam *a = (radam *)o;
+    double step = (double)(o->steps + 1);
+    double bias_correction1 = 1 - pow(a->beta1, step), bias_correction2 = 1 - pow(a->beta2, step);
+    double rho_inf = 2 / (1 - a->beta2) - 1;
+    double rho_t = rho_inf - 2 * step * pow(a->beta2, step) / bias_correction2;
+    double rect = rho_t > 5. ? sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
+    for (size_t i = 0; i < o->dim; i++) {
+        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
+        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->beta2 + (1 - a->beta2) * d * d;
+        double corrected = a->exp_avg[i] / bias_correction1;
+        if (rho_t > 5.) {
+            double adaptive_lr = sqrt(bias_correction2) / (sqrt(a->exp_avg_sq[i]) + a->eps);
+            w[i] = w[i] - corrected * lr * adaptive_lr * rect;
+        } else {
+            w[i] = w[i] - corrected * lr;
+        }
+    }
+    return 0;
+}
+
+static double radam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: RAdam rescales each coordinate (after its first steps)");
+    return NAN;
+}
+
+static const basin_optimizer_ops radam_ops = {radam_step, radam_stability_limit, NULL};
+
+static basin_optimizer *radam_create(const basin_entry *entry, const basin_params *params, size_t dim)
+{
+    radam *a = basin_optimizer_alloc(sizeof *a, entry, &radam_ops, params, dim, 2 * dim);
+    if (!a)
+        return NULL;
+    a->beta1 = basin_params_real(params, "beta1");
+    a->beta2 = basin_params_real(params, "beta2");
+    a->eps = basin_params_real(params, "eps");
+    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->exp_avg = a->base.state;
+    a->exp_avg_sq = a->base.state + dim;
+    return &a->base;
+}
+
+static const basin_param_spec radam_specs[] = {
+    BASIN_REAL("lr", "0.001", 0, BASIN_INF, "learning rate"),
+    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
+    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the squared-gradient average (betas[1])"),
+    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to the denominator for stability"),
+    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_optim_radam = {BASIN_KIND_OPTIMIZER, "radam",
+                                       "rectified Adam: momentum SGD until the variance estimate is reliable "
+                                       "(torch.optim.RAdam)",
+                                       radam_specs, NULL, {.optimizer = radam_create}};

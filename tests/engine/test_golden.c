@@ -8,13 +8,18 @@
 
 #include "support.h"
 
+#include "engine/optim/optimizer.h"
+
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct golden_trajectory {
     const char *surface, *optimizer, *schedule;
     int steps;
     const double *rows; /* (steps + 1) × (loss, x0, x1) */
+    const double *average; /* ASGD: its averaged iterate (x0, x1) after each step; NULL for the others */
 } golden_trajectory;
 
 typedef struct golden_schedule {
@@ -43,18 +48,32 @@ static void test_trajectories_match_torch(void **state)
         double start[2] = {g->rows[1], g->rows[2]};
         const char *schedule = g->schedule;
         basin_run *run = support_run(p, g->optimizer, schedule, start, 0, 0, g->steps);
-        assert_int_equal(basin_run_steps(run, g->steps), g->steps);
+        double *averages = g->average ? calloc(2 * (size_t)g->steps, sizeof *averages) : NULL;
+        for (int t = 0; t < g->steps; t++) {
+            assert_true(basin_run_step(run));
+            const double *ax = basin_optimizer_average(run->opt);
+            assert_true((ax != NULL) == (g->average != NULL));
+            if (averages)
+                memcpy(averages + 2 * t, ax, 2 * sizeof *ax);
+        }
         double worst = 0;
         for (int t = 0; t <= g->steps; t++) {
             double ours[3] = {run->trace.loss[t], run->trace.w[2 * t], run->trace.w[2 * t + 1]};
             double diff = support_max_rel_diff(ours, &g->rows[3 * t], 3);
             worst = fmax(worst, diff);
+            if (g->average && t > 0) { /* ASGD's averaged iterate, replayed on a copy of the run */
+                double avg_diff = support_max_rel_diff(averages + 2 * (t - 1), g->average + 2 * (t - 1), 2);
+                worst = fmax(worst, avg_diff);
+                if (avg_diff > TRAJECTORY_TOLERANCE)
+                    fail_msg("%s: the average leaves torch's at step %d by %.3g", g->optimizer, t, avg_diff);
+            }
             if (diff > TRAJECTORY_TOLERANCE)
                 fail_msg("%s with %s (%s) leaves torch at step %d: (%.17g, %.17g, %.17g) vs (%.17g, %.17g, "
                          "%.17g), relative difference %.3g",
                          g->surface, g->optimizer, g->schedule, t, ours[0], ours[1], ours[2], g->rows[3 * t],
                          g->rows[3 * t + 1], g->rows[3 * t + 2], diff);
         }
+        free(averages);
         print_message("%-62s %-40s max rel diff %.2e\n", g->optimizer, g->schedule, worst);
         worst_overall = fmax(worst_overall, worst);
         basin_run_destroy(run);

@@ -60,7 +60,11 @@ def optimizer(spec, params):
         k['betas'] = (k.pop('beta1', 0.9), k.pop('beta2', 0.999))
     cls = {'sgd': torch.optim.SGD, 'adagrad': torch.optim.Adagrad, 'rmsprop': torch.optim.RMSprop,
            'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW, 'adadelta': torch.optim.Adadelta,
-           'adamax': torch.optim.Adamax, 'nadam': torch.optim.NAdam, 'radam': torch.optim.RAdam}[name]
+           'adamax': torch.optim.Adamax, 'nadam': torch.optim.NAdam, 'radam': torch.optim.RAdam,
+           'rprop': torch.optim.Rprop, 'asgd': torch.optim.ASGD}[name]
+    if name == 'rprop':
+        k['etas'] = (k.pop('etaminus', 0.5), k.pop('etaplus', 1.2))
+        k['step_sizes'] = (k.pop('step_size_min', 1e-6), k.pop('step_size_max', 50.0))
     return cls(params, foreach=False, **k)
 
 
@@ -111,7 +115,7 @@ def trajectory(surface_spec, opt_spec, schedule_spec, start, steps):
     opt = optimizer(opt_spec, [w])
     sched = scheduler(schedule_spec, opt)
     base_lr = opt.defaults['lr']
-    rows, lrs = [], []
+    rows, lrs, averages = [], [], []
     for t in range(steps + 1):
         loss = f(w)
         rows.append([float(loss)] + w.detach().tolist())
@@ -124,9 +128,11 @@ def trajectory(surface_spec, opt_spec, schedule_spec, start, steps):
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if isinstance(opt, torch.optim.ASGD):  # its averaged iterate after the step
+            averages.append(opt.state[w]['ax'].tolist())
         if sched:
             sched.step()
-    return rows, lrs
+    return rows, lrs, averages
 
 
 ROSEN = 'rosenbrock'
@@ -168,6 +174,12 @@ CASES = [
     (ROSEN, 'radam:lr=0.01,beta1=0.8,beta2=0.99,eps=0.0001', 'constant', [-1.5, 2.0], 60),
     (QUAD, 'radam:lr=0.1,weight_decay=0.3', 'constant', [2.5, 1.5], 40),
     (QUAD, 'radam:lr=0.1,beta2=0.9', 'constant', [2.5, 1.5], 40),
+    (ROSEN, 'rprop', 'constant', [-1.5, 2.0], 60),
+    (ROSEN, 'rprop:lr=0.05,etaminus=0.3,etaplus=1.5,step_size_min=0.001,step_size_max=0.2', 'constant', [-1.5, 2.0], 60),
+    (QUAD, 'asgd', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'asgd:lr=0.03,lambd=0.01,alpha=0.5,t0=10', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'asgd:lr=0.03,weight_decay=0.2,t0=0', 'constant', [2.5, 1.5], 40),
+    (QUAD, 'adam:lr=0.2', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
     # schedules driving optimizers
     (QUAD, 'sgd:lr=0.035', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
     (QUAD, 'sgd:lr=0.035,momentum=0.7', 'exp:gamma=0.95', [2.5, 1.5], 40),
@@ -201,11 +213,17 @@ def main():
     out = [head]
     table = []
     for i, (surf, opt, sched, start, steps) in enumerate(CASES):
-        rows, _ = trajectory(surf, opt, sched, start, steps)
+        rows, _, averages = trajectory(surf, opt, sched, start, steps)
         out.append('static const double golden_rows_%d[] = { /* loss, x0, x1 for steps 0..%d */\n' % (i, steps))
         out.extend('    %s,\n' % hexs(r) for r in rows)
         out.append('};\n')
-        table.append('    {"%s", "%s", "%s", %d, golden_rows_%d},\n' % (surf, opt, sched, steps, i))
+        average = 'NULL'
+        if averages:
+            out.append('static const double golden_average_%d[] = { /* ASGD\'s ax after steps 1..%d */\n' % (i, steps))
+            out.extend('    %s,\n' % hexs(a) for a in averages)
+            out.append('};\n')
+            average = 'golden_average_%d' % i
+        table.append('    {"%s", "%s", "%s", %d, golden_rows_%d, %s},\n' % (surf, opt, sched, steps, i, average))
     out.append('static const golden_trajectory golden_trajectories[] = {\n')
     out.extend(table)
     out.append('};\n')

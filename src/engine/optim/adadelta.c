@@ -44,7 +44,8 @@ static void adadelta_coordinate_steps(const basin_optimizer *o, double lr, doubl
         out[i] = lr * sqrt(a->acc_delta[i] + a->eps) / sqrt(a->square_avg[i] + a->eps);
 }
 
-static const basin_optimizer_ops adadelta_ops = {adadelta_step, adadelta_stability_limit, adadelta_coordinate_steps};
+static const basin_optimizer_ops adadelta_ops = {.step = adadelta_step, .stability_limit = adadelta_stability_limit,
+                                                 .coordinate_steps = adadelta_coordinate_steps};
 
 static basin_optimizer *adadelta_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

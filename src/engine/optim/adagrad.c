@@ -48,7 +48,8 @@ static void adagrad_coordinate_steps(const basin_optimizer *o, double lr, double
         out[i] = clr / (sqrt(a->sum[i]) + a->eps);
 }
 
-static const basin_optimizer_ops adagrad_ops = {adagrad_step, adagrad_stability_limit, adagrad_coordinate_steps};
+static const basin_optimizer_ops adagrad_ops = {.step = adagrad_step, .stability_limit = adagrad_stability_limit,
+                                                .coordinate_steps = adagrad_coordinate_steps};
 
 static basin_optimizer *adagrad_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

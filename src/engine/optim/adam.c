@@ -86,7 +86,8 @@ static void adam_coordinate_steps(const basin_optimizer *o, double lr, double *o
     }
 }
 
-static const basin_optimizer_ops adam_ops = {adam_step, adam_stability_limit, adam_coordinate_steps};
+static const basin_optimizer_ops adam_ops = {.step = adam_step, .stability_limit = adam_stability_limit,
+                                             .coordinate_steps = adam_coordinate_steps};
 
 static const bool adam_decoupled = false, adamw_decoupled = true;
 

@@ -44,7 +44,8 @@ static void adamax_coordinate_steps(const basin_optimizer *o, double lr, double 
         out[i] = clr / a->exp_inf[i];
 }
 
-static const basin_optimizer_ops adamax_ops = {adamax_step, adamax_stability_limit, adamax_coordinate_steps};
+static const basin_optimizer_ops adamax_ops = {.step = adamax_step, .stability_limit = adamax_stability_limit,
+                                               .coordinate_steps = adamax_coordinate_steps};
 
 static basin_optimizer *adamax_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -45,7 +45,7 @@ static double nadam_stability_limit(const basin_optimizer *o, double lr, char *f
     return NAN;
 }
 
-static const basin_optimizer_ops nadam_ops = {nadam_step, nadam_stability_limit, NULL};
+static const basin_optimizer_ops nadam_ops = {.step = nadam_step, .stability_limit = nadam_stability_limit};
 
 static basin_optimizer *nadam_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

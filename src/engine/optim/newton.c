@@ -58,7 +58,7 @@ static double newton_stability_limit(const basin_optimizer *o, double lr, char *
     return NAN;
 }
 
-static const basin_optimizer_ops newton_ops = {newton_step, newton_stability_limit, NULL};
+static const basin_optimizer_ops newton_ops = {.step = newton_step, .stability_limit = newton_stability_limit};
 
 /* A dense Hessian and its eigenvectors take 2·dim² doubles: 64 MB at this size. */
 #define NEWTON_MAX_DIM 2000

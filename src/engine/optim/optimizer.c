@@ -35,6 +35,11 @@ bool basin_optimizer_coordinate_steps(const basin_optimizer *o, double lr, doubl
     return true;
 }
 
+const double *basin_optimizer_average(const basin_optimizer *o)
+{
+    return o->ops->average ? o->ops->average(o) : NULL;
+}
+
 void basin_optimizer_destroy(basin_optimizer *o)
 {
     if (!o)

@@ -20,6 +20,8 @@ typedef struct basin_optimizer_ops {
     /* Each coordinate's step size after the last update, taken at lr (see
      * basin_optimizer_coordinate_steps); NULL: the optimizer has none. */
     void (*coordinate_steps)(const basin_optimizer *o, double lr, double *out);
+    /* The averaged iterate the optimizer keeps beside w (ASGD's ax); NULL: none. */
+    const double *(*average)(const basin_optimizer *o);
 } basin_optimizer_ops;
 
 struct basin_optimizer {
@@ -52,6 +54,10 @@ double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char
  * for RMSProp, η/(√v̂ + ε) for Adam on m̂ = m/(1 − β₁ᵗ), η for SGD. Writes dim values into out and returns
  * true; false (out untouched) before the first update and for Newton, which has no such step. */
 bool basin_optimizer_coordinate_steps(const basin_optimizer *o, double lr, double *out);
+
+/* The averaged iterate o keeps beside w (dim values, valid until the next step: ASGD's), or NULL for an
+ * optimizer without one. Can't fail. */
+const double *basin_optimizer_average(const basin_optimizer *o);
 
 /* Frees o; NULL is a no-op. */
 void basin_optimizer_destroy(basin_optimizer *o);

@@ -14,5 +14,7 @@ extern const basin_entry basin_optim_adadelta; /* torch.optim.Adadelta */
 extern const basin_entry basin_optim_adamax;  /* torch.optim.Adamax */
 extern const basin_entry basin_optim_nadam;   /* torch.optim.NAdam */
 extern const basin_entry basin_optim_radam;   /* torch.optim.RAdam */
+extern const basin_entry basin_optim_rprop;   /* torch.optim.Rprop */
+extern const basin_entry basin_optim_asgd;    /* torch.optim.ASGD */
 
 #endif

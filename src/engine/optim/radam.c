@@ -47,7 +47,7 @@ static double radam_stability_limit(const basin_optimizer *o, double lr, char *f
     return NAN;
 }
 
-static const basin_optimizer_ops radam_ops = {radam_step, radam_stability_limit, NULL};
+static const basin_optimizer_ops radam_ops = {.step = radam_step, .stability_limit = radam_stability_limit};
 
 static basin_optimizer *radam_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

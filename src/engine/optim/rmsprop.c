@@ -63,7 +63,8 @@ static void rmsprop_coordinate_steps(const basin_optimizer *o, double lr, double
     }
 }
 
-static const basin_optimizer_ops rmsprop_ops = {rmsprop_step, rmsprop_stability_limit, rmsprop_coordinate_steps};
+static const basin_optimizer_ops rmsprop_ops = {.step = rmsprop_step, .stability_limit = rmsprop_stability_limit,
+                                                .coordinate_steps = rmsprop_coordinate_steps};
 
 static basin_optimizer *rmsprop_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -78,7 +78,8 @@ static void sgd_coordinate_steps(const basin_optimizer *o, double lr, double *ou
         out[i] = lr;
 }
 
-static const basin_optimizer_ops sgd_ops = {sgd_step, sgd_stability_limit, sgd_coordinate_steps};
+static const basin_optimizer_ops sgd_ops = {.step = sgd_step, .stability_limit = sgd_stability_limit,
+                                            .coordinate_steps = sgd_coordinate_steps};
 
 static basin_optimizer *sgd_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -36,6 +36,8 @@ static void spec_text(const basin_spec *spec, char *buf, size_t size)
             used += snprintf(buf + used, size - (size_t)used, "%c%s=%s", sep, p->key, v->num != 0 ? "true" : "false");
         else if (p->type == BASIN_PARAM_REAL || p->type == BASIN_PARAM_INT)
             used += snprintf(buf + used, size - (size_t)used, "%c%s=%.6g", sep, p->key, v->num);
+        else if (p->type == BASIN_PARAM_STRING && v->str) /* SAM's base: quoted, so that its ':' and ',' stay */
+            used += snprintf(buf + used, size - (size_t)used, "%c%s=\"%s\"", sep, p->key, v->str);
         sep = ',';
     }
 }
@@ -66,7 +68,8 @@ static void add_run(basin_app *app, const basin_lab *lab, const char *optimizer)
     }
     static const char *const defaults[][2] = {{"sgd", "sgd:lr=0.01"}, {"adagrad", "adagrad:lr=0.5"},
                                               {"rmsprop", "rmsprop:lr=0.01"}, {"adam", "adam:lr=0.05"},
-                                              {"adamw", "adamw:lr=0.05"}, {"newton", "newton"}};
+                                              {"adamw", "adamw:lr=0.05"}, {"newton", "newton"},
+                                              {"sam", "sam:base=\"sgd:lr=0.01\",rho=0.05"}};
     const char *spec = optimizer;
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
         if (strcmp(defaults[i][0], optimizer) == 0)

@@ -44,6 +44,8 @@ void basin_optimizer_destroy(basin_optimizer *o)
 {
     if (!o)
         return;
+    if (o->ops->release)
+        o->ops->release(o);
     free(o->state);
     free(o);
 }
@@ -62,7 +64,7 @@ void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_o
     o->ops = ops;
     o->entry = entry;
     o->dim = dim;
-    o->lr = basin_params_real(params, "lr");
+    o->lr = basin_param_find(params->specs, "lr") >= 0 ? basin_params_real(params, "lr") : 0;
     o->state = state;
     return o;
 }

@@ -22,6 +22,8 @@ typedef struct basin_optimizer_ops {
     void (*coordinate_steps)(const basin_optimizer *o, double lr, double *out);
     /* The averaged iterate the optimizer keeps beside w (ASGD's ax); NULL: none. */
     const double *(*average)(const basin_optimizer *o);
+    /* Frees what the optimizer owns beyond its state block (SAM's base optimizer); NULL: nothing. */
+    void (*release)(basin_optimizer *o);
 } basin_optimizer_ops;
 
 struct basin_optimizer {
@@ -62,8 +64,9 @@ const double *basin_optimizer_average(const basin_optimizer *o);
 /* Frees o; NULL is a no-op. */
 void basin_optimizer_destroy(basin_optimizer *o);
 
-/* For constructors: a zeroed object of size bytes whose base is filled from entry, ops, params (lr) and
- * dim, with a zeroed state block of state_len doubles. Returns it, or NULL with a message. */
+/* For constructors: a zeroed object of size bytes whose base is filled from entry, ops, params (lr, where
+ * the table has it) and dim, with a zeroed state block of state_len doubles. Returns it, or NULL with a
+ * message. */
 void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_optimizer_ops *ops,
                             const basin_params *params, size_t dim, size_t state_len);
 

@@ -16,5 +16,6 @@ extern const basin_entry basin_optim_nadam;   /* torch.optim.NAdam */
 extern const basin_entry basin_optim_radam;   /* torch.optim.RAdam */
 extern const basin_entry basin_optim_rprop;   /* torch.optim.Rprop */
 extern const basin_entry basin_optim_asgd;    /* torch.optim.ASGD */
+extern const basin_entry basin_optim_sam;     /* sharpness-aware minimization around a base optimizer */
 
 #endif

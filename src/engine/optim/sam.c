@@ -1,0 +1,104 @@
+/* sam.c: sharpness-aware minimization (Foret et al. 2021), around any other optimizer. Each step ascends
+ * to the worst point of a ball of radius ρ, to first order, and takes the base optimizer's step from w
+ * with the gradient there:
+ *     e = ρ·g/‖g‖  (adaptive, ASAM (Kwon et al. 2021): e = ρ·w²·g/‖|w|·g‖)
+ *     g_sam = ∇L(w + e) on the same minibatch;  w = base_step(w, g_sam)
+ * as the authors' reference code does (‖·‖ + 1e-12 against a zero gradient). */
+#include "optimizer.h"
+#include "optimizers.h"
+
+#include "../error.h"
+#include "../spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sam {
+    basin_optimizer base;
+    double rho;
+    bool adaptive;
+    basin_optimizer *inner;  /* the base optimizer, owned */
+    double *ascended, *g_sam; /* w + e, and the gradient there */
+} sam;
+
+static int sam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
+                    basin_batch batch)
+{
+    sam *a = (sam *)o;
+    if (!p) {
+        basin_error_set("sam: the second gradient needs the problem");
+        return -1;
+    }
+    double norm = 0;
+    for (size_t i = 0; i < o->dim; i++) {
+        double s = a->adaptive ? fabs(w[i]) * g[i] : g[i];
+        norm += s * s;
+    }
+    double scale = a->rho / (sqrt(norm) + 1e-12);
+    for (size_t i = 0; i < o->dim; i++)
+        a->ascended[i] = w[i] + (a->adaptive ? w[i] * w[i] : 1.0) * g[i] * scale;
+    basin_problem_eval_batch(p, a->ascended, batch, a->g_sam);
+    return basin_optimizer_step(a->inner, w, a->g_sam, lr, p, batch);
+}
+
+static double sam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
+{
+    (void)o, (void)lr;
+    snprintf(formula, size, "none: no scalar limit (SAM steps with the gradient at w + ρ·g/‖g‖)");
+    return NAN;
+}
+
+static void sam_release(basin_optimizer *o)
+{
+    sam *a = (sam *)o;
+    basin_optimizer_destroy(a->inner);
+}
+
+static const basin_optimizer_ops sam_ops = {.step = sam_step, .stability_limit = sam_stability_limit,
+                                            .release = sam_release};
+
+static basin_optimizer *sam_create(const basin_entry *entry, const basin_params *params, size_t dim)
+{
+    basin_spec spec;
+    const char *text = basin_params_string(params, "base");
+    if (basin_spec_parse(&spec, BASIN_KIND_OPTIMIZER, text) != 0) {
+        char message[512];
+        snprintf(message, sizeof message, "%s", basin_error_message());
+        basin_error_set("sam: base=%s: %s", text, message);
+        return NULL;
+    }
+    if (spec.entry == entry) {
+        basin_spec_clear(&spec);
+        basin_error_set("sam: base=%s: SAM cannot wrap itself", text);
+        return NULL;
+    }
+    basin_optimizer *inner = basin_optimizer_create(spec.entry, &spec.params, dim);
+    basin_spec_clear(&spec);
+    if (!inner)
+        return NULL;
+    sam *a = basin_optimizer_alloc(sizeof *a, entry, &sam_ops, params, dim, 2 * dim);
+    if (!a) {
+        basin_optimizer_destroy(inner);
+        return NULL;
+    }
+    a->inner = inner;
+    a->base.lr = inner->lr; /* a schedule scales the base's rate */
+    a->rho = basin_params_real(params, "rho");
+    a->adaptive = basin_params_bool(params, "adaptive");
+    a->ascended = a->base.state;
+    a->g_sam = a->base.state + dim;
+    return &a->base;
+}
+
+static const basin_param_spec sam_specs[] = {
+    BASIN_STRING("base", "sgd:lr=0.1",
+                 "the optimizer stepping with SAM's gradient, quoted: base=\"sgd:lr=0.1,momentum=0.9\""),
+    BASIN_REAL("rho", "0.05", 0, BASIN_INF, "radius of the ball the ascent searches"),
+    BASIN_BOOL("adaptive", "false", "ASAM: the ball scaled by |w| elementwise"),
+    BASIN_PARAMS_END};
+
+const basin_entry basin_optim_sam = {BASIN_KIND_OPTIMIZER, "sam",
+                                     "sharpness-aware minimization around a base optimizer (Foret et al. 2021)",
+                                     sam_specs, NULL, {.optimizer = sam_create}};

@@ -31,7 +31,7 @@ static const basin_entry *const optimizers[] = {
     &basin_optim_sgd,  &basin_optim_adagrad, &basin_optim_rmsprop,
     &basin_optim_adam, &basin_optim_adamw,   &basin_optim_newton, &basin_optim_adadelta,
     &basin_optim_adamax, &basin_optim_nadam, &basin_optim_radam, &basin_optim_rprop, &basin_optim_asgd,
-    &basin_optim_sam,
+    &basin_optim_sam, &basin_optim_lbfgs,
 };
 
 static const basin_entry *const schedules[] = {

@@ -28,6 +28,8 @@ def parse_spec(spec):
         key, value = item.split('=')
         if value in ('true', 'false'):
             keys[key] = value == 'true'
+        elif value in ('none', 'strong_wolfe'):  # L-BFGS's line search
+            keys[key] = value
         elif '/' in value:
             keys[key] = [float(v) for v in value.split('/')]
         else:
@@ -61,7 +63,14 @@ def optimizer(spec, params):
     cls = {'sgd': torch.optim.SGD, 'adagrad': torch.optim.Adagrad, 'rmsprop': torch.optim.RMSprop,
            'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW, 'adadelta': torch.optim.Adadelta,
            'adamax': torch.optim.Adamax, 'nadam': torch.optim.NAdam, 'radam': torch.optim.RAdam,
-           'rprop': torch.optim.Rprop, 'asgd': torch.optim.ASGD}[name]
+           'rprop': torch.optim.Rprop, 'asgd': torch.optim.ASGD, 'lbfgs': torch.optim.LBFGS}[name]
+    if name == 'lbfgs':
+        for key in ('max_iter', 'max_eval', 'history_size'):
+            if key in k:
+                k[key] = int(k[key])
+        if 'line_search_fn' in k:
+            k['line_search_fn'] = None if k['line_search_fn'] == 'none' else k['line_search_fn']
+        return cls(params, **k)
     if name == 'rprop':
         k['etas'] = (k.pop('etaminus', 0.5), k.pop('etaplus', 1.2))
         k['step_sizes'] = (k.pop('step_size_min', 1e-6), k.pop('step_size_max', 50.0))
@@ -127,7 +136,17 @@ def trajectory(surface_spec, opt_spec, schedule_spec, start, steps):
             break
         opt.zero_grad()
         loss.backward()
-        opt.step()
+        if isinstance(opt, torch.optim.LBFGS):  # it evaluates the loss again, as often as it needs
+
+            def closure():
+                opt.zero_grad()
+                value = f(w)
+                value.backward()
+                return value
+
+            opt.step(closure)
+        else:
+            opt.step()
         if isinstance(opt, torch.optim.ASGD):  # its averaged iterate after the step
             averages.append(opt.state[w]['ax'].tolist())
         if sched:
@@ -180,6 +199,15 @@ CASES = [
     (QUAD, 'asgd:lr=0.03,lambd=0.01,alpha=0.5,t0=10', 'constant', [2.5, 1.5], 40),
     (QUAD, 'asgd:lr=0.03,weight_decay=0.2,t0=0', 'constant', [2.5, 1.5], 40),
     (QUAD, 'adam:lr=0.2', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
+    # L-BFGS: each step is several iterations, and on Rosenbrock rounding differences grow about tenfold
+    # a step (1e-16 to 1e-9 over 10 steps, the first steps bit for bit): its cases there stop at 4–5 steps
+    (ROSEN, 'lbfgs:max_iter=5', 'constant', [-1.5, 2.0], 5),
+    (ROSEN, 'lbfgs:lr=0.5,max_iter=4,max_eval=6,history_size=3,tolerance_grad=0.00001,tolerance_change=0.0000001',
+     'constant', [-1.5, 2.0], 4),
+    (ROSEN, 'lbfgs:max_iter=4,line_search_fn=strong_wolfe', 'constant', [-1.5, 2.0], 4),
+    ('beale', 'lbfgs:lr=0.3,max_iter=3,history_size=2,line_search_fn=strong_wolfe', 'constant', [1.0, 1.5], 12),
+    (QUAD, 'lbfgs:lr=0.2,max_iter=3', 'constant', [2.5, 1.5], 8),
+    (QUAD, 'lbfgs:max_iter=2,history_size=1,line_search_fn=strong_wolfe', 'constant', [2.5, 1.5], 6),
     # schedules driving optimizers
     (QUAD, 'sgd:lr=0.035', 'step:step_size=7,gamma=0.5', [2.5, 1.5], 40),
     (QUAD, 'sgd:lr=0.035,momentum=0.7', 'exp:gamma=0.95', [2.5, 1.5], 40),

@@ -17,5 +17,11 @@ extern const basin_entry basin_optim_radam;   /* torch.optim.RAdam */
 extern const basin_entry basin_optim_rprop;   /* torch.optim.Rprop */
 extern const basin_entry basin_optim_asgd;    /* torch.optim.ASGD */
 extern const basin_entry basin_optim_sam;     /* sharpness-aware minimization around a base optimizer */
+extern const basin_entry basin_optim_lbfgs;   /* torch.optim.LBFGS */
+
+typedef struct basin_optimizer basin_optimizer;
+
+/* The loss evaluations an lbfgs optimizer has made (torch's state['func_evals']), or -1 for another. */
+long basin_lbfgs_evaluations(const basin_optimizer *o);
 
 #endif

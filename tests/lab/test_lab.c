@@ -464,6 +464,32 @@ static void test_csv_iris_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* rosenbrock-more.ini proves its title: L-BFGS reaches f − f* ≤ 1e-6 within 5 steps, 2 with its line
+ * search; after 500 steps every first-order run is still more than 1e-3 above the minimum. */
+static void test_rosenbrock_more_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/rosenbrock-more.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    for (size_t r = 0; r < lab.n_runs; r++) {
+        const basin_trace *t = &lab.runs[r].run->trace;
+        long reached = -1;
+        for (size_t k = 0; k < t->len && reached < 0; k++)
+            if (t->loss[k] - lab.problem->f_min <= 1e-6)
+                reached = (long)k;
+        double gap = t->loss[t->len - 1] - lab.problem->f_min;
+        print_message("%-22s f − f* ≤ 1e-6 at step %ld, %.3g at the end\n", lab.runs[r].label, reached, gap);
+        if (r == 0)
+            assert_true(reached >= 0 && reached <= 5);
+        else if (r == 1)
+            assert_true(reached >= 0 && reached <= 2);
+        else
+            assert_true(reached < 0 && gap > 1e-3);
+    }
+    basin_lab_free(&lab);
+}
+
 /* The formula keys of a surface lab: errors at the line of the key they are about. */
 static void test_formula_keys(void **state)
 {
@@ -1183,6 +1209,7 @@ int main(void)
         cmocka_unit_test(test_adopted_runs_train_on),
         cmocka_unit_test(test_formula_demo_proves_its_title),
         cmocka_unit_test(test_formula_keys),
+        cmocka_unit_test(test_rosenbrock_more_demo_proves_its_title),
         cmocka_unit_test(test_csv_iris_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

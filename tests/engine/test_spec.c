@@ -59,7 +59,7 @@ static void test_errors_name_the_token(void **state)
     (void)state;
     expect_error(BASIN_KIND_OPTIMIZER, "sgdd:lr=1",
                  "unknown optimizer 'sgdd' (valid: sgd, adagrad, rmsprop, adam, adamw, newton, adadelta, adamax, nadam, "
-                 "radam, rprop, asgd, sam)");
+                 "radam, rprop, asgd, sam, lbfgs)");
     expect_error(BASIN_KIND_SURFACE, "rosenbrok", "unknown surface 'rosenbrok'");
     expect_error(BASIN_KIND_SCHEDULE, "cosin", "unknown schedule 'cosin' (valid: constant, step, exp, cosine, warmup)");
     expect_error(BASIN_KIND_OPTIMIZER, "sgd:lr=0.1,mom=0.9", "sgd has no key 'mom' (keys: lr, momentum, dampening, weight_decay, nesterov)");

@@ -9,7 +9,7 @@
 
 typedef struct adamax {
     basin_optimizer base;
-    double beta1, beta2, eps, weight_decay;
+    basin_moments m;
     double *exp_avg, *exp_inf;
 } adamax;
 
@@ -18,11 +18,11 @@ static int adamax_step(basin_optimizer *o, double *w, const double *g, double lr
 {
     (void)p, (void)batch;
     adamax *a = (adamax *)o;
-    double clr = lr / (1 - pow(a->beta1, (double)(o->steps + 1)));
+    double clr = lr / (1 - pow(a->m.beta1, (double)(o->steps + 1)));
     for (size_t i = 0; i < o->dim; i++) {
-        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
-        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
-        a->exp_inf[i] = fmax(a->exp_inf[i] * a->beta2, fabs(d) + a->eps);
+        double d = a->m.weight_decay != 0 ? g[i] + a->m.weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->m.beta1 + (1 - a->m.beta1) * d;
+        a->exp_inf[i] = fmax(a->exp_inf[i] * a->m.beta2, fabs(d) + a->m.eps);
         w[i] = w[i] + -clr * a->exp_avg[i] / a->exp_inf[i];
     }
     return 0;
@@ -39,7 +39,7 @@ static double adamax_stability_limit(const basin_optimizer *o, double lr, char *
 static void adamax_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
     const adamax *a = (const adamax *)o;
-    double clr = lr / (1 - pow(a->beta1, (double)o->steps));
+    double clr = lr / (1 - pow(a->m.beta1, (double)o->steps));
     for (size_t i = 0; i < o->dim; i++)
         out[i] = clr / a->exp_inf[i];
 }
@@ -52,10 +52,7 @@ static basin_optimizer *adamax_create(const basin_entry *entry, const basin_para
     adamax *a = basin_optimizer_alloc(sizeof *a, entry, &adamax_ops, params, dim, 2 * dim);
     if (!a)
         return NULL;
-    a->beta1 = basin_params_real(params, "beta1");
-    a->beta2 = basin_params_real(params, "beta2");
-    a->eps = basin_params_real(params, "eps");
-    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->m = basin_moments_read(params);
     a->exp_avg = a->base.state;
     a->exp_inf = a->base.state + dim;
     return &a->base;
@@ -63,10 +60,7 @@ static basin_optimizer *adamax_create(const basin_entry *entry, const basin_para
 
 static const basin_param_spec adamax_specs[] = {
     BASIN_REAL("lr", "0.002", 0, BASIN_INF, "learning rate"),
-    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
-    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the running maximum of |g| (betas[1])"),
-    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to |g| before the maximum"),
-    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_MOMENT_SPECS("decay of the running maximum of |g| (betas[1])"),
     BASIN_PARAMS_END};
 
 const basin_entry basin_optim_adamax = {BASIN_KIND_OPTIMIZER, "adamax",

@@ -11,7 +11,8 @@
 
 typedef struct nadam {
     basin_optimizer base;
-    double beta1, beta2, eps, weight_decay, momentum_decay;
+    basin_moments m;
+    double momentum_decay;
     double mu_product; /* torch's state['mu_product'] */
     double *exp_avg, *exp_avg_sq;
 } nadam;
@@ -21,17 +22,17 @@ static int nadam_step(basin_optimizer *o, double *w, const double *g, double lr,
 {
     (void)p, (void)batch;
     nadam *a = (nadam *)o;
-    double step = (double)(o->steps + 1), bias_correction2 = 1 - pow(a->beta2, step);
-    double mu = a->beta1 * (1. - 0.5 * pow(0.96, step * a->momentum_decay));
-    double mu_next = a->beta1 * (1. - 0.5 * pow(0.96, (step + 1) * a->momentum_decay));
+    double step = (double)(o->steps + 1), bias_correction2 = 1 - pow(a->m.beta2, step);
+    double mu = a->m.beta1 * (1. - 0.5 * pow(0.96, step * a->momentum_decay));
+    double mu_next = a->m.beta1 * (1. - 0.5 * pow(0.96, (step + 1) * a->momentum_decay));
     a->mu_product *= mu;
     double mu_product_next = a->mu_product * mu * mu_next;
     double c1 = -lr * (1. - mu) / (1. - a->mu_product), c2 = -lr * mu_next / (1. - mu_product_next);
     for (size_t i = 0; i < o->dim; i++) {
-        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
-        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
-        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->beta2 + (1 - a->beta2) * d * d;
-        double denom = sqrt(a->exp_avg_sq[i] / bias_correction2) + a->eps;
+        double d = a->m.weight_decay != 0 ? g[i] + a->m.weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->m.beta1 + (1 - a->m.beta1) * d;
+        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->m.beta2 + (1 - a->m.beta2) * d * d;
+        double denom = sqrt(a->exp_avg_sq[i] / bias_correction2) + a->m.eps;
         w[i] = w[i] + c1 * d / denom;
         w[i] = w[i] + c2 * a->exp_avg[i] / denom;
     }
@@ -52,10 +53,7 @@ static basin_optimizer *nadam_create(const basin_entry *entry, const basin_param
     nadam *a = basin_optimizer_alloc(sizeof *a, entry, &nadam_ops, params, dim, 2 * dim);
     if (!a)
         return NULL;
-    a->beta1 = basin_params_real(params, "beta1");
-    a->beta2 = basin_params_real(params, "beta2");
-    a->eps = basin_params_real(params, "eps");
-    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->m = basin_moments_read(params);
     a->momentum_decay = basin_params_real(params, "momentum_decay");
     a->mu_product = 1.;
     a->exp_avg = a->base.state;
@@ -65,10 +63,7 @@ static basin_optimizer *nadam_create(const basin_entry *entry, const basin_param
 
 static const basin_param_spec nadam_specs[] = {
     BASIN_REAL("lr", "0.002", 0, BASIN_INF, "learning rate"),
-    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
-    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the squared-gradient average (betas[1])"),
-    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to the denominator for stability"),
-    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_MOMENT_SPECS("decay of the squared-gradient average (betas[1])"),
     BASIN_REAL("momentum_decay", "0.004", 0, BASIN_INF, "ψ of the momentum schedule μₜ = β1(1 − ½·0.96^(tψ))"),
     BASIN_PARAMS_END};
 

@@ -68,3 +68,9 @@ void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_o
     o->state = state;
     return o;
 }
+
+basin_moments basin_moments_read(const basin_params *params)
+{
+    return (basin_moments){basin_params_real(params, "beta1"), basin_params_real(params, "beta2"),
+                           basin_params_real(params, "eps"), basin_params_real(params, "weight_decay")};
+}

@@ -70,4 +70,18 @@ void basin_optimizer_destroy(basin_optimizer *o);
 void *basin_optimizer_alloc(size_t size, const basin_entry *entry, const basin_optimizer_ops *ops,
                             const basin_params *params, size_t dim, size_t state_len);
 
+/* The keys the Adam family shares after lr: beta1, beta2, eps (1e-8) and weight_decay (L2, default 0);
+ * beta2_doc says what beta2 averages. */
+#define BASIN_MOMENT_SPECS(beta2_doc)                                                               \
+    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),    \
+        BASIN_REAL_BELOW("beta2", "0.999", 0, 1, beta2_doc),                                       \
+        BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to the denominator for stability"),         \
+        BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient")
+
+/* Those keys' values, as a constructor reads them. */
+typedef struct basin_moments {
+    double beta1, beta2, eps, weight_decay;
+} basin_moments;
+basin_moments basin_moments_read(const basin_params *params);
+
 #endif

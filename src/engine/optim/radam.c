@@ -11,7 +11,7 @@
 
 typedef struct radam {
     basin_optimizer base;
-    double beta1, beta2, eps, weight_decay;
+    basin_moments m;
     double *exp_avg, *exp_avg_sq;
 } radam;
 
@@ -21,17 +21,17 @@ static int radam_step(basin_optimizer *o, double *w, const double *g, double lr,
     (void)p, (void)batch;
     radam *a = (radam *)o;
     double step = (double)(o->steps + 1);
-    double bias_correction1 = 1 - pow(a->beta1, step), bias_correction2 = 1 - pow(a->beta2, step);
-    double rho_inf = 2 / (1 - a->beta2) - 1;
-    double rho_t = rho_inf - 2 * step * pow(a->beta2, step) / bias_correction2;
+    double bias_correction1 = 1 - pow(a->m.beta1, step), bias_correction2 = 1 - pow(a->m.beta2, step);
+    double rho_inf = 2 / (1 - a->m.beta2) - 1;
+    double rho_t = rho_inf - 2 * step * pow(a->m.beta2, step) / bias_correction2;
     double rect = rho_t > 5. ? sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
     for (size_t i = 0; i < o->dim; i++) {
-        double d = a->weight_decay != 0 ? g[i] + a->weight_decay * w[i] : g[i];
-        a->exp_avg[i] = a->exp_avg[i] * a->beta1 + (1 - a->beta1) * d;
-        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->beta2 + (1 - a->beta2) * d * d;
+        double d = a->m.weight_decay != 0 ? g[i] + a->m.weight_decay * w[i] : g[i];
+        a->exp_avg[i] = a->exp_avg[i] * a->m.beta1 + (1 - a->m.beta1) * d;
+        a->exp_avg_sq[i] = a->exp_avg_sq[i] * a->m.beta2 + (1 - a->m.beta2) * d * d;
         double corrected = a->exp_avg[i] / bias_correction1;
         if (rho_t > 5.) {
-            double adaptive_lr = sqrt(bias_correction2) / (sqrt(a->exp_avg_sq[i]) + a->eps);
+            double adaptive_lr = sqrt(bias_correction2) / (sqrt(a->exp_avg_sq[i]) + a->m.eps);
             w[i] = w[i] - corrected * lr * adaptive_lr * rect;
         } else {
             w[i] = w[i] - corrected * lr;
@@ -54,10 +54,7 @@ static basin_optimizer *radam_create(const basin_entry *entry, const basin_param
     radam *a = basin_optimizer_alloc(sizeof *a, entry, &radam_ops, params, dim, 2 * dim);
     if (!a)
         return NULL;
-    a->beta1 = basin_params_real(params, "beta1");
-    a->beta2 = basin_params_real(params, "beta2");
-    a->eps = basin_params_real(params, "eps");
-    a->weight_decay = basin_params_real(params, "weight_decay");
+    a->m = basin_moments_read(params);
     a->exp_avg = a->base.state;
     a->exp_avg_sq = a->base.state + dim;
     return &a->base;
@@ -65,10 +62,7 @@ static basin_optimizer *radam_create(const basin_entry *entry, const basin_param
 
 static const basin_param_spec radam_specs[] = {
     BASIN_REAL("lr", "0.001", 0, BASIN_INF, "learning rate"),
-    BASIN_REAL_BELOW("beta1", "0.9", 0, 1, "decay of the gradient average (torch's betas[0])"),
-    BASIN_REAL_BELOW("beta2", "0.999", 0, 1, "decay of the squared-gradient average (betas[1])"),
-    BASIN_REAL("eps", "1e-8", 0, BASIN_INF, "added to the denominator for stability"),
-    BASIN_REAL("weight_decay", "0", 0, BASIN_INF, "L2 penalty added to the gradient"),
+    BASIN_MOMENT_SPECS("decay of the squared-gradient average (betas[1])"),
     BASIN_PARAMS_END};
 
 const basin_entry basin_optim_radam = {BASIN_KIND_OPTIMIZER, "radam",

@@ -490,6 +490,25 @@ static void test_rosenbrock_more_demo_proves_its_title(void **state)
     basin_lab_free(&lab);
 }
 
+/* sam.ini proves its title: gradient descent's λmax ends at its stability limit 2/η = 4 (within 5 %), SAM's
+ * below half of gradient descent's, SAM's training loss a little higher (within 20 %). */
+static void test_sam_demo_proves_its_title(void **state)
+{
+    (void)state;
+    basin_lab lab;
+    if (basin_lab_load(&lab, BASIN_DEMOS_DIR "/sam.ini", NULL, 0) != 0 || basin_lab_simulate(&lab) != 0)
+        fail_msg("%s", basin_error_message());
+    const basin_net_trace *sgd = lab.runs[0].training, *sam = lab.runs[1].training;
+    double lambda[2] = {sgd->sharp_lambda[sgd->n_sharp - 1], sam->sharp_lambda[sam->n_sharp - 1]};
+    double loss[2] = {sgd->train_loss[sgd->len - 1], sam->train_loss[sam->len - 1]};
+    print_message("λmax at the end: gradient descent %.3f (limit %.3f), SAM %.3f; train loss %.4f and %.4f\n", lambda[0],
+                  sgd->sharp_limit[sgd->n_sharp - 1], lambda[1], loss[0], loss[1]);
+    assert_true(fabs(lambda[0] - 4) < 0.2 && fabs(sgd->sharp_limit[sgd->n_sharp - 1] - 4) < 1e-12);
+    assert_true(lambda[1] < 0.5 * lambda[0]);
+    assert_true(loss[1] > loss[0] && loss[1] < 1.2 * loss[0]);
+    basin_lab_free(&lab);
+}
+
 /* The formula keys of a surface lab: errors at the line of the key they are about. */
 static void test_formula_keys(void **state)
 {
@@ -1210,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_formula_demo_proves_its_title),
         cmocka_unit_test(test_formula_keys),
         cmocka_unit_test(test_rosenbrock_more_demo_proves_its_title),
+        cmocka_unit_test(test_sam_demo_proves_its_title),
         cmocka_unit_test(test_csv_iris_demo_proves_its_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

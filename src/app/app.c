@@ -340,6 +340,10 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
                 basin_live_settle(&app.live, 120000); /* trained, and its views filled in */
                 script.settle = false;
             }
+            if (script.idle) {
+                basin_live_idle(&app.live, 10000);
+                script.idle = false;
+            }
             if (script.train > 0) {
                 basin_live_train(&app.live, (size_t)script.train, 60000);
                 script.train = 0;

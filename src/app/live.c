@@ -136,11 +136,13 @@ static int work(void *data)
         }
         basin_lab *lab = live->lab;
         bool training = basin_lab_training(lab);
+        live->working = true;
         SDL_UnlockMutex(live->lock);
         /* One evaluation of one run, or what the views draw once training has ended: the lab stays
          * published meanwhile (only this thread replaces it), and each result is copied in under the lock. */
         int rc = training ? basin_lab_advance(lab, &sync, true) : basin_lab_fill_views(lab, true, &sync);
         SDL_LockMutex(live->lock);
+        live->working = false;
         if (rc < 0 && !new_request(live))
             snprintf(live->error, sizeof live->error, "%s", basin_error_message());
         if (rc < 0) { /* a failed run stops there: the others are shown as far as they got */
@@ -152,6 +154,7 @@ static int work(void *data)
         if (!training && (rc < 0 || !new_request(live)))
             live->filled = true;
         live->progress++;
+        SDL_CondBroadcast(live->wake);
     }
     SDL_UnlockMutex(live->lock);
     return 0;
@@ -224,6 +227,15 @@ void basin_live_train(basin_live *live, size_t n, unsigned timeout_ms)
     while (live->lab && basin_lab_training(live->lab) && evaluations(live->lab) < target && SDL_GetTicks() < until)
         SDL_CondWaitTimeout(live->wake, live->lock, 10);
     live->paused = was_paused;
+    SDL_UnlockMutex(live->lock);
+}
+
+void basin_live_idle(basin_live *live, unsigned timeout_ms)
+{
+    Uint32 until = SDL_GetTicks() + timeout_ms;
+    SDL_LockMutex(live->lock);
+    while ((live->working || live->built != live->requested || busy(live)) && SDL_GetTicks() < until)
+        SDL_CondWaitTimeout(live->wake, live->lock, 10);
     SDL_UnlockMutex(live->lock);
 }
 

@@ -29,6 +29,7 @@ typedef struct basin_live {
     char error[512];   /* why the last request failed ("" when it did not) */
     bool filled;       /* the published lab has trained and its views are filled in */
     unsigned long progress; /* evaluations and fills published so far */
+    bool working;      /* the worker is computing outside the lock */
 } basin_live;
 
 /* Starts the worker. Returns 0, or -1 with a message. */
@@ -47,6 +48,10 @@ void basin_live_settle(basin_live *live, unsigned timeout_ms);
 /* Waits, at most timeout_ms and training even if paused, until training has recorded n more evaluations
  * of the published lab, or has ended (for scripted runs and tests). */
 void basin_live_train(basin_live *live, size_t n, unsigned timeout_ms);
+
+/* Waits, at most timeout_ms, until the worker has nothing in hand: the latest request answered, and no
+ * evaluation or fill under way (a paused lab's worker then rests; for scripted runs and tests). */
+void basin_live_idle(basin_live *live, unsigned timeout_ms);
 
 /* Pauses or resumes training; the caller holds live->lock. */
 void basin_live_pause(basin_live *live, bool paused);

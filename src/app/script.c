@@ -186,6 +186,8 @@ int basin_script_step(basin_script *s, const char *path, const basin_ui *ui)
         snprintf(s->screenshot, sizeof s->screenshot, "%s", arg);
     } else if (strcmp(word, "resize") == 0 && read_ints(line, 2, 16384, v) && v[0] >= 320 && v[1] >= 240) {
         SDL_SetWindowSize(SDL_GL_GetCurrentWindow(), v[0], v[1]);
+    } else if (strcmp(word, "idle") == 0) {
+        s->idle = true;
     } else if (strcmp(word, "settle") == 0) {
         s->settle = true;
     } else if (strcmp(word, "train") == 0 && read_ints(line, 1, 1000000, v) && v[0] >= 0) {

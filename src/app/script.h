@@ -15,6 +15,7 @@
  *     screenshot FILE     save what the window shows once the lab has been rebuilt (PNG)
  *     settle              wait until the lab has trained and its views are filled in (training labs)
  *     train N             wait until training has recorded N more evaluations (or ended; at most a minute)
+ *     idle                wait until the worker has nothing in hand (a paused lab's last evaluation is in)
  *     quit                close the window */
 #ifndef BASIN_SCRIPT_H
 #define BASIN_SCRIPT_H
@@ -31,6 +32,7 @@ typedef struct basin_script {
     char screenshot[1024];  /* set when a screenshot is due this frame */
     bool settle;            /* set when the window should wait for training to end (the caller clears it) */
     long train;             /* set when the window should wait for this many more evaluations (the caller clears it) */
+    bool idle;              /* set when the window should wait for the worker to rest (the caller clears it) */
     bool done;
     int slide_phase;        /* a slide in progress: frames left */
     double slide_x0, slide_x1, slide_y;

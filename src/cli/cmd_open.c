@@ -39,7 +39,7 @@ const char basin_open_usage[] =
     "                         wheel X Y N | key NAME | type TEXT | press LABEL | slide LABEL FRACTION |\n"
     "                         resize W H |\n"
     "                         screenshot FILE | settle (a training lab has trained) | train N (N more\n"
-    "                         evaluations recorded) | quit\n"
+    "                         evaluations recorded) | idle (the worker rests) | quit\n"
     "                       key names: space right left r plus minus s f e v c n question pagedown pageup q 1…9\n"
     "                       return backspace escape;\n"
     "                       press and slide find a control of the control column by its label\n"

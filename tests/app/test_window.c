@@ -166,7 +166,7 @@ static void test_training_lab(void **state)
 {
     (void)state;
     FILE *f = fopen(support_tmp("training.txt"), "w");
-    fprintf(f, "wait 2\nscreenshot %s\ntrain 300\nwait 2\nscreenshot %s\nkey space\nwait 10\nscreenshot %s\nwait 40\n"
+    fprintf(f, "wait 2\nscreenshot %s\ntrain 300\nwait 2\nscreenshot %s\nkey space\nwait 2\nidle\nwait 2\nscreenshot %s\nwait 40\n"
                "screenshot %s\nkey space\ntrain 60\nwait 2\nscreenshot %s\nquit\n",
             support_tmp("epoch0.png"), support_tmp("epochs.png"), support_tmp("paused.png"), support_tmp("still.png"),
             support_tmp("resumed.png"));

@@ -5,6 +5,7 @@
 #include "colorbar.h"
 #include "colormap.h"
 #include "contour.h"
+#include "grid_image.h"
 
 #include "engine/error.h"
 
@@ -134,47 +135,35 @@ static void draw_path(cairo_t *cr, const basin_plot *plot, const basin_theme *th
     cairo_restore(cr);
 }
 
+typedef struct plane_colors {
+    const basin_loss_plane *p;
+    const double *scale;
+    bool log;
+    basin_rgb background;
+    basin_colormap viridis;
+} plane_colors;
+
+/* A grid point's colour on the scale (a point not computed yet: the background). */
+static void plane_cell(size_t row, size_t col, unsigned char rgb[3], const void *ctx)
+{
+    const plane_colors *c = ctx;
+    double v = basin_loss_plane_at(c->p, c->p->grid - 1 - row, col); /* b grows upwards */
+    double s = scaled(v, c->log), lo = c->scale[0], hi = c->scale[1];
+    rgb[0] = (unsigned char)lround(255 * c->background.r), rgb[1] = (unsigned char)lround(255 * c->background.g);
+    rgb[2] = (unsigned char)lround(255 * c->background.b);
+    if (!isnan(v))
+        basin_colormap_rgb(c->viridis, !isnan(s) && hi > lo ? fmin(fmax((s - lo) / (hi - lo), 0), 1) : 1, rgb);
+}
+
 int basin_loss_plane_draw(cairo_t *cr, basin_rect r, const basin_theme *theme, const basin_loss_plane *p,
                           const double scale[2], bool log, basin_plot *plot)
 {
     size_t G = p->grid;
     *plot = basin_plot_make(r, theme, p->a_range[0], p->a_range[1], false, p->b_range[0], p->b_range[1], false);
     basin_plot_equal_aspect(plot);
-    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
-    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(image);
-        basin_error_set("out of memory drawing the landscape");
+    plane_colors c = {p, scale, log, theme->background, basin_colormap_find("viridis")};
+    if (basin_paint_grid(cr, plot, G, true, plane_cell, &c, "the landscape") != 0)
         return -1;
-    }
-    double lo = scale[0], hi = scale[1];
-    basin_rgb bg = theme->background;
-    cairo_surface_flush(image);
-    unsigned char *pixels = cairo_image_surface_get_data(image);
-    int stride = cairo_image_surface_get_stride(image);
-    basin_colormap viridis = basin_colormap_find("viridis");
-    for (size_t row = 0; row < G; row++)
-        for (size_t col = 0; col < G; col++) {
-            double v = basin_loss_plane_at(p, G - 1 - row, col); /* b grows upwards */
-            unsigned char rgb[3] = {(unsigned char)lround(255 * bg.r), (unsigned char)lround(255 * bg.g),
-                                    (unsigned char)lround(255 * bg.b)};
-            double s = scaled(v, log);
-            if (!isnan(v))
-                basin_colormap_rgb(viridis, !isnan(s) && hi > lo ? fmin(fmax((s - lo) / (hi - lo), 0), 1) : 1, rgb);
-            uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
-            *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
-        }
-    cairo_surface_mark_dirty(image);
-    cairo_save(cr);
-    basin_plot_clip(cr, plot);
-    /* cell centres sit at the grid's points: the image spans half a cell beyond the ranges */
-    double cell_w = plot->area.w / (double)(G - 1), cell_h = plot->area.h / (double)(G - 1);
-    cairo_translate(cr, plot->area.x - cell_w / 2, plot->area.y - cell_h / 2);
-    cairo_scale(cr, cell_w, cell_h);
-    cairo_set_source_surface(cr, image, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(image);
     draw_level_sets(cr, plot, p, scale, log);
     draw_path(cr, plot, theme, p);
     return 0;

@@ -3,6 +3,7 @@
  * and gradient variance by layer. */
 #include "training_view.h"
 
+#include "grid_image.h"
 #include "loss_plane.h"
 
 #include "colorbar.h"
@@ -161,39 +162,26 @@ static void region_color(const float *z, size_t K, basin_colormap diverging, con
     rgb[2] = (unsigned char)lround(255 * (a * c.b + (1 - a) * bg.b));
 }
 
+typedef struct regions {
+    const float *out;
+    size_t G, K;
+    basin_colormap diverging;
+    const basin_theme *theme;
+} regions;
+
+static void region_cell(size_t row, size_t col, unsigned char rgb[3], const void *ctx)
+{
+    const regions *r = ctx;
+    region_color(r->out + (row * r->G + col) * r->K, r->K, r->diverging, r->theme, rgb);
+}
+
 /* Paints decision regions (outputs on a G × G grid, computed by the lab) into the plot area. Returns 0, or
  * -1 with a message. */
 static int paint_regions(cairo_t *cr, const basin_plot *p, const float *out, size_t G, size_t K,
                          const basin_theme *theme)
 {
-    cairo_surface_t *image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)G, (int)G);
-    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(image);
-        basin_error_set("out of memory drawing the decision regions");
-        return -1;
-    }
-    cairo_surface_flush(image);
-    unsigned char *pixels = cairo_image_surface_get_data(image);
-    int stride = cairo_image_surface_get_stride(image);
-    basin_colormap diverging = basin_colormap_find("diverging");
-    for (size_t row = 0; row < G; row++)
-        for (size_t col = 0; col < G; col++) {
-            unsigned char rgb[3];
-            region_color(out + (row * G + col) * K, K, diverging, theme, rgb);
-            uint32_t *px = (uint32_t *)(pixels + row * (size_t)stride) + col;
-            *px = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
-        }
-    cairo_surface_mark_dirty(image);
-    cairo_save(cr);
-    basin_plot_clip(cr, p);
-    cairo_translate(cr, p->area.x, p->area.y);
-    cairo_scale(cr, p->area.w / (double)G, p->area.h / (double)G);
-    cairo_set_source_surface(cr, image, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(image);
-    return 0;
+    regions r = {out, G, K, basin_colormap_find("diverging"), theme};
+    return basin_paint_grid(cr, p, G, false, region_cell, &r, "the decision regions");
 }
 
 /* One run's decision regions at its frame, with the training points on top: the fine grid when the lab has

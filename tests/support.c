@@ -72,6 +72,23 @@ void support_init(const char *text, const basin_model *m, double *w, unsigned lo
     basin_spec_clear(&spec);
 }
 
+basin_dataset *support_fixed_dataset(size_t n, size_t c, size_t h, size_t w, const double *x, const int *labels,
+                                     size_t n_classes, const double *targets, size_t n_targets)
+{
+    basin_examples ex;
+    size_t f = c * h * w;
+    basin_dataset *d = basin_dataset_alloc("fixed", n, c, h, w, n_classes, n_classes ? 0 : n_targets, &ex);
+    if (!d || !(d->train.x = malloc(n * f * sizeof *d->train.x)))
+        fail_msg("no memory for %zu examples", n);
+    memcpy(ex.x, x, n * f * sizeof *ex.x);
+    memcpy(d->train.x, x, n * f * sizeof *d->train.x);
+    if (n_classes)
+        memcpy(ex.label, labels, n * sizeof *ex.label);
+    else
+        memcpy(ex.target, targets, n * n_targets * sizeof *ex.target);
+    return d;
+}
+
 basin_optimizer *support_optimizer(const char *text, size_t dim)
 {
     basin_spec spec;

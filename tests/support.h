@@ -26,6 +26,11 @@ basin_dataset *support_dataset(const char *spec, unsigned long seed);
 basin_net_problem *support_net_problem(const char *model_spec, const basin_dataset *data, unsigned long seed);
 void support_init(const char *init_spec, const basin_model *m, double *w, unsigned long seed);
 
+/* A data set whose training split is exactly the n given examples of shape c×h×w (no test split, not
+ * standardized): labels of n_classes classes, or n_targets targets per example when n_classes is 0. */
+basin_dataset *support_fixed_dataset(size_t n, size_t c, size_t h, size_t w, const double *x, const int *labels,
+                                     size_t n_classes, const double *targets, size_t n_targets);
+
 /* A run of problem from start with opt_spec and schedule_spec (NULL: constant). */
 basin_run *support_run(const basin_problem *problem, const char *opt_spec, const char *schedule_spec,
                        const double *start, unsigned long seed, size_t batch, long horizon);

@@ -25,7 +25,8 @@ static int trace_reserve(basin_trace *tr, size_t rows)
         cap *= 2;
     bool ok = grow(&tr->loss, cap) & grow(&tr->grad_norm, cap) & grow(&tr->lr, cap) & grow(&tr->staleness, cap) &
               grow(&tr->sim_time, cap) & grow(&tr->w, cap * tr->dim) & /* & : every array tries */
-              (!tr->coord_step || grow(&tr->coord_step, cap * tr->dim));
+              (!tr->coord_step || grow(&tr->coord_step, cap * tr->dim)) &
+              (!tr->average || (grow(&tr->average, cap * tr->dim) & grow(&tr->average_loss, cap)));
     if (!ok)
         return -1;
     tr->cap = cap;
@@ -41,6 +42,8 @@ static void trace_free(basin_trace *tr)
     free(tr->sim_time);
     free(tr->w);
     free(tr->coord_step);
+    free(tr->average);
+    free(tr->average_loss);
 }
 
 double basin_run_lr(const basin_run *r, long t)
@@ -92,6 +95,11 @@ static bool record(basin_run *r)
                                                                          tr->coord_step + tr->len * n)))
         for (size_t i = 0; i < n; i++)
             tr->coord_step[tr->len * n + i] = NAN;
+    if (tr->average) {
+        const double *average = r->t == 0 ? r->w : basin_optimizer_average(r->opt);
+        memcpy(tr->average + tr->len * n, average, n * sizeof *average);
+        tr->average_loss[tr->len] = r->t == 0 ? loss : basin_problem_eval(r->problem, average, NULL);
+    }
     tr->len++;
     return true;
 }
@@ -120,7 +128,13 @@ basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, 
     r->g = malloc(n * sizeof *r->g);
     r->g_full = malloc(n * sizeof *r->g_full);
     r->idx = malloc((batch_size ? batch_size : 1) * sizeof *r->idx);
-    if (!r->rng || !r->w || !r->g || !r->g_full || !r->idx) {
+    bool averaged = basin_optimizer_average(opt) != NULL; /* columns of their own, grown with the others */
+    if (averaged) {
+        r->trace.average = malloc(n * sizeof *r->trace.average);
+        r->trace.average_loss = malloc(sizeof *r->trace.average_loss);
+    }
+    if (!r->rng || !r->w || !r->g || !r->g_full || !r->idx ||
+        (averaged && (!r->trace.average || !r->trace.average_loss))) {
         basin_run_destroy(r);
         basin_error_set("out of memory for a run of %zu parameters", n);
         return NULL;

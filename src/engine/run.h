@@ -29,6 +29,9 @@ typedef struct basin_trace {
     double *w;                     /* len × dim */
     double *coord_step; /* len × dim: each coordinate's step size in the step that made the row (NaN for row 0
                          * and optimizers without one), when basin_run_record_coordinate_steps asked; else NULL */
+    double *average;    /* len × dim: the averaged iterate the optimizer keeps beside w (ASGD's ax) after the
+                         * step that made the row, row 0 the start; NULL for optimizers without one */
+    double *average_loss; /* len: the full loss at that iterate (one more evaluation a step), or NULL */
 } basin_trace;
 
 typedef struct basin_run {

@@ -440,6 +440,7 @@ basin_net_training *basin_net_training_start(basin_net_problem *np, const double
     t->n_state = np->net.model->n_state;
     t->n_layers = np->net.model->n_layers;
     t->result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN, .swa_test_acc = NAN,
+                                     .average_test_loss = NAN, .average_test_acc = NAN,
                                      .ensemble_test_loss = NAN, .ensemble_test_acc = NAN};
     if (wants.boundary && np->data->n_features == 2) {
         t->boundary_grid = BASIN_BOUNDARY_GRID;

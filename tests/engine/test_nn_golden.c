@@ -162,19 +162,10 @@ static void test_layer_variances(void **state)
                                         [GOLDEN_LOSS_MSE] = BASIN_LOSS_MSE};
     for (size_t i = 0; i < sizeof golden_variance_cases / sizeof *golden_variance_cases; i++) {
         const golden_variance_case *gc = &golden_variance_cases[i];
-        size_t B = GOLDEN_VARIANCE_BATCH, f = gc->c * gc->h * gc->w;
+        size_t B = GOLDEN_VARIANCE_BATCH;
         bool regression = gc->loss == GOLDEN_LOSS_MSE;
-        basin_examples ex;
-        basin_dataset *d = basin_dataset_alloc("golden", B, gc->c, gc->h, gc->w, regression ? 0 : gc->n_classes,
-                                               regression ? 2 : 0, &ex);
-        assert_non_null(d);
-        memcpy(ex.x, gc->x, B * f * sizeof *ex.x);
-        if (regression)
-            memcpy(ex.target, gc->targets, B * 2 * sizeof *ex.target);
-        else
-            memcpy(ex.label, gc->labels, B * sizeof *ex.label);
-        d->train.x = malloc(B * f * sizeof *d->train.x);
-        memcpy(d->train.x, gc->x, B * f * sizeof *d->train.x);
+        basin_dataset *d = support_fixed_dataset(B, gc->c, gc->h, gc->w, gc->x, gc->labels,
+                                                 regression ? 0 : gc->n_classes, gc->targets, 2);
         basin_model *m = basin_model_create(gc->layers, gc->n_layers, gc->c, gc->h, gc->w);
         assert_non_null(m);
         assert_int_equal(m->n_params, gc->n_params);

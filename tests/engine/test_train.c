@@ -265,6 +265,64 @@ static void test_swa_tracks_its_average(void **state)
     basin_dataset_destroy(data);
 }
 
+/* ASGD's averaged iterate is evaluated beside the weights: at every evaluation its test loss is that of
+ * basin_optimizer_average's weights evaluated directly, bit for bit (after the start, where nothing is
+ * averaged yet), the last one the result's; with the
+ * default t0 (averaging from step 10⁶) the average is the weights themselves. */
+typedef struct asgd_rows {
+    const basin_net_problem *np;
+    const basin_optimizer *opt;
+    int rows, averaged; /* evaluated rows; those whose average differs from the weights */
+    double last;
+} asgd_rows;
+
+static int check_average(void *ctx, const basin_train_row *row)
+{
+    asgd_rows *r = ctx;
+    if (isnan(row->test_loss))
+        return 0;
+    if (row->step == 0) { /* the start: nothing averaged yet */
+        assert_true(isnan(row->swa_test_loss));
+        return 0;
+    }
+    double loss, acc;
+    const double *average = basin_optimizer_average(r->opt);
+    assert_int_equal(basin_net_evaluate(r->np, average, &r->np->data->test, &loss, &acc, NULL), 0);
+    assert_memory_equal(&loss, &row->swa_test_loss, sizeof loss);
+    assert_memory_equal(&acc, &row->swa_test_acc, sizeof acc);
+    r->rows++, r->averaged += loss != row->test_loss, r->last = loss;
+    return 0;
+}
+
+static void test_asgd_average_tracked(void **state)
+{
+    (void)state;
+    basin_dataset *data = support_dataset("moons:n=300", 0);
+    for (int k = 0; k < 2; k++) {
+        basin_net_problem *np = support_net_problem("mlp:hidden=16", data, 3);
+        double *w = calloc(np->base.dim, sizeof *w);
+        support_init("default", np->net.model, w, 1);
+        basin_optimizer *o = support_optimizer(k ? "asgd:lr=0.3,t0=20" : "asgd:lr=0.3", np->base.dim);
+        basin_train_config cfg = {.epochs = 10, .steps = -1, .batch = 32};
+        asgd_rows r = {.np = np, .opt = o};
+        basin_train_result res;
+        if (support_train(np, w, o, NULL, &cfg, check_average, &r, &res) != 0)
+            fail_msg("%s", basin_error_message());
+        assert_int_equal(r.rows, 10);
+        assert_memory_equal(&r.last, &res.average_test_loss, sizeof r.last);
+        if (k)
+            assert_int_equal(r.averaged, 8); /* 8 steps an epoch; the average parts from w at step t0 + 3 */
+        else
+            assert_int_equal(r.averaged, 0);
+        print_message("    ASGD%s: test loss %.4f, its average's %.4f\n", k ? " from step 20" : "", res.test_loss,
+                      res.average_test_loss);
+        basin_optimizer_destroy(o);
+        basin_problem_destroy(&np->base);
+        free(w);
+    }
+    basin_dataset_destroy(data);
+}
+
 /* The snapshots' ensemble tracked at every evaluation: nothing before the first snapshot, at it the model's
  * own test loss (an ensemble of one), the last one the result's, bit for bit. */
 static void test_ensemble_tracked(void **state)
@@ -415,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_digits_cnn),       cmocka_unit_test(test_same_seed_same_bits),
         cmocka_unit_test(test_constant_init_symmetry), cmocka_unit_test(test_early_stopping),
         cmocka_unit_test(test_swa_average),      cmocka_unit_test(test_swa_tracks_its_average),      cmocka_unit_test(test_one_snapshot),
+        cmocka_unit_test(test_asgd_average_tracked),
         cmocka_unit_test(test_ensemble_tracked),
         cmocka_unit_test(test_problem_gradient), cmocka_unit_test(test_every_optimizer),
         cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),

@@ -3,8 +3,8 @@
 
 Run by hand after changing a case (needs Debian's python3-torch; the build and the tests never do):
     /usr/bin/python3 tests/reference/make_golden.py
-It writes golden_optim.inc and golden_schedule.inc beside itself: C initializers with exact hex-float
-literals, read by tests/engine/test_golden.c. Every case is written once, as the Basin specs the CLI
+It writes golden_optim.inc, golden_optim_net.inc and golden_schedule.inc beside itself: C initializers
+with exact hex-float literals, read by tests/engine/test_golden.c. Every case is written once, as the Basin specs the CLI
 takes; this script turns them into torch.optim and torch.optim.lr_scheduler calls.
 """
 import math
@@ -13,6 +13,7 @@ import sys
 import warnings
 
 import torch
+import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
 # SequentialLR calls step(0) on its children itself; its deprecation warning is torch's own business.
@@ -236,6 +237,128 @@ def write(path, text):
     os.replace(path + '.tmp', path)
 
 
+# --- a small network: the same optimizers on a 2-4-3 tanh MLP's full-batch cross-entropy ---
+NET_LAYERS = [('linear', 4), ('tanh', None), ('linear', 3)]
+NET_EXAMPLES = 12
+NET_BASES = ('adadelta', 'adamax', 'nadam', 'radam', 'rprop', 'asgd', 'lbfgs')
+# SAM is no torch.optim class: its step is written out here from Foret et al.'s definition (and ASAM's)
+NET_SAM = ['sam:base="sgd:lr=0.1,momentum=0.9",rho=0.05',
+           'sam:base="adam:lr=0.05",rho=0.1,adaptive=true',
+           'sam:base="lbfgs:max_iter=3",rho=0.02']
+
+
+def net_specs():
+    """Every case of the surfaces for the optimizers torch.optim added to the lecture's (every key), one
+    case each of two of the lecture's, and SAM around three bases; L-BFGS with few steps (see CASES)."""
+    specs = [opt for _, opt, sched, _, _ in CASES if sched == 'constant' and opt.partition(':')[0] in NET_BASES]
+    return ['sgd:lr=0.1,momentum=0.9', 'adam:lr=0.05'] + specs + NET_SAM
+
+
+def net_problem(gen):
+    """The network's weights (torch's parameters() order, flattened), its inputs and labels, and its loss."""
+    sizes, fan_in = [], 2
+    for kind, out in NET_LAYERS:
+        if kind == 'linear':
+            sizes += [(out, fan_in), (out,)]
+            fan_in = out
+    w = torch.cat([0.8 * torch.randn(s, generator=gen).reshape(-1) for s in sizes])
+    x = torch.randn(NET_EXAMPLES, 2, generator=gen)
+    labels = torch.randint(0, 3, (NET_EXAMPLES,), generator=gen)
+
+    def loss(v):
+        h, at = x, 0
+        for kind, out in NET_LAYERS:
+            if kind == 'tanh':
+                h = torch.tanh(h)
+                continue
+            k = out * h.shape[1]
+            weight, bias = v[at:at + k].reshape(out, h.shape[1]), v[at + k:at + k + out]
+            h = h @ weight.T + bias
+            at += k + out
+        return F.cross_entropy(h, labels)
+
+    return w, x, labels, loss
+
+
+def sam_parts(spec):
+    """'sam:base="...",rho=...,adaptive=...' -> (base spec, rho, adaptive)"""
+    base = spec.split('"')[1]
+    rest = dict(item.split('=') for item in spec.split('"')[2].strip(',').split(',') if item)
+    return base, float(rest['rho']), rest.get('adaptive') == 'true'
+
+
+def net_trajectory(spec, w0, loss, steps):
+    """Rows (loss, w) for steps 0..steps, and ASGD's averaged iterate after the last step (or None)."""
+    sam = spec.startswith('sam:')
+    base, rho, adaptive = sam_parts(spec) if sam else (spec, 0.0, False)
+    w = w0.clone().requires_grad_(True)
+    opt = optimizer(base, [w])
+    rows = []
+
+    def gradient():
+        """The gradient SAM's base steps with: at w + e, e = rho*g/|g| (ASAM: rho*w^2*g/||w|*g|)."""
+        g, = torch.autograd.grad(loss(w), w)
+        if not sam:
+            return g
+        with torch.no_grad():
+            s = w.abs() * g if adaptive else g
+            e = (w * w if adaptive else 1.0) * g * (rho / (s.norm() + 1e-12))
+            ascended = (w + e).requires_grad_(True)
+        g_sam, = torch.autograd.grad(loss(ascended), ascended)
+        return g_sam
+
+    for t in range(steps + 1):
+        with torch.no_grad():
+            rows.append([float(loss(w))] + w.tolist())
+        if t == steps:
+            break
+
+        def closure():
+            opt.zero_grad()
+            w.grad = gradient()
+            with torch.no_grad():
+                return loss(w)
+
+        if isinstance(opt, torch.optim.LBFGS):
+            opt.step(closure)
+        else:
+            closure()
+            opt.step()
+    average = opt.state[w]['ax'].tolist() if isinstance(opt, torch.optim.ASGD) else None
+    return rows, average
+
+
+def write_net(head):
+    gen = torch.Generator().manual_seed(20261130)
+    w0, x, labels, loss = net_problem(gen)
+    descs = []
+    for kind, out in NET_LAYERS:
+        descs.append('{.kind = BASIN_LAYER_LINEAR, .out = %d}' % out if kind == 'linear'
+                     else '{.kind = BASIN_LAYER_ACTIVATION, .act = BASIN_ACT_TANH}')
+    out = [head, '/* A 2-4-3 tanh MLP, full-batch cross-entropy over %d examples */\n' % NET_EXAMPLES,
+           'static const basin_layer_desc golden_net_layers[] = {%s};\n' % ', '.join(descs),
+           'static const double golden_net_x[] = {%s};\n' % hexs(x.reshape(-1).tolist()),
+           'static const int golden_net_labels[] = {%s};\n' % ', '.join(str(v) for v in labels.tolist()),
+           '#define GOLDEN_NET_EXAMPLES %d\n#define GOLDEN_NET_PARAMS %d\n' % (NET_EXAMPLES, w0.numel())]
+    table = []
+    for i, spec in enumerate(net_specs()):
+        steps = 3 if 'lbfgs' in spec else 12  # L-BFGS: many iterations a step (see CASES)
+        rows, average = net_trajectory(spec, w0, loss, steps)
+        out.append('static const double golden_net_rows_%d[] = { /* loss, w for steps 0..%d */\n' % (i, steps))
+        out.extend('    %s,\n' % hexs(r) for r in rows)
+        out.append('};\n')
+        name = 'NULL'
+        if average:
+            out.append('static const double golden_net_average_%d[] = {%s};\n' % (i, hexs(average)))
+            name = 'golden_net_average_%d' % i
+        table.append('    {"%s", %d, golden_net_rows_%d, %s},\n' % (spec.replace('"', '\\"'), steps, i, name))
+    out.append('static const golden_net_trajectory golden_net_trajectories[] = {\n')
+    out.extend(table)
+    out.append('};\n')
+    write(os.path.join(HERE, 'golden_optim_net.inc'), ''.join(out))
+    return len(table)
+
+
 def main():
     head = '/* Generated by tests/reference/make_golden.py with torch %s (float64). Do not edit. */\n' % torch.__version__
     out = [head]
@@ -256,6 +379,7 @@ def main():
     out.extend(table)
     out.append('};\n')
     write(os.path.join(HERE, 'golden_optim.inc'), ''.join(out))
+    n_net = write_net(head)
 
     out = [head]
     table = []
@@ -274,7 +398,8 @@ def main():
     out.extend(table)
     out.append('};\n')
     write(os.path.join(HERE, 'golden_schedule.inc'), ''.join(out))
-    print('wrote %d trajectories and %d schedules' % (len(CASES), len(SCHEDULES)), file=sys.stderr)
+    print('wrote %d trajectories, %d on a network, and %d schedules' % (len(CASES), n_net, len(SCHEDULES)),
+          file=sys.stderr)
 
 
 if __name__ == '__main__':

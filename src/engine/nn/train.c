@@ -282,15 +282,22 @@ static int recompute_batchnorm(trainer *t, const double *w)
     return rc;
 }
 
-/* The SWA average so far on the test split into row, as finish would make it (BatchNorm statistics
- * recomputed for it), the trained model's own statistics kept. */
-static int evaluate_average(trainer *t, basin_train_row *row)
+/* The averaged weights so far: SWA's when it has a model, else (without SWA) the optimizer's own averaged
+ * iterate (ASGD's), or NULL. */
+static const double *averaged_weights(const trainer *t)
+{
+    if (t->swa_w)
+        return t->res->swa_models > 0 ? t->swa_w : NULL;
+    return basin_optimizer_average(t->opt);
+}
+
+/* Averaged weights avg on the test split into *loss and *acc, as finish would make them (BatchNorm
+ * statistics recomputed for them), the trained model's own statistics kept. */
+static int evaluate_average(trainer *t, const double *avg, double *loss, double *acc)
 {
     basin_model *m = t->np->net.model;
     memcpy(t->swa_state, m->state, m->n_state * sizeof *m->state);
-    int rc = recompute_batchnorm(t, t->swa_w) == 0 &&
-                     basin_net_evaluate(t->np, t->swa_w, &t->np->data->test, &row->swa_test_loss, &row->swa_test_acc,
-                                        NULL) == 0
+    int rc = recompute_batchnorm(t, avg) == 0 && basin_net_evaluate(t->np, avg, &t->np->data->test, loss, acc, NULL) == 0
                  ? 0
                  : -1;
     memcpy(m->state, t->swa_state, m->n_state * sizeof *m->state);
@@ -322,6 +329,9 @@ static int finish(trainer *t)
     res->train_loss = row.train_loss, res->test_loss = row.test_loss, res->test_acc = row.test_acc;
     if (t->swa_w && res->swa_models > 0)
         res->swa_test_loss = row.test_loss, res->swa_test_acc = row.test_acc;
+    const double *average = t->swa_w ? NULL : averaged_weights(t); /* the optimizer's, beside the weights */
+    if (average && evaluate_average(t, average, &res->average_test_loss, &res->average_test_acc) != 0)
+        return -1;
     if (t->n_snapshots > 0) {
         const basin_split *test = &t->np->data->test;
         to_logits(t->np, t->ensemble, test->n);
@@ -347,7 +357,9 @@ static int setup(trainer *t)
     if (cfg->early_stop > 0)
         ok = ok && (t->best_w = malloc(dim * sizeof *t->w)) && (t->best_state = malloc((n_state + 1) * sizeof(double)));
     if (cfg->swa_start > 0)
-        ok = ok && (t->swa_w = calloc(dim, sizeof *t->w)) && (t->bn_order = malloc((t->n + 1) * sizeof *t->bn_order)) &&
+        ok = ok && (t->swa_w = calloc(dim, sizeof *t->w));
+    if (cfg->swa_start > 0 || basin_optimizer_average(t->opt)) /* an averaged model is evaluated */
+        ok = ok && (t->bn_order = malloc((t->n + 1) * sizeof *t->bn_order)) &&
              (t->swa_state = malloc((n_state + 1) * sizeof *t->swa_state));
     if (cfg->track_sharpness > 0)
         ok = ok && (t->top = calloc(dim, sizeof *t->top));
@@ -381,7 +393,8 @@ basin_trainer *basin_trainer_create(basin_net_problem *np, double *w, basin_opti
     *t = (trainer){.np = np, .w = w, .opt = opt, .sched = sched, .config = *cfg, .source = source};
     t->cfg = &t->config, t->res = &t->result;
     t->result = (basin_train_result){.stopped_early_at = -1, .best_step = -1, .swa_test_loss = NAN,
-                                     .swa_test_acc = NAN, .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
+                                     .swa_test_acc = NAN, .average_test_loss = NAN, .average_test_acc = NAN,
+                                     .ensemble_test_loss = NAN, .ensemble_test_acc = NAN,
                                      .best_single_test_acc = NAN};
     if (setup(t) != 0) {
         basin_trainer_destroy(t);
@@ -474,7 +487,8 @@ int basin_trainer_step(basin_trainer *t, basin_train_row *row)
     bool due = cfg->eval_every > 0 ? (step + 1) % cfg->eval_every == 0 : epoch_end;
     if ((due || last) && evaluate(t, row) != 0)
         return -1;
-    if ((due || last) && t->swa_w && res->swa_models > 0 && evaluate_average(t, row) != 0)
+    const double *average = averaged_weights(t);
+    if ((due || last) && average && evaluate_average(t, average, &row->swa_test_loss, &row->swa_test_acc) != 0)
         return -1;
     if ((due || last) && t->n_snapshots > 0)
         evaluate_ensemble(t, row);

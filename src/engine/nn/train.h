@@ -58,8 +58,9 @@ typedef struct basin_train_row {
                                      (basin_optimizer_stability_limit; NAN for adaptive optimizers) */
     double staleness, sim_time, noise_scale, values_sent; /* what a parallel gradient source reports for the
                                                              step (basin_grad_step); NAN where it says nothing */
-    double swa_test_loss, swa_test_acc; /* with swa: the average so far (BatchNorm statistics recomputed for it)
-                                           on the test split at each evaluation; NAN before it has a model */
+    double swa_test_loss, swa_test_acc; /* averaged weights on the test split at each evaluation (BatchNorm
+                                           statistics recomputed for them): with swa, SWA's so far (NAN before
+                                           it has a model); else the optimizer's averaged iterate (ASGD's), or NAN */
     double ensemble_test_loss, ensemble_test_acc; /* with snapshots: the snapshots so far, their predicted
                                                      probabilities averaged, on the test split at each
                                                      evaluation; NAN before the first snapshot */
@@ -74,6 +75,8 @@ typedef struct basin_train_result {
     long best_step;        /* early stopping: the step whose weights were restored */
     double train_loss, test_loss, test_acc; /* of the final weights (after restoring or averaging) */
     double swa_test_loss, swa_test_acc;     /* NAN unless SWA ran; the final weights are then SWA's */
+    double average_test_loss, average_test_acc; /* the optimizer's averaged iterate at the end (ASGD's; not with
+                                                   SWA), NAN for optimizers without one */
     long swa_models;
     double ensemble_test_loss, ensemble_test_acc; /* NAN unless snapshots ran */
     double best_single_test_acc;

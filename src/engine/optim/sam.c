@@ -3,7 +3,8 @@
  * with the gradient there:
  *     e = ρ·g/‖g‖  (adaptive, ASAM (Kwon et al. 2021): e = ρ·w²·g/‖|w|·g‖)
  *     g_sam = ∇L(w + e) on the same minibatch;  w = base_step(w, g_sam)
- * as the authors' reference code does (‖·‖ + 1e-12 against a zero gradient). */
+ * as the authors' reference code does (‖·‖ + 1e-12 against a zero gradient). A base that evaluates the
+ * loss again (L-BFGS) gets SAM's gradient at every point it tries, as from a closure running both passes. */
 #include "optimizer.h"
 #include "optimizers.h"
 
@@ -15,13 +16,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct sam {
+typedef struct sam sam;
+
+/* The problem as SAM's base optimizer sees it: the loss at w, with the gradient at w + e(w) (what a torch
+ * closure that runs SAM's two passes returns), so a base that evaluates again (L-BFGS's line steps) gets
+ * SAM's gradient at every point; curvature is the problem's own at w (Newton). */
+typedef struct sam_problem {
+    basin_problem base;
+    const basin_problem *p; /* the problem being minimized, not owned */
+    sam *owner;
+} sam_problem;
+
+struct sam {
     basin_optimizer base;
     double rho;
     bool adaptive;
     basin_optimizer *inner;  /* the base optimizer, owned */
-    double *ascended, *g_sam; /* w + e, and the gradient there */
-} sam;
+    double *ascended, *g_sam, *g_plain; /* w + e, the gradient there, the gradient at w */
+    sam_problem view;
+};
+
+/* g_sam = ∇L(w + e) over batch, e from the gradient g at w. */
+static void sam_gradient(sam *a, const basin_problem *p, const double *w, const double *g, basin_batch batch,
+                         double *g_sam)
+{
+    size_t n = a->base.dim;
+    double norm = 0;
+    for (size_t i = 0; i < n; i++) {
+        double s = a->adaptive ? fabs(w[i]) * g[i] : g[i];
+        norm += s * s;
+    }
+    double scale = a->rho / (sqrt(norm) + 1e-12);
+    for (size_t i = 0; i < n; i++)
+        a->ascended[i] = w[i] + (a->adaptive ? w[i] * w[i] : 1.0) * g[i] * scale;
+    basin_problem_eval_batch(p, a->ascended, batch, g_sam);
+}
+
+static double sam_problem_eval(const basin_problem *bp, const double *w, basin_batch batch, double *g)
+{
+    const sam_problem *v = (const sam_problem *)bp;
+    if (!g)
+        return basin_problem_eval_batch(v->p, w, batch, NULL);
+    double loss = basin_problem_eval_batch(v->p, w, batch, v->owner->g_plain);
+    sam_gradient(v->owner, v->p, w, v->owner->g_plain, batch, g);
+    return loss;
+}
+
+static void sam_problem_hessian(const basin_problem *bp, const double *w, basin_batch batch, double *h)
+{
+    basin_problem_hessian(((const sam_problem *)bp)->p, w, batch, h);
+}
+
+static void sam_problem_hvp(const basin_problem *bp, const double *w, basin_batch batch, const double *v,
+                            double *hv)
+{
+    basin_problem_hvp(((const sam_problem *)bp)->p, w, batch, v, hv);
+}
+
+static const basin_problem_ops sam_problem_ops = {.eval = sam_problem_eval, .hessian = sam_problem_hessian,
+                                                  .hvp = sam_problem_hvp};
 
 static int sam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
                     basin_batch batch)
@@ -31,16 +84,12 @@ static int sam_step(basin_optimizer *o, double *w, const double *g, double lr, c
         basin_error_set("sam: the second gradient needs the problem");
         return -1;
     }
-    double norm = 0;
-    for (size_t i = 0; i < o->dim; i++) {
-        double s = a->adaptive ? fabs(w[i]) * g[i] : g[i];
-        norm += s * s;
-    }
-    double scale = a->rho / (sqrt(norm) + 1e-12);
-    for (size_t i = 0; i < o->dim; i++)
-        a->ascended[i] = w[i] + (a->adaptive ? w[i] * w[i] : 1.0) * g[i] * scale;
-    basin_problem_eval_batch(p, a->ascended, batch, a->g_sam);
-    return basin_optimizer_step(a->inner, w, a->g_sam, lr, p, batch);
+    a->view.base = *p;
+    a->view.base.ops = &sam_problem_ops;
+    a->view.base.grad_noise = 0;
+    a->view.p = p, a->view.owner = a;
+    sam_gradient(a, p, w, g, batch, a->g_sam);
+    return basin_optimizer_step(a->inner, w, a->g_sam, lr, &a->view.base, batch);
 }
 
 static double sam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
@@ -78,7 +127,7 @@ static basin_optimizer *sam_create(const basin_entry *entry, const basin_params 
     basin_spec_clear(&spec);
     if (!inner)
         return NULL;
-    sam *a = basin_optimizer_alloc(sizeof *a, entry, &sam_ops, params, dim, 2 * dim);
+    sam *a = basin_optimizer_alloc(sizeof *a, entry, &sam_ops, params, dim, 3 * dim);
     if (!a) {
         basin_optimizer_destroy(inner);
         return NULL;
@@ -89,6 +138,7 @@ static basin_optimizer *sam_create(const basin_entry *entry, const basin_params 
     a->adaptive = basin_params_bool(params, "adaptive");
     a->ascended = a->base.state;
     a->g_sam = a->base.state + dim;
+    a->g_plain = a->base.state + 2 * dim;
     return &a->base;
 }
 

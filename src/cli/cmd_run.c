@@ -48,7 +48,9 @@ const char basin_run_usage[] =
     "                    from 0 (the start) to N, in %.17g so that values read back exactly; lr is the\n"
     "                    learning rate of the step taken from that row. With --parallel two more columns:\n"
     "                    staleness (τ of the gradient that made the row's point) and sim_time (the\n"
-    "                    simulated clock, in gradients of a speed-1 worker). '-' writes to standard output.\n"
+    "                    simulated clock, in gradients of a speed-1 worker). When a run's optimizer keeps\n"
+    "                    an averaged iterate (asgd), columns avg_x0,avg_x1,... give it (empty for the\n"
+    "                    other runs). '-' writes to standard output.\n"
     "  -h, --help        show this help\n"
     "\n"
     "A run that diverges (a non-finite value or |loss| > 1e100) stops there, keeps every finite row and\n"
@@ -171,13 +173,18 @@ static void write_csv_field(FILE *f, const char *text)
 static void write_csv(FILE *f, const basin_lab *lab)
 {
     size_t dim = lab->problem->dim;
-    bool named = lab->n_runs > 1, stale = false;
-    for (size_t i = 0; i < lab->n_runs; i++)
+    bool named = lab->n_runs > 1, stale = false, averaged = false;
+    for (size_t i = 0; i < lab->n_runs; i++) {
         stale = stale || lab->runs[i].run->async;
+        averaged = averaged || lab->runs[i].run->trace.average;
+    }
     fputs(named ? "run,step,loss" : "step,loss", f);
     for (size_t j = 0; j < dim; j++)
         fprintf(f, ",x%zu", j);
-    fputs(stale ? ",lr,grad_norm,staleness,sim_time\n" : ",lr,grad_norm\n", f);
+    fputs(stale ? ",lr,grad_norm,staleness,sim_time" : ",lr,grad_norm", f);
+    for (size_t j = 0; averaged && j < dim; j++)
+        fprintf(f, ",avg_x%zu", j);
+    fputc('\n', f);
     for (size_t i = 0; i < lab->n_runs; i++) {
         const basin_trace *tr = &lab->runs[i].run->trace;
         for (size_t t = 0; t < tr->len; t++) {
@@ -191,6 +198,8 @@ static void write_csv(FILE *f, const basin_lab *lab)
             fprintf(f, ",%.17g,%.17g", tr->lr[t], tr->grad_norm[t]);
             if (stale)
                 fprintf(f, ",%.17g,%.17g", tr->staleness[t], tr->sim_time[t]);
+            for (size_t j = 0; averaged && j < dim; j++) /* empty for a run without an averaged iterate */
+                fprintf(f, tr->average ? ",%.17g" : ",", tr->average ? tr->average[t * dim + j] : 0);
             fputc('\n', f);
         }
     }
@@ -298,6 +307,20 @@ static void write_table(FILE *out, const basin_lab *lab, double tol)
             snprintf(result, sizeof result, "%s", run_result(p, run, stayed >= 0, tol));
         fprintf(out, "%-*s  %12.5g  %12.5g  %12.3g  %*s  %s\n", width, lab->runs[i].label,
                 tr->len ? tr->loss[tr->len - 1] : NAN, best, gap, (int)strlen(criterion), stayed_text, result);
+    }
+    for (size_t i = 0; i < lab->n_runs; i++) { /* the averaged iterates ASGD keeps beside its last point */
+        const basin_trace *tr = &lab->runs[i].run->trace;
+        if (!tr->average || tr->len == 0)
+            continue;
+        const double *last = tr->average + (tr->len - 1) * p->dim;
+        double loss = basin_problem_eval(p, last, NULL);
+        fprintf(out, "%s's averaged iterate: loss %.5g", lab->runs[i].label, loss);
+        if (known_min)
+            fprintf(out, ", f-f* %.3g", loss - p->f_min);
+        fputs(" at (", out);
+        for (size_t j = 0; j < p->dim && j < 6; j++)
+            fprintf(out, "%s%.6g", j ? ", " : "", last[j]);
+        fputs(p->dim > 6 ? ", ...)\n" : ")\n", out);
     }
 }
 

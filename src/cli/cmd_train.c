@@ -365,6 +365,12 @@ static void print_summary(FILE *f, const train_options *o, const cli_net *c, con
     if (!isnan(res->test_acc))
         fprintf(f, "  test accuracy %.2f%%", 100 * res->test_acc);
     fputc('\n', f);
+    if (!isnan(res->average_test_loss)) {
+        fprintf(f, "average   the optimizer's averaged iterate: test loss %.6g", res->average_test_loss);
+        if (!isnan(res->average_test_acc))
+            fprintf(f, "  test accuracy %.2f%%", 100 * res->average_test_acc);
+        fputc('\n', f);
+    }
     if (!isnan(res->ensemble_test_loss))
         fprintf(f, "ensemble  %ld snapshots: test loss %.6g  test accuracy %.2f%% (best single %.2f%%)\n",
                 o->set.snapshots, res->ensemble_test_loss, 100 * res->ensemble_test_acc, 100 * res->best_single_test_acc);

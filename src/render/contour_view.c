@@ -262,6 +262,11 @@ void basin_contour_view_runs(const basin_contour_view *v, cairo_t *cr, const bas
         if (run->async && !diverged)
             basin_draw_stale_read(cr, &v->plot, theme, &run->trace, len, lab->runs[i].color);
     }
+    for (size_t k = 0; k < n; k++) { /* averaged iterates over every path */
+        const basin_run *run = lab->runs[order[k]].run;
+        basin_draw_average_path(cr, &v->plot, theme, &run->trace, run->trace.len < shown ? run->trace.len : shown,
+                                lab->runs[order[k]].color);
+    }
     /* the starts on top: runs that share one share its disc, a wedge each */
     bool drawn[64] = {false};
     for (size_t a = 0; a < n; a++) {

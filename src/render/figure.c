@@ -144,8 +144,14 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
     else if (t && t->result.swa_models > 0)
         snprintf(text, size, "%s (SWA of %ld epochs: test %.1f%%)", name, t->result.swa_models,
                  100 * t->result.swa_test_acc);
+    else if (t && !isnan(t->result.average_test_loss)) /* the optimizer's own average, dotted as SWA's is */
+        snprintf(text, size, isnan(t->result.average_test_acc) ? "%s (dotted: its average)"
+                                                               : "%s (dotted: its average, test %.1f%%)",
+                 name, 100 * t->result.average_test_acc);
     else if (run && run->diverged_at >= 0)
         snprintf(text, size, "%s (diverged at step %ld)", name, run->diverged_at);
+    else if (run && run->trace.average) /* basin_draw_average_path */
+        snprintf(text, size, "%s (dashed: its average)", name);
     else
         snprintf(text, size, "%s", name);
 }
@@ -217,40 +223,48 @@ static void draw_legend(cairo_t *cr, const basin_rect *r, const basin_lab *lab, 
 static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, basin_view view,
                        size_t shown)
 {
-    basin_series *series = calloc(lab->n_runs, sizeof *series);
-    double **buffers = calloc(2 * lab->n_runs, sizeof *buffers);
+    /* each run's curve and, dashed beside it, the loss at its averaged iterate when it keeps one (ASGD) */
+    size_t most = 2 * lab->n_runs, n = 0;
+    basin_series *series = calloc(most, sizeof *series);
+    double **buffers = calloc(2 * most, sizeof *buffers);
     int status = -1;
     if (!series || !buffers)
         goto done;
     double f_min = lab->problem->f_min;
     bool gap = view == BASIN_VIEW_LOSS && isfinite(f_min);
     bool all_positive = true;
-    for (size_t i = 0; i < lab->n_runs; i++) {
-        const basin_trace *tr = &lab->runs[i].run->trace;
-        double *x = buffers[2 * i] = malloc((tr->len + 1) * sizeof *x);
-        double *y = buffers[2 * i + 1] = malloc((tr->len + 1) * sizeof *y);
+    for (size_t k = 0; k < most; k++) { /* the runs, then the averages over them */
+        const basin_run *run = lab->runs[k % lab->n_runs].run;
+        const basin_trace *tr = &run->trace;
+        bool average = k >= lab->n_runs;
+        if (average && (view == BASIN_VIEW_LR || !tr->average_loss))
+            continue;
+        const double *loss = average ? tr->average_loss : tr->loss;
+        double *x = buffers[2 * n] = malloc((tr->len + 1) * sizeof *x);
+        double *y = buffers[2 * n + 1] = malloc((tr->len + 1) * sizeof *y);
         if (!x || !y)
             goto done;
         for (size_t t = 0; t < tr->len; t++) {
             x[t] = (double)t;
-            y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? tr->loss[t] - f_min : tr->loss[t];
+            y[t] = view == BASIN_VIEW_LR ? tr->lr[t] : gap ? loss[t] - f_min : loss[t];
             /* f* reached to rounding (what doubles resolve of f and f*, or below f* by rounding): the axis floor */
-            if (gap && y[t] <= 16 * DBL_EPSILON * fmax(fabs(f_min), fabs(tr->loss[t])))
+            if (gap && y[t] <= 16 * DBL_EPSILON * fmax(fabs(f_min), fabs(loss[t])))
                 y[t] = 0;
             all_positive = all_positive && y[t] > 0;
         }
-        series[i] = (basin_series){.x = x, .y = y, .n = tr->len, .end_cross = lab->runs[i].run->diverged_at >= 0};
-        memcpy(series[i].rgb, lab->runs[i].color, sizeof series[i].rgb);
+        series[n] = (basin_series){.x = x, .y = y, .n = tr->len, .dashed = average,
+                                   .end_cross = !average && run->diverged_at >= 0};
+        memcpy(series[n++].rgb, lab->runs[k % lab->n_runs].color, sizeof series[0].rgb);
     }
     if (view == BASIN_VIEW_LR)
-        basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, false, "learning rate", "step", "η");
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "learning rate", "step", "η");
     else
         /* Where f* is known, f − f* ≥ 0 on a log axis, and a run that reaches f* drops to its floor. */
-        basin_chart_lines_upto(cr, r, theme, series, lab->n_runs, shown, gap || all_positive, "loss", "step",
+        basin_chart_lines_upto(cr, r, theme, series, n, shown, gap || all_positive, "loss", "step",
                                gap ? "f − f*" : "f");
     status = 0;
 done:
-    for (size_t i = 0; buffers && i < 2 * lab->n_runs; i++)
+    for (size_t i = 0; buffers && i < 2 * most; i++)
         free(buffers[i]);
     free(buffers);
     free(series);

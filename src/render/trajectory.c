@@ -170,6 +170,51 @@ void basin_draw_start(cairo_t *cr, const basin_plot *p, const basin_theme *theme
     cairo_restore(cr);
 }
 
+void basin_draw_average_path(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
+                             size_t len, const double rgb[3])
+{
+    if (!tr->average)
+        return;
+    size_t parts = 0; /* the first row where the average is not the iterate itself (ASGD's from step t0 on) */
+    while (parts < len && tr->average[2 * parts] == tr->w[2 * parts] && tr->average[2 * parts + 1] == tr->w[2 * parts + 1])
+        parts++;
+    if (parts == len)
+        return;
+    double lw = theme->line_width, dash[2] = {2.2 * lw, 1.6 * lw}, x = 0, y = 0;
+    cairo_save(cr);
+    basin_plot_clip(cr, p);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    for (size_t t = parts ? parts - 1 : 0; t < len; t++) {
+        x = basin_plot_x(p, tr->average[2 * t]), y = basin_plot_y(p, tr->average[2 * t + 1]);
+        if (t + 1 == parts || t == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    /* a wide halo, and the run's colour darkened: the average runs through the cloud of its own iterates */
+    double dark[3] = {0.55 * rgb[0], 0.55 * rgb[1], 0.55 * rgb[2]};
+    cairo_set_source_rgba(cr, theme->background.r, theme->background.g, theme->background.b, 0.9);
+    cairo_set_line_width(cr, 3 * lw);
+    cairo_stroke_preserve(cr);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_source_rgb(cr, dark[0], dark[1], dark[2]);
+    cairo_set_line_width(cr, 1.2 * lw);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    double r = 3.2 * lw; /* its end: a diamond */
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + r, y);
+    cairo_line_to(cr, x, y + r);
+    cairo_line_to(cr, x - r, y);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, dark[0], dark[1], dark[2]);
+    cairo_fill_preserve(cr);
+    basin_set_color(cr, theme->background);
+    cairo_set_line_width(cr, 0.8 * lw);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 void basin_draw_stale_read(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
                            size_t len, const double rgb[3])
 {

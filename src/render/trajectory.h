@@ -1,5 +1,6 @@
 /* trajectory.h: a run's path over a 2-D view: a polyline with a halo, step dots for short runs,
- * arrows for direction, a start marker, an end marker, and a cross where a run diverged. */
+ * arrows for direction, a start marker, an end marker, and a cross where a run diverged; an averaged
+ * iterate's path dashed beside it. */
 #ifndef BASIN_TRAJECTORY_H
 #define BASIN_TRAJECTORY_H
 
@@ -29,6 +30,12 @@ double basin_trajectory_length(const basin_plot *p, const basin_trace *trace, si
  * run's colour rgb[i], so that runs sharing a start all show. */
 void basin_draw_start(cairo_t *cr, const basin_plot *p, const basin_theme *theme, double x, double y,
                       const double (*rgb)[3], size_t k);
+
+/* The averaged iterate a run's optimizer keeps beside w (ASGD's), over trace's first len rows from where it
+ * parts from the iterate: a dashed line in rgb darkened over a halo, ending in a diamond. Nothing when
+ * the trace has none or it never parts. Can't fail. */
+void basin_draw_average_path(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *trace,
+                             size_t len, const double rgb[3]);
 
 /* An asynchronous run's stale read at its last shown row: the point the gradient of the step that made
  * row len − 1 was taken at (row len − 2 − τ) as a hollow ghost in colour rgb, joined by a dashed line to

@@ -115,6 +115,48 @@ static void test_csv_names_runs_and_reports_divergence(void **state)
     support_cli_free(&r);
 }
 
+/* A run whose optimizer averages its iterates (asgd) adds avg_x0,avg_x1 to the CSV: the engine's averaged
+ * iterate, bit for bit; empty for the other runs. The table says where the average ended and its loss. */
+static void test_csv_and_table_show_the_average(void **state)
+{
+    (void)state;
+    const char *surface = "quadratic:eig=1/10,noise=1", *asgd = "asgd:lr=0.05,t0=5";
+    support_cli_result r = support_cli("run", "--surface", surface, "--opt", asgd, "--opt", "sgd:lr=0.05",
+                                       "--start=1,1", "--steps=20", "--seed=2", "--csv=-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "run,step,loss,x0,x1,lr,grad_norm,avg_x0,avg_x1\n", 47) == 0);
+    basin_problem *p = support_problem(surface);
+    double start[2] = {1, 1};
+    basin_run *run = support_run(p, asgd, NULL, start, 2, 0, 20);
+    basin_run_steps(run, 20);
+    char *line = strstr(r.out, "\n\"asgd:lr=0.05,t0=5\",20,"); /* the last row */
+    assert_non_null(line);
+    double avg[2];
+    char *end = line + 1;
+    for (int k = 0; k < 8; k++) /* the quoted label's comma, then step to grad_norm */
+        end = strchr(end, ',') + 1;
+    avg[0] = strtod(end, &end);
+    avg[1] = strtod(end + 1, &end);
+    assert_int_equal(*end, '\n');
+    assert_memory_equal(avg, run->trace.average + 2 * 20, sizeof avg);
+    assert_true(avg[0] != run->trace.w[40]); /* averaging from step t0 + 3 */
+    line = strstr(r.out, "\nsgd:lr=0.05,20,");
+    assert_non_null(line);
+    end = strchr(line + 1, '\n');
+    assert_true(end[-1] == ',' && end[-2] == ','); /* no average: empty */
+    support_cli_free(&r);
+
+    r = support_cli("run", "--surface", surface, "--opt", asgd, "--start=1,1", "--steps=20", "--seed=2", NULL);
+    assert_int_equal(r.status, 0);
+    char expected[160];
+    snprintf(expected, sizeof expected, "asgd:lr=0.05,t0=5's averaged iterate: loss %.5g, f-f* %.3g at (%.6g, %.6g)\n",
+             run->trace.average_loss[20], run->trace.average_loss[20], avg[0], avg[1]);
+    assert_non_null(strstr(r.out, expected));
+    support_cli_free(&r);
+    basin_run_destroy(run);
+    basin_problem_destroy(p);
+}
+
 static int count_files(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -718,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_bad_input_exits_two_with_one_line),
         cmocka_unit_test(test_csv_reads_back_the_engine_bits),
         cmocka_unit_test(test_csv_names_runs_and_reports_divergence),
+        cmocka_unit_test(test_csv_and_table_show_the_average),
         cmocka_unit_test(test_csv_file_is_whole_or_absent),
         cmocka_unit_test(test_table_summary),
         cmocka_unit_test(test_list_help_and_race),

@@ -100,8 +100,14 @@ static void test_log_is_reproducible(void **state)
                                            "--augment", "jitter", "--seed", "5", "--log", i ? b : a, NULL);
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, "test accuracy"));
+        assert_null(strstr(r.out, "averaged iterate"));
         support_cli_free(&r);
     }
+    support_cli_result r = support_cli("train", "--model", "mlp:hidden=8", "--data", "moons:n=120", "--opt",
+                                       "asgd:lr=0.3,t0=10", "--epochs", "4", "--batch", "16", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\naverage   the optimizer's averaged iterate: test loss "));
+    support_cli_free(&r);
     char *la = support_slurp(a), *lb = support_slurp(b);
     assert_non_null(la);
     assert_string_equal(la, lb);

@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -281,6 +282,68 @@ static void close_window(basin_app *app)
     basin_playlist_free(&app->playlist);
 }
 
+/* --bench-idle: the process's CPU time and the frames drawn over a span of rest. */
+typedef struct idle_bench {
+    int seconds;          /* the span; 0: off */
+    bool started;
+    double wall, cpu;     /* at its start */
+    int frames, frames_at_start;
+} idle_bench;
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u); /* every thread: the window's, the worker's, Mesa's */
+    return (double)u.ru_utime.tv_sec + 1e-6 * (double)u.ru_utime.tv_usec + (double)u.ru_stime.tv_sec +
+           1e-6 * (double)u.ru_stime.tv_usec;
+}
+
+/* Called when the window is about to rest: starts the span the first time, and once it has passed prints
+ * idle_cpu_percent=P idle_frames=N to out and returns true. */
+static bool idle_bench_tick(idle_bench *b, FILE *out)
+{
+    double wall = (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+    if (!b->started) {
+        *b = (idle_bench){.seconds = b->seconds, .started = true, .wall = wall, .cpu = cpu_seconds(),
+                          .frames = b->frames, .frames_at_start = b->frames};
+        return false;
+    }
+    if (wall - b->wall < b->seconds)
+        return false;
+    fprintf(out, "idle_cpu_percent=%.2f idle_frames=%d\n", 100 * (cpu_seconds() - b->cpu) / (wall - b->wall),
+            b->frames - b->frames_at_start);
+    return true;
+}
+
+/* What the last drawn frame showed, to tell whether a resting window must draw again. */
+typedef struct window_rest {
+    int pending;            /* frames still to draw after an input (immediate-mode controls act as drawn) */
+    bool animating;         /* the runs play */
+    unsigned built;         /* the worker's published request */
+    unsigned long progress; /* and its published evaluations */
+    bool status;            /* the status message was shown */
+} window_rest;
+
+static bool status_shown(const basin_app *app)
+{
+    return SDL_GetTicks() < app->status_until;
+}
+
+/* How long a resting window may sleep: until the status message expires, else a second (a safety net:
+ * the worker's event wakes it sooner). */
+static int rest_timeout(const basin_app *app)
+{
+    Uint32 now = SDL_GetTicks();
+    return now < app->status_until ? (int)(app->status_until - now) + 1 : 1000;
+}
+
+/* Whether anything a frame shows changed since the last one was drawn; the caller holds the lock. */
+static bool changed(const window_rest *rest, const basin_app *app, int inputs)
+{
+    return inputs > 0 || rest->built != app->live.built || rest->progress != app->live.progress ||
+           rest->status != status_shown(app);
+}
+
 int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
 {
     basin_app app = {.speed = 30, .shown = 1, .show_panel = true, .note = true}; /* opens paused: the presenter presses play */
@@ -320,12 +383,26 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         status = 2;
         goto done;
     }
+    idle_bench idle = {.seconds = o->bench_idle};
+    if (idle.seconds > 0) { /* trained, filled and shown: then nothing changes */
+        basin_live_settle(&app.live, 600000);
+        app.playing = false;
+    }
     int total = o->bench_frames > 0 ? o->bench_frames : o->frames;
     frame_ms = calloc(total > 0 ? (size_t)total : 1, sizeof *frame_ms);
     bool timed = total > 0 || o->script;
     unsigned drawn_generation = app.live.built;
     Uint64 last = SDL_GetPerformanceCounter(), ticks = SDL_GetPerformanceFrequency();
+    /* An untimed window rests while nothing changes: it draws when an input came, the worker published,
+     * the runs play, a recording runs or the status message expires, and otherwise sleeps in
+     * SDL_WaitEvent (the worker's event wakes it). */
+    window_rest rest = {.pending = 1, .built = ~0u, .progress = ~0ul};
     for (int frame = 0; !app.quit && (total <= 0 || frame < total); frame++) {
+        bool resting = !timed && !app.recorder.on && !rest.animating && rest.pending == 0;
+        if (resting && idle.seconds > 0 && idle_bench_tick(&idle, out))
+            break;
+        if (resting)
+            SDL_WaitEventTimeout(NULL, rest_timeout(&app)); /* leaves the event queued for the loop below */
         Uint64 start = SDL_GetPerformanceCounter();
         if (o->script && !script.done) {
             int step = basin_script_step(&script, o->script, &app.ui);
@@ -358,9 +435,19 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
                 basin_app_say(&app, "%s", app.live.error);
         }
         SDL_Event e;
-        while (SDL_PollEvent(&e))
+        int inputs = 0;
+        while (SDL_PollEvent(&e)) {
+            inputs += e.type != app.live.event;
             basin_app_handle(&app, &e);
-        double dt = timed ? FIXED_DT : (double)(start - last) / (double)ticks;
+        }
+        if (resting && !changed(&rest, &app, inputs)) {
+            SDL_UnlockMutex(app.live.lock);
+            last = start;
+            continue;
+        }
+        rest.pending = inputs ? 2 : rest.pending > 0 ? rest.pending - 1 : 0; /* the controls act as drawn */
+        /* after a rest, at most a tenth of a second of playback at once */
+        double dt = timed ? FIXED_DT : fmin((double)(start - last) / (double)ticks, 0.1);
         last = start;
         advance(&app, app.live.lab, dt);
         if (app.live.lab) /* a recomputed run is shown whole: keep the count within the run */
@@ -375,6 +462,9 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
         }
         if (first_epoch_ms < 0 && drawn == 0 && app.live.lab && app.live.lab->dataset && basin_lab_frames(app.live.lab) > 1)
             first_epoch_ms = 1e3 * (double)(SDL_GetPerformanceCounter() - opened) / (double)ticks;
+        rest.built = app.live.built, rest.progress = app.live.progress, rest.status = status_shown(&app);
+        rest.animating = app.playing && app.live.lab && !basin_lab_training(app.live.lab);
+        idle.frames++;
         app.ui_input.pressed = false; /* a press, a key and text count for one frame */
         app.ui_input.key = BASIN_UI_KEY_NONE;
         app.ui_input.text[0] = '\0';

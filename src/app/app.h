@@ -16,6 +16,8 @@ typedef struct basin_app_options {
     int frames;            /* > 0: quit after rendering this many frames */
     const char *screenshot; /* with frames: save the last frame here (PNG) */
     int bench_frames;      /* > 0: play, time this many frames, print frame_ms_median/p95, quit */
+    int bench_idle;        /* > 0: let the lab settle, then measure the process's CPU use and the frames drawn
+                              over this many seconds without input, print idle_cpu_percent and idle_frames, quit */
     const char *script;    /* a file of input events to inject (see basin open --help) */
     bool presenter;        /* start in presenter mode */
 } basin_app_options;

@@ -71,6 +71,15 @@ static bool stop_filling(void *ctx)
     return stop;
 }
 
+/* Wakes the main thread, which may rest in SDL_WaitEvent: something new is published. */
+static void notify(const basin_live *live)
+{
+    if (live->event == (Uint32)-1)
+        return;
+    SDL_Event e = {.type = live->event};
+    SDL_PushEvent(&e); /* thread-safe; a full queue already wakes it */
+}
+
 /* Builds the requested lab (training labs: set up, not trained) and publishes it in place of the shown
  * one, keeping the shown one's runs whose training is unchanged. Called and returns under the lock. */
 static void answer(basin_live *live)
@@ -117,6 +126,7 @@ static void answer(basin_live *live)
     }
     live->built = generation;
     SDL_CondBroadcast(live->wake);
+    notify(live);
 }
 
 static int work(void *data)
@@ -155,6 +165,7 @@ static int work(void *data)
             live->filled = true;
         live->progress++;
         SDL_CondBroadcast(live->wake);
+        notify(live);
     }
     SDL_UnlockMutex(live->lock);
     return 0;
@@ -162,7 +173,7 @@ static int work(void *data)
 
 int basin_live_start(basin_live *live)
 {
-    *live = (basin_live){.lock = SDL_CreateMutex(), .wake = SDL_CreateCond()};
+    *live = (basin_live){.lock = SDL_CreateMutex(), .wake = SDL_CreateCond(), .event = SDL_RegisterEvents(1)};
     if (!live->lock || !live->wake || !(live->thread = SDL_CreateThread(work, "basin-worker", live))) {
         basin_error_set("cannot start the simulation thread: %s", SDL_GetError());
         return -1;

@@ -30,9 +30,11 @@ typedef struct basin_live {
     bool filled;       /* the published lab has trained and its views are filled in */
     unsigned long progress; /* evaluations and fills published so far */
     bool working;      /* the worker is computing outside the lock */
+    Uint32 event;      /* the SDL event type the worker posts when it publishes (wakes a resting window), or
+                          (Uint32)-1 when none could be registered */
 } basin_live;
 
-/* Starts the worker. Returns 0, or -1 with a message. */
+/* Starts the worker (after SDL_Init: it registers its event type). Returns 0, or -1 with a message. */
 int basin_live_start(basin_live *live);
 
 /* Asks for the lab at path with overrides sets (copied). Never blocks on a build. */

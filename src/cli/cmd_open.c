@@ -34,6 +34,8 @@ const char basin_open_usage[] =
     "  --frames N           render N frames, then quit\n"
     "  --screenshot FILE    with --frames: save the last frame as a PNG (read back from the framebuffer)\n"
     "  --bench-frames N     play and time N frames; print frame_ms_median=M frame_ms_p95=P\n"
+    "  --bench-idle S       let the lab train and settle, then rest S seconds without input; print\n"
+    "                       idle_cpu_percent=P (the whole process) idle_frames=N (frames drawn meanwhile)\n"
     "  --script FILE        inject input events from FILE, one command a frame (a test hook):\n"
     "                         wait N | click X Y | shift-click X Y | drag X0 Y0 X1 Y1 | move X Y |\n"
     "                         wheel X Y N | key NAME | type TEXT | press LABEL | slide LABEL FRACTION |\n"
@@ -60,12 +62,13 @@ static int positive(const char *text, int *out)
 
 int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
 {
-    enum { OPT_SIZE = 256, OPT_PRESENTER, OPT_SET, OPT_VIEW, OPT_FRAMES, OPT_SCREENSHOT, OPT_BENCH, OPT_SCRIPT };
+    enum { OPT_SIZE = 256, OPT_PRESENTER, OPT_SET, OPT_VIEW, OPT_FRAMES, OPT_SCREENSHOT, OPT_BENCH, OPT_BENCH_IDLE, OPT_SCRIPT };
     static const struct option longs[] = {
         {"size", required_argument, NULL, OPT_SIZE},     {"presenter", no_argument, NULL, OPT_PRESENTER},
         {"set", required_argument, NULL, OPT_SET},       {"view", required_argument, NULL, OPT_VIEW},
         {"frames", required_argument, NULL, OPT_FRAMES},
         {"screenshot", required_argument, NULL, OPT_SCREENSHOT}, {"bench-frames", required_argument, NULL, OPT_BENCH},
+        {"bench-idle", required_argument, NULL, OPT_BENCH_IDLE},
         {"script", required_argument, NULL, OPT_SCRIPT}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     basin_app_options o = {.lab_path = BASIN_DEMOS_DIR "/quadratic.ini", .width = 1280, .height = 800};
@@ -107,7 +110,8 @@ int basin_cmd_open(int argc, char **argv, FILE *out, FILE *err)
             break;
         case OPT_FRAMES:
         case OPT_BENCH:
-            if (positive(optarg, c == OPT_FRAMES ? &o.frames : &o.bench_frames) != 0) {
+        case OPT_BENCH_IDLE:
+            if (positive(optarg, c == OPT_FRAMES ? &o.frames : c == OPT_BENCH ? &o.bench_frames : &o.bench_idle) != 0) {
                 basin_cli_usage_error(err, "open", "%s '%s' is not a whole number from 1", token, optarg);
                 goto done;
             }

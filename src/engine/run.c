@@ -104,6 +104,16 @@ static bool record(basin_run *r)
     return true;
 }
 
+size_t basin_trace_average_parts(const basin_trace *tr, size_t len)
+{
+    if (!tr->average)
+        return len;
+    size_t t = 0;
+    while (t < len && memcmp(tr->average + t * tr->dim, tr->w + t * tr->dim, tr->dim * sizeof *tr->w) == 0)
+        t++;
+    return t;
+}
+
 basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, basin_schedule *schedule,
                             const double *start, unsigned long seed, size_t batch_size, long horizon)
 {

@@ -52,6 +52,10 @@ typedef struct basin_run {
     basin_trace trace;
 } basin_run;
 
+/* The first of trace's first len rows where the averaged iterate is not the iterate itself (ASGD's from
+ * step t0 on), or len when it never parts or the trace has none. Can't fail. */
+size_t basin_trace_average_parts(const basin_trace *trace, size_t len);
+
 /* Creates a run at start (length problem->dim) and records row 0. Takes ownership of opt and schedule
  * (even on failure). Returns the run or NULL with basin_error_message(). */
 basin_run *basin_run_create(const basin_problem *problem, basin_optimizer *opt, basin_schedule *schedule,

@@ -150,7 +150,7 @@ static void legend_text(const basin_lab *lab, size_t i, char *text, size_t size)
                  name, 100 * t->result.average_test_acc);
     else if (run && run->diverged_at >= 0)
         snprintf(text, size, "%s (diverged at step %ld)", name, run->diverged_at);
-    else if (run && run->trace.average) /* basin_draw_average_path */
+    else if (run && basin_trace_average_parts(&run->trace, run->trace.len) < run->trace.len) /* drawn dashed */
         snprintf(text, size, "%s (dashed: its average)", name);
     else
         snprintf(text, size, "%s", name);
@@ -237,8 +237,8 @@ static int draw_curves(cairo_t *cr, basin_rect r, const basin_lab *lab, const ba
         const basin_run *run = lab->runs[k % lab->n_runs].run;
         const basin_trace *tr = &run->trace;
         bool average = k >= lab->n_runs;
-        if (average && (view == BASIN_VIEW_LR || !tr->average_loss))
-            continue;
+        if (average && (view == BASIN_VIEW_LR || basin_trace_average_parts(tr, tr->len) == tr->len))
+            continue; /* none, or the iterate itself */
         const double *loss = average ? tr->average_loss : tr->loss;
         double *x = buffers[2 * n] = malloc((tr->len + 1) * sizeof *x);
         double *y = buffers[2 * n + 1] = malloc((tr->len + 1) * sizeof *y);

@@ -173,11 +173,7 @@ void basin_draw_start(cairo_t *cr, const basin_plot *p, const basin_theme *theme
 void basin_draw_average_path(cairo_t *cr, const basin_plot *p, const basin_theme *theme, const basin_trace *tr,
                              size_t len, const double rgb[3])
 {
-    if (!tr->average)
-        return;
-    size_t parts = 0; /* the first row where the average is not the iterate itself (ASGD's from step t0 on) */
-    while (parts < len && tr->average[2 * parts] == tr->w[2 * parts] && tr->average[2 * parts + 1] == tr->w[2 * parts + 1])
-        parts++;
+    size_t parts = basin_trace_average_parts(tr, len);
     if (parts == len)
         return;
     double lw = theme->line_width, dash[2] = {2.2 * lw, 1.6 * lw}, x = 0, y = 0;

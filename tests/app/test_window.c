@@ -221,6 +221,15 @@ static void test_frames_screenshot_and_bench(void **state)
     double median, p95;
     assert_int_equal(sscanf(out, "frame_ms_median=%lf frame_ms_p95=%lf", &median, &p95), 2);
     assert_true(median > 0 && p95 >= median);
+
+    /* at rest (paused, no input) the window draws nothing: it waits for events */
+    snprintf(args, sizeof args, "open '%s/schedules.ini' --bench-idle 2", BASIN_DEMOS_DIR);
+    assert_int_equal(basin(out, sizeof out, args), 0);
+    double cpu;
+    int frames;
+    assert_int_equal(sscanf(out, "idle_cpu_percent=%lf idle_frames=%d", &cpu, &frames), 2);
+    assert_int_equal(frames, 0);
+    assert_true(cpu >= 0);
 }
 
 /* Distinct colours on a coarse grid of the box: a blank or flat area has one or two. */

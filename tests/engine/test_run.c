@@ -155,6 +155,39 @@ static void test_coordinate_steps_follow_the_recurrences(void **state)
     basin_problem_destroy(p);
 }
 
+/* ASGD's averaged iterate: row 0 the start, then the uniform mean of the iterates from step t0 + 2 on
+ * (torch's μ = 1/max(1, step − 1 − t0) at each step), so it first parts from the iterate at row t0 + 3;
+ * its loss column is the problem's loss there. Other optimizers have no such columns. */
+static void test_average_is_the_mean_of_the_iterates(void **state)
+{
+    (void)state;
+    basin_problem *p = support_problem("quadratic:eig=1/10,noise=1");
+    double start[2] = {2, -1};
+    basin_run *run = support_run(p, "asgd:lr=0.05,t0=5,lambd=0", NULL, start, 3, 0, 30);
+    basin_run_steps(run, 30);
+    const basin_trace *tr = &run->trace;
+    assert_memory_equal(tr->average, start, sizeof start);
+    assert_int_equal(basin_trace_average_parts(tr, tr->len), 8);
+    for (size_t t = 8; t <= 30; t++) {
+        double mean[2] = {0, 0};
+        for (size_t k = 7; k <= t; k++)
+            mean[0] += tr->w[2 * k] / (double)(t - 6), mean[1] += tr->w[2 * k + 1] / (double)(t - 6);
+        assert_close(tr->average[2 * t], mean[0], 1e-14);
+        assert_close(tr->average[2 * t + 1], mean[1], 1e-14);
+        assert_close(tr->average_loss[t], basin_problem_eval(p, tr->average + 2 * t, NULL), 0);
+    }
+    basin_run_destroy(run);
+    run = support_run(p, "asgd", NULL, start, 3, 0, 30); /* t0 = 10⁶: the iterate itself */
+    basin_run_steps(run, 30);
+    assert_int_equal(basin_trace_average_parts(&run->trace, run->trace.len), run->trace.len);
+    basin_run_destroy(run);
+    run = support_run(p, "sgd:lr=0.05", NULL, start, 3, 0, 30);
+    assert_null(run->trace.average);
+    assert_null(run->trace.average_loss);
+    basin_run_destroy(run);
+    basin_problem_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_gradient_noise_has_the_given_spread),
         cmocka_unit_test(test_divergence_stops_and_keeps_finite_rows),
         cmocka_unit_test(test_coordinate_steps_follow_the_recurrences),
+        cmocka_unit_test(test_average_is_the_mean_of_the_iterates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define FIXED_DT (1.0 / 60) /* seconds a frame advances playback in scripted and timed runs */
+#define FRAME_MS (1e3 / 60)  /* the shortest frame of an untimed window */
 
 static int compare(const void *a, const void *b)
 {
@@ -492,6 +493,11 @@ int basin_app_run(const basin_app_options *o, FILE *out, FILE *err)
                 cairo_surface_destroy(image);
         }
         SDL_GL_SwapWindow(app.window);
+        if (!timed) { /* at most 60 frames a second where the swap does not wait for the display (Xvfb) */
+            double spent = 1e3 * (double)(SDL_GetPerformanceCounter() - start) / (double)ticks;
+            if (spent < FRAME_MS)
+                SDL_Delay((Uint32)(FRAME_MS - spent));
+        }
         if (context_lost()) {
             fprintf(err, "basin open: the OpenGL context was lost (the GPU was reset); open the lab again\n");
             goto done;

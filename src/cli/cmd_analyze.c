@@ -18,7 +18,8 @@
 
 const char basin_analyze_usage[] =
     "usage: basin analyze (--surface SPEC --at X0,X1,... | --model SPEC --data SPEC [--load-weights DIR])\n"
-    "                     [--eigs top:K|bottom:K|power:K|all] [--trace] [--density] [--sharpness eps=E|sam=RHO]\n"
+    "                     [--eigs top:K|bottom:K|power:K|all] [--condition] [--trace] [--density]\n"
+    "                     [--sharpness eps=E|sam=RHO]\n"
     "                     [--seed S] [--probe-seed S] [--train-mode] [--json FILE|-] [--backend threads|mpi]\n"
     "\n"
     "The curvature of the loss at a point from exact Hessian-vector products (closed forms for surfaces,\n"
@@ -34,6 +35,9 @@ const char basin_analyze_usage[] =
     "                          all up to 2,000 parameters, else top:5)\n"
     "  --eigs power:K          the K largest in magnitude by PyHessian's power iteration with deflation\n"
     "                          (at most 100 products each, stopping at a relative change of 1e-3)\n"
+    "  --condition             λmin and the condition number λmax/λmin: with top:K, bottom:K or power:K a\n"
+    "                          second Lanczos run for the other end of the spectrum (without it only the\n"
+    "                          end asked for is computed; all eigenvalues always give both)\n"
     "  --trace                 the trace: exact with all eigenvalues, else Hutchinson's estimate (200\n"
     "                          Rademacher probes) with its standard error\n"
     "  --density               the spectral density by stochastic Lanczos quadrature (10 runs × 80 steps,\n"
@@ -65,7 +69,7 @@ const char basin_analyze_usage[] =
 
 typedef struct analyze_options {
     const char *surface, *at, *model, *data, *init, *load, *eigs, *sharpness, *json, *backend;
-    bool trace, density, train_mode, seed_given, noise_scale;
+    bool trace, density, condition, train_mode, seed_given, noise_scale;
     long seed, probe_seed;
 } analyze_options;
 
@@ -81,6 +85,7 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         {"seed", required_argument, NULL, 'z'},    {"train-mode", no_argument, NULL, 'T'},
         {"json", required_argument, NULL, 'j'},    {"probe-seed", required_argument, NULL, 'Z'},
         {"noise-scale", no_argument, NULL, 'N'},   {"backend", required_argument, NULL, 'B'},
+        {"condition", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *o = (analyze_options){0};
@@ -99,6 +104,7 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         case 'e': o->eigs = optarg; break;
         case 't': o->trace = true; break;
         case 'D': o->density = true; break;
+        case 'C': o->condition = true; break;
         case 'N': o->noise_scale = true; break;
         case 's': o->sharpness = optarg; break;
         case 'T': o->train_mode = true; break;
@@ -278,7 +284,8 @@ static void write_table(FILE *f, const results *res)
     const basin_curvature_report *r = &res->report;
     const basin_report_opts *o = &res->asked;
     fprintf(f, "parameters   %zu\n", r->n_params);
-    fprintf(f, "λmax         %.10g\n", r->lambda_max);
+    if (isfinite(r->lambda_max))
+        fprintf(f, "λmax         %.10g\n", r->lambda_max);
     if (isfinite(r->lambda_min))
         fprintf(f, "λmin         %.10g\n", r->lambda_min);
     if (isfinite(r->condition))
@@ -321,7 +328,7 @@ static double now(void)
 static int analyze(void *options, FILE *out, FILE *err, cli_mpi_job *job)
 {
     analyze_options o = *(const analyze_options *)options;
-    results r = {.asked = {.trace = o.trace, .density = o.density, .noise_scale = o.noise_scale,
+    results r = {.asked = {.trace = o.trace, .density = o.density, .condition = o.condition, .noise_scale = o.noise_scale,
                            .seed = (unsigned long)o.probe_seed}};
     if (o.sharpness && parse_sharpness(o.sharpness, &r.asked, err) != 0)
         return BASIN_EXIT_USAGE;

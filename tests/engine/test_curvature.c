@@ -295,6 +295,74 @@ static void test_point_shapes(void **state)
     }
 }
 
+/* A problem that counts the Hessian-vector products asked of it. */
+typedef struct counted {
+    basin_problem base;
+    const basin_problem *p;
+    long products;
+} counted;
+
+static double counted_eval(const basin_problem *bp, const double *w, basin_batch b, double *g)
+{
+    return basin_problem_eval_batch(((const counted *)bp)->p, w, b, g);
+}
+
+static void counted_hvp(const basin_problem *bp, const double *w, basin_batch b, const double *v, double *hv)
+{
+    counted *c = (counted *)bp;
+    c->products++;
+    basin_problem_hvp(c->p, w, b, v, hv);
+}
+
+static void counted_hessian(const basin_problem *bp, const double *w, basin_batch b, double *h)
+{
+    basin_problem_hessian(((const counted *)bp)->p, w, b, h);
+}
+
+static const basin_problem_ops counted_ops = {.eval = counted_eval, .hvp = counted_hvp, .hessian = counted_hessian};
+
+/* The report computes what was asked: top:K alone runs one Lanczos (λmin unknown, no condition number);
+ * with condition a second run finds λmin, the dense spectrum's smallest; bottom:K alone leaves λmax. */
+static void test_report_computes_what_was_asked(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("moons:n=200", 0);
+    basin_net_problem *np = support_net_problem("mlp:hidden=8,act=tanh", d, 0);
+    double *w = malloc(np->base.dim * sizeof *w);
+    support_init("default", np->net.model, w, 1);
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, np, BASIN_EVAL_EVAL);
+    basin_curvature_report all, r;
+    basin_report_opts o = {.eigs = BASIN_EIGS_ALL};
+    assert_int_equal(basin_curvature_report_compute(p, w, &o, &all), 0);
+    long products[2];
+    for (int condition = 0; condition < 2; condition++) {
+        counted c = {.base = *p, .p = p};
+        c.base.ops = &counted_ops;
+        o = (basin_report_opts){.eigs = BASIN_EIGS_TOP, .k = 3, .condition = condition};
+        assert_int_equal(basin_curvature_report_compute(&c.base, w, &o, &r), 0);
+        products[condition] = c.products;
+        assert_close(r.lambda_max, all.lambda_max, 1e-9 * all.lambda_max);
+        if (condition)
+            assert_close(r.lambda_min, all.lambda_min, 1e-9 * fabs(all.lambda_min));
+        else
+            assert_true(isnan(r.lambda_min) && isnan(r.condition));
+        basin_curvature_report_free(&r);
+    }
+    print_message("    top:3 took %ld Hessian-vector products, with the condition number %ld\n", products[0], products[1]);
+    assert_true(products[0] < products[1]);
+    o = (basin_report_opts){.eigs = BASIN_EIGS_BOTTOM, .k = 2};
+    assert_int_equal(basin_curvature_report_compute(p, w, &o, &r), 0);
+    assert_true(isnan(r.lambda_max));
+    assert_close(r.lambda_min, all.lambda_min, 1e-9 * fabs(all.lambda_min));
+    assert_true(r.indefinite == (all.lambda_min < 0));
+    basin_curvature_report_free(&r);
+    basin_curvature_report_free(&all);
+    free(w);
+    basin_problem_destroy(&np->base);
+    basin_dataset_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_mlp_top_eigenvalues), cmocka_unit_test(test_lanczos_on_a_net),
         cmocka_unit_test(test_sharpness), cmocka_unit_test(test_epsilon_sharpness_against_scipy),
         cmocka_unit_test(test_point_shapes), cmocka_unit_test(test_shared_report),
+        cmocka_unit_test(test_report_computes_what_was_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The other end of the spectrum by a one-eigenvalue Lanczos run: λmin when smallest, else λmax. */
+static int other_end(const basin_problem *p, const double *w, bool smallest, unsigned long seed, double *value)
+{
+    basin_lanczos_opts lo = {.k = 1, .smallest = smallest, .seed = seed + 1};
+    return basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, value, NULL, NULL);
+}
+
 int basin_curvature_report_compute(const basin_problem *p, const double *w, const basin_report_opts *o,
                                    basin_curvature_report *r)
 {
@@ -42,6 +49,8 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
                 r->eigs[j] = r->eigs[j - 1], r->eigs[j - 1] = tmp;
             }
         r->lambda_max = r->eigs[k - 1];
+        if ((o->condition || o->density) && other_end(p, w, true, seed, &r->lambda_min) != 0)
+            return -1;
         if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, o->share, &r->trace, &r->trace_stderr) != 0)
             return -1;
     } else {
@@ -50,17 +59,15 @@ int basin_curvature_report_compute(const basin_problem *p, const double *w, cons
         if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, r->eigs, NULL, NULL) != 0)
             return -1;
         r->n_eigs = k;
-        /* λmax and λmin: the other end by a one-eigenvalue Lanczos run */
-        double other;
-        lo = (basin_lanczos_opts){.k = 1, .smallest = top, .seed = seed + 1};
-        if (basin_lanczos(p, w, BASIN_FULL_BATCH, &lo, &other, NULL, NULL) != 0)
+        r->lambda_max = top ? r->eigs[k - 1] : NAN;
+        r->lambda_min = top ? NAN : r->eigs[0];
+        if ((o->condition || o->density) && other_end(p, w, top, seed, top ? &r->lambda_min : &r->lambda_max) != 0)
             return -1;
-        r->lambda_max = top ? r->eigs[k - 1] : other;
-        r->lambda_min = top ? other : r->eigs[0];
         if (o->trace && basin_hutchinson_trace(p, w, BASIN_FULL_BATCH, 200, seed + 2, o->share, &r->trace, &r->trace_stderr) != 0)
             return -1;
     }
-    r->indefinite = r->lambda_min < 0;
+    r->indefinite = r->n_eigs > 0 && r->eigs[0] < 0; /* a negative one among those found, or λmin's */
+    r->indefinite = r->indefinite || r->lambda_min < 0;
     if (r->lambda_min > 0)
         r->condition = r->lambda_max / r->lambda_min;
     if (o->noise_scale && basin_noise_scale_exact(p, w, &r->noise) != 0)

@@ -10,8 +10,8 @@
 
 typedef enum {
     BASIN_EIGS_ALL,    /* every eigenvalue of the dense Hessian */
-    BASIN_EIGS_TOP,    /* the k largest by Lanczos (the smallest by a second run) */
-    BASIN_EIGS_BOTTOM, /* the k smallest by Lanczos (the largest by a second run) */
+    BASIN_EIGS_TOP,    /* the k largest by Lanczos (the smallest by a second run when asked: condition) */
+    BASIN_EIGS_BOTTOM, /* the k smallest by Lanczos (the largest by a second run when asked: condition) */
     BASIN_EIGS_POWER,  /* the k largest in magnitude by PyHessian's power iteration */
 } basin_eigs_mode;
 
@@ -21,6 +21,8 @@ typedef struct basin_report_opts {
     basin_eigs_mode eigs;
     size_t k;                   /* eigenvalues wanted (all: the dimension) */
     bool trace, density;
+    bool condition;             /* λmin beside λmax (and their ratio) when the eigenvalues asked for are one
+                                   end: a second Lanczos run for the other (the density needs it too) */
     bool noise_scale;           /* B_simple from every per-example gradient */
     basin_sharpness_kind sharpness;
     double sharpness_param;     /* ε or ρ */

@@ -4,8 +4,10 @@
  *   (b) the top Hessian eigenvalue of that model to about 1e-6 relative (Lanczos here, PyHessian's power
  *       iteration there);
  *   (c) the dense Hessian and every eigenvalue of a 2-42-42-1 tanh MLP (1,975 parameters) on 512 spiral
- *       points (autograd.functional.hessian + eigvalsh there).
- * Each side reports the best of three runs. */
+ *       points (autograd.functional.hessian + eigvalsh there);
+ *   (d) one Hessian-vector product of (b)'s model at fixed weights (a retained graph there).
+ * The sides alternate, a round of each in turn, and each reports its best of three. The landscape runs on
+ * one thread as PyTorch does (and on Basin's two on a second line). */
 #include "bench.h"
 
 #include "cli/cli.h"
@@ -16,6 +18,7 @@
 #include "engine/spec.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +53,39 @@ static basin_net_problem *net(const char *model, const char *data, double **w)
     return np; /* the data set is leaked with the problem: a benchmark's lifetime */
 }
 
-static double time_landscape(void)
+static double time_landscape(const char *threads)
 {
     char *argv[] = {"basin", "landscape", "--model", "mlp:sizes=64/128/64/10,act=relu", "--data", "digits:test=0",
-                    "--grid", "51", "--csv", "/dev/null", NULL};
+                    "--grid", "51", "--csv", "/dev/null", "--threads", (char *)threads, NULL};
     double start = bench_now();
-    must(basin_cli_main(10, argv, stdout, stderr) == 0, "landscape");
+    must(basin_cli_main(12, argv, stdout, stderr) == 0, "landscape");
     return bench_now() - start;
+}
+
+/* Seconds per product at fixed weights, after a first one (which runs the forward pass) untimed. */
+static double time_product(basin_net_problem *np, const double *w)
+{
+    enum { PRODUCTS = 50 };
+    size_t n = np->base.dim;
+    double *v = malloc(n * sizeof *v), *hv = malloc(n * sizeof *hv);
+    must(v && hv, "memory");
+    for (size_t i = 0; i < n; i++)
+        v[i] = sin((double)i);
+    basin_net_view view;
+    const basin_problem *p = basin_net_view_init(&view, np, BASIN_EVAL_EVAL);
+    basin_problem_hvp(p, w, BASIN_FULL_BATCH, v, hv);
+    double start = bench_now();
+    for (int k = 0; k < PRODUCTS; k++) {
+        basin_problem_hvp(p, w, BASIN_FULL_BATCH, v, hv);
+        double norm = 0;
+        for (size_t i = 0; i < n; i++)
+            norm += hv[i] * hv[i];
+        for (size_t i = 0; i < n; i++)
+            v[i] = hv[i] / sqrt(norm);
+    }
+    double seconds = (bench_now() - start) / PRODUCTS;
+    free(v), free(hv);
+    return seconds;
 }
 
 static double time_top_eigenvalue(basin_net_problem *np, const double *w, double *lambda)
@@ -80,62 +109,81 @@ static double time_dense(basin_net_problem *np, const double *w)
     return seconds;
 }
 
-/* PyTorch's seconds for each case, or NAN when it is not installed. */
-static void run_torch(double torch[3])
+enum { CASES = 4 };
+static const char *const names[CASES] = {"landscape", "top_eigenvalue", "dense", "hvp"};
+
+/* The examples PyTorch reads, written once; false when python3-torch is not installed. */
+static bool torch_data(char *dir, char *digits, char *spirals, size_t size)
 {
-    torch[0] = torch[1] = torch[2] = NAN;
     if (system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
         printf("torch: python3-torch is not installed; no reference figures this run\n");
-        return;
+        return false;
     }
-    char dir[] = "/tmp/basin-bench-XXXXXX", digits[64], spirals[64], cmd[512], line[256];
     if (!mkdtemp(dir))
-        return;
-    snprintf(digits, sizeof digits, "%s/digits.csv", dir);
-    snprintf(spirals, sizeof spirals, "%s/spirals.csv", dir);
+        return false;
+    snprintf(digits, size, "%s/digits.csv", dir);
+    snprintf(spirals, size, "%s/spirals.csv", dir);
     char *a1[] = {"basin", "data", "--data", "digits:test=0", "--csv", digits, NULL};
     char *a2[] = {"basin", "data", "--data", "spirals:n=512,test=0", "--csv", spirals, NULL};
     must(basin_cli_main(6, a1, stdout, stderr) == 0 && basin_cli_main(6, a2, stdout, stderr) == 0, "data");
-    static const char *const names[3] = {"landscape", "top_eigenvalue", "dense"};
-    for (int round = 0; round < 3; round++) {
-        snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", BENCH_TORCH_SCRIPT, digits, spirals);
-        FILE *p = popen(cmd, "r");
-        while (p && fgets(line, sizeof line, p)) {
-            char name[32];
-            double s;
-            if (sscanf(line, "torch %31s %lf", name, &s) == 2)
-                for (int k = 0; k < 3; k++)
-                    if (strcmp(name, names[k]) == 0 && !(s >= torch[k]))
-                        torch[k] = s;
-        }
-        if (p)
-            pclose(p);
+    return true;
+}
+
+/* One round of PyTorch's cases, each kept in torch[] when it is the best so far. */
+static void torch_round(const char *digits, const char *spirals, double torch[CASES])
+{
+    char cmd[512], line[256];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", BENCH_TORCH_SCRIPT, digits, spirals);
+    FILE *p = popen(cmd, "r");
+    while (p && fgets(line, sizeof line, p)) {
+        char name[32];
+        double s;
+        if (sscanf(line, "torch %31s %lf", name, &s) == 2)
+            for (int k = 0; k < CASES; k++)
+                if (strcmp(name, names[k]) == 0 && !(s >= torch[k]))
+                    torch[k] = s;
     }
-    unlink(digits), unlink(spirals), rmdir(dir);
+    if (p)
+        pclose(p);
 }
 
 int main(void)
 {
-    double torch[3], best[3] = {INFINITY, INFINITY, INFINITY}, lambda = NAN;
-    run_torch(torch);
+    double torch[CASES] = {NAN, NAN, NAN, NAN}, best[CASES] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    double threaded = INFINITY, lambda = NAN;
+    char dir[] = "/tmp/basin-bench-XXXXXX", digits_csv[64], spirals_csv[64];
+    bool torch_here = torch_data(dir, digits_csv, spirals_csv, sizeof digits_csv);
     double *w_digits, *w_spirals;
     basin_net_problem *digits = net("mlp:sizes=64/128/64/10,act=relu", "digits:test=0", &w_digits);
     basin_net_problem *spirals = net("mlp:sizes=2/42/42/1,act=tanh", "spirals:n=512,test=0", &w_spirals);
-    for (int round = 0; round < 3; round++) {
-        best[0] = fmin(best[0], time_landscape());
+    for (int round = 0; round < 3; round++) { /* alternated: a round of PyTorch, then one of Basin */
+        if (torch_here)
+            torch_round(digits_csv, spirals_csv, torch);
+        best[0] = fmin(best[0], time_landscape("1"));
+        threaded = fmin(threaded, time_landscape("2"));
         best[1] = fmin(best[1], time_top_eigenvalue(digits, w_digits, &lambda));
         best[2] = fmin(best[2], time_dense(spirals, w_spirals));
+        best[3] = fmin(best[3], time_product(digits, w_digits));
     }
-    static const char *const what[3] = {
-        "(a) 51×51 filter-normalized landscape, 64-128-64-10 MLP, 1,797 digits",
+    if (torch_here)
+        unlink(digits_csv), unlink(spirals_csv), rmdir(dir);
+    static const char *const what[CASES] = {
+        "(a) 51×51 filter-normalized landscape, 64-128-64-10 MLP, 1,797 digits, one thread each",
         "(b) top Hessian eigenvalue to 1e-6, same model (Lanczos | power iteration)",
-        "(c) dense Hessian + all eigenvalues, 2-42-42-1 MLP (1,975 parameters), 512 points"};
-    for (int k = 0; k < 3; k++) {
-        printf("%-84s basin %7.3f s", what[k], best[k]);
+        "(c) dense Hessian + all eigenvalues, 2-42-42-1 MLP (1,975 parameters), 512 points",
+        "(d) one Hessian-vector product, (b)'s model, fixed weights (| retained graph)"};
+    static const char *const goal[CASES] = {"(Basin's affine first layer | Li et al.'s loop)", "", "",
+                                            "goal ≥ 1× (no slower than a retained graph)"};
+    for (int k = 0; k < CASES; k++) {
+        double scale = k == 3 ? 1e3 : 1; /* the product in ms */
+        printf("%-86s basin %8.3f %s", what[k], scale * best[k], k == 3 ? "ms" : "s ");
         if (isfinite(torch[k]))
-            printf("   torch %7.3f s   %.2f× faster", torch[k], torch[k] / best[k]);
+            printf("   torch %8.3f %s   %.2f× faster   %s", scale * torch[k], k == 3 ? "ms" : "s ", torch[k] / best[k],
+                   goal[k]);
         printf("\n");
     }
+    printf("%-86s basin %8.3f s    %.2f× one thread's speed\n", "(a') the same landscape on Basin's two threads",
+           threaded, best[0] / threaded);
     printf("λmax of (b): %.10g\n", lambda);
     basin_problem_destroy(&digits->base);
     basin_problem_destroy(&spirals->base);

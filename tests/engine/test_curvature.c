@@ -363,6 +363,54 @@ static void test_report_computes_what_was_asked(void **state)
     basin_dataset_destroy(d);
 }
 
+/* Products at fixed weights share one forward pass (as a retained graph does) and give the bits of products
+ * each computed from a fresh forward pass (on a clone, an evaluation before each), in eval and in
+ * deterministic training mode, through BatchNorm, dropout (off there) and convolutions; moving the weights by
+ * one ulp, or an evaluation in between, makes the next product start afresh. */
+static void test_products_share_the_forward_pass(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *model, *data;
+    } cases[] = {{"mlp:hidden=8/8,norm=batch,dropout=0.2", "moons:n=100"}, {"cnn:channels=4,norm=batch", "digits"}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        basin_dataset *d = support_dataset(cases[c].data, 0);
+        basin_net_problem *np = support_net_problem(cases[c].model, d, 0), *fresh = basin_net_problem_clone(np, 0);
+        assert_non_null(fresh);
+        size_t n = np->base.dim;
+        double *w = malloc(n * sizeof *w), *v = malloc(3 * n * sizeof *v), *kept = malloc(n * sizeof *kept),
+               *again = malloc(n * sizeof *again);
+        support_init("default", np->net.model, w, 1);
+        for (size_t i = 0; i < 3 * n; i++)
+            v[i] = sin(0.37 * (double)i + 0.1 * (double)c);
+        for (int mode = 0; mode < 2; mode++) {
+            basin_eval_opts opts = mode ? BASIN_EVAL_TRAIN_FIXED : BASIN_EVAL_EVAL;
+            basin_net_view a, b;
+            const basin_problem *pa = basin_net_view_init(&a, np, opts), *pb = basin_net_view_init(&b, fresh, opts);
+            for (int k = 0; k < 4; k++) {
+                const double *vk = v + (size_t)(k % 3) * n;
+                basin_problem_hvp(pa, w, BASIN_FULL_BATCH, vk, kept);
+                basin_problem_eval(pb, w, NULL); /* another forward pass: nothing kept */
+                basin_problem_hvp(pb, w, BASIN_FULL_BATCH, vk, again);
+                assert_memory_equal(kept, again, n * sizeof *kept);
+            }
+            w[0] = nextafter(w[0], INFINITY); /* a new point: a new forward pass */
+            basin_problem_hvp(pa, w, BASIN_FULL_BATCH, v, kept);
+            basin_problem_eval(pb, w, NULL);
+            basin_problem_hvp(pb, w, BASIN_FULL_BATCH, v, again);
+            assert_memory_equal(kept, again, n * sizeof *kept);
+            basin_problem_eval(pa, w, NULL); /* an evaluation between two products */
+            basin_problem_hvp(pa, w, BASIN_FULL_BATCH, v + n, kept);
+            basin_problem_hvp(pb, w, BASIN_FULL_BATCH, v + n, again);
+            assert_memory_equal(kept, again, n * sizeof *kept);
+        }
+        free(w), free(v), free(kept), free(again);
+        basin_problem_destroy(&fresh->base);
+        basin_problem_destroy(&np->base);
+        basin_dataset_destroy(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_sharpness), cmocka_unit_test(test_epsilon_sharpness_against_scipy),
         cmocka_unit_test(test_point_shapes), cmocka_unit_test(test_shared_report),
         cmocka_unit_test(test_report_computes_what_was_asked),
+        cmocka_unit_test(test_products_share_the_forward_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -295,6 +295,7 @@ const double *basin_model_forward_range(basin_model *m, const double *w, size_t 
     if (basin_model_reserve(m, B) != 0)
         return NULL;
     m->batch = B;
+    m->passes++;
     m->mode = opts.mode;
     m->dropout = opts.mode == BASIN_MODE_TRAIN && !opts.no_dropout;
     m->bn_sync = opts.mode == BASIN_MODE_TRAIN ? opts.bn_sync : NULL;

@@ -127,6 +127,7 @@ struct basin_model {
     basin_mode mode;       /* of the last forward */
     bool dropout;          /* the last forward applied dropout */
     const basin_reducer *bn_sync; /* of the last forward: what BatchNorm's backward sums over */
+    unsigned long passes;  /* forward passes run (of any range): whose activations the layers hold */
 };
 
 /* Builds a model of n layers for examples of shape (in_c, in_h, in_w), checking that the shapes

@@ -214,15 +214,39 @@ static void loss_tangent(const basin_net_problem *np, const double *out, const d
     }
 }
 
+/* Whether the model still holds the forward pass of the last H·v and it was at w over all examples, with
+ * the same options, drawing nothing at random: then products at fixed weights (Lanczos, power iteration,
+ * Hutchinson, SLQ) share it, as a retained autograd graph does. */
+static bool hvp_kept(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o)
+{
+    const basin_net_work *wk = np->work;
+    bool random = o->mode == BASIN_MODE_TRAIN && (o->dropout || (o->augment && np->augment));
+    return !batch.idx && !random && !o->shard && wk->hvp_pass != 0 && wk->hvp_pass == np->net.model->passes &&
+           wk->hvp_opts.mode == o->mode && wk->hvp_opts.dropout == o->dropout && wk->hvp_opts.augment == o->augment &&
+           memcmp(wk->hvp_w, w, np->base.dim * sizeof *w) == 0;
+}
+
 /* The forward pass an H·v needs (running statistics stay put; dropout draws its masks as o says), leaving
- * the loss gradient on the outputs in work->dout. Returns the batch size, or 0 with a message. */
+ * the loss gradient on the outputs in work->dout, or the one kept from the last product (hvp_kept).
+ * Returns the batch size, or 0 with a message. */
 static size_t hvp_prepare(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o)
 {
+    basin_net_work *wk = np->work;
+    if (hvp_kept(np, w, batch, o))
+        return wk->hvp_batch;
     basin_eval_opts fixed = *o;
     fixed.update_stats = false;
     size_t B = forward(np, w, batch, &fixed);
-    if (B)
-        batch_loss(np, np->work->out, B, np->work->dout);
+    wk->hvp_pass = 0;
+    if (!B)
+        return 0;
+    batch_loss(np, wk->out, B, wk->dout);
+    if (!wk->hvp_w)
+        wk->hvp_w = malloc(np->base.dim * sizeof *wk->hvp_w); /* without it nothing is kept */
+    if (wk->hvp_w) {
+        memcpy(wk->hvp_w, w, np->base.dim * sizeof *w);
+        wk->hvp_opts = *o, wk->hvp_pass = np->net.model->passes, wk->hvp_batch = B;
+    }
     return B;
 }
 
@@ -307,7 +331,7 @@ static void net_columns(const basin_problem *p, const double *w, basin_batch bat
 static void free_work(basin_net_work *wk)
 {
     if (wk)
-        free(wk->x), free(wk->target), free(wk->label), free(wk->tmp), free(wk->dout);
+        free(wk->x), free(wk->target), free(wk->label), free(wk->tmp), free(wk->dout), free(wk->hvp_w);
     free(wk);
 }
 

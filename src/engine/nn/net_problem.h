@@ -41,6 +41,11 @@ typedef struct basin_net_work {
     const double *out;         /* the outputs of the last forward pass */
     int *label;
     size_t capacity;
+    /* the forward pass and loss gradient of the last H·v, kept for the next one at the same point */
+    double *hvp_w;              /* its weights (dim) */
+    basin_eval_opts hvp_opts;
+    unsigned long hvp_pass;     /* the model's pass it left; 0: none kept */
+    size_t hvp_batch;           /* its batch size */
 } basin_net_work;
 
 typedef struct basin_net_problem {

@@ -6,6 +6,7 @@
 #include "net_setup.h"
 
 #include "engine/analysis/report.h"
+#include "engine/budget.h"
 #include "engine/error.h"
 #include "lab/output_file.h"
 
@@ -370,6 +371,12 @@ static int analyze(void *options, FILE *out, FILE *err, cli_mpi_job *job)
             goto done;
         share = basin_comm_share(&job->world);
         r.asked.share = &share;
+    }
+    if (r.asked.eigs == BASIN_EIGS_ALL &&
+        basin_budget_check(basin_hessian_spectrum_bytes(p->dim, false), "--eigs all: a %zu×%zu Hessian", p->dim, p->dim) != 0) {
+        usage_error(err, "%s", basin_error_message());
+        status = BASIN_EXIT_USAGE;
+        goto done;
     }
     double start = now();
     if (basin_curvature_report_compute(p, w, &r.asked, &r.report) != 0) {

@@ -57,7 +57,7 @@ done:
     return status;
 }
 
-int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
+static int check_finite(size_t n, const double *a)
 {
     for (size_t i = 0; i < n * n; i++)
         if (!isfinite(a[i])) {
@@ -65,6 +65,35 @@ int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
                             i % n);
             return -1;
         }
+    return 0;
+}
+
+int basin_symmetric_eigenvalues_inplace(size_t n, double *a, double *eval)
+{
+    if (check_finite(n, a) != 0)
+        return -1;
+    if (n < LAPACK_FROM)
+        return basin_symmetric_eigen(n, a, eval, NULL);
+    int N = (int)n, lwork = -1, liwork = -1, info = 0, iwork_size;
+    double work_size;
+    dsyevd_("N", "U", &N, a, &N, eval, &work_size, &lwork, &iwork_size, &liwork, &info);
+    lwork = (int)work_size, liwork = iwork_size;
+    double *work = malloc((size_t)lwork * sizeof *work);
+    int *iwork = malloc((size_t)liwork * sizeof *iwork), status = -1;
+    if (info != 0 || !work || !iwork)
+        basin_error_set("out of memory for a %zu×%zu eigen-decomposition", n, n);
+    else if (dsyevd_("N", "U", &N, a, &N, eval, work, &lwork, iwork, &liwork, &info), info != 0)
+        basin_error_set("the eigen-solver did not converge on a %zu×%zu matrix (LAPACK info %d)", n, n, info);
+    else
+        status = 0;
+    free(work), free(iwork);
+    return status;
+}
+
+int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
+{
+    if (check_finite(n, a) != 0)
+        return -1;
     if (n >= LAPACK_FROM)
         return lapack_eigen(n, a, eval, evec);
     gsl_matrix *m = gsl_matrix_alloc(n, n);

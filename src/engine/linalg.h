@@ -9,6 +9,11 @@
  * (row-major n×n). Returns 0, or -1 with a message when a is not finite or memory runs out. */
 int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec);
 
+/* The eigenvalues of the symmetric n×n matrix a in increasing order into eval, overwriting a: beside a,
+ * only O(n) workspace (LAPACK's dsyevd without vectors, from 32 rows; GSL below). Returns 0, or -1 with a
+ * message when a is not finite or memory runs out. */
+int basin_symmetric_eigenvalues_inplace(size_t n, double *a, double *eval);
+
 /* The orthogonal factor Q of the QR factorisation of the n×n row-major matrix a (overwritten), each
  * column j multiplied by the sign of R's diagonal entry j (so Q of a Gaussian a is Haar-distributed),
  * into q (row-major n×n). GSL below 32 rows, LAPACK's blocked dgeqrf/dorgqr from there on. Returns 0, or

@@ -361,6 +361,14 @@ static void test_requests_too_large_for_memory(void **state)
                        "--start=0,0");
     expect_usage_error("mlp: 1600200001 parameters × 8 copies: 102 GB needed", "train", "--model=mlp:hidden=40000/40000",
                        "--data=moons", sgd, "--log=/dev/null");
+    /* the dense Hessian's eigenvalues take one n×n matrix: 1,185 parameters, 11.2 MB */
+    setenv("BASIN_MEMORY_LIMIT", "11233800", 1);
+    support_cli_result fits = support_cli("analyze", "--model=mlp:hidden=32/32", "--data=moons", "--eigs=all", NULL);
+    assert_int_equal(fits.status, 0);
+    support_cli_free(&fits);
+    setenv("BASIN_MEMORY_LIMIT", "11233799", 1);
+    expect_usage_error("--eigs all: a 1185×1185 Hessian: 11.2 MB needed, more than the 11.2 MB", "analyze",
+                       "--model=mlp:hidden=32/32", "--data=moons", "--eigs=all");
     assert_int_equal(support_tmpdir_create("/tmp/basin-budget"), 0);
     expect_usage_error("--set 'lab.epochs=1000000000': [run to the end]: 1000000001 evaluations × 17025 parameters",
                        "export", BASIN_DEMOS_DIR "/early-stopping.ini", "--set", "lab.epochs=1000000000", "-o",

@@ -411,6 +411,29 @@ static void test_products_share_the_forward_pass(void **state)
     }
 }
 
+/* The dense Hessian's eigenvalues decomposed in place (one n×n matrix) are those of the decomposition of a
+ * copy, bit for bit, on both sides of the switch to LAPACK (32 rows). */
+static void test_eigenvalues_in_place(void **state)
+{
+    (void)state;
+    for (size_t n = 20; n <= 140; n += 120) {
+        double *a = malloc(n * n * sizeof *a), *copy = malloc(n * n * sizeof *copy), *e1 = malloc(n * sizeof *e1),
+               *e2 = malloc(n * sizeof *e2);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j <= i; j++)
+                a[i * n + j] = a[j * n + i] = sin(1.3 * (double)(i * n + j)) + (i == j ? 2.0 : 0.0);
+        memcpy(copy, a, n * n * sizeof *a);
+        assert_int_equal(basin_symmetric_eigen(n, a, e1, NULL), 0);
+        assert_int_equal(basin_symmetric_eigenvalues_inplace(n, copy, e2), 0);
+        assert_memory_equal(e1, e2, n * sizeof *e1);
+        double trace = 0, sum = 0;
+        for (size_t i = 0; i < n; i++)
+            trace += a[i * n + i], sum += e2[i];
+        assert_close(sum, trace, 1e-10 * (double)n);
+        free(a), free(copy), free(e1), free(e2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_point_shapes), cmocka_unit_test(test_shared_report),
         cmocka_unit_test(test_report_computes_what_was_asked),
         cmocka_unit_test(test_products_share_the_forward_pass),
+        cmocka_unit_test(test_eigenvalues_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "curvature.h"
 #include "lbfgsb.h"
 
+#include "../budget.h"
 #include "../error.h"
 #include "../linalg.h"
 
@@ -58,6 +59,13 @@ static int sum_shares(const basin_share *share, double *values, size_t n)
     return share && share->size > 1 ? share->sum(share->ctx, values, n) : 0;
 }
 
+double basin_hessian_spectrum_bytes(size_t dim, bool vectors)
+{
+    /* the eigenvalues alone: the one matrix, decomposed in place; with vectors LAPACK wants a copy, the
+     * vectors and 2n² of workspace besides */
+    return (double)dim * (double)dim * sizeof(double) * (vectors ? 4 : 1);
+}
+
 int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch batch, const basin_share *share,
                            double *eval, double *evec)
 {
@@ -68,6 +76,9 @@ int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch 
                         n, BASIN_DENSE_MAX_DIM);
         return -1;
     }
+    if (basin_budget_check(basin_hessian_spectrum_bytes(n, evec != NULL), "a %zu×%zu Hessian%s", n, n,
+                           evec ? " with its eigenvectors" : "") != 0)
+        return -1;
     double *h = malloc(n * n * sizeof *h);
     if (!h) {
         basin_error_set("out of memory for a %zu×%zu Hessian", n, n);
@@ -83,7 +94,7 @@ int basin_hessian_spectrum(const basin_problem *p, const double *w, basin_batch 
     } else {
         basin_problem_hessian(p, w, batch, h);
     }
-    int rc = basin_symmetric_eigen(n, h, eval, evec);
+    int rc = evec ? basin_symmetric_eigen(n, h, eval, evec) : basin_symmetric_eigenvalues_inplace(n, h, eval);
     free(h);
     return rc;
 }

@@ -11,8 +11,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Parameters above which the dense Hessian is refused (two n×n matrices of 8-byte doubles: 2 GB). */
+/* Parameters above which the dense Hessian is refused: its eigenvalues take the one n×n matrix of 8-byte
+ * doubles, decomposed in place (2.05 GB at 16,000; eigenvectors take four times that), and a request
+ * beyond the machine's memory is refused before it is allocated (basin_budget_check). */
 #define BASIN_DENSE_MAX_DIM 16000
+
+/* The bytes basin_hessian_spectrum takes for dim parameters, with or without eigenvectors. Can't fail. */
+double basin_hessian_spectrum_bytes(size_t dim, bool vectors);
 
 /* Every eigenvalue of the dense Hessian at w over batch, ascending, into eval (length dim); eigenvectors
  * as evec's columns when evec is non-NULL. Under share the columns (products with unit vectors) are

@@ -155,12 +155,15 @@ static bool activation_reserve_r(basin_layer *l, size_t B)
 static const double *activation_fwd_r(const basin_model *m, basin_layer *l, const double *w, const double *v,
                                       const double *rin, size_t B)
 {
-    (void)m, (void)w, (void)v;
+    (void)w, (void)v;
     if (l->d.act == BASIN_ACT_IDENTITY)
         return rin;
     size_t n = B * basin_layer_inputs(l);
     double *s1 = l->rxhat, *s2 = l->rxhat + n;
-    derivatives(l->d.act, l->in, l->y, n, l->d.slope, s1, s2);
+    if (l->r_pass != m->passes) { /* once per forward pass: products at fixed weights share them */
+        derivatives(l->d.act, l->in, l->y, n, l->d.slope, s1, s2);
+        l->r_pass = m->passes;
+    }
     if (!rin)
         return NULL;
     for (size_t k = 0; k < n; k++)
@@ -177,10 +180,12 @@ static bool activation_bwd_r(const basin_model *m, basin_layer *l, const double 
         return true;
     size_t n = B * basin_layer_inputs(l);
     const double *s1 = l->rxhat, *s2 = l->rxhat + n, *rin = l->rin;
-    for (size_t k = 0; dx && k < n; k++) {
+    /* piecewise linear (ReLU, leaky ReLU): σ'' = 0, and the second term vanishes */
+    bool curved = rin && l->d.act != BASIN_ACT_RELU && l->d.act != BASIN_ACT_LEAKY_RELU;
+    for (size_t k = 0; dx && k < n; k++)
         dx[k] = dy[k] * s1[k];
-        rdx[k] = rdy[k] * s1[k] + (rin ? dy[k] * s2[k] * rin[k] : 0);
-    }
+    for (size_t k = 0; rdx && k < n; k++)
+        rdx[k] = rdy[k] * s1[k] + (curved ? dy[k] * s2[k] * rin[k] : 0);
     return false;
 }
 

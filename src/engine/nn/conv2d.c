@@ -210,11 +210,13 @@ static bool conv_bwd_r(const basin_model *m, basin_layer *l, const double *w, co
                 (int)BP, 1.0, hv + l->weight, (int)K);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, dtmp, (int)BP, l->rcols,
                 (int)BP, 1.0, hv + l->weight, (int)K);
-    if (dx) {
+    if (rdx) { /* dx NULL: the plain gradient is known (basin_model_hvp_backward) */
         /* dx = fold(Wᵀ·dy);  R{dx} = fold(Wᵀ·R{dy} + Vᵀ·dy), unfolded into dcols first */
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
-                    dtmp, (int)BP, 0.0, m->dcols, (int)BP);
-        conv2d_col2im(dx, m->dcols, &s);
+        if (dx) {
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
+                        dtmp, (int)BP, 0.0, m->dcols, (int)BP);
+            conv2d_col2im(dx, m->dcols, &s);
+        }
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
                     rdtmp, (int)BP, 0.0, m->dcols, (int)BP);
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, v + l->weight, (int)K,

@@ -93,10 +93,10 @@ static bool dropout_bwd_r(const basin_model *m, basin_layer *l, const double *w,
     (void)w, (void)v, (void)g, (void)hv;
     if (!m->dropout || l->d.p <= 0)
         return true;
-    for (size_t k = 0; dx && k < B * basin_layer_inputs(l); k++) {
+    for (size_t k = 0; dx && k < B * basin_layer_inputs(l); k++)
         dx[k] = dy[k] * l->mask[k];
+    for (size_t k = 0; rdx && k < B * basin_layer_inputs(l); k++)
         rdx[k] = rdy[k] * l->mask[k];
-    }
     return false;
 }
 

@@ -17,19 +17,22 @@ static int reserve_r(basin_model *m)
     size_t B = m->capacity;
     if (m->r_capacity >= B)
         return 0;
-    size_t widest = m->in_features;
+    size_t widest = m->in_features, all = 0;
     bool ok = true;
     for (size_t i = 0; i < m->n_layers && ok; i++) {
         basin_layer *l = &m->layers[i];
+        all += basin_layer_outputs(l);
         free(l->rout), free(l->rxhat), free(l->rcols);
         l->rout = l->rxhat = l->rcols = NULL;
+        l->r_pass = 0;
         widest = basin_layer_outputs(l) > widest ? basin_layer_outputs(l) : widest;
         ok = (l->rout = basin_workspace(B * basin_layer_outputs(l))) != NULL;
         if (ok && l->ops->reserve_r)
             ok = l->ops->reserve_r(l, B);
     }
-    free(m->rgrad[0]), free(m->rgrad[1]);
-    ok = ok && (m->rgrad[0] = basin_workspace(B * widest)) && (m->rgrad[1] = basin_workspace(B * widest));
+    free(m->rgrad[0]), free(m->rgrad[1]), free(m->dkept);
+    ok = ok && (m->rgrad[0] = basin_workspace(B * widest)) && (m->rgrad[1] = basin_workspace(B * widest)) &&
+         (m->dkept = basin_workspace(B * all));
     if (!ok) {
         basin_error_set("out of memory for Hessian-vector products on %zu examples", B);
         return -1;
@@ -71,6 +74,28 @@ const double *basin_model_forward_r(basin_model *m, const double *w, const doubl
     return cur;
 }
 
+void basin_model_hvp_backward(basin_model *m, const double *w, const double *v, const double *dout,
+                              const double *rdout, double *hv, bool reuse)
+{
+    size_t B = m->batch;
+    const double *d = dout, *rd = rdout;
+    double *kept = m->dkept;
+    for (size_t l = 0; l < m->n_layers; l++)
+        kept += B * basin_layer_outputs(&m->layers[l]); /* the block's end: layer i's gradient is below it */
+    for (size_t i = m->n_layers; i-- > 0;) {
+        basin_layer *l = &m->layers[i];
+        kept -= B * basin_layer_outputs(l);
+        if (reuse)
+            d = kept; /* the plain gradient on its output, as the first product computed it */
+        else
+            memcpy(kept, d, B * basin_layer_outputs(l) * sizeof *d);
+        double *dx = i == 0 || reuse ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
+        double *rdx = i == 0 ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
+        if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, NULL, hv) && rdx)
+            d = dx ? dx : d, rd = rdx;
+    }
+}
+
 void basin_model_backward_r(basin_model *m, const double *w, const double *v, const double *dout,
                             const double *rdout, double *g, double *hv)
 {
@@ -81,7 +106,7 @@ void basin_model_backward_r(basin_model *m, const double *w, const double *v, co
         /* ping-pong: write into whichever buffer the incoming gradients are not in */
         double *dx = i == 0 ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
         double *rdx = i == 0 ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
-        if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, g, hv) && dx)
+        if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, g, hv) && rdx)
             d = dx, rd = rdx;
     }
 }

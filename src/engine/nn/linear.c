@@ -108,8 +108,9 @@ static bool linear_bwd_r(const basin_model *m, basin_layer *l, const double *w, 
     linear_backward(NULL, hv + l->weight, hv + l->bias, rdy, l->in, w + l->weight, B, l->in_c, l->out_c);
     if (l->rin)
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, I, b, 1.0, dy, O, l->rin, I, 1.0, hv + l->weight, I);
-    if (dx) {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, w + l->weight, I, 0.0, dx, I);
+    if (rdx) { /* dx NULL: the plain gradient is known (basin_model_hvp_backward) */
+        if (dx)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, w + l->weight, I, 0.0, dx, I);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, rdy, O, w + l->weight, I, 0.0, rdx, I);
         if (!basin_zero_block(v + l->weight, l->n_weight))
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, v + l->weight, I, 1.0, rdx, I);

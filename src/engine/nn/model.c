@@ -219,9 +219,10 @@ static void free_workspaces(basin_model *m)
         l->argmax = NULL;
         free(l->rout), free(l->rxhat), free(l->rcols);
         l->rout = l->rxhat = l->rcols = NULL;
+        l->r_pass = 0;
     }
-    free(m->grad[0]), free(m->grad[1]), free(m->dcols), free(m->rgrad[0]), free(m->rgrad[1]);
-    m->grad[0] = m->grad[1] = m->dcols = m->rgrad[0] = m->rgrad[1] = NULL;
+    free(m->grad[0]), free(m->grad[1]), free(m->dcols), free(m->rgrad[0]), free(m->rgrad[1]), free(m->dkept);
+    m->grad[0] = m->grad[1] = m->dcols = m->rgrad[0] = m->rgrad[1] = m->dkept = NULL;
     m->capacity = m->r_capacity = 0;
 }
 

@@ -93,6 +93,7 @@ struct basin_layer {
     /* Hessian-vector products (hvp.c): the tangents of the input and output, and their workspaces */
     const double *rin, *ry;
     double *rout, *rxhat, *rcols;
+    unsigned long r_pass; /* activations: the model's pass whose σ', σ'' rxhat holds (0: none) */
 };
 
 /* A named tensor of the equivalent nn.Sequential's state_dict. */
@@ -123,6 +124,7 @@ struct basin_model {
     double *dcols;
     size_t r_capacity;     /* examples the tangent workspaces hold */
     double *rgrad[2];
+    double *dkept;         /* each layer's output gradient of a backward_r, kept for products that reuse it */
     size_t batch;          /* examples in the last forward */
     basin_mode mode;       /* of the last forward */
     bool dropout;          /* the last forward applied dropout */
@@ -203,6 +205,13 @@ const double *basin_model_backward_range(basin_model *m, const double *w, size_t
 const double *basin_model_forward_r(basin_model *m, const double *w, const double *v);
 void basin_model_backward_r(basin_model *m, const double *w, const double *v, const double *dout,
                             const double *rdout, double *g, double *hv);
+
+/* The backward of basin_model_backward_r for H·v alone, for products at one forward pass and one dout:
+ * reuse false computes the plain gradients and keeps them (each layer's output gradient); reuse true,
+ * after such a call at the same forward pass and dout, takes them from there and computes only their
+ * tangents, as a retained graph does. Can't fail. (hvp.c) */
+void basin_model_hvp_backward(basin_model *m, const double *w, const double *v, const double *dout,
+                              const double *rdout, double *hv, bool reuse);
 
 /* Values per example a layer takes in and gives out; its convolution shape for a batch of B. */
 size_t basin_layer_inputs(const basin_layer *l);

@@ -229,15 +229,16 @@ static bool hvp_kept(const basin_net_problem *np, const double *w, basin_batch b
 /* The forward pass an H·v needs (running statistics stay put; dropout draws its masks as o says), leaving
  * the loss gradient on the outputs in work->dout, or the one kept from the last product (hvp_kept).
  * Returns the batch size, or 0 with a message. */
-static size_t hvp_prepare(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o)
+static size_t hvp_prepare(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *o,
+                          bool *kept)
 {
     basin_net_work *wk = np->work;
-    if (hvp_kept(np, w, batch, o))
+    if ((*kept = hvp_kept(np, w, batch, o) && wk->hvp_backward))
         return wk->hvp_batch;
     basin_eval_opts fixed = *o;
     fixed.update_stats = false;
     size_t B = forward(np, w, batch, &fixed);
-    wk->hvp_pass = 0;
+    wk->hvp_pass = 0, wk->hvp_backward = false;
     if (!B)
         return 0;
     batch_loss(np, wk->out, B, wk->dout);
@@ -251,8 +252,9 @@ static size_t hvp_prepare(const basin_net_problem *np, const double *w, basin_ba
 }
 
 /* H·v after hvp_prepare: the tangent forward along v, then one backward pass carrying the gradient and
- * its tangent. (The L1 term adds nothing: |w| has no curvature away from 0.) */
-static void hvp_apply(const basin_net_problem *np, const double *w, size_t B, const double *v, double *hv)
+ * its tangent, or (kept) only the tangent beside the gradients the last product kept. (The L1 term adds
+ * nothing: |w| has no curvature away from 0.) */
+static void hvp_apply(const basin_net_problem *np, const double *w, size_t B, const double *v, double *hv, bool kept)
 {
     basin_model *m = np->net.model;
     const double *rout = basin_model_forward_r(m, w, v);
@@ -261,7 +263,8 @@ static void hvp_apply(const basin_net_problem *np, const double *w, size_t B, co
     double *rdout = m->rgrad[0];
     loss_tangent(np, np->work->out, rout, B, rdout);
     memset(hv, 0, np->base.dim * sizeof *hv);
-    basin_model_backward_r(m, w, v, np->work->dout, rdout, NULL, hv);
+    basin_model_hvp_backward(m, w, v, np->work->dout, rdout, hv, kept);
+    np->work->hvp_backward = np->work->hvp_pass != 0; /* the plain gradients are kept beside the pass */
 }
 
 static void hvp_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
@@ -269,23 +272,27 @@ static void hvp_with(const basin_net_problem *np, const basin_eval_opts *o, cons
 {
     for (size_t i = 0; i < np->base.dim; i++)
         hv[i] = NAN;
-    size_t B = hvp_prepare(np, w, batch, o);
+    bool kept;
+    size_t B = hvp_prepare(np, w, batch, o, &kept);
     if (B)
-        hvp_apply(np, w, B, v, hv);
+        hvp_apply(np, w, B, v, hv, kept);
 }
 
 /* Columns first, first + step, ... of the dense Hessian, each an exact product with a unit vector, all
- * sharing one forward pass (and so one set of dropout masks); the other entries −0. */
+ * sharing one forward pass (and so one set of dropout masks) and, after the first, its plain gradients;
+ * the other entries −0. */
 static void columns_with(const basin_net_problem *np, const basin_eval_opts *o, const double *w, basin_batch batch,
                          size_t first, size_t step, double *h)
 {
-    size_t n = np->base.dim, B = hvp_prepare(np, w, batch, o);
+    bool kept;
+    size_t n = np->base.dim, B = hvp_prepare(np, w, batch, o, &kept);
     double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
     for (size_t i = 0; i < n * n; i++)
         h[i] = B && e && col ? -0.0 : NAN; /* −0: x + (−0) = x for every x, so parts sum to the whole */
     for (size_t j = first; B && e && col && j < n; j += step) {
         e[j] = 1;
-        hvp_apply(np, w, B, e, col);
+        hvp_apply(np, w, B, e, col, kept);
+        kept = true; /* this pass's plain gradients are kept now */
         e[j] = 0;
         for (size_t i = 0; i < n; i++)
             h[i * n + j] = col[i];

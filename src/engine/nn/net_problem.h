@@ -45,6 +45,7 @@ typedef struct basin_net_work {
     double *hvp_w;              /* its weights (dim) */
     basin_eval_opts hvp_opts;
     unsigned long hvp_pass;     /* the model's pass it left; 0: none kept */
+    bool hvp_backward;          /* a product at it has kept the plain gradients (basin_model_hvp_backward) */
     size_t hvp_batch;           /* its batch size */
 } basin_net_work;
 

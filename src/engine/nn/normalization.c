@@ -90,7 +90,7 @@ bool basin_norm_backward_r(const basin_model *m, basin_layer *l, const double *w
                 hv[l->bias + f] += rdy[i];
                 ma += a, max += a * xhat, rma += ra, rmax += ra * xhat + a * rxhat, mxr += xhat * rx;
             }
-        if (!dx)
+        if (!rdx)
             continue;
         ma /= (double)n, max /= (double)n, rma /= (double)n, rmax /= (double)n, mxr /= (double)n;
         double rr = -r * r * mxr;
@@ -101,10 +101,12 @@ bool basin_norm_backward_r(const basin_model *m, basin_layer *l, const double *w
                 double gam = w[l->weight + f], a = gam * dy[i], ra = v[l->weight + f] * dy[i] + gam * rdy[i];
                 if (train) {
                     double inner = a - ma - xhat * max;
-                    dx[i] = r * inner;
+                    if (dx)
+                        dx[i] = r * inner;
                     rdx[i] = rr * inner + r * (ra - rma - l->rxhat[i] * max - xhat * rmax);
                 } else { /* eval BatchNorm is affine: dx = γ·r·dy */
-                    dx[i] = r * a;
+                    if (dx)
+                        dx[i] = r * a;
                     rdx[i] = r * ra;
                 }
             }

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "engine/parallel/comm_mpi.h"
+#include "engine/parallel/thread_policy.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -108,6 +109,7 @@ static int dispatch(int argc, char **argv, FILE *out, FILE *err)
  * failure (status 1), as for any other output, not a silent success. */
 int basin_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
+    basin_blas_policy_init();
     int status = dispatch(argc, argv, out, err);
     if ((fflush(out) != 0 || ferror(out)) && status == BASIN_EXIT_OK) {
         basin_cli_say(err, NULL, "cannot write to standard output: %s", strerror(errno));

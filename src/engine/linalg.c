@@ -5,6 +5,7 @@
 #include "linalg.h"
 
 #include "error.h"
+#include "parallel/thread_policy.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_linalg.h>
@@ -181,4 +182,12 @@ oom:
 done:
     free(col), free(tau), free(work), free(sign);
     return status;
+}
+
+void basin_dgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const double *a,
+                 int lda, const double *b, int ldb, double beta, double *c, int ldc)
+{
+    basin_blas_threads_for((double)m * (double)n * (double)k);
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    basin_blas_threads_done();
 }

@@ -14,6 +14,13 @@ int basin_symmetric_eigen(size_t n, const double *a, double *eval, double *evec)
  * message when a is not finite or memory runs out. */
 int basin_symmetric_eigenvalues_inplace(size_t n, double *a, double *eval);
 
+#include <gsl/gsl_cblas.h>
+
+/* cblas_dgemm on row-major matrices under Basin's thread policy (parallel/thread_policy.h): C = α·op(A)·op(B)
+ * + β·C with op(A) m×k and op(B) k×n. Can't fail. */
+void basin_dgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const double *a,
+                 int lda, const double *b, int ldb, double beta, double *c, int ldc);
+
 /* The orthogonal factor Q of the QR factorisation of the n×n row-major matrix a (overwritten), each
  * column j multiplied by the sign of R's diagonal entry j (so Q of a Gaussian a is Haar-distributed),
  * into q (row-major n×n). GSL below 32 rows, LAPACK's blocked dgeqrf/dorgqr from there on. Returns 0, or

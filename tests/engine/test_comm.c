@@ -12,6 +12,7 @@
 
 #include "engine/error.h"
 #include "engine/parallel/comm_threads.h"
+#include "engine/parallel/thread_policy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -201,12 +202,44 @@ static void test_broadcast_send_receive_and_failure(void **state)
         basin_comm_release(&comms[r]);
 }
 
+extern void openblas_set_num_threads(int threads);
+extern int openblas_get_num_threads(void);
+
+/* The BLAS policy: with the machine's OpenBLAS at 2 threads, the policy leaves one for everything but a
+ * product of BASIN_BLAS_PARALLEL_FROM multiply-adds or more, which gets the 2 (and one again after it),
+ * and inside Basin's own threads every product gets one. */
+static void test_blas_thread_policy(void **state)
+{
+    (void)state;
+    openblas_set_num_threads(2);
+    basin_blas_policy_init();
+    assert_int_equal(openblas_get_num_threads(), 1);
+    basin_blas_threads_for(BASIN_BLAS_PARALLEL_FROM - 1);
+    assert_int_equal(openblas_get_num_threads(), 1);
+    basin_blas_threads_done();
+    basin_blas_threads_for(BASIN_BLAS_PARALLEL_FROM);
+    assert_int_equal(openblas_get_num_threads(), 2);
+    basin_blas_threads_done();
+    assert_int_equal(openblas_get_num_threads(), 1);
+    basin_thread_policy own = basin_threads_enter(2);
+    basin_blas_threads_for(1e12);
+    assert_int_equal(openblas_get_num_threads(), 1);
+    basin_blas_threads_done();
+    basin_threads_leave(own);
+    basin_blas_policy_init(); /* once only: the machine's count is still 2 */
+    basin_blas_threads_for(1e12);
+    assert_int_equal(openblas_get_num_threads(), 2);
+    basin_blas_threads_done();
+    assert_int_equal(openblas_get_num_threads(), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_allreduce_sums_in_a_fixed_order),
         cmocka_unit_test(test_allreduce_same_bits_whatever_the_timing),
         cmocka_unit_test(test_ring_traffic),
+        cmocka_unit_test(test_blas_thread_policy),
         cmocka_unit_test(test_broadcast_send_receive_and_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,7 +62,7 @@ int basin_trajectory_pca(const double *traj, size_t T, size_t n, double *d1, dou
             x[t * n + i] -= mean[i];
     /* The Gram matrix X·Xᵀ (T × T) shares its non-zero spectrum with the covariance; the principal
      * directions are Xᵀu/√σ. */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)n, 1.0, x, (int)n, x, (int)n, 0.0, g,
+    basin_dgemm(CblasNoTrans, CblasTrans, (int)T, (int)T, (int)n, 1.0, x, (int)n, x, (int)n, 0.0, g,
                 (int)T);
     if (basin_symmetric_eigen(T, g, eval, evec) != 0)
         goto done;

@@ -3,6 +3,8 @@
 #include "layers.h"
 #include "layer_kind.h"
 
+#include "../linalg.h"
+
 #include <gsl/gsl_cblas.h>
 #include <string.h>
 
@@ -60,7 +62,7 @@ void conv2d_forward(double *out, double *cols, double *tmp, const double *inp, c
     size_t P = s->Ho * s->Wo, BP = s->B * P, K = s->C * s->k * s->k;
     conv2d_im2col(cols, inp, s);
     /* tmp (O, B·P) = W (O,K) · cols (K, B·P) */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->O, (int)BP, (int)K, 1.0, weight, (int)K,
+    basin_dgemm(CblasNoTrans, CblasNoTrans, (int)s->O, (int)BP, (int)K, 1.0, weight, (int)K,
                 cols, (int)BP, 0.0, tmp, (int)BP);
     for (size_t b = 0; b < s->B; b++)
         for (size_t o = 0; o < s->O; o++) {
@@ -87,12 +89,12 @@ void conv2d_backward(double *dinp, double *dweight, double *dbias, double *dcols
             dbias[o] += sum;
         }
     /* dW (O,K) += tmp (O,B·P) · colsᵀ (B·P,K) */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s->O, (int)K, (int)BP, 1.0, tmp, (int)BP, cols,
+    basin_dgemm(CblasNoTrans, CblasTrans, (int)s->O, (int)K, (int)BP, 1.0, tmp, (int)BP, cols,
                 (int)BP, 1.0, dweight, (int)K);
     if (!dinp)
         return;
     /* dcols (K, B·P) = Wᵀ (K,O) · tmp (O, B·P) */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s->O, 1.0, weight, (int)K, tmp,
+    basin_dgemm(CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s->O, 1.0, weight, (int)K, tmp,
                 (int)BP, 0.0, dcols, (int)BP);
     conv2d_col2im(dinp, dcols, s);
 }
@@ -174,9 +176,9 @@ static const double *conv_fwd_r(const basin_model *m, basin_layer *l, const doub
         conv2d_im2col(l->rcols, rin, &s);
     else
         memset(l->rcols, 0, K * BP * sizeof *l->rcols);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s.O, (int)BP, (int)K, 1.0, w + l->weight, (int)K,
+    basin_dgemm(CblasNoTrans, CblasNoTrans, (int)s.O, (int)BP, (int)K, 1.0, w + l->weight, (int)K,
                 l->rcols, (int)BP, 0.0, l->tmp, (int)BP);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s.O, (int)BP, (int)K, 1.0, v + l->weight, (int)K,
+    basin_dgemm(CblasNoTrans, CblasNoTrans, (int)s.O, (int)BP, (int)K, 1.0, v + l->weight, (int)K,
                 l->cols, (int)BP, 1.0, l->tmp, (int)BP);
     for (size_t b = 0; b < B; b++)
         for (size_t o = 0; o < s.O; o++)
@@ -204,22 +206,22 @@ static bool conv_bwd_r(const basin_model *m, basin_layer *l, const double *w, co
             }
     /* R{dW} = R{dy}·colsᵀ + dy·R{cols}ᵀ */
     if (g)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, dtmp, (int)BP, l->cols,
+        basin_dgemm(CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, dtmp, (int)BP, l->cols,
                     (int)BP, 1.0, g + l->weight, (int)K);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, rdtmp, (int)BP, l->cols,
+    basin_dgemm(CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, rdtmp, (int)BP, l->cols,
                 (int)BP, 1.0, hv + l->weight, (int)K);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, dtmp, (int)BP, l->rcols,
+    basin_dgemm(CblasNoTrans, CblasTrans, (int)s.O, (int)K, (int)BP, 1.0, dtmp, (int)BP, l->rcols,
                 (int)BP, 1.0, hv + l->weight, (int)K);
     if (rdx) { /* dx NULL: the plain gradient is known (basin_model_hvp_backward) */
         /* dx = fold(Wᵀ·dy);  R{dx} = fold(Wᵀ·R{dy} + Vᵀ·dy), unfolded into dcols first */
         if (dx) {
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
+            basin_dgemm(CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
                         dtmp, (int)BP, 0.0, m->dcols, (int)BP);
             conv2d_col2im(dx, m->dcols, &s);
         }
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
+        basin_dgemm(CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, w + l->weight, (int)K,
                     rdtmp, (int)BP, 0.0, m->dcols, (int)BP);
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, v + l->weight, (int)K,
+        basin_dgemm(CblasTrans, CblasNoTrans, (int)K, (int)BP, (int)s.O, 1.0, v + l->weight, (int)K,
                     dtmp, (int)BP, 1.0, m->dcols, (int)BP);
         conv2d_col2im(rdx, m->dcols, &s);
     }

@@ -3,6 +3,7 @@
 #include "layer_kind.h"
 
 #include "../error.h"
+#include "../linalg.h"
 
 #include <gsl/gsl_cblas.h>
 #include <string.h>
@@ -12,7 +13,7 @@ void linear_forward(double *out, const double *inp, const double *weight, const 
 {
     for (size_t b = 0; b < B; b++)
         memcpy(out + b * O, bias, O * sizeof *out);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, inp, (int)I, weight,
+    basin_dgemm(CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, inp, (int)I, weight,
                 (int)I, 1.0, out, (int)O);
 }
 
@@ -20,7 +21,7 @@ void linear_backward(double *dinp, double *dweight, double *dbias, const double 
                      const double *weight, size_t B, size_t I, size_t O)
 {
     /* dW (O,I) += doutᵀ (O,B) · inp (B,I) */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)O, (int)I, (int)B, 1.0, dout, (int)O, inp,
+    basin_dgemm(CblasTrans, CblasNoTrans, (int)O, (int)I, (int)B, 1.0, dout, (int)O, inp,
                 (int)I, 1.0, dweight, (int)I);
     for (size_t b = 0; b < B; b++) {
         const double *row = dout + b * O;
@@ -29,7 +30,7 @@ void linear_backward(double *dinp, double *dweight, double *dbias, const double 
     }
     /* dinp (B,I) = dout (B,O) · W (O,I) */
     if (dinp)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)I, (int)O, 1.0, dout, (int)O,
+        basin_dgemm(CblasNoTrans, CblasNoTrans, (int)B, (int)I, (int)O, 1.0, dout, (int)O,
                     weight, (int)I, 0.0, dinp, (int)I);
 }
 
@@ -89,10 +90,10 @@ static const double *linear_fwd_r(const basin_model *m, basin_layer *l, const do
     for (size_t b = 0; b < B; b++)
         memcpy(l->rout + b * O, vb, O * sizeof *vb);
     if (rin)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, rin, (int)I,
+        basin_dgemm(CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, rin, (int)I,
                     w + l->weight, (int)I, 1.0, l->rout, (int)O);
     if (!basin_zero_block(v + l->weight, l->n_weight))
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, l->in, (int)I,
+        basin_dgemm(CblasNoTrans, CblasTrans, (int)B, (int)O, (int)I, 1.0, l->in, (int)I,
                     v + l->weight, (int)I, 1.0, l->rout, (int)O);
     return l->rout;
 }
@@ -107,13 +108,13 @@ static bool linear_bwd_r(const basin_model *m, basin_layer *l, const double *w, 
         linear_backward(NULL, g + l->weight, g + l->bias, dy, l->in, w + l->weight, B, l->in_c, l->out_c);
     linear_backward(NULL, hv + l->weight, hv + l->bias, rdy, l->in, w + l->weight, B, l->in_c, l->out_c);
     if (l->rin)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, I, b, 1.0, dy, O, l->rin, I, 1.0, hv + l->weight, I);
+        basin_dgemm(CblasTrans, CblasNoTrans, O, I, b, 1.0, dy, O, l->rin, I, 1.0, hv + l->weight, I);
     if (rdx) { /* dx NULL: the plain gradient is known (basin_model_hvp_backward) */
         if (dx)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, w + l->weight, I, 0.0, dx, I);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, rdy, O, w + l->weight, I, 0.0, rdx, I);
+            basin_dgemm(CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, w + l->weight, I, 0.0, dx, I);
+        basin_dgemm(CblasNoTrans, CblasNoTrans, b, I, O, 1.0, rdy, O, w + l->weight, I, 0.0, rdx, I);
         if (!basin_zero_block(v + l->weight, l->n_weight))
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, v + l->weight, I, 1.0, rdx, I);
+            basin_dgemm(CblasNoTrans, CblasNoTrans, b, I, O, 1.0, dy, O, v + l->weight, I, 1.0, rdx, I);
     }
     return false;
 }

@@ -7,6 +7,23 @@
 
 #include <stddef.h>
 
+/* Products of at least this many multiply-adds (m·n·k) run on OpenBLAS's threads, smaller ones on one.
+ * Measured on 2 cores with `basin train`: a 64-128-64-10 MLP (batch-64 products 0.5 M, its evaluation over
+ * 1,797 digits 15 M) takes as long on two threads for 1.7× the CPU (OpenBLAS's idle workers spin); a
+ * 1024-wide MLP (batch-128 products 134 M) 1.31 s instead of 1.86. */
+#define BASIN_BLAS_PARALLEL_FROM (32.0 * 1024 * 1024)
+
+/* Basin's default, set at a program's start (the CLI's; later calls do nothing): OpenBLAS on one thread for everything but
+ * the large products basin_blas_threads_for lets through, so that a result's bits depend only on the
+ * machine and the sizes, never on what ran before. OPENBLAS_NUM_THREADS, when set, bounds the threads
+ * (=1: every product on one, as the tests run). Can't fail. */
+void basin_blas_policy_init(void);
+
+/* Before one matrix product of multiply_adds (m·n·k): OpenBLAS's threads for a large one outside Basin's own
+ * threads, else one. Call basin_blas_threads_done after it. Can't fail. */
+void basin_blas_threads_for(double multiply_adds);
+void basin_blas_threads_done(void);
+
 /* What basin_threads_enter changed, for basin_threads_leave. */
 typedef struct basin_thread_policy {
     int blas_threads; /* OpenBLAS's setting before, or 0 when it was left alone */

@@ -108,7 +108,7 @@ static void compose_hessian(double *h, const double *r, const double *eig, size_
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < n; k++)
                 scratch[i * n + k] = r[i * n + k] * eig[k];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, scratch, (int)n, r,
+        basin_dgemm(CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0, scratch, (int)n, r,
                     (int)n, 0.0, h, (int)n);
         for (size_t i = 0; i < n; i++)
             for (size_t j = i + 1; j < n; j++)

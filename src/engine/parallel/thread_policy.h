@@ -9,7 +9,7 @@
 
 /* Products of at least this many multiply-adds (m·n·k) run on OpenBLAS's threads, smaller ones on one.
  * Measured on 2 cores with `basin train`: a 64-128-64-10 MLP (batch-64 products 0.5 M, its evaluation over
- * 1,797 digits 15 M) takes as long on two threads for 1.7× the CPU (OpenBLAS's idle workers spin); a
+ * 1,797 digits 15 M) takes as long on two threads for twice the CPU (OpenBLAS's idle workers spin); a
  * 1024-wide MLP (batch-128 products 134 M) 1.31 s instead of 1.86. */
 #define BASIN_BLAS_PARALLEL_FROM (32.0 * 1024 * 1024)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch's side of tests/bench/bench_train.c: the same two training loops in float64 on one thread
 (PyTorch's fastest setting on these 2-core machines; multi-tensor optimizer updates), timed the same
-way: the best of three rounds. Reads the exact examples
+way: the best of ROUNDS rounds (the optional fourth argument; bench_train.c asks for one a call and
+alternates the calls with its own rounds). Reads the exact examples
 Basin trains on from the CSV files given (written by `basin data`) and prints one line per case:
     torch CASE steps_per_second
 """
@@ -14,7 +15,7 @@ import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
-ROUNDS = 3
+ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 
 
 def load(path):

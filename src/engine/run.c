@@ -23,10 +23,17 @@ static int trace_reserve(basin_trace *tr, size_t rows)
     size_t cap = tr->cap ? tr->cap : 64;
     while (cap < rows)
         cap *= 2;
-    bool ok = grow(&tr->loss, cap) & grow(&tr->grad_norm, cap) & grow(&tr->lr, cap) & grow(&tr->staleness, cap) &
-              grow(&tr->sim_time, cap) & grow(&tr->w, cap * tr->dim) & /* & : every array tries */
-              (!tr->coord_step || grow(&tr->coord_step, cap * tr->dim)) &
-              (!tr->average || (grow(&tr->average, cap * tr->dim) & grow(&tr->average_loss, cap)));
+    double **columns[] = {&tr->loss, &tr->grad_norm, &tr->lr, &tr->staleness, &tr->sim_time};
+    bool ok = true; /* every array tries (grow keeps what it cannot enlarge) */
+    for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+        ok = grow(columns[i], cap) && ok;
+    ok = grow(&tr->w, cap * tr->dim) && ok;
+    if (tr->coord_step)
+        ok = grow(&tr->coord_step, cap * tr->dim) && ok;
+    if (tr->average) {
+        ok = grow(&tr->average, cap * tr->dim) && ok;
+        ok = grow(&tr->average_loss, cap) && ok;
+    }
     if (!ok)
         return -1;
     tr->cap = cap;

@@ -26,4 +26,18 @@ static inline void *bench_must(void *p, const char *what)
     return p;
 }
 
+/* Runs the PyTorch side's command and passes each of its "torch NAME VALUE" lines to take. */
+static inline void bench_torch_lines(const char *cmd, void (*take)(void *ctx, const char *name, double value),
+                                     void *ctx)
+{
+    char line[256], name[32];
+    double value;
+    FILE *p = popen(cmd, "r");
+    while (p && fgets(line, sizeof line, p))
+        if (sscanf(line, "torch %31s %lf", name, &value) == 2)
+            take(ctx, name, value);
+    if (p)
+        pclose(p);
+}
+
 #endif

@@ -129,22 +129,21 @@ static bool torch_data(char *dir, char *digits, char *spirals, size_t size)
     return true;
 }
 
-/* One round of PyTorch's cases, each kept in torch[] when it is the best so far. */
+/* A case's seconds kept in torch[] (ctx) when it is the best so far. */
+static void keep_fastest(void *ctx, const char *name, double seconds)
+{
+    double *torch = ctx;
+    for (int k = 0; k < CASES; k++)
+        if (strcmp(name, names[k]) == 0 && !(seconds >= torch[k]))
+            torch[k] = seconds;
+}
+
+/* One round of PyTorch's cases. */
 static void torch_round(const char *digits, const char *spirals, double torch[CASES])
 {
-    char cmd[512], line[256];
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", BENCH_TORCH_SCRIPT, digits, spirals);
-    FILE *p = popen(cmd, "r");
-    while (p && fgets(line, sizeof line, p)) {
-        char name[32];
-        double s;
-        if (sscanf(line, "torch %31s %lf", name, &s) == 2)
-            for (int k = 0; k < CASES; k++)
-                if (strcmp(name, names[k]) == 0 && !(s >= torch[k]))
-                    torch[k] = s;
-    }
-    if (p)
-        pclose(p);
+    bench_torch_lines(cmd, keep_fastest, torch);
 }
 
 int main(void)

@@ -160,28 +160,29 @@ static bool torch_data(bench_case *cases, char *dir, char *spirals, char *digits
     return true;
 }
 
-/* One round of the PyTorch script on the same examples, keeping each case's best steps/s. */
-static void torch_round(bench_case *cases, size_t n, const char *spirals, const char *digits)
+#define N_CASES 2
+
+/* A case's steps/s kept in the cases (ctx) when it is the best so far. */
+static void keep_fastest(void *ctx, const char *name, double rate)
 {
-    char cmd[512], line[256];
+    bench_case *cases = ctx;
+    for (size_t i = 0; i < N_CASES; i++)
+        if (strcmp(cases[i].name, name) == 0 && rate > cases[i].torch_steps_per_s)
+            cases[i].torch_steps_per_s = rate;
+}
+
+/* One round of the PyTorch script on the same examples. */
+static void torch_round(bench_case *cases, const char *spirals, const char *digits)
+{
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s %d 1", BENCH_TORCH_SCRIPT, spirals, digits, STEPS);
-    FILE *p = popen(cmd, "r");
-    while (p && fgets(line, sizeof line, p)) {
-        char name[32];
-        double rate;
-        if (sscanf(line, "torch %31s %lf", name, &rate) == 2)
-            for (size_t i = 0; i < n; i++)
-                if (strcmp(cases[i].name, name) == 0 && rate > cases[i].torch_steps_per_s)
-                    cases[i].torch_steps_per_s = rate;
-    }
-    if (p)
-        pclose(p);
+    bench_torch_lines(cmd, keep_fastest, cases);
 }
 
 /* With an argument, runs only the case of that name, without PyTorch (for profiling). */
 int main(int argc, char **argv)
 {
-    bench_case cases[] = {
+    bench_case cases[N_CASES] = {
         {"spirals", "mlp:sizes=2/64/64/1,act=tanh", "spirals:n=10000,test=0", "sgd:lr=0.1,momentum=0.9", 128, 0, INFINITY},
         {"digits", "mlp:sizes=64/128/64/10,act=relu", "digits:test=0", "adam:lr=1e-3", 64, 0, INFINITY},
     };
@@ -190,8 +191,8 @@ int main(int argc, char **argv)
     bool torch = argc < 2 && torch_data(cases, dir, spirals, digits, sizeof spirals);
     for (int round = 0; round < 3; round++) { /* alternated: the machine is shared, its load drifts */
         if (torch)
-            torch_round(cases, 2, spirals, digits);
-        for (size_t i = 0; i < 2; i++)
+            torch_round(cases, spirals, digits);
+        for (size_t i = 0; i < N_CASES; i++)
             if (argc < 2 || strcmp(argv[1], cases[i].name) == 0)
                 run_basin(&cases[i], round == 2);
     }

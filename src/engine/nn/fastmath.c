@@ -4,6 +4,8 @@
  * for AVX2 and for plain x86-64 (the loader picks), so the loops carry no branches. */
 #include "fastmath.h"
 
+#include "../vector_clones.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -16,13 +18,7 @@ typedef int64_t v4i __attribute__((vector_size(32)));
 #define LN2_LO 1.90821492927058770002e-10
 #define SIGN_BIT INT64_MIN
 
-/* GCC builds an AVX2 and a plain version of each loop and the loader picks; clang, which builds only the
- * fuzz targets (tests/fuzz/run), the plain one. */
-#if defined(__clang__)
-#define AVX2_CLONES
-#else
-#define AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
+#define AVX2_CLONES BASIN_AVX2_CLONES
 
 static inline __attribute__((always_inline)) v4d splat(double x)
 {

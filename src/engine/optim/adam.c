@@ -5,6 +5,8 @@
 #include "optimizer.h"
 #include "optimizers.h"
 
+#include "../vector_clones.h"
+
 #include <math.h>
 #include <stdio.h>
 
@@ -30,6 +32,19 @@ static inline double adam_update(double w, double d, double *restrict m, double 
     return w + -step_size * *m / denom;
 }
 
+/* torch's defaults, in a loop without branches that the compiler vectorizes (the same operations). */
+BASIN_AVX2_CLONES static void adam_plain(size_t n, double *restrict w, const double *restrict g, double *restrict m,
+                                         double *restrict v, double beta1, double beta2, double eps, double step_size,
+                                         double bias_correction2_sqrt)
+{
+    for (size_t i = 0; i < n; i++) {
+        double d = g[i];
+        m[i] = m[i] * beta1 + (1 - beta1) * d;
+        v[i] = v[i] * beta2 + (1 - beta2) * d * d;
+        w[i] = w[i] + -step_size * m[i] / (sqrt(v[i]) / bias_correction2_sqrt + eps);
+    }
+}
+
 static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, const basin_problem *p,
                      basin_batch batch)
 {
@@ -43,15 +58,7 @@ static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, 
     double bias_correction2_sqrt = sqrt(bias_correction2);
     double *restrict m = a->exp_avg, *restrict v = a->exp_avg_sq;
     if (!a->decoupled && a->weight_decay == 0 && !a->amsgrad) {
-        /* torch's defaults, in a loop without branches that the compiler vectorizes (same operations) */
-        const double beta1 = a->beta1, beta2 = a->beta2, eps = a->eps;
-        const size_t n = o->dim;
-        for (size_t i = 0; i < n; i++) {
-            double d = g[i];
-            m[i] = m[i] * beta1 + (1 - beta1) * d;
-            v[i] = v[i] * beta2 + (1 - beta2) * d * d;
-            w[i] = w[i] + -step_size * m[i] / (sqrt(v[i]) / bias_correction2_sqrt + eps);
-        }
+        adam_plain(o->dim, w, g, m, v, a->beta1, a->beta2, a->eps, step_size, bias_correction2_sqrt);
         return 0;
     }
     for (size_t i = 0; i < o->dim; i++) {

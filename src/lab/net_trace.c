@@ -22,7 +22,7 @@ void basin_net_trace_free(basin_net_trace *t)
     free(t->epoch), free(t->train_loss), free(t->test_loss), free(t->test_acc);
     free(t->swa_test_loss), free(t->swa_test_acc);
     free(t->ensemble_test_loss), free(t->ensemble_test_acc);
-    free(t->w), free(t->state), free(t->act_var), free(t->grad_var);
+    free(t->w), free(t->state), free(t->weight_norm), free(t->act_var), free(t->grad_var);
     free(t->sharp_epoch), free(t->sharp_lambda), free(t->sharp_limit);
     free(t->spec_nodes), free(t->spec_weights), free(t->spec_count);
     free(t->land_loss), free(t->traj_a), free(t->traj_b);
@@ -154,6 +154,7 @@ static int reserve_frame(basin_net_training *s)
         !grow(&t->test_loss, cap) || !grow(&t->test_acc, cap) || !grow(&t->swa_test_loss, cap) ||
         !grow(&t->swa_test_acc, cap) || !grow(&t->ensemble_test_loss, cap) || !grow(&t->ensemble_test_acc, cap) ||
         !grow(&t->sim_time, cap) || !grow(&t->noise_scale, cap) || !grow(&t->w, cap * t->dim) ||
+        !grow(&t->weight_norm, cap) ||
         !(t->step = realloc(t->step, cap * sizeof *t->step)) || !grow(&t->state, cap * t->n_state) ||
         !grow(&t->act_var, cap * t->n_layers) || !grow(&t->grad_var, cap * t->n_layers)) {
         basin_error_set("out of memory recording the training");
@@ -164,6 +165,18 @@ static int reserve_frame(basin_net_training *s)
 }
 
 static int follow_parallel(basin_net_training *s, long steps);
+
+/* ‖w‖ over the weights of m's Linear and Conv2d layers (biases and normalization left out). */
+static double weight_norm(const basin_model *m, const double *w)
+{
+    double sum = 0;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        for (size_t j = 0; l->ops->role == BASIN_LAYER_ROLE_WEIGHTED && j < l->n_weight; j++)
+            sum += w[l->weight + j] * w[l->weight + j];
+    }
+    return sqrt(sum);
+}
 
 /* Records one trainer row: the measurements first (the slow part, on the trainer's own model), then the
  * copy into the trace under sync. */
@@ -196,6 +209,7 @@ static int record(basin_net_training *s, const basin_train_row *row, const basin
         t->sim_time[k] = s->parallel ? row->sim_time : (double)row->step; /* one gradient a unit */
         t->noise_scale[k] = row->noise_scale;
         memcpy(t->w + k * t->dim, row->w, t->dim * sizeof *t->w);
+        t->weight_norm[k] = weight_norm(t->np->net.model, row->w);
         memcpy(t->state + k * t->n_state, t->np->net.model->state, t->n_state * sizeof *t->state);
         memcpy(t->act_var + k * L, s->act_var, L * sizeof *t->act_var);
         memcpy(t->grad_var + k * L, s->grad_var, L * sizeof *t->grad_var);

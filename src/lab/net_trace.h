@@ -23,6 +23,7 @@ typedef struct basin_net_trace {
     double *ensemble_test_loss, *ensemble_test_acc; /* with snapshots: the ensemble so far's (NaN before one) */
     long *step;                  /* len: the steps taken at each frame */
     double *w, *state;           /* len × dim, len × n_state */
+    double *weight_norm;         /* len: ‖w‖ over the Linear and Conv2d weights (the norm view's) */
     double *act_var, *grad_var;  /* len × n_layers */
     basin_train_result result; /* once finished (until then: nothing stopped, nothing averaged) */
     bool finished;             /* training has ended: result, timeline and the landscape's room are there */

@@ -144,38 +144,23 @@ done:
 int basin_training_weight_norms(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)
 {
     basin_series *series = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *series);
-    double **norms = calloc(lab->n_runs ? lab->n_runs : 1, sizeof *norms), *w = NULL;
     size_t n = 0;
-    int status = -1;
-    if (!series || !norms)
-        goto done;
-    for (size_t i = 0; i < lab->n_runs; i++) {
+    if (!series) {
+        basin_error_set("out of memory drawing the weights' size");
+        return -1;
+    }
+    for (size_t i = 0; i < lab->n_runs; i++) { /* ‖w‖ recorded with each frame (net_trace.c) */
         const basin_net_trace *t = lab->runs[i].training;
         if (!t || t->len == 0)
             continue;
-        free(w);
-        if (!(w = malloc(t->dim * sizeof *w)) || !(norms[i] = malloc(t->len * sizeof *norms[i])))
-            goto done;
-        for (size_t k = 0; k < t->len; k++) {
-            double sum = 0;
-            for (size_t j = 0, count = gather(t, k, w); j < count; j++)
-                sum += w[j] * w[j];
-            norms[i][k] = sqrt(sum);
-        }
-        series[n] = (basin_series){.x = t->epoch, .y = norms[i], .n = t->len};
+        series[n] = (basin_series){.x = t->epoch, .y = t->weight_norm, .n = t->len};
         memcpy(series[n].rgb, lab->runs[i].color, sizeof series[n].rgb);
         n++;
     }
     basin_series_mark_inner(series, n);
     basin_chart_lines_upto(cr, r, theme, series, n, shown, false, "size of the weights", "epoch", "‖w‖");
-    status = 0;
-done:
-    for (size_t i = 0; norms && i < lab->n_runs; i++)
-        free(norms[i]);
-    free(norms), free(series), free(w);
-    if (status != 0)
-        basin_error_set("out of memory drawing the weights' size");
-    return status;
+    free(series);
+    return 0;
 }
 
 int basin_training_neurons(cairo_t *cr, basin_rect r, const basin_lab *lab, const basin_theme *theme, size_t shown)

@@ -38,7 +38,7 @@ const char basin_landscape_usage[] =
     "                       [--plot FILE.(png|svg|pdf)] [--plot3d FILE.(png|svg|pdf)]\n"
     "\n"
     "The loss over the training split (a network in eval mode) at w + a·d1 + b·d2 for a, b on a grid, as\n"
-    "Li et al. (2018) draw it, on two threads (--threads), coarse points first.\n"
+    "Li et al. (2018) draw it, on every core (--threads), coarse points first.\n"
     "\n"
     "options:\n"
     "  --directions random    two Gaussian directions (unit length for a surface)\n"
@@ -68,8 +68,9 @@ const char basin_landscape_usage[] =
     "  --resume               continue a killed grid from its checkpoint, without computing its points\n"
     "                         again (the same landscape: another is refused)\n"
     "  --direction-seed S     seed of the random and filter directions and of Lanczos's start (default 0)\n"
-    "  --threads N            threads of this process (default 2; with MPI, per rank: ranks × threads\n"
-    "                         should not exceed the cores, so one thread a rank on a machine full of ranks)\n"
+    "  --threads N            threads of this process (default: the machine's cores; with MPI, per rank:\n"
+    "                         ranks × threads should not exceed the cores, so one thread a rank on a machine\n"
+    "                         full of ranks)\n"
     "  --backend mpi          as one rank of an MPI job (mpirun -n K basin landscape ... --backend mpi):\n"
     "                         each rank computes every K-th point of the coarse-to-fine order, rank 0\n"
     "                         gathers them (the same grid, bit for bit) and writes the output\n"
@@ -103,7 +104,8 @@ static int parse_options(int argc, char **argv, void *options, FILE *out, FILE *
         {"plot3d", required_argument, NULL, '3'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *o = (landscape_options){.grid = 51, .range = "-1:1", .threads = 2};
+    long cores = sysconf(_SC_NPROCESSORS_ONLN); /* the machine's, by default */
+    *o = (landscape_options){.grid = 51, .range = "-1:1", .threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : cores};
     optind = 0;
     opterr = 0;
     int c;
@@ -410,8 +412,9 @@ static int landscape(void *options, FILE *out, FILE *err, cli_mpi_job *job)
     loss = malloc(G * G * sizeof *loss), acc = malloc(G * G * sizeof *acc);
     if (!loss || !acc)
         goto fail;
-    for (int t = 0; m && t < threads; t++) {
-        if (basin_net_plane_init(&sl.planes[t], sl.nets[t], dirs.origin, dirs.d1, dirs.d2) != 0)
+    for (int t = 0; m && t < threads; t++) { /* the first plane's products, read by every thread */
+        if ((t == 0 ? basin_net_plane_init(&sl.planes[t], sl.nets[t], dirs.origin, dirs.d1, dirs.d2)
+                    : basin_net_plane_share(&sl.planes[t], sl.nets[t], &sl.planes[0])) != 0)
             goto fail;
         ctx[t] = &sl.planes[t];
     }

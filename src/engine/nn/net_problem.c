@@ -564,6 +564,10 @@ static void first_layer(const basin_layer *l, const double *params, const double
     linear_forward(out, x, params + l->weight, params + l->bias, n, l->in_c, l->out_c);
 }
 
+/* Examples per block of a plane evaluation: the block's first-layer values stay in cache between their
+ * combination and the next layer's product. */
+#define PLANE_BLOCK 256
+
 int basin_net_plane_init(basin_net_plane *plane, const basin_net_problem *np, const double *origin,
                          const double *d1, const double *d2)
 {
@@ -577,26 +581,37 @@ int basin_net_plane_init(basin_net_plane *plane, const basin_net_problem *np, co
     plane->first = f;
     if (!plane->affine_first)
         return 0;
-    size_t size = s->n * m->layers[f].out_c;
-    plane->p0 = malloc(size * sizeof(double)), plane->p1 = malloc(size * sizeof(double));
-    plane->p2 = malloc(size * sizeof(double)), plane->z = malloc(size * sizeof(double));
-    if (!plane->p0 || !plane->p1 || !plane->p2 || !plane->z) {
+    size_t H = m->layers[f].out_c, size = s->n * H;
+    double *p0 = malloc(size * sizeof(double)), *p1 = malloc(size * sizeof(double)), *p2 = malloc(size * sizeof(double));
+    plane->p0 = p0, plane->p1 = p1, plane->p2 = p2;
+    plane->z = malloc(PLANE_BLOCK * H * sizeof(double));
+    if (!p0 || !p1 || !p2 || !plane->z) {
         basin_net_plane_free(plane);
         basin_error_set("out of memory for a plane over %zu examples", s->n);
         return -1;
     }
-    first_layer(&m->layers[f], origin, s->x, s->n, plane->p0);
-    first_layer(&m->layers[f], d1, s->x, s->n, plane->p1);
+    first_layer(&m->layers[f], origin, s->x, s->n, p0);
+    first_layer(&m->layers[f], d1, s->x, s->n, p1);
     if (d2)
-        first_layer(&m->layers[f], d2, s->x, s->n, plane->p2);
+        first_layer(&m->layers[f], d2, s->x, s->n, p2);
     else
-        memset(plane->p2, 0, size * sizeof(double));
+        memset(p2, 0, size * sizeof(double));
     return 0;
 }
 
-/* Examples per block of a plane evaluation: the block's first-layer values stay in cache between their
- * combination and the next layer's product. */
-#define PLANE_BLOCK 256
+int basin_net_plane_share(basin_net_plane *plane, const basin_net_problem *np, const basin_net_plane *from)
+{
+    *plane = *from;
+    plane->np = np, plane->shared = true, plane->z = NULL;
+    if (!plane->affine_first)
+        return 0;
+    plane->z = malloc(PLANE_BLOCK * np->net.model->layers[plane->first].out_c * sizeof(double));
+    if (!plane->z) {
+        basin_error_set("out of memory for a plane");
+        return -1;
+    }
+    return 0;
+}
 
 int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy)
 {
@@ -637,6 +652,8 @@ int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, doub
 
 void basin_net_plane_free(basin_net_plane *plane)
 {
-    free(plane->p0), free(plane->p1), free(plane->p2), free(plane->z);
+    if (!plane->shared)
+        free((double *)plane->p0), free((double *)plane->p1), free((double *)plane->p2);
+    free(plane->z);
     *plane = (basin_net_plane){0};
 }

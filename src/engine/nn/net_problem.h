@@ -125,12 +125,19 @@ typedef struct basin_net_plane {
     const basin_net_problem *np; /* not owned; one plane per thread (a clone each) */
     bool affine_first;       /* the first layer that moves values is Linear */
     size_t first;            /* its index (after any Flatten) */
-    double *p0, *p1, *p2, *z; /* n × outputs of the first layer each */
+    const double *p0, *p1, *p2; /* n × outputs of the first layer each; owned unless shared */
+    double *z;               /* a block of examples' first-layer values: this plane's own */
+    bool shared;             /* p0, p1, p2 belong to another plane (basin_net_plane_share) */
 } basin_net_plane;
 
 /* Prepares plane for np (d2 may be NULL: a line). Returns 0, or -1 with a message. */
 int basin_net_plane_init(basin_net_plane *plane, const basin_net_problem *np, const double *origin,
                          const double *d1, const double *d2);
+
+/* Prepares plane for np (a clone of from's problem, for another thread) over from's plane: p0, p1 and p2
+ * are read from there (from must outlive plane), so that the memory a landscape takes does not grow with
+ * its threads. Returns 0, or -1 with a message. */
+int basin_net_plane_share(basin_net_plane *plane, const basin_net_problem *np, const basin_net_plane *from);
 
 /* Loss and accuracy at w = origin + a·d1 + b·d2. Returns 0, or -1 with a message. */
 int basin_net_plane_eval(basin_net_plane *plane, const double *w, double a, double b, double *loss, double *accuracy);

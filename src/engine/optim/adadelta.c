@@ -5,7 +5,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct adadelta {
     basin_optimizer base;
@@ -29,13 +28,6 @@ static int adadelta_step(basin_optimizer *o, double *w, const double *g, double 
     return 0;
 }
 
-static double adadelta_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Adadelta rescales each coordinate");
-    return NAN;
-}
-
 /* lr·√(a + eps)/√(s + eps): what multiplies the gradient. */
 static void adadelta_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -44,8 +36,10 @@ static void adadelta_coordinate_steps(const basin_optimizer *o, double lr, doubl
         out[i] = lr * sqrt(a->acc_delta[i] + a->eps) / sqrt(a->square_avg[i] + a->eps);
 }
 
-static const basin_optimizer_ops adadelta_ops = {.step = adadelta_step, .stability_limit = adadelta_stability_limit,
-                                                 .coordinate_steps = adadelta_coordinate_steps};
+static const basin_optimizer_ops adadelta_ops = {
+    .step = adadelta_step,
+    .no_limit = "Adadelta rescales each coordinate",
+    .coordinate_steps = adadelta_coordinate_steps};
 
 static basin_optimizer *adadelta_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

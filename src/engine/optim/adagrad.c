@@ -4,7 +4,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct adagrad {
     basin_optimizer base;
@@ -31,14 +30,6 @@ static int adagrad_step(basin_optimizer *o, double *w, const double *g, double l
     return 0;
 }
 
-/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
-static double adagrad_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Adagrad rescales coordinates");
-    return NAN;
-}
-
 /* clr/(√sum + eps), with the decayed rate of the last step. */
 static void adagrad_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -48,8 +39,11 @@ static void adagrad_coordinate_steps(const basin_optimizer *o, double lr, double
         out[i] = clr / (sqrt(a->sum[i]) + a->eps);
 }
 
-static const basin_optimizer_ops adagrad_ops = {.step = adagrad_step, .stability_limit = adagrad_stability_limit,
-                                                .coordinate_steps = adagrad_coordinate_steps};
+/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
+static const basin_optimizer_ops adagrad_ops = {
+    .step = adagrad_step,
+    .no_limit = "Adagrad rescales coordinates",
+    .coordinate_steps = adagrad_coordinate_steps};
 
 static basin_optimizer *adagrad_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -8,7 +8,6 @@
 #include "../vector_clones.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct adam {
     basin_optimizer base;
@@ -73,15 +72,6 @@ static int adam_step(basin_optimizer *o, double *w, const double *g, double lr, 
     return 0;
 }
 
-/* Adam's step is preconditioned by √v̂: its stability limit (Cohen et al. 2022: (2+2β₁)/((1−β₁)η)) bounds the
- * preconditioned Hessian's λmax, not the raw one's. */
-static double adam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Adam rescales each coordinate");
-    return NAN;
-}
-
 /* lr/(√v̂/√(1 − β₂ᵗ) + eps): what multiplies the bias-corrected average m̂ = m/(1 − β₁ᵗ). */
 static void adam_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -93,8 +83,12 @@ static void adam_coordinate_steps(const basin_optimizer *o, double lr, double *o
     }
 }
 
-static const basin_optimizer_ops adam_ops = {.step = adam_step, .stability_limit = adam_stability_limit,
-                                             .coordinate_steps = adam_coordinate_steps};
+/* Adam's step is preconditioned by √v̂: its stability limit (Cohen et al. 2022: (2+2β₁)/((1−β₁)η)) bounds the
+ * preconditioned Hessian's λmax, not the raw one's. */
+static const basin_optimizer_ops adam_ops = {
+    .step = adam_step,
+    .no_limit = "Adam rescales each coordinate",
+    .coordinate_steps = adam_coordinate_steps};
 
 static const bool adam_decoupled = false, adamw_decoupled = true;
 

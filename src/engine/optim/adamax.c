@@ -5,7 +5,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct adamax {
     basin_optimizer base;
@@ -28,13 +27,6 @@ static int adamax_step(basin_optimizer *o, double *w, const double *g, double lr
     return 0;
 }
 
-static double adamax_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Adamax rescales each coordinate");
-    return NAN;
-}
-
 /* lr/(1 − β₁ᵗ)/u: what multiplies the average m. */
 static void adamax_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -44,8 +36,10 @@ static void adamax_coordinate_steps(const basin_optimizer *o, double lr, double 
         out[i] = clr / a->exp_inf[i];
 }
 
-static const basin_optimizer_ops adamax_ops = {.step = adamax_step, .stability_limit = adamax_stability_limit,
-                                               .coordinate_steps = adamax_coordinate_steps};
+static const basin_optimizer_ops adamax_ops = {
+    .step = adamax_step,
+    .no_limit = "Adamax rescales each coordinate",
+    .coordinate_steps = adamax_coordinate_steps};
 
 static basin_optimizer *adamax_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -9,7 +9,6 @@
 #include "../error.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,20 +267,15 @@ static int lbfgs_step(basin_optimizer *o, double *w, const double *g, double lr,
     return 0;
 }
 
-static double lbfgs_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: L-BFGS models the curvature itself");
-    return NAN;
-}
-
 static void lbfgs_release(basin_optimizer *o)
 {
     free(((lbfgs *)o)->old_dirs);
 }
 
-static const basin_optimizer_ops lbfgs_ops = {.step = lbfgs_step, .stability_limit = lbfgs_stability_limit,
-                                              .release = lbfgs_release};
+static const basin_optimizer_ops lbfgs_ops = {
+    .step = lbfgs_step,
+    .no_limit = "L-BFGS models the curvature itself",
+    .release = lbfgs_release};
 
 long basin_lbfgs_evaluations(const basin_optimizer *o)
 {

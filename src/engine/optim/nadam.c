@@ -7,7 +7,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct nadam {
     basin_optimizer base;
@@ -39,14 +38,9 @@ static int nadam_step(basin_optimizer *o, double *w, const double *g, double lr,
     return 0;
 }
 
-static double nadam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: NAdam rescales each coordinate");
-    return NAN;
-}
-
-static const basin_optimizer_ops nadam_ops = {.step = nadam_step, .stability_limit = nadam_stability_limit};
+static const basin_optimizer_ops nadam_ops = {
+    .step = nadam_step,
+    .no_limit = "NAdam rescales each coordinate"};
 
 static basin_optimizer *nadam_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

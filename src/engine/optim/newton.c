@@ -51,14 +51,9 @@ static int newton_step(basin_optimizer *o, double *w, const double *g, double lr
 }
 
 /* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
-static double newton_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Newton rescales by the Hessian");
-    return NAN;
-}
-
-static const basin_optimizer_ops newton_ops = {.step = newton_step, .stability_limit = newton_stability_limit};
+static const basin_optimizer_ops newton_ops = {
+    .step = newton_step,
+    .no_limit = "Newton rescales by the Hessian"};
 
 /* A dense Hessian and its eigenvectors take 2·dim² doubles: 64 MB at this size. */
 #define NEWTON_MAX_DIM 2000

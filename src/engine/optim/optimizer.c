@@ -24,6 +24,11 @@ int basin_optimizer_step(basin_optimizer *o, double *w, const double *g, double 
 double basin_optimizer_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
 {
     char scratch[96];
+    if (!o->ops->stability_limit) {
+        if (formula)
+            snprintf(formula, size, "none: %s", o->ops->no_limit);
+        return NAN;
+    }
     return o->ops->stability_limit(o, lr, formula ? formula : scratch, formula ? size : sizeof scratch);
 }
 

@@ -17,6 +17,9 @@ typedef struct basin_optimizer_ops {
                 basin_batch batch);
     /* The stability limit at lr (see basin_optimizer_stability_limit), its formula written into formula. */
     double (*stability_limit)(const basin_optimizer *o, double lr, char *formula, size_t size);
+    /* Why the optimizer has no scalar stability limit ("Adam rescales each coordinate"): the formula is then
+     * "none: " and this, with stability_limit NULL. */
+    const char *no_limit;
     /* Each coordinate's step size after the last update, taken at lr (see
      * basin_optimizer_coordinate_steps); NULL: the optimizer has none. */
     void (*coordinate_steps)(const basin_optimizer *o, double lr, double *out);

@@ -7,7 +7,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct radam {
     basin_optimizer base;
@@ -40,14 +39,9 @@ static int radam_step(basin_optimizer *o, double *w, const double *g, double lr,
     return 0;
 }
 
-static double radam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: RAdam rescales each coordinate (after its first steps)");
-    return NAN;
-}
-
-static const basin_optimizer_ops radam_ops = {.step = radam_step, .stability_limit = radam_stability_limit};
+static const basin_optimizer_ops radam_ops = {
+    .step = radam_step,
+    .no_limit = "RAdam rescales each coordinate (after its first steps)"};
 
 static basin_optimizer *radam_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

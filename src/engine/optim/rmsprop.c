@@ -6,7 +6,6 @@
 #include "optimizers.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct rmsprop {
     basin_optimizer base;
@@ -45,14 +44,6 @@ static int rmsprop_step(basin_optimizer *o, double *w, const double *g, double l
     return 0;
 }
 
-/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
-static double rmsprop_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: RMSProp rescales coordinates");
-    return NAN;
-}
-
 /* lr/avg: the running RMS (centered: the deviation) plus eps. */
 static void rmsprop_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -63,8 +54,11 @@ static void rmsprop_coordinate_steps(const basin_optimizer *o, double lr, double
     }
 }
 
-static const basin_optimizer_ops rmsprop_ops = {.step = rmsprop_step, .stability_limit = rmsprop_stability_limit,
-                                                .coordinate_steps = rmsprop_coordinate_steps};
+/* A preconditioned step: no scalar limit on the raw Hessian's λmax exists. */
+static const basin_optimizer_ops rmsprop_ops = {
+    .step = rmsprop_step,
+    .no_limit = "RMSProp rescales coordinates",
+    .coordinate_steps = rmsprop_coordinate_steps};
 
 static basin_optimizer *rmsprop_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -8,7 +8,6 @@
 #include "../error.h"
 
 #include <math.h>
-#include <stdio.h>
 
 typedef struct rprop {
     basin_optimizer base;
@@ -39,13 +38,6 @@ static int rprop_step(basin_optimizer *o, double *w, const double *g, double lr,
     return 0;
 }
 
-static double rprop_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: Rprop steps by the gradient's sign");
-    return NAN;
-}
-
 /* Each coordinate's step, whatever the gradient's size. */
 static void rprop_coordinate_steps(const basin_optimizer *o, double lr, double *out)
 {
@@ -55,8 +47,10 @@ static void rprop_coordinate_steps(const basin_optimizer *o, double lr, double *
         out[i] = a->step_size[i];
 }
 
-static const basin_optimizer_ops rprop_ops = {.step = rprop_step, .stability_limit = rprop_stability_limit,
-                                              .coordinate_steps = rprop_coordinate_steps};
+static const basin_optimizer_ops rprop_ops = {
+    .step = rprop_step,
+    .no_limit = "Rprop steps by the gradient's sign",
+    .coordinate_steps = rprop_coordinate_steps};
 
 static basin_optimizer *rprop_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -92,21 +92,16 @@ static int sam_step(basin_optimizer *o, double *w, const double *g, double lr, c
     return basin_optimizer_step(a->inner, w, a->g_sam, lr, &a->view.base, batch);
 }
 
-static double sam_stability_limit(const basin_optimizer *o, double lr, char *formula, size_t size)
-{
-    (void)o, (void)lr;
-    snprintf(formula, size, "none: no scalar limit (SAM steps with the gradient at w + ρ·g/‖g‖)");
-    return NAN;
-}
-
 static void sam_release(basin_optimizer *o)
 {
     sam *a = (sam *)o;
     basin_optimizer_destroy(a->inner);
 }
 
-static const basin_optimizer_ops sam_ops = {.step = sam_step, .stability_limit = sam_stability_limit,
-                                            .release = sam_release};
+static const basin_optimizer_ops sam_ops = {
+    .step = sam_step,
+    .no_limit = "no scalar limit (SAM steps with the gradient at w + ρ·g/‖g‖)",
+    .release = sam_release};
 
 static basin_optimizer *sam_create(const basin_entry *entry, const basin_params *params, size_t dim)
 {

@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "colormap.h"
 #include "contour.h"
+#include "dots.h"
 
 #include "engine/analysis/curvature.h"
 #include "engine/error.h"
@@ -210,19 +211,19 @@ static int draw_boundary(cairo_t *cr, basin_rect r, const basin_lab *lab, const 
     basin_plot_clip(cr, &p);
     const basin_split *s = &d->train;
     size_t every = s->n > BOUNDARY_POINTS ? (s->n + BOUNDARY_POINTS - 1) / BOUNDARY_POINTS : 1;
-    double radius = 0.22 * theme->font_size;
-    for (size_t i = 0; i < s->n; i += every) {
-        basin_rgb c = class_colors[(size_t)s->label[i] % N_CLASS_COLORS];
-        if (d->n_classes == 2)
-            c = s->label[i] ? (basin_rgb){0.85, 0.33, 0.10} : (basin_rgb){0.13, 0.40, 0.75};
-        cairo_arc(cr, basin_plot_x(&p, s->x[2 * i]), basin_plot_y(&p, s->x[2 * i + 1]), radius, 0, 2 * M_PI);
-        basin_set_color(cr, c);
-        cairo_fill_preserve(cr);
-        basin_set_color(cr, theme->background);
-        cairo_set_line_width(cr, 0.35 * theme->line_width);
-        cairo_stroke(cr);
-    }
+    double px[BOUNDARY_POINTS], py[BOUNDARY_POINTS];
+    size_t kind[BOUNDARY_POINTS], n = 0;
+    for (size_t i = 0; i < s->n && n < BOUNDARY_POINTS; i += every)
+        px[n] = basin_plot_x(&p, s->x[2 * i]), py[n] = basin_plot_y(&p, s->x[2 * i + 1]), kind[n++] = (size_t)s->label[i] % N_CLASS_COLORS;
+    basin_rgb fills[N_CLASS_COLORS];
+    memcpy(fills, class_colors, sizeof fills);
+    if (d->n_classes == 2)
+        fills[0] = (basin_rgb){0.13, 0.40, 0.75}, fills[1] = (basin_rgb){0.85, 0.33, 0.10};
+    int status = basin_dots(cr, px, py, kind, n, fills, N_CLASS_COLORS, 0.22 * theme->font_size, theme->background,
+                            0.35 * theme->line_width);
     cairo_restore(cr);
+    if (status != 0)
+        return -1;
     char title[256], name[192];
     basin_lab_run_legend(run, name, sizeof name);
     snprintf(title, sizeof title, "%s · test %.1f%%%s", name, 100 * t->test_acc[frame], out ? "" : " · computing…");

@@ -9,10 +9,15 @@ thread, on the examples `basin data` wrote (paths given):
   (d) hvp: one Hessian-vector product of (b)'s model with a retained graph, averaged over 50.
 Prints one line per case: torch CASE SECONDS
 """
+import os
 import sys
 import time
 
-import torch
+# One OpenBLAS thread, as Basin's side: Debian's torch (BLAS_INFO=generic) hands float64 products to
+# OpenBLAS, which torch.set_num_threads does not bound; unset, its products ran on both cores (a
+# Hessian-vector product in 6.3 ms instead of 9.1).
+os.environ['OPENBLAS_NUM_THREADS'] = '1'
+import torch  # noqa: E402 (after the variable: OpenBLAS reads it when torch loads it)
 import torch.nn as nn
 import torch.nn.functional as F
 

@@ -89,8 +89,9 @@ void basin_model_hvp_backward(basin_model *m, const double *w, const double *v, 
             d = kept; /* the plain gradient on its output, as the first product computed it */
         else
             memcpy(kept, d, B * basin_layer_outputs(l) * sizeof *d);
-        double *dx = i == 0 || reuse ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
-        double *rdx = i == 0 ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
+        bool below = basin_model_needs_input_grad(m, i);
+        double *dx = !below || reuse ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
+        double *rdx = !below ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
         if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, NULL, hv) && rdx)
             d = dx ? dx : d, rd = rdx;
     }
@@ -104,8 +105,9 @@ void basin_model_backward_r(basin_model *m, const double *w, const double *v, co
     for (size_t i = m->n_layers; i-- > 0;) {
         basin_layer *l = &m->layers[i];
         /* ping-pong: write into whichever buffer the incoming gradients are not in */
-        double *dx = i == 0 ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
-        double *rdx = i == 0 ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
+        bool below = basin_model_needs_input_grad(m, i);
+        double *dx = !below ? NULL : d == m->grad[0] ? m->grad[1] : m->grad[0];
+        double *rdx = !below ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
         if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, g, hv) && rdx)
             d = dx, rd = rdx;
     }

@@ -315,6 +315,14 @@ void basin_model_backward(basin_model *m, const double *w, const double *dout, d
     basin_model_backward_range(m, w, 0, m->n_layers, dout, g, hook, ctx);
 }
 
+bool basin_model_needs_input_grad(const basin_model *m, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (m->layers[j].n_weight + m->layers[j].n_bias > 0)
+            return true;
+    return false;
+}
+
 const double *basin_model_backward_range(basin_model *m, const double *w, size_t first, size_t end,
                                          const double *dout, double *g, basin_grad_hook hook, void *ctx)
 {
@@ -326,7 +334,10 @@ const double *basin_model_backward_range(basin_model *m, const double *w, size_t
         basin_layer *l = &m->layers[i];
         if (hook)
             hook(ctx, i, d, B * basin_layer_outputs(l));
-        double *din = i == 0 ? NULL : m->grad[which];
+        /* the input's gradient where a layer below has parameters, the hook watches, or the stage
+         * before this range receives it */
+        bool wanted = basin_model_needs_input_grad(m, i) || (i > 0 && (hook || i == first));
+        double *din = wanted ? m->grad[which] : NULL;
         if (!l->ops->backward(m, l, w, d, din, g, B) && din) {
             d = din;
             which ^= 1;

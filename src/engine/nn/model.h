@@ -183,6 +183,10 @@ const double *basin_model_forward_from(basin_model *m, const double *w, size_t f
 const double *basin_model_forward_range(basin_model *m, const double *w, size_t first, size_t end, const double *x,
                                         size_t B, basin_forward_opts opts);
 
+/* Whether the gradient on layer i's input is needed: whether a layer below i has parameters (a Flatten
+ * or a standardization first needs none, nor does the Linear layer after it pass one down). */
+bool basin_model_needs_input_grad(const basin_model *m, size_t i);
+
 /* Called by backward with the gradient on each layer's output, last layer first. */
 typedef void (*basin_grad_hook)(void *ctx, size_t layer, const double *dout, size_t n);
 

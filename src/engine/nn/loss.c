@@ -58,15 +58,15 @@ void loss_cross_entropy_r(double *rdlogits, const double *logits, const double *
 {
     for (size_t b = 0; b < B; b++) {
         const double *z = logits + b * K, *rz = rlogits + b * K;
-        double zmax = z[0], sum = 0, dot = 0;
+        double zmax = z[0], sum = 0, dot = 0, *p = rdlogits + b * K; /* p: the softmax, then R{d} over it */
         for (size_t k = 1; k < K; k++)
             zmax = fmax(zmax, z[k]);
         for (size_t k = 0; k < K; k++)
-            sum += exp(z[k] - zmax);
+            sum += p[k] = exp(z[k] - zmax);
         for (size_t k = 0; k < K; k++)
-            dot += exp(z[k] - zmax) / sum * rz[k];
+            dot += (p[k] /= sum) * rz[k];
         for (size_t k = 0; k < K; k++)
-            rdlogits[b * K + k] = exp(z[k] - zmax) / sum * (rz[k] - dot) / (double)B;
+            p[k] = p[k] * (rz[k] - dot) / (double)B;
     }
 }
 

@@ -10,6 +10,13 @@ static size_t pooled(size_t n, size_t k, size_t stride)
     return (n - k) / stride + 1;
 }
 
+/* Whether v takes the window's lead from lead: a larger value, or a NaN over a number (PyTorch: a NaN
+ * wins and stays). Comparisons joined without branches, so that the choice compiles to selects. */
+static inline int takes_lead(double v, double lead)
+{
+    return (v > lead) | ((v != v) & (lead == lead));
+}
+
 void maxpool2d_forward(double *out, size_t *argmax, const double *inp, size_t B, size_t C, size_t H,
                        size_t W, size_t k, size_t stride)
 {
@@ -19,15 +26,17 @@ void maxpool2d_forward(double *out, size_t *argmax, const double *inp, size_t B,
         for (size_t oy = 0; oy < Ho; oy++)
             for (size_t ox = 0; ox < Wo; ox++) {
                 size_t best = (oy * stride) * W + ox * stride;
+                double lead = plane[best];
                 for (size_t ky = 0; ky < k; ky++)
                     for (size_t kx = 0; kx < k; kx++) {
                         size_t at = (oy * stride + ky) * W + ox * stride + kx;
-                        /* NaN propagates as in PyTorch: a NaN wins and stays. */
-                        if (plane[at] > plane[best] || (plane[at] != plane[at] && plane[best] == plane[best]))
-                            best = at;
+                        double v = plane[at];
+                        int take = takes_lead(v, lead);
+                        best = take ? at : best;
+                        lead = take ? v : lead;
                     }
                 size_t o = (bc * Ho + oy) * Wo + ox;
-                out[o] = plane[best];
+                out[o] = lead;
                 argmax[o] = bc * H * W + best;
             }
     }

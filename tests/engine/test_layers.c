@@ -262,6 +262,38 @@ static void test_kinks(void **state)
     assert_close(din[0], 1, 0), assert_close(din[1], 0, 0), assert_close(din[3], 0, 0);
 }
 
+/* Max-pooling over planes with ties, NaNs and odd sizes (rows of 11 leave a tail after whole vectors)
+ * against a scan written out here: in the window's row-major order, a later value leads when it is larger
+ * or a NaN over a number (PyTorch: the first maximum takes a tie; a NaN wins and stays). */
+static void test_maxpool_scan(void **state)
+{
+    (void)state;
+    enum { PLANES = 3, H = 9, W = 11 };
+    static const size_t windows[2][2] = {{2, 2}, {3, 2}};
+    double img[PLANES * H * W], out[PLANES * H * W];
+    size_t argmax[PLANES * H * W];
+    for (size_t i = 0; i < PLANES * H * W; i++)
+        img[i] = i % 17 == 5 ? NAN : (double)((i * 7919) % 13) - 6; /* few values: many ties */
+    for (int c = 0; c < 2; c++) {
+        size_t k = windows[c][0], s = windows[c][1], Ho = (H - k) / s + 1, Wo = (W - k) / s + 1;
+        maxpool2d_forward(out, argmax, img, 1, PLANES, H, W, k, s);
+        for (size_t p = 0; p < PLANES; p++)
+            for (size_t oy = 0; oy < Ho; oy++)
+                for (size_t ox = 0; ox < Wo; ox++) {
+                    size_t lead = p * H * W + oy * s * W + ox * s;
+                    for (size_t ky = 0; ky < k; ky++)
+                        for (size_t kx = 0; kx < k; kx++) {
+                            size_t at = p * H * W + (oy * s + ky) * W + ox * s + kx;
+                            if (img[at] > img[lead] || (isnan(img[at]) && !isnan(img[lead])))
+                                lead = at;
+                        }
+                    size_t o = (p * Ho + oy) * Wo + ox;
+                    assert_int_equal(argmax[o], lead);
+                    assert_true(isnan(img[lead]) ? isnan(out[o]) : out[o] == img[lead]);
+                }
+    }
+}
+
 /* Losses against differences of themselves, and against closed forms at extreme logits. */
 static void test_losses(void **state)
 {
@@ -386,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_losses),      cmocka_unit_test(test_batchnorm_batch_of_one),
         cmocka_unit_test(test_dropout),     cmocka_unit_test(test_fastmath),
         cmocka_unit_test(test_nan_propagates),
+        cmocka_unit_test(test_maxpool_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,9 @@
 #include "layers.h"
 #include "layer_kind.h"
 
+#include "../vector_clones.h"
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +20,72 @@ static inline int takes_lead(double v, double lead)
     return (v > lead) | ((v != v) & (lead == lead));
 }
 
+/* The common 2×2 window moved by 2, LANES outputs at a time in vectors (comparisons give masks, so the
+ * maxima of noise meet no branch to mispredict); its four candidates in the order of the general loop. */
+#define LANES 4
+typedef double vd __attribute__((vector_size(8 * LANES)));
+typedef int64_t vi __attribute__((vector_size(8 * LANES)));
+
+static inline __attribute__((always_inline)) vd load(const double *p)
+{
+    vd v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* One row of outputs: candidates a, b (top row, even and odd columns) and c, d (bottom row). */
+static inline __attribute__((always_inline)) void lead_of_four(vd a, vd b, vd c, vd d, vi at, vi W, vd *lead, vi *where)
+{
+    vd v[3] = {b, c, d};
+    vi offset[3] = {(vi){0} + 1, W, W + 1};
+    *lead = a, *where = at;
+    for (int j = 0; j < 3; j++) {
+        vi take = (v[j] > *lead) | ((v[j] != v[j]) & (*lead == *lead));
+        *lead = (vd)(((vi)v[j] & take) | ((vi)*lead & ~take));
+        *where = ((at + offset[j]) & take) | (*where & ~take);
+    }
+}
+
+BASIN_AVX2_CLONES
+static void maxpool2x2_forward(double *out, size_t *argmax, const double *inp, size_t planes, size_t H, size_t W)
+{
+    size_t Ho = H / 2, Wo = W / 2;
+    const vi twice = {0, 2, 4, 6}, evens = {0, 2, 4, 6}, odds = {1, 3, 5, 7};
+    vi width = (vi){0} + (int64_t)W;
+    for (size_t bc = 0; bc < planes; bc++)
+        for (size_t oy = 0; oy < Ho; oy++) {
+            const double *top = inp + (bc * H + 2 * oy) * W, *bottom = top + W;
+            double *o = out + (bc * Ho + oy) * Wo;
+            size_t *am = argmax + (bc * Ho + oy) * Wo, first = (bc * H + 2 * oy) * W, ox = 0;
+            for (; ox + LANES <= Wo; ox += LANES) {
+                vd t0 = load(top + 2 * ox), t1 = load(top + 2 * ox + LANES);
+                vd b0 = load(bottom + 2 * ox), b1 = load(bottom + 2 * ox + LANES);
+                vd lead;
+                vi where;
+                lead_of_four(__builtin_shuffle(t0, t1, evens), __builtin_shuffle(t0, t1, odds),
+                             __builtin_shuffle(b0, b1, evens), __builtin_shuffle(b0, b1, odds),
+                             twice + (int64_t)(first + 2 * ox), width, &lead, &where);
+                memcpy(o + ox, &lead, sizeof lead);
+                memcpy(am + ox, &where, sizeof where);
+            }
+            for (; ox < Wo; ox++) { /* the rest one at a time, in the first lane */
+                vd lead;
+                vi where;
+                lead_of_four((vd){top[2 * ox]}, (vd){top[2 * ox + 1]}, (vd){bottom[2 * ox]}, (vd){bottom[2 * ox + 1]},
+                             (vi){(int64_t)(first + 2 * ox)}, width, &lead, &where);
+                o[ox] = lead[0];
+                am[ox] = (size_t)where[0];
+            }
+        }
+}
+
 void maxpool2d_forward(double *out, size_t *argmax, const double *inp, size_t B, size_t C, size_t H,
                        size_t W, size_t k, size_t stride)
 {
+    if (k == 2 && stride == 2) {
+        maxpool2x2_forward(out, argmax, inp, B * C, H, W);
+        return;
+    }
     size_t Ho = pooled(H, k, stride), Wo = pooled(W, k, stride);
     for (size_t bc = 0; bc < B * C; bc++) {
         const double *plane = inp + bc * H * W;

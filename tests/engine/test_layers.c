@@ -294,6 +294,51 @@ static void test_maxpool_scan(void **state)
     }
 }
 
+#pragma push_macro("B")
+#undef B /* the file's batch size: here B is conv_shape's field */
+/* The unfolded input against its definition, cols[(c·k + ky)·k + kx][b·P + oy·Wo + ox] = inp[b][c][oy·s + ky
+ * − pad][ox·s + kx − pad] or 0 outside, for kernels wider than the image, strides 1 to 3 and paddings 0
+ * to 2; and col2im as its adjoint: ⟨col2im(d), x⟩ = ⟨d, im2col(x)⟩. */
+static void test_im2col_definition(void **state)
+{
+    (void)state;
+    enum { ROOM = 2 * 2 * 25 * 2 * 49 };
+    static const size_t cases[][5] = {{3, 1, 1, 5, 4}, {3, 2, 1, 6, 7}, {5, 1, 2, 2, 3}, {1, 3, 0, 7, 5}, {3, 2, 0, 7, 7},
+                                      {5, 3, 2, 6, 4}};
+    double x[2 * 2 * 7 * 7], cols[ROOM], d[ROOM], back[2 * 2 * 7 * 7];
+    for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
+        conv_shape s = {.B = 2, .C = 2, .k = cases[t][0], .stride = cases[t][1], .pad = cases[t][2], .H = cases[t][3],
+                        .W = cases[t][4], .O = 1};
+        s.Ho = (s.H + 2 * s.pad - s.k) / s.stride + 1, s.Wo = (s.W + 2 * s.pad - s.k) / s.stride + 1;
+        size_t P = s.Ho * s.Wo, n = s.B * s.C * s.H * s.W, m = s.C * s.k * s.k * s.B * P;
+        assert_true(m <= ROOM);
+        for (size_t i = 0; i < n; i++)
+            x[i] = sin(1.0 + (double)i);
+        for (size_t i = 0; i < m; i++)
+            d[i] = cos(2.0 + (double)i), cols[i] = NAN;
+        conv2d_im2col(cols, x, &s);
+        for (size_t c = 0; c < s.C; c++)
+            for (size_t ky = 0; ky < s.k; ky++)
+                for (size_t kx = 0; kx < s.k; kx++)
+                    for (size_t b = 0; b < s.B; b++)
+                        for (size_t oy = 0; oy < s.Ho; oy++)
+                            for (size_t ox = 0; ox < s.Wo; ox++) {
+                                long y = (long)(oy * s.stride + ky) - (long)s.pad, xx = (long)(ox * s.stride + kx) - (long)s.pad;
+                                bool inside = y >= 0 && y < (long)s.H && xx >= 0 && xx < (long)s.W;
+                                double want = inside ? x[((b * s.C + c) * s.H + (size_t)y) * s.W + (size_t)xx] : 0.0;
+                                assert_true(cols[((c * s.k + ky) * s.k + kx) * s.B * P + b * P + oy * s.Wo + ox] == want);
+                            }
+        conv2d_col2im(back, d, &s);
+        double lhs = 0, rhs = 0;
+        for (size_t i = 0; i < n; i++)
+            lhs += back[i] * x[i];
+        for (size_t i = 0; i < m; i++)
+            rhs += d[i] * cols[i];
+        assert_close(lhs, rhs, 1e-12 * (1 + fabs(rhs)));
+    }
+}
+#pragma pop_macro("B")
+
 /* Losses against differences of themselves, and against closed forms at extreme logits. */
 static void test_losses(void **state)
 {
@@ -419,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_dropout),     cmocka_unit_test(test_fastmath),
         cmocka_unit_test(test_nan_propagates),
         cmocka_unit_test(test_maxpool_scan),
+        cmocka_unit_test(test_im2col_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

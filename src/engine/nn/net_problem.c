@@ -178,9 +178,64 @@ static size_t forward(const basin_net_problem *np, const double *w, basin_batch 
     return np->work->out ? B : 0;
 }
 
+#define EVAL_CACHE_BYTES (1u << 20) /* what a block of examples' activations may take: about an L2 cache */
+
+/* Examples per block of a loss-only pass: as many as keep every layer's outputs (and a convolution's
+ * unfolded input) within EVAL_CACHE_BYTES, at least 16; 0 when the pass is not one example at a time
+ * (BatchNorm on batch statistics, dropout, augmentation, a shard's keyed draws). */
+static size_t eval_block(const basin_net_problem *np, const basin_eval_opts *o)
+{
+    const basin_model *m = np->net.model;
+    bool train = o->mode == BASIN_MODE_TRAIN;
+    if (train && ((o->augment && np->augment) || o->shard))
+        return 0;
+    size_t per_example = np->data->n_features;
+    for (size_t i = 0; i < m->n_layers; i++) {
+        const basin_layer *l = &m->layers[i];
+        if (train && (l->d.kind == BASIN_LAYER_BATCHNORM || (l->d.kind == BASIN_LAYER_DROPOUT && o->dropout)))
+            return 0;
+        per_example += basin_layer_outputs(l);
+        if (l->d.kind == BASIN_LAYER_CONV2D)
+            per_example += l->in_c * l->d.kernel * l->d.kernel * l->out_h * l->out_w;
+    }
+    size_t block = EVAL_CACHE_BYTES / (per_example * sizeof(double));
+    return block < 16 ? 16 : block;
+}
+
+/* The loss over batch (idx, or the first n examples when NULL) by forward passes over blocks of examples
+ * (the same outputs as one pass; the mean summed block by block). Returns NAN with a message on failure. */
+static double blocked_loss(const basin_net_problem *np, const double *w, basin_batch batch, size_t B, size_t block,
+                           const basin_eval_opts *opts)
+{
+    size_t *all = batch.idx ? NULL : malloc(B * sizeof *all);
+    if (!batch.idx && !all) {
+        basin_error_set("out of memory for an evaluation of %zu examples", B);
+        return NAN;
+    }
+    for (size_t i = 0; all && i < B; i++)
+        all[i] = i;
+    double total = 0;
+    for (size_t start = 0; start < B; start += block) {
+        size_t count = B - start < block ? B - start : block;
+        basin_batch part = {(batch.idx ? batch.idx : all) + start, count};
+        if (!forward(np, w, part, opts)) {
+            total = NAN;
+            break;
+        }
+        total += batch_loss(np, np->work->out, count, NULL) * (double)count;
+    }
+    free(all);
+    return total / (double)B;
+}
+
 double basin_net_eval(const basin_net_problem *np, const double *w, basin_batch batch, const basin_eval_opts *opts,
                       double *g)
 {
+    size_t whole = batch.idx ? batch.m : np->data->train.n, block = g ? 0 : eval_block(np, opts);
+    if (block && whole > block) { /* the loss alone: blocks whose activations stay in cache */
+        double loss = blocked_loss(np, w, batch, whole, block, opts);
+        return np->l1 > 0 ? loss + l1_penalty(np, w, NULL, 1.0) : loss;
+    }
     size_t B = forward(np, w, batch, opts);
     if (!B)
         return NAN;
@@ -477,8 +532,8 @@ double basin_net_outputs_loss(const basin_net_problem *np, const double *outputs
 int basin_net_evaluate(const basin_net_problem *np, const double *w, const basin_split *split, double *loss,
                        double *accuracy, double *outputs)
 {
-    size_t K = np->net.model->out_features;
-    size_t chunk = np->work->capacity ? np->work->capacity : (split->n < 4096 ? split->n : 4096);
+    size_t K = np->net.model->out_features, block = eval_block(np, &BASIN_EVAL_EVAL);
+    size_t chunk = split->n < block ? split->n : block; /* blocks whose activations stay in cache */
     if (reserve(np, chunk) != 0)
         return -1;
     double *all = outputs ? outputs : malloc((split->n * K + 1) * sizeof *all);

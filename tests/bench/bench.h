@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 
+#include <gsl/gsl_randist.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,6 +25,21 @@ static inline void *bench_must(void *p, const char *what)
         exit(1);
     }
     return p;
+}
+
+/* A network benchmark's start: dim weights drawn from N(0, 0.1²), then a shuffled order of n examples,
+ * from mt19937's default seed (the same every run). The caller frees both; exits when out of memory. */
+static inline void bench_start(size_t dim, size_t n, double **w, size_t **order)
+{
+    *w = bench_must(calloc(dim, sizeof **w), "weights");
+    *order = bench_must(malloc(n * sizeof **order), "order");
+    gsl_rng *rng = bench_must(gsl_rng_alloc(gsl_rng_mt19937), "generator");
+    for (size_t i = 0; i < dim; i++)
+        (*w)[i] = gsl_ran_gaussian(rng, 0.1);
+    for (size_t i = 0; i < n; i++)
+        (*order)[i] = i;
+    gsl_ran_shuffle(rng, *order, n, sizeof **order);
+    gsl_rng_free(rng);
 }
 
 /* Runs the PyTorch side's command and passes each of its "torch NAME VALUE" lines to take. */

@@ -10,7 +10,6 @@
 #include "engine/nn/net_problem.h"
 #include "engine/spec.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -90,14 +89,9 @@ int main(int argc, char **argv)
         bench_must(NULL, "cnn");
     basin_net_problem *np = bench_must(basin_net_problem_create(net, d, 0), "net");
     size_t dim = np->base.dim, n = d->train.n;
-    double *w = calloc(dim, sizeof *w), *g = calloc(dim, sizeof *g);
-    size_t *order = malloc(n * sizeof *order);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    for (size_t i = 0; i < dim; i++)
-        w[i] = gsl_ran_gaussian(rng, 0.1);
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    gsl_ran_shuffle(rng, order, n, sizeof *order);
+    double *w, *g = bench_must(calloc(dim, sizeof *g), "gradient");
+    size_t *order;
+    bench_start(dim, n, &w, &order);
     timings basin, torch;
     for (size_t k = 0; k < N_BATCHES; k++)
         basin.step[k] = basin.eval[k] = torch.step[k] = torch.eval[k] = INFINITY;
@@ -125,7 +119,6 @@ int main(int argc, char **argv)
         }
     if (with_torch)
         unlink(digits), rmdir(dir);
-    gsl_rng_free(rng);
     free(w), free(g), free(order);
     basin_problem_destroy(&np->base);
     basin_dataset_destroy(d);

@@ -14,7 +14,6 @@
 #include "engine/spec.h"
 
 #include <gsl/gsl_cblas.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -96,14 +95,9 @@ static void run_basin(bench_case *bc, bool last)
     basin_net_problem *np = bench_must(basin_net_problem_create(net, data, 0), "net");
     size_t dim = np->base.dim, n = data->train.n, B = bc->batch;
     basin_optimizer *opt = bench_must(basin_optimizer_create(opt_spec.entry, &opt_spec.params, dim), bc->opt);
-    double *w = calloc(dim, sizeof *w), *g = calloc(dim, sizeof *g);
-    size_t *order = malloc(n * sizeof *order);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    for (size_t i = 0; i < dim; i++)
-        w[i] = gsl_ran_gaussian(rng, 0.1);
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    gsl_ran_shuffle(rng, order, n, sizeof *order);
+    double *w, *g = bench_must(calloc(dim, sizeof *g), "gradient");
+    size_t *order;
+    bench_start(dim, n, &w, &order);
     size_t per_epoch = (n + B - 1) / B;
     for (int round = 0; round < 2; round++) { /* 50 steps of warm-up, then the timed round */
         int steps = round ? STEPS : 50;
@@ -128,7 +122,6 @@ static void run_basin(bench_case *bc, bool last)
             printf("torch %-8s %8.0f steps/s: basin is %.2f× PyTorch (goal ≥ 4×)\n", bc->name,
                    bc->torch_steps_per_s, rate / bc->torch_steps_per_s);
     }
-    gsl_rng_free(rng);
     free(w), free(g), free(order);
     basin_optimizer_destroy(opt);
     basin_problem_destroy(&np->base);

@@ -418,6 +418,57 @@ static void test_loss_in_blocks(void **state)
     basin_dataset_destroy(d);
 }
 
+/* Models whose first layer has no parameters (the digits' Flatten): the gradient and H·v stop at the
+ * first Linear layer, and are still right: the gradient against differences of the loss, H·v (twice: the
+ * second reuses the first's plain gradients) against differences of the gradient. */
+static void test_parameter_free_first_layer(void **state)
+{
+    (void)state;
+    basin_dataset *d = support_dataset("digits:test=0", 0);
+    static const char *const models[] = {"mlp:sizes=64/10", "mlp:sizes=64/12/10,act=tanh"};
+    basin_batch batch = BASIN_FULL_BATCH; /* whole: the second product reuses the first's */
+    for (size_t k = 0; k < 2; k++) {
+        basin_net_problem *np = support_net_problem(models[k], d, 0);
+        size_t n = np->base.dim;
+        double *w = malloc(n * sizeof *w), *v = malloc(n * sizeof *v), *hv = malloc(n * sizeof *hv),
+               *fd = malloc(n * sizeof *fd), *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm),
+               *at = malloc(n * sizeof *at);
+        support_init("default", np->net.model, w, 1);
+        for (size_t i = 0; i < n; i++)
+            v[i] = cos(0.7 * (double)i);
+        double h = 1e-5;
+        for (size_t i = 0; i < n; i++)
+            at[i] = w[i] + h * v[i];
+        basin_problem_eval_batch(&np->base, at, batch, gp);
+        for (size_t i = 0; i < n; i++)
+            at[i] = w[i] - h * v[i];
+        basin_problem_eval_batch(&np->base, at, batch, gm);
+        for (size_t i = 0; i < n; i++)
+            fd[i] = (gp[i] - gm[i]) / (2 * h);
+        for (int pass = 0; pass < 2; pass++) {
+            basin_net_view view;
+            basin_problem_hvp(basin_net_view_init(&view, np, BASIN_EVAL_TRAIN_FIXED), w, batch, v, hv);
+            double diff = support_max_scaled_diff(hv, fd, n);
+            print_message("    %s: H·v against differences %.1e\n", models[k], diff);
+            assert_true(diff < 1e-6);
+        }
+        double e = 1e-6;
+        for (int j = 0; j < 3; j++) { /* a few gradient entries of the first Linear layer against differences */
+            size_t i = (size_t)j * 97 % n;
+            memcpy(at, w, n * sizeof *w);
+            basin_problem_eval_batch(&np->base, w, batch, gp);
+            at[i] += e;
+            double up = basin_problem_eval_batch(&np->base, at, batch, NULL);
+            at[i] -= 2 * e;
+            double down = basin_problem_eval_batch(&np->base, at, batch, NULL);
+            assert_true(fabs(gp[i] - (up - down) / (2 * e)) < 1e-7 * (1 + fabs(gp[i])));
+        }
+        free(w), free(v), free(hv), free(fd), free(gp), free(gm), free(at);
+        basin_problem_destroy(&np->base);
+    }
+    basin_dataset_destroy(d);
+}
+
 /* Every optimizer of the first slice lowers a small net's loss; Newton (its Hessian by differences of
  * exact gradients) is given a convex net, logistic regression, where it is at its best: on the
  * non-convex one it heads for the nearest critical point, a saddle, as it does on surfaces. */
@@ -513,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_batchnorm_batch_one), cmocka_unit_test(test_edge_of_stability),
         cmocka_unit_test(test_gradient_source),
         cmocka_unit_test(test_loss_in_blocks),
+        cmocka_unit_test(test_parameter_free_first_layer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

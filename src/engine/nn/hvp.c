@@ -94,6 +94,8 @@ void basin_model_hvp_backward(basin_model *m, const double *w, const double *v, 
         double *rdx = !below ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
         if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, NULL, hv) && rdx)
             d = dx ? dx : d, rd = rdx;
+        if (!below) /* the layers below have no parameters */
+            break;
     }
 }
 
@@ -110,5 +112,7 @@ void basin_model_backward_r(basin_model *m, const double *w, const double *v, co
         double *rdx = !below ? NULL : rd == m->rgrad[0] ? m->rgrad[1] : m->rgrad[0];
         if (!l->ops->backward_r(m, l, w, v, B, d, rd, dx, rdx, g, hv) && rdx)
             d = dx, rd = rdx;
+        if (!below) /* the layers below have no parameters */
+            break;
     }
 }

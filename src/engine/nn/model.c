@@ -334,14 +334,16 @@ const double *basin_model_backward_range(basin_model *m, const double *w, size_t
         basin_layer *l = &m->layers[i];
         if (hook)
             hook(ctx, i, d, B * basin_layer_outputs(l));
-        /* the input's gradient where a layer below has parameters, the hook watches, or the stage
-         * before this range receives it */
-        bool wanted = basin_model_needs_input_grad(m, i) || (i > 0 && (hook || i == first));
+        /* the input's gradient where a layer below has parameters, the hook watches, or a stage before
+         * this range receives it (then every layer of the range passes its gradient down) */
+        bool wanted = i > 0 && (basin_model_needs_input_grad(m, i) || hook || first > 0);
         double *din = wanted ? m->grad[which] : NULL;
         if (!l->ops->backward(m, l, w, d, din, g, B) && din) {
             d = din;
             which ^= 1;
         }
+        if (!wanted) /* the layers below have no parameters, and nobody watches them */
+            break;
     }
     return first == 0 ? NULL : d;
 }
